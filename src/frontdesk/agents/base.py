@@ -1,0 +1,96 @@
+"""An agent: instructions, the tools it may call, and the graph node that runs it.
+
+One node per agent: it calls the agent's model with the agent's tools bound, names the
+reply after the agent (so transcripts and traces show who spoke), and routes with
+``Command``: to the tools node when the model called tools, to the grader when it drafted
+a reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph import END
+from langgraph.types import Command
+
+from frontdesk.graphs.state import SupportState
+from frontdesk.llm.factory import ModelProvider
+from frontdesk.runtime import Services
+from frontdesk.tools.base import Tool
+from frontdesk.tracing import instrument
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    """What makes an agent: a name, its instructions and its tools."""
+
+    name: str
+    description: str
+    instructions: str
+    tools: tuple[Tool, ...] = field(default_factory=tuple)
+    graded: bool = True
+
+    def tool_named(self, name: str) -> Tool | None:
+        return next((t for t in self.tools if t.name == name), None)
+
+    def with_tools(self, *extra: Tool) -> AgentSpec:
+        """A copy with more tools (apps add their own typed tools this way)."""
+        known = {t.name for t in self.tools}
+        merged = self.tools + tuple(t for t in extra if t.name not in known)
+        return AgentSpec(self.name, self.description, self.instructions, merged, self.graded)
+
+
+def system_prompt(spec: AgentSpec, state: SupportState) -> str:
+    """Instructions plus what the agent must know about this thread right now."""
+    lines = [spec.instructions.strip(), ""]
+    customer = state.get("customer_id")
+    lines.append(f"Authenticated customer: {customer}" if customer else "The customer is not authenticated yet.")
+    if state.get("summary"):
+        lines.append(f"Summary of earlier conversation: {state['summary']}")
+    grade = state.get("grade")
+    if grade and grade.get("verdict") == "fail" and grade.get("agent") == spec.name:
+        reasons = "; ".join(grade.get("reasons", [])) or "no reason given"
+        lines += [
+            "",
+            "Your previous draft was NOT sent to the customer; a reviewer rejected it.",
+            f"Rejected draft: {grade.get('draft', '')}",
+            f"Reviewer's reasons: {reasons}",
+            "Write a corrected reply (use tools if you need facts).",
+        ]
+    return "\n".join(lines)
+
+
+def make_agent_node(
+    spec: AgentSpec, models: ModelProvider, services: Services, *, grade_replies: bool
+) -> Callable[[SupportState, RunnableConfig], Command[Any]]:
+    """Build the graph node that runs ``spec`` for one model call."""
+
+    def run_agent(state: SupportState, config: RunnableConfig) -> Command[Any]:
+        model = models.for_agent(spec.name)
+        bound = model.bind_tools([t.openai_schema() for t in spec.tools]) if spec.tools else model
+        prompt: list[BaseMessage] = [SystemMessage(system_prompt(spec, state)), *state.get("messages", [])]
+        thread_id = str(config.get("configurable", {}).get("thread_id", ""))
+        with instrument.agent_call(services, spec.name, thread_id, model) as record:
+            reply = bound.invoke(prompt, config)
+            record(reply)
+        message = AIMessage(
+            content=reply.content,
+            tool_calls=reply.tool_calls,
+            invalid_tool_calls=reply.invalid_tool_calls,
+            name=spec.name,
+            id=reply.id,
+            usage_metadata=reply.usage_metadata,
+            response_metadata=reply.response_metadata,
+        )
+        update: dict[str, Any] = {"messages": [message], "active_agent": spec.name}
+        if message.tool_calls or message.invalid_tool_calls:
+            return Command(goto="tools", update=update)
+        goto = "grader" if grade_replies and spec.graded else END
+        return Command(goto=goto, update=update)
+
+    run_agent.__name__ = spec.name
+    return run_agent

@@ -1,0 +1,30 @@
+"""``frontdesk``: demo, chat, replay, traces, kb, tau2.
+
+Every command turns expected failures (bad files, missing config, unreachable DBs) into
+one red line and a non-zero exit; tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from frontdesk.cli import chat, kb, replay, tau2, traces
+
+app = typer.Typer(
+    name="frontdesk",
+    help="Multi-agent customer service on LangGraph: try `frontdesk demo`.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("demo")(replay.demo)
+app.command("replay")(replay.replay)
+app.command("chat")(chat.chat)
+app.add_typer(traces.app, name="traces")
+app.add_typer(kb.app, name="kb")
+app.add_typer(tau2.app, name="tau2")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

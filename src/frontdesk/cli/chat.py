@@ -1,0 +1,100 @@
+"""``frontdesk chat``: talk to the support graph with a real model, in the terminal."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import typer
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
+from rich.prompt import Prompt
+
+from frontdesk.cli.common import console, fail
+from frontdesk.llm.factory import NOT_CONFIGURED_HELP
+from frontdesk.settings import Settings
+from frontdesk.tracing import instrument
+
+HELP = "/thread shows the thread id · /new starts a new thread · /quit leaves (the thread is kept)"
+AGENT_NODES = {"customer_service", "researcher"}
+
+
+def chat(
+    thread: Annotated[str | None, typer.Option("--thread", help="Resume this thread id")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name (FRONTDESK_MODEL)")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")] = None,
+) -> None:
+    """Chat with the agents using a model behind any OpenAI-compatible endpoint."""
+    settings = Settings.from_env(model=model, base_url=base_url)
+    if not settings.model_configured:
+        fail(NOT_CONFIGURED_HELP)
+    from frontdesk.stack import open_stack
+
+    thread_id = thread or f"chat-{uuid.uuid4().hex[:8]}"
+    with open_stack(settings) as stack:
+        console.print(f"[bold]frontdesk chat[/] — model {settings.model} at {settings.base_url or 'OpenAI'} · thread [cyan]{thread_id}[/] · {HELP}")
+        _show_history(stack.graph, thread_id)
+        while True:
+            try:
+                text = Prompt.ask("[bold]you[/]").strip()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if text in {"/quit", "/exit"}:
+                break
+            if text == "/thread":
+                console.print(f"thread {thread_id} — resume with `frontdesk chat --thread {thread_id}`")
+                continue
+            if text == "/new":
+                thread_id = f"chat-{uuid.uuid4().hex[:8]}"
+                console.print(f"new thread {thread_id}")
+                continue
+            if text == "/help" or not text:
+                console.print(HELP)
+                continue
+            try:
+                with instrument.turn(stack.tracing.tracer, thread_id=thread_id):
+                    _turn(stack.graph, thread_id, text)
+            except KeyboardInterrupt:
+                console.print("\n[yellow]turn cancelled[/]")
+            except Exception as exc:  # a model/network failure must not end the session
+                console.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}")
+    console.print(f"[dim]Thread kept: resume with `frontdesk chat --thread {thread_id}`[/]")
+
+
+def _show_history(graph: Any, thread_id: str) -> None:
+    values = graph.get_state({"configurable": {"thread_id": thread_id}}).values
+    for message in values.get("messages", []):
+        if isinstance(message, HumanMessage):
+            console.print(f"[dim]you › {message.content}[/]")
+        elif isinstance(message, AIMessage) and message.content and not message.tool_calls:
+            console.print(f"[dim]{message.name} › {message.content}[/]")
+
+
+def _turn(graph: Any, thread_id: str, text: str) -> None:
+    """Stream one turn: tokens as they come, tool calls and handoffs as compact lines."""
+    config = {"configurable": {"thread_id": thread_id}}
+    speaking: str | None = None
+    for mode, chunk in graph.stream({"messages": [HumanMessage(text)]}, config, stream_mode=["messages", "updates"]):
+        if mode == "messages":
+            message, meta = chunk
+            node = meta.get("langgraph_node")
+            if isinstance(message, AIMessageChunk) and node in AGENT_NODES and message.content:
+                if speaking != node:
+                    console.print(f"\n[bold cyan]{node}[/] › ", end="")
+                    speaking = node
+                console.print(str(message.content), end="", markup=False)
+            continue
+        for node, update in chunk.items():
+            if node == "__interrupt__":
+                for item in update:
+                    value = item.value or {}
+                    console.print(f"\n[bold green]⇢ handed to a person[/] (ticket {value.get('ticket_id')}): {value.get('reason')}")
+            elif isinstance(update, dict):
+                for message in update.get("messages") or []:
+                    if isinstance(message, ToolMessage):
+                        mark = "[green]✓[/]" if message.status != "error" else "[red]✗[/]"
+                        console.print(f"\n  {mark} [bold]{message.name}[/] [dim]{str(message.content)[:100]}[/]", end="")
+                        speaking = None
+                if node == "grader" and update.get("grade", {}).get("verdict") == "fail":
+                    console.print("\n[yellow](the grader held that draft back; revising…)[/]", end="")
+                    speaking = None
+    console.print()

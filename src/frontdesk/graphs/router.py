@@ -1,0 +1,25 @@
+"""The router: where each new customer message goes first.
+
+frontdesk routes like a front desk: every message starts at the entry agent (customer
+service), which keeps the conversation and consults specialists through handoff tools.
+The router also resets per-turn bookkeeping (grade, revision count), so a verdict from an
+earlier turn never leaks into this one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from langgraph.types import Command
+
+from frontdesk.graphs.state import SupportState
+
+
+def make_router(entry_agent: str) -> Callable[[SupportState], Command[Any]]:
+    """Build the router node that starts every turn at ``entry_agent``."""
+
+    def route(state: SupportState) -> Command[Any]:
+        return Command(goto=entry_agent, update={"revisions": 0, "grade": None, "handoff_reason": None})
+
+    return route

@@ -1,0 +1,53 @@
+"""The support graph's state: small on purpose, because every turn checkpoints it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, TypedDict
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+
+
+class Grade(TypedDict, total=False):
+    """The grader's verdict on the latest draft reply."""
+
+    verdict: Literal["pass", "fail"]
+    score: float
+    reasons: list[str]
+    draft: str
+    agent: str
+
+
+class TicketRef(TypedDict, total=False):
+    """The human-handoff ticket this thread is waiting on (or was resolved by)."""
+
+    id: str
+    reason: str
+    status: str
+
+
+class SupportState(TypedDict, total=False):
+    """State of one conversation thread.
+
+    ``customer_id`` is written only by the tools node from an authentication tool's
+    result — never from free text — so every ownership check downstream can trust it.
+    """
+
+    messages: Annotated[list[AnyMessage], add_messages]
+    customer_id: str | None
+    active_agent: str
+    ticket: TicketRef | None
+    grade: Grade | None
+    revisions: int
+    handoff_reason: str | None
+    summary: str
+
+
+def last_ai_message(state: SupportState) -> Any:
+    """The most recent assistant message (the draft or the tool-calling turn)."""
+    from langchain_core.messages import AIMessage
+
+    for message in reversed(state.get("messages", [])):
+        if isinstance(message, AIMessage):
+            return message
+    return None

@@ -1,0 +1,83 @@
+"""``build_graph``: the support graph as a compiled LangGraph ``StateGraph``.
+
+router → customer_service ⇄ tools, customer_service → researcher (handoff tool),
+every draft → grader → END | back to its agent once | human_handoff (``interrupt()``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.store.base import BaseStore
+from opentelemetry.trace import Tracer
+
+from frontdesk.agents.base import AgentSpec, make_agent_node
+from frontdesk.agents.customer_service import customer_service_agent
+from frontdesk.agents.grader import make_grader_node
+from frontdesk.agents.researcher import researcher_agent
+from frontdesk.graphs.human import make_human_node
+from frontdesk.graphs.router import make_router
+from frontdesk.graphs.state import SupportState
+from frontdesk.graphs.tools_node import make_tools_node
+from frontdesk.llm.factory import ModelProvider, as_provider, openai_compatible_model
+from frontdesk.runtime import Services
+from frontdesk.settings import Settings
+from frontdesk.tools.base import Tool
+
+ENTRY_AGENT = "customer_service"
+
+
+def default_agents() -> list[AgentSpec]:
+    """The shipped agents: customer service (entry) and researcher."""
+    return [customer_service_agent(), researcher_agent()]
+
+
+def build_graph(
+    settings: Settings | None = None,
+    *,
+    model: BaseChatModel | Mapping[str, BaseChatModel] | ModelProvider | None = None,
+    checkpointer: BaseCheckpointSaver | None = None,
+    store: BaseStore | None = None,
+    tools: Sequence[Tool] = (),
+    agents: Sequence[AgentSpec] = (),
+    engine: Any = None,
+    knowledge: Any = None,
+    tracer: Tracer | None = None,
+    grade_replies: bool | None = None,
+) -> CompiledStateGraph:
+    """Build and compile the support graph.
+
+    ``model`` is one chat model for every agent, a mapping from agent name to model, or a
+    provider; without it, the OpenAI-compatible endpoint from ``settings`` is used.
+    ``tools`` are extra typed tools for the customer-service agent; ``agents`` replace
+    shipped agents of the same name or add new ones (reachable via handoff tools).
+    ``engine`` is the domain DB (SQLAlchemy engine) the retail tools act on, ``knowledge``
+    the knowledge base the researcher searches.
+    """
+    settings = settings or Settings.from_env()
+    provider = as_provider(model) if model is not None else as_provider(openai_compatible_model(settings))
+    services = Services(engine=engine, knowledge=knowledge)
+    if tracer is not None:
+        services.tracer = tracer
+    grading = settings.grade_replies if grade_replies is None else grade_replies
+
+    specs = {spec.name: spec for spec in default_agents()}
+    specs.update({spec.name: spec for spec in agents})
+    if tools:
+        specs[ENTRY_AGENT] = specs[ENTRY_AGENT].with_tools(*tools)
+    names = tuple(specs)
+
+    builder = StateGraph(SupportState)
+    builder.add_node("router", make_router(ENTRY_AGENT), destinations=(ENTRY_AGENT,))
+    for spec in specs.values():
+        builder.add_node(spec.name, make_agent_node(spec, provider, services, grade_replies=grading), destinations=("tools", "grader", END))
+    builder.add_node("tools", make_tools_node(specs, services), destinations=(*names, "human_handoff"))
+    builder.add_node("grader", make_grader_node(provider, services), destinations=(*names, "human_handoff", END))
+    builder.add_node("human_handoff", make_human_node(services), destinations=(END,))
+    builder.add_edge(START, "router")
+    return builder.compile(checkpointer=checkpointer, store=store, name="frontdesk-support")

@@ -1,0 +1,1 @@
+"""Chat models: OpenAI-compatible endpoints and the scripted replay model."""

@@ -1,0 +1,91 @@
+"""Which chat model each agent talks to.
+
+Agents ask a provider for their model by name, so one graph can run every agent on one
+endpoint, give the grader a cheaper model, or replay a scenario script per agent —
+without the agents knowing which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
+
+from langchain_core.language_models import BaseChatModel
+
+from frontdesk.settings import Settings
+
+
+class ModelNotConfiguredError(RuntimeError):
+    """No model endpoint is configured; the message says how to configure one."""
+
+
+NOT_CONFIGURED_HELP = (
+    "No model configured: set FRONTDESK_MODEL and OPENAI_BASE_URL (any OpenAI-compatible "
+    "endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama) or OPENAI_API_KEY, or pass "
+    "--model/--base-url; to see the agents work offline, run `frontdesk demo` or "
+    "`frontdesk replay scenarios/`."
+)
+
+
+@runtime_checkable
+class ModelProvider(Protocol):
+    """Gives each agent (``customer_service``, ``researcher``, ``grader``...) its chat model."""
+
+    def for_agent(self, agent: str) -> BaseChatModel: ...
+
+
+class SingleModel:
+    """Every agent uses the same model."""
+
+    def __init__(self, model: BaseChatModel) -> None:
+        self.model = model
+
+    def for_agent(self, agent: str) -> BaseChatModel:
+        return self.model
+
+
+class PerAgentModels:
+    """A model per agent name, with a default for the rest."""
+
+    def __init__(self, models: Mapping[str, BaseChatModel], default: BaseChatModel | None = None) -> None:
+        self.models = dict(models)
+        self.default = default
+
+    def for_agent(self, agent: str) -> BaseChatModel:
+        model = self.models.get(agent, self.default)
+        if model is None:
+            raise ModelNotConfiguredError(f"No model configured for agent {agent!r}")
+        return model
+
+
+def as_provider(model: BaseChatModel | Mapping[str, BaseChatModel] | ModelProvider) -> ModelProvider:
+    """Accept a model, a mapping of agent name to model, or a provider."""
+    if isinstance(model, BaseChatModel):
+        return SingleModel(model)
+    if isinstance(model, Mapping):
+        return PerAgentModels(model, default=model.get("default"))
+    if isinstance(model, ModelProvider):
+        return model
+    raise TypeError(f"model must be a chat model, a mapping of agent name to model, or a provider; got {model!r}")
+
+
+def openai_compatible_model(settings: Settings, *, streaming: bool = False) -> BaseChatModel:
+    """ChatOpenAI against any OpenAI-compatible endpoint, with timeouts and retries.
+
+    Retries with exponential backoff on timeouts, 429 and 5xx come from the OpenAI client
+    itself (``max_retries``); a per-call ``timeout`` bounds every request.
+    """
+    if not settings.model_configured:
+        raise ModelNotConfiguredError(NOT_CONFIGURED_HELP)
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=settings.model or "",
+        base_url=settings.base_url,
+        api_key=settings.api_key or "not-needed",
+        timeout=settings.request_timeout,
+        max_retries=settings.max_retries,
+        temperature=0,
+        streaming=streaming,
+        stream_usage=True,
+    )

@@ -1,0 +1,25 @@
+"""Database URLs: parsing, and error messages that never show a password."""
+
+from __future__ import annotations
+
+import re
+
+
+def mask_password(url: str) -> str:
+    """``postgresql://user:secret@host/db`` → ``postgresql://user:***@host/db``."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+class BadDatabaseURL(ValueError):
+    """A database URL frontdesk cannot use; the message names it with the password masked."""
+
+    def __init__(self, url: str, why: str) -> None:
+        super().__init__(f"Cannot use database URL {mask_password(url)}: {why}")
+
+
+def sqlite_path(url: str) -> str:
+    """The file of a SQLite URL, as SQLAlchemy reads it: ``sqlite:///rel.db``, ``sqlite:////abs/x.db``."""
+    if not url.startswith("sqlite://"):
+        raise BadDatabaseURL(url, "not a sqlite:// URL")
+    path = url.removeprefix("sqlite://").removeprefix("/")
+    return path or ":memory:"

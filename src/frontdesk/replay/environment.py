@@ -1,0 +1,74 @@
+"""The shared, real infrastructure a batch of scenario replays runs on.
+
+Built once per batch: a work folder, a seeded template of the domain DB (copied per
+scenario, so each starts from the same fixture in milliseconds), the knowledge base and
+the tracer. Closing it flushes traces and removes the work folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from opentelemetry.trace import Tracer
+
+from frontdesk.memory.domain import create_domain_engine, db_diff, export_tau2_db, init_domain_schema, seed_demo
+from frontdesk.memory.tickets import ensure_tables
+from frontdesk.runtime import Services
+from frontdesk.tracing import instrument
+
+
+class ReplayEnvironment:
+    """Work folder, domain fixture, knowledge base and tracer for replays."""
+
+    def __init__(self, *, tracer: Tracer | None = None, knowledge: Any = None, workdir: Path | None = None) -> None:
+        self._owned_workdir = workdir is None
+        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="frontdesk-replay-"))
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.tracer = tracer or Services().tracer
+        self.knowledge = knowledge if knowledge is not None else self._default_knowledge()
+        self._template = self.workdir / "fixture-demo.sqlite"
+        self._build_template()
+
+    def _default_knowledge(self) -> Any:
+        from frontdesk.knowledge import default_knowledge_base
+
+        return default_knowledge_base(self.workdir / "knowledge.duckdb")
+
+    def _build_template(self) -> None:
+        engine = create_domain_engine(f"sqlite:///{self._template}")
+        init_domain_schema(engine)
+        ensure_tables(engine)
+        seed_demo(engine)
+        engine.dispose()
+
+    def fresh_domain_db(self, name: str) -> Any:
+        """A new domain DB for one scenario, copied from the seeded fixture."""
+        target = self.workdir / f"{name}-domain.sqlite"
+        shutil.copyfile(self._template, target)
+        return create_domain_engine(f"sqlite:///{target}")
+
+    def snapshot(self, engine: Any) -> dict[str, Any]:
+        return export_tau2_db(engine)
+
+    def diff(self, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+        return db_diff(before, after)
+
+    @contextmanager
+    def turn_span(self, *, thread_id: str, scenario: str, turn: int) -> Iterator[None]:
+        with instrument.turn(self.tracer, thread_id=thread_id, scenario=scenario, turn=turn):
+            yield
+
+    def close(self) -> None:
+        if self._owned_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> ReplayEnvironment:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,86 @@
+"""Printing replays for people: conversations, failures and the summary table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from frontdesk.replay.results import Event, ScenarioResult
+
+AGENT_STYLES = {"customer_service": "cyan", "researcher": "magenta", "grader": "yellow", "operator": "green"}
+
+
+def _short(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _event_line(event: Event) -> Text | None:
+    style = AGENT_STYLES.get(event.agent or "", "white")
+    if event.kind == "user":
+        return Text.assemble(("  customer ", "bold"), ("› ", "dim"), event.text)
+    if event.kind == "agent":
+        calls = event.data.get("tool_calls") or []
+        if calls:
+            if not event.text:
+                return None
+            return Text.assemble((f"  {event.agent} ", style), ("(thinking) ", "dim"), _short(event.text))
+        return Text.assemble((f"  {event.agent} ", f"bold {style}"), ("› ", "dim"), event.text)
+    if event.kind == "withdrawn":
+        return Text.assemble((f"  {event.agent} ", style), ("draft withheld › ", "dim red"), Text(_short(event.text), style="strike dim"))
+    if event.kind == "tool":
+        mark = ("✓", "green") if event.ok else ("✗", "red")
+        args = json.dumps(event.args or {}, ensure_ascii=False)
+        return Text.assemble("    ", mark, (f" {event.name}", "bold"), (args, "dim"), (" → ", "dim"), (_short(event.text, 100), "dim"))
+    if event.kind == "grade":
+        verdict = event.data.get("verdict")
+        colour = "green" if verdict == "pass" else "red"
+        return Text.assemble(("    grader ", "yellow"), (f"{verdict}", f"bold {colour}"), (f" ({event.data.get('score')})", "dim"), (f" {_short(event.text, 100)}" if event.text else "", "dim"))
+    if event.kind == "handoff":
+        return Text.assemble(("    ⇢ handed to a person", "bold green"), (f" — ticket {event.data.get('ticket_id')}: {_short(event.text, 100)}", "green"))
+    if event.kind == "operator":
+        return Text.assemble(("  operator ", "bold green"), ("› ", "dim"), event.text)
+    if event.kind == "error":
+        return Text.assemble(("  error ", "bold red"), event.text)
+    return None
+
+
+def print_conversation(console: Console, result: ScenarioResult) -> None:
+    """The scenario's conversation, turn by turn, with tool calls, handoffs and verdicts."""
+    status = Text(" PASS ", style="bold black on green") if result.passed else Text(" FAIL ", style="bold white on red")
+    console.rule(Text.assemble(status, " ", (result.name, "bold"), (f"  {result.path}", "dim")), align="left")
+    for turn in result.turns:
+        for event in turn.events:
+            line = _event_line(event)
+            if line is not None:
+                console.print(line)
+    print_failures(console, result)
+    console.print()
+
+
+def print_failures(console: Console, result: ScenarioResult) -> None:
+    for failure in result.failures:
+        console.print(Text.assemble(("  ✗ ", "bold red"), str(failure)))
+
+
+def print_summary(console: Console, results: Sequence[ScenarioResult]) -> None:
+    """One row per scenario and a totals line, including the automation rate."""
+    table = Table(title="Scenario replay", show_lines=False)
+    for column in ("scenario", "result", "turns", "tool calls", "handoffs", "grades", "time"):
+        table.add_column(column, justify="right" if column in {"turns", "tool calls", "handoffs", "time"} else "left")
+    for result in results:
+        grades = " ".join(g for t in result.turns for g in t.grades)
+        outcome = Text("pass", style="green") if result.passed else Text("FAIL", style="bold red")
+        table.add_row(result.name, outcome, str(len(result.turns)), str(result.tool_calls), str(result.handoffs), grades, f"{result.duration_s:.2f}s")
+    console.print(table)
+    passed = sum(r.passed for r in results)
+    automated = sum(1 for r in results if r.handoffs == 0)
+    total = len(results) or 1
+    console.print(
+        f"[bold]{passed}/{len(results)} scenarios passed[/]  ·  resolved without a person: {automated}/{len(results)} ({100 * automated / total:.0f}%)"
+        f"  ·  {sum(r.tool_calls for r in results)} tool calls  ·  {sum(r.duration_s for r in results):.1f}s"
+    )

@@ -1,0 +1,146 @@
+"""Replaying a scenario through the real support graph with a scripted model.
+
+Everything but the model is real: the compiled graph, a SQLite checkpointer, the domain
+DB seeded from the fixture, the DuckDB knowledge base and the tracer. The runner streams
+node updates to build a transcript, answers handoffs with the scripted operator, and
+checks each turn's expectations and the DB's end state.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langgraph.types import Command
+
+from frontdesk.graphs.support import build_graph
+from frontdesk.llm.scripted import Script, ScriptedModels, ScriptError
+from frontdesk.memory.checkpoint import open_checkpointer
+from frontdesk.replay.checks import check_db_changes, check_turn
+from frontdesk.replay.environment import ReplayEnvironment
+from frontdesk.replay.results import Event, Failure, ScenarioResult, ToolCallRecord, TurnRecord
+from frontdesk.replay.schema import Scenario
+from frontdesk.settings import Settings
+
+
+def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment) -> ScenarioResult:
+    """Replay ``scenario`` and return its transcript and failures (never raises for script faults)."""
+    started = time.perf_counter()
+    slug = path.stem
+    thread_id = f"scenario-{slug}-{uuid.uuid4().hex[:8]}"
+    result = ScenarioResult(name=scenario.name, path=str(path), thread_id=thread_id)
+    script = Script(scenario.name, [turn.script for turn in scenario.turns])
+    engine = env.fresh_domain_db(slug)
+    before = env.snapshot(engine)
+    config: dict[str, Any] = {"configurable": {"thread_id": thread_id}}
+    with open_checkpointer(f"sqlite:///{env.workdir / f'{slug}-threads.sqlite'}") as saver:
+        graph = build_graph(
+            Settings(data_dir=env.workdir),
+            model=ScriptedModels(script),
+            checkpointer=saver,
+            engine=engine,
+            knowledge=env.knowledge,
+            tracer=env.tracer,
+            grade_replies=True,
+        )
+        for index, turn in enumerate(scenario.turns):
+            script.turn = index
+            record = TurnRecord(index=index, user=turn.user, events=[Event(kind="user", text=turn.user)])
+            result.turns.append(record)
+            try:
+                with env.turn_span(thread_id=thread_id, scenario=scenario.name, turn=index + 1):
+                    _play_turn(graph, config, turn.operator.model_dump() if turn.operator else None, record, scenario.name)
+            except ScriptError as exc:
+                record.events.append(Event(kind="error", text=str(exc)))
+                result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=str(exc)))
+                break
+            leftovers = script.leftovers(index)
+            if leftovers:
+                left = ", ".join(f"{agent}: {count} step(s)" for agent, count in leftovers.items())
+                result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=f"scripted outputs never used ({left})"))
+            _finish_record(graph.get_state(config).values, record)
+            result.failures += check_turn(scenario.name, record, turn.expect)
+    result.db_changes = env.diff(before, env.snapshot(engine))
+    if scenario.expect.db_changes is not None:
+        result.failures += check_db_changes(scenario.name, result.db_changes, scenario.expect.db_changes)
+    engine.dispose()
+    result.duration_s = time.perf_counter() - started
+    return result
+
+
+def _play_turn(graph: Any, config: dict[str, Any], operator: dict[str, Any] | None, record: TurnRecord, scenario: str) -> None:
+    """Run one customer message to the end, answering at most one handoff with ``operator``."""
+    payload: Any = {"messages": [HumanMessage(record.user)]}
+    answered = False
+    while True:
+        for chunk in graph.stream(payload, config, stream_mode="updates"):
+            for node, update in chunk.items():
+                _observe(node, update, record)
+        pending = graph.get_state(config).interrupts
+        if not pending:
+            return
+        if operator is None or answered:
+            raise ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: the thread was handed to a person but the turn scripts no operator answer")
+        answered = True
+        payload = Command(resume=operator)
+
+
+def _observe(node: str, update: Any, record: TurnRecord) -> None:
+    """Turn one node's state update into transcript events and facts."""
+    if node == "__interrupt__":
+        record.handoff = True
+        for item in update:
+            value = getattr(item, "value", {}) or {}
+            record.events.append(Event(kind="handoff", text=str(value.get("reason", "")), data=dict(value)))
+        return
+    if not isinstance(update, dict):
+        return
+    messages = update.get("messages") or []
+    if node == "grader" and update.get("grade"):
+        grade = update["grade"]
+        record.grades.append(grade["verdict"])
+        if grade["verdict"] == "fail":
+            _withdraw_last_draft(record)
+        record.events.append(Event(kind="grade", agent="grader", text="; ".join(grade.get("reasons", [])), data={"verdict": grade["verdict"], "score": grade.get("score")}))
+    for message in messages:
+        if isinstance(message, ToolMessage):
+            _record_tool(message, record)
+        elif isinstance(message, AIMessage) and node == "human_handoff":
+            record.events.append(Event(kind="operator", agent=message.name, text=str(message.content)))
+        elif isinstance(message, AIMessage):
+            name = message.name or node
+            if not record.agents or record.agents[-1] != name:
+                record.agents.append(name)
+            record.events.append(Event(kind="agent", agent=name, text=str(message.content), data={"tool_calls": message.tool_calls}))
+
+
+def _record_tool(message: ToolMessage, record: TurnRecord) -> None:
+    call = next(
+        ((event.agent, c) for event in reversed(record.events) if event.kind == "agent" for c in event.data.get("tool_calls", []) if c["id"] == message.tool_call_id),
+        (None, {"name": message.name, "args": {}}),
+    )
+    agent, tool_call = call
+    ok = message.status != "error"
+    record.tools.append(ToolCallRecord(agent=agent or "?", name=tool_call["name"], args=tool_call["args"], ok=ok, content=str(message.content)))
+    record.events.append(Event(kind="tool", agent=agent, name=tool_call["name"], args=tool_call["args"], ok=ok, text=str(message.content)))
+
+
+def _withdraw_last_draft(record: TurnRecord) -> None:
+    for event in reversed(record.events):
+        if event.kind == "agent" and not event.data.get("tool_calls"):
+            event.kind = "withdrawn"
+            return
+
+
+def _finish_record(values: dict[str, Any], record: TurnRecord) -> None:
+    """Fill in the reply the customer actually saw and who is authenticated."""
+    record.customer_id = values.get("customer_id")
+    for message in reversed(values.get("messages", [])):
+        if isinstance(message, HumanMessage):
+            break
+        if isinstance(message, AIMessage) and message.content and not message.tool_calls:
+            record.reply, record.reply_by = str(message.content), message.name
+            break

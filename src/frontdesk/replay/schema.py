@@ -1,0 +1,88 @@
+"""The scenario file format (YAML), validated by pydantic.
+
+A scenario names its domain fixture and customer, then lists turns: what the customer
+says, what each agent's model outputs (the script), what the operator answers if the
+thread is handed to a person, and what must be true afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from frontdesk.llm.scripted import ScriptedStep
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ToolExpectation(_Strict):
+    """A tool call that must happen; ``args`` must be a subset of the call's arguments."""
+
+    name: str
+    args: dict[str, Any] | None = None
+    ok: bool | None = Field(default=None, description="Whether the call must succeed (true) or fail (false)")
+    result_contains: str | None = Field(default=None, description="A substring of what the tool returned")
+
+
+class TurnExpectation(_Strict):
+    """What must be true after a turn. Unset fields are not checked."""
+
+    tools: list[ToolExpectation] | None = Field(default=None, description="Exactly these tool calls, in order")
+    agents: list[str] | None = Field(default=None, description="Agents that spoke, in order (repeats collapsed)")
+    reply_contains: list[str] = Field(default_factory=list, description="Substrings of the reply (case-insensitive)")
+    reply_matches: str | None = Field(default=None, description="A regex the reply must match")
+    grades: list[Literal["pass", "fail"]] | None = Field(default=None, description="Grader verdicts in order")
+    handoff: bool | None = Field(default=None, description="Whether the thread went to a person")
+    customer_id: str | None = Field(default=None, description="Authenticated customer after the turn")
+
+    @field_validator("tools", mode="before")
+    @classmethod
+    def _names_as_calls(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"name": item} if isinstance(item, str) else item for item in value]
+        return value
+
+
+class OperatorAnswer(_Strict):
+    """The operator's scripted answer when the thread is handed to a person."""
+
+    reply: str
+    operator: str = "operator"
+
+
+class Turn(_Strict):
+    """One customer message and everything scripted and expected around it."""
+
+    user: str
+    script: dict[str, list[ScriptedStep]] = Field(default_factory=dict, description="Model outputs per agent")
+    operator: OperatorAnswer | None = None
+    expect: TurnExpectation = Field(default_factory=TurnExpectation)
+
+
+class DbChange(_Strict):
+    """One change of the domain DB, in the tau2 diff format (``orders/#W1/status``)."""
+
+    path: str
+    op: Literal["add", "remove", "replace"] | None = None
+    new: Any = None
+
+
+class EndExpectation(_Strict):
+    """What must be true when the scenario ends."""
+
+    db_changes: list[DbChange] | None = Field(default=None, description="Exactly these DB changes (none if empty)")
+
+
+class Scenario(_Strict):
+    """A scripted conversation replayed as a test."""
+
+    name: str
+    description: str = ""
+    tags: list[str] = Field(default_factory=list)
+    fixture: Literal["demo"] = "demo"
+    customer: str | None = Field(default=None, description="Who the customer is (e.g. their email), for readers")
+    turns: list[Turn] = Field(min_length=1)
+    expect: EndExpectation = Field(default_factory=EndExpectation)

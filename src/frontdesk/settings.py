@@ -1,0 +1,74 @@
+"""Runtime settings, read from the environment (and flags, which override them).
+
+One object carries every knob so the CLI, the HTTP server and embedding apps configure
+frontdesk the same way. Nothing here opens a connection: factories in ``memory``,
+``llm`` and ``tracing`` do that when asked.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from pydantic import BaseModel, Field
+
+
+def default_data_dir() -> Path:
+    """Where threads, the domain DB, the knowledge base and traces live by default."""
+    override = os.environ.get("FRONTDESK_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir("frontdesk"))
+
+
+class Settings(BaseModel):
+    """Everything frontdesk needs to run; every field has an environment variable."""
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = Field(
+        default=None,
+        description="Threads, long-term memory and domain data: sqlite:///path, postgresql://..., memory://",
+    )
+    model: str | None = Field(default=None, description="Model name at the OpenAI-compatible endpoint")
+    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint")
+    api_key: str | None = Field(default=None, repr=False)
+    request_timeout: float = 60.0
+    max_retries: int = 3
+    traces_path: Path | None = None
+    knowledge_path: Path | None = None
+    otlp_endpoint: str | None = None
+    console_traces: bool = False
+    grade_replies: bool = True
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Settings from ``FRONTDESK_*`` / ``OPENAI_*`` variables, then explicit overrides."""
+        env = os.environ
+        values: dict[str, object] = {
+            "database_url": env.get("FRONTDESK_DATABASE_URL"),
+            "model": env.get("FRONTDESK_MODEL"),
+            "base_url": env.get("OPENAI_BASE_URL") or env.get("FRONTDESK_BASE_URL"),
+            "api_key": env.get("OPENAI_API_KEY"),
+            "otlp_endpoint": env.get("OTEL_EXPORTER_OTLP_ENDPOINT"),
+        }
+        if "FRONTDESK_REQUEST_TIMEOUT" in env:
+            values["request_timeout"] = float(env["FRONTDESK_REQUEST_TIMEOUT"])
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**{key: value for key, value in values.items() if value is not None})
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file in the data dir."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'frontdesk.sqlite'}"
+
+    @property
+    def resolved_traces_path(self) -> Path:
+        return self.traces_path or self.data_dir / "traces.duckdb"
+
+    @property
+    def resolved_knowledge_path(self) -> Path:
+        return self.knowledge_path or self.data_dir / "knowledge.duckdb"
+
+    @property
+    def model_configured(self) -> bool:
+        """True when a real model endpoint can be called."""
+        return bool(self.model and (self.base_url or self.api_key))

@@ -1,0 +1,70 @@
+"""Opening everything a live conversation needs, from one ``Settings``.
+
+The CLI's ``chat`` (and later the HTTP server) use this; apps that embed frontdesk may
+too, or call ``build_graph`` with their own parts. One database URL holds thread
+checkpoints and the domain data; the knowledge base and traces are DuckDB files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langgraph.graph.state import CompiledStateGraph
+
+from frontdesk.graphs.support import build_graph
+from frontdesk.llm.factory import openai_compatible_model
+from frontdesk.memory.checkpoint import open_checkpointer
+from frontdesk.memory.domain import create_domain_engine, has_data, init_domain_schema, seed_demo
+from frontdesk.memory.tickets import ensure_tables
+from frontdesk.settings import Settings
+from frontdesk.tracing.setup import configure_tracing
+
+
+@dataclass
+class Stack:
+    """A ready graph and the parts it runs on."""
+
+    graph: CompiledStateGraph
+    engine: Any
+    knowledge: Any
+    tracing: Any
+    settings: Settings
+
+
+def domain_url(database_url: str) -> str:
+    """The SQLAlchemy URL of the domain DB for a frontdesk database URL."""
+    if database_url.startswith("memory://"):
+        return "sqlite://"
+    if database_url.startswith("postgres://"):
+        return "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    if database_url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return database_url
+
+
+@contextmanager
+def open_stack(settings: Settings, *, model: BaseChatModel | None = None, streaming: bool = True) -> Iterator[Stack]:
+    """Open checkpointer, domain DB (seeded with the demo data when empty), KB and tracing."""
+    from frontdesk.knowledge import default_knowledge_base
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    chat_model = model or openai_compatible_model(settings, streaming=streaming)
+    url = settings.resolved_database_url
+    engine = create_domain_engine(domain_url(url))
+    init_domain_schema(engine)
+    ensure_tables(engine)
+    if not has_data(engine):
+        seed_demo(engine)
+    knowledge = default_knowledge_base(settings.resolved_knowledge_path)
+    tracing = configure_tracing(duckdb_path=settings.resolved_traces_path, otlp_endpoint=settings.otlp_endpoint, console=settings.console_traces)
+    try:
+        with open_checkpointer(url) as saver:
+            graph = build_graph(settings, model=chat_model, checkpointer=saver, engine=engine, knowledge=knowledge, tracer=tracing.tracer)
+            yield Stack(graph=graph, engine=engine, knowledge=knowledge, tracing=tracing, settings=settings)
+    finally:
+        tracing.shutdown()
+        engine.dispose()

@@ -1,0 +1,253 @@
+"""Typed tools: a plain Python function becomes a tool the model can call.
+
+Why a base of our own instead of LangChain's ``@tool``: frontdesk needs things a generic
+tool does not know about — whether a call reads or writes (WRITE calls run in one DB
+transaction and can be gated for operator approval), which customer is authenticated
+(ownership checks happen here, never in the prompt), and that invalid arguments go back to
+the model as a readable tool message instead of crashing the turn.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, get_type_hints
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic.fields import FieldInfo
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+
+class ToolKind(StrEnum):
+    """What a tool does to the world; decides transactions, approvals and trace labels."""
+
+    READ = "READ"
+    WRITE = "WRITE"
+    GENERIC = "GENERIC"
+
+
+class ToolError(Exception):
+    """A failure the model should read and react to (``Order not found``, a refusal...).
+
+    The message is sent back verbatim as the tool result, so it must make sense to the
+    model and must not leak other customers' data.
+    """
+
+
+@dataclass
+class ToolContext:
+    """What a tool may know about the conversation it runs in.
+
+    ``customer_id`` is the authenticated customer from graph state — only tools marked
+    ``authenticates=True`` can change it, so the model cannot talk its way into another
+    account by putting an id in an argument.
+    """
+
+    customer_id: str | None = None
+    thread_id: str = ""
+    tool_call_id: str = ""
+    engine: Engine | None = None
+    services: Any = None
+    _session: Session | None = field(default=None, repr=False)
+
+    @property
+    def db(self) -> Session:
+        """The domain DB session of this call (one transaction for WRITE tools)."""
+        if self._session is None:
+            raise ToolError("This tool needs the domain database, which is not configured.")
+        return self._session
+
+    def require_customer(self) -> str:
+        """The authenticated customer id, or a refusal telling the model to authenticate."""
+        if not self.customer_id:
+            raise ToolError(
+                "The customer is not authenticated yet: find their user id by email or by "
+                "name and zip code first."
+            )
+        return self.customer_id
+
+    def check_owner(self, owner_id: str, what: str) -> None:
+        """Refuse to act on ``what`` unless it belongs to the authenticated customer."""
+        customer = self.require_customer()
+        if owner_id != customer:
+            raise ToolError(f"{what} does not belong to the authenticated customer.")
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    """The result of one tool call as the graph sees it."""
+
+    name: str
+    content: str
+    ok: bool
+    value: Any = None
+    authenticated_customer: str | None = None
+    handoff_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A typed tool: validated arguments, a kind, and how it may touch graph state."""
+
+    name: str
+    description: str
+    kind: ToolKind
+    args_model: type[BaseModel]
+    fn: Callable[..., Any]
+    takes_context: bool = True
+    requires_auth: bool = False
+    authenticates: bool = False
+    handoff_to: str | None = None
+
+    def openai_schema(self) -> dict[str, Any]:
+        """The OpenAI function-calling description of this tool (what ``bind_tools`` takes)."""
+        parameters = self.args_model.model_json_schema()
+        parameters.pop("title", None)
+        return {
+            "type": "function",
+            "function": {"name": self.name, "description": self.description, "parameters": parameters},
+        }
+
+    def validate(self, raw_args: dict[str, Any] | None) -> BaseModel:
+        """Parse raw arguments; raises ``ToolError`` with a one-line, field-naming message."""
+        try:
+            return self.args_model.model_validate(raw_args or {})
+        except ValidationError as exc:
+            raise ToolError(f"Invalid arguments for {self.name}: {describe_validation_error(exc)}") from None
+
+    def invoke(self, ctx: ToolContext, raw_args: dict[str, Any] | None) -> ToolOutcome:
+        """Run the tool. Never raises for model mistakes: they become error outcomes.
+
+        WRITE tools run inside one transaction that commits only if the function returns,
+        so a refusal half-way leaves the domain DB unchanged.
+        """
+        try:
+            args = self.validate(raw_args)
+            if self.requires_auth:
+                ctx.require_customer()
+            with _session_for(ctx, commit=self.kind is ToolKind.WRITE):
+                kwargs = {name: getattr(args, name) for name in type(args).model_fields}
+                value = self.fn(ctx, **kwargs) if self.takes_context else self.fn(**kwargs)
+        except ToolError as exc:
+            return ToolOutcome(name=self.name, content=f"Error: {exc}", ok=False)
+        return ToolOutcome(
+            name=self.name,
+            content=render_value(value),
+            ok=True,
+            value=value,
+            authenticated_customer=str(value) if self.authenticates else None,
+            handoff_to=self.handoff_to,
+        )
+
+
+@contextmanager
+def _session_for(ctx: ToolContext, *, commit: bool) -> Iterator[None]:
+    """Open the call's DB session (if an engine is configured); commit or roll back."""
+    if ctx.engine is None or ctx._session is not None:
+        yield
+        return
+    from sqlmodel import Session
+
+    with Session(ctx.engine, expire_on_commit=False) as session:
+        ctx._session = session
+        try:
+            yield
+            if commit:
+                session.commit()
+            else:
+                session.rollback()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            ctx._session = None
+
+
+def render_value(value: Any) -> str:
+    """Serialise a tool's return value for the model: text as is, everything else as JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    if isinstance(value, list) and value and all(isinstance(v, BaseModel) for v in value):
+        return json.dumps([v.model_dump(mode="json") for v in value])
+    return json.dumps(value, default=str)
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """Collapse a pydantic error into one line: ``order_id: Field required; ...``."""
+    parts = []
+    for error in exc.errors():
+        location = ".".join(str(p) for p in error["loc"]) or "arguments"
+        given = f" (got {error['input']!r})" if error["type"] != "missing" and "input" in error else ""
+        parts.append(f"{location}: {error['msg']}{given}")
+    return "; ".join(parts)
+
+
+def tool(
+    fn: Callable[..., Any] | None = None,
+    *,
+    kind: ToolKind = ToolKind.READ,
+    name: str | None = None,
+    requires_auth: bool = False,
+    authenticates: bool = False,
+    handoff_to: str | None = None,
+) -> Any:
+    """Turn a typed function into a :class:`Tool`.
+
+    The first parameter may be ``ctx: ToolContext``; every other parameter becomes a field
+    of the pydantic argument model (defaults and ``Annotated[..., Field(...)]`` respected).
+    The docstring's first paragraph is the description the model reads.
+    """
+
+    def wrap(func: Callable[..., Any]) -> Tool:
+        return Tool(
+            name=name or func.__name__,
+            description=_description(func),
+            kind=kind,
+            args_model=_args_model(func, name or func.__name__),
+            fn=func,
+            takes_context=_takes_context(func),
+            requires_auth=requires_auth,
+            authenticates=authenticates,
+            handoff_to=handoff_to,
+        )
+
+    return wrap(fn) if fn is not None else wrap
+
+
+def _takes_context(func: Callable[..., Any]) -> bool:
+    params = list(inspect.signature(func).parameters.values())
+    hints = get_type_hints(func, include_extras=True)
+    return bool(params) and (params[0].name == "ctx" or hints.get(params[0].name) is ToolContext)
+
+
+def _description(func: Callable[..., Any]) -> str:
+    doc = inspect.getdoc(func) or func.__name__.replace("_", " ")
+    return doc.split("\n\n")[0].replace("\n", " ").strip()
+
+
+def _args_model(func: Callable[..., Any], tool_name: str) -> type[BaseModel]:
+    hints = get_type_hints(func, include_extras=True)
+    params = list(inspect.signature(func).parameters.values())
+    if _takes_context(func):
+        params = params[1:]
+    fields: dict[str, Any] = {}
+    for param in params:
+        annotation = hints.get(param.name, Any)
+        default = param.default
+        if default is inspect.Parameter.empty:
+            fields[param.name] = (annotation, ...)
+        elif isinstance(default, FieldInfo):
+            fields[param.name] = (annotation, default)
+        else:
+            fields[param.name] = (annotation, default)
+    model_name = "".join(part.title() for part in tool_name.split("_")) + "Args"
+    return create_model(model_name, __config__=ConfigDict(extra="forbid"), **fields)
