@@ -32,9 +32,8 @@ from frontdesk.tools.base import Tool
 ENTRY_AGENT = "customer_service"
 
 
-def default_agents() -> list[AgentSpec]:
-    """The shipped agents: customer service (entry) and researcher."""
-    return [customer_service_agent(), researcher_agent()]
+DEFAULT_AGENTS = {"customer_service": customer_service_agent, "researcher": researcher_agent}
+"""The shipped agents by name: customer service (the entry agent) and the researcher."""
 
 
 def build_graph(
@@ -66,8 +65,9 @@ def build_graph(
         services.tracer = tracer
     grading = settings.grade_replies if grade_replies is None else grade_replies
 
-    specs = {spec.name: spec for spec in default_agents()}
-    specs.update({spec.name: spec for spec in agents})
+    given = {spec.name: spec for spec in agents}
+    specs = {name: given.get(name) or make() for name, make in DEFAULT_AGENTS.items()}
+    specs.update(given)
     if tools:
         specs[ENTRY_AGENT] = specs[ENTRY_AGENT].with_tools(*tools)
     names = tuple(specs)

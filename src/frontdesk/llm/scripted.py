@@ -30,6 +30,7 @@ class ScriptedToolCall(BaseModel):
     name: str
     args: dict[str, Any] = Field(default_factory=dict)
     id: str | None = None
+    raw_arguments: str | None = Field(default=None, description="Send these exact (possibly broken) JSON arguments instead of args")
 
 
 class ScriptedStep(BaseModel):
@@ -133,8 +134,14 @@ class ScriptedChatModel(BaseChatModel):
         tool_calls = [
             {"name": call.name, "args": call.args, "id": call.id or f"{call_ids}_{index}", "type": "tool_call"}
             for index, call in enumerate(step.tool_calls)
+            if call.raw_arguments is None
         ]
-        return AIMessage(content=step.text, tool_calls=tool_calls)
+        invalid = [
+            {"name": call.name, "args": call.raw_arguments, "id": call.id or f"{call_ids}_{index}", "error": "arguments are not valid JSON", "type": "invalid_tool_call"}
+            for index, call in enumerate(step.tool_calls)
+            if call.raw_arguments is not None
+        ]
+        return AIMessage(content=step.text, tool_calls=tool_calls, invalid_tool_calls=invalid)
 
 
 class ScriptedModels:

@@ -1,0 +1,159 @@
+"""A small OpenAI-compatible chat-completions server on 127.0.0.1 that answers from a script.
+
+It lets the real-model path (ChatOpenAI → HTTP → JSON/SSE → tool calls) be tested with no
+network: tests and ``frontdesk record`` point ``OPENAI_BASE_URL`` at it. Responses are
+served in order; each is a :class:`ScriptedStep` (text, tool calls or a structured output,
+which is returned as a call of the single tool the request offers). Every request body is
+kept in ``requests`` for assertions.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from frontdesk.llm.scripted import ScriptedStep
+
+
+class OpenAITestServer:
+    """Serve scripted chat completions over real HTTP until stopped (also a context manager)."""
+
+    def __init__(self, responses: Iterable[ScriptedStep | str | dict[str, Any]], *, model: str = "scripted-http", delay_s: float = 0.0) -> None:
+        self.responses = [r if isinstance(r, ScriptedStep) else ScriptedStep.model_validate(r) for r in responses]
+        self.model = model
+        self.delay_s = delay_s
+        self.requests: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def start(self) -> OpenAITestServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> OpenAITestServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def remaining(self) -> int:
+        return len(self.responses)
+
+    def _next(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        with self._lock:
+            self.requests.append(body)
+            if not self.responses:
+                return None
+            step = self.responses.pop(0)
+        return _assistant_message(step, body.get("tools") or [])
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                return
+
+            def do_GET(self) -> None:
+                if self.path.rstrip("/").endswith("/models"):
+                    self._json(200, {"object": "list", "data": [{"id": server.model, "object": "model"}]})
+                else:
+                    self._json(404, {"error": {"message": f"no route {self.path}"}})
+
+            def do_POST(self) -> None:
+                if not self.path.rstrip("/").endswith("/chat/completions"):
+                    self._json(404, {"error": {"message": f"no route {self.path}"}})
+                    return
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                message = server._next(body)
+                if server.delay_s:
+                    time.sleep(server.delay_s)
+                if message is None:
+                    self._json(500, {"error": {"message": "the test server's script is exhausted", "type": "server_error"}})
+                    return
+                if body.get("stream"):
+                    self._stream(message, body)
+                else:
+                    self._json(200, _completion(message, server.model, body))
+
+            def _json(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _stream(self, message: dict[str, Any], body: dict[str, Any]) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                for chunk in _chunks(message, server.model, body):
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.flush()
+                self.wfile.write(b"data: [DONE]\n\n")
+
+        return Handler
+
+
+def _assistant_message(step: ScriptedStep, tools: list[dict[str, Any]]) -> dict[str, Any]:
+    calls = [(c.name, c.raw_arguments if c.raw_arguments is not None else json.dumps(c.args)) for c in step.tool_calls]
+    if step.structured is not None:
+        name = tools[0]["function"]["name"] if tools else "structured_output"
+        calls = [(name, json.dumps(step.structured))]
+    message: dict[str, Any] = {"role": "assistant", "content": step.text or None}
+    if calls:
+        message["tool_calls"] = [
+            {"id": f"call_{uuid.uuid4().hex[:12]}", "type": "function", "function": {"name": name, "arguments": arguments}}
+            for name, arguments in calls
+        ]
+    return message
+
+
+def _usage(message: dict[str, Any], body: dict[str, Any]) -> dict[str, int]:
+    prompt = sum(len(str(m.get("content") or "").split()) for m in body.get("messages", []))
+    completion = len(str(message.get("content") or "").split()) + 8 * len(message.get("tool_calls", []))
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
+def _completion(message: dict[str, Any], model: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if message.get("tool_calls") else "stop"}],
+        "usage": _usage(message, body),
+    }
+
+
+def _chunks(message: dict[str, Any], model: str, body: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    base = {"id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
+    yield {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}
+    words = str(message.get("content") or "").split(" ")
+    for index, word in enumerate(words if message.get("content") else []):
+        piece = word if index == 0 else " " + word
+        yield {**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+    for index, call in enumerate(message.get("tool_calls", [])):
+        delta = {"tool_calls": [{"index": index, "id": call["id"], "type": "function", "function": call["function"]}]}
+        yield {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+    finish = "tool_calls" if message.get("tool_calls") else "stop"
+    yield {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}
+    if (body.get("stream_options") or {}).get("include_usage"):
+        yield {**base, "choices": [], "usage": _usage(message, body)}

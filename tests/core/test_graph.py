@@ -1,0 +1,56 @@
+"""The support graph end to end with an app's own tools: auth, persistence, handoff."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlmodel import Session, create_engine, select
+
+from frontdesk.memory.tickets import Ticket
+
+HERE = Path(__file__).parent
+
+TURN_1 = {"customer_service": [{"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]}, "Hi Ava, you're signed in."]}
+TURN_2 = {"customer_service": [{"tool_calls": [{"name": "whoami"}]}, "You are ava."]}
+HANDOFF = {"customer_service": [{"tool_calls": [{"name": "ask_a_person", "args": {"summary": "wants a person"}}]}]}
+
+
+def in_new_process(db: Path, turn: int, scripts: list[dict], kind: str, arg: str) -> dict:
+    """Run a turn in a separate Python process, as a restarted app would."""
+    done = subprocess.run(
+        [sys.executable, str(HERE / "support_app.py"), str(db), str(turn), kind, json.dumps(scripts), arg],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_a_thread_resumes_in_a_new_process(tmp_path: Path) -> None:
+    db = tmp_path / "threads.sqlite"
+    first = in_new_process(db, 0, [TURN_1, TURN_2], "turn", "Hi, I'm ava@example.com")
+    assert first["customer_id"] == "ava"
+    second = in_new_process(db, 1, [TURN_1, TURN_2], "turn", "Who am I?")
+    texts = [m[2] for m in second["messages"]]
+    assert texts[0] == "Hi, I'm ava@example.com"
+    assert "you are ava" in texts
+    assert texts[-1] == "You are ava."
+    assert second["customer_id"] == "ava"
+    assert [m[1] for m in second["messages"] if m[0] == "ai"] == ["customer_service"] * 4
+
+
+def test_handoff_pauses_writes_one_ticket_and_resumes_from_another_process(tmp_path: Path) -> None:
+    db = tmp_path / "threads.sqlite"
+    paused = in_new_process(db, 0, [HANDOFF], "turn", "Get me a human")
+    assert paused["interrupts"][0]["type"] == "handoff"
+    assert paused["interrupts"][0]["reason"] == "wants a person"
+    ticket_id = paused["interrupts"][0]["ticket_id"]
+    resumed = in_new_process(db, 0, [HANDOFF], "resume", json.dumps({"reply": "Hello, this is Maya.", "operator": "maya"}))
+    assert resumed["interrupts"] == []
+    assert resumed["messages"][-1] == ["ai", "operator", "Hello, this is Maya."]
+    engine = create_engine(f"sqlite:///{db}.domain")
+    with Session(engine) as session:
+        tickets = list(session.exec(select(Ticket)))
+    assert [(t.id, t.status, t.operator, t.reason) for t in tickets] == [(ticket_id, "resolved", "maya", "wants a person")]

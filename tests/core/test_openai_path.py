@@ -1,0 +1,90 @@
+"""The real-model path over HTTP: ChatOpenAI against the local OpenAI-compatible test server."""
+
+from __future__ import annotations
+
+from langchain_core.messages import HumanMessage
+from langchain_openai import ChatOpenAI
+from langgraph.checkpoint.memory import InMemorySaver
+
+from frontdesk import build_graph
+from frontdesk.agents.grader import GradeVerdict
+from frontdesk.llm.factory import openai_compatible_model
+from frontdesk.llm.openai_test_server import OpenAITestServer
+from frontdesk.settings import Settings
+from tests.core.support_app import agents
+
+
+def model_for(server: OpenAITestServer, streaming: bool = False) -> ChatOpenAI:
+    settings = Settings(model="scripted-http", base_url=server.base_url, api_key="test", max_retries=0, request_timeout=10)
+    return openai_compatible_model(settings, streaming=streaming)  # type: ignore[return-value]
+
+
+def test_text_tool_calls_and_structured_output_round_trip() -> None:
+    with OpenAITestServer(["Hello there.", {"tool_calls": [{"name": "login", "args": {"email": "a@b.c"}}]}, {"verdict": "pass", "score": 0.8}]) as server:
+        model = model_for(server)
+        assert model.invoke([HumanMessage("hi")]).content == "Hello there."
+        call = model.invoke([HumanMessage("log me in")]).tool_calls[0]
+        assert (call["name"], call["args"]) == ("login", {"email": "a@b.c"})
+        verdict = model.with_structured_output(GradeVerdict, method="function_calling").invoke([HumanMessage("grade")])
+        assert verdict == GradeVerdict(verdict="pass", score=0.8)
+        assert server.requests[2]["tools"][0]["function"]["name"] == "GradeVerdict"
+
+
+def test_streaming_delivers_tokens_and_usage() -> None:
+    with OpenAITestServer(["one two three four"]) as server:
+        chunks = list(model_for(server, streaming=True).stream([HumanMessage("count")]))
+    text_chunks = [c.content for c in chunks if c.content]
+    assert len(text_chunks) == 4
+    assert "".join(text_chunks) == "one two three four"
+    assert any(c.usage_metadata and c.usage_metadata["output_tokens"] == 4 for c in chunks)
+
+
+def test_the_graph_runs_on_a_model_over_http() -> None:
+    script = [
+        {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]},
+        "Welcome back, Ava.",
+        {"verdict": "pass"},
+    ]
+    with OpenAITestServer(script) as server:
+        graph = build_graph(model=model_for(server), checkpointer=InMemorySaver(), agents=agents())
+        result = graph.invoke({"messages": [("user", "I'm ava@example.com")]}, {"configurable": {"thread_id": "http"}})
+        assert server.remaining == 0
+        sent_tools = {t["function"]["name"] for t in server.requests[0]["tools"]}
+    assert result["customer_id"] == "ava"
+    assert result["messages"][-1].content == "Welcome back, Ava."
+    assert result["grade"]["verdict"] == "pass"
+    assert sent_tools == {"login", "whoami", "ask_a_person"}
+
+
+def test_a_broken_tool_call_goes_back_to_the_model_and_the_turn_continues() -> None:
+    script = [
+        {"tool_calls": [{"name": "login", "raw_arguments": '{"email": "ava@exa'}]},
+        {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]},
+        "Signed in.",
+        {"verdict": "pass"},
+    ]
+    with OpenAITestServer(script) as server:
+        graph = build_graph(model=model_for(server), checkpointer=InMemorySaver(), agents=agents())
+        result = graph.invoke({"messages": [("user", "I'm ava@example.com")]}, {"configurable": {"thread_id": "broken"}})
+        second_request = server.requests[1]["messages"]
+    tool_replies = [m for m in result["messages"] if m.type == "tool"]
+    assert tool_replies[0].status == "error"
+    assert "Could not parse the arguments of login" in tool_replies[0].content
+    assert any(m.get("role") == "tool" and "Could not parse" in m.get("content", "") for m in second_request)
+    assert result["customer_id"] == "ava"
+    assert result["messages"][-1].content == "Signed in."
+
+
+def test_a_model_timeout_raises_clearly_and_loses_nothing() -> None:
+    import openai
+    import pytest
+
+    saver = InMemorySaver()
+    config = {"configurable": {"thread_id": "slow"}}
+    with OpenAITestServer(["too late"], delay_s=2.0) as server:
+        settings = Settings(model="scripted-http", base_url=server.base_url, api_key="test", max_retries=0, request_timeout=0.3)
+        graph = build_graph(model=openai_compatible_model(settings), checkpointer=saver, agents=agents())
+        with pytest.raises(openai.APITimeoutError):
+            graph.invoke({"messages": [("user", "are you there?")]}, config)
+    kept = graph.get_state(config).values["messages"]
+    assert [m.content for m in kept] == ["are you there?"]
