@@ -20,6 +20,7 @@ from frontdesk.llm.factory import openai_compatible_model
 from frontdesk.memory.checkpoint import open_checkpointer
 from frontdesk.memory.domain import create_domain_engine, has_data, init_domain_schema, seed_demo
 from frontdesk.memory.tickets import ensure_tables
+from frontdesk.memory.urls import domain_url
 from frontdesk.settings import Settings
 from frontdesk.tracing.setup import configure_tracing
 
@@ -33,17 +34,6 @@ class Stack:
     knowledge: Any
     tracing: Any
     settings: Settings
-
-
-def domain_url(database_url: str) -> str:
-    """The SQLAlchemy URL of the domain DB for a frontdesk database URL."""
-    if database_url.startswith("memory://"):
-        return "sqlite://"
-    if database_url.startswith("postgres://"):
-        return "postgresql+psycopg://" + database_url.removeprefix("postgres://")
-    if database_url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
-    return database_url
 
 
 @contextmanager

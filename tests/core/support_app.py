@@ -48,14 +48,16 @@ def steps(**per_agent: list[Any]) -> dict[str, list[ScriptedStep]]:
     return {agent: [ScriptedStep.model_validate(s) for s in items] for agent, items in per_agent.items()}
 
 
-def run_turn(db_path: str, turn: int, script_turns: list[dict[str, list[ScriptedStep]]], user: str | None, resume: Any = None) -> dict[str, Any]:
-    """Run one turn (or resume) of thread ``t1`` against the SQLite file ``db_path``."""
+def run_turn(db_url: str, turn: int, script_turns: list[dict[str, list[ScriptedStep]]], user: str | None, resume: Any = None) -> dict[str, Any]:
+    """Run one turn (or resume) of thread ``t1`` against the database at ``db_url``."""
     from langgraph.types import Command
 
+    from frontdesk.memory.urls import domain_url
+
     script = Script("support-app", script_turns, turn=turn)
-    engine = create_engine(f"sqlite:///{db_path}.domain")
+    engine = create_engine(domain_url(db_url))
     ensure_tables(engine)
-    with open_checkpointer(f"sqlite:///{db_path}") as saver:
+    with open_checkpointer(db_url) as saver:
         graph = build_graph(model=ScriptedModels(script), checkpointer=saver, agents=agents(), engine=engine, grade_replies=False)
         config = {"configurable": {"thread_id": "t1"}}
         payload = Command(resume=resume) if resume is not None else {"messages": [("user", user)]}

@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, create_engine, select
+
+from frontdesk.memory.urls import domain_url
 
 from frontdesk.memory.tickets import Ticket
 
@@ -18,7 +21,7 @@ TURN_2 = {"customer_service": [{"tool_calls": [{"name": "whoami"}]}, "You are av
 HANDOFF = {"customer_service": [{"tool_calls": [{"name": "ask_a_person", "args": {"summary": "wants a person"}}]}]}
 
 
-def in_new_process(db: Path, turn: int, scripts: list[dict], kind: str, arg: str) -> dict:
+def in_new_process(db: str, turn: int, scripts: list[dict], kind: str, arg: str) -> dict:
     """Run a turn in a separate Python process, as a restarted app would."""
     done = subprocess.run(
         [sys.executable, str(HERE / "support_app.py"), str(db), str(turn), kind, json.dumps(scripts), arg],
@@ -28,8 +31,15 @@ def in_new_process(db: Path, turn: int, scripts: list[dict], kind: str, arg: str
     return json.loads(done.stdout)
 
 
-def test_a_thread_resumes_in_a_new_process(tmp_path: Path) -> None:
-    db = tmp_path / "threads.sqlite"
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'frontdesk.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def test_a_thread_resumes_in_a_new_process(db_url: str) -> None:
+    db = db_url
     first = in_new_process(db, 0, [TURN_1, TURN_2], "turn", "Hi, I'm ava@example.com")
     assert first["customer_id"] == "ava"
     second = in_new_process(db, 1, [TURN_1, TURN_2], "turn", "Who am I?")
@@ -41,8 +51,8 @@ def test_a_thread_resumes_in_a_new_process(tmp_path: Path) -> None:
     assert [m[1] for m in second["messages"] if m[0] == "ai"] == ["customer_service"] * 4
 
 
-def test_handoff_pauses_writes_one_ticket_and_resumes_from_another_process(tmp_path: Path) -> None:
-    db = tmp_path / "threads.sqlite"
+def test_handoff_pauses_writes_one_ticket_and_resumes_from_another_process(db_url: str) -> None:
+    db = db_url
     paused = in_new_process(db, 0, [HANDOFF], "turn", "Get me a human")
     assert paused["interrupts"][0]["type"] == "handoff"
     assert paused["interrupts"][0]["reason"] == "wants a person"
@@ -50,7 +60,7 @@ def test_handoff_pauses_writes_one_ticket_and_resumes_from_another_process(tmp_p
     resumed = in_new_process(db, 0, [HANDOFF], "resume", json.dumps({"reply": "Hello, this is Maya.", "operator": "maya"}))
     assert resumed["interrupts"] == []
     assert resumed["messages"][-1] == ["ai", "operator", "Hello, this is Maya."]
-    engine = create_engine(f"sqlite:///{db}.domain")
+    engine = create_engine(domain_url(db))
     with Session(engine) as session:
         tickets = list(session.exec(select(Ticket)))
     assert [(t.id, t.status, t.operator, t.reason) for t in tickets] == [(ticket_id, "resolved", "maya", "wants a person")]

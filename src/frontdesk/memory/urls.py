@@ -23,3 +23,14 @@ def sqlite_path(url: str) -> str:
         raise BadDatabaseURL(url, "not a sqlite:// URL")
     path = url.removeprefix("sqlite://").removeprefix("/")
     return path or ":memory:"
+
+
+def domain_url(database_url: str) -> str:
+    """The SQLAlchemy URL of the domain DB for a frontdesk database URL."""
+    if database_url.startswith("memory://"):
+        return "sqlite://"
+    if database_url.startswith("postgres://"):
+        return "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    if database_url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return database_url
