@@ -23,5 +23,6 @@ class Services:
 
     engine: Any = None
     knowledge: Any = None
+    store: Any = None
     tracer: Tracer = field(default_factory=_noop_tracer)
     capture_content: bool = False

@@ -17,6 +17,7 @@ from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 from frontdesk.memory.checkpoint import open_checkpointer
 from frontdesk.memory.tickets import ensure_tables
 from frontdesk.tools.handoff import HUMAN
+from frontdesk.tools.memory import remember_customer_fact
 
 
 @tool(kind=ToolKind.READ, authenticates=True)
@@ -39,7 +40,7 @@ def ask_a_person(summary: str) -> str:
 
 def agents() -> list[AgentSpec]:
     return [
-        AgentSpec("customer_service", "front desk", "Help the customer.", (login, whoami, ask_a_person)),
+        AgentSpec("customer_service", "front desk", "Help the customer.", (login, whoami, ask_a_person, remember_customer_fact)),
         AgentSpec("researcher", "answers questions", "Answer questions.", ()),
     ]
 

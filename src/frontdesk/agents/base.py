@@ -44,11 +44,21 @@ class AgentSpec:
         return AgentSpec(self.name, self.description, self.instructions, merged, self.graded)
 
 
-def system_prompt(spec: AgentSpec, state: SupportState) -> str:
-    """Instructions plus what the agent must know about this thread right now."""
+def system_prompt(spec: AgentSpec, state: SupportState, services: Services | None = None) -> str:
+    """Instructions plus what the agent must know about this thread right now.
+
+    Once the customer is authenticated, what earlier threads taught us about them (the
+    long-term store) is included, so a new conversation starts where the last one ended.
+    """
     lines = [spec.instructions.strip(), ""]
     customer = state.get("customer_id")
     lines.append(f"Authenticated customer: {customer}" if customer else "The customer is not authenticated yet.")
+    if customer and services is not None and services.store is not None:
+        from frontdesk.memory.customer_memory import describe, recall
+
+        known = recall(services.store, customer)
+        if known:
+            lines.append(f"What we remember about this customer from earlier conversations: {describe(known)}")
     if state.get("summary"):
         lines.append(f"Summary of earlier conversation: {state['summary']}")
     grade = state.get("grade")
@@ -72,7 +82,7 @@ def make_agent_node(
     def run_agent(state: SupportState, config: RunnableConfig) -> Command[Any]:
         model = models.for_agent(spec.name)
         bound = model.bind_tools([t.openai_schema() for t in spec.tools]) if spec.tools else model
-        prompt: list[BaseMessage] = [SystemMessage(system_prompt(spec, state)), *state.get("messages", [])]
+        prompt: list[BaseMessage] = [SystemMessage(system_prompt(spec, state, services)), *state.get("messages", [])]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         with instrument.agent_call(services, spec.name, thread_id, model) as record:
             reply = bound.invoke(prompt, config)

@@ -19,6 +19,8 @@ INSTRUCTIONS = """You are the customer-service agent of an online retail store.
   the researcher agent: call transfer_to_researcher.
 - If the customer asks for a person, or the request is outside what your tools can do,
   call transfer_to_human_agents with a short summary.
+- When the customer tells you something worth knowing next time (how they like to be
+  contacted, what their issue was, how they feel), save it with remember_customer_fact.
 - Keep replies short, friendly and concrete."""
 
 
@@ -28,10 +30,12 @@ def customer_service_agent(retail_tools: tuple = ()) -> AgentSpec:
         from frontdesk.tools.retail import RETAIL_TOOLS
 
         retail_tools = tuple(RETAIL_TOOLS)
+    from frontdesk.tools.memory import remember_customer_fact
+
     handoff = transfer_to_agent("researcher", "Use it for questions about store policies or products.")
     return AgentSpec(
         name=NAME,
         description="Authenticates customers and looks up, cancels and changes their orders.",
         instructions=INSTRUCTIONS,
-        tools=(*retail_tools, handoff),
+        tools=(*retail_tools, remember_customer_fact, handoff),
     )

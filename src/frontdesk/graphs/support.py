@@ -60,7 +60,7 @@ def build_graph(
     """
     settings = settings or Settings.from_env()
     provider = as_provider(model) if model is not None else as_provider(openai_compatible_model(settings))
-    services = Services(engine=engine, knowledge=knowledge)
+    services = Services(engine=engine, knowledge=knowledge, store=store)
     if tracer is not None:
         services.tracer = tracer
     grading = settings.grade_replies if grade_replies is None else grade_replies
