@@ -19,7 +19,7 @@ from frontdesk.graphs.support import build_graph
 from frontdesk.llm.factory import openai_compatible_model
 from frontdesk.memory.checkpoint import open_checkpointer
 from frontdesk.memory.domain import create_domain_engine, has_data, init_domain_schema, seed_demo
-from frontdesk.memory.tickets import ensure_tables
+from frontdesk.memory.tables import ensure_frontdesk_tables
 from frontdesk.memory.urls import domain_url
 from frontdesk.settings import Settings
 from frontdesk.tracing.setup import configure_tracing
@@ -46,7 +46,7 @@ def open_stack(settings: Settings, *, model: BaseChatModel | None = None, stream
     url = settings.resolved_database_url
     engine = create_domain_engine(domain_url(url))
     init_domain_schema(engine)
-    ensure_tables(engine)
+    ensure_frontdesk_tables(engine)
     if not has_data(engine):
         seed_demo(engine)
     knowledge = default_knowledge_base(settings.resolved_knowledge_path)

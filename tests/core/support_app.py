@@ -10,12 +10,15 @@ import json
 import sys
 from typing import Any
 
-from sqlmodel import create_engine
+import os
+import time
+
+from sqlmodel import Field, SQLModel, create_engine, func, select
 
 from frontdesk import AgentSpec, ToolContext, ToolKind, build_graph, tool
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 from frontdesk.memory.checkpoint import open_checkpointer
-from frontdesk.memory.tickets import ensure_tables
+from frontdesk.memory.tables import ensure_frontdesk_tables
 from frontdesk.tools.handoff import HUMAN
 from frontdesk.tools.memory import remember_customer_fact
 
@@ -38,9 +41,41 @@ def ask_a_person(summary: str) -> str:
     return "Transfer successful"
 
 
+class CreditLedger(SQLModel, table=True):
+    """A table the app's WRITE tool appends to: one row per credit granted."""
+
+    __tablename__ = "test_credit_ledger"
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: str
+    amount: int
+
+
+@tool(kind=ToolKind.WRITE, requires_auth=True)
+def add_credit(ctx: ToolContext, amount: int) -> str:
+    """Grant store credit to the authenticated customer."""
+    ctx.db.add(CreditLedger(customer_id=ctx.require_customer(), amount=amount))
+    return f"added {amount}"
+
+
+@tool(kind=ToolKind.READ)
+def slow_check() -> str:
+    """A slow read; pauses while the test's pause file exists (the test kills us then)."""
+    pause = os.environ.get("SUPPORT_APP_PAUSE_FILE")
+    while pause and os.path.exists(pause):
+        time.sleep(0.05)
+    return "checked"
+
+
+def credits(engine) -> int:
+    from sqlmodel import Session
+
+    with Session(engine) as session:
+        return int(session.exec(select(func.count()).select_from(CreditLedger)).one())
+
+
 def agents() -> list[AgentSpec]:
     return [
-        AgentSpec("customer_service", "front desk", "Help the customer.", (login, whoami, ask_a_person, remember_customer_fact)),
+        AgentSpec("customer_service", "front desk", "Help the customer.", (login, whoami, ask_a_person, remember_customer_fact, add_credit, slow_check)),
         AgentSpec("researcher", "answers questions", "Answer questions.", ()),
     ]
 
@@ -57,18 +92,25 @@ def run_turn(db_url: str, turn: int, script_turns: list[dict[str, list[ScriptedS
 
     script = Script("support-app", script_turns, turn=turn)
     engine = create_engine(domain_url(db_url))
-    ensure_tables(engine)
+    ensure_frontdesk_tables(engine)
+    CreditLedger.__table__.create(engine, checkfirst=True)
     with open_checkpointer(db_url) as saver:
         graph = build_graph(model=ScriptedModels(script), checkpointer=saver, agents=agents(), engine=engine, grade_replies=False)
         config = {"configurable": {"thread_id": "t1"}}
-        payload = Command(resume=resume) if resume is not None else {"messages": [("user", user)]}
-        graph.invoke(payload, config)
+        if resume == "continue":
+            payload = None
+        elif resume is not None:
+            payload = Command(resume=resume)
+        else:
+            payload = {"messages": [("user", user)]}
+        graph.invoke(payload, config, durability="sync")
         state = graph.get_state(config)
     engine.dispose()
     return {
         "messages": [[m.type, getattr(m, "name", None), str(m.content)] for m in state.values["messages"]],
         "customer_id": state.values.get("customer_id"),
         "interrupts": [i.value for i in state.interrupts],
+        "credits": credits(create_engine(domain_url(db_url))),
     }
 
 

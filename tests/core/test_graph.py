@@ -64,3 +64,44 @@ def test_handoff_pauses_writes_one_ticket_and_resumes_from_another_process(db_ur
     with Session(engine) as session:
         tickets = list(session.exec(select(Ticket)))
     assert [(t.id, t.status, t.operator, t.reason) for t in tickets] == [(ticket_id, "resolved", "maya", "wants a person")]
+
+
+def test_a_process_killed_during_a_write_resumes_and_writes_exactly_once(db_url: str, tmp_path: Path) -> None:
+    """SIGKILL after a WRITE tool committed but before the turn finished: nothing lost, nothing doubled."""
+    import os
+    import signal
+    import time
+
+    from tests.core.support_app import credits
+
+    pause = tmp_path / "pause"
+    pause.touch()
+    first_script = [{"customer_service": [
+        {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]},
+        {"tool_calls": [{"name": "add_credit", "args": {"amount": 5}, "id": "call-credit-1"}, {"name": "slow_check", "id": "call-check-1"}]},
+    ]}]
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "support_app.py"), db_url, "0", "turn", json.dumps(first_script), "Please add my $5 credit, I'm ava@example.com"],
+        env={**os.environ, "SUPPORT_APP_PAUSE_FILE": str(pause)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    engine = create_engine(domain_url(db_url))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if credits(engine) == 1:
+                break
+        except Exception:
+            pass
+        time.sleep(0.05)
+    assert credits(engine) == 1, process.stderr.read().decode()[-2000:] if process.poll() is not None else "no write seen"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    pause.unlink()
+
+    resumed = in_new_process(db_url, 0, [{"customer_service": ["Your $5 credit is on your account."]}], "resume", json.dumps("continue"))
+    assert resumed["credits"] == 1
+    assert resumed["messages"][0] == ["human", None, "Please add my $5 credit, I'm ava@example.com"]
+    assert resumed["messages"][-1] == ["ai", "customer_service", "Your $5 credit is on your account."]
+    tool_results = [m[2] for m in resumed["messages"] if m[0] == "tool"]
+    assert tool_results == ["ava", "added 5", "checked"]
+    assert resumed["customer_id"] == "ava"

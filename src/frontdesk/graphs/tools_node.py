@@ -14,11 +14,13 @@ from typing import Any
 from langchain_core.messages import ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
+from sqlmodel import Session
 
 from frontdesk.agents.base import AgentSpec
 from frontdesk.graphs.state import SupportState, last_ai_message
+from frontdesk.memory import tool_runs
 from frontdesk.runtime import Services
-from frontdesk.tools.base import ToolContext, ToolOutcome
+from frontdesk.tools.base import Tool, ToolContext, ToolKind, ToolOutcome
 from frontdesk.tools.handoff import HUMAN
 from frontdesk.tracing import instrument
 
@@ -44,7 +46,7 @@ def make_tools_node(agents: Mapping[str, AgentSpec], services: Services) -> Call
                 continue
             ctx.tool_call_id = call["id"] or ""
             with instrument.tool_call(services, tool.name, ctx.tool_call_id, tool.kind.value, thread_id) as record:
-                outcome = tool.invoke(ctx, call["args"])
+                outcome = _invoke(tool, ctx, call["args"])
                 record(outcome.ok, outcome.content)
             replies.append(_reply(call["id"], outcome))
             if outcome.authenticated_customer:
@@ -65,6 +67,31 @@ def make_tools_node(agents: Mapping[str, AgentSpec], services: Services) -> Call
         return Command(goto=target, update=update)
 
     return run_tools
+
+
+def _invoke(tool: Tool, ctx: ToolContext, args: dict[str, Any]) -> ToolOutcome:
+    """Run a tool; a WRITE tool with a domain DB runs exactly once per tool call id.
+
+    The tool's changes and its idempotency row commit in one transaction: either both
+    exist (a re-run returns the stored result) or neither does (the re-run acts).
+    """
+    if tool.kind is not ToolKind.WRITE or ctx.engine is None or not ctx.tool_call_id:
+        return tool.invoke(ctx, args)
+    with Session(ctx.engine, expire_on_commit=False) as session:
+        earlier = tool_runs.previous_run(session, ctx.thread_id, ctx.tool_call_id)
+        if earlier is not None:
+            return ToolOutcome(name=tool.name, content=earlier.content, ok=True, handoff_to=tool.handoff_to)
+        ctx._session = session
+        try:
+            outcome = tool.invoke(ctx, args)
+            if outcome.ok:
+                tool_runs.record_run(session, ctx.thread_id, ctx.tool_call_id, tool.name, outcome.content)
+                session.commit()
+            else:
+                session.rollback()
+        finally:
+            ctx._session = None
+    return outcome
 
 
 def _reply(call_id: str, outcome: ToolOutcome) -> ToolMessage:

@@ -17,7 +17,7 @@ from typing import Any
 from opentelemetry.trace import Tracer
 
 from frontdesk.memory.domain import create_domain_engine, db_diff, export_tau2_db, init_domain_schema, seed_demo
-from frontdesk.memory.tickets import ensure_tables
+from frontdesk.memory.tables import ensure_frontdesk_tables
 from frontdesk.runtime import Services
 from frontdesk.tracing import instrument
 
@@ -42,7 +42,7 @@ class ReplayEnvironment:
     def _build_template(self) -> None:
         engine = create_domain_engine(f"sqlite:///{self._template}")
         init_domain_schema(engine)
-        ensure_tables(engine)
+        ensure_frontdesk_tables(engine)
         seed_demo(engine)
         engine.dispose()
 

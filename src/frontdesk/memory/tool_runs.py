@@ -1,0 +1,43 @@
+"""Idempotency keys for WRITE tool calls: each (thread, tool call id) takes effect once.
+
+LangGraph re-runs a node whose checkpoint was not saved — after a crash, a kill or a
+resume — so a WRITE tool may be called again with the same tool call id. The row here is
+written in the same transaction as the tool's own changes; finding it on a re-run means
+the write already happened, and the stored result is returned instead of acting twice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ToolRun(SQLModel, table=True):
+    """A WRITE tool call that committed."""
+
+    __tablename__ = "frontdesk_tool_runs"
+
+    thread_id: str = Field(primary_key=True)
+    tool_call_id: str = Field(primary_key=True)
+    tool: str
+    content: str
+    created_at: datetime = Field(default_factory=_now)
+
+
+def ensure_tables(engine: Engine) -> None:
+    ToolRun.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
+
+
+def previous_run(session: Session, thread_id: str, tool_call_id: str) -> ToolRun | None:
+    return session.get(ToolRun, (thread_id, tool_call_id))
+
+
+def record_run(session: Session, thread_id: str, tool_call_id: str, tool: str, content: str) -> None:
+    """Add the run to the session's transaction (committed together with the tool's writes)."""
+    session.add(ToolRun(thread_id=thread_id, tool_call_id=tool_call_id, tool=tool, content=content))
