@@ -38,6 +38,8 @@ class Settings(BaseModel):
     otlp_endpoint: str | None = None
     console_traces: bool = False
     grade_replies: bool = True
+    summarize_after: int = Field(default=60, description="Fold older turns into the summary past this many messages (0: never)")
+    keep_messages: int = Field(default=16, description="Messages kept verbatim after summarising")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -14,12 +14,19 @@ from typing import Any
 from langgraph.types import Command
 
 from frontdesk.graphs.state import SupportState
+from frontdesk.graphs.summarize import needs_summary
 
 
-def make_router(entry_agent: str) -> Callable[[SupportState], Command[Any]]:
-    """Build the router node that starts every turn at ``entry_agent``."""
+def make_router(entry_agent: str, *, summarize_after: int | None = None) -> Callable[[SupportState], Command[Any]]:
+    """Build the router node that starts every turn at ``entry_agent``.
+
+    A thread longer than ``summarize_after`` messages first passes through the summarizer.
+    """
 
     def route(state: SupportState) -> Command[Any]:
-        return Command(goto=entry_agent, update={"revisions": 0, "grade": None, "handoff_reason": None})
+        update = {"revisions": 0, "grade": None, "handoff_reason": None}
+        if needs_summary(state, summarize_after):
+            return Command(goto="summarize", update=update)
+        return Command(goto=entry_agent, update=update)
 
     return route

@@ -23,6 +23,7 @@ from frontdesk.agents.researcher import researcher_agent
 from frontdesk.graphs.human import make_human_node
 from frontdesk.graphs.router import make_router
 from frontdesk.graphs.state import SupportState
+from frontdesk.graphs.summarize import make_summarize_node
 from frontdesk.graphs.tools_node import make_tools_node
 from frontdesk.llm.factory import ModelProvider, as_provider, openai_compatible_model
 from frontdesk.runtime import Services
@@ -48,6 +49,7 @@ def build_graph(
     knowledge: Any = None,
     tracer: Tracer | None = None,
     grade_replies: bool | None = None,
+    summarize_after: int | None = None,
 ) -> CompiledStateGraph:
     """Build and compile the support graph.
 
@@ -56,7 +58,8 @@ def build_graph(
     ``tools`` are extra typed tools for the customer-service agent; ``agents`` replace
     shipped agents of the same name or add new ones (reachable via handoff tools).
     ``engine`` is the domain DB (SQLAlchemy engine) the retail tools act on, ``knowledge``
-    the knowledge base the researcher searches.
+    the knowledge base the researcher searches. ``summarize_after`` bounds the thread: past
+    that many messages, older turns are folded into ``summary`` (``0`` turns it off).
     """
     settings = settings or Settings.from_env()
     provider = as_provider(model) if model is not None else as_provider(openai_compatible_model(settings))
@@ -64,6 +67,7 @@ def build_graph(
     if tracer is not None:
         services.tracer = tracer
     grading = settings.grade_replies if grade_replies is None else grade_replies
+    limit = settings.summarize_after if summarize_after is None else summarize_after
 
     given = {spec.name: spec for spec in agents}
     specs = {name: given.get(name) or make() for name, make in DEFAULT_AGENTS.items()}
@@ -73,7 +77,9 @@ def build_graph(
     names = tuple(specs)
 
     builder = StateGraph(SupportState)
-    builder.add_node("router", make_router(ENTRY_AGENT), destinations=(ENTRY_AGENT,))
+    builder.add_node("router", make_router(ENTRY_AGENT, summarize_after=limit or None), destinations=(ENTRY_AGENT, "summarize"))
+    builder.add_node("summarize", make_summarize_node(provider, services, keep=settings.keep_messages))
+    builder.add_edge("summarize", ENTRY_AGENT)
     for spec in specs.values():
         builder.add_node(spec.name, make_agent_node(spec, provider, services, grade_replies=grading), destinations=("tools", "grader", END))
     builder.add_node("tools", make_tools_node(specs, services), destinations=(*names, "human_handoff"))
