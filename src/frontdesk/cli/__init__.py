@@ -1,5 +1,8 @@
-"""The ``frontdesk`` command line."""
+"""The ``frontdesk`` command line (``frontdesk.cli.app``)."""
 
-from frontdesk.cli.app import app, main
 
-__all__ = ["app", "main"]
+def main() -> None:
+    """Console-script entry point."""
+    from frontdesk.cli.app import app
+
+    app()

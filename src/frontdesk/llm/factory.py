@@ -89,3 +89,10 @@ def openai_compatible_model(settings: Settings, *, streaming: bool = False) -> B
         streaming=streaming,
         stream_usage=True,
     )
+
+
+class NoModel:
+    """A provider for tools that read threads but never call a model (``frontdesk threads``)."""
+
+    def for_agent(self, agent: str) -> BaseChatModel:
+        raise ModelNotConfiguredError(NOT_CONFIGURED_HELP)

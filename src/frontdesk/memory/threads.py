@@ -1,0 +1,93 @@
+"""Reading and managing conversation threads through LangGraph's checkpointer API.
+
+Listing, history, forking (time travel into a new thread) and deleting all go through
+the saver and the compiled graph — never through the saver's tables — so they work the
+same on SQLite and Postgres.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+
+
+@dataclass
+class ThreadSummary:
+    thread_id: str
+    checkpoints: int
+    updated_at: str
+    last_step: int
+
+
+@dataclass
+class HistoryEntry:
+    checkpoint_id: str
+    step: int
+    source: str
+    created_at: str
+    next_nodes: tuple[str, ...]
+    messages: int
+    last_message: str
+
+
+def list_threads(saver: BaseCheckpointSaver) -> list[ThreadSummary]:
+    """Every thread with its checkpoint count and latest update, newest first."""
+    threads: dict[str, ThreadSummary] = {}
+    for item in saver.list(None):
+        thread_id = str(item.config["configurable"]["thread_id"])
+        ts = str(item.checkpoint.get("ts", ""))
+        step = int((item.metadata or {}).get("step", -1))
+        current = threads.get(thread_id)
+        if current is None:
+            threads[thread_id] = ThreadSummary(thread_id, 1, ts, step)
+        else:
+            current.checkpoints += 1
+            if ts > current.updated_at:
+                current.updated_at, current.last_step = ts, step
+    return sorted(threads.values(), key=lambda t: t.updated_at, reverse=True)
+
+
+def history(graph: Any, thread_id: str) -> list[HistoryEntry]:
+    """The thread's checkpoints, newest first (what ``fork --checkpoint`` takes)."""
+    entries = []
+    for snapshot in graph.get_state_history({"configurable": {"thread_id": thread_id}}):
+        messages = snapshot.values.get("messages", [])
+        last = messages[-1] if messages else None
+        entries.append(
+            HistoryEntry(
+                checkpoint_id=snapshot.config["configurable"]["checkpoint_id"],
+                step=int(snapshot.metadata.get("step", -1)),
+                source=str(snapshot.metadata.get("source", "")),
+                created_at=snapshot.created_at or "",
+                next_nodes=tuple(snapshot.next),
+                messages=len(messages),
+                last_message=f"{getattr(last, 'name', None) or last.type}: {last.content}" if last is not None else "",
+            )
+        )
+    return entries
+
+
+def fork(graph: Any, thread_id: str, checkpoint_id: str, new_thread_id: str | None = None) -> str:
+    """Copy the thread's state at ``checkpoint_id`` into a new thread; return its id.
+
+    The original thread is untouched; the new one continues from that point in time.
+    """
+    source = graph.get_state({"configurable": {"thread_id": thread_id, "checkpoint_id": checkpoint_id}})
+    if not source.values:
+        raise KeyError(f"thread {thread_id!r} has no checkpoint {checkpoint_id!r}")
+    target = new_thread_id or f"{thread_id}-fork-{uuid.uuid4().hex[:6]}"
+    values = dict(source.values)
+    messages = values.pop("messages", [])
+    graph.update_state({"configurable": {"thread_id": target}}, {**values, "messages": messages}, as_node="router")
+    return target
+
+
+def format_time(ts: str) -> str:
+    try:
+        return datetime.fromisoformat(ts).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return ts

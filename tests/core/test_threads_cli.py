@@ -1,0 +1,76 @@
+"""``frontdesk threads``: list, show, history, fork and delete against a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from frontdesk.cli.threads import app
+from tests.core.support_app import run_turn, steps
+
+runner = CliRunner()
+
+TURNS = [
+    steps(customer_service=[{"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]}, "Hi Ava."]),
+    steps(customer_service=["Second answer."]),
+]
+
+
+def make_thread(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'frontdesk.sqlite'}"
+    run_turn(url, 0, TURNS, "hello, I'm ava@example.com")
+    run_turn(url, 1, TURNS, "second question")
+    return url
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    return result.exit_code, result.output
+
+
+def test_list_show_and_history(tmp_path: Path) -> None:
+    url = make_thread(tmp_path)
+    code, out = invoke("list", "--db", url)
+    assert code == 0 and "t1" in out
+    code, out = invoke("show", "t1", "--db", url)
+    assert code == 0
+    assert "customer: ava" in out and "Second answer." in out and "customer › second question" in out
+    code, out = invoke("history", "t1", "--db", url)
+    assert code == 0 and out.count("customer_service: Hi Ava.") >= 1
+
+
+def test_fork_from_an_earlier_checkpoint_keeps_the_original(tmp_path: Path) -> None:
+    from frontdesk.cli.threads import _opened
+    from frontdesk.memory.threads import history
+
+    url = make_thread(tmp_path)
+    with _opened(url) as (_saver, graph):
+        entries = history(graph, "t1")
+        after_first_turn = next(e for e in entries if e.last_message == "customer_service: Hi Ava." and not e.next_nodes)
+    code, out = invoke("fork", "t1", "--checkpoint", after_first_turn.checkpoint_id, "--to", "t1-branch", "--db", url)
+    assert code == 0, out
+    _, branch = invoke("show", "t1-branch", "--db", url)
+    assert "Hi Ava." in branch and "Second answer." not in branch and "customer: ava" in branch
+    _, original = invoke("show", "t1", "--db", url)
+    assert "Second answer." in original
+    continued = run_turn(url.replace("frontdesk.sqlite", "frontdesk.sqlite"), 1, TURNS, "second question")
+    assert continued["messages"][-1][2] == "Second answer."
+
+
+def test_delete_and_unknown_threads(tmp_path: Path) -> None:
+    url = make_thread(tmp_path)
+    assert invoke("delete", "t1", "--db", url)[0] == 0
+    code, out = invoke("show", "t1", "--db", url)
+    assert code == 2 and "no thread 't1'" in out
+    code, out = invoke("fork", "t1", "--checkpoint", "nope", "--db", url)
+    assert code == 2 and "no checkpoint" in out
+
+
+def test_a_bad_database_url_is_one_clear_line() -> None:
+    code, out = invoke("list", "--db", "postgresql://fd:s3cret@127.0.0.1:1/nowhere")
+    assert code == 2
+    assert "cannot open postgresql://fd:***@127.0.0.1:1/nowhere" in out
+    assert "s3cret" not in out and "Traceback" not in out
+    code, out = invoke("list", "--db", "oracle://x")
+    assert code == 2 and "Cannot use database URL oracle://x" in out
