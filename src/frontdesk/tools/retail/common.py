@@ -1,0 +1,77 @@
+"""Look-ups shared by the retail tools, each failing with the reference's exact message."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+from pydantic import Field
+from sqlmodel import select
+
+from frontdesk.memory.domain.models import Order, PaymentMethod, Product, User, Variant
+from frontdesk.tools.base import ToolContext, ToolError
+
+OrderId = Annotated[str, Field(description="Order id including the leading '#', e.g. '#W2378156'")]
+ItemIds = Annotated[list[str], Field(description="Item ids as they appear in the order (repeat an id to act on several units)")]
+PaymentMethodId = Annotated[str, Field(description="One of the customer's payment method ids, e.g. 'gift_card_1234567', 'credit_card_1234567', 'paypal_1234567'")]
+
+
+def owned_order(ctx: ToolContext, order_id: str) -> Order:
+    """The order, if it exists and belongs to the authenticated customer."""
+    order = ctx.db.get(Order, order_id)
+    if order is None:
+        raise ToolError("Order not found")
+    ctx.check_owner(order.user_id, f"Order {order_id}")
+    return order
+
+
+def owned_user(ctx: ToolContext, user_id: str) -> User:
+    user = ctx.db.get(User, user_id)
+    if user is None:
+        raise ToolError("User not found")
+    ctx.check_owner(user.user_id, f"User {user_id}")
+    return user
+
+
+def owner_payment_method(ctx: ToolContext, order: Order, payment_method_id: str) -> PaymentMethod:
+    """A payment method of the order's owner (``User not found`` / ``Payment method not found``)."""
+    if ctx.db.get(User, order.user_id) is None:
+        raise ToolError("User not found")
+    method = ctx.db.get(PaymentMethod, (payment_method_id, order.user_id))
+    if method is None:
+        raise ToolError("Payment method not found")
+    return method
+
+
+def is_gift_card(method: PaymentMethod) -> bool:
+    return method.source == "gift_card"
+
+
+def adjust_gift_card(method: PaymentMethod, delta: float) -> None:
+    """Change a gift card's balance by ``delta``, rounded to cents as the reference does."""
+    method.balance = round((method.balance or 0.0) + delta, 2)
+
+
+def too_many(requested: list[str], order: Order) -> str | None:
+    """The first requested item id asked for more often than the order holds it."""
+    held = Counter(item["item_id"] for item in order.items)
+    wanted = Counter(requested)
+    return next((item_id for item_id in requested if wanted[item_id] > held[item_id]), None)
+
+
+def replacement_variant(ctx: ToolContext, order: Order, old_item_id: str, new_item_id: str) -> tuple[dict, Variant]:
+    """The order item holding ``old_item_id`` and the available variant replacing it."""
+    item = next(i for i in order.items if i["item_id"] == old_item_id)
+    if ctx.db.get(Product, item["product_id"]) is None:
+        raise ToolError("Product not found")
+    variant = ctx.db.exec(select(Variant).where(Variant.item_id == new_item_id, Variant.product_id == item["product_id"])).first()
+    if variant is None:
+        raise ToolError("Variant not found")
+    if not variant.available:
+        raise ToolError(f"New item {new_item_id} not found or available")
+    return item, variant
+
+
+def address(address1: str, address2: str, city: str, state: str, country: str, zip: str) -> dict[str, str]:
+    """An address in the reference's field order."""
+    return {"address1": address1, "address2": address2, "city": city, "country": country, "state": state, "zip": zip}
