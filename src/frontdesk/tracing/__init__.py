@@ -1,1 +1,1 @@
-"""frontdesk.tracing."""
+"""OpenTelemetry tracing: GenAI spans, the DuckDB span store and queries over it."""

@@ -1,0 +1,96 @@
+"""``frontdesk traces``: runs, span trees and latency statistics from the DuckDB span store."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.tree import Tree
+
+from frontdesk.cli.common import console, fail
+from frontdesk.settings import Settings
+
+app = typer.Typer(help="Traces stored in DuckDB by every run.", no_args_is_help=True)
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="Span store [default: traces.duckdb in the data dir]")]
+KEY_ATTRIBUTES = ("gen_ai.agent.name", "gen_ai.request.model", "gen_ai.tool.call.id", "frontdesk.tool.kind", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "frontdesk.scenario", "frontdesk.turn")
+
+
+def _path(db: Path | None) -> Path:
+    return db or Settings.from_env().resolved_traces_path
+
+
+@app.command("list")
+def list_runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How many runs")] = 20) -> None:
+    """The most recent runs (one run = one customer turn)."""
+    from frontdesk.tracing.queries import NoTraces
+    from frontdesk.tracing.queries import list_runs as query
+
+    try:
+        runs = query(_path(db), limit)
+    except NoTraces as exc:
+        fail(str(exc), code=1)
+    table = Table("run", "started", "thread", "scenario", "ms", "spans", "agents", "tools", "errors", "tokens in/out")
+    for run in runs:
+        table.add_row(run.run_id[:12], run.started.strftime("%H:%M:%S"), run.thread_id or "", run.scenario or "", f"{run.duration_ms:.0f}", str(run.spans), ", ".join(run.agents), str(run.tool_calls), str(run.errors), f"{run.input_tokens}/{run.output_tokens}")
+    console.print(table)
+
+
+@app.command("show")
+def show(run_id: str, db: DbOption = None, attrs: Annotated[bool, typer.Option("--attrs", help="Show every attribute")] = False) -> None:
+    """One run's span tree with durations (RUN_ID may be a prefix)."""
+    from frontdesk.tracing.queries import NoTraces, run_tree
+
+    try:
+        roots = run_tree(_path(db), run_id)
+    except NoTraces as exc:
+        fail(str(exc), code=1)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    tree = Tree(f"run {run_id}")
+    stack = [(tree, node) for node in roots]
+    while stack:
+        parent, node = stack.pop(0)
+        colour = "red" if node.status == "ERROR" else "white"
+        shown = node.attributes if attrs else {k: v for k, v in node.attributes.items() if k in KEY_ATTRIBUTES}
+        details = "  ".join(f"{k.split('.')[-1] if not attrs else k}={v}" for k, v in shown.items())
+        branch = parent.add(f"[{colour}]{node.name}[/] [dim]{node.duration_ms:.1f} ms[/] {details}")
+        for event in node.events:
+            branch.add(f"[yellow]• {event['name']}[/] [dim]{event.get('attributes')}[/]")
+        stack[0:0] = [(branch, child) for child in node.children]
+    console.print(tree)
+
+
+def _since(text: str | None) -> timedelta | None:
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d+)([smhd])", text)
+    if not match:
+        fail(f"--since takes a number and a unit (s, m, h, d), e.g. 24h; got {text!r}")
+    amount, unit = int(match.group(1)), match.group(2)
+    return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
+
+
+@app.command("stats")
+def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="Time window, e.g. 24h or 30m")] = None) -> None:
+    """Latency p50/p95/p99 per node, agent, tool and model; error, handoff and grader pass rates."""
+    from frontdesk.tracing.queries import NoTraces
+    from frontdesk.tracing.queries import stats as query
+
+    try:
+        result = query(_path(db), _since(since))
+    except NoTraces as exc:
+        fail(str(exc), code=1)
+    table = Table("kind", "span", "calls", "p50 ms", "p95 ms", "p99 ms", "errors")
+    for kind, name, calls, p50, p95, p99, errors in result.rows:
+        table.add_row(kind, name, str(calls), f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}", f"{errors:.0%}")
+    console.print(table)
+    grader = "—" if result.grader_pass_rate is None else f"{result.grader_pass_rate:.0%} of {result.verdicts} verdicts"
+    console.print(
+        f"{result.runs} runs in {result.conversations} conversations · tokens per conversation {result.tokens_per_conversation:.0f}"
+        f" · handoff rate {result.handoff_rate:.0%} · grader pass rate {grader}"
+    )

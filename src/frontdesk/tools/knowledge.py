@@ -1,0 +1,27 @@
+"""The researcher's tool: search the knowledge base and get citable passages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
+
+
+@tool(kind=ToolKind.READ)
+def search_knowledge_base(
+    ctx: ToolContext,
+    query: Annotated[str, Field(description="What to look up, in plain words")],
+    top_k: Annotated[int, Field(ge=1, le=10, description="How many passages to return")] = 4,
+) -> str:
+    """Search the store's policy and product pages; returns passages with citations like [returns#return-window]."""
+    from frontdesk.knowledge.search import search
+
+    kb = getattr(ctx.services, "knowledge", None)
+    if kb is None:
+        raise ToolError("The knowledge base is not configured for this deployment.")
+    passages = search(kb, query, top_k=top_k)
+    if not passages:
+        return f"No passage in the knowledge base is relevant to {query!r}. Say that you don't know; do not answer from general knowledge."
+    return "\n\n".join(f"[{p.citation}] {p.title} — {p.heading}: {p.text}" for p in passages)

@@ -1,0 +1,107 @@
+"""An OpenTelemetry span exporter that stores spans in a DuckDB file.
+
+Used behind the SDK's ``BatchSpanProcessor``, so a turn never waits for it. Each batch is
+one transaction on a short-lived connection: other processes (``frontdesk traces`` in
+another terminal) can read between batches, and a crash mid-batch leaves the file as it
+was before that batch. If another process holds the file, the batch is retried briefly,
+then dropped with a warning — tracing must never break a conversation.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+
+logger = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS spans (
+    trace_id VARCHAR, span_id VARCHAR, parent_span_id VARCHAR, name VARCHAR, kind VARCHAR,
+    start_time TIMESTAMP, end_time TIMESTAMP, duration_ms DOUBLE,
+    status_code VARCHAR, status_message VARCHAR,
+    attributes JSON, events JSON, resource JSON, thread_id VARCHAR, run_id VARCHAR
+)
+"""
+
+
+def _hex(value: int, width: int) -> str:
+    return format(value, f"0{width}x")
+
+
+def _time(ns: int | None) -> datetime | None:
+    return datetime.fromtimestamp(ns / 1e9, UTC).replace(tzinfo=None) if ns else None
+
+
+def _plain(attributes: Any) -> dict[str, Any]:
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in dict(attributes or {}).items()}
+
+
+def span_row(span: ReadableSpan) -> list[Any]:
+    """One ``spans`` row for a finished span."""
+    context = span.get_span_context()
+    attributes = _plain(span.attributes)
+    events = [{"name": e.name, "time": _time(e.timestamp).isoformat() if e.timestamp else None, "attributes": _plain(e.attributes)} for e in span.events]
+    duration = (span.end_time - span.start_time) / 1e6 if span.end_time and span.start_time else None
+    return [
+        _hex(context.trace_id, 32),
+        _hex(context.span_id, 16),
+        _hex(span.parent.span_id, 16) if span.parent else None,
+        span.name,
+        span.kind.name,
+        _time(span.start_time),
+        _time(span.end_time),
+        duration,
+        span.status.status_code.name,
+        span.status.description,
+        json.dumps(attributes, default=str),
+        json.dumps(events, default=str),
+        json.dumps(_plain(span.resource.attributes), default=str),
+        attributes.get("gen_ai.conversation.id"),
+        _hex(context.trace_id, 32),
+    ]
+
+
+class DuckDBSpanExporter(SpanExporter):
+    """Writes spans to ``path`` (created on first export)."""
+
+    def __init__(self, path: Path, *, lock_retries: int = 20, retry_delay_s: float = 0.05) -> None:
+        self.path = Path(path)
+        self.lock_retries = lock_retries
+        self.retry_delay_s = retry_delay_s
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        rows = [span_row(span) for span in spans]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in range(self.lock_retries + 1):
+            try:
+                connection = duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:
+                if attempt == self.lock_retries:
+                    logger.warning("frontdesk traces: dropped %d span(s), %s is locked by another process: %s", len(rows), self.path, exc)
+                    return SpanExportResult.FAILURE
+                time.sleep(self.retry_delay_s)
+                continue
+            try:
+                connection.execute(SCHEMA)
+                connection.execute("BEGIN")
+                connection.executemany("INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                connection.execute("COMMIT")
+                return SpanExportResult.SUCCESS
+            finally:
+                connection.close()
+        return SpanExportResult.FAILURE
+
+    def shutdown(self) -> None:
+        return None
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True

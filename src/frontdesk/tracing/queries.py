@@ -1,0 +1,152 @@
+"""Questions answered from the DuckDB span store, in SQL.
+
+A *run* is one trace: one customer turn through the graph (its root span is
+``frontdesk.turn``). Everything opens the file read-only, so it can run while an app is
+writing traces.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+
+class NoTraces(FileNotFoundError):
+    """There is no span store at the path (nothing has been traced yet)."""
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    thread_id: str | None
+    scenario: str | None
+    started: datetime
+    duration_ms: float
+    spans: int
+    agents: list[str]
+    tool_calls: int
+    errors: int
+    input_tokens: int
+    output_tokens: int
+
+
+@dataclass
+class SpanNode:
+    span_id: str
+    name: str
+    duration_ms: float
+    status: str
+    attributes: dict[str, Any]
+    events: list[dict[str, Any]]
+    children: list[SpanNode] = field(default_factory=list)
+
+
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    if not Path(path).exists():
+        raise NoTraces(f"No traces yet in {path} — run `frontdesk demo` first.")
+    return duckdb.connect(str(path), read_only=True)
+
+
+RUNS_SQL = """
+SELECT trace_id,
+       any_value(thread_id) FILTER (WHERE thread_id IS NOT NULL),
+       any_value(json_extract_string(attributes, '$."frontdesk.scenario"')) FILTER (WHERE parent_span_id IS NULL),
+       min(start_time), epoch_ms(max(end_time)) - epoch_ms(min(start_time)), count(*),
+       list(DISTINCT json_extract_string(attributes, '$."gen_ai.agent.name"')) FILTER (WHERE name LIKE 'invoke_agent %'),
+       count(*) FILTER (WHERE name LIKE 'execute_tool %'),
+       count(*) FILTER (WHERE status_code = 'ERROR'),
+       coalesce(sum(CAST(json_extract(attributes, '$."gen_ai.usage.input_tokens"') AS BIGINT)), 0),
+       coalesce(sum(CAST(json_extract(attributes, '$."gen_ai.usage.output_tokens"') AS BIGINT)), 0)
+FROM spans GROUP BY trace_id ORDER BY min(start_time) DESC LIMIT ?
+"""
+
+
+def list_runs(path: Path, limit: int = 20) -> list[RunSummary]:
+    """The most recent runs, newest first."""
+    with _connect(path) as db:
+        rows = db.execute(RUNS_SQL, [limit]).fetchall()
+    return [RunSummary(r[0], r[1], r[2], r[3], float(r[4] or 0), int(r[5]), sorted(a for a in (r[6] or []) if a), int(r[7]), int(r[8]), int(r[9]), int(r[10])) for r in rows]
+
+
+def run_tree(path: Path, run_id: str) -> list[SpanNode]:
+    """The run's spans as a tree (roots first, children by start time); ``run_id`` may be a prefix."""
+    with _connect(path) as db:
+        matches = db.execute("SELECT DISTINCT trace_id FROM spans WHERE trace_id LIKE ? LIMIT 2", [f"{run_id}%"]).fetchall()
+        if len(matches) != 1:
+            raise KeyError(f"no run {run_id!r}" if not matches else f"run id {run_id!r} is ambiguous; give more characters")
+        rows = db.execute(
+            "SELECT span_id, parent_span_id, name, duration_ms, status_code, attributes, events FROM spans WHERE trace_id = ? ORDER BY start_time",
+            [matches[0][0]],
+        ).fetchall()
+    nodes = {r[0]: SpanNode(r[0], r[2], float(r[3] or 0), r[4], json.loads(r[5] or "{}"), json.loads(r[6] or "[]")) for r in rows}
+    roots = []
+    for span_id, parent, *_ in rows:
+        if parent and parent in nodes:
+            nodes[parent].children.append(nodes[span_id])
+        else:
+            roots.append(nodes[span_id])
+    return roots
+
+
+STATS_SQL = """
+SELECT CASE WHEN name LIKE 'execute_tool %' THEN 'tool' WHEN name LIKE 'invoke_agent %' THEN 'agent'
+            WHEN name LIKE 'chat %' THEN 'model' ELSE 'turn' END AS kind,
+       name, count(*) AS calls,
+       quantile_cont(duration_ms, 0.5), quantile_cont(duration_ms, 0.95), quantile_cont(duration_ms, 0.99),
+       avg(CASE WHEN status_code = 'ERROR' THEN 1.0 ELSE 0.0 END)
+FROM spans WHERE start_time >= ?
+GROUP BY ALL ORDER BY kind, calls DESC, name
+"""
+
+TOTALS_SQL = """
+WITH runs AS (
+    SELECT trace_id, any_value(thread_id) AS thread_id,
+           coalesce(sum(CAST(json_extract(attributes, '$."gen_ai.usage.input_tokens"') AS BIGINT)), 0)
+         + coalesce(sum(CAST(json_extract(attributes, '$."gen_ai.usage.output_tokens"') AS BIGINT)), 0) AS tokens,
+           bool_or(events LIKE '%"frontdesk.handoff"%' AND events LIKE '%human%') AS handed_off
+    FROM spans WHERE start_time >= ? GROUP BY trace_id
+),
+verdicts AS (
+    SELECT json_extract_string(e.value, '$.attributes."frontdesk.grader.verdict"') AS verdict
+    FROM spans, json_each(events) AS e
+    WHERE start_time >= ? AND json_extract_string(e.value, '$.name') = 'frontdesk.grader.verdict'
+)
+SELECT (SELECT count(*) FROM runs), (SELECT count(DISTINCT thread_id) FROM runs),
+       (SELECT avg(tokens) FROM (SELECT thread_id, sum(tokens) AS tokens FROM runs GROUP BY thread_id)),
+       (SELECT avg(CASE WHEN handed_off THEN 1.0 ELSE 0.0 END) FROM runs),
+       (SELECT avg(CASE WHEN verdict = 'pass' THEN 1.0 ELSE 0.0 END) FROM verdicts),
+       (SELECT count(*) FROM verdicts)
+"""
+
+
+@dataclass
+class Stats:
+    rows: list[tuple[str, str, int, float, float, float, float]]
+    runs: int
+    conversations: int
+    tokens_per_conversation: float
+    handoff_rate: float
+    grader_pass_rate: float | None
+    verdicts: int
+
+
+def stats(path: Path, since: timedelta | None = None) -> Stats:
+    """Latency percentiles per span (node/agent/tool/model), error rate, tokens, handoff and grader rates."""
+    start = datetime(1970, 1, 1) if since is None else datetime.utcnow() - since
+    with _connect(path) as db:
+        rows = db.execute(STATS_SQL, [start]).fetchall()
+        totals = db.execute(TOTALS_SQL, [start, start]).fetchone()
+    return Stats(
+        rows=[(r[0], r[1], int(r[2]), float(r[3]), float(r[4]), float(r[5]), float(r[6])) for r in rows],
+        runs=int(totals[0] or 0),
+        conversations=int(totals[1] or 0),
+        tokens_per_conversation=float(totals[2] or 0),
+        handoff_rate=float(totals[3] or 0),
+        grader_pass_rate=None if totals[5] == 0 else float(totals[4]),
+        verdicts=int(totals[5] or 0),
+    )
