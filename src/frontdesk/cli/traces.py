@@ -34,9 +34,12 @@ def list_runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How 
         runs = query(_path(db), limit)
     except NoTraces as exc:
         fail(str(exc), code=1)
-    table = Table("run", "started", "thread", "scenario", "ms", "spans", "agents", "tools", "errors", "tokens in/out")
+    table = Table("run", "started", "thread / scenario", "ms", "agents", "tools", "errors", "tokens")
+    for column in table.columns[2:3] + table.columns[4:5]:
+        column.overflow, column.no_wrap, column.max_width = "ellipsis", True, 32
     for run in runs:
-        table.add_row(run.run_id[:12], run.started.strftime("%H:%M:%S"), run.thread_id or "", run.scenario or "", f"{run.duration_ms:.0f}", str(run.spans), ", ".join(run.agents), str(run.tool_calls), str(run.errors), f"{run.input_tokens}/{run.output_tokens}")
+        label = run.scenario or run.thread_id or ""
+        table.add_row(run.run_id[:10], run.started.strftime("%H:%M:%S"), label, f"{run.duration_ms:.0f}", ",".join(a.replace("customer_service", "cs") for a in run.agents), str(run.tool_calls), str(run.errors), str(run.input_tokens + run.output_tokens))
     console.print(table)
 
 

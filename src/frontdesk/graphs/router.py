@@ -11,19 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
 from frontdesk.graphs.state import SupportState
 from frontdesk.graphs.summarize import needs_summary
 
 
-def make_router(entry_agent: str, *, summarize_after: int | None = None) -> Callable[[SupportState], Command[Any]]:
+def make_router(entry_agent: str, *, summarize_after: int | None = None) -> Callable[[SupportState, Any], Command[Any]]:
     """Build the router node that starts every turn at ``entry_agent``.
 
     A thread longer than ``summarize_after`` messages first passes through the summarizer.
     """
 
-    def route(state: SupportState) -> Command[Any]:
+    def route(state: SupportState, config: RunnableConfig) -> Command[Any]:
         update = {"revisions": 0, "grade": None, "handoff_reason": None}
         if needs_summary(state, summarize_after):
             return Command(goto="summarize", update=update)

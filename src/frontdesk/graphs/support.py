@@ -29,6 +29,7 @@ from frontdesk.llm.factory import ModelProvider, as_provider, openai_compatible_
 from frontdesk.runtime import Services
 from frontdesk.settings import Settings
 from frontdesk.tools.base import Tool
+from frontdesk.tracing.instrument import traced_node
 
 ENTRY_AGENT = "customer_service"
 
@@ -76,14 +77,17 @@ def build_graph(
         specs[ENTRY_AGENT] = specs[ENTRY_AGENT].with_tools(*tools)
     names = tuple(specs)
 
+    def node(name: str, fn: Any, **kwargs: Any) -> None:
+        builder.add_node(name, traced_node(services, name, fn), **kwargs)
+
     builder = StateGraph(SupportState)
-    builder.add_node("router", make_router(ENTRY_AGENT, summarize_after=limit or None), destinations=(ENTRY_AGENT, "summarize"))
-    builder.add_node("summarize", make_summarize_node(provider, services, keep=settings.keep_messages))
+    node("router", make_router(ENTRY_AGENT, summarize_after=limit or None), destinations=(ENTRY_AGENT, "summarize"))
+    node("summarize", make_summarize_node(provider, services, keep=settings.keep_messages))
     builder.add_edge("summarize", ENTRY_AGENT)
     for spec in specs.values():
-        builder.add_node(spec.name, make_agent_node(spec, provider, services, grade_replies=grading), destinations=("tools", "grader", END))
-    builder.add_node("tools", make_tools_node(specs, services), destinations=(*names, "human_handoff"))
-    builder.add_node("grader", make_grader_node(provider, services), destinations=(*names, "human_handoff", END))
-    builder.add_node("human_handoff", make_human_node(services), destinations=(END,))
+        node(spec.name, make_agent_node(spec, provider, services, grade_replies=grading), destinations=("tools", "grader", END))
+    node("tools", make_tools_node(specs, services), destinations=(*names, "human_handoff"))
+    node("grader", make_grader_node(provider, services), destinations=(*names, "human_handoff", END))
+    node("human_handoff", make_human_node(services), destinations=(END,))
     builder.add_edge(START, "router")
     return builder.compile(checkpointer=checkpointer, store=store, name="frontdesk-support")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -75,7 +76,7 @@ def print_summary(console: Console, results: Sequence[ScenarioResult]) -> None:
     for result in results:
         grades = " ".join(g for t in result.turns for g in t.grades)
         outcome = Text("pass", style="green") if result.passed else Text("FAIL", style="bold red")
-        table.add_row(result.name, outcome, str(len(result.turns)), str(result.tool_calls), str(result.handoffs), grades, f"{result.duration_s:.2f}s")
+        table.add_row(Path(result.path).stem, outcome, str(len(result.turns)), str(result.tool_calls), str(result.handoffs), grades, f"{result.duration_s:.2f}s")
     console.print(table)
     passed = sum(r.passed for r in results)
     automated = sum(1 for r in results if r.handoffs == 0)

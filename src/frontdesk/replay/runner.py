@@ -57,6 +57,11 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment) -> Scen
                 record.events.append(Event(kind="error", text=str(exc)))
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=str(exc)))
                 break
+            except Exception as exc:  # a crash in the graph fails this scenario, not the whole replay
+                text = f"{type(exc).__name__}: {exc}"
+                record.events.append(Event(kind="error", text=text))
+                result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="run", message=text))
+                break
             leftovers = script.leftovers(index)
             if leftovers:
                 left = ", ".join(f"{agent}: {count} step(s)" for agent, count in leftovers.items())

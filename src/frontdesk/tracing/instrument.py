@@ -103,3 +103,36 @@ def turn(tracer: Any, *, thread_id: str, scenario: str | None = None, turn: int 
         run_id = format(span.get_span_context().trace_id, "032x")
         span.set_attribute("frontdesk.run.id", run_id)
         yield run_id
+
+
+def traced_node(services: Services, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a graph node in a ``node {name}`` span.
+
+    A LangGraph interrupt (the thread pausing for a person) passes through as a normal
+    outcome, not an error; any other exception marks the span as failed.
+    """
+    from langchain_core.runnables import RunnableConfig
+    from langgraph.errors import GraphBubbleUp
+
+    def run(state: Any, config: RunnableConfig) -> Any:
+        thread_id = str((config or {}).get("configurable", {}).get("thread_id", ""))
+        with services.tracer.start_as_current_span(
+            f"node {name}",
+            attributes={"frontdesk.node": name, "gen_ai.conversation.id": thread_id},
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            try:
+                return fn(state, config)
+            except GraphBubbleUp:
+                span.add_event("frontdesk.interrupt")
+                raise
+            except Exception as exc:
+                span.record_exception(exc)
+                span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"[:300]))
+                span.set_attribute("error.type", type(exc).__name__)
+                raise
+
+    run.__name__ = name
+    run.__doc__ = fn.__doc__
+    return run
