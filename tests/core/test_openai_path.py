@@ -53,7 +53,7 @@ def test_the_graph_runs_on_a_model_over_http() -> None:
     assert result["customer_id"] == "ava"
     assert result["messages"][-1].content == "Welcome back, Ava."
     assert result["grade"]["verdict"] == "pass"
-    assert sent_tools == {"login", "whoami", "ask_a_person", "remember_customer_fact"}
+    assert {"login", "whoami", "ask_a_person", "remember_customer_fact"} <= sent_tools
 
 
 def test_a_broken_tool_call_goes_back_to_the_model_and_the_turn_continues() -> None:

@@ -20,7 +20,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class ScriptError(RuntimeError):
-    """The graph and the script disagree (a call with no step left, or steps left over)."""
+    """The graph and the script disagree (a call with no step left, or steps left over).
+
+    ``detail`` is the message without the scenario/turn prefix, for reports that already
+    name them.
+    """
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail or message
 
 
 class ScriptedToolCall(BaseModel):
@@ -69,10 +77,8 @@ class Script:
         steps = self.turns[self.turn].get(agent, []) if self.turn < len(self.turns) else []
         used = self.consumed.get((self.turn, agent), 0)
         if used >= len(steps):
-            raise ScriptError(
-                f"scenario {self.scenario!r}, turn {self.turn + 1}, agent {agent!r}: the graph asked "
-                f"for model output #{used + 1} but the script has {len(steps)} step(s) for this agent"
-            )
+            detail = f"agent {agent!r}: the graph asked for model output #{used + 1} but the script has {len(steps)} step(s) for this agent"
+            raise ScriptError(f"scenario {self.scenario!r}, turn {self.turn + 1}, {detail}", detail)
         self.consumed[(self.turn, agent)] = used + 1
         return steps[used]
 
@@ -125,10 +131,8 @@ class ScriptedChatModel(BaseChatModel):
         call_ids = f"call_{self.agent}_{self.script.turn + 1}_{self.script.consumed[(self.script.turn, self.agent)]}"
         if step.structured is not None:
             if len(tools) != 1:
-                raise ScriptError(
-                    f"scenario {self.script.scenario!r}, turn {self.script.turn + 1}, agent {self.agent!r}: "
-                    "a structured step was scripted but the agent did not ask for structured output"
-                )
+                detail = f"agent {self.agent!r}: a structured step was scripted but the agent did not ask for structured output"
+                raise ScriptError(f"scenario {self.script.scenario!r}, turn {self.script.turn + 1}, {detail}", detail)
             name = tools[0]["function"]["name"]
             return AIMessage(content="", tool_calls=[{"name": name, "args": step.structured, "id": call_ids, "type": "tool_call"}])
         tool_calls = [

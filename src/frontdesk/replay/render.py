@@ -65,7 +65,7 @@ def print_conversation(console: Console, result: ScenarioResult) -> None:
 
 def print_failures(console: Console, result: ScenarioResult) -> None:
     for failure in result.failures:
-        console.print(Text.assemble(("  ✗ ", "bold red"), str(failure)))
+        console.print(Text.assemble(("  ✗ ", "bold red"), str(failure)), soft_wrap=True)
 
 
 def print_summary(console: Console, results: Sequence[ScenarioResult]) -> None:

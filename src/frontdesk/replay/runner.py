@@ -54,8 +54,8 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment) -> Scen
                 with env.turn_span(thread_id=thread_id, scenario=scenario.name, turn=index + 1):
                     _play_turn(graph, config, turn.operator.model_dump() if turn.operator else None, record, scenario.name)
             except ScriptError as exc:
-                record.events.append(Event(kind="error", text=str(exc)))
-                result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=str(exc)))
+                record.events.append(Event(kind="error", text=exc.detail))
+                result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=exc.detail))
                 break
             except Exception as exc:  # a crash in the graph fails this scenario, not the whole replay
                 text = f"{type(exc).__name__}: {exc}"
@@ -88,7 +88,8 @@ def _play_turn(graph: Any, config: dict[str, Any], operator: dict[str, Any] | No
         if not pending:
             return
         if operator is None or answered:
-            raise ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: the thread was handed to a person but the turn scripts no operator answer")
+            detail = "the thread was handed to a person but the turn scripts no operator answer"
+            raise ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
         answered = True
         payload = Command(resume=operator)
 

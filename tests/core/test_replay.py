@@ -1,0 +1,100 @@
+"""Scenario replay as users run it: the CLI, the pytest plugin, and failures that say where."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from frontdesk.cli.app import app
+
+REPO = Path(__file__).resolve().parents[2]
+SCENARIOS = REPO / "scenarios"
+runner = CliRunner()
+
+
+def replay(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["replay", *args], env={"COLUMNS": "200"})
+    return result.exit_code, result.output
+
+
+def edited_copy(tmp_path: Path, name: str, edit) -> Path:
+    folder = tmp_path / "scenarios"
+    folder.mkdir(exist_ok=True)
+    data = yaml.safe_load((SCENARIOS / name).read_text())
+    edit(data)
+    target = folder / name
+    target.write_text(yaml.safe_dump(data, sort_keys=False))
+    return target
+
+
+def test_the_shipped_suite_passes() -> None:
+    code, out = replay(str(SCENARIOS))
+    assert code == 0, out
+    count = len(list(SCENARIOS.glob("*.yaml")))
+    assert f"{count}/{count} scenarios passed" in out
+
+
+def test_a_changed_expectation_fails_naming_scenario_turn_and_expectation(tmp_path: Path) -> None:
+    def expect_other_reply(data: dict) -> None:
+        data["turns"][1]["expect"]["reply_contains"] = ["refund declined"]
+
+    path = edited_copy(tmp_path, "cancel-pending-order.yaml", expect_other_reply)
+    code, out = replay(str(path))
+    assert code == 1
+    assert "scenario 'Cancel a pending order after confirmation', turn 2, expectation reply_contains: expected 'refund declined' in the reply" in out
+    assert "0/1 scenarios passed" in out
+
+
+def test_a_wrong_db_expectation_fails_with_the_difference(tmp_path: Path) -> None:
+    def other_status(data: dict) -> None:
+        data["expect"]["db_changes"][0]["new"] = "processed"
+
+    code, out = replay(str(edited_copy(tmp_path, "cancel-pending-order.yaml", other_status)))
+    assert code == 1
+    assert "end, expectation db_changes: orders/#D1001/status: expected replace -> 'processed', got replace -> 'cancelled'" in out
+
+
+def test_an_unused_or_missing_script_step_fails(tmp_path: Path) -> None:
+    def extra_step(data: dict) -> None:
+        data["turns"][0]["script"]["grader"].append({"verdict": "pass"})
+
+    code, out = replay(str(edited_copy(tmp_path, "order-status.yaml", extra_step)))
+    assert code == 1 and "turn 1, expectation script: scripted outputs never used (grader: 1 step(s))" in out
+
+    def no_grader(data: dict) -> None:
+        del data["turns"][0]["script"]["grader"]
+
+    code, out = replay(str(edited_copy(tmp_path, "order-status.yaml", no_grader)))
+    assert code == 1 and "agent 'grader': the graph asked for model output #1 but the script has 0 step(s)" in out
+
+
+def test_a_malformed_file_is_one_line_naming_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("name: broken\nturns:\n  - user: hi\n    expect: {handoff: maybe}\n")
+    code, out = replay(str(bad))
+    assert code == 2
+    assert f"{bad}:4: field turns.0.expect.handoff" in out
+    assert "Traceback" not in out
+
+
+def test_pytest_collects_scenarios_and_reports_failures_readably(tmp_path: Path) -> None:
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    shutil.copy(SCENARIOS / "order-status.yaml", folder / "order-status.yaml")
+
+    def expect_handoff(data: dict) -> None:
+        data["turns"][0]["expect"]["handoff"] = True
+
+    edited = yaml.safe_load((SCENARIOS / "order-status.yaml").read_text())
+    expect_handoff(edited)
+    (folder / "order-status-broken.yaml").write_text(yaml.safe_dump(edited, sort_keys=False))
+    done = subprocess.run([sys.executable, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider"], capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "1 failed, 1 passed" in done.stdout
+    assert "expectation handoff: expected handoff=True, got handoff=False" in done.stdout
+    assert "Traceback" not in done.stdout
