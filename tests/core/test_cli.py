@@ -1,0 +1,75 @@
+"""The CLI as a person uses it: `frontdesk demo` offline, and `frontdesk chat` over HTTP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from frontdesk.llm.openai_test_server import OpenAITestServer
+
+FRONTDESK = [sys.executable, "-m", "frontdesk.cli.app"]
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
+    env.update(FRONTDESK_DATA_DIR=str(tmp_path / "data"), COLUMNS="200", **extra)
+    return env
+
+
+def run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*FRONTDESK, *args], input=stdin, capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+def test_demo_runs_offline_and_stores_traces(tmp_path: Path) -> None:
+    done = run(["demo"], clean_env(tmp_path))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    scenarios = len(list((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml")))
+    assert f"{scenarios}/{scenarios} scenarios passed" in done.stdout
+    assert "⇢ handed to a person" in done.stdout and "grader" in done.stdout and "✓ find_user_id_by_email" in done.stdout
+    assert (tmp_path / "data" / "traces.duckdb").exists()
+    listed = run(["traces", "list"], clean_env(tmp_path))
+    assert listed.returncode == 0 and "Order status" in listed.stdout
+
+
+def test_chat_without_a_model_says_how_to_configure_one(tmp_path: Path) -> None:
+    done = run(["chat"], clean_env(tmp_path))
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "No model configured" in lines[0] and "frontdesk demo" in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_chat_talks_to_an_openai_compatible_endpoint_and_resumes_the_thread(tmp_path: Path) -> None:
+    script = [
+        {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]},
+        {"tool_calls": [{"name": "get_order_details", "args": {"order_id": "#D1002"}}]},
+        "Your order #D1002 was delivered.",
+        {"verdict": "pass"},
+    ]
+    with OpenAITestServer(script) as server:
+        env = clean_env(tmp_path, FRONTDESK_MODEL="test-model", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k")
+        first = run(["chat", "--thread", "t-42"], env, stdin="I'm ava.chen@example.com, where is order #D1002?\n/quit\n")
+        assert server.remaining == 0
+        assert server.requests[0]["stream"] is True
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "✓ find_user_id_by_email" in first.stdout and "✓ get_order_details" in first.stdout
+    assert "customer_service › Your order #D1002 was delivered." in first.stdout
+    assert "frontdesk chat --thread t-42" in first.stdout
+    with OpenAITestServer([]) as server:
+        env = clean_env(tmp_path, FRONTDESK_MODEL="test-model", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k")
+        second = run(["chat", "--thread", "t-42"], env, stdin="/quit\n")
+    assert second.returncode == 0
+    assert "you › I'm ava.chen@example.com, where is order #D1002?" in second.stdout
+    assert "customer_service › Your order #D1002 was delivered." in second.stdout
+
+
+def test_chat_reports_a_failing_endpoint_in_one_line_and_keeps_going(tmp_path: Path) -> None:
+    with OpenAITestServer([]) as server:
+        env = clean_env(tmp_path, FRONTDESK_MODEL="m", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k")
+        done = run(["chat"], env, stdin="hello\n/thread\n/quit\n")
+    assert done.returncode == 0
+    assert "error: " in done.stdout and "Error code: 500" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "resume with `frontdesk chat --thread" in done.stdout
