@@ -11,6 +11,7 @@ from rich.prompt import Prompt
 
 from frontdesk.cli.common import console, fail
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
+from frontdesk.memory.checkpoint import DURABILITY
 from frontdesk.settings import Settings
 from frontdesk.tracing import instrument
 
@@ -73,7 +74,8 @@ def _turn(graph: Any, thread_id: str, text: str) -> None:
     """Stream one turn: tokens as they come, tool calls and handoffs as compact lines."""
     config = {"configurable": {"thread_id": thread_id}}
     speaking: str | None = None
-    for mode, chunk in graph.stream({"messages": [HumanMessage(text)]}, config, stream_mode=["messages", "updates"]):
+    stream = graph.stream({"messages": [HumanMessage(text)]}, config, stream_mode=["messages", "updates"], durability=DURABILITY)
+    for mode, chunk in stream:
         if mode == "messages":
             message, meta = chunk
             node = meta.get("langgraph_node")

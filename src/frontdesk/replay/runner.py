@@ -18,7 +18,7 @@ from langgraph.types import Command
 
 from frontdesk.graphs.support import build_graph
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptError
-from frontdesk.memory.checkpoint import open_checkpointer
+from frontdesk.memory.checkpoint import DURABILITY, open_checkpointer
 from frontdesk.replay.checks import check_db_changes, check_turn
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.results import Event, Failure, ScenarioResult, ToolCallRecord, TurnRecord
@@ -81,7 +81,7 @@ def _play_turn(graph: Any, config: dict[str, Any], operator: dict[str, Any] | No
     payload: Any = {"messages": [HumanMessage(record.user)]}
     answered = False
     while True:
-        for chunk in graph.stream(payload, config, stream_mode="updates"):
+        for chunk in graph.stream(payload, config, stream_mode="updates", durability=DURABILITY):
             for node, update in chunk.items():
                 _observe(node, update, record)
         pending = graph.get_state(config).interrupts
