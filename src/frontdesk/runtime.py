@@ -26,3 +26,5 @@ class Services:
     store: Any = None
     tracer: Tracer = field(default_factory=_noop_tracer)
     capture_content: bool = False
+    metrics: Any = None
+    prices: Any = None

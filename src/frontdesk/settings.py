@@ -37,6 +37,7 @@ class Settings(BaseModel):
     knowledge_path: Path | None = None
     otlp_endpoint: str | None = None
     console_traces: bool = False
+    capture_content: bool = Field(default=False, description="Put message contents on spans (FRONTDESK_TRACE_CONTENT=1)")
     grade_replies: bool = True
     summarize_after: int = Field(default=60, description="Fold older turns into the summary past this many messages (0: never)")
     keep_messages: int = Field(default=16, description="Messages kept verbatim after summarising")
@@ -52,6 +53,8 @@ class Settings(BaseModel):
             "api_key": env.get("OPENAI_API_KEY"),
             "otlp_endpoint": env.get("OTEL_EXPORTER_OTLP_ENDPOINT"),
         }
+        if env.get("FRONTDESK_TRACE_CONTENT", "").lower() in {"1", "true", "yes"}:
+            values["capture_content"] = True
         if "FRONTDESK_REQUEST_TIMEOUT" in env:
             values["request_timeout"] = float(env["FRONTDESK_REQUEST_TIMEOUT"])
         values.update({key: value for key, value in overrides.items() if value is not None})

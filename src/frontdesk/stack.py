@@ -53,7 +53,7 @@ def open_stack(settings: Settings, *, model: BaseChatModel | None = None, stream
     tracing = configure_tracing(duckdb_path=settings.resolved_traces_path, otlp_endpoint=settings.otlp_endpoint, console=settings.console_traces)
     try:
         with open_checkpointer(url) as saver:
-            graph = build_graph(settings, model=chat_model, checkpointer=saver, engine=engine, knowledge=knowledge, tracer=tracing.tracer)
+            graph = build_graph(settings, model=chat_model, checkpointer=saver, engine=engine, knowledge=knowledge, tracer=tracing.tracer, meter=tracing.meter)
             yield Stack(graph=graph, engine=engine, knowledge=knowledge, tracing=tracing, settings=settings)
     finally:
         tracing.shutdown()

@@ -84,7 +84,7 @@ def make_agent_node(
         bound = model.bind_tools([t.openai_schema() for t in spec.tools]) if spec.tools else model
         prompt: list[BaseMessage] = [SystemMessage(system_prompt(spec, state, services)), *state.get("messages", [])]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
-        with instrument.agent_call(services, spec.name, thread_id, model) as record:
+        with instrument.agent_call(services, spec.name, thread_id, model, prompt) as record:
             reply = bound.invoke(prompt, config)
             record(reply)
         message = AIMessage(

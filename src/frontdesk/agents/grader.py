@@ -66,7 +66,7 @@ def make_grader_node(models: ModelProvider, services: Services) -> Callable[[Sup
         structured = model.with_structured_output(GradeVerdict, method="function_calling", include_raw=True)
         prompt = [SystemMessage(INSTRUCTIONS), HumanMessage(evidence(state.get("messages", []), draft))]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
-        with instrument.agent_call(services, NAME, thread_id, model) as record:
+        with instrument.agent_call(services, NAME, thread_id, model, prompt) as record:
             result = structured.invoke(prompt, config)
             record(result["raw"])
         verdict: GradeVerdict = result["parsed"] or GradeVerdict(

@@ -37,7 +37,7 @@ def _run_all(paths: list[Path], *, traces: Path | None, keyword: str | None, sho
     tracing = configure_tracing(duckdb_path=traces)
     results: list[ScenarioResult] = []
     try:
-        with ReplayEnvironment(tracer=tracing.tracer) as env:
+        with ReplayEnvironment(tracer=tracing.tracer, meter=tracing.meter) as env:
             for path, scenario in scenarios:
                 result = run_scenario(scenario, path, env)
                 results.append(result)

@@ -94,6 +94,6 @@ def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="T
     console.print(table)
     grader = "—" if result.grader_pass_rate is None else f"{result.grader_pass_rate:.0%} of {result.verdicts} verdicts"
     console.print(
-        f"{result.runs} runs in {result.conversations} conversations · tokens per conversation {result.tokens_per_conversation:.0f}"
+        f"{result.runs} runs in {result.conversations} conversations · per conversation: {result.tokens_per_conversation:.0f} tokens, ${result.cost_per_conversation:.4f}"
         f" · handoff rate {result.handoff_rate:.0%} · grader pass rate {grader}"
     )

@@ -14,6 +14,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.store.base import BaseStore
+from opentelemetry.metrics import Meter
 from opentelemetry.trace import Tracer
 
 from frontdesk.agents.base import AgentSpec, make_agent_node
@@ -30,6 +31,8 @@ from frontdesk.runtime import Services
 from frontdesk.settings import Settings
 from frontdesk.tools.base import Tool
 from frontdesk.tracing.instrument import traced_node
+from frontdesk.tracing.metrics import GenAIMetrics
+from frontdesk.tracing.pricing import PriceTable
 
 ENTRY_AGENT = "customer_service"
 
@@ -49,6 +52,8 @@ def build_graph(
     engine: Any = None,
     knowledge: Any = None,
     tracer: Tracer | None = None,
+    meter: Meter | None = None,
+    capture_content: bool | None = None,
     grade_replies: bool | None = None,
     summarize_after: int | None = None,
 ) -> CompiledStateGraph:
@@ -59,14 +64,18 @@ def build_graph(
     ``tools`` are extra typed tools for the customer-service agent; ``agents`` replace
     shipped agents of the same name or add new ones (reachable via handoff tools).
     ``engine`` is the domain DB (SQLAlchemy engine) the retail tools act on, ``knowledge``
-    the knowledge base the researcher searches. ``summarize_after`` bounds the thread: past
+    the knowledge base the researcher searches. ``tracer``/``meter`` receive GenAI spans and
+    metrics (message contents only with ``capture_content``). ``summarize_after`` bounds the thread: past
     that many messages, older turns are folded into ``summary`` (``0`` turns it off).
     """
     settings = settings or Settings.from_env()
     provider = as_provider(model) if model is not None else as_provider(openai_compatible_model(settings))
-    services = Services(engine=engine, knowledge=knowledge, store=store)
+    services = Services(engine=engine, knowledge=knowledge, store=store, prices=PriceTable.from_env())
+    services.capture_content = settings.capture_content if capture_content is None else capture_content
     if tracer is not None:
         services.tracer = tracer
+    if meter is not None:
+        services.metrics = GenAIMetrics(meter)
     grading = settings.grade_replies if grade_replies is None else grade_replies
     limit = settings.summarize_after if summarize_after is None else summarize_after
 

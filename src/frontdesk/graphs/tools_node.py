@@ -45,7 +45,7 @@ def make_tools_node(agents: Mapping[str, AgentSpec], services: Services) -> Call
                 replies.append(_error_reply(call["id"], call["name"], f"Unknown tool {call['name']!r}. Available tools: {allowed}"))
                 continue
             ctx.tool_call_id = call["id"] or ""
-            with instrument.tool_call(services, tool.name, ctx.tool_call_id, tool.kind.value, thread_id) as record:
+            with instrument.tool_call(services, tool.name, ctx.tool_call_id, tool.kind.value, thread_id, call["args"]) as record:
                 outcome = _invoke(tool, ctx, call["args"])
                 record(outcome.ok, outcome.content)
             replies.append(_reply(call["id"], outcome))

@@ -25,11 +25,12 @@ from frontdesk.tracing import instrument
 class ReplayEnvironment:
     """Work folder, domain fixture, knowledge base and tracer for replays."""
 
-    def __init__(self, *, tracer: Tracer | None = None, knowledge: Any = None, workdir: Path | None = None) -> None:
+    def __init__(self, *, tracer: Tracer | None = None, meter: Any = None, knowledge: Any = None, workdir: Path | None = None) -> None:
         self._owned_workdir = workdir is None
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="frontdesk-replay-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.tracer = tracer or Services().tracer
+        self.meter = meter
         self.knowledge = knowledge if knowledge is not None else self._default_knowledge()
         self._template = self.workdir / "fixture-demo.sqlite"
         self._build_template()

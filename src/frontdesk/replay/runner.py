@@ -44,6 +44,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment) -> Scen
             engine=engine,
             knowledge=env.knowledge,
             tracer=env.tracer,
+            meter=env.meter,
             grade_replies=True,
         )
         for index, turn in enumerate(scenario.turns):

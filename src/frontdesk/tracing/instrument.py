@@ -1,19 +1,30 @@
-"""Spans the support graph emits around agents, model calls and tool calls.
+"""Spans and metrics the support graph emits, following the OpenTelemetry GenAI conventions.
 
-Kept apart from the nodes so the nodes read as business logic, and so every span follows
-the same GenAI naming: ``invoke_agent {agent}`` > ``chat {model}``, ``execute_tool {tool}``.
+Conventions followed: OpenTelemetry semantic conventions for generative AI (development
+status) as shipped in ``opentelemetry-semantic-conventions`` 0.66b2 — the attribute names
+below come from that package, pinned in constraints.txt. Spans: ``invoke_agent {agent}``
+> ``chat {model}``; ``execute_tool {tool}``; ``node {name}`` for every graph node; the root
+``frontdesk.turn``. Metrics: ``gen_ai.client.token.usage`` and
+``gen_ai.client.operation.duration``. Message contents go on spans only when
+``capture_content`` is on.
 """
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from opentelemetry import trace
+from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as gen_ai
 from opentelemetry.trace import Status, StatusCode
 
 from frontdesk.runtime import Services
+
+TOOL_KIND = "frontdesk.tool.kind"
+COST = "frontdesk.cost.usd"
 
 
 def model_name(model: Any) -> str:
@@ -25,59 +36,74 @@ def model_name(model: Any) -> str:
     return type(model).__name__
 
 
+def _provider(model: Any) -> str:
+    return "openai" if type(model).__name__ == "ChatOpenAI" else "frontdesk.scripted"
+
+
+def _messages_json(messages: Any) -> str:
+    return json.dumps([{"role": getattr(m, "type", "?"), "content": str(getattr(m, "content", m))} for m in messages or []])
+
+
 @contextmanager
-def agent_call(services: Services, agent: str, thread_id: str, model: Any) -> Iterator[Callable[[Any], None]]:
+def agent_call(services: Services, agent: str, thread_id: str, model: Any, prompt: Any = None) -> Iterator[Callable[[Any], None]]:
     """``invoke_agent {agent}`` with a ``chat {model}`` child; yields a recorder for the reply."""
     tracer = services.tracer
     name = model_name(model)
+    provider = _provider(model)
     with tracer.start_as_current_span(
         f"invoke_agent {agent}",
-        attributes={
-            "gen_ai.operation.name": "invoke_agent",
-            "gen_ai.agent.name": agent,
-            "gen_ai.conversation.id": thread_id,
-        },
+        attributes={gen_ai.GEN_AI_OPERATION_NAME: "invoke_agent", gen_ai.GEN_AI_AGENT_NAME: agent, gen_ai.GEN_AI_CONVERSATION_ID: thread_id},
     ):
+        common = {gen_ai.GEN_AI_OPERATION_NAME: "chat", gen_ai.GEN_AI_REQUEST_MODEL: name, gen_ai.GEN_AI_PROVIDER_NAME: provider}
         with tracer.start_as_current_span(
-            f"chat {name}",
-            kind=trace.SpanKind.CLIENT,
-            attributes={
-                "gen_ai.operation.name": "chat",
-                "gen_ai.request.model": name,
-                "gen_ai.agent.name": agent,
-                "gen_ai.conversation.id": thread_id,
-            },
+            f"chat {name}", kind=trace.SpanKind.CLIENT, attributes={**common, gen_ai.GEN_AI_AGENT_NAME: agent, gen_ai.GEN_AI_CONVERSATION_ID: thread_id}
         ) as span:
+            if services.capture_content and prompt is not None:
+                span.set_attribute(gen_ai.GEN_AI_INPUT_MESSAGES, _messages_json(prompt))
+            started = time.perf_counter()
 
             def record(reply: Any) -> None:
                 usage = getattr(reply, "usage_metadata", None) or {}
                 meta = getattr(reply, "response_metadata", None) or {}
+                input_tokens, output_tokens = int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
                 if usage:
-                    span.set_attribute("gen_ai.usage.input_tokens", int(usage.get("input_tokens", 0)))
-                    span.set_attribute("gen_ai.usage.output_tokens", int(usage.get("output_tokens", 0)))
+                    span.set_attribute(gen_ai.GEN_AI_USAGE_INPUT_TOKENS, input_tokens)
+                    span.set_attribute(gen_ai.GEN_AI_USAGE_OUTPUT_TOKENS, output_tokens)
+                    cost = services.prices.cost(name, input_tokens, output_tokens) if services.prices else None
+                    if cost is not None:
+                        span.set_attribute(COST, cost)
                 if meta.get("finish_reason"):
-                    span.set_attribute("gen_ai.response.finish_reasons", [str(meta["finish_reason"])])
+                    span.set_attribute(gen_ai.GEN_AI_RESPONSE_FINISH_REASONS, [str(meta["finish_reason"])])
                 if meta.get("model_name"):
-                    span.set_attribute("gen_ai.response.model", str(meta["model_name"]))
+                    span.set_attribute(gen_ai.GEN_AI_RESPONSE_MODEL, str(meta["model_name"]))
+                if services.capture_content:
+                    span.set_attribute(gen_ai.GEN_AI_OUTPUT_MESSAGES, _messages_json([reply]))
+                if services.metrics is not None:
+                    services.metrics.record_call(common, time.perf_counter() - started, input_tokens if usage else None, output_tokens if usage else None)
 
             yield record
 
 
 @contextmanager
-def tool_call(services: Services, tool: str, call_id: str, kind: str, thread_id: str) -> Iterator[Callable[[bool, str], None]]:
+def tool_call(services: Services, tool: str, call_id: str, kind: str, thread_id: str, arguments: Any = None) -> Iterator[Callable[[bool, str], None]]:
     """``execute_tool {tool}``; yields a recorder for the outcome (ok, content)."""
     with services.tracer.start_as_current_span(
         f"execute_tool {tool}",
         attributes={
-            "gen_ai.operation.name": "execute_tool",
-            "gen_ai.tool.name": tool,
-            "gen_ai.tool.call.id": call_id,
-            "gen_ai.conversation.id": thread_id,
-            "frontdesk.tool.kind": kind,
+            gen_ai.GEN_AI_OPERATION_NAME: "execute_tool",
+            gen_ai.GEN_AI_TOOL_NAME: tool,
+            gen_ai.GEN_AI_TOOL_CALL_ID: call_id,
+            gen_ai.GEN_AI_TOOL_TYPE: "function",
+            gen_ai.GEN_AI_CONVERSATION_ID: thread_id,
+            TOOL_KIND: kind,
         },
     ) as span:
+        if services.capture_content and arguments is not None:
+            span.set_attribute(gen_ai.GEN_AI_TOOL_CALL_ARGUMENTS, json.dumps(arguments, default=str))
 
         def record(ok: bool, content: str) -> None:
+            if services.capture_content:
+                span.set_attribute(gen_ai.GEN_AI_TOOL_CALL_RESULT, content)
             if not ok:
                 span.set_status(Status(StatusCode.ERROR, content[:200]))
                 span.set_attribute("error.type", "tool_error")
@@ -94,7 +120,7 @@ def event(name: str, **attributes: Any) -> None:
 @contextmanager
 def turn(tracer: Any, *, thread_id: str, scenario: str | None = None, turn: int | None = None) -> Iterator[str]:
     """The root span of one graph run (one customer turn); yields the run id (trace id)."""
-    attributes: dict[str, Any] = {"gen_ai.conversation.id": thread_id, "frontdesk.thread.id": thread_id}
+    attributes: dict[str, Any] = {gen_ai.GEN_AI_CONVERSATION_ID: thread_id, "frontdesk.thread.id": thread_id}
     if scenario is not None:
         attributes["frontdesk.scenario"] = scenario
     if turn is not None:
@@ -118,7 +144,7 @@ def traced_node(services: Services, name: str, fn: Callable[..., Any]) -> Callab
         thread_id = str((config or {}).get("configurable", {}).get("thread_id", ""))
         with services.tracer.start_as_current_span(
             f"node {name}",
-            attributes={"frontdesk.node": name, "gen_ai.conversation.id": thread_id},
+            attributes={"frontdesk.node": name, gen_ai.GEN_AI_CONVERSATION_ID: thread_id},
             record_exception=False,
             set_status_on_exception=False,
         ) as span:

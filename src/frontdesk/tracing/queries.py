@@ -108,6 +108,7 @@ WITH runs AS (
     SELECT trace_id, any_value(thread_id) AS thread_id,
            coalesce(sum(CAST(json_extract(attributes, '$."gen_ai.usage.input_tokens"') AS BIGINT)), 0)
          + coalesce(sum(CAST(json_extract(attributes, '$."gen_ai.usage.output_tokens"') AS BIGINT)), 0) AS tokens,
+           coalesce(sum(CAST(json_extract(attributes, '$."frontdesk.cost.usd"') AS DOUBLE)), 0) AS cost,
            bool_or(events LIKE '%"frontdesk.handoff"%' AND events LIKE '%human%') AS handed_off
     FROM spans WHERE start_time >= ? GROUP BY trace_id
 ),
@@ -118,6 +119,7 @@ verdicts AS (
 )
 SELECT (SELECT count(*) FROM runs), (SELECT count(DISTINCT thread_id) FROM runs),
        (SELECT avg(tokens) FROM (SELECT thread_id, sum(tokens) AS tokens FROM runs GROUP BY thread_id)),
+       (SELECT avg(cost) FROM (SELECT thread_id, sum(cost) AS cost FROM runs GROUP BY thread_id)),
        (SELECT avg(CASE WHEN handed_off THEN 1.0 ELSE 0.0 END) FROM runs),
        (SELECT avg(CASE WHEN verdict = 'pass' THEN 1.0 ELSE 0.0 END) FROM verdicts),
        (SELECT count(*) FROM verdicts)
@@ -130,6 +132,7 @@ class Stats:
     runs: int
     conversations: int
     tokens_per_conversation: float
+    cost_per_conversation: float
     handoff_rate: float
     grader_pass_rate: float | None
     verdicts: int
@@ -146,7 +149,8 @@ def stats(path: Path, since: timedelta | None = None) -> Stats:
         runs=int(totals[0] or 0),
         conversations=int(totals[1] or 0),
         tokens_per_conversation=float(totals[2] or 0),
-        handoff_rate=float(totals[3] or 0),
-        grader_pass_rate=None if totals[5] == 0 else float(totals[4]),
-        verdicts=int(totals[5] or 0),
+        cost_per_conversation=float(totals[3] or 0),
+        handoff_rate=float(totals[4] or 0),
+        grader_pass_rate=None if totals[6] == 0 else float(totals[5]),
+        verdicts=int(totals[6] or 0),
     )

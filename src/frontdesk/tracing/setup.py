@@ -12,7 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from opentelemetry import trace
+from opentelemetry import metrics, trace
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor
@@ -27,14 +29,23 @@ class TracingHandle:
 
     tracer: Tracer
     provider: TracerProvider | None = None
+    meter_provider: MeterProvider | None = None
+
+    @property
+    def meter(self) -> metrics.Meter | None:
+        return self.meter_provider.get_meter("frontdesk") if self.meter_provider is not None else None
 
     def flush(self) -> None:
         if self.provider is not None:
             self.provider.force_flush()
+        if self.meter_provider is not None:
+            self.meter_provider.force_flush()
 
     def shutdown(self) -> None:
         if self.provider is not None:
             self.provider.shutdown()
+        if self.meter_provider is not None:
+            self.meter_provider.shutdown()
 
 
 def configure_tracing(
@@ -44,13 +55,26 @@ def configure_tracing(
     otlp_endpoint: str | None = None,
     service_name: str = "frontdesk",
     set_global: bool = False,
+    metric_readers: list[MetricReader] | None = None,
 ) -> TracingHandle:
-    """A tracer exporting to DuckDB / OTLP / console; a no-op tracer when none is chosen."""
+    """A tracer exporting to DuckDB / OTLP / console; a no-op tracer when none is chosen.
+
+    Metrics (GenAI token usage and duration histograms) go to OTLP when it is configured,
+    and to any ``metric_readers`` given (tests read them in memory).
+    """
     env_otlp = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
     use_otlp = otlp_endpoint or env_otlp
+    readers = list(metric_readers or [])
+    resource = Resource.create({"service.name": service_name})
+    if use_otlp:
+        from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+
+        metrics_endpoint = otlp_endpoint.rstrip("/").removesuffix("/v1/traces") + "/v1/metrics" if otlp_endpoint else None
+        readers.append(PeriodicExportingMetricReader(OTLPMetricExporter(endpoint=metrics_endpoint) if metrics_endpoint else OTLPMetricExporter()))
+    meter_provider = MeterProvider(resource=resource, metric_readers=readers) if readers else None
     if duckdb_path is None and not console and not use_otlp:
-        return TracingHandle(tracer=trace.NoOpTracerProvider().get_tracer("frontdesk"))
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+        return TracingHandle(tracer=trace.NoOpTracerProvider().get_tracer("frontdesk"), meter_provider=meter_provider)
+    provider = TracerProvider(resource=resource)
     if duckdb_path is not None:
         provider.add_span_processor(BatchSpanProcessor(DuckDBSpanExporter(duckdb_path), schedule_delay_millis=500))
     if use_otlp:
@@ -62,4 +86,6 @@ def configure_tracing(
         provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
     if set_global:
         trace.set_tracer_provider(provider)
-    return TracingHandle(tracer=provider.get_tracer("frontdesk"), provider=provider)
+        if meter_provider is not None:
+            metrics.set_meter_provider(meter_provider)
+    return TracingHandle(tracer=provider.get_tracer("frontdesk"), provider=provider, meter_provider=meter_provider)
