@@ -190,3 +190,34 @@ def test_traces_cli(traced_replay, tmp_path: Path) -> None:
     assert out.exit_code == 1 and "No traces yet" in out.output
     out = runner.invoke(app, ["traces", "stats", "--db", str(path), "--since", "yesterday"], env={"COLUMNS": "200"})
     assert out.exit_code == 2 and "--since takes a number and a unit" in out.output
+
+
+def test_a_process_killed_while_exporting_leaves_a_readable_store(tmp_path: Path) -> None:
+    import signal
+
+    path = tmp_path / "traces.duckdb"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import sys; from pathlib import Path\n"
+            "from frontdesk.tracing.setup import configure_tracing\n"
+            f"t = configure_tracing(duckdb_path=Path({str(path)!r}))\n"
+            "n = 0\n"
+            "while True:\n"
+            "    with t.tracer.start_as_current_span('frontdesk.turn'):\n"
+            "        [t.tracer.start_span('execute_tool x').end() for _ in range(50)]\n"
+            "    n += 1\n"
+            "    if n % 20 == 0: t.flush(); print(n, flush=True)\n"
+        )],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        for _ in range(3):
+            writer.stdout.readline()
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+    with duckdb.connect(str(path)) as db:
+        count = db.execute("SELECT count(*) FROM spans").fetchone()[0]
+        db.execute("INSERT INTO spans (name) VALUES ('after the crash')")
+    assert count >= 3 * 20 * 51
+    assert len(list_runs(path, limit=1000)) >= 60
