@@ -35,28 +35,35 @@ def _summary(state: SupportState, limit: int = 6) -> str:
     return " | ".join(f"{getattr(m, 'name', None) or m.type}: {str(m.content)[:160]}" for m in recent if m.content)
 
 
-def make_human_node(services: Services) -> Callable[[SupportState, RunnableConfig], Command[Any]]:
-    """Build the node that hands the thread to a person."""
+def make_human_node(services: Services, *, return_to_bot: bool = True) -> Callable[[SupportState, RunnableConfig], Command[Any]]:
+    """Build the node that hands the thread to a person.
+
+    After the operator answers, the bot takes the thread back (``return_to_bot``) unless
+    the operator keeps it: then every new customer message comes straight back here.
+    """
 
     def human_handoff(state: SupportState, config: RunnableConfig) -> Command[Any]:
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
-        reason = state.get("handoff_reason") or "handoff requested"
+        reason = state.get("handoff_reason") or (f"conversation held by {state['held_by']}" if state.get("held_by") else "handoff requested")
         ticket_id = tickets.ticket_id(thread_id, _trigger_id(state))
         if services.engine is not None:
-            tickets.open_ticket(services.engine, ticket_id=ticket_id, thread_id=thread_id, customer_id=state.get("customer_id"), reason=reason, summary=_summary(state))
+            priority = "high" if reason.startswith(("Replies kept failing", "The agent is stuck")) else "normal"
+            tickets.open_ticket(services.engine, ticket_id=ticket_id, thread_id=thread_id, customer_id=state.get("customer_id"), reason=reason, summary=_summary(state), priority=priority)
         instrument.event("frontdesk.handoff", **{"frontdesk.handoff.to": "human", "frontdesk.ticket.id": ticket_id})
         answer = interrupt({"type": "handoff", "ticket_id": ticket_id, "reason": reason, "customer_id": state.get("customer_id")})
-        reply, operator = _parse_answer(answer)
+        reply, operator, back = _parse_answer(answer, return_to_bot)
         if services.engine is not None:
             tickets.resolve_ticket(services.engine, ticket_id, operator=operator, resolution=reply)
+        instrument.event("frontdesk.operator.reply", **{"frontdesk.ticket.id": ticket_id, "frontdesk.operator": operator, "frontdesk.return_to_bot": back})
         ticket = {"id": ticket_id, "reason": reason, "status": "resolved"}
-        return Command(goto=END, update={"messages": [AIMessage(content=reply, name=OPERATOR)], "ticket": ticket, "handoff_reason": None})
+        update = {"messages": [AIMessage(content=reply, name=OPERATOR)], "ticket": ticket, "handoff_reason": None, "held_by": None if back else operator}
+        return Command(goto=END, update=update)
 
     return human_handoff
 
 
-def _parse_answer(answer: Any) -> tuple[str, str]:
-    """Accept ``"text"`` or ``{"reply": "text", "operator": "name"}`` as the operator's answer."""
+def _parse_answer(answer: Any, default_return: bool) -> tuple[str, str, bool]:
+    """Accept ``"text"`` or ``{"reply": ..., "operator": ..., "return_to_bot": ...}``."""
     if isinstance(answer, dict):
-        return str(answer.get("reply", "")), str(answer.get("operator", OPERATOR))
-    return str(answer), OPERATOR
+        return str(answer.get("reply", "")), str(answer.get("operator", OPERATOR)), bool(answer.get("return_to_bot", default_return))
+    return str(answer), OPERATOR, default_return

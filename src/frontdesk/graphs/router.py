@@ -21,11 +21,14 @@ from frontdesk.graphs.summarize import needs_summary
 def make_router(entry_agent: str, *, summarize_after: int | None = None) -> Callable[[SupportState, Any], Command[Any]]:
     """Build the router node that starts every turn at ``entry_agent``.
 
-    A thread longer than ``summarize_after`` messages first passes through the summarizer.
+    A thread longer than ``summarize_after`` messages first passes through the summarizer;
+    a thread an operator kept goes straight back to that operator.
     """
 
     def route(state: SupportState, config: RunnableConfig) -> Command[Any]:
         update = {"revisions": 0, "grade": None, "handoff_reason": None}
+        if state.get("held_by"):
+            return Command(goto="human_handoff", update=update)
         if needs_summary(state, summarize_after):
             return Command(goto="summarize", update=update)
         return Command(goto=entry_agent, update=update)

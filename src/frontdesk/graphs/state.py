@@ -40,6 +40,7 @@ class SupportState(TypedDict, total=False):
     grade: Grade | None
     revisions: int
     handoff_reason: str | None
+    held_by: str | None
     summary: str
 
 

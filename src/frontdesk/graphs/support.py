@@ -21,6 +21,7 @@ from frontdesk.agents.base import AgentSpec, make_agent_node
 from frontdesk.agents.customer_service import customer_service_agent
 from frontdesk.agents.grader import make_grader_node
 from frontdesk.agents.researcher import researcher_agent
+from frontdesk.graphs.approvals import ApprovalPolicy
 from frontdesk.graphs.human import make_human_node
 from frontdesk.graphs.router import make_router
 from frontdesk.graphs.state import SupportState
@@ -56,6 +57,7 @@ def build_graph(
     capture_content: bool | None = None,
     grade_replies: bool | None = None,
     summarize_after: int | None = None,
+    approvals: ApprovalPolicy | None = None,
 ) -> CompiledStateGraph:
     """Build and compile the support graph.
 
@@ -67,6 +69,8 @@ def build_graph(
     the knowledge base the researcher searches. ``tracer``/``meter`` receive GenAI spans and
     metrics (message contents only with ``capture_content``). ``summarize_after`` bounds the thread: past
     that many messages, older turns are folded into ``summary`` (``0`` turns it off).
+    ``approvals`` decides which WRITE calls wait for an operator (default: refunds above
+    ``settings.approval_limit``).
     """
     settings = settings or Settings.from_env()
     provider = as_provider(model) if model is not None else as_provider(openai_compatible_model(settings))
@@ -90,13 +94,14 @@ def build_graph(
         builder.add_node(name, traced_node(services, name, fn), **kwargs)
 
     builder = StateGraph(SupportState)
-    node("router", make_router(ENTRY_AGENT, summarize_after=limit or None), destinations=(ENTRY_AGENT, "summarize"))
+    node("router", make_router(ENTRY_AGENT, summarize_after=limit or None), destinations=(ENTRY_AGENT, "summarize", "human_handoff"))
     node("summarize", make_summarize_node(provider, services, keep=settings.keep_messages))
     builder.add_edge("summarize", ENTRY_AGENT)
     for spec in specs.values():
         node(spec.name, make_agent_node(spec, provider, services, grade_replies=grading), destinations=("tools", "grader", END))
-    node("tools", make_tools_node(specs, services), destinations=(*names, "human_handoff"))
+    policy = approvals or ApprovalPolicy(limit=settings.approval_limit)
+    node("tools", make_tools_node(specs, services, policy), destinations=(*names, "human_handoff"))
     node("grader", make_grader_node(provider, services), destinations=(*names, "human_handoff", END))
-    node("human_handoff", make_human_node(services), destinations=(END,))
+    node("human_handoff", make_human_node(services, return_to_bot=settings.return_to_bot), destinations=(END,))
     builder.add_edge(START, "router")
     return builder.compile(checkpointer=checkpointer, store=store, name="frontdesk-support")

@@ -17,6 +17,7 @@ from langgraph.types import Command
 from sqlmodel import Session
 
 from frontdesk.agents.base import AgentSpec
+from frontdesk.graphs.approvals import NO_APPROVALS, ApprovalPolicy, approval_gate
 from frontdesk.graphs.state import SupportState, last_ai_message
 from frontdesk.memory import tool_runs
 from frontdesk.runtime import Services
@@ -25,8 +26,11 @@ from frontdesk.tools.handoff import HUMAN
 from frontdesk.tracing import instrument
 
 
-def make_tools_node(agents: Mapping[str, AgentSpec], services: Services) -> Callable[[SupportState, RunnableConfig], Command[Any]]:
-    """Build the node that executes tool calls for whichever agent made them."""
+def make_tools_node(agents: Mapping[str, AgentSpec], services: Services, policy: ApprovalPolicy = NO_APPROVALS) -> Callable[[SupportState, RunnableConfig], Command[Any]]:
+    """Build the node that executes tool calls for whichever agent made them.
+
+    Calls the approval ``policy`` marks as sensitive wait for an operator first.
+    """
 
     def run_tools(state: SupportState, config: RunnableConfig) -> Command[Any]:
         message = last_ai_message(state)
@@ -45,8 +49,12 @@ def make_tools_node(agents: Mapping[str, AgentSpec], services: Services) -> Call
                 replies.append(_error_reply(call["id"], call["name"], f"Unknown tool {call['name']!r}. Available tools: {allowed}"))
                 continue
             ctx.tool_call_id = call["id"] or ""
-            with instrument.tool_call(services, tool.name, ctx.tool_call_id, tool.kind.value, thread_id, call["args"]) as record:
-                outcome = _invoke(tool, ctx, call["args"])
+            args, refusal = approval_gate(policy, services, tool, call["args"], ctx)
+            if refusal is not None or args is None:
+                replies.append(_error_reply(call["id"], tool.name, refusal or "The action was not approved."))
+                continue
+            with instrument.tool_call(services, tool.name, ctx.tool_call_id, tool.kind.value, thread_id, args) as record:
+                outcome = _invoke(tool, ctx, args)
                 record(outcome.ok, outcome.content)
             replies.append(_reply(call["id"], outcome))
             if outcome.authenticated_customer:
@@ -99,4 +107,4 @@ def _reply(call_id: str, outcome: ToolOutcome) -> ToolMessage:
 
 
 def _error_reply(call_id: str, name: str, text: str) -> ToolMessage:
-    return ToolMessage(content=f"Error: {text}", tool_call_id=call_id, name=name, status="error")
+    return ToolMessage(content=text if text.startswith("The operator") else f"Error: {text}", tool_call_id=call_id, name=name, status="error")

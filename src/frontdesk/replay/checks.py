@@ -40,6 +40,8 @@ def check_turn(scenario: str, record: TurnRecord, expect: TurnExpectation) -> li
         fail("grades", f"expected {expect.grades}, got {record.grades}")
     if expect.handoff is not None and record.handoff != expect.handoff:
         fail("handoff", f"expected handoff={expect.handoff}, got handoff={record.handoff}")
+    if expect.approvals is not None and record.approvals != expect.approvals:
+        fail("approvals", f"expected {expect.approvals}, got {record.approvals}")
     if expect.customer_id is not None and record.customer_id != expect.customer_id:
         fail("customer_id", f"expected {expect.customer_id!r}, got {record.customer_id!r}")
     return failures

@@ -43,6 +43,11 @@ def _event_line(event: Event) -> Text | None:
         return Text.assemble(("    grader ", "yellow"), (f"{verdict}", f"bold {colour}"), (f" ({event.data.get('score')})", "dim"), (f" {_short(event.text, 100)}" if event.text else "", "dim"))
     if event.kind == "handoff":
         return Text.assemble(("    ⇢ handed to a person", "bold green"), (f" — ticket {event.data.get('ticket_id')}: {_short(event.text, 100)}", "green"))
+    if event.kind == "approval":
+        status = event.data.get("status")
+        colour = "green" if status in {"approved", "edited"} else "red"
+        args = json.dumps(event.data.get("args") or {}, ensure_ascii=False)
+        return Text.assemble(("    ⏸ approval ", "bold"), (f"{event.data.get('tool')}{args}", "dim"), f" — {event.data.get('reason')} → ", (f"{status} by {event.data.get('operator')}", f"bold {colour}"), (f" ({event.text})" if event.text else "", "dim"))
     if event.kind == "operator":
         return Text.assemble(("  operator ", "bold green"), ("› ", "dim"), event.text)
     if event.kind == "error":
@@ -81,7 +86,10 @@ def print_summary(console: Console, results: Sequence[ScenarioResult]) -> None:
     passed = sum(r.passed for r in results)
     automated = sum(1 for r in results if r.handoffs == 0)
     total = len(results) or 1
+    requested = sum(r.approvals_requested for r in results)
+    granted = sum(r.approvals_granted for r in results)
     console.print(
         f"[bold]{passed}/{len(results)} scenarios passed[/]  ·  resolved without a person: {automated}/{len(results)} ({100 * automated / total:.0f}%)"
+        f"  ·  approvals: {requested} requested, {granted} granted"
         f"  ·  {sum(r.tool_calls for r in results)} tool calls  ·  {sum(r.duration_s for r in results):.1f}s"
     )

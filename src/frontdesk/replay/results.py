@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-EventKind = Literal["user", "agent", "tool", "handoff", "grade", "operator", "withdrawn", "error"]
+EventKind = Literal["user", "agent", "tool", "handoff", "approval", "grade", "operator", "withdrawn", "error"]
 
 
 class Event(BaseModel):
@@ -39,6 +39,7 @@ class TurnRecord(BaseModel):
     agents: list[str] = Field(default_factory=list)
     grades: list[str] = Field(default_factory=list)
     handoff: bool = False
+    approvals: list[str] = Field(default_factory=list)
     reply: str = ""
     reply_by: str | None = None
     customer_id: str | None = None
@@ -77,3 +78,11 @@ class ScenarioResult(BaseModel):
     @property
     def handoffs(self) -> int:
         return sum(1 for t in self.turns if t.handoff)
+
+    @property
+    def approvals_requested(self) -> int:
+        return sum(len(t.approvals) for t in self.turns)
+
+    @property
+    def approvals_granted(self) -> int:
+        return sum(1 for t in self.turns for a in t.approvals if a in {"approved", "edited"})

@@ -22,7 +22,7 @@ from frontdesk.memory.checkpoint import DURABILITY, open_checkpointer
 from frontdesk.replay.checks import check_db_changes, check_turn
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.results import Event, Failure, ScenarioResult, ToolCallRecord, TurnRecord
-from frontdesk.replay.schema import Scenario
+from frontdesk.replay.schema import OperatorAnswer, Scenario
 from frontdesk.settings import Settings
 
 
@@ -53,7 +53,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment) -> Scen
             result.turns.append(record)
             try:
                 with env.turn_span(thread_id=thread_id, scenario=scenario.name, turn=index + 1):
-                    _play_turn(graph, config, turn.operator.model_dump() if turn.operator else None, record, scenario.name)
+                    _play_turn(graph, config, turn.operator, record, scenario.name)
             except ScriptError as exc:
                 record.events.append(Event(kind="error", text=exc.detail))
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=exc.detail))
@@ -77,31 +77,46 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment) -> Scen
     return result
 
 
-def _play_turn(graph: Any, config: dict[str, Any], operator: dict[str, Any] | None, record: TurnRecord, scenario: str) -> None:
-    """Run one customer message to the end, answering at most one handoff with ``operator``."""
+def _play_turn(graph: Any, config: dict[str, Any], answers: list[OperatorAnswer], record: TurnRecord, scenario: str) -> None:
+    """Run one customer message to the end, answering each pause with the next scripted operator action."""
     payload: Any = {"messages": [HumanMessage(record.user)]}
-    answered = False
+    remaining = list(answers)
     while True:
         for chunk in graph.stream(payload, config, stream_mode="updates", durability=DURABILITY):
             for node, update in chunk.items():
                 _observe(node, update, record)
         pending = graph.get_state(config).interrupts
         if not pending:
+            if remaining:
+                detail = f"{len(remaining)} scripted operator action(s) never used"
+                raise ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
             return
-        if operator is None or answered:
-            detail = "the thread was handed to a person but the turn scripts no operator answer"
-            raise ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
-        answered = True
-        payload = Command(resume=operator)
+        resumes = {}
+        for item in pending:
+            kind = (item.value or {}).get("type")
+            if not remaining:
+                detail = f"the thread waits for a person ({kind}) but the turn scripts no operator action for it"
+                raise ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
+            answer = remaining.pop(0)
+            if (kind == "approval") != (answer.decision is not None):
+                detail = f"the thread waits for {'an approval' if kind == 'approval' else 'a reply'} but the next operator action is {'a reply' if answer.reply is not None else 'a decision'}"
+                raise ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
+            if kind == "approval":
+                status = {"approve": "approved", "reject": "rejected", "edit": "edited"}[answer.decision or "approve"]
+                record.approvals.append(status)
+                record.events.append(Event(kind="approval", text=answer.reason or "", data={**(item.value or {}), "status": status, "operator": answer.operator}))
+            resumes[item.id] = answer.resume_payload()
+        payload = Command(resume=resumes)
 
 
 def _observe(node: str, update: Any, record: TurnRecord) -> None:
     """Turn one node's state update into transcript events and facts."""
     if node == "__interrupt__":
-        record.handoff = True
         for item in update:
             value = getattr(item, "value", {}) or {}
-            record.events.append(Event(kind="handoff", text=str(value.get("reason", "")), data=dict(value)))
+            if value.get("type") == "handoff":
+                record.handoff = True
+                record.events.append(Event(kind="handoff", text=str(value.get("reason", "")), data=dict(value)))
         return
     if not isinstance(update, dict):
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from frontdesk.llm.scripted import ScriptedStep
 
@@ -36,6 +36,7 @@ class TurnExpectation(_Strict):
     reply_matches: str | None = Field(default=None, description="A regex the reply must match")
     grades: list[Literal["pass", "fail"]] | None = Field(default=None, description="Grader verdicts in order")
     handoff: bool | None = Field(default=None, description="Whether the thread went to a person")
+    approvals: list[Literal["approved", "rejected", "edited"]] | None = Field(default=None, description="Operator decisions on approvals, in order")
     customer_id: str | None = Field(default=None, description="Authenticated customer after the turn")
 
     @field_validator("tools", mode="before")
@@ -47,10 +48,32 @@ class TurnExpectation(_Strict):
 
 
 class OperatorAnswer(_Strict):
-    """The operator's scripted answer when the thread is handed to a person."""
+    """What the operator does when the thread waits for a person, in order of the pauses.
 
-    reply: str
+    A handoff takes ``reply`` (and ``return_to_bot``); an approval takes ``decision``
+    (approve, reject with ``reason``, or edit with ``args``).
+    """
+
+    reply: str | None = None
+    return_to_bot: bool | None = None
+    decision: Literal["approve", "reject", "edit"] | None = None
+    reason: str | None = None
+    args: dict[str, Any] | None = None
     operator: str = "operator"
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> OperatorAnswer:
+        if (self.reply is None) == (self.decision is None):
+            raise ValueError("give either reply (for a handoff) or decision (for an approval)")
+        return self
+
+    def resume_payload(self) -> dict[str, Any]:
+        if self.reply is not None:
+            payload: dict[str, Any] = {"reply": self.reply, "operator": self.operator}
+            if self.return_to_bot is not None:
+                payload["return_to_bot"] = self.return_to_bot
+            return payload
+        return {"decision": self.decision, "reason": self.reason, "args": self.args, "operator": self.operator}
 
 
 class Turn(_Strict):
@@ -58,8 +81,13 @@ class Turn(_Strict):
 
     user: str
     script: dict[str, list[ScriptedStep]] = Field(default_factory=dict, description="Model outputs per agent")
-    operator: OperatorAnswer | None = None
+    operator: list[OperatorAnswer] = Field(default_factory=list, description="Operator actions, one per pause, in order")
     expect: TurnExpectation = Field(default_factory=TurnExpectation)
+
+    @field_validator("operator", mode="before")
+    @classmethod
+    def _single_answer(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
 
 
 class DbChange(_Strict):
