@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.language_models import BaseChatModel
 from langgraph.graph.state import CompiledStateGraph
 
 from frontdesk.graphs.support import build_graph
@@ -37,7 +36,7 @@ class Stack:
 
 
 @contextmanager
-def open_stack(settings: Settings, *, model: BaseChatModel | None = None, streaming: bool = True) -> Iterator[Stack]:
+def open_stack(settings: Settings, *, model: Any = None, streaming: bool = True) -> Iterator[Stack]:
     """Open checkpointer, domain DB (seeded with the demo data when empty), KB and tracing."""
     from frontdesk.knowledge import default_knowledge_base
 

@@ -9,7 +9,7 @@ import typer
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
 from rich.prompt import Prompt
 
-from frontdesk.cli.common import console, fail
+from frontdesk.cli.common import console, database_errors, fail
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.memory.checkpoint import DURABILITY
 from frontdesk.settings import Settings
@@ -31,7 +31,7 @@ def chat(
     from frontdesk.stack import open_stack
 
     thread_id = thread or f"chat-{uuid.uuid4().hex[:8]}"
-    with open_stack(settings) as stack:
+    with database_errors(settings.resolved_database_url), open_stack(settings) as stack:
         console.print(f"[bold]frontdesk chat[/] — model {settings.model} at {settings.base_url or 'OpenAI'} · thread [cyan]{thread_id}[/] · {HELP}")
         _show_history(stack.graph, thread_id)
         while True:
@@ -54,6 +54,7 @@ def chat(
             try:
                 with instrument.turn(stack.tracing.tracer, thread_id=thread_id):
                     _turn(stack.graph, thread_id, text)
+                _wait_for_operator(stack.graph, thread_id)
             except KeyboardInterrupt:
                 console.print("\n[yellow]turn cancelled[/]")
             except Exception as exc:  # a model/network failure must not end the session
@@ -68,6 +69,31 @@ def _show_history(graph: Any, thread_id: str) -> None:
             console.print(f"[dim]you › {message.content}[/]")
         elif isinstance(message, AIMessage) and message.content and not message.tool_calls:
             console.print(f"[dim]{message.name} › {message.content}[/]")
+
+
+def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
+    """While the thread waits for a person, poll it and show what the operator's side adds."""
+    from frontdesk.inbox import watch
+
+    config = {"configurable": {"thread_id": thread_id}}
+    state = graph.get_state(config)
+    if not state.interrupts:
+        return
+    seen = len(state.values.get("messages", []))
+    console.print("[dim]waiting for an operator… (`frontdesk inbox` in another terminal; Ctrl-C stops waiting, the thread stays open)[/]")
+    try:
+        state = watch(graph, thread_id, poll_s=poll_s)
+    except KeyboardInterrupt:
+        console.print("[yellow]stopped waiting; the operator's answer will be here when you come back[/]")
+        return
+    for message in state.values.get("messages", [])[seen:]:
+        if isinstance(message, AIMessage) and message.content and not message.tool_calls:
+            style = "bold green" if message.name == "operator" else "bold cyan"
+            console.print(f"[{style}]{message.name}[/] › ", end="")
+            console.print(str(message.content), markup=False)
+        elif isinstance(message, ToolMessage):
+            mark = "[green]✓[/]" if message.status != "error" else "[red]✗[/]"
+            console.print(f"  {mark} [bold]{message.name}[/] [dim]{str(message.content)[:100]}[/]")
 
 
 def _turn(graph: Any, thread_id: str, text: str) -> None:
@@ -89,7 +115,10 @@ def _turn(graph: Any, thread_id: str, text: str) -> None:
             if node == "__interrupt__":
                 for item in update:
                     value = item.value or {}
-                    console.print(f"\n[bold green]⇢ handed to a person[/] (ticket {value.get('ticket_id')}): {value.get('reason')}")
+                    if value.get("type") == "approval":
+                        console.print(f"\n[bold yellow]⏸ waiting for an operator to approve[/] {value.get('tool')} ({value.get('approval_id')}): {value.get('reason')}")
+                    else:
+                        console.print(f"\n[bold green]⇢ handed to a person[/] (ticket {value.get('ticket_id')}): {value.get('reason')}")
             elif isinstance(update, dict):
                 for message in update.get("messages") or []:
                     if isinstance(message, ToolMessage):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
@@ -15,3 +17,22 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print one clear error line and exit with ``code``."""
     err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(code)
+
+
+@contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """Turn an unusable or unreachable database into one line naming the URL (password masked)."""
+    from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
+
+    from frontdesk.memory.urls import BadDatabaseURL, mask_password
+
+    try:
+        yield
+    except BadDatabaseURL as exc:
+        fail(str(exc))
+    except (SQLAlchemyOperationalError, OSError) as exc:
+        fail(f"cannot open {mask_password(url)}: {str(exc).splitlines()[0]}")
+    except Exception as exc:
+        if type(exc).__module__.startswith("psycopg") and "Operational" in type(exc).__name__:
+            fail(f"cannot open {mask_password(url)}: {str(exc).splitlines()[0]}")
+        raise

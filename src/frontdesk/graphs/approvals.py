@@ -37,9 +37,13 @@ def refund_amount(ctx: ToolContext, tool: str, args: dict[str, Any]) -> float | 
     if tool == "cancel_pending_order":
         return round(sum(p["amount"] for p in order.payment_history if p["transaction_type"] == "payment"), 2)
     if tool == "return_delivered_order_items" and isinstance(args.get("item_ids"), list):
-        wanted = Counter(args["item_ids"])
-        prices = [i["price"] for i in order.items if wanted[i["item_id"]] > 0 and not wanted.subtract([i["item_id"]])]
-        return round(sum(prices), 2)
+        remaining = Counter(args["item_ids"])
+        total = 0.0
+        for item in order.items:
+            if remaining[item["item_id"]] > 0:
+                remaining[item["item_id"]] -= 1
+                total += item["price"]
+        return round(total, 2)
     return None
 
 

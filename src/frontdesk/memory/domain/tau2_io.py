@@ -21,6 +21,8 @@ def load_tau2_db(engine: Engine, data: dict[str, Any]) -> None:
     with Session(engine) as session:
         for position, product in enumerate(data["products"].values()):
             session.add(Product(product_id=product["product_id"], position=position, name=product["name"]))
+        session.flush()  # parents before children: the foreign keys are checked on Postgres
+        for product in data["products"].values():
             for index, variant in enumerate(product["variants"].values()):
                 session.add(Variant(item_id=variant["item_id"], product_id=product["product_id"], position=index, options=variant["options"], available=variant["available"], price=variant["price"]))
         for position, user in enumerate(data["users"].values()):
@@ -35,6 +37,8 @@ def load_tau2_db(engine: Engine, data: dict[str, Any]) -> None:
                     order_ids=list(user["orders"]),
                 )
             )
+        session.flush()
+        for user in data["users"].values():
             for index, method in enumerate(user["payment_methods"].values()):
                 session.add(
                     PaymentMethod(

@@ -1,0 +1,153 @@
+"""The operator's side: what waits for a person, and answering it.
+
+``Inbox`` lists open handoff tickets and pending approvals (with age, priority, customer
+and an overdue flag past the SLA) and resumes the exact paused thread with
+``Command(resume=...)`` — a reply for a ticket; approve, reject or edit for an approval.
+Every decision is stored with who made it and when. The CLI's ``frontdesk inbox`` and the
+HTTP server use this; apps can too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from langgraph.types import Command
+from sqlmodel import Session
+
+from frontdesk.memory import operator_log, tickets
+from frontdesk.memory.checkpoint import DURABILITY
+from frontdesk.tools.base import Tool, ToolError
+
+
+class InboxError(ValueError):
+    """An operator action that cannot be carried out; the message says why in one line."""
+
+
+@dataclass
+class InboxItem:
+    id: str
+    kind: str
+    thread_id: str
+    customer_id: str | None
+    created_at: datetime
+    priority: str
+    summary: str
+    status: str
+    overdue: bool
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def age(self) -> timedelta:
+        created = self.created_at if self.created_at.tzinfo else self.created_at.replace(tzinfo=UTC)
+        return datetime.now(UTC) - created
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Inbox:
+    """Tickets and approvals waiting for an operator, over one graph and domain DB."""
+
+    def __init__(self, graph: Any, engine: Any, *, tools: Mapping[str, Tool] | None = None, sla: timedelta = timedelta(minutes=30)) -> None:
+        self.graph = graph
+        self.engine = engine
+        self.sla = sla
+        if tools is None:
+            from frontdesk.tools.retail import TOOLS_BY_NAME
+
+            tools = TOOLS_BY_NAME
+        self.tools = dict(tools)
+
+    def _overdue(self, created: datetime, status: str) -> bool:
+        return status in {"open", "pending"} and datetime.now(UTC) - _aware(created) > self.sla
+
+    def _ticket_item(self, row: tickets.Ticket) -> InboxItem:
+        return InboxItem(row.id, "ticket", row.thread_id, row.customer_id, row.created_at, row.priority, row.reason, row.status, self._overdue(row.created_at, row.status), {"summary": row.summary, "operator": row.operator, "resolution": row.resolution})
+
+    def _approval_item(self, row: operator_log.Approval) -> InboxItem:
+        details = {"tool": row.tool, "args": row.args, "amount": row.amount, "operator": row.operator, "note": row.decision_note}
+        return InboxItem(row.id, "approval", row.thread_id, row.customer_id, row.created_at, "high", row.reason, row.status, self._overdue(row.created_at, row.status), details)
+
+    def items(self) -> list[InboxItem]:
+        """Everything waiting, oldest first."""
+        waiting = [self._ticket_item(t) for t in tickets.open_tickets(self.engine)]
+        waiting += [self._approval_item(a) for a in operator_log.pending_approvals(self.engine)]
+        return sorted(waiting, key=lambda item: _aware(item.created_at))
+
+    def get(self, item_id: str) -> InboxItem:
+        with Session(self.engine, expire_on_commit=False) as session:
+            ticket = session.get(tickets.Ticket, item_id)
+            approval = session.get(operator_log.Approval, item_id)
+        if ticket is not None:
+            return self._ticket_item(ticket)
+        if approval is not None:
+            return self._approval_item(approval)
+        raise InboxError(f"nothing in the inbox has id {item_id!r}")
+
+    def conversation(self, item_id: str) -> list[Any]:
+        item = self.get(item_id)
+        return list(self.graph.get_state({"configurable": {"thread_id": item.thread_id}}).values.get("messages", []))
+
+    def _resume(self, item: InboxItem, key: str, payload: dict[str, Any]) -> dict[str, Any]:
+        config = {"configurable": {"thread_id": item.thread_id}}
+        pending = [i for i in self.graph.get_state(config).interrupts if (i.value or {}).get(key) == item.id]
+        if not pending:
+            raise InboxError(f"{item.kind} {item.id} is not waiting (status: {item.status}); thread {item.thread_id} has no pause for it")
+        self.graph.invoke(Command(resume={pending[0].id: payload}), config, durability=DURABILITY)
+        return dict(self.graph.get_state(config).values)
+
+    def _open(self, item_id: str, kind: str) -> InboxItem:
+        item = self.get(item_id)
+        if item.kind != kind:
+            raise InboxError(f"{item_id} is a {item.kind}, not a {kind}")
+        if item.status not in {"open", "pending"}:
+            who = f" by {item.details.get('operator')}" if item.details.get("operator") else ""
+            raise InboxError(f"{item.kind} {item_id} was already {item.status}{who}")
+        return item
+
+    def reply(self, ticket_id: str, text: str, *, operator: str = "operator", return_to_bot: bool | None = None) -> dict[str, Any]:
+        """Answer a handoff ticket; the customer sees ``text`` from the operator."""
+        item = self._open(ticket_id, "ticket")
+        payload: dict[str, Any] = {"reply": text, "operator": operator}
+        if return_to_bot is not None:
+            payload["return_to_bot"] = return_to_bot
+        values = self._resume(item, "ticket_id", payload)
+        operator_log.log_decision(self.engine, target_id=ticket_id, thread_id=item.thread_id, kind="reply", operator=operator, details={"reply": text, "return_to_bot": return_to_bot})
+        return values
+
+    def approve(self, approval_id: str, *, operator: str = "operator") -> dict[str, Any]:
+        return self._decide(approval_id, {"decision": "approve", "operator": operator})
+
+    def reject(self, approval_id: str, reason: str, *, operator: str = "operator") -> dict[str, Any]:
+        return self._decide(approval_id, {"decision": "reject", "reason": reason, "operator": operator})
+
+    def edit(self, approval_id: str, args: dict[str, Any], *, operator: str = "operator") -> dict[str, Any]:
+        """Approve with changed arguments, validated by the tool's schema before resuming."""
+        item = self._open(approval_id, "approval")
+        tool = self.tools.get(item.details["tool"])
+        if tool is not None:
+            try:
+                tool.validate(args)
+            except ToolError as exc:
+                raise InboxError(str(exc)) from None
+        return self._decide(approval_id, {"decision": "edit", "args": args, "operator": operator})
+
+    def _decide(self, approval_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+        item = self._open(approval_id, "approval")
+        return self._resume(item, "approval_id", payload)
+
+
+def watch(graph: Any, thread_id: str, *, poll_s: float = 1.0, until: Callable[[], bool] | None = None) -> Any:
+    """Wait until the thread has no pause left (an operator answered); returns its state."""
+    import time
+
+    config = {"configurable": {"thread_id": thread_id}}
+    while True:
+        state = graph.get_state(config)
+        if not state.interrupts or (until is not None and until()):
+            return state
+        time.sleep(poll_s)

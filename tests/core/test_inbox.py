@@ -1,0 +1,126 @@
+"""The operator inbox: tickets and approvals, resuming the exact thread, and the edge cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from frontdesk import build_graph
+from frontdesk.inbox import Inbox, InboxError
+from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
+from frontdesk.memory import operator_log
+from frontdesk.memory.domain import create_domain_engine, export_tau2_db, init_domain_schema, seed_demo
+from frontdesk.memory.tables import ensure_frontdesk_tables
+
+LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
+CANCEL = {"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}
+RETURN = {"name": "return_delivered_order_items", "args": {"order_id": "#D1002", "item_ids": ["2000300002"], "payment_method_id": "credit_card_1001"}}
+
+
+def steps(**agents: list) -> dict:
+    return {name: [ScriptedStep.model_validate(s) for s in items] for name, items in agents.items()}
+
+
+class Desk:
+    """A graph over a real SQLite domain DB and checkpointer, with a scripted model."""
+
+    def __init__(self, tmp_path: Path, turns: list[dict]) -> None:
+        self.engine = create_domain_engine(f"sqlite:///{tmp_path / 'domain.sqlite'}")
+        init_domain_schema(self.engine)
+        ensure_frontdesk_tables(self.engine)
+        seed_demo(self.engine)
+        self.script = Script("inbox", turns)
+        self._saver_cm = SqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite"))
+        saver = self._saver_cm.__enter__()
+        self.graph = build_graph(model=ScriptedModels(self.script), checkpointer=saver, engine=self.engine)
+        self.inbox = Inbox(self.graph, self.engine)
+
+    def say(self, text: str, turn: int = 0) -> dict:
+        self.script.turn = turn
+        return self.graph.invoke({"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": "t1"}})
+
+    def close(self) -> None:
+        self._saver_cm.__exit__(None, None, None)
+        self.engine.dispose()
+
+
+@pytest.fixture
+def make_desk(tmp_path: Path):
+    desks: list[Desk] = []
+
+    def make(turns: list[dict]) -> Desk:
+        desk = Desk(tmp_path / str(len(desks)), turns) if (tmp_path / str(len(desks))).mkdir() is None else None
+        desks.append(desk)
+        return desk
+
+    yield make
+    for desk in desks:
+        desk.close()
+
+
+def test_a_ticket_is_listed_answered_and_closed(make_desk) -> None:
+    desk = make_desk([steps(customer_service=[LOGIN, {"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "wants a person"}}]}])])
+    desk.say("I'm ava.chen@example.com, get me a human")
+    [item] = desk.inbox.items()
+    assert (item.kind, item.customer_id, item.summary, item.priority, item.overdue) == ("ticket", "ava_chen_1001", "wants a person", "normal", False)
+    values = desk.inbox.reply(item.id, "Hi Ava, Maya here.", operator="maya")
+    assert values["messages"][-1].content == "Hi Ava, Maya here." and values["messages"][-1].name == "operator"
+    assert desk.inbox.items() == []
+    assert desk.inbox.get(item.id).status == "resolved"
+    with pytest.raises(InboxError, match=rf"ticket {item.id} was already resolved by maya"):
+        desk.inbox.reply(item.id, "again")
+    [decision] = operator_log.decisions(desk.engine)
+    assert (decision.kind, decision.operator, decision.details["reply"]) == ("reply", "maya", "Hi Ava, Maya here.")
+
+
+def test_overdue_tickets_are_flagged(make_desk) -> None:
+    from datetime import timedelta
+
+    desk = make_desk([steps(customer_service=[{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "x"}}]}])])
+    desk.say("human please")
+    assert [i.overdue for i in Inbox(desk.graph, desk.engine, sla=timedelta(0)).items()] == [True]
+
+
+def test_two_sensitive_calls_wait_one_after_the_other(make_desk) -> None:
+    desk = make_desk([steps(customer_service=[LOGIN, {"tool_calls": [CANCEL, RETURN]}, "Your cancellation went through; the return was declined."], grader=[{"verdict": "pass"}])])
+    desk.say("I'm ava.chen@example.com; cancel #D1001 and return my shoes from #D1002. Yes, I confirm both.")
+    [first] = desk.inbox.items()
+    assert (first.kind, first.details["tool"], first.details["amount"]) == ("approval", "cancel_pending_order", 129.0)
+    desk.inbox.approve(first.id, operator="maya")
+    [second] = desk.inbox.items()
+    assert second.details["tool"] == "return_delivered_order_items" and second.details["amount"] == 120.0
+    values = desk.inbox.reject(second.id, "Worn shoes cannot be returned", operator="sam")
+    assert values["messages"][-1].content == "Your cancellation went through; the return was declined."
+    tool_results = [m.content for m in values["messages"] if m.type == "tool"]
+    assert any("The operator rejected this action: Worn shoes cannot be returned" in r for r in tool_results)
+    shop = export_tau2_db(desk.engine)
+    assert shop["orders"]["#D1001"]["status"] == "cancelled" and shop["orders"]["#D1002"]["status"] == "delivered"
+    with pytest.raises(InboxError, match=rf"approval {second.id} was already rejected by sam"):
+        desk.inbox.approve(second.id)
+    assert [(d.kind, d.operator) for d in operator_log.decisions(desk.engine)] == [("approved", "maya"), ("rejected", "sam")]
+
+
+def test_edited_arguments_are_validated_before_resuming(make_desk) -> None:
+    desk = make_desk([steps(customer_service=[LOGIN, {"tool_calls": [CANCEL]}, "Cancelled."], grader=[{"verdict": "pass"}])])
+    desk.say("I'm ava.chen@example.com, cancel #D1001, yes.")
+    [item] = desk.inbox.items()
+    with pytest.raises(InboxError, match="Invalid arguments for cancel_pending_order: reason: Field required"):
+        desk.inbox.edit(item.id, {"order_id": "#D1001"})
+    assert desk.inbox.get(item.id).status == "pending"
+    desk.inbox.edit(item.id, {"order_id": "#D1001", "reason": "ordered by mistake"}, operator="maya")
+    assert export_tau2_db(desk.engine)["orders"]["#D1001"]["cancel_reason"] == "ordered by mistake"
+    assert desk.inbox.get(item.id).status == "edited"
+
+
+def test_unknown_ids_and_threads_that_are_not_waiting(make_desk) -> None:
+    desk = make_desk([steps(customer_service=[{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "x"}}]}])])
+    with pytest.raises(InboxError, match="nothing in the inbox has id 'T-nope'"):
+        desk.inbox.reply("T-nope", "hi")
+    desk.say("human please")
+    [item] = desk.inbox.items()
+    desk.graph.update_state({"configurable": {"thread_id": "t1"}}, {"held_by": None}, as_node="human_handoff")
+    with pytest.raises(InboxError, match="is not waiting"):
+        desk.inbox.reply(item.id, "too late")
