@@ -46,7 +46,7 @@ def test_a_changed_expectation_fails_naming_scenario_turn_and_expectation(tmp_pa
     path = edited_copy(tmp_path, "cancel-pending-order.yaml", expect_other_reply)
     code, out = replay(str(path))
     assert code == 1
-    assert "scenario 'Cancel a pending order after confirmation', turn 2, expectation reply_contains: expected 'refund declined' in the reply" in out
+    assert "scenario 'Cancel a pending order after confirmation and approval', turn 2, expectation reply_contains: expected 'refund declined' in the reply" in out
     assert "0/1 scenarios passed" in out
 
 

@@ -95,7 +95,7 @@ def test_queries_summarise_runs(traced_replay) -> None:
     assert len(runs) == 4
     cancel_turn_two = [r for r in runs if r.thread_id == threads["cancel-pending-order.yaml"]]
     assert len(cancel_turn_two) == 2
-    assert all(r.scenario == "Cancel a pending order after confirmation" for r in cancel_turn_two)
+    assert all(r.scenario == "Cancel a pending order after confirmation and approval" for r in cancel_turn_two)
     assert sum(r.tool_calls for r in cancel_turn_two) == 3
     tree = run_tree(path, runs[0].run_id[:8])
     assert tree[0].name == "frontdesk.turn" and tree[0].children[0].name == "node router"
