@@ -41,6 +41,7 @@ class Settings(BaseModel):
     grade_replies: bool = True
     approval_limit: float = Field(default=100.0, description="Refunds above this amount wait for an operator")
     ticket_sla_minutes: float = Field(default=30.0, description="Tickets and approvals waiting longer are flagged")
+    max_agent_steps: int = Field(default=12, description="Model calls per turn before a looping agent is handed to a person")
     return_to_bot: bool = Field(default=True, description="After an operator replies, the bot takes the thread back")
     summarize_after: int = Field(default=60, description="Fold older turns into the summary past this many messages (0: never)")
     keep_messages: int = Field(default=16, description="Messages kept verbatim after summarising")

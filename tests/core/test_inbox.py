@@ -124,3 +124,21 @@ def test_unknown_ids_and_threads_that_are_not_waiting(make_desk) -> None:
     desk.graph.update_state({"configurable": {"thread_id": "t1"}}, {"held_by": None}, as_node="human_handoff")
     with pytest.raises(InboxError, match="is not waiting"):
         desk.inbox.reply(item.id, "too late")
+
+
+def test_a_looping_agent_is_handed_to_a_person_with_high_priority(tmp_path: Path) -> None:
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from frontdesk.settings import Settings
+
+    engine = create_domain_engine(f"sqlite:///{tmp_path / 'd.sqlite'}")
+    init_domain_schema(engine)
+    ensure_frontdesk_tables(engine)
+    seed_demo(engine)
+    loop = [{"tool_calls": [{"name": "list_all_product_types"}]}] * 3
+    script = Script("loop", [steps(customer_service=loop)])
+    graph = build_graph(Settings(max_agent_steps=3), model=ScriptedModels(script), checkpointer=InMemorySaver(), engine=engine)
+    graph.invoke({"messages": [HumanMessage("what do you sell?")]}, {"configurable": {"thread_id": "loop"}})
+    [item] = Inbox(graph, engine).items()
+    assert item.summary == "The agent is stuck: 3 model calls in this turn without a reply"
+    assert item.priority == "high"

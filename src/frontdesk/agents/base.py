@@ -75,11 +75,19 @@ def system_prompt(spec: AgentSpec, state: SupportState, services: Services | Non
 
 
 def make_agent_node(
-    spec: AgentSpec, models: ModelProvider, services: Services, *, grade_replies: bool
+    spec: AgentSpec, models: ModelProvider, services: Services, *, grade_replies: bool, max_steps: int = 12
 ) -> Callable[[SupportState, RunnableConfig], Command[Any]]:
-    """Build the graph node that runs ``spec`` for one model call."""
+    """Build the graph node that runs ``spec`` for one model call.
+
+    An agent that keeps calling tools past ``max_steps`` model calls in one turn is
+    stuck; the thread goes to a person instead of looping.
+    """
 
     def run_agent(state: SupportState, config: RunnableConfig) -> Command[Any]:
+        steps = state.get("agent_steps", 0) + 1
+        if steps > max_steps:
+            reason = f"The agent is stuck: {max_steps} model calls in this turn without a reply"
+            return Command(goto="human_handoff", update={"handoff_reason": reason, "agent_steps": steps})
         model = models.for_agent(spec.name)
         bound = model.bind_tools([t.openai_schema() for t in spec.tools]) if spec.tools else model
         prompt: list[BaseMessage] = [SystemMessage(system_prompt(spec, state, services)), *state.get("messages", [])]
@@ -96,7 +104,7 @@ def make_agent_node(
             usage_metadata=reply.usage_metadata,
             response_metadata=reply.response_metadata,
         )
-        update: dict[str, Any] = {"messages": [message], "active_agent": spec.name}
+        update: dict[str, Any] = {"messages": [message], "active_agent": spec.name, "agent_steps": steps}
         if message.tool_calls or message.invalid_tool_calls:
             return Command(goto="tools", update=update)
         goto = "grader" if grade_replies and spec.graded else END

@@ -26,7 +26,7 @@ def make_router(entry_agent: str, *, summarize_after: int | None = None) -> Call
     """
 
     def route(state: SupportState, config: RunnableConfig) -> Command[Any]:
-        update = {"revisions": 0, "grade": None, "handoff_reason": None}
+        update = {"revisions": 0, "agent_steps": 0, "grade": None, "handoff_reason": None}
         if state.get("held_by"):
             return Command(goto="human_handoff", update=update)
         if needs_summary(state, summarize_after):

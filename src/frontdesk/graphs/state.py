@@ -39,6 +39,7 @@ class SupportState(TypedDict, total=False):
     ticket: TicketRef | None
     grade: Grade | None
     revisions: int
+    agent_steps: int
     handoff_reason: str | None
     held_by: str | None
     summary: str

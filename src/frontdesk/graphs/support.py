@@ -98,7 +98,7 @@ def build_graph(
     node("summarize", make_summarize_node(provider, services, keep=settings.keep_messages))
     builder.add_edge("summarize", ENTRY_AGENT)
     for spec in specs.values():
-        node(spec.name, make_agent_node(spec, provider, services, grade_replies=grading), destinations=("tools", "grader", END))
+        node(spec.name, make_agent_node(spec, provider, services, grade_replies=grading, max_steps=settings.max_agent_steps), destinations=("tools", "grader", "human_handoff", END))
     policy = approvals or ApprovalPolicy(limit=settings.approval_limit)
     node("tools", make_tools_node(specs, services, policy), destinations=(*names, "human_handoff"))
     node("grader", make_grader_node(provider, services), destinations=(*names, "human_handoff", END))
