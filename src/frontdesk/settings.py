@@ -59,6 +59,8 @@ class Settings(BaseModel):
         }
         if env.get("FRONTDESK_TRACE_CONTENT", "").lower() in {"1", "true", "yes"}:
             values["capture_content"] = True
+        if "FRONTDESK_APPROVAL_LIMIT" in env:
+            values["approval_limit"] = float(env["FRONTDESK_APPROVAL_LIMIT"])
         if "FRONTDESK_REQUEST_TIMEOUT" in env:
             values["request_timeout"] = float(env["FRONTDESK_REQUEST_TIMEOUT"])
         values.update({key: value for key, value in overrides.items() if value is not None})

@@ -1,0 +1,15 @@
+"""The embedding example runs as documented."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "embedded_app.py"
+
+
+def test_the_embedded_app_example_runs_and_uses_its_own_tool() -> None:
+    done = subprocess.run([sys.executable, str(EXAMPLE)], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "You have 420 loyalty points, Ava."
