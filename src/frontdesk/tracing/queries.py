@@ -95,7 +95,7 @@ def run_tree(path: Path, run_id: str) -> list[SpanNode]:
 
 STATS_SQL = """
 SELECT CASE WHEN name LIKE 'execute_tool %' THEN 'tool' WHEN name LIKE 'invoke_agent %' THEN 'agent'
-            WHEN name LIKE 'chat %' THEN 'model' ELSE 'turn' END AS kind,
+            WHEN name LIKE 'chat %' THEN 'model' WHEN name LIKE 'node %' THEN 'node' ELSE 'turn' END AS kind,
        name, count(*) AS calls,
        quantile_cont(duration_ms, 0.5), quantile_cont(duration_ms, 0.95), quantile_cont(duration_ms, 0.99),
        avg(CASE WHEN status_code = 'ERROR' THEN 1.0 ELSE 0.0 END)
