@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from frontdesk.cli import chat, inbox, kb, replay, tau2, threads, traces
+from frontdesk.cli import chat, inbox, kb, replay, serve, tau2, threads, traces
 
 app = typer.Typer(
     name="frontdesk",
@@ -20,6 +20,7 @@ app = typer.Typer(
 app.command("demo")(replay.demo)
 app.command("replay")(replay.replay)
 app.command("chat")(chat.chat)
+app.command("serve")(serve.serve)
 app.add_typer(inbox.app, name="inbox")
 app.add_typer(threads.app, name="threads")
 app.add_typer(traces.app, name="traces")

@@ -1,0 +1,1 @@
+"""HTTP server (extra ``server``): threads with streamed replies, and the operator inbox."""

@@ -1,0 +1,181 @@
+"""The HTTP app: create threads, post messages (replies streamed as server-sent events),
+read state and history, and the operator's inbox.
+
+Customers call thread endpoints with the token they got when creating the thread;
+operators call ``/inbox`` endpoints with the API key. The OpenAPI schema is at
+``/openapi.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException
+from fastapi.responses import StreamingResponse
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
+from pydantic import BaseModel, Field
+
+from frontdesk.inbox import Inbox, InboxError
+from frontdesk.memory.checkpoint import DURABILITY
+from frontdesk.server.auth import Guards, customer_token, server_secret
+from frontdesk.settings import Settings
+from frontdesk.tracing import instrument
+
+AGENT_NODES = {"customer_service", "researcher"}
+
+
+class NewThread(BaseModel):
+    thread_id: str
+    customer_token: str
+
+
+class PostMessage(BaseModel):
+    text: str = Field(min_length=1, max_length=8000)
+
+
+class Reply(BaseModel):
+    text: str = Field(min_length=1)
+    operator: str = "operator"
+    keep: bool = False
+
+
+class Decision(BaseModel):
+    operator: str = "operator"
+    reason: str | None = None
+    args: dict[str, Any] | None = None
+
+
+def _message(message: Any) -> dict[str, Any]:
+    data = {"role": message.type, "name": getattr(message, "name", None), "content": str(message.content)}
+    if getattr(message, "tool_calls", None):
+        data["tool_calls"] = [{"name": c["name"], "args": c["args"]} for c in message.tool_calls]
+    return data
+
+
+def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAPI:
+    """The FastAPI app over the stack ``settings`` describes (model from settings if not given)."""
+    settings = settings or Settings.from_env()
+    state: dict[str, Any] = {}
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from contextlib import ExitStack
+
+        from frontdesk.stack import open_stack
+
+        with ExitStack() as stack:
+            opened = stack.enter_context(open_stack(settings, model=model))
+            state["stack"] = opened
+            state["inbox"] = Inbox(opened.graph, opened.engine, sla=timedelta(minutes=settings.ticket_sla_minutes))
+            yield
+
+    app = FastAPI(title="frontdesk", version="0.1.0", lifespan=lifespan, description="Multi-agent customer service: threads, streamed replies, operator inbox.")
+    guards = Guards(server_secret(settings.data_dir, os.environ.get("FRONTDESK_SECRET")), os.environ.get("FRONTDESK_API_KEY"))
+
+    def graph() -> Any:
+        return state["stack"].graph
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/threads", response_model=NewThread, status_code=201)
+    def create_thread() -> NewThread:
+        thread_id = f"web-{uuid.uuid4().hex[:12]}"
+        return NewThread(thread_id=thread_id, customer_token=customer_token(guards.secret, thread_id))
+
+    @app.get("/threads/{thread_id}")
+    def get_thread(thread_id: str = Depends(guards.customer)) -> dict[str, Any]:
+        snapshot = graph().get_state({"configurable": {"thread_id": thread_id}})
+        values = snapshot.values
+        return {
+            "thread_id": thread_id,
+            "customer_id": values.get("customer_id"),
+            "messages": [_message(m) for m in values.get("messages", [])],
+            "waiting_for": [i.value for i in snapshot.interrupts],
+        }
+
+    @app.get("/threads/{thread_id}/history")
+    def get_history(thread_id: str = Depends(guards.customer)) -> list[dict[str, Any]]:
+        from frontdesk.memory.threads import history
+
+        return [entry.__dict__ for entry in history(graph(), thread_id)]
+
+    @app.post("/threads/{thread_id}/messages")
+    def post_message(body: PostMessage, thread_id: str = Depends(guards.customer)) -> StreamingResponse:
+        snapshot = graph().get_state({"configurable": {"thread_id": thread_id}})
+        if snapshot.interrupts:
+            raise HTTPException(409, "this thread is waiting for an operator; your message can be sent once they answer")
+        return StreamingResponse(_stream(thread_id, body.text), media_type="text/event-stream")
+
+    def _stream(thread_id: str, text: str) -> Iterator[str]:
+        def event(kind: str, data: dict[str, Any]) -> str:
+            return f"event: {kind}\ndata: {json.dumps(data)}\n\n"
+
+        config = {"configurable": {"thread_id": thread_id}}
+        try:
+            with instrument.turn(state["stack"].tracing.tracer, thread_id=thread_id):
+                for mode, chunk in graph().stream({"messages": [HumanMessage(text)]}, config, stream_mode=["messages", "updates"], durability=DURABILITY):
+                    if mode == "messages":
+                        message, meta = chunk
+                        if isinstance(message, AIMessageChunk) and meta.get("langgraph_node") in AGENT_NODES and message.content:
+                            yield event("token", {"agent": meta["langgraph_node"], "text": str(message.content)})
+                        continue
+                    for node, update in chunk.items():
+                        if node == "__interrupt__":
+                            for item in update:
+                                yield event("waiting", dict(item.value or {}))
+                        elif isinstance(update, dict):
+                            for message in update.get("messages") or []:
+                                if isinstance(message, ToolMessage):
+                                    yield event("tool", {"name": message.name, "ok": message.status != "error"})
+                            if node == "grader" and update.get("grade"):
+                                yield event("grade", {"verdict": update["grade"]["verdict"]})
+        except Exception as exc:  # the stream has started: report the failure in-band
+            yield event("error", {"message": f"{type(exc).__name__}: {exc}"})
+            return
+        values = graph().get_state(config).values
+        last = next((m for m in reversed(values.get("messages", [])) if isinstance(m, AIMessage) and m.content and not m.tool_calls), None)
+        yield event("done", {"reply": str(last.content) if last else None, "by": last.name if last else None})
+
+    def _inbox_call(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        try:
+            values = fn(*args, **kwargs)
+        except InboxError as exc:
+            raise HTTPException(409, str(exc)) from None
+        return {"messages": [_message(m) for m in values.get("messages", [])][-5:]}
+
+    @app.get("/inbox", dependencies=[Depends(guards.operator)])
+    def inbox_list() -> list[dict[str, Any]]:
+        return [
+            {"id": i.id, "kind": i.kind, "thread_id": i.thread_id, "customer_id": i.customer_id, "priority": i.priority, "summary": i.summary, "overdue": i.overdue, "age_s": int(i.age.total_seconds()), "details": i.details}
+            for i in state["inbox"].items()
+        ]
+
+    @app.post("/inbox/{item_id}/reply", dependencies=[Depends(guards.operator)])
+    def inbox_reply(item_id: str, body: Reply) -> dict[str, Any]:
+        return _inbox_call(state["inbox"].reply, item_id, body.text, operator=body.operator, return_to_bot=not body.keep)
+
+    @app.post("/inbox/{item_id}/approve", dependencies=[Depends(guards.operator)])
+    def inbox_approve(item_id: str, body: Decision) -> dict[str, Any]:
+        return _inbox_call(state["inbox"].approve, item_id, operator=body.operator)
+
+    @app.post("/inbox/{item_id}/reject", dependencies=[Depends(guards.operator)])
+    def inbox_reject(item_id: str, body: Decision) -> dict[str, Any]:
+        if not body.reason:
+            raise HTTPException(422, "a rejection needs a reason (it is told to the agent)")
+        return _inbox_call(state["inbox"].reject, item_id, body.reason, operator=body.operator)
+
+    @app.post("/inbox/{item_id}/edit", dependencies=[Depends(guards.operator)])
+    def inbox_edit(item_id: str, body: Decision) -> dict[str, Any]:
+        if body.args is None:
+            raise HTTPException(422, "an edit needs args")
+        return _inbox_call(state["inbox"].edit, item_id, body.args, operator=body.operator)
+
+    return app
