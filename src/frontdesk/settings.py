@@ -14,6 +14,33 @@ import platformdirs
 from pydantic import BaseModel, Field
 
 
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file and the problem."""
+
+
+def config_path() -> Path:
+    """Where the optional config file lives."""
+    override = os.environ.get("FRONTDESK_CONFIG")
+    return Path(override) if override else Path(platformdirs.user_config_dir("frontdesk")) / "config.toml"
+
+
+def read_config_file() -> dict[str, object]:
+    """The config file's settings, or nothing when there is no file; a broken file is one clear error."""
+    import tomllib
+
+    path = config_path()
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    unknown = sorted(set(data) - set(Settings.model_fields))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(Settings.model_fields)}")
+    return data
+
+
 def default_data_dir() -> Path:
     """Where threads, the domain DB, the knowledge base and traces live by default."""
     override = os.environ.get("FRONTDESK_DATA_DIR")
@@ -48,15 +75,20 @@ class Settings(BaseModel):
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``FRONTDESK_*`` / ``OPENAI_*`` variables, then explicit overrides."""
+        """Settings from the config file, then ``FRONTDESK_*`` / ``OPENAI_*`` variables, then overrides.
+
+        The config file is ``FRONTDESK_CONFIG`` or ``config.toml`` in the user config dir:
+        top-level keys named like the fields (``model``, ``base_url``, ``database_url``...).
+        """
         env = os.environ
-        values: dict[str, object] = {
+        values: dict[str, object] = dict(read_config_file())
+        values.update({key: value for key, value in {
             "database_url": env.get("FRONTDESK_DATABASE_URL"),
             "model": env.get("FRONTDESK_MODEL"),
             "base_url": env.get("OPENAI_BASE_URL") or env.get("FRONTDESK_BASE_URL"),
             "api_key": env.get("OPENAI_API_KEY"),
             "otlp_endpoint": env.get("OTEL_EXPORTER_OTLP_ENDPOINT"),
-        }
+        }.items() if value is not None})
         if env.get("FRONTDESK_TRACE_CONTENT", "").lower() in {"1", "true", "yes"}:
             values["capture_content"] = True
         if "FRONTDESK_APPROVAL_LIMIT" in env:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from frontdesk.cli import chat, inbox, kb, replay, serve, tau2, threads, traces
+from frontdesk.cli import chat, config, inbox, kb, replay, serve, tau2, threads, traces
 
 app = typer.Typer(
     name="frontdesk",
@@ -21,6 +21,7 @@ app.command("demo")(replay.demo)
 app.command("replay")(replay.replay)
 app.command("chat")(chat.chat)
 app.command("serve")(serve.serve)
+app.add_typer(config.app, name="config")
 app.add_typer(inbox.app, name="inbox")
 app.add_typer(threads.app, name="threads")
 app.add_typer(traces.app, name="traces")
@@ -30,4 +31,6 @@ app.add_typer(tau2.app, name="tau2")
 
 
 if __name__ == "__main__":
-    app()
+    from frontdesk.cli import main
+
+    main()

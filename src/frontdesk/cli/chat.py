@@ -15,12 +15,13 @@ from frontdesk.memory.checkpoint import DURABILITY
 from frontdesk.settings import Settings
 from frontdesk.tracing import instrument
 
-HELP = "/thread shows the thread id · /new starts a new thread · /quit leaves (the thread is kept)"
+HELP = "/history shows the conversation · /trace shows the last turn's trace · /thread · /new starts a new thread · /quit leaves (the thread is kept)"
 AGENT_NODES = {"customer_service", "researcher"}
 
 
 def chat(
     thread: Annotated[str | None, typer.Option("--thread", help="Resume this thread id")] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="Chat as this customer (email), already authenticated")] = None,
     model: Annotated[str | None, typer.Option(help="Model name (FRONTDESK_MODEL)")] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")] = None,
 ) -> None:
@@ -33,7 +34,10 @@ def chat(
     thread_id = thread or f"chat-{uuid.uuid4().hex[:8]}"
     with database_errors(settings.resolved_database_url), open_stack(settings) as stack:
         console.print(f"[bold]frontdesk chat[/] — model {settings.model} at {settings.base_url or 'OpenAI'} · thread [cyan]{thread_id}[/] · {HELP}")
+        if customer:
+            _authenticate(stack, thread_id, customer)
         _show_history(stack.graph, thread_id)
+        last_run: str | None = None
         while True:
             try:
                 text = Prompt.ask("[bold]you[/]").strip()
@@ -48,11 +52,18 @@ def chat(
                 thread_id = f"chat-{uuid.uuid4().hex[:8]}"
                 console.print(f"new thread {thread_id}")
                 continue
+            if text == "/history":
+                _show_history(stack.graph, thread_id)
+                continue
+            if text == "/trace":
+                _show_trace(stack, last_run)
+                continue
             if text == "/help" or not text:
                 console.print(HELP)
                 continue
             try:
-                with instrument.turn(stack.tracing.tracer, thread_id=thread_id):
+                with instrument.turn(stack.tracing.tracer, thread_id=thread_id) as run_id:
+                    last_run = run_id
                     _turn(stack.graph, thread_id, text)
                 _wait_for_operator(stack.graph, thread_id)
             except KeyboardInterrupt:
@@ -60,6 +71,31 @@ def chat(
             except Exception as exc:  # a model/network failure must not end the session
                 console.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}")
     console.print(f"[dim]Thread kept: resume with `frontdesk chat --thread {thread_id}`[/]")
+
+
+def _authenticate(stack: Any, thread_id: str, email: str) -> None:
+    """Authenticate the thread as ``email``'s customer with the same tool the agents use."""
+    from frontdesk.tools.base import ToolContext
+    from frontdesk.tools.retail import find_user_id_by_email
+
+    outcome = find_user_id_by_email.invoke(ToolContext(engine=stack.engine), {"email": email})
+    if not outcome.ok:
+        fail(f"--customer {email}: {outcome.content.removeprefix('Error: ')}")
+    stack.graph.update_state({"configurable": {"thread_id": thread_id}}, {"customer_id": outcome.authenticated_customer}, as_node="human_handoff")
+    console.print(f"[dim]authenticated as {outcome.authenticated_customer}[/]")
+
+
+def _show_trace(stack: Any, run_id: str | None) -> None:
+    if run_id is None:
+        console.print("No turn traced yet in this session.")
+        return
+    from frontdesk.cli.traces import show
+
+    stack.tracing.flush()
+    try:
+        show(run_id, db=stack.settings.resolved_traces_path)
+    except typer.Exit:
+        console.print("That turn's trace is not stored yet; try again in a moment.")
 
 
 def _show_history(graph: Any, thread_id: str) -> None:

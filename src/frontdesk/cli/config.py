@@ -1,0 +1,44 @@
+"""``frontdesk config show``: the settings in force and where each comes from."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+from rich.table import Table
+
+from frontdesk.cli.common import console
+from frontdesk.settings import Settings, config_path, read_config_file
+
+app = typer.Typer(help="Settings: environment, config file and defaults.", no_args_is_help=True)
+
+ENV_NAMES = {
+    "database_url": "FRONTDESK_DATABASE_URL",
+    "model": "FRONTDESK_MODEL",
+    "base_url": "OPENAI_BASE_URL",
+    "api_key": "OPENAI_API_KEY",
+    "otlp_endpoint": "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "capture_content": "FRONTDESK_TRACE_CONTENT",
+    "approval_limit": "FRONTDESK_APPROVAL_LIMIT",
+    "request_timeout": "FRONTDESK_REQUEST_TIMEOUT",
+    "data_dir": "FRONTDESK_DATA_DIR",
+}
+
+
+@app.command("show")
+def show() -> None:
+    """Every setting with its value and source (env, config file, default); secrets masked."""
+    settings = Settings.from_env()
+    from_file = read_config_file()
+    table = Table("setting", "value", "source")
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        env_name = ENV_NAMES.get(name)
+        source = f"env {env_name}" if env_name and os.environ.get(env_name) else ("config file" if name in from_file else "default")
+        shown = "***" if name == "api_key" and value else ("—" if value is None else str(value))
+        table.add_row(name, shown, source)
+    table.add_row("(database in use)", settings.resolved_database_url, "")
+    console.print(table)
+    console.print(f"config file: {config_path()}" + ("" if config_path().exists() else " (none)"))
+    if not settings.model_configured:
+        console.print("[yellow]No model configured[/]: `frontdesk chat` needs FRONTDESK_MODEL and OPENAI_BASE_URL or OPENAI_API_KEY.")

@@ -1,0 +1,54 @@
+"""`frontdesk chat` in a real terminal (a pty), read as a person reads it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+
+from frontdesk.llm.openai_test_server import OpenAITestServer
+
+
+def test_a_chat_session_in_a_terminal(tmp_path: Path) -> None:
+    script = [
+        {"tool_calls": [{"name": "get_order_details", "args": {"order_id": "#D1002"}}]},
+        "Your order #D1002 was delivered on Monday.",
+        {"verdict": "pass"},
+    ]
+    with OpenAITestServer(script) as server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
+        env.update(FRONTDESK_DATA_DIR=str(tmp_path), FRONTDESK_MODEL="m", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k", NO_COLOR="1", COLUMNS="160", TERM="xterm")
+        chat = pexpect.spawn(sys.executable, ["-m", "frontdesk.cli.app", "chat", "--customer", "ava.chen@example.com", "--thread", "tty-1"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 160))
+        try:
+            chat.expect("authenticated as ava_chen_1001")
+            chat.expect("you")
+            chat.sendline("Has order #D1002 arrived?")
+            chat.expect(r"get_order_details")
+            chat.expect("customer_service")
+            chat.expect("delivered on Monday")
+            chat.expect("you")
+            chat.sendline("/history")
+            chat.expect("you › Has order #D1002 arrived\\?")
+            chat.sendline("/trace")
+            chat.expect("invoke_agent customer_service")
+            chat.expect("execute_tool get_order_details")
+            chat.sendline("/quit")
+            chat.expect("frontdesk chat --thread tty-1")
+            chat.expect(pexpect.EOF)
+        finally:
+            chat.close(force=True)
+    assert chat.exitstatus == 0
+
+
+def test_config_show_and_a_broken_config_file(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
+    config = tmp_path / "config.toml"
+    config.write_text('model = "from-file"\nbase_url = "http://127.0.0.1:9/v1"\n')
+    env.update(FRONTDESK_CONFIG=str(config), FRONTDESK_DATA_DIR=str(tmp_path), OPENAI_API_KEY="sk-secret", COLUMNS="200")
+    shown = pexpect.run(f"{sys.executable} -m frontdesk.cli.app config show", env=env, encoding="utf-8", timeout=60)
+    assert "from-file" in shown and "config file" in shown and "sk-secret" not in shown and "***" in shown
+    config.write_text("model = \n")
+    broken, status = pexpect.run(f"{sys.executable} -m frontdesk.cli.app config show", env=env, encoding="utf-8", timeout=60, withexitstatus=True)
+    assert status == 2 and f"{config}: invalid TOML" in broken and "Traceback" not in broken
