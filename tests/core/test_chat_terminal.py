@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -52,3 +53,30 @@ def test_config_show_and_a_broken_config_file(tmp_path: Path) -> None:
     config.write_text("model = \n")
     broken, status = pexpect.run(f"{sys.executable} -m frontdesk.cli.app config show", env=env, encoding="utf-8", timeout=60, withexitstatus=True)
     assert status == 2 and f"{config}: invalid TOML" in broken and "Traceback" not in broken
+
+
+def test_ctrl_c_mid_answer_cancels_the_turn_and_the_thread_goes_on(tmp_path: Path) -> None:
+    script = ["This answer is never seen.", "Second answer.", {"verdict": "pass"}]
+    with OpenAITestServer(script, delay_s=2.0) as server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
+        env.update(FRONTDESK_DATA_DIR=str(tmp_path), FRONTDESK_MODEL="m", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k", NO_COLOR="1", TERM="xterm")
+        chat = pexpect.spawn(sys.executable, ["-m", "frontdesk.cli.app", "chat", "--thread", "tty-2"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 160))
+        try:
+            chat.expect("you")
+            chat.sendline("first question")
+            time.sleep(1.0)
+            chat.sendintr()
+            chat.expect("turn cancelled")
+            chat.expect("you")
+            chat.sendline("second question")
+            chat.expect("Second answer.")
+            chat.expect("you")
+            chat.sendline("/history")
+            chat.expect("you › first question")
+            chat.expect("you › second question")
+            chat.expect("customer_service › Second answer.")
+            chat.sendline("/quit")
+            chat.expect(pexpect.EOF)
+        finally:
+            chat.close(force=True)
+    assert "This answer is never seen." not in (chat.before or "")
