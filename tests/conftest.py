@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,9 @@ import pytest
 from tests.postgres_server import PostgresServer
 
 _counter = itertools.count()
+
+# CLI output is read as text: give rich a wide terminal in every worker so tables don't wrap.
+os.environ.setdefault("COLUMNS", "200")
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,10 @@ tools node, handoffs and persistence without depending on the shipped retail dom
 from __future__ import annotations
 
 import json
-import sys
-from typing import Any
-
 import os
+import sys
 import time
+from typing import Any
 
 from sqlmodel import Field, SQLModel, create_engine, func, select
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export import SpanExportResult
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from typer.testing import CliRunner
 
 from frontdesk.cli.app import app

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from frontdesk.memory.clock import utc_now
 
 
 class Approval(SQLModel, table=True):
@@ -35,7 +33,7 @@ class Approval(SQLModel, table=True):
     reason: str
     amount: float | None = None
     status: str = Field(default="pending", index=True)
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now)
     decided_at: datetime | None = None
     operator: str | None = None
     decision_note: str | None = None
@@ -52,7 +50,7 @@ class OperatorDecision(SQLModel, table=True):
     kind: str
     operator: str
     details: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    decided_at: datetime = Field(default_factory=_now)
+    decided_at: datetime = Field(default_factory=utc_now)
 
 
 def ensure_tables(engine: Engine) -> None:
@@ -88,7 +86,7 @@ def decide_approval(engine: Engine, key: str, *, status: str, operator: str, not
         row = session.get(Approval, key)
         if row is None or row.status != "pending":
             return
-        row.status, row.operator, row.decision_note, row.decided_at = status, operator, note, _now()
+        row.status, row.operator, row.decision_note, row.decided_at = status, operator, note, utc_now()
         if args is not None:
             row.args = args
         session.add(row)

@@ -8,14 +8,12 @@ and the second run must find the first run's ticket instead of opening another.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from frontdesk.memory.clock import utc_now
 
 
 class Ticket(SQLModel, table=True):
@@ -30,7 +28,7 @@ class Ticket(SQLModel, table=True):
     summary: str = ""
     priority: str = "normal"
     status: str = Field(default="open", index=True)
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now)
     resolved_at: datetime | None = None
     operator: str | None = None
     resolution: str | None = None
@@ -64,7 +62,7 @@ def resolve_ticket(engine: Engine, ticket_id: str, *, operator: str, resolution:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None or ticket.status == "resolved":
             return
-        ticket.status, ticket.operator, ticket.resolution, ticket.resolved_at = "resolved", operator, resolution, _now()
+        ticket.status, ticket.operator, ticket.resolution, ticket.resolved_at = "resolved", operator, resolution, utc_now()
         session.add(ticket)
         session.commit()
 

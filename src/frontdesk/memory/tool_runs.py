@@ -8,14 +8,12 @@ the write already happened, and the stored result is returned instead of acting 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from frontdesk.memory.clock import utc_now
 
 
 class ToolRun(SQLModel, table=True):
@@ -27,7 +25,7 @@ class ToolRun(SQLModel, table=True):
     tool_call_id: str = Field(primary_key=True)
     tool: str
     content: str
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now)
 
 
 def ensure_tables(engine: Engine) -> None:

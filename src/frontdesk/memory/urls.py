@@ -34,3 +34,32 @@ def domain_url(database_url: str) -> str:
     if database_url.startswith("postgresql://"):
         return "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     return database_url
+
+
+def backend(url: str) -> str:
+    """Which kind of database ``url`` names: ``memory``, ``sqlite`` or ``postgres``.
+
+    A Postgres URL without the ``postgres`` extra installed, or any other scheme, is one
+    clear error naming the URL.
+    """
+    if url.startswith("memory://"):
+        return "memory"
+    if url.startswith("sqlite://"):
+        return "sqlite"
+    if url.startswith(("postgresql://", "postgres://")):
+        try:
+            import psycopg  # noqa: F401
+        except ImportError as exc:
+            raise BadDatabaseURL(url, "Postgres support needs the extra: pip install 'frontdesk[postgres]'") from exc
+        return "postgres"
+    raise BadDatabaseURL(url, "expected sqlite:///path, postgresql://... or memory://")
+
+
+def sqlite_file(url: str) -> str:
+    """The SQLite file of ``url``, with its folder created."""
+    from pathlib import Path
+
+    path = sqlite_path(url)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return path
