@@ -15,7 +15,7 @@ from frontdesk.memory.checkpoint import DURABILITY
 from frontdesk.settings import Settings
 from frontdesk.tracing import instrument
 
-HELP = "/history shows the conversation · /trace shows the last turn's trace · /thread · /new starts a new thread · /quit leaves (the thread is kept)"
+HELP = "/history shows the conversation · /tools expands the last turn's tool calls · /trace shows its trace · /thread · /new starts a new thread · /quit leaves (the thread is kept)"
 AGENT_NODES = {"customer_service", "researcher"}
 
 
@@ -55,6 +55,9 @@ def chat(
             if text == "/history":
                 _show_history(stack.graph, thread_id)
                 continue
+            if text == "/tools":
+                _show_tools(stack.graph, thread_id)
+                continue
             if text == "/trace":
                 _show_trace(stack, last_run)
                 continue
@@ -83,6 +86,23 @@ def _authenticate(stack: Any, thread_id: str, email: str) -> None:
         fail(f"--customer {email}: {outcome.content.removeprefix('Error: ')}")
     stack.graph.update_state({"configurable": {"thread_id": thread_id}}, {"customer_id": outcome.authenticated_customer}, as_node="human_handoff")
     console.print(f"[dim]authenticated as {outcome.authenticated_customer}[/]")
+
+
+def _show_tools(graph: Any, thread_id: str) -> None:
+    """The last turn's tool calls in full: arguments and results."""
+    import json
+
+    messages = graph.get_state({"configurable": {"thread_id": thread_id}}).values.get("messages", [])
+    start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
+    results = {m.tool_call_id: m for m in messages[start:] if isinstance(m, ToolMessage)}
+    calls = [c for m in messages[start:] if isinstance(m, AIMessage) for c in m.tool_calls]
+    if not calls:
+        console.print("No tool calls in the last turn.")
+    for call in calls:
+        result = results.get(call["id"])
+        mark = "[green]✓[/]" if result is not None and result.status != "error" else "[red]✗[/]"
+        console.print(f"{mark} [bold]{call['name']}[/]({json.dumps(call['args'], ensure_ascii=False)})")
+        console.print(f"   → {result.content if result is not None else '(no result)'}", markup=False, soft_wrap=True)
 
 
 def _show_trace(stack: Any, run_id: str | None) -> None:
