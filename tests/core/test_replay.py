@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import yaml
 from typer.testing import CliRunner
@@ -98,3 +100,34 @@ def test_pytest_collects_scenarios_and_reports_failures_readably(tmp_path: Path)
     assert "1 failed, 1 passed" in done.stdout
     assert "expectation handoff: expected handoff=True, got handoff=False" in done.stdout
     assert "Traceback" not in done.stdout
+
+
+def test_parallel_replay_and_reports(tmp_path: Path) -> None:
+    def break_it(data: dict) -> None:
+        data["turns"][0]["expect"]["reply_contains"] = ["never said"]
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("order-status.yaml", "policy-question.yaml", "handoff-to-human.yaml"):
+        shutil.copy(SCENARIOS / name, folder / name)
+    edited_copy(tmp_path, "ownership-refusal.yaml", break_it)
+    junit, as_json = tmp_path / "report.xml", tmp_path / "report.json"
+    code, out = replay(str(folder), "--jobs", "2", "--report", str(junit), "--report", str(as_json))
+    assert code == 1 and "3/4 scenarios passed" in out
+    report = json.loads(as_json.read_text())
+    assert (report["passed"], report["failed"]) == (3, 1)
+    broken = next(s for s in report["scenarios"] if not s["passed"])
+    assert "expected 'never said' in the reply" in broken["failures"][0]
+    suite = ElementTree.parse(junit).getroot()
+    assert suite.get("tests") == "4" and suite.get("failures") == "1"
+    assert [c.get("classname") for c in suite.iter("testcase") if c.find("failure") is not None] == ["ownership-refusal"]
+    serial_code, serial_out = replay(str(folder))
+    assert serial_code == 1 and "3/4 scenarios passed" in serial_out
+
+
+def test_the_committed_scenario_schema_is_current() -> None:
+    from frontdesk.replay.schema import Scenario
+
+    committed = json.loads((SCENARIOS / "scenario.schema.json").read_text())
+    assert committed == Scenario.model_json_schema()
+    assert "turns" in committed["required"]

@@ -75,3 +75,12 @@ def test_every_shipped_scenario_validates() -> None:
     assert len(files) >= 5
     for path in files:
         assert load_scenario(path).turns
+
+
+def test_unknown_agents_and_tools_in_a_script_are_reported_before_running(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace("customer_service:\n", "front_desk:\n"))
+    with pytest.raises(ScenarioFileError, match=rf"^{path}:5: field turns.0.script.front_desk: unknown agent 'front_desk'"):
+        load_scenario(path)
+    path = write(tmp_path, VALID.replace('- "Hi!"', "- tool_calls: [{name: refund_everything}]"))
+    with pytest.raises(ScenarioFileError, match=rf"^{path}:6: field turns.0.script.customer_service.0.tool_calls.0.name: agent 'customer_service' has no tool 'refund_everything'"):
+        load_scenario(path)

@@ -13,8 +13,10 @@ from frontdesk.cli.common import console, fail
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.loader import ScenarioFileError, discover, load_scenario
 from frontdesk.replay.render import print_conversation, print_failures, print_summary
+from frontdesk.replay.reports import progress, write_report
 from frontdesk.replay.results import ScenarioResult
 from frontdesk.replay.runner import run_scenario
+from frontdesk.replay.schema import Scenario
 from frontdesk.settings import Settings
 from frontdesk.tracing.setup import configure_tracing
 
@@ -24,32 +26,61 @@ def packaged_scenarios() -> Path:
     return Path(str(resources.files("frontdesk") / "scenarios"))
 
 
-def _run_all(paths: list[Path], *, traces: Path | None, keyword: str | None, show: bool) -> list[ScenarioResult]:
+def _load(paths: list[Path], keyword: str | None) -> list[tuple[Path, Scenario]]:
     try:
-        files = discover(paths)
-        scenarios = [(path, load_scenario(path)) for path in files]
+        scenarios = [(path, load_scenario(path)) for path in discover(paths)]
     except ScenarioFileError as exc:
         fail(str(exc))
     if keyword:
         scenarios = [(p, s) for p, s in scenarios if keyword.lower() in f"{p.stem} {s.name} {' '.join(s.tags)}".lower()]
     if not scenarios:
         fail(f"no scenarios found in {', '.join(map(str, paths))}" + (f" matching {keyword!r}" if keyword else ""))
+    return scenarios
+
+
+def _report(result: ScenarioResult, path: Path, show: bool) -> None:
+    if show:
+        print_conversation(console, result)
+    else:
+        mark = "[green]✓[/]" if result.passed else "[bold red]✗[/]"
+        console.print(f"{mark} {result.name} [dim]({path}, {result.duration_s:.2f}s)[/]")
+        print_failures(console, result)
+
+
+def _run_all(paths: list[Path], *, traces: Path | None, keyword: str | None, show: bool, jobs: int = 1) -> list[ScenarioResult]:
+    scenarios = _load(paths, keyword)
+    if jobs > 1:
+        return _run_parallel(scenarios, traces=traces, show=show, jobs=jobs)
     tracing = configure_tracing(duckdb_path=traces)
     results: list[ScenarioResult] = []
     try:
-        with ReplayEnvironment(tracer=tracing.tracer, meter=tracing.meter) as env:
+        with ReplayEnvironment(tracer=tracing.tracer, meter=tracing.meter) as env, progress(len(scenarios), quiet=show) as advance:
             for path, scenario in scenarios:
                 result = run_scenario(scenario, path, env)
                 results.append(result)
-                if show:
-                    print_conversation(console, result)
-                else:
-                    mark = "[green]✓[/]" if result.passed else "[bold red]✗[/]"
-                    console.print(f"{mark} {result.name} [dim]({path}, {result.duration_s:.2f}s)[/]")
-                    print_failures(console, result)
+                advance(result, lambda r=result, p=path: _report(r, p, show))
     finally:
         tracing.shutdown()
     return results
+
+
+def _run_parallel(scenarios: list[tuple[Path, Scenario]], *, traces: Path | None, show: bool, jobs: int) -> list[ScenarioResult]:
+    """Replay in ``jobs`` processes; each has its own environment (and trace file, if tracing)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from frontdesk.replay.parallel import init_worker, replay_one
+
+    results: dict[int, ScenarioResult] = {}
+    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(str(traces) if traces else None,)) as pool, progress(len(scenarios), quiet=show) as advance:
+        futures = {pool.submit(replay_one, str(path)): index for index, (path, _s) in enumerate(scenarios)}
+        from concurrent.futures import as_completed
+
+        for future in as_completed(futures):
+            index = futures[future]
+            result = future.result()
+            results[index] = result
+            advance(result, lambda r=result, p=scenarios[index][0]: _report(r, p, show))
+    return [results[i] for i in range(len(scenarios))]
 
 
 def demo(
@@ -73,9 +104,29 @@ def replay(
     keyword: Annotated[str | None, typer.Option("-k", help="Only scenarios whose file name, name or tags contain this")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print every conversation")] = False,
     traces: Annotated[Path | None, typer.Option(help="Also store traces in this DuckDB file")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Replay in this many processes")] = 1,
+    report: Annotated[list[Path] | None, typer.Option("--report", help="Write a report: *.xml (JUnit) or *.json")] = None,
 ) -> None:
     """Replay scenario files; exits 1 if any expectation fails."""
-    results = _run_all(paths, traces=traces, keyword=keyword, show=verbose)
+    for target in report or []:
+        if target.suffix not in {".xml", ".json"}:
+            fail(f"--report {target}: use a .xml (JUnit) or .json file")
+    results = _run_all(paths, traces=traces, keyword=keyword, show=verbose, jobs=jobs)
     print_summary(console, results)
+    for target in report or []:
+        write_report(results, target)
+        console.print(f"[dim]report written to {target}[/]")
     if not all(r.passed for r in results):
         raise typer.Exit(1)
+
+
+def schema(out: Annotated[Path | None, typer.Option("--out", help="Write here instead of printing")] = None) -> None:
+    """The JSON Schema of scenario files (for editors' YAML validation)."""
+    import json
+
+    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    if out is None:
+        print(text, end="")
+    else:
+        out.write_text(text)
+        console.print(f"Scenario schema written to {out}")

@@ -42,6 +42,11 @@ DEFAULT_AGENTS = {"customer_service": customer_service_agent, "researcher": rese
 """The shipped agents by name: customer service (the entry agent) and the researcher."""
 
 
+def default_agent_specs() -> dict[str, AgentSpec]:
+    """The shipped agents, built (what scenario scripts are checked against)."""
+    return {name: make() for name, make in DEFAULT_AGENTS.items()}
+
+
 def build_graph(
     settings: Settings | None = None,
     *,

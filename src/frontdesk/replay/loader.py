@@ -15,8 +15,8 @@ class ScenarioFileError(ValueError):
     """A scenario file that cannot be used; the message is one line naming file, line, field."""
 
 
-def load_scenario(path: Path) -> Scenario:
-    """Parse and validate one scenario file."""
+def load_scenario(path: Path, *, check_script: bool = True) -> Scenario:
+    """Parse and validate one scenario file (and, by default, its script against the shipped agents)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -32,14 +32,26 @@ def load_scenario(path: Path) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioFileError(f"{path}: a scenario must be a mapping with name and turns")
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        loc = error["loc"]
-        field = ".".join(str(part) for part in loc) or "(top level)"
-        line = _line_of(root, loc)
         extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ScenarioFileError(f"{path}:{line}: field {field}: {error['msg']}{extra}") from None
+        raise ScenarioFileError(_located(path, root, error["loc"], f"{error['msg']}{extra}")) from None
+    if check_script:
+        from frontdesk.graphs.support import default_agent_specs
+        from frontdesk.replay.lint import script_problems
+
+        problems = script_problems(scenario, default_agent_specs())
+        if problems:
+            loc, message = problems[0]
+            extra = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise ScenarioFileError(_located(path, root, loc, message + extra))
+    return scenario
+
+
+def _located(path: Path, root: Any, loc: tuple[Any, ...], message: str) -> str:
+    field = ".".join(str(part) for part in loc) or "(top level)"
+    return f"{path}:{_line_of(root, loc)}: field {field}: {message}"
 
 
 def discover(paths: list[Path]) -> list[Path]:

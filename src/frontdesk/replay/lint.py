@@ -1,0 +1,30 @@
+"""Checking a scenario's script against the graph before running it.
+
+A script step for an agent the graph does not have, or a tool call the agent cannot
+make, would otherwise surface mid-run as a confusing failure; here it is reported up
+front with the field it sits in.
+"""
+
+from __future__ import annotations
+
+from frontdesk.agents.base import AgentSpec
+from frontdesk.replay.schema import Scenario
+
+MODEL_ONLY_AGENTS = ("grader", "summarizer")
+
+
+def script_problems(scenario: Scenario, agents: dict[str, AgentSpec]) -> list[tuple[tuple[str | int, ...], str]]:
+    """``(field path, problem)`` for every scripted agent or tool the graph does not know."""
+    known = set(agents) | set(MODEL_ONLY_AGENTS)
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for t, turn in enumerate(scenario.turns):
+        for agent, steps in turn.script.items():
+            if agent not in known:
+                problems.append((("turns", t, "script", agent), f"unknown agent {agent!r}; the graph has {', '.join(sorted(known))}"))
+                continue
+            tools = {tool.name for tool in agents[agent].tools} if agent in agents else set()
+            for s, step in enumerate(steps):
+                for c, call in enumerate(step.tool_calls):
+                    if call.name not in tools:
+                        problems.append((("turns", t, "script", agent, s, "tool_calls", c, "name"), f"agent {agent!r} has no tool {call.name!r}"))
+    return problems
