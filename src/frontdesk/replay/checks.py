@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from frontdesk.replay.results import Failure, TurnRecord
-from frontdesk.replay.schema import DbChange, TurnExpectation
+from frontdesk.replay.schema import DbChange, MemoryEntryExpectation, TurnExpectation
 
 
 def check_turn(scenario: str, record: TurnRecord, expect: TurnExpectation) -> list[Failure]:
@@ -61,6 +61,18 @@ def check_db_changes(scenario: str, actual: list[dict[str, Any]], expected: list
     if not problems:
         return []
     return [Failure(scenario=scenario, turn=None, expectation="db_changes", message="; ".join(problems))]
+
+
+def check_memory(scenario: str, store: Any, expected: list[MemoryEntryExpectation]) -> list[Failure]:
+    """Each expected fact must be in the customer's long-term memory with that value."""
+    from frontdesk.memory.customer_memory import recall
+
+    failures = []
+    for want in expected:
+        found = {e.kind: e.value for e in recall(store, want.customer)}
+        if found.get(want.kind) != want.value:
+            failures.append(Failure(scenario=scenario, turn=None, expectation="memory", message=f"{want.customer} {want.kind}: expected {want.value!r}, got {found.get(want.kind)!r}"))
+    return failures
 
 
 def _args(args: dict[str, Any]) -> str:

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langgraph.store.memory import InMemoryStore
 from langgraph.types import Command
 
 from frontdesk.graphs.support import build_graph
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptError
 from frontdesk.memory.checkpoint import DURABILITY, open_checkpointer
-from frontdesk.replay.checks import check_db_changes, check_turn
+from frontdesk.replay.checks import check_db_changes, check_memory, check_turn
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.results import Event, Failure, ScenarioResult, ToolCallRecord, TurnRecord
 from frontdesk.replay.schema import OperatorAnswer, Scenario
@@ -36,11 +37,13 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment) -> Scen
     engine = env.fresh_domain_db(slug)
     before = env.snapshot(engine)
     config: dict[str, Any] = {"configurable": {"thread_id": thread_id}}
+    store = InMemoryStore()
     with open_checkpointer(f"sqlite:///{env.workdir / f'{slug}-threads.sqlite'}") as saver:
         graph = build_graph(
             Settings(data_dir=env.workdir),
             model=ScriptedModels(script),
             checkpointer=saver,
+            store=store,
             engine=engine,
             knowledge=env.knowledge,
             tracer=env.tracer,
@@ -72,6 +75,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment) -> Scen
     result.db_changes = env.diff(before, env.snapshot(engine))
     if scenario.expect.db_changes is not None:
         result.failures += check_db_changes(scenario.name, result.db_changes, scenario.expect.db_changes)
+    result.failures += check_memory(scenario.name, store, scenario.expect.memory)
     engine.dispose()
     result.duration_s = time.perf_counter() - started
     return result

@@ -98,10 +98,19 @@ class DbChange(_Strict):
     new: Any = None
 
 
+class MemoryEntryExpectation(_Strict):
+    """A fact long-term memory must hold for a customer at the end."""
+
+    customer: str
+    kind: str
+    value: str
+
+
 class EndExpectation(_Strict):
     """What must be true when the scenario ends."""
 
     db_changes: list[DbChange] | None = Field(default=None, description="Exactly these DB changes (none if empty)")
+    memory: list[MemoryEntryExpectation] = Field(default_factory=list, description="Facts long-term memory must hold")
 
 
 class Scenario(_Strict):
