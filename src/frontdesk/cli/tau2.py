@@ -43,3 +43,25 @@ def replay_gold(
         console.print(f"[bold {colour}]{report.equal_count}/{len(report.tasks)} tasks equal to the reference[/] (actions and errors, DB changes, final hash)")
     if report.equal_count != len(report.tasks):
         raise typer.Exit(1)
+
+
+@app.command("import")
+def import_tasks(
+    tasks: Annotated[Path, typer.Option("--tasks", help="tau2 retail task file")],
+    db: Annotated[Path, typer.Option("--db", help="tau2 retail db.json (the scenarios' fixture)")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the scenario files")],
+    expected: Annotated[Path | None, typer.Option("--expected", help="Expected diffs: the scenarios then check the reference's DB changes")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N tasks")] = None,
+) -> None:
+    """Turn tau2 retail tasks into scenarios scripted from their gold actions."""
+    from frontdesk.tau2.importer import import_tasks as run_import
+    from frontdesk.tau2.replay_gold import GoldInputError, read_json
+
+    try:
+        task_list = read_json(tasks, "tasks")
+        data = read_json(db, "DB")
+        reference = read_json(expected, "expected diffs") if expected else None
+    except GoldInputError as exc:
+        fail(str(exc))
+    written = run_import(task_list, data, db, reference, out, limit)
+    console.print(f"Wrote {len(written)} scenario(s) to {out} — replay them with `frontdesk replay {out}`")

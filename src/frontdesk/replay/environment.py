@@ -16,7 +16,7 @@ from typing import Any
 
 from opentelemetry.trace import Tracer
 
-from frontdesk.memory.domain import create_domain_engine, db_diff, export_tau2_db, init_domain_schema, seed_demo
+from frontdesk.memory.domain import create_domain_engine, db_diff, export_tau2_db, init_domain_schema, load_tau2_db, seed_demo
 from frontdesk.memory.tables import ensure_frontdesk_tables
 from frontdesk.runtime import Services
 from frontdesk.tracing import instrument
@@ -32,25 +32,35 @@ class ReplayEnvironment:
         self.tracer = tracer or Services().tracer
         self.meter = meter
         self.knowledge = knowledge if knowledge is not None else self._default_knowledge()
-        self._template = self.workdir / "fixture-demo.sqlite"
-        self._build_template()
+        self._templates: dict[str, Path] = {}
 
     def _default_knowledge(self) -> Any:
         from frontdesk.knowledge import default_knowledge_base
 
         return default_knowledge_base(self.workdir / "knowledge.duckdb")
 
-    def _build_template(self) -> None:
-        engine = create_domain_engine(f"sqlite:///{self._template}")
-        init_domain_schema(engine)
-        ensure_frontdesk_tables(engine)
-        seed_demo(engine)
-        engine.dispose()
+    def _template(self, fixture: str | Path) -> Path:
+        """The seeded SQLite file of a fixture (``demo`` or a tau2 ``db.json``), built once."""
+        key = str(fixture)
+        if key not in self._templates:
+            path = self.workdir / f"fixture-{len(self._templates)}.sqlite"
+            engine = create_domain_engine(f"sqlite:///{path}")
+            init_domain_schema(engine)
+            ensure_frontdesk_tables(engine)
+            if fixture == "demo":
+                seed_demo(engine)
+            else:
+                import json
 
-    def fresh_domain_db(self, name: str) -> Any:
+                load_tau2_db(engine, json.loads(Path(fixture).read_text(encoding="utf-8")))
+            engine.dispose()
+            self._templates[key] = path
+        return self._templates[key]
+
+    def fresh_domain_db(self, name: str, fixture: str | Path = "demo") -> Any:
         """A new domain DB for one scenario, copied from the seeded fixture."""
         target = self.workdir / f"{name}-domain.sqlite"
-        shutil.copyfile(self._template, target)
+        shutil.copyfile(self._template(fixture), target)
         return create_domain_engine(f"sqlite:///{target}")
 
     def snapshot(self, engine: Any) -> dict[str, Any]:

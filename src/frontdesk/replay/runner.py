@@ -34,13 +34,14 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment) -> Scen
     thread_id = f"scenario-{slug}-{uuid.uuid4().hex[:8]}"
     result = ScenarioResult(name=scenario.name, path=str(path), thread_id=thread_id)
     script = Script(scenario.name, [turn.script for turn in scenario.turns])
-    engine = env.fresh_domain_db(slug)
+    fixture = scenario.fixture if scenario.fixture == "demo" else (path.parent / scenario.fixture.tau2).resolve()
+    engine = env.fresh_domain_db(slug, fixture)
     before = env.snapshot(engine)
     config: dict[str, Any] = {"configurable": {"thread_id": thread_id}}
     store = InMemoryStore()
     with open_checkpointer(f"sqlite:///{env.workdir / f'{slug}-threads.sqlite'}") as saver:
         graph = build_graph(
-            Settings(data_dir=env.workdir),
+            Settings(data_dir=env.workdir, **scenario.settings),
             model=ScriptedModels(script),
             checkpointer=saver,
             store=store,

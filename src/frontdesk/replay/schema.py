@@ -113,13 +113,31 @@ class EndExpectation(_Strict):
     memory: list[MemoryEntryExpectation] = Field(default_factory=list, description="Facts long-term memory must hold")
 
 
+class Tau2Fixture(_Strict):
+    """A tau2-bench retail ``db.json`` as the domain data (path relative to the scenario file)."""
+
+    tau2: str
+
+
 class Scenario(_Strict):
     """A scripted conversation replayed as a test."""
 
     name: str
     description: str = ""
     tags: list[str] = Field(default_factory=list)
-    fixture: Literal["demo"] = "demo"
+    fixture: Literal["demo"] | Tau2Fixture = "demo"
+    settings: dict[str, Any] = Field(default_factory=dict, description="Settings overrides for this scenario, e.g. approval_limit")
     customer: str | None = Field(default=None, description="Who the customer is (e.g. their email), for readers")
     turns: list[Turn] = Field(min_length=1)
     expect: EndExpectation = Field(default_factory=EndExpectation)
+
+    @field_validator("settings")
+    @classmethod
+    def _known_settings(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from frontdesk.settings import Settings
+
+        unknown = sorted(set(value) - set(Settings.model_fields))
+        if unknown:
+            raise ValueError(f"unknown setting(s) {', '.join(unknown)}")
+        Settings(**value)
+        return value
