@@ -20,6 +20,7 @@ app = typer.Typer(
 app.command("demo")(replay.demo)
 app.command("replay")(replay.replay)
 app.command("scenario-schema")(replay.schema)
+app.command("record")(replay.record)
 app.command("chat")(chat.chat)
 app.command("serve")(serve.serve)
 app.add_typer(config.app, name="config")

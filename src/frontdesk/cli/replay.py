@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -99,6 +99,19 @@ def demo(
         raise typer.Exit(1)
 
 
+ModelOption = Annotated[str | None, typer.Option("--model", help="Model name (FRONTDESK_MODEL)")]
+BaseUrlOption = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")]
+
+
+def _real_models(model: str | None, base_url: str | None) -> Any:
+    from frontdesk.llm.factory import NOT_CONFIGURED_HELP, SingleModel, openai_compatible_model
+
+    settings = Settings.from_env(model=model, base_url=base_url)
+    if not settings.model_configured:
+        fail(NOT_CONFIGURED_HELP)
+    return SingleModel(openai_compatible_model(settings))
+
+
 def replay(
     paths: Annotated[list[Path], typer.Argument(help="Scenario files or folders")],
     keyword: Annotated[str | None, typer.Option("-k", help="Only scenarios whose file name, name or tags contain this")] = None,
@@ -106,11 +119,18 @@ def replay(
     traces: Annotated[Path | None, typer.Option(help="Also store traces in this DuckDB file")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Replay in this many processes")] = 1,
     report: Annotated[list[Path] | None, typer.Option("--report", help="Write a report: *.xml (JUnit) or *.json")] = None,
+    live: Annotated[bool, typer.Option("--live", help="Use a real model instead of the scripts (expectations kept)")] = False,
+    runs: Annotated[int, typer.Option("-n", min=1, help="With --live: runs per scenario, for pass^k")] = 1,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Replay scenario files; exits 1 if any expectation fails."""
     for target in report or []:
         if target.suffix not in {".xml", ".json"}:
             fail(f"--report {target}: use a .xml (JUnit) or .json file")
+    if live:
+        _live(paths, keyword, runs, _real_models(model, base_url))
+        return
     results = _run_all(paths, traces=traces, keyword=keyword, show=verbose, jobs=jobs)
     print_summary(console, results)
     for target in report or []:
@@ -130,3 +150,48 @@ def schema(out: Annotated[Path | None, typer.Option("--out", help="Write here in
     else:
         out.write_text(text)
         console.print(f"Scenario schema written to {out}")
+
+
+def _live(paths: list[Path], keyword: str | None, runs: int, models: Any) -> None:
+    from rich.table import Table
+
+    from frontdesk.replay.live import live, pass_hat_k
+
+    scenarios = _load(paths, keyword)
+    with ReplayEnvironment() as env:
+        report = live(scenarios, env, models, runs)
+    table = Table("scenario", "passed", *[f"pass^{k}" for k in range(1, runs + 1)])
+    for path, results in report.results.items():
+        passes = report.passes(path)
+        table.add_row(Path(path).stem, f"{passes}/{runs}", *[f"{pass_hat_k(passes, runs, k):.2f}" for k in range(1, runs + 1)])
+        for result in results:
+            for failure in result.failures[:1]:
+                console.print(f"[dim]  {failure}[/]", soft_wrap=True)
+    console.print(table)
+    console.print("overall " + "  ".join(f"pass^{k} = {report.pass_hat(k):.3f}" for k in range(1, runs + 1)))
+
+
+def record(
+    paths: Annotated[list[Path], typer.Argument(help="Scenario files or folders to (re-)record")],
+    keyword: Annotated[str | None, typer.Option("-k", help="Only scenarios whose file name, name or tags contain this")] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+) -> None:
+    """Run the scenarios' customer turns on a real model and write its outputs back as their scripts."""
+    from frontdesk.replay.live import record as record_one
+
+    models = _real_models(model, base_url)
+    scenarios = []
+    for path in discover(paths):
+        try:
+            scenarios.append((path, load_scenario(path, check_script=False)))
+        except ScenarioFileError as exc:
+            fail(str(exc))
+    with ReplayEnvironment() as env:
+        for path, scenario in scenarios:
+            result, diff = record_one(path, scenario, env, models)
+            status = "[green]expectations hold[/]" if result.passed else f"[yellow]{len(result.failures)} expectation(s) fail[/]"
+            console.print(f"recorded {path} — {status}")
+            for failure in result.failures:
+                console.print(f"  {failure}", soft_wrap=True)
+            console.print(diff if diff else "  (script unchanged)", markup=False, highlight=False, soft_wrap=True)

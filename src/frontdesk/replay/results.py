@@ -43,6 +43,7 @@ class TurnRecord(BaseModel):
     reply: str = ""
     reply_by: str | None = None
     customer_id: str | None = None
+    script: dict[str, list[dict[str, Any]]] = Field(default_factory=dict, description="Every model output of the turn, per agent")
 
 
 class Failure(BaseModel):

@@ -18,6 +18,7 @@ from langgraph.store.memory import InMemoryStore
 from langgraph.types import Command
 
 from frontdesk.graphs.support import build_graph
+from frontdesk.llm.factory import ModelProvider
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptError
 from frontdesk.memory.checkpoint import DURABILITY, open_checkpointer
 from frontdesk.replay.checks import check_db_changes, check_memory, check_turn
@@ -27,8 +28,13 @@ from frontdesk.replay.schema import OperatorAnswer, Scenario
 from frontdesk.settings import Settings
 
 
-def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment) -> ScenarioResult:
-    """Replay ``scenario`` and return its transcript and failures (never raises for script faults)."""
+def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, models: ModelProvider | None = None) -> ScenarioResult:
+    """Replay ``scenario`` and return its transcript and failures (never raises for script faults).
+
+    With ``models`` (a real model), the scripted outputs are ignored and every model
+    output is captured in ``TurnRecord.script`` instead — what ``record`` writes back and
+    ``--live`` runs on.
+    """
     started = time.perf_counter()
     slug = path.stem
     thread_id = f"scenario-{slug}-{uuid.uuid4().hex[:8]}"
@@ -42,7 +48,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment) -> Scen
     with open_checkpointer(f"sqlite:///{env.workdir / f'{slug}-threads.sqlite'}") as saver:
         graph = build_graph(
             Settings(data_dir=env.workdir, **scenario.settings),
-            model=ScriptedModels(script),
+            model=models or ScriptedModels(script),
             checkpointer=saver,
             store=store,
             engine=engine,
@@ -67,7 +73,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment) -> Scen
                 record.events.append(Event(kind="error", text=text))
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="run", message=text))
                 break
-            leftovers = script.leftovers(index)
+            leftovers = script.leftovers(index) if models is None else {}
             if leftovers:
                 left = ", ".join(f"{agent}: {count} step(s)" for agent, count in leftovers.items())
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=f"scripted outputs never used ({left})"))
@@ -126,8 +132,11 @@ def _observe(node: str, update: Any, record: TurnRecord) -> None:
     if not isinstance(update, dict):
         return
     messages = update.get("messages") or []
+    if node == "summarize" and update.get("summary"):
+        record.script.setdefault("summarizer", []).append({"text": update["summary"]})
     if node == "grader" and update.get("grade"):
         grade = update["grade"]
+        record.script.setdefault("grader", []).append({"verdict": grade["verdict"], "score": grade.get("score", 1.0), "reasons": grade.get("reasons", [])})
         record.grades.append(grade["verdict"])
         if grade["verdict"] == "fail":
             _withdraw_last_draft(record)
@@ -139,6 +148,10 @@ def _observe(node: str, update: Any, record: TurnRecord) -> None:
             record.events.append(Event(kind="operator", agent=message.name, text=str(message.content)))
         elif isinstance(message, AIMessage):
             name = message.name or node
+            step: dict[str, Any] = {"text": str(message.content)} if message.content else {}
+            if message.tool_calls:
+                step["tool_calls"] = [{"name": c["name"], "args": c["args"]} for c in message.tool_calls]
+            record.script.setdefault(name, []).append(step)
             if not record.agents or record.agents[-1] != name:
                 record.agents.append(name)
             record.events.append(Event(kind="agent", agent=name, text=str(message.content), data={"tool_calls": message.tool_calls}))
