@@ -55,10 +55,18 @@ def _event_line(event: Event) -> Text | None:
     return None
 
 
+def _shown(path: str) -> str:
+    """A path relative to the working directory when it is below it, else just the file name."""
+    import os
+
+    relative = os.path.relpath(path)
+    return relative if not relative.startswith("..") else Path(path).name
+
+
 def print_conversation(console: Console, result: ScenarioResult) -> None:
     """The scenario's conversation, turn by turn, with tool calls, handoffs and verdicts."""
     status = Text(" PASS ", style="bold black on green") if result.passed else Text(" FAIL ", style="bold white on red")
-    console.rule(Text.assemble(status, " ", (result.name, "bold"), (f"  {result.path}", "dim")), align="left")
+    console.rule(Text.assemble(status, " ", (result.name, "bold"), (f"  {_shown(result.path)}", "dim")), align="left")
     for turn in result.turns:
         for event in turn.events:
             line = _event_line(event)
