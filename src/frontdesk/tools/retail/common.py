@@ -75,3 +75,19 @@ def replacement_variant(ctx: ToolContext, order: Order, old_item_id: str, new_it
 def address(address1: str, address2: str, city: str, state: str, country: str, zip: str) -> dict[str, str]:
     """An address in the reference's field order."""
     return {"address1": address1, "address2": address2, "city": city, "country": country, "state": state, "zip": zip}
+
+
+def price_difference(ctx: ToolContext, order: Order, item_ids: list[str], new_item_ids: list[str], *, reject_unchanged: bool) -> tuple[float, Variant | None]:
+    """Validate each (old, new) pair and sum new minus old prices, unrounded as the reference does.
+
+    Also returns the last replacement variant looked up (the reference applies its price
+    and options to every swapped item of a pending order).
+    """
+    diff_price = 0.0
+    variant = None
+    for old_id, new_id in zip(item_ids, new_item_ids, strict=True):
+        if reject_unchanged and old_id == new_id:
+            raise ToolError("The new item id should be different from the old item id")
+        item, variant = replacement_variant(ctx, order, old_id, new_id)
+        diff_price += variant.price - item["price"]
+    return diff_price, variant

@@ -14,7 +14,7 @@ from frontdesk.tools.retail.common import (
     owned_order,
     owned_user,
     owner_payment_method,
-    replacement_variant,
+    price_difference,
     too_many,
 )
 
@@ -50,10 +50,7 @@ def exchange_delivered_order_items(
         raise ToolError(f"Number of {missing} not found.")
     if len(item_ids) != len(new_item_ids):
         raise ToolError("The number of items to be exchanged should match.")
-    diff_price = 0.0
-    for old_id, new_id in zip(item_ids, new_item_ids, strict=True):
-        item, variant = replacement_variant(ctx, order, old_id, new_id)
-        diff_price += variant.price - item["price"]
+    diff_price, _variant = price_difference(ctx, order, item_ids, new_item_ids, reject_unchanged=False)
     diff_price = round(diff_price, 2)
     method = owner_payment_method(ctx, order, payment_method_id)
     if is_gift_card(method) and (method.balance or 0.0) < diff_price:

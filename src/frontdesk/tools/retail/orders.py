@@ -20,7 +20,7 @@ from frontdesk.tools.retail.common import (
     is_gift_card,
     owned_order,
     owner_payment_method,
-    replacement_variant,
+    price_difference,
     too_many,
 )
 
@@ -80,13 +80,7 @@ def modify_pending_order_items(
         raise ToolError(f"{missing} not found")
     if len(item_ids) != len(new_item_ids):
         raise ToolError("The number of items to be exchanged should match")
-    diff_price = 0.0
-    variant = None
-    for old_id, new_id in zip(item_ids, new_item_ids, strict=True):
-        if old_id == new_id:
-            raise ToolError("The new item id should be different from the old item id")
-        item, variant = replacement_variant(ctx, order, old_id, new_id)
-        diff_price += variant.price - item["price"]
+    diff_price, variant = price_difference(ctx, order, item_ids, new_item_ids, reject_unchanged=True)
     method = owner_payment_method(ctx, order, payment_method_id)
     if is_gift_card(method) and (method.balance or 0.0) < diff_price:
         raise ToolError("Insufficient gift card balance to pay for the new item")
