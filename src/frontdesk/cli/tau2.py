@@ -11,7 +11,7 @@ from rich.table import Table
 
 from frontdesk.cli.common import console, fail
 
-app = typer.Typer(help="tau2-bench retail: replay gold actions and compare with the reference.", no_args_is_help=True)
+app = typer.Typer(help="tau2-bench retail: replay gold actions against the reference, import tasks as scenarios.", no_args_is_help=True)
 
 
 @app.command("replay-gold")

@@ -58,22 +58,33 @@ class KnowledgeBase:
         return row[0] if row else None
 
     def replace_document(self, doc_id: str, source: str, title: str, fingerprint: str, chunks: list[Chunk]) -> None:
-        """Swap a document's chunks for new ones in one transaction."""
+        """Swap a document's chunks for new ones in one transaction.
+
+        Rows go in as whole columns (``unnest`` of lists), one statement per table, so a
+        folder of thousands of chunks ingests in seconds rather than row by row.
+        """
+        tokenized = [tokenize(f"{c.title} {c.heading} {c.text}") for c in chunks]
         with self.connect() as db:
             db.execute("BEGIN")
             db.execute("DELETE FROM terms WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id = ?)", [doc_id])
             db.execute("DELETE FROM chunks WHERE doc_id = ?", [doc_id])
             db.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
             db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", [doc_id, source, title, fingerprint])
-            for chunk in chunks:
-                words = tokenize(f"{chunk.title} {chunk.heading} {chunk.text}")
-                chunk_id = db.execute(
-                    "INSERT INTO chunks (doc_id, section, citation, title, heading, text, length) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING chunk_id",
-                    [chunk.doc_id, chunk.section, chunk.citation, chunk.title, chunk.heading, chunk.text, len(words)],
-                ).fetchone()[0]
-                counts = Counter(words)
-                if counts:
-                    db.executemany("INSERT INTO terms VALUES (?, ?, ?)", [[chunk_id, term, tf] for term, tf in counts.items()])
+            if chunks:
+                ids = [row[0] for row in db.execute("SELECT nextval('chunk_ids') FROM range(?)", [len(chunks)]).fetchall()]
+                db.execute(
+                    "INSERT INTO chunks (chunk_id, doc_id, section, citation, title, heading, text, length) "
+                    "SELECT unnest(?::BIGINT[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+                    "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[])",
+                    [ids, [c.doc_id for c in chunks], [c.section for c in chunks], [c.citation for c in chunks],
+                     [c.title for c in chunks], [c.heading for c in chunks], [c.text for c in chunks], [len(w) for w in tokenized]],
+                )
+                rows = [(chunk_id, term, tf) for chunk_id, words in zip(ids, tokenized, strict=True) for term, tf in Counter(words).items()]
+                if rows:
+                    db.execute(
+                        "INSERT INTO terms SELECT unnest(?::BIGINT[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[])",
+                        [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+                    )
             db.execute("COMMIT")
 
     def counts(self) -> tuple[int, int]:
