@@ -51,7 +51,8 @@ def make_tools_node(agents: Mapping[str, AgentSpec], services: Services, policy:
             ctx.tool_call_id = call["id"] or ""
             args, refusal = approval_gate(policy, services, tool, call["args"], ctx)
             if refusal is not None or args is None:
-                replies.append(_error_reply(call["id"], tool.name, refusal or "The action was not approved."))
+                refused = refusal or "The action was not approved."
+                replies.append(ToolMessage(content=refused, tool_call_id=call["id"], name=tool.name, status="error"))
                 continue
             with instrument.tool_call(services, tool.name, ctx.tool_call_id, tool.kind.value, thread_id, args) as record:
                 outcome = _invoke(tool, ctx, args)
@@ -107,4 +108,4 @@ def _reply(call_id: str, outcome: ToolOutcome) -> ToolMessage:
 
 
 def _error_reply(call_id: str, name: str, text: str) -> ToolMessage:
-    return ToolMessage(content=text if text.startswith("The operator") else f"Error: {text}", tool_call_id=call_id, name=name, status="error")
+    return ToolMessage(content=f"Error: {text}", tool_call_id=call_id, name=name, status="error")
