@@ -10,8 +10,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from frontdesk import ToolContext, ToolKind, build_graph, tool
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
-from frontdesk.memory.domain import create_domain_engine, init_domain_schema, seed_demo
-from frontdesk.memory.tables import ensure_frontdesk_tables
+from frontdesk.memory.tables import open_domain_db
 
 LOYALTY_POINTS = {"ava_chen_1001": 420}
 
@@ -23,10 +22,7 @@ def loyalty_points(ctx: ToolContext) -> int:
 
 
 def main() -> str:
-    engine = create_domain_engine("sqlite://")
-    init_domain_schema(engine)
-    ensure_frontdesk_tables(engine)
-    seed_demo(engine)
+    engine = open_domain_db("sqlite://", seed_demo_if_empty=True)
     script = Script(
         "embedded-app",
         [{

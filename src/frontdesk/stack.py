@@ -17,8 +17,7 @@ from langgraph.graph.state import CompiledStateGraph
 from frontdesk.graphs.support import build_graph
 from frontdesk.llm.factory import openai_compatible_model
 from frontdesk.memory.checkpoint import open_checkpointer
-from frontdesk.memory.domain import create_domain_engine, has_data, init_domain_schema, seed_demo
-from frontdesk.memory.tables import ensure_frontdesk_tables
+from frontdesk.memory.tables import open_domain_db
 from frontdesk.memory.urls import domain_url
 from frontdesk.settings import Settings
 from frontdesk.tracing.setup import configure_tracing
@@ -43,11 +42,7 @@ def open_stack(settings: Settings, *, model: Any = None, streaming: bool = True)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     chat_model = model or openai_compatible_model(settings, streaming=streaming)
     url = settings.resolved_database_url
-    engine = create_domain_engine(domain_url(url))
-    init_domain_schema(engine)
-    ensure_frontdesk_tables(engine)
-    if not has_data(engine):
-        seed_demo(engine)
+    engine = open_domain_db(domain_url(url), seed_demo_if_empty=True)
     knowledge = default_knowledge_base(settings.resolved_knowledge_path)
     tracing = configure_tracing(duckdb_path=settings.resolved_traces_path, otlp_endpoint=settings.otlp_endpoint, console=settings.console_traces)
     try:

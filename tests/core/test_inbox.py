@@ -12,8 +12,8 @@ from frontdesk import build_graph
 from frontdesk.inbox import Inbox, InboxError
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 from frontdesk.memory import operator_log
-from frontdesk.memory.domain import create_domain_engine, export_tau2_db, init_domain_schema, seed_demo
-from frontdesk.memory.tables import ensure_frontdesk_tables
+from frontdesk.memory.domain import export_tau2_db
+from frontdesk.memory.tables import open_domain_db
 
 LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
 CANCEL = {"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}
@@ -28,10 +28,7 @@ class Desk:
     """A graph over a real SQLite domain DB and checkpointer, with a scripted model."""
 
     def __init__(self, tmp_path: Path, turns: list[dict]) -> None:
-        self.engine = create_domain_engine(f"sqlite:///{tmp_path / 'domain.sqlite'}")
-        init_domain_schema(self.engine)
-        ensure_frontdesk_tables(self.engine)
-        seed_demo(self.engine)
+        self.engine = open_domain_db(f"sqlite:///{tmp_path / 'domain.sqlite'}", seed_demo_if_empty=True)
         self.script = Script("inbox", turns)
         self._saver_cm = SqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite"))
         saver = self._saver_cm.__enter__()
@@ -131,10 +128,7 @@ def test_a_looping_agent_is_handed_to_a_person_with_high_priority(tmp_path: Path
 
     from frontdesk.settings import Settings
 
-    engine = create_domain_engine(f"sqlite:///{tmp_path / 'd.sqlite'}")
-    init_domain_schema(engine)
-    ensure_frontdesk_tables(engine)
-    seed_demo(engine)
+    engine = open_domain_db(f"sqlite:///{tmp_path / 'd.sqlite'}", seed_demo_if_empty=True)
     loop = [{"tool_calls": [{"name": "list_all_product_types"}]}] * 3
     script = Script("loop", [steps(customer_service=loop)])
     graph = build_graph(Settings(max_agent_steps=3), model=ScriptedModels(script), checkpointer=InMemorySaver(), engine=engine)

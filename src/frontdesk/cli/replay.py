@@ -66,15 +66,13 @@ def _run_all(paths: list[Path], *, traces: Path | None, keyword: str | None, sho
 
 def _run_parallel(scenarios: list[tuple[Path, Scenario]], *, traces: Path | None, show: bool, jobs: int) -> list[ScenarioResult]:
     """Replay in ``jobs`` processes; each has its own environment (and trace file, if tracing)."""
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from frontdesk.replay.parallel import init_worker, replay_one
 
     results: dict[int, ScenarioResult] = {}
     with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(str(traces) if traces else None,)) as pool, progress(len(scenarios), quiet=show) as advance:
         futures = {pool.submit(replay_one, str(path)): index for index, (path, _s) in enumerate(scenarios)}
-        from concurrent.futures import as_completed
-
         for future in as_completed(futures):
             index = futures[future]
             result = future.result()

@@ -18,15 +18,10 @@ def make_graph(config: Any = None) -> CompiledStateGraph:
     """Build the support graph for a LangGraph server deployment."""
     from frontdesk.graphs.support import build_graph
     from frontdesk.knowledge import default_knowledge_base
-    from frontdesk.memory.domain import create_domain_engine, has_data, init_domain_schema, seed_demo
-    from frontdesk.memory.tables import ensure_frontdesk_tables
+    from frontdesk.memory.tables import open_domain_db
     from frontdesk.memory.urls import domain_url
 
     settings = Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_domain_engine(domain_url(settings.resolved_database_url))
-    init_domain_schema(engine)
-    ensure_frontdesk_tables(engine)
-    if not has_data(engine):
-        seed_demo(engine)
+    engine = open_domain_db(domain_url(settings.resolved_database_url), seed_demo_if_empty=True)
     return build_graph(settings, engine=engine, knowledge=default_knowledge_base(settings.resolved_knowledge_path))

@@ -16,8 +16,8 @@ from typing import Any
 
 from opentelemetry.trace import Tracer
 
-from frontdesk.memory.domain import create_domain_engine, db_diff, export_tau2_db, init_domain_schema, load_tau2_db, seed_demo
-from frontdesk.memory.tables import ensure_frontdesk_tables
+from frontdesk.memory.domain import create_domain_engine, db_diff, export_tau2_db, load_tau2_db, seed_demo
+from frontdesk.memory.tables import open_domain_db
 from frontdesk.runtime import Services
 from frontdesk.tracing import instrument
 
@@ -44,9 +44,7 @@ class ReplayEnvironment:
         key = str(fixture)
         if key not in self._templates:
             path = self.workdir / f"fixture-{len(self._templates)}.sqlite"
-            engine = create_domain_engine(f"sqlite:///{path}")
-            init_domain_schema(engine)
-            ensure_frontdesk_tables(engine)
+            engine = open_domain_db(f"sqlite:///{path}")
             if fixture == "demo":
                 seed_demo(engine)
             else:

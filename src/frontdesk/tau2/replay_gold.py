@@ -16,8 +16,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
-from frontdesk.memory.domain import create_domain_engine, db_diff, export_tau2_db, init_domain_schema, load_tau2_db, tau2_db_hash
+from frontdesk.memory.domain import create_domain_engine, db_diff, export_tau2_db, load_tau2_db, tau2_db_hash
 from frontdesk.memory.domain.models import Order, User
+from frontdesk.memory.tables import open_domain_db
 from frontdesk.tools.base import ToolContext
 from frontdesk.tools.retail import TOOLS_BY_NAME
 
@@ -145,11 +146,7 @@ def replay_gold(db_path: Path, tasks_path: Path, expected_path: Path, *, task_id
     workdir = Path(tempfile.mkdtemp(prefix="frontdesk-tau2-"))
     try:
         template = workdir / "template.sqlite"
-        engine = create_domain_engine(f"sqlite:///{template}")
-        init_domain_schema(engine)
-        from frontdesk.memory.tables import ensure_frontdesk_tables
-
-        ensure_frontdesk_tables(engine)
+        engine = open_domain_db(f"sqlite:///{template}")
         load_tau2_db(engine, data)
         initial = export_tau2_db(engine)
         engine.dispose()
