@@ -11,7 +11,9 @@ import os
 from pathlib import Path
 
 import platformdirs
-from pydantic import BaseModel, Field
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
 
 
 class ConfigError(ValueError):
@@ -41,6 +43,22 @@ def read_config_file() -> dict[str, object]:
     return data
 
 
+ENV_VALUES = {
+    "database_url": "FRONTDESK_DATABASE_URL",
+    "model": "FRONTDESK_MODEL",
+    "base_url": "OPENAI_BASE_URL",
+    "api_key": "OPENAI_API_KEY",
+    "otlp_endpoint": "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "retrieval_mode": "FRONTDESK_RETRIEVAL",
+    "approval_limit": "FRONTDESK_APPROVAL_LIMIT",
+    "request_timeout": "FRONTDESK_REQUEST_TIMEOUT",
+}
+"""Settings taken verbatim from an environment variable (``FRONTDESK_BASE_URL`` also works for ``base_url``)."""
+
+ENV_NAMES = {**ENV_VALUES, "capture_content": "FRONTDESK_TRACE_CONTENT", "data_dir": "FRONTDESK_DATA_DIR"}
+"""Every setting an environment variable can set, with that variable."""
+
+
 def default_data_dir() -> Path:
     """Where threads, the domain DB, the knowledge base and traces live by default."""
     override = os.environ.get("FRONTDESK_DATA_DIR")
@@ -62,6 +80,9 @@ class Settings(BaseModel):
     max_retries: int = 3
     traces_path: Path | None = None
     knowledge_path: Path | None = None
+    retrieval_mode: Literal["hybrid", "bm25", "vector"] = Field(
+        default="hybrid", description="How the researcher's search ranks passages (FRONTDESK_RETRIEVAL)"
+    )
     otlp_endpoint: str | None = None
     console_traces: bool = False
     capture_content: bool = Field(default=False, description="Put message contents on spans (FRONTDESK_TRACE_CONTENT=1)")
@@ -82,21 +103,22 @@ class Settings(BaseModel):
         """
         env = os.environ
         values: dict[str, object] = dict(read_config_file())
-        values.update({key: value for key, value in {
-            "database_url": env.get("FRONTDESK_DATABASE_URL"),
-            "model": env.get("FRONTDESK_MODEL"),
-            "base_url": env.get("OPENAI_BASE_URL") or env.get("FRONTDESK_BASE_URL"),
-            "api_key": env.get("OPENAI_API_KEY"),
-            "otlp_endpoint": env.get("OTEL_EXPORTER_OTLP_ENDPOINT"),
-        }.items() if value is not None})
+        sources = {key: str(config_path()) for key in values}
+        for field, variable in ENV_VALUES.items():
+            if field == "base_url" and variable not in env:
+                variable = "FRONTDESK_BASE_URL"
+            if variable in env:
+                values[field], sources[field] = env[variable], variable
         if env.get("FRONTDESK_TRACE_CONTENT", "").lower() in {"1", "true", "yes"}:
             values["capture_content"] = True
-        if "FRONTDESK_APPROVAL_LIMIT" in env:
-            values["approval_limit"] = float(env["FRONTDESK_APPROVAL_LIMIT"])
-        if "FRONTDESK_REQUEST_TIMEOUT" in env:
-            values["request_timeout"] = float(env["FRONTDESK_REQUEST_TIMEOUT"])
         values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls(**{key: value for key, value in values.items() if value is not None})
+        try:
+            return cls(**{key: value for key, value in values.items() if value is not None})
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            where = sources.get(field, "setting")
+            raise ConfigError(f"{where}: {field}={values.get(field)!r} is not valid: {error['msg']}") from None
 
     @property
     def resolved_database_url(self) -> str:

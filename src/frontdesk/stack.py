@@ -43,7 +43,7 @@ def open_stack(settings: Settings, *, model: Any = None, streaming: bool = True)
     chat_model = model or openai_compatible_model(settings, streaming=streaming)
     url = settings.resolved_database_url
     engine = open_domain_db(domain_url(url), seed_demo_if_empty=True)
-    knowledge = default_knowledge_base(settings.resolved_knowledge_path)
+    knowledge = default_knowledge_base(settings.resolved_knowledge_path, settings.retrieval_mode)
     tracing = configure_tracing(duckdb_path=settings.resolved_traces_path, otlp_endpoint=settings.otlp_endpoint, console=settings.console_traces)
     try:
         with open_checkpointer(url) as saver:

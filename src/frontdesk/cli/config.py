@@ -8,21 +8,9 @@ import typer
 from rich.table import Table
 
 from frontdesk.cli.common import console
-from frontdesk.settings import Settings, config_path, read_config_file
+from frontdesk.settings import ENV_NAMES, Settings, config_path, read_config_file
 
 app = typer.Typer(help="Settings: environment, config file and defaults.", no_args_is_help=True)
-
-ENV_NAMES = {
-    "database_url": "FRONTDESK_DATABASE_URL",
-    "model": "FRONTDESK_MODEL",
-    "base_url": "OPENAI_BASE_URL",
-    "api_key": "OPENAI_API_KEY",
-    "otlp_endpoint": "OTEL_EXPORTER_OTLP_ENDPOINT",
-    "capture_content": "FRONTDESK_TRACE_CONTENT",
-    "approval_limit": "FRONTDESK_APPROVAL_LIMIT",
-    "request_timeout": "FRONTDESK_REQUEST_TIMEOUT",
-    "data_dir": "FRONTDESK_DATA_DIR",
-}
 
 
 @app.command("show")

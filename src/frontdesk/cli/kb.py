@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,7 @@ import typer
 from rich.table import Table
 
 from frontdesk.cli.common import console, fail
+from frontdesk.knowledge.store import KnowledgeBase
 from frontdesk.settings import Settings
 
 app = typer.Typer(help="The knowledge base the researcher answers from (DuckDB).", no_args_is_help=True)
@@ -16,44 +18,62 @@ app = typer.Typer(help="The knowledge base the researcher answers from (DuckDB).
 KbOption = Annotated[Path | None, typer.Option("--kb", help="Knowledge base file [default: in the data dir]")]
 
 
-def _path(kb: Path | None) -> Path:
-    return kb or Settings.from_env().resolved_knowledge_path
+class Mode(str, Enum):
+    hybrid = "hybrid"
+    bm25 = "bm25"
+    vector = "vector"
+
+
+ModeOption = Annotated[Mode | None, typer.Option("--mode", help="How to rank [default: FRONTDESK_RETRIEVAL, else hybrid]")]
+
+
+def _open(kb: Path | None, mode: Mode | None = None) -> KnowledgeBase:
+    from frontdesk.knowledge import open_knowledge_base
+
+    settings = Settings.from_env(retrieval_mode=mode.value if mode else None)
+    return open_knowledge_base(kb or settings.resolved_knowledge_path, settings.retrieval_mode)
 
 
 @app.command("ingest")
 def ingest(paths: Annotated[list[Path], typer.Argument(help="Markdown/text files or folders")], kb: KbOption = None) -> None:
-    """Add or refresh documents (unchanged files are skipped, changed ones replaced)."""
-    from frontdesk.knowledge import KnowledgeBase, ingest_paths
+    """Add or refresh documents (unchanged files are skipped, changed ones replaced) and embed their chunks."""
+    from frontdesk.knowledge import ingest_paths
 
-    base = KnowledgeBase(_path(kb))
+    base = _open(kb)
     try:
-        with console.status("Ingesting…"):
+        with console.status("Ingesting and embedding…"):
             seen, indexed, chunks = ingest_paths(base, paths)
     except FileNotFoundError as exc:
         fail(str(exc))
     documents, total = base.counts()
-    console.print(f"{seen} file(s) read, {indexed} (re)indexed into {chunks} chunk(s); {base.path} now holds {documents} documents, {total} chunks.")
+    vectors = f"vectors: {base.embedding_model()}" if base.embedding_model() else "no vectors (BM25 only: the embedding model is not installed)"
+    console.print(f"{seen} file(s) read, {indexed} (re)indexed into {chunks} chunk(s); {base.path} now holds {documents} documents, {total} chunks; {vectors}.")
 
 
 @app.command("search")
-def search(query: str, kb: KbOption = None, k: Annotated[int, typer.Option("-k", help="How many passages")] = 5) -> None:
-    """Show the passages the researcher would get for QUERY."""
-    from frontdesk.knowledge import KnowledgeBase
+def search(query: str, kb: KbOption = None, k: Annotated[int, typer.Option("-k", help="How many passages")] = 5, mode: ModeOption = None) -> None:
+    """Show the passages the researcher would get for QUERY, with the signals behind each."""
+    from frontdesk.knowledge import RetrievalError
     from frontdesk.knowledge import search as run_search
 
-    base = KnowledgeBase(_path(kb))
+    base = _open(kb, mode)
     if kb is None and not base.path.exists():
         from frontdesk.knowledge import default_knowledge_base
 
-        base = default_knowledge_base(base.path)
+        base = default_knowledge_base(base.path, base.mode)
     try:
         passages = run_search(base, query, top_k=k)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, RetrievalError) as exc:
         fail(str(exc))
     if not passages:
-        console.print(f"No relevant passage for {query!r}.")
+        console.print(f"No relevant passage for {query!r} ({base.effective_mode}).")
         return
-    table = Table("rank", "citation", "score", "passage")
+    table = Table(title=f"{base.effective_mode} retrieval: {query}", title_justify="left", caption="cov: share of the query's BM25 weight a passage matches · sim: cosine similarity", caption_justify="left")
+    for name in ("#", "citation", "score", "cov", "sim"):
+        table.add_column(name, no_wrap=True, justify="left" if name == "citation" else "right")
+    table.add_column("passage", no_wrap=True)
+    room = max(10, console.width - 36 - max(len(p.citation) for p in passages))
     for p in passages:
-        table.add_row(str(p.rank), p.citation, f"{p.score:.2f}", p.text[:90] + ("…" if len(p.text) > 90 else ""))
+        signals = ["—" if v is None else f"{v:.2f}" for v in (p.coverage, p.similarity)]
+        table.add_row(str(p.rank), p.citation, f"{p.score:.3f}", *signals, p.text if len(p.text) <= room else p.text[: room - 1] + "…")
     console.print(table)

@@ -24,4 +24,4 @@ def make_graph(config: Any = None) -> CompiledStateGraph:
     settings = Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = open_domain_db(domain_url(settings.resolved_database_url), seed_demo_if_empty=True)
-    return build_graph(settings, engine=engine, knowledge=default_knowledge_base(settings.resolved_knowledge_path))
+    return build_graph(settings, engine=engine, knowledge=default_knowledge_base(settings.resolved_knowledge_path, settings.retrieval_mode))

@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from frontdesk.knowledge.chunking import chunk_markdown
-from frontdesk.knowledge.store import KnowledgeBase
+from frontdesk.knowledge.store import KnowledgeBase, RetrievalMode
 
 SUFFIXES = {".md", ".markdown", ".txt"}
 
@@ -28,7 +28,8 @@ def ingest_paths(kb: KnowledgeBase, paths: list[Path]) -> tuple[int, int, int]:
     """Ingest files and folders; returns (files seen, files (re)indexed, chunks written).
 
     A file whose content did not change since the last ingest is skipped; a changed one
-    has its chunks replaced.
+    has its chunks replaced. Chunks still without a vector from the KB's embedder (a KB
+    built before the model was installed) are embedded at the end.
     """
     seen = indexed = chunk_count = 0
     for path in _files(paths):
@@ -43,6 +44,7 @@ def ingest_paths(kb: KnowledgeBase, paths: list[Path]) -> tuple[int, int, int]:
         kb.replace_document(doc_id, str(path), title, fingerprint, chunks)
         indexed += 1
         chunk_count += len(chunks)
+    kb.embed_missing()
     return seen, indexed, chunk_count
 
 
@@ -51,8 +53,15 @@ def packaged_pages() -> Path:
     return Path(str(resources.files("frontdesk") / "data" / "kb"))
 
 
-def default_knowledge_base(path: Path) -> KnowledgeBase:
+def open_knowledge_base(path: Path, mode: RetrievalMode = "hybrid") -> KnowledgeBase:
+    """The knowledge base at ``path`` with the bundled embedder when ``mode`` needs one and it is installed."""
+    from frontdesk.knowledge.embeddings import default_embedder
+
+    return KnowledgeBase(path, embedder=default_embedder() if mode != "bm25" else None, mode=mode)
+
+
+def default_knowledge_base(path: Path, mode: RetrievalMode = "hybrid") -> KnowledgeBase:
     """The knowledge base at ``path``, built or refreshed from the shipped pages."""
-    kb = KnowledgeBase(path)
+    kb = open_knowledge_base(path, mode)
     ingest_paths(kb, [packaged_pages()])
     return kb

@@ -1,0 +1,89 @@
+"""Fixtures for the interop tests: the demo shop on a SQLite file, no network, scripts.
+
+CrewAI phones home (anonymous telemetry to telemetry.crewai.com, trace uploads) unless
+told not to; the opt-outs are set before any test module imports it. ``OTEL_SDK_DISABLED``
+is deliberately not used: it would also switch off frontdesk's own OpenTelemetry SDK in
+the same process. Every test additionally runs with outbound connections refused, so a
+framework that still tried to reach the network fails the test instead of hanging on it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from frontdesk.llm.scripted import Script, ScriptedStep
+from frontdesk.memory.domain import export_tau2_db, tau2_db_hash
+from frontdesk.memory.tables import open_domain_db
+
+os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("CREWAI_DISABLE_TRACKING", "true")
+os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
+
+AVA = "ava_chen_1001"
+AVA_EMAIL = "ava.chen@example.com"
+AVA_PENDING = "#D1001"
+BEN_PENDING = "#D2001"
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse every outbound connection and DNS lookup (local socket pairs still work)."""
+
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise OSError("network access is disabled in the interop tests")
+
+    real_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if self.family == socket.AF_UNIX:
+            return real_connect(self, address)
+        return refuse()
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def make_shop(path: Path) -> Engine:
+    return open_domain_db(f"sqlite:///{path}", seed_demo_if_empty=True)
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Iterator[Engine]:
+    """The demo shop on a fresh SQLite file."""
+    engine = make_shop(tmp_path / "shop.sqlite")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def twin_shop(tmp_path: Path) -> Iterator[Engine]:
+    """A second, identical demo shop, to run the plain frontdesk tool against."""
+    engine = make_shop(tmp_path / "twin.sqlite")
+    yield engine
+    engine.dispose()
+
+
+def db_hash(engine: Engine) -> str:
+    return tau2_db_hash(export_tau2_db(engine))
+
+
+def order_status(engine: Engine, order_id: str) -> str:
+    return export_tau2_db(engine)["orders"][order_id]["status"]
+
+
+def script(name: str, *turns: dict[str, list[Any]]) -> Script:
+    """A scenario script from plain dicts/strings, as a YAML scenario would give them."""
+    return Script(scenario=name, turns=[{agent: [ScriptedStep.model_validate(s) for s in steps] for agent, steps in turn.items()} for turn in turns])
+
+
+def call(name: str, **args: Any) -> dict[str, Any]:
+    """One scripted step making one tool call."""
+    return {"tool_calls": [{"name": name, "args": args}]}
