@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import platformdirs
 from typing import Literal
 
+import platformdirs
 from pydantic import BaseModel, Field, ValidationError
 
 

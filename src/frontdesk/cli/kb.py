@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +18,7 @@ app = typer.Typer(help="The knowledge base the researcher answers from (DuckDB).
 KbOption = Annotated[Path | None, typer.Option("--kb", help="Knowledge base file [default: in the data dir]")]
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     hybrid = "hybrid"
     bm25 = "bm25"
     vector = "vector"
