@@ -1,7 +1,8 @@
 """The grader: checks each draft reply before it reaches the customer.
 
-A failing draft is removed from the conversation (the customer never sees it) and goes
-back to its agent once with the reasons; failing again hands the thread to a person
+Citations are checked first, without a model: a draft citing a passage no search returned
+this turn fails outright. A failing draft is removed from the conversation (the customer
+never sees it) and goes back to its agent once with the reasons; failing again hands the thread to a person
 rather than sending a reply nobody trusts.
 """
 
@@ -16,6 +17,7 @@ from langgraph.graph import END
 from langgraph.types import Command
 from pydantic import BaseModel, Field
 
+from frontdesk.agents.citations import unsupported_citations
 from frontdesk.graphs.state import SupportState, last_ai_message
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.runtime import Services
@@ -60,8 +62,7 @@ def evidence(messages: list[BaseMessage], draft: AIMessage) -> str:
 def make_grader_node(models: ModelProvider, services: Services) -> Callable[[SupportState, RunnableConfig], Command[Any]]:
     """Build the node that grades the latest draft and routes on the verdict."""
 
-    def grade(state: SupportState, config: RunnableConfig) -> Command[Any]:
-        draft = last_ai_message(state)
+    def ask_model(state: SupportState, config: RunnableConfig, draft: AIMessage) -> GradeVerdict:
         model = models.for_agent(NAME)
         structured = model.with_structured_output(GradeVerdict, method="function_calling", include_raw=True)
         prompt = [SystemMessage(INSTRUCTIONS), HumanMessage(evidence(state.get("messages", []), draft))]
@@ -69,11 +70,19 @@ def make_grader_node(models: ModelProvider, services: Services) -> Callable[[Sup
         with instrument.agent_call(services, NAME, thread_id, model, prompt) as record:
             result = structured.invoke(prompt, config)
             record(result["raw"])
-        verdict: GradeVerdict = result["parsed"] or GradeVerdict(
+        return result["parsed"] or GradeVerdict(
             verdict="fail", score=0.0, reasons=[f"The grader's output could not be read: {result['parsing_error']}"]
         )
-        grade = {**verdict.model_dump(), "draft": str(draft.content), "agent": draft.name}
-        instrument.event("frontdesk.grader.verdict", **{"frontdesk.grader.verdict": verdict.verdict, "frontdesk.grader.score": verdict.score})
+
+    def grade(state: SupportState, config: RunnableConfig) -> Command[Any]:
+        draft = last_ai_message(state)
+        invented = unsupported_citations(state.get("messages", []), str(draft.content))
+        verdict = GradeVerdict(verdict="fail", score=0.0, reasons=invented) if invented else ask_model(state, config, draft)
+        grade = {**verdict.model_dump(), "draft": str(draft.content), "agent": draft.name, "checked_by": "citations" if invented else "model"}
+        instrument.event(
+            "frontdesk.grader.verdict",
+            **{"frontdesk.grader.verdict": verdict.verdict, "frontdesk.grader.score": verdict.score, "frontdesk.grader.checked_by": grade["checked_by"]},
+        )
         if verdict.verdict == "pass":
             return Command(goto=END, update={"grade": grade})
         revisions = state.get("revisions", 0)

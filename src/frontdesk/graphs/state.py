@@ -16,6 +16,7 @@ class Grade(TypedDict, total=False):
     reasons: list[str]
     draft: str
     agent: str
+    checked_by: Literal["citations", "model"]
 
 
 class TicketRef(TypedDict, total=False):

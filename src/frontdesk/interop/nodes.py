@@ -102,7 +102,7 @@ def autogen_team_node(team: Any, session: ToolSession, *, name: str = "autogen_t
 
     ``session`` must be the one the team's tools were exported from
     (:func:`frontdesk.interop.autogen_tools.autogen_tools`). End each run when an agent
-    answers or hands off, e.g. ``TextMessageTermination() | HandoffTermination("user")``.
+    answers or hands off to the customer: :func:`autogen_turn_end` builds that condition.
     The team keeps its own conversation memory between turns (AutoGen's design); it is
     not part of the checkpoint, so a restarted process starts the team afresh.
     """
@@ -121,6 +121,21 @@ def autogen_team_node(team: Any, session: ToolSession, *, name: str = "autogen_t
         return await asyncio.wrap_future(loop.submit(run_turn(state, config)))
 
     return RunnableLambda(sync, afunc=async_, name=name)
+
+
+def autogen_turn_end(*agents: str) -> Any:
+    """The termination condition of one customer turn: any of ``agents`` answered in text,
+    or one handed off to ``"user"``.
+
+    Plain ``TextMessageTermination()`` is not enough: the customer's own task message is a
+    text message too, and would end the run before any agent spoke.
+    """
+    from autogen_agentchat.conditions import HandoffTermination, TextMessageTermination
+
+    condition: Any = HandoffTermination(target=AUTOGEN_USER)
+    for agent in agents:
+        condition = condition | TextMessageTermination(source=agent)
+    return condition
 
 
 def autogen_reply(messages: Any) -> tuple[str, str | None]:

@@ -1,0 +1,41 @@
+"""Checking a draft's citations against the passages its turn actually retrieved.
+
+The grader model judges whether a reply is grounded; this check needs no model: a draft
+that cites ``[doc#section]`` which no knowledge-base search returned in this turn is
+quoting a source it never saw, and fails review before the model is even asked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
+
+CITATION = re.compile(r"\[([a-z0-9][a-z0-9_-]*#[a-z0-9][a-z0-9-]*)\]")
+SEARCH_TOOL = "search_knowledge_base"
+
+
+def cited(text: str) -> list[str]:
+    """The ``doc#section`` citations in ``text``, in order, without repeats."""
+    return list(dict.fromkeys(CITATION.findall(text)))
+
+
+def retrieved_this_turn(messages: list[BaseMessage]) -> set[str]:
+    """Citations of every passage the knowledge-base search returned since the customer's last message."""
+    found: set[str] = set()
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            break
+        if isinstance(message, ToolMessage) and message.name == SEARCH_TOOL:
+            found.update(CITATION.findall(str(message.content)))
+    return found
+
+
+def unsupported_citations(messages: list[BaseMessage], draft_text: str) -> list[str]:
+    """Reasons to fail the draft: one per citation it makes that this turn's searches did not return."""
+    sources = retrieved_this_turn(messages)
+    return [
+        f"Cites [{citation}], which no knowledge-base search returned this turn; cite only passages that were retrieved"
+        for citation in cited(draft_text)
+        if citation not in sources
+    ]
