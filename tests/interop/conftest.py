@@ -3,7 +3,7 @@
 CrewAI phones home (anonymous telemetry to telemetry.crewai.com, trace uploads) unless
 told not to; the opt-outs are set before any test module imports it. ``OTEL_SDK_DISABLED``
 is deliberately not used: it would also switch off frontdesk's own OpenTelemetry SDK in
-the same process. Every test additionally runs with outbound connections refused, so a
+the same process. CrewAI's kickoff-output store goes to a temporary directory. Every test additionally runs with outbound connections refused, so a
 framework that still tried to reach the network fails the test instead of hanging on it.
 """
 
@@ -11,20 +11,26 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_core.messages import BaseMessage
+from pydantic import Field
 from sqlalchemy.engine import Engine
 
-from frontdesk.llm.scripted import Script, ScriptedStep
+from frontdesk.llm.scripted import Script, ScriptedChatModel, ScriptedStep
 from frontdesk.memory.domain import export_tau2_db, tau2_db_hash
 from frontdesk.memory.tables import open_domain_db
 
 os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("CREWAI_DISABLE_TRACKING", "true")
 os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
+# CrewAI keeps an SQLite of kickoff outputs under ~/.local/share/<cwd name>/; an absolute
+# storage dir keeps the tests out of the home directory.
+os.environ.setdefault("CREWAI_STORAGE_DIR", tempfile.mkdtemp(prefix="frontdesk-crewai-"))
 
 AVA = "ava_chen_1001"
 AVA_EMAIL = "ava.chen@example.com"
@@ -87,3 +93,13 @@ def script(name: str, *turns: dict[str, list[Any]]) -> Script:
 def call(name: str, **args: Any) -> dict[str, Any]:
     """One scripted step making one tool call."""
     return {"tool_calls": [{"name": name, "args": args}]}
+
+
+class RecordingScriptedModel(ScriptedChatModel):
+    """The scripted model, also keeping every prompt it was sent (to see what the agent read)."""
+
+    prompts: list[list[BaseMessage]] = Field(default_factory=list)
+
+    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> Any:
+        self.prompts.append(list(messages))
+        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)

@@ -118,3 +118,14 @@ def test_swarm_handoff_to_user_ends_the_run(shop) -> None:
     result = asyncio.run(team.run(task="I want to talk to a person."))
     assert isinstance(result.messages[-1], HandoffMessage) and result.messages[-1].target == "user"
     assert steps.leftovers(0) == {}
+
+
+def test_tool_calls_of_one_message_run_in_order_like_the_tools_node(shop) -> None:
+    both = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": AVA_EMAIL}}, {"name": "get_order_details", "args": {"order_id": AVA_PENDING}}]}
+    steps = script("autogen-parallel", {"support": [both, "Found it."]})
+    session = ToolSession(engine=shop)
+    agent = AssistantAgent("support", model_client=scripted_client(steps, "support"), tools=autogen_tools(session), max_tool_iterations=3)
+    result = asyncio.run(agent.run(task=f"I'm {AVA_EMAIL}; status of {AVA_PENDING}?"))
+    [execution] = [m for m in result.messages if isinstance(m, ToolCallExecutionEvent)]
+    assert [r.is_error for r in execution.content] == [False, False]
+    assert [o.name for o in session.outcomes] == ["find_user_id_by_email", "get_order_details"]

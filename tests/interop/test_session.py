@@ -61,7 +61,9 @@ def test_other_customers_order_is_refused(shop) -> None:
     assert db_hash(shop) == before
 
 
-@pytest.mark.parametrize(("module", "extra"), [("autogen_tools", "autogen"), ("autogen_model", "autogen"), ("crewai_tools", "crewai"), ("crewai_model", "crewai")])
+@pytest.mark.parametrize(
+    ("module", "extra"), [("autogen_tools", "autogen"), ("autogen_model", "autogen"), ("crewai_tools", "crewai"), ("crewai_model", "crewai")]
+)
 def test_missing_framework_names_the_extra(monkeypatch: pytest.MonkeyPatch, module: str, extra: str) -> None:
     for hidden in ("autogen_core", "autogen_core.tools", "autogen_core.models", "crewai", "crewai.tools", "crewai.tools.structured_tool"):
         monkeypatch.setitem(sys.modules, hidden, None)

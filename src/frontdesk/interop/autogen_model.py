@@ -158,7 +158,9 @@ def to_langchain(messages: Sequence[LLMMessage]) -> list[BaseMessage]:
                 converted.append(AIMessage(content=message.thought or "", tool_calls=calls))
         elif isinstance(message, FunctionExecutionResultMessage):
             for result in message.content:
-                converted.append(ToolMessage(content=result.content, tool_call_id=result.call_id, name=result.name, status="error" if result.is_error else "success"))
+                converted.append(
+                    ToolMessage(content=result.content, tool_call_id=result.call_id, name=result.name, status="error" if result.is_error else "success")
+                )
     return converted
 
 
@@ -167,7 +169,10 @@ def to_create_result(reply: BaseMessage) -> CreateResult:
     usage_data = getattr(reply, "usage_metadata", None) or {}
     usage = RequestUsage(prompt_tokens=int(usage_data.get("input_tokens", 0)), completion_tokens=int(usage_data.get("output_tokens", 0)))
     text = reply.content if isinstance(reply.content, str) else "".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in reply.content)
-    calls = [FunctionCall(id=c.get("id") or f"call_{i}", name=c["name"], arguments=json.dumps(c.get("args") or {})) for i, c in enumerate(getattr(reply, "tool_calls", []))]
+    calls = [
+        FunctionCall(id=c.get("id") or f"call_{i}", name=c["name"], arguments=json.dumps(c.get("args") or {}))
+        for i, c in enumerate(getattr(reply, "tool_calls", []))
+    ]
     calls += [
         FunctionCall(id=c.get("id") or f"invalid_{i}", name=c.get("name") or "", arguments=str(c.get("args") or ""))
         for i, c in enumerate(getattr(reply, "invalid_tool_calls", []))

@@ -14,7 +14,6 @@ Field required``); AutoGen's workbench turns it into a tool result with
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -57,10 +56,13 @@ class FrontdeskAutoGenTool(BaseTool[BaseModel, str]):
     async def run_json(self, args: Mapping[str, Any], cancellation_token: CancellationToken, call_id: str | None = None) -> str:
         """Run with raw arguments; frontdesk validates them (AutoGen's default would validate first).
 
-        The call runs in a worker thread: tools do blocking DB I/O and must not stall the
-        event loop the whole team shares.
+        Deliberately synchronous inside the coroutine: AutoGen starts all tool calls of one
+        model message at once (``asyncio.gather``), while the support graph runs them in
+        order — "authenticate, then look up the order" in one message must work the same.
+        With no ``await`` before the call, each task finishes before the next one starts,
+        in the model's order; the price is that the loop waits on each (short) DB call.
         """
-        outcome = await asyncio.to_thread(self.session.run, self.frontdesk_tool, dict(args), call_id)
+        outcome = self.session.run(self.frontdesk_tool, dict(args), call_id)
         if not outcome.ok:
             raise FrontdeskToolError(outcome.content)
         return outcome.content

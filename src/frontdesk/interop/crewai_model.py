@@ -78,7 +78,9 @@ class LangChainCrewLLM(BaseLLM):
     def get_context_window_size(self) -> int:
         return self.context_window
 
-    def get_input_tokens_count(self, messages: str | list[Any], tools: list[dict[str, Any]] | None = None, response_model: type[BaseModel] | None = None) -> int:
+    def get_input_tokens_count(
+        self, messages: str | list[Any], tools: list[dict[str, Any]] | None = None, response_model: type[BaseModel] | None = None
+    ) -> int:
         """CrewAI's own four-characters-a-token estimate, without its warning on every call."""
         text = messages if isinstance(messages, str) else "".join(_text(m.get("content")) for m in messages)
         return (len(text) + 3) // 4
@@ -142,7 +144,11 @@ def _openai_call(call: dict[str, Any], index: int) -> dict[str, Any]:
 
 
 def _openai_invalid_call(call: dict[str, Any], index: int) -> dict[str, Any]:
-    return {"id": call.get("id") or f"invalid_{index}", "type": "function", "function": {"name": call.get("name") or "", "arguments": str(call.get("args") or "")}}
+    return {
+        "id": call.get("id") or f"invalid_{index}",
+        "type": "function",
+        "function": {"name": call.get("name") or "", "arguments": str(call.get("args") or "")},
+    }
 
 
 def _langchain_call(call: dict[str, Any]) -> dict[str, Any]:

@@ -54,7 +54,11 @@ def latest_customer_message(state: SupportState) -> str:
 
 def transcript(messages: list[BaseMessage], limit: int) -> str:
     """The last ``limit`` messages as ``role: text`` lines, for frameworks without memory."""
-    lines = [f"{'customer' if isinstance(m, HumanMessage) else 'assistant'}: {m.content}" for m in messages[-limit:] if isinstance(m, HumanMessage | AIMessage) and m.content]
+    lines = [
+        f"{'customer' if isinstance(m, HumanMessage) else 'assistant'}: {m.content}"
+        for m in messages[-limit:]
+        if isinstance(m, HumanMessage | AIMessage) and m.content
+    ]
     return "\n".join(lines)
 
 

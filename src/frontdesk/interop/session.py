@@ -11,6 +11,7 @@ transactions and idempotency are frontdesk's, not a re-implementation.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ class ToolSession:
     thread_id: str = field(default_factory=lambda: f"interop-{uuid.uuid4().hex}")
     handoff: Handoff | None = None
     outcomes: list[ToolOutcome] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.services is None:
@@ -86,8 +88,14 @@ class ToolSession:
 
         Arguments are passed raw: frontdesk validates them and turns mistakes into a
         one-line ``Error: Invalid arguments for <tool>: <field>: ...`` outcome. A WRITE
-        call with a ``call_id`` runs at most once per thread.
+        call with a ``call_id`` runs at most once per thread. Calls are serialised: a
+        framework running tools on several threads must not interleave an authentication
+        with the ownership check of a call that follows it.
         """
+        with self._lock:
+            return self._run(tool, raw_args, call_id)
+
+    def _run(self, tool: Tool, raw_args: Mapping[str, Any] | None, call_id: str | None) -> ToolOutcome:
         assert self.services is not None
         ctx = ToolContext(customer_id=self.customer_id, thread_id=self.thread_id, tool_call_id=call_id or "", engine=self.engine, services=self.services)
         args = dict(raw_args or {})
