@@ -55,7 +55,7 @@ def make_tools_node(agents: Mapping[str, AgentSpec], services: Services, policy:
                 replies.append(ToolMessage(content=refused, tool_call_id=call["id"], name=tool.name, status="error"))
                 continue
             with instrument.tool_call(services, tool.name, ctx.tool_call_id, tool.kind.value, thread_id, args) as record:
-                outcome = _invoke(tool, ctx, args)
+                outcome = invoke_once(tool, ctx, args)
                 record(outcome.ok, outcome.content)
             replies.append(_reply(call["id"], outcome))
             if outcome.authenticated_customer:
@@ -78,8 +78,10 @@ def make_tools_node(agents: Mapping[str, AgentSpec], services: Services, policy:
     return run_tools
 
 
-def _invoke(tool: Tool, ctx: ToolContext, args: dict[str, Any]) -> ToolOutcome:
-    """Run a tool; a WRITE tool with a domain DB runs exactly once per tool call id.
+def invoke_once(tool: Tool, ctx: ToolContext, args: dict[str, Any]) -> ToolOutcome:
+    """Run a tool as the graph does: a WRITE tool with a domain DB runs exactly once per tool call id.
+
+    Public so other hosts of frontdesk tools (the AutoGen and CrewAI adapters) share this path.
 
     The tool's changes and its idempotency row commit in one transaction: either both
     exist (a re-run returns the stored result) or neither does (the re-run acts).

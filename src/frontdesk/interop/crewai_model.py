@@ -17,6 +17,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from frontdesk.interop.session import crewai_offline_defaults
+
+crewai_offline_defaults()
+
 try:
     from crewai import BaseLLM
 except ImportError as exc:  # pragma: no cover - exercised by a test that hides crewai

@@ -21,6 +21,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from frontdesk.interop.session import crewai_offline_defaults
+
+crewai_offline_defaults()
+
 try:
     from crewai.tools import BaseTool
     from crewai.tools.structured_tool import CrewStructuredTool

@@ -17,11 +17,30 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from frontdesk.graphs.tools_node import _invoke as invoke_like_tools_node
+from frontdesk.graphs.tools_node import invoke_once as invoke_like_tools_node
 from frontdesk.runtime import Services
 from frontdesk.tools.base import Tool, ToolContext, ToolOutcome
 from frontdesk.tools.handoff import HUMAN
 from frontdesk.tracing import instrument
+
+CREWAI_OFFLINE_DEFAULTS = {
+    "CREWAI_DISABLE_TELEMETRY": "true",
+    "CREWAI_DISABLE_TRACKING": "true",
+    "CREWAI_TRACING_ENABLED": "false",
+}
+
+
+def crewai_offline_defaults() -> None:
+    """Opt out of CrewAI's anonymous telemetry and trace uploads unless the user chose otherwise.
+
+    Left on, each kickoff looks up CrewAI's telemetry host (5 s instead of 0.09 s on a
+    machine without that network) — frontdesk's tools and models run offline, so the
+    adapters do too. A variable the user set is kept.
+    """
+    import os
+
+    for name, value in CREWAI_OFFLINE_DEFAULTS.items():
+        os.environ.setdefault(name, value)
 
 
 def missing_extra(extra: str, module: str, exc: ImportError) -> ImportError:
