@@ -65,3 +65,61 @@ def import_tasks(
         fail(str(exc))
     written = run_import(task_list, data, db, reference, out, limit)
     console.print(f"Wrote {len(written)} scenario(s) to {out} — replay them with `frontdesk replay {out}`")
+
+
+@app.command("run")
+def run_live(
+    tasks: Annotated[Path, typer.Option("--tasks", help="tau2 retail task file (e.g. tasks_train.json)")],
+    model: Annotated[str, typer.Option("--model", help="The agents' model at the OpenAI-compatible endpoint, or 'local'")],
+    db: Annotated[Path | None, typer.Option("--db", help="tau2 retail db.json [default: db.json beside the task file]")] = None,
+    user_model: Annotated[str | None, typer.Option("--user-model", help="The simulated customer's model [default: --model]")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")] = None,
+    trials: Annotated[int, typer.Option("-k", "--trials", min=1, help="Trials per task (pass^1 … pass^k)")] = 1,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N tasks")] = None,
+    task: Annotated[list[str] | None, typer.Option("--task", help="Only these task ids")] = None,
+    max_turns: Annotated[int, typer.Option("--max-turns", min=1, help="Customer messages per conversation at most")] = 30,
+    out: Annotated[Path, typer.Option("--out", help="Folder for results.json and results.md")] = Path("tau2-results"),
+) -> None:
+    """Run our agents on tau2 tasks against a simulated customer, a fresh DB per trial; report pass^k."""
+    from frontdesk.llm.factory import ModelNotConfiguredError, SingleModel, named_model
+    from frontdesk.replay.environment import ReplayEnvironment
+    from frontdesk.settings import Settings
+    from frontdesk.tau2.live import Tau2Run, Trial, run_tau2
+    from frontdesk.tau2.live_report import to_markdown, write_report
+    from frontdesk.tau2.replay_gold import GoldInputError, read_json
+
+    db = db or tasks.parent / "db.json"
+    try:
+        task_list = read_json(tasks, "tasks")
+        read_json(db, "DB")
+    except GoldInputError as exc:
+        fail(str(exc))
+    chosen = [t for t in task_list if not task or str(t["id"]) in set(task)][:limit]
+    if not chosen:
+        fail(f"no task in {tasks} matches --task {' '.join(task or [])}")
+    settings = Settings.from_env(model=model, base_url=base_url)
+    try:
+        agents = named_model(settings, model)
+        customer = named_model(settings, user_model or model)
+    except ModelNotConfiguredError as exc:
+        fail(str(exc))
+    total = len(chosen) * trials
+    console.print(f"tau2 retail live: {len(chosen)} task(s) × {trials} trial(s), agents [bold]{model}[/], customer [bold]{user_model or model}[/]")
+    marks = {True: "[green]pass[/]", False: "[red]fail[/]"}
+
+    def show(trial: Trial) -> None:
+        why = "" if trial.passed else ("; DB differs" if not trial.db_match else "") + (f"; not said: {', '.join(trial.missing_info)}" if trial.missing_info else "")
+        error = f" [red]{trial.error}[/]" if trial.error else ""
+        console.print(
+            f"  task {trial.task_id} trial {trial.trial}: {marks[trial.passed]}{why} · ended by {trial.ended_by} · {trial.turns} turns · "
+            f"{trial.tool_calls} tool calls · {trial.seconds:.1f} s{error}",
+            soft_wrap=True,
+        )
+
+    with ReplayEnvironment() as env:
+        runner = Tau2Run(db_path=db, agent_models=SingleModel(agents), user_model=customer, env=env, max_turns=max_turns)
+        with console.status(f"Running {total} conversation(s)…"):
+            report = run_tau2(runner, chosen, trials=trials, agent_model=model, user_model=user_model or model, on_trial=show)
+    json_path, md_path = write_report(report, out)
+    console.print(to_markdown(report).split("\n\n")[1])
+    console.print(f"Wrote {json_path} and {md_path}")

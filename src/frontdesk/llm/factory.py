@@ -91,6 +91,15 @@ def openai_compatible_model(settings: Settings, *, streaming: bool = False) -> B
     )
 
 
+def named_model(settings: Settings, name: str) -> BaseChatModel:
+    """The chat model called ``name``: ``local`` is the bundled offline model, anything else a model at the configured endpoint."""
+    if name == "local":
+        from frontdesk.llm.local import local_chat_model
+
+        return local_chat_model(settings)
+    return openai_compatible_model(settings.model_copy(update={"model": name}))
+
+
 class NoModel:
     """A provider for tools that read threads but never call a model (``frontdesk threads``)."""
 
