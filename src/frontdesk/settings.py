@@ -51,6 +51,7 @@ ENV_VALUES = {
     "retrieval_mode": "FRONTDESK_RETRIEVAL",
     "approval_limit": "FRONTDESK_APPROVAL_LIMIT",
     "request_timeout": "FRONTDESK_REQUEST_TIMEOUT",
+    "local_threads": "FRONTDESK_LOCAL_THREADS",
 }
 """Settings taken verbatim from an environment variable (``FRONTDESK_BASE_URL`` also works for ``base_url``)."""
 
@@ -92,6 +93,7 @@ class Settings(BaseModel):
     return_to_bot: bool = Field(default=True, description="After an operator replies, the bot takes the thread back")
     summarize_after: int = Field(default=60, description="Fold older turns into the summary past this many messages (0: never)")
     keep_messages: int = Field(default=16, description="Messages kept verbatim after summarising")
+    local_threads: int | None = Field(default=None, ge=1, description="Threads for the local model (FRONTDESK_LOCAL_THREADS; default: cores - 1, at most 4)")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -135,4 +137,4 @@ class Settings(BaseModel):
     @property
     def model_configured(self) -> bool:
         """True when a real model endpoint can be called."""
-        return bool(self.model and (self.base_url or self.api_key))
+        return self.model == "local" or bool(self.model and (self.base_url or self.api_key))

@@ -88,3 +88,17 @@ def test_a_model_timeout_raises_clearly_and_loses_nothing() -> None:
             graph.invoke({"messages": [("user", "are you there?")]}, config)
     kept = graph.get_state(config).values["messages"]
     assert [m.content for m in kept] == ["are you there?"]
+
+
+def test_a_tool_call_the_model_wrote_as_text_is_run_not_sent_to_the_customer() -> None:
+    script = [
+        '```json\n{"name": "login", "arguments": {"email": "ava@example.com"}}\n```',
+        "Welcome back, Ava.",
+        {"verdict": "pass"},
+    ]
+    with OpenAITestServer(script) as server:
+        graph = build_graph(model=model_for(server), checkpointer=InMemorySaver(), agents=agents())
+        result = graph.invoke({"messages": [("user", "I'm ava@example.com")]}, {"configurable": {"thread_id": "text-call"}})
+        assert server.remaining == 0
+    assert result["customer_id"] == "ava"
+    assert [m.content for m in result["messages"] if m.type == "ai" and m.content] == ["Welcome back, Ava."]

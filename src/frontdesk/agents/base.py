@@ -1,7 +1,8 @@
 """An agent: instructions, the tools it may call, and the graph node that runs it.
 
-One node per agent: it calls the agent's model with the agent's tools bound, names the
-reply after the agent (so transcripts and traces show who spoke), and routes with
+One node per agent: it calls the agent's model with the agent's tools bound, recovers tool
+calls a model wrote as text (small local models do), names the reply after the agent (so
+transcripts and traces show who spoke), and routes with
 ``Command``: to the tools node when the model called tools, to the grader when it drafted
 a reply.
 """
@@ -19,6 +20,7 @@ from langgraph.types import Command
 
 from frontdesk.graphs.state import SupportState
 from frontdesk.llm.factory import ModelProvider
+from frontdesk.llm.toolcall_recovery import recover_tool_calls
 from frontdesk.runtime import Services
 from frontdesk.tools.base import Tool
 from frontdesk.tracing import instrument
@@ -93,7 +95,7 @@ def make_agent_node(
         prompt: list[BaseMessage] = [SystemMessage(system_prompt(spec, state, services)), *state.get("messages", [])]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         with instrument.agent_call(services, spec.name, thread_id, model, prompt) as record:
-            reply = bound.invoke(prompt, config)
+            reply = recover_tool_calls(bound.invoke(prompt, config), {t.name for t in spec.tools})
             record(reply)
         message = AIMessage(
             content=reply.content,

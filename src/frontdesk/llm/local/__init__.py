@@ -1,0 +1,64 @@
+"""A real model with no network and no key: the ``local`` extra.
+
+``local_chat_model`` joins the weight parts on first use (with a progress bar), starts the
+OpenAI-compatible server on 127.0.0.1 once per process, and returns a ``ChatOpenAI`` that
+talks to it — the same client every other endpoint gets.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from frontdesk.llm.local.server import MODEL_ALIAS, LocalModelServer, default_threads
+from frontdesk.llm.local.weights import QWEN_1_5B, LocalModelError
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from frontdesk.settings import Settings
+
+__all__ = ["LocalModelError", "LocalModelServer", "default_threads", "local_chat_model", "local_server"]
+
+_server: LocalModelServer | None = None
+_lock = threading.Lock()
+
+
+def _assemble_with_progress(settings: Settings) -> None:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from frontdesk.cli.common import err_console
+
+    with Progress(TextColumn("Preparing the local model"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task("assemble", total=None)
+        QWEN_1_5B.assemble(settings.data_dir, lambda done, total: bar.update(task, completed=done, total=total))
+
+
+def local_server(settings: Settings) -> LocalModelServer:
+    """The process's local model server, started on first use."""
+    global _server
+    with _lock:
+        if _server is None:
+            if not QWEN_1_5B.is_assembled(settings.data_dir):
+                _assemble_with_progress(settings)
+            model = QWEN_1_5B.assemble(settings.data_dir)
+            log = settings.data_dir / "local-model.log"
+            _server = LocalModelServer(model, threads=settings.local_threads, log=log).start()
+        return _server
+
+
+def local_chat_model(settings: Settings, *, streaming: bool = False) -> BaseChatModel:
+    """``ChatOpenAI`` on the local model (deterministic: temperature 0)."""
+    from langchain_openai import ChatOpenAI
+
+    server = local_server(settings)
+    return ChatOpenAI(
+        model=MODEL_ALIAS,
+        base_url=server.base_url,
+        api_key="local",
+        timeout=max(settings.request_timeout, 600.0),
+        max_retries=0,
+        temperature=0,
+        streaming=streaming,
+        stream_usage=True,
+    )

@@ -1,0 +1,101 @@
+"""The local model behind an OpenAI-compatible server that frontdesk starts on 127.0.0.1.
+
+Serving the model over HTTP, rather than calling llama.cpp in process, keeps one model
+path for every model: agents talk to ``ChatOpenAI`` whether the endpoint is a hosted API,
+Ollama or this. The server is ``llama_cpp.server`` (from llama-cpp-python) in a child
+process, with the ``chatml-function-calling`` chat format: with it, forced tool choices
+(the grader's structured verdict) are grammar-constrained and tool calls come back as
+``tool_calls``. It listens on a free loopback port and is stopped when the process exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from frontdesk.llm.local.weights import LocalModelError
+
+MODEL_ALIAS = "local"
+CHAT_FORMAT = "chatml-function-calling"
+
+
+def default_threads() -> int:
+    """One thread per core but one, at most four: on a busy 2-core machine a second thread slows generation sharply."""
+    return max(1, min(4, (os.cpu_count() or 2) - 1))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class LocalModelServer:
+    """``llama_cpp.server`` serving one GGUF file on 127.0.0.1 (a context manager, or start/stop)."""
+
+    def __init__(self, model: Path, *, threads: int | None = None, context: int = 8192, log: Path | None = None) -> None:
+        self.model = model
+        self.threads = threads or default_threads()
+        self.context = context
+        self.port = _free_port()
+        self.log = log
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(self.model), "--model_alias", MODEL_ALIAS,
+            "--host", "127.0.0.1", "--port", str(self.port),
+            "--n_threads", str(self.threads), "--n_threads_batch", str(self.threads),
+            "--n_ctx", str(self.context), "--chat_format", CHAT_FORMAT,
+        ]
+
+    def start(self, timeout_s: float = 180.0) -> LocalModelServer:
+        try:
+            import llama_cpp  # noqa: F401
+        except ImportError:
+            raise LocalModelError("the local model needs llama-cpp-python: install it with pip install 'frontdesk[local]'") from None
+        output = self.log.open("ab") if self.log else subprocess.DEVNULL
+        self._process = subprocess.Popen(self.command(), stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
+        atexit.register(self.stop)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                where = f"; its log is {self.log}" if self.log else ""
+                raise LocalModelError(f"the local model server exited with code {self._process.returncode} while starting{where}")
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:  # noqa: S310 - loopback only
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.5)
+        self.stop()
+        raise LocalModelError(f"the local model server did not answer on {self.base_url} within {timeout_s:.0f} s")
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def __enter__(self) -> LocalModelServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,69 @@
+"""Recovering tool calls that a model wrote into its text instead of ``tool_calls``.
+
+Small local models often follow their own chat template rather than the server's tool
+format and answer with ```` ```json {"name": ..., "arguments": ...} ``` ```` or
+``<tool_call>{...}</tool_call>`` in the message content. Left alone, that text would be
+graded and sent to the customer as a reply. Recovery turns such a call to a tool the agent
+actually has into a real tool call, so it is validated and run like any other; anything
+else is left untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from langchain_core.messages import AIMessage
+
+BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)|```(?:json|tool_call)?\s*(.*?)\s*```", re.DOTALL)
+
+
+def _candidates(content: str) -> list[str]:
+    found = [next(g for g in match.groups() if g is not None) for match in BLOCK.finditer(content)]
+    stripped = content.strip()
+    if not found and stripped.startswith("{") and stripped.endswith("}"):
+        found.append(stripped)
+    return found
+
+
+def _as_call(payload: Any, tool_names: set[str]) -> dict[str, Any] | None:
+    if not isinstance(payload, dict):
+        return None
+    if isinstance(payload.get("function"), dict):
+        payload = payload["function"]
+    name = payload.get("name")
+    args = payload.get("arguments", payload.get("parameters", payload.get("args", {})))
+    if isinstance(args, str):
+        try:
+            args = json.loads(args)
+        except json.JSONDecodeError:
+            return None
+    if name not in tool_names or not isinstance(args, dict):
+        return None
+    return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:24]}", "type": "tool_call"}
+
+
+def recover_tool_calls(message: AIMessage, tool_names: set[str]) -> AIMessage:
+    """``message`` with tool calls parsed out of its text when it has none of its own.
+
+    Only calls naming one of ``tool_names`` count, and only when every block parses: a
+    reply that merely shows some JSON to the customer stays a reply.
+    """
+    if message.tool_calls or not isinstance(message.content, str) or not tool_names:
+        return message
+    calls = []
+    for block in _candidates(message.content):
+        try:
+            payloads = json.loads(block)
+        except json.JSONDecodeError:
+            return message
+        for payload in payloads if isinstance(payloads, list) else [payloads]:
+            call = _as_call(payload, tool_names)
+            if call is None:
+                return message
+            calls.append(call)
+    if not calls:
+        return message
+    return message.model_copy(update={"content": "", "tool_calls": calls, "invalid_tool_calls": []})
