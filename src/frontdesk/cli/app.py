@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from frontdesk.cli import chat, config, inbox, kb, replay, serve, tau2, threads, traces
+from frontdesk.cli import bench, chat, config, inbox, kb, replay, serve, tau2, threads, traces
 
 app = typer.Typer(
     name="frontdesk",
@@ -23,6 +23,7 @@ app.command("scenario-schema")(replay.schema)
 app.command("record")(replay.record)
 app.command("chat")(chat.chat)
 app.command("serve")(serve.serve)
+app.command("bench")(bench.bench)
 app.add_typer(config.app, name="config")
 app.add_typer(inbox.app, name="inbox")
 app.add_typer(threads.app, name="threads")

@@ -1,0 +1,147 @@
+"""N concurrent conversations on frontdesk's async path, with a durable saver.
+
+Every conversation is the lookup task (order-status: three customer-service model calls
+and one grader call per turn) on one compiled support graph, driven with ``ainvoke`` and
+checkpointed by ``AsyncSqliteSaver`` (``open_async_checkpointer``, a SQLite file in a
+temporary folder) with frontdesk's ``durability="sync"``.
+
+The ideal is what a framework with zero overhead would reach: all N turns waiting on the
+model at once, so N turns per *one* turn's model time. frontdesk's nodes are synchronous
+functions; under ``ainvoke`` LangGraph runs them on the event loop's default thread pool,
+so the size of that pool bounds how many model calls can wait at once. ``threads`` sets
+it: ``None`` = one thread per conversation, ``0`` = asyncio's own default
+(``min(32, cpus + 4)``), any other number as given.
+
+Each conversation needs its own script (its own step counters); one graph serves them
+all, so the model provider picks the script of the conversation that is calling from a
+context variable set by the conversation's task (contexts follow LangGraph into its
+worker threads).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import os
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage
+from langgraph.store.memory import InMemoryStore
+
+from frontdesk.benchmarks.measure import percentile
+from frontdesk.benchmarks.model import ModelClock, timed_model
+from frontdesk.benchmarks.tasks import BenchTask, load_tasks
+from frontdesk.graphs.support import build_graph
+from frontdesk.llm.scripted import Script
+from frontdesk.memory.checkpoint import DURABILITY, open_async_checkpointer
+from frontdesk.replay.environment import ReplayEnvironment
+from frontdesk.settings import Settings
+
+_SCRIPT: contextvars.ContextVar[Script] = contextvars.ContextVar("frontdesk_bench_script")
+
+
+@dataclass
+class ConcurrencyResult:
+    """Throughput and latency of N concurrent one-turn conversations."""
+
+    conversations: int
+    latency_ms: float
+    threads: int
+    finished: int = 0
+    succeeded: int = 0
+    wall_s: float = 0.0
+    model_calls_per_turn: float = 0.0
+    throughput: float = 0.0
+    ideal_throughput: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def efficiency(self) -> float:
+        """Measured throughput as a share of the ideal."""
+        return self.throughput / self.ideal_throughput if self.ideal_throughput else 0.0
+
+
+class _PerConversationModels:
+    """A model provider whose scripted models replay the calling conversation's script."""
+
+    def __init__(self, latency_s: float, clock: ModelClock) -> None:
+        self.latency_s = latency_s
+        self.clock = clock
+
+    def for_agent(self, agent: str) -> BaseChatModel:
+        return timed_model(_SCRIPT.get(), agent, self.latency_s, self.clock)
+
+
+def pool_size(conversations: int, threads: int | None) -> int:
+    """The thread-pool size ``threads`` stands for (see the module docstring)."""
+    if threads is None:
+        return max(conversations, 1)
+    return threads or min(32, (os.cpu_count() or 1) + 4)
+
+
+async def _converse(graph: Any, task: BenchTask, needle: str) -> tuple[float, bool, str]:
+    script = task.frontdesk_script()
+    _SCRIPT.set(script)
+    config = {"configurable": {"thread_id": f"bench-concurrent-{uuid.uuid4().hex}"}}
+    started = time.perf_counter()
+    try:
+        values = await graph.ainvoke({"messages": [HumanMessage(task.scenario.turns[0].user)]}, config, durability=DURABILITY)
+    except Exception as exc:  # one failed conversation is counted, not fatal
+        return time.perf_counter() - started, False, f"{type(exc).__name__}: {exc}"
+    elapsed = time.perf_counter() - started
+    reply = str(values["messages"][-1].content)
+    ok = needle.lower() in reply.lower() and not script.leftovers(0)
+    return elapsed, ok, "" if ok else f"unexpected end: {reply[:80]!r}, leftovers {script.leftovers(0)}"
+
+
+async def run_concurrency(
+    conversations: int, latency_ms: float, workdir: Path, *, threads: int | None = None, env: ReplayEnvironment | None = None
+) -> ConcurrencyResult:
+    """Run ``conversations`` lookup conversations at once and measure throughput and p95."""
+    [task] = load_tasks(names=["lookup"])
+    needle = task.scenario.turns[0].expect.reply_contains[0]
+    size = pool_size(conversations, threads)
+    result = ConcurrencyResult(conversations=conversations, latency_ms=latency_ms, threads=size)
+    loop = asyncio.get_running_loop()
+    executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="bench-node")
+    loop.set_default_executor(executor)
+    owned = env is None
+    env = env or ReplayEnvironment(workdir=workdir / "env")
+    engine = env.fresh_domain_db(f"concurrency-{uuid.uuid4().hex[:8]}")
+    clock = ModelClock()
+    try:
+        async with open_async_checkpointer(f"sqlite:///{workdir / 'threads.sqlite'}") as saver:
+            graph = build_graph(
+                Settings(data_dir=workdir),
+                model=_PerConversationModels(latency_ms / 1000, clock),
+                checkpointer=saver,
+                store=InMemoryStore(),
+                engine=engine,
+                knowledge=env.knowledge,
+                grade_replies=True,
+            )
+            started = time.perf_counter()
+            outcomes = await asyncio.gather(*(_converse(graph, task, needle) for _ in range(conversations)))
+            result.wall_s = time.perf_counter() - started
+    finally:
+        engine.dispose()
+        if owned:
+            env.close()
+    latencies = [elapsed * 1000 for elapsed, _ok, _error in outcomes]
+    result.finished = len(outcomes)
+    result.succeeded = sum(ok for _elapsed, ok, _error in outcomes)
+    result.errors = sorted({error for _elapsed, _ok, error in outcomes if error})[:5]
+    result.model_calls_per_turn = clock.calls / max(conversations, 1)
+    result.throughput = conversations / result.wall_s if result.wall_s else 0.0
+    turn_model_s = result.model_calls_per_turn * latency_ms / 1000
+    result.ideal_throughput = conversations / turn_model_s if turn_model_s else 0.0
+    result.p50_ms, result.p95_ms = percentile(latencies, 50), percentile(latencies, 95)
+    return result

@@ -1,0 +1,108 @@
+"""Bare LangGraph: the smallest graph a LangGraph user would write for the same job.
+
+One agent node (the model with the tools bound) and one tool-executing node, looping
+until the model answers in text or a tool hands the conversation to a person;
+``InMemorySaver`` keeps the thread between turns. No router, researcher, grader,
+approvals, tickets, tracing or durable checkpoints — which is the point: it is the
+baseline every other framework's overhead is divided by.
+
+The tools are frontdesk's, called through :class:`~frontdesk.interop.ToolSession` (the
+same validation, ownership checks and transactions the other single-agent frameworks
+get); the authenticated customer lives in graph state, as it would in any LangGraph app.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.graph import END, START, MessagesState, StateGraph
+
+from frontdesk.benchmarks.model import ModelClock, timed_model
+from frontdesk.benchmarks.tasks import INSTRUCTIONS, SINGLE_AGENT, BenchTask, TaskRun, TurnOutcome, TurnTimer, bench_tools, domain_db, judge
+from frontdesk.interop.session import ToolSession
+from frontdesk.replay.environment import ReplayEnvironment
+from frontdesk.runtime import Services
+
+NAME = "langgraph"
+
+
+class BareState(MessagesState):
+    """Messages, the authenticated customer, and whether this turn went to a person."""
+
+    customer_id: str | None
+    handoff: str | None
+
+
+def build_bare_graph(model: Any, session: ToolSession) -> Any:
+    """agent ⇄ tools, END on a text reply or a handoff to a person."""
+    tools = {t.name: t for t in bench_tools()}
+    bound = model.bind_tools([t.openai_schema() for t in tools.values()])
+
+    def agent(state: BareState) -> dict[str, Any]:
+        return {"messages": [bound.invoke([SystemMessage(INSTRUCTIONS), *state["messages"]])]}
+
+    def run_tools(state: BareState, config: RunnableConfig) -> dict[str, Any]:
+        message = state["messages"][-1]
+        session.begin_turn(customer_id=state.get("customer_id"), thread_id=str(config["configurable"]["thread_id"]))
+        replies = []
+        for call in message.tool_calls:
+            tool = tools.get(call["name"])
+            if tool is None:
+                replies.append(ToolMessage(content=f"Error: unknown tool {call['name']!r}", tool_call_id=call["id"], status="error"))
+                continue
+            outcome = session.run(tool, call["args"], call["id"])
+            replies.append(ToolMessage(content=outcome.content, tool_call_id=call["id"], name=tool.name, status="success" if outcome.ok else "error"))
+        update: dict[str, Any] = {"messages": replies, "customer_id": session.customer_id}
+        if session.handoff is not None and session.handoff.to_human:
+            update["handoff"] = session.handoff.reason
+        return update
+
+    def after_agent(state: BareState) -> str:
+        return "tools" if state["messages"][-1].tool_calls else END
+
+    def after_tools(state: BareState) -> str:
+        return END if state.get("handoff") else "agent"
+
+    graph = StateGraph(BareState)
+    graph.add_node("agent", agent)
+    graph.add_node("tools", run_tools)
+    graph.add_edge(START, "agent")
+    graph.add_conditional_edges("agent", after_agent, ["tools", END])
+    graph.add_conditional_edges("tools", after_tools, ["agent", END])
+    return graph.compile(checkpointer=InMemorySaver())
+
+
+def _reply(messages: list[Any]) -> str:
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            break
+        if isinstance(message, AIMessage) and message.content and not message.tool_calls:
+            return str(message.content)
+    return ""
+
+
+def run_task(task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock) -> TaskRun:
+    """Run ``task`` turn by turn through the bare graph and judge its end state."""
+    script = task.single_agent_script()
+    timer = TurnTimer(clock)
+    outcomes: list[TurnOutcome] = []
+    problems: list[str] = []
+    with domain_db(env, NAME, task) as engine:
+        before = env.snapshot(engine)
+        session = ToolSession(services=Services(engine=engine, knowledge=env.knowledge))
+        graph = build_bare_graph(timed_model(script, SINGLE_AGENT, latency_s, clock), session)
+        config = {"configurable": {"thread_id": f"bench-{uuid.uuid4().hex[:8]}"}}
+        try:
+            for index, turn in enumerate(task.scenario.turns):
+                script.turn = index
+                with timer.turn():
+                    values = graph.invoke({"messages": [HumanMessage(turn.user)], "handoff": None}, config)
+                outcomes.append(TurnOutcome(reply=_reply(values["messages"]), handoff=bool(values.get("handoff"))))
+        except Exception as exc:  # a crash fails this run, not the benchmark
+            problems.append(f"{type(exc).__name__}: {exc}")
+        problems += judge(task, outcomes, env.diff(before, env.snapshot(engine)), script)
+    return TaskRun(task=task.name, framework=NAME, success=not problems, problems=problems, turns=timer.turns)
