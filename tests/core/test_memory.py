@@ -38,8 +38,9 @@ def test_a_fact_learned_in_one_thread_is_known_in_the_next(store_url: str) -> No
     remember = {"tool_calls": [{"name": "remember_customer_fact", "args": {"kind": "preferred_contact", "value": "email, never phone"}}]}
     run([LOGIN, remember, "Noted: we'll only email you."], store_url, "first", "I'm ava@example.com, please only email me")
     second = run([LOGIN, "Welcome back."], store_url, "second", "Hi again, ava@example.com")
-    before_login = second.requests[0]["messages"][0]["content"]
-    after_login = second.requests[1]["messages"][0]["content"]
+    before_login = second.requests[0]["messages"][-1]["content"]
+    after_login = second.requests[1]["messages"][-1]["content"]
+    assert second.requests[0]["messages"][0] == second.requests[1]["messages"][0], "the instructions stay the same, cacheable prefix"
     assert "email, never phone" not in before_login
     assert "preferred_contact: email, never phone" in after_login
     with open_store(store_url) as store:

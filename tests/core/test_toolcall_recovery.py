@@ -16,6 +16,8 @@ TOOLS = {"get_order_details", "find_user_id_by_email"}
         '```json\n{"name": "get_order_details", "arguments": {"order_id": "#D1001"}}\n```',
         '<tool_call>\n{"name": "get_order_details", "arguments": {"order_id": "#D1001"}}\n</tool_call>',
         '{"name": "get_order_details", "parameters": {"order_id": "#D1001"}}',
+        '<tools>\n{"name": "get_order_details", "arguments": {"order_id": "#D1001"}}\n</tools>',
+        '{{"name": "get_order_details", "arguments": {"order_id": "#D1001"}}}',
         '```json\n{"type": "function", "function": {"name": "get_order_details", "arguments": "{\\"order_id\\": \\"#D1001\\"}"}}\n```',
     ],
 )

@@ -46,15 +46,25 @@ class AgentSpec:
         return AgentSpec(self.name, self.description, self.instructions, merged, self.graded)
 
 
-def system_prompt(spec: AgentSpec, state: SupportState, services: Services | None = None) -> str:
-    """Instructions plus what the agent must know about this thread right now.
+def turn_context(spec: AgentSpec, state: SupportState, services: Services | None = None) -> str:
+    """What the agent must know about this thread right now, sent after the conversation.
 
-    Once the customer is authenticated, what earlier threads taught us about them (the
-    long-term store) is included, so a new conversation starts where the last one ended.
+    The instructions (with the tool schemas that servers render next to them) stay the
+    first, unchanging part of every prompt, so prompt caches — hosted APIs' and llama.cpp's
+    — reuse them; this changing part comes last. Once the customer is authenticated, what
+    earlier threads taught us about them (the long-term store) is included, so a new
+    conversation starts where the last one ended.
     """
-    lines = [spec.instructions.strip(), ""]
+    lines: list[str] = []
     customer = state.get("customer_id")
-    lines.append(f"Authenticated customer: {customer}" if customer else "The customer is not authenticated yet.")
+    authenticators = [t.name for t in spec.tools if t.authenticates]
+    if customer:
+        lines.append(f"Authenticated customer: {customer}")
+    elif authenticators:
+        # Said as the next step, not only as a rule: small models skip rules but follow steps.
+        lines.append(f"The customer is not authenticated yet: before anything else, call {' or '.join(authenticators)} with the details they gave.")
+    else:
+        lines.append("The customer is not authenticated yet.")
     if customer and services is not None and services.store is not None:
         from frontdesk.memory.customer_memory import describe, recall
 
@@ -67,7 +77,6 @@ def system_prompt(spec: AgentSpec, state: SupportState, services: Services | Non
     if grade and grade.get("verdict") == "fail" and grade.get("agent") == spec.name:
         reasons = "; ".join(grade.get("reasons", [])) or "no reason given"
         lines += [
-            "",
             "Your previous draft was NOT sent to the customer; a reviewer rejected it.",
             f"Rejected draft: {grade.get('draft', '')}",
             f"Reviewer's reasons: {reasons}",
@@ -92,7 +101,7 @@ def make_agent_node(
             return Command(goto="human_handoff", update={"handoff_reason": reason, "agent_steps": steps})
         model = models.for_agent(spec.name)
         bound = model.bind_tools([t.openai_schema() for t in spec.tools]) if spec.tools else model
-        prompt: list[BaseMessage] = [SystemMessage(system_prompt(spec, state, services)), *state.get("messages", [])]
+        prompt: list[BaseMessage] = [SystemMessage(spec.instructions.strip()), *state.get("messages", []), SystemMessage(turn_context(spec, state, services))]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         with instrument.agent_call(services, spec.name, thread_id, model, prompt) as record:
             reply = recover_tool_calls(bound.invoke(prompt, config), {t.name for t in spec.tools})

@@ -2,7 +2,7 @@
 
 Small local models often follow their own chat template rather than the server's tool
 format and answer with ```` ```json {"name": ..., "arguments": ...} ``` ```` or
-``<tool_call>{...}</tool_call>`` in the message content. Left alone, that text would be
+``<tool_call>{...}</tool_call>`` (or ``<tools>``) in the message content. Left alone, that text would be
 graded and sent to the customer as a reply. Recovery turns such a call to a tool the agent
 actually has into a real tool call, so it is validated and run like any other; anything
 else is left untouched.
@@ -17,15 +17,27 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 
-BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)|```(?:json|tool_call)?\s*(.*?)\s*```", re.DOTALL)
+BLOCK = re.compile(r"<(?P<tag>tool_call|tools)>\s*(?P<tagged>.*?)\s*(?:</(?P=tag)>|$)|```(?:json|tool_call)?\s*(?P<fenced>.*?)\s*```", re.DOTALL)
 
 
 def _candidates(content: str) -> list[str]:
-    found = [next(g for g in match.groups() if g is not None) for match in BLOCK.finditer(content)]
+    found = [match["tagged"] if match["tag"] else match["fenced"] for match in BLOCK.finditer(content)]
     stripped = content.strip()
     if not found and stripped.startswith("{") and stripped.endswith("}"):
         found.append(stripped)
     return found
+
+
+def _parse(block: str) -> Any:
+    """JSON of a block; a doubled outer brace (``{{...}}``, copied from templates that escape braces) is undone."""
+    for text in (block, block[1:-1] if block.startswith("{{") and block.endswith("}}") else None):
+        if text is None:
+            continue
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            continue
+    return None
 
 
 def _as_call(payload: Any, tool_names: set[str]) -> dict[str, Any] | None:
@@ -55,9 +67,8 @@ def recover_tool_calls(message: AIMessage, tool_names: set[str]) -> AIMessage:
         return message
     calls = []
     for block in _candidates(message.content):
-        try:
-            payloads = json.loads(block)
-        except json.JSONDecodeError:
+        payloads = _parse(block)
+        if payloads is None:
             return message
         for payload in payloads if isinstance(payloads, list) else [payloads]:
             call = _as_call(payload, tool_names)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from frontdesk.llm.local.server import MODEL_ALIAS, LocalModelServer, default_threads
+from frontdesk.llm.local.server import MODEL_ALIAS, LocalModelServer, default_batch_threads, default_threads
 from frontdesk.llm.local.weights import QWEN_1_5B, LocalModelError
 
 if TYPE_CHECKING:
@@ -43,16 +43,17 @@ def local_server(settings: Settings) -> LocalModelServer:
                 _assemble_with_progress(settings)
             model = QWEN_1_5B.assemble(settings.data_dir)
             log = settings.data_dir / "local-model.log"
-            _server = LocalModelServer(model, threads=settings.local_threads, log=log).start()
+            threads = settings.local_threads
+            _server = LocalModelServer(model, threads=threads, batch_threads=threads or default_batch_threads(), log=log).start()
         return _server
 
 
 def local_chat_model(settings: Settings, *, streaming: bool = False) -> BaseChatModel:
     """``ChatOpenAI`` on the local model (deterministic: temperature 0)."""
-    from langchain_openai import ChatOpenAI
+    from frontdesk.llm.local.client import LlamaCppChatOpenAI
 
     server = local_server(settings)
-    return ChatOpenAI(
+    return LlamaCppChatOpenAI(
         model=MODEL_ALIAS,
         base_url=server.base_url,
         api_key="local",

@@ -3,9 +3,12 @@
 Serving the model over HTTP, rather than calling llama.cpp in process, keeps one model
 path for every model: agents talk to ``ChatOpenAI`` whether the endpoint is a hosted API,
 Ollama or this. The server is ``llama_cpp.server`` (from llama-cpp-python) in a child
-process, with the ``chatml-function-calling`` chat format: with it, forced tool choices
-(the grader's structured verdict) are grammar-constrained and tool calls come back as
-``tool_calls``. It listens on a free loopback port and is stopped when the process exits.
+process with the model's own chat template. Measured with Qwen2.5-Coder-1.5B: its template
+made real tool calls (written as ``<tools>{...}</tools>`` text, which the agent node
+recovers), and a forced tool choice — the grader's verdict — comes back grammar-constrained
+as a proper ``tool_calls`` entry; ``chatml-function-calling`` ignored tools unless
+``tool_choice`` was sent and then often answered with nothing. It listens on a free
+loopback port and is stopped when the process exits.
 """
 
 from __future__ import annotations
@@ -23,12 +26,18 @@ from pathlib import Path
 from frontdesk.llm.local.weights import LocalModelError
 
 MODEL_ALIAS = "local"
-CHAT_FORMAT = "chatml-function-calling"
+CHAT_FORMAT: str | None = None
+"""``None``: the model's own chat template (from the GGUF), which it was trained to call tools with."""
 
 
 def default_threads() -> int:
     """One thread per core but one, at most four: on a busy 2-core machine a second thread slows generation sharply."""
     return max(1, min(4, (os.cpu_count() or 2) - 1))
+
+
+def default_batch_threads() -> int:
+    """Prompt evaluation is batched and scales with cores (2,700 prompt tokens: 67 s on one thread, 47 s on two)."""
+    return max(1, min(4, os.cpu_count() or 2))
 
 
 def _free_port() -> int:
@@ -40,9 +49,13 @@ def _free_port() -> int:
 class LocalModelServer:
     """``llama_cpp.server`` serving one GGUF file on 127.0.0.1 (a context manager, or start/stop)."""
 
-    def __init__(self, model: Path, *, threads: int | None = None, context: int = 8192, log: Path | None = None) -> None:
+    def __init__(
+        self, model: Path, *, threads: int | None = None, batch_threads: int | None = None, context: int = 8192, log: Path | None = None, chat_format: str | None = CHAT_FORMAT
+    ) -> None:
         self.model = model
+        self.chat_format = chat_format
         self.threads = threads or default_threads()
+        self.batch_threads = batch_threads or self.threads
         self.context = context
         self.port = _free_port()
         self.log = log
@@ -57,8 +70,13 @@ class LocalModelServer:
             sys.executable, "-m", "llama_cpp.server",
             "--model", str(self.model), "--model_alias", MODEL_ALIAS,
             "--host", "127.0.0.1", "--port", str(self.port),
-            "--n_threads", str(self.threads), "--n_threads_batch", str(self.threads),
-            "--n_ctx", str(self.context), "--chat_format", CHAT_FORMAT,
+            "--n_threads", str(self.threads), "--n_threads_batch", str(self.batch_threads),
+            "--n_ctx", str(self.context),
+            # Agents alternate (customer service, grader, researcher): a RAM cache of
+            # evaluated prompts lets each agent's long prefix (instructions + tool schemas)
+            # be evaluated once instead of on every switch.
+            "--cache", "true", "--cache_type", "ram", "--cache_size", str(2 << 30),
+            *(["--chat_format", self.chat_format] if self.chat_format else []),
         ]
 
     def start(self, timeout_s: float = 180.0) -> LocalModelServer:
