@@ -18,6 +18,7 @@ TOOLS = {"get_order_details", "find_user_id_by_email"}
         '{"name": "get_order_details", "parameters": {"order_id": "#D1001"}}',
         '<tools>\n{"name": "get_order_details", "arguments": {"order_id": "#D1001"}}\n</tools>',
         '{{"name": "get_order_details", "arguments": {"order_id": "#D1001"}}}',
+        '<tool_response>\n{"name": "get_order_details", "arguments": "{\\"order_id\\": \\"#D1001\\"}"}\n</tool_response>',
         '```json\n{"type": "function", "function": {"name": "get_order_details", "arguments": "{\\"order_id\\": \\"#D1001\\"}"}}\n```',
     ],
 )
@@ -56,3 +57,9 @@ def test_replies_that_are_not_calls_to_known_tools_stay_replies(content: str) ->
 def test_a_message_with_real_tool_calls_is_left_alone() -> None:
     message = AIMessage(content='```json\n{"name": "get_order_details", "arguments": {}}\n```', tool_calls=[{"name": "find_user_id_by_email", "args": {}, "id": "c1"}])
     assert recover_tool_calls(message, TOOLS) is message
+
+
+def test_a_plain_reply_wrapped_in_template_tags_is_unwrapped() -> None:
+    message = AIMessage(content='<tool_response>\nYour order #D1001 is "pending".\n</tool_response>', id="m2")
+    recovered = recover_tool_calls(message, TOOLS)
+    assert recovered.content == 'Your order #D1001 is "pending".' and recovered.id == "m2" and not recovered.tool_calls

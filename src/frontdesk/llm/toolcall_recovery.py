@@ -2,10 +2,10 @@
 
 Small local models often follow their own chat template rather than the server's tool
 format and answer with ```` ```json {"name": ..., "arguments": ...} ``` ```` or
-``<tool_call>{...}</tool_call>`` (or ``<tools>``) in the message content. Left alone, that text would be
+``<tool_call>{...}</tool_call>`` (or ``<tools>``, ``<tool_response>``) in the message content. Left alone, that text would be
 graded and sent to the customer as a reply. Recovery turns such a call to a tool the agent
-actually has into a real tool call, so it is validated and run like any other; anything
-else is left untouched.
+actually has into a real tool call, so it is validated and run like any other. A plain
+reply wrapped in such tags is unwrapped; anything else is left untouched.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 
-BLOCK = re.compile(r"<(?P<tag>tool_call|tools)>\s*(?P<tagged>.*?)\s*(?:</(?P=tag)>|$)|```(?:json|tool_call)?\s*(?P<fenced>.*?)\s*```", re.DOTALL)
+TAGS = "tool_call|tools|tool_response"
+WRAPPED = re.compile(rf"^\s*<({TAGS})>\s*(.*?)\s*(?:</\1>)?\s*$", re.DOTALL)
+BLOCK = re.compile(r"<(?P<tag>tool_call|tools|tool_response)>\s*(?P<tagged>.*?)\s*(?:</(?P=tag)>|$)|```(?:json|tool_call)?\s*(?P<fenced>.*?)\s*```", re.DOTALL)
 
 
 def _candidates(content: str) -> list[str]:
@@ -65,16 +67,24 @@ def recover_tool_calls(message: AIMessage, tool_names: set[str]) -> AIMessage:
     """
     if message.tool_calls or not isinstance(message.content, str) or not tool_names:
         return message
+    calls = _calls(message.content, tool_names)
+    if calls:
+        return message.model_copy(update={"content": "", "tool_calls": calls, "invalid_tool_calls": []})
+    wrapped = WRAPPED.match(message.content)
+    if wrapped:  # a plain reply dressed in template tags: the customer sees the text only
+        return message.model_copy(update={"content": wrapped.group(2)})
+    return message
+
+
+def _calls(content: str, tool_names: set[str]) -> list[dict[str, Any]]:
     calls = []
-    for block in _candidates(message.content):
+    for block in _candidates(content):
         payloads = _parse(block)
         if payloads is None:
-            return message
+            return []
         for payload in payloads if isinstance(payloads, list) else [payloads]:
             call = _as_call(payload, tool_names)
             if call is None:
-                return message
+                return []
             calls.append(call)
-    if not calls:
-        return message
-    return message.model_copy(update={"content": "", "tool_calls": calls, "invalid_tool_calls": []})
+    return calls
