@@ -140,3 +140,11 @@ def test_processed_and_cancelled_orders_cannot_be_changed(engine, tau2_data, sta
     ]:
         call(ctx, tool, order_id=oid, **args)
     assert db_hash(engine) == before
+
+
+def test_an_order_id_without_its_hash_is_read_with_it(engine, tau2_data) -> None:
+    pending = first_order(tau2_data, "pending")
+    ctx = as_owner(engine, tau2_data, pending)
+    found = TOOLS_BY_NAME["get_order_details"].invoke(ctx, {"order_id": pending.removeprefix("#")})
+    assert found.ok and f'"order_id": "{pending}"' in found.content
+    assert call(ctx, "get_order_details", order_id="W0000000") == "Order not found"

@@ -61,5 +61,9 @@ def local_chat_model(settings: Settings, *, streaming: bool = False) -> BaseChat
         max_retries=0,
         temperature=0,
         streaming=streaming,
+        # Calls with tools are not streamed: a small model's tool call arrives as text that is
+        # recovered only once complete, and llama.cpp's streamed forced calls repeat the
+        # function name in every chunk. Replies still arrive whole, a few seconds each.
+        disable_streaming="tool_calling",
         stream_usage=True,
     )

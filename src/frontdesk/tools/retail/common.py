@@ -17,8 +17,14 @@ PaymentMethodId = Annotated[str, Field(description="One of the customer's paymen
 
 
 def owned_order(ctx: ToolContext, order_id: str) -> Order:
-    """The order, if it exists and belongs to the authenticated customer."""
+    """The order, if it exists and belongs to the authenticated customer.
+
+    Order ids start with ``#``; an id given without it (``D1001``, a common slip of
+    customers and small models) is read as ``#D1001`` when that order exists.
+    """
     order = ctx.db.get(Order, order_id)
+    if order is None and not order_id.startswith("#"):
+        order = ctx.db.get(Order, f"#{order_id}")
     if order is None:
         raise ToolError("Order not found")
     ctx.check_owner(order.user_id, f"Order {order_id}")
