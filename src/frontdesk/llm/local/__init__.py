@@ -49,7 +49,7 @@ def local_server(settings: Settings) -> LocalModelServer:
 
 
 def local_chat_model(settings: Settings, *, streaming: bool = False) -> BaseChatModel:
-    """``ChatOpenAI`` on the local model (deterministic: temperature 0)."""
+    """``ChatOpenAI`` on the local model (deterministic: temperature 0; ``streaming`` is ignored, see below)."""
     from frontdesk.llm.local.client import LlamaCppChatOpenAI
 
     server = local_server(settings)
@@ -60,10 +60,9 @@ def local_chat_model(settings: Settings, *, streaming: bool = False) -> BaseChat
         timeout=max(settings.request_timeout, 600.0),
         max_retries=0,
         temperature=0,
-        streaming=streaming,
-        # Calls with tools are not streamed: a small model's tool call arrives as text that is
-        # recovered only once complete, and llama.cpp's streamed forced calls repeat the
-        # function name in every chunk. Replies still arrive whole, a few seconds each.
-        disable_streaming="tool_calling",
-        stream_usage=True,
+        # Not streamed, whatever ``streaming`` asks: a small model's tool call arrives as text
+        # that is recovered only once complete (streamed, the customer would watch raw JSON),
+        # and llama.cpp's streamed forced calls repeat the function name in every chunk.
+        # Replies arrive whole, a few seconds each.
+        streaming=False,
     )
