@@ -71,6 +71,16 @@ def test_the_simulator_speaks_until_it_writes_a_marker() -> None:
     assert UserSimulator(transfer, "x").respond("I'm transferring you to a person.").marker == TRANSFER
 
 
+def test_a_customer_who_ends_before_speaking_opens_with_the_tasks_reason(tasks: dict[str, dict[str, Any]]) -> None:
+    _, model = scripted("user", [STOP, ""])
+    user = UserSimulator(model, task_instructions(tasks["0"]))
+    first = user.open("I want to exchange two items of order #W2378156.")
+    assert (first.text, first.ended) == ("I want to exchange two items of order #W2378156.", False)
+    assert [type(m).__name__ for m in user.messages] == ["HumanMessage", "AIMessage"] and user.messages[-1].content == first.text
+    _, nudged = scripted("user", [STOP, "Hi, I need to exchange a keyboard."])
+    assert UserSimulator(nudged, "x").open("fallback").text == "Hi, I need to exchange a keyboard."
+
+
 def test_gold_actions_pass_and_doing_nothing_fails(env: ReplayEnvironment, tasks: dict[str, dict[str, Any]]) -> None:
     db = json.loads(DB.read_text())
     task = tasks["0"]

@@ -35,7 +35,7 @@ from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.live import pass_hat_k
 from frontdesk.settings import Settings
 from frontdesk.tau2.replay_gold import replay_task
-from frontdesk.tau2.user_simulator import TRANSFER, UserSimulator, task_instructions
+from frontdesk.tau2.user_simulator import TRANSFER, UserSimulator, task_instructions, task_opening
 
 
 class Trial(BaseModel):
@@ -133,7 +133,7 @@ class Tau2Run:
         try:
             with open_checkpointer(f"sqlite:///{self.env.workdir / f'{thread_id}.sqlite'}") as saver:
                 graph = build_graph(settings, model=self.agent_models, checkpointer=saver, store=InMemoryStore(), engine=engine, knowledge=self.env.knowledge, tracer=self.env.tracer)
-                said = user.respond(None)
+                said = user.open(task_opening(task))
                 while True:
                     result.transcript.append({"role": "user", "text": said.text})
                     if said.ended:

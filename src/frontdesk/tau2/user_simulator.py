@@ -51,6 +51,15 @@ def task_instructions(task: dict[str, Any]) -> str:
     return "\n".join(parts) or "You have a question about your order."
 
 
+def task_opening(task: dict[str, Any]) -> str:
+    """A first message from the task's own brief (why the customer calls, what they know), verbatim."""
+    instructions = (task.get("user_scenario") or {}).get("instructions") or {}
+    if isinstance(instructions, dict):
+        parts = [str(instructions[key]) for key in ("reason_for_call", "known_info") if instructions.get(key)]
+        return " ".join(parts).strip() or "Hello, I need help with an order."
+    return str(instructions) or "Hello, I need help with an order."
+
+
 @dataclass
 class UserTurn:
     """One message from the simulated customer; ``ended`` when it closed the conversation."""
@@ -72,9 +81,30 @@ class UserSimulator:
     def _system(self) -> SystemMessage:
         return SystemMessage(GUIDELINES.format(stop=STOP, transfer=TRANSFER, out_of_scope=OUT_OF_SCOPE, instructions=self.instructions))
 
+    def open(self, fallback: str) -> UserTurn:
+        """The customer's first message; ``fallback`` when the model ends the chat before saying anything.
+
+        Small models sometimes answer the greeting with an end marker straight away; a
+        conversation that never started would score the agent on nothing.
+        """
+        first = self.respond(None)
+        if first.text and not first.ended:
+            return first
+        self.messages.pop()
+        self.messages[-1] = HumanMessage("Hi! How can I help you today? (Write your first message to the agent now, in the first person, with no ### marker.)")
+        retry = self.respond_to_current()
+        if retry.text and not retry.ended:
+            return retry
+        self.messages[-1] = AIMessage(fallback)
+        return UserTurn(text=fallback)
+
     def respond(self, agent_reply: str | None) -> UserTurn:
         """The customer's next message, after reading ``agent_reply`` (``None`` to open the chat)."""
         self.messages.append(HumanMessage(agent_reply if agent_reply is not None else "Hi! How can I help you today?"))
+        return self.respond_to_current()
+
+    def respond_to_current(self) -> UserTurn:
+        """The customer's answer to the last message in its history."""
         reply = self.model.invoke([self._system(), *self.messages])
         text = reply.content if isinstance(reply.content, str) else str(reply.content)
         usage = getattr(reply, "usage_metadata", None) or {}
