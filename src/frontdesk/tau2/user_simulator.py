@@ -21,8 +21,9 @@ TRANSFER = "###TRANSFER###"
 OUT_OF_SCOPE = "###OUT-OF-SCOPE###"
 END_MARKERS = (STOP, TRANSFER, OUT_OF_SCOPE)
 
-GUIDELINES = """You are playing a customer who contacts an online retail store's support chat.
-Stay in character and follow your instructions below. Rules:
+GUIDELINES = """You are playing a CUSTOMER who contacts an online retail store's support chat.
+You are not the support agent: never offer help, never greet like an agent; you are the one
+who needs something. Stay in character and follow your instructions below. Rules:
 - Write only the customer's next message: short, natural, one message at a time.
 - Reveal information only when the agent asks for it or it is needed; never invent order
   ids, emails or other details that are not in your instructions.
@@ -49,6 +50,14 @@ def task_instructions(task: dict[str, Any]) -> str:
         labels = {"reason_for_call": "Why you are contacting support", "known_info": "What you know", "unknown_info": "What you do not know", "task_instructions": "How you behave"}
         parts += [f"{labels.get(key, key)}: {value}" for key, value in instructions.items() if value and key != "domain"]
     return "\n".join(parts) or "You have a question about your order."
+
+
+def framed(agent_text: str) -> str:
+    """The agent's words as the simulator reads them: labelled, with whose turn it is.
+
+    Bare, a greeting like "How can I help?" pulls small models into the agent's role.
+    """
+    return f"The support agent says: {agent_text}\n\n(Reply as the customer.)"
 
 
 def task_opening(task: dict[str, Any]) -> str:
@@ -91,7 +100,7 @@ class UserSimulator:
         if first.text and not first.ended:
             return first
         self.messages.pop()
-        self.messages[-1] = HumanMessage("Hi! How can I help you today? (Write your first message to the agent now, in the first person, with no ### marker.)")
+        self.messages[-1] = HumanMessage(framed("Hi! How can I help you today?") + " Write your first message now, in the first person, with no ### marker.")
         retry = self.respond_to_current()
         if retry.text and not retry.ended:
             return retry
@@ -100,7 +109,7 @@ class UserSimulator:
 
     def respond(self, agent_reply: str | None) -> UserTurn:
         """The customer's next message, after reading ``agent_reply`` (``None`` to open the chat)."""
-        self.messages.append(HumanMessage(agent_reply if agent_reply is not None else "Hi! How can I help you today?"))
+        self.messages.append(HumanMessage(framed(agent_reply if agent_reply is not None else "Hi! How can I help you today?")))
         return self.respond_to_current()
 
     def respond_to_current(self) -> UserTurn:
