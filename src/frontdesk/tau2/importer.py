@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from frontdesk.tau2.user_simulator import task_opening
+
 AUTH_TOOLS = {"find_user_id_by_email", "find_user_id_by_name_zip"}
 
 
@@ -46,7 +48,7 @@ def scenario_for(task: dict[str, Any], db: dict[str, Any], expected: dict[str, A
             handoff = True
             break
     script: dict[str, Any] = {"customer_service": steps}
-    turn: dict[str, Any] = {"user": _opening(task), "script": script}
+    turn: dict[str, Any] = {"user": task_opening(task), "script": script}
     if handoff:
         turn["operator"] = {"reply": "A support specialist will take it from here.", "operator": "tau2"}
     else:
@@ -70,13 +72,6 @@ def scenario_for(task: dict[str, Any], db: dict[str, Any], expected: dict[str, A
     if expected is not None:
         scenario["expect"] = {"db_changes": [{"path": c["path"], "op": c["op"], "new": c["new"]} for c in expected["db_diff"]]}
     return scenario
-
-
-def _opening(task: dict[str, Any]) -> str:
-    instructions = (task.get("user_scenario") or {}).get("instructions") or {}
-    if isinstance(instructions, dict):
-        return " ".join(str(instructions.get(k, "")) for k in ("reason_for_call", "known_info") if instructions.get(k)).strip() or "Hello."
-    return str(instructions) or "Hello."
 
 
 def import_tasks(tasks: list[dict[str, Any]], db: dict[str, Any], db_path: Path, expected: dict[str, Any] | None, out_dir: Path, limit: int | None = None) -> list[Path]:
