@@ -30,6 +30,15 @@ CHAT_FORMAT: str | None = None
 """``None``: the model's own chat template (from the GGUF), which it was trained to call tools with."""
 
 
+RAM_CACHE_BYTES = 320 * 1024 * 1024
+"""Room for three saved prompt states as llama.cpp counts them (~100 MB each at 8k context).
+
+The count leaves out each state's copy of the logits, which for a 152k-token vocabulary is
+~1.8 GB per 3,000-token prompt: the real footprint is ~6 GB. The library's default (2 GB
+as counted) grew one server past 21 GB and the machine killed it.
+"""
+
+
 def default_threads() -> int:
     """One thread per core but one, at most four: on a busy 2-core machine a second thread slows generation sharply."""
     return max(1, min(4, (os.cpu_count() or 2) - 1))
@@ -72,10 +81,10 @@ class LocalModelServer:
             "--host", "127.0.0.1", "--port", str(self.port),
             "--n_threads", str(self.threads), "--n_threads_batch", str(self.batch_threads),
             "--n_ctx", str(self.context),
-            # Agents alternate (customer service, grader, researcher): a RAM cache of
-            # evaluated prompts lets each agent's long prefix (instructions + tool schemas)
-            # be evaluated once instead of on every switch.
-            "--cache", "true", "--cache_type", "ram", "--cache_size", str(2 << 30),
+            # Agents alternate (customer service, grader, researcher, a simulated customer):
+            # a RAM cache of evaluated prompts lets each one's long prefix (instructions +
+            # tool schemas) be evaluated once instead of on every switch (~50 s → ~6-13 s).
+            "--cache", "true", "--cache_type", "ram", "--cache_size", str(RAM_CACHE_BYTES),
             *(["--chat_format", self.chat_format] if self.chat_format else []),
         ]
 
