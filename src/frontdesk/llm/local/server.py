@@ -33,9 +33,9 @@ CHAT_FORMAT: str | None = None
 RAM_CACHE_BYTES = 320 * 1024 * 1024
 """Room for three saved prompt states as llama.cpp counts them (~100 MB each at 8k context).
 
-The count leaves out each state's copy of the logits, which for a 152k-token vocabulary is
-~1.8 GB per 3,000-token prompt: the real footprint is ~6 GB. The library's default (2 GB
-as counted) grew one server past 21 GB and the machine killed it.
+The count leaves out each state's copy of the logits buffer (hundreds of MB with a
+152k-token vocabulary), so the library's default (2 GB as counted) let one server grow
+past 21 GB in a tau2 run until the machine killed it.
 """
 
 
