@@ -33,8 +33,8 @@ CHAT_FORMAT: str | None = None
 RAM_CACHE_BYTES = 320 * 1024 * 1024
 """Room for three saved prompt states as llama.cpp counts them (~100 MB each at 8k context).
 
-The count leaves out each state's copy of the logits buffer (hundreds of MB with a
-152k-token vocabulary), so the library's default (2 GB as counted) let one server grow
+The count leaves out each state's copy of the logits buffer (311 MB with ``--logits_all
+false``; 5 GB with the server's default), so the defaults together let one server grow
 past 21 GB in a tau2 run until the machine killed it.
 """
 
@@ -81,6 +81,9 @@ class LocalModelServer:
             "--host", "127.0.0.1", "--port", str(self.port),
             "--n_threads", str(self.threads), "--n_threads_batch", str(self.batch_threads),
             "--n_ctx", str(self.context),
+            # The server keeps logits for every context position by default: 8k positions ×
+            # a 152k-token vocabulary is 5 GB, copied again into every cached prompt state.
+            "--logits_all", "false",
             # Agents alternate (customer service, grader, researcher, a simulated customer):
             # a RAM cache of evaluated prompts lets each one's long prefix (instructions +
             # tool schemas) be evaluated once instead of on every switch (~50 s → ~6-13 s).
