@@ -22,7 +22,7 @@ AGENT_NODES = {"customer_service", "researcher"}
 def chat(
     thread: Annotated[str | None, typer.Option("--thread", help="Resume this thread id")] = None,
     customer: Annotated[str | None, typer.Option("--customer", help="Chat as this customer (email), already authenticated")] = None,
-    model: Annotated[str | None, typer.Option(help="Model name (FRONTDESK_MODEL)")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name (FRONTDESK_MODEL), or 'local' for the bundled offline model")] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")] = None,
 ) -> None:
     """Chat with the agents using a model behind any OpenAI-compatible endpoint."""
