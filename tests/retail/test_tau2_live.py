@@ -77,6 +77,8 @@ def test_a_customer_who_ends_before_speaking_opens_with_the_tasks_reason(tasks: 
     first = user.open("I want to exchange two items of order #W2378156.")
     assert (first.text, first.ended) == ("I want to exchange two items of order #W2378156.", False)
     assert [type(m).__name__ for m in user.messages] == ["HumanMessage", "AIMessage"] and user.messages[-1].content == first.text
+    _, parrot = scripted("user", ["Hello! How can I assist you today?", "Hi! How can I help you today?"])
+    assert UserSimulator(parrot, "x").open("I need to exchange a keyboard.").text == "I need to exchange a keyboard."
     _, nudged = scripted("user", [STOP, "Hi, I need to exchange a keyboard."])
     assert UserSimulator(nudged, "x").open("fallback").text == "Hi, I need to exchange a keyboard."
 

@@ -10,6 +10,7 @@ handed to a person. The roles are flipped for its model: the agent's replies are
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +70,14 @@ def task_opening(task: dict[str, Any]) -> str:
     return str(instructions) or "Hello, I need help with an order."
 
 
+AGENT_LINES = re.compile(r"how (can|may) i (help|assist)", re.IGNORECASE)
+
+
+def _opens_as_customer(turn: UserTurn) -> bool:
+    """A usable first message: some text, no end marker, and not the agent's own greeting back."""
+    return bool(turn.text) and not turn.ended and not AGENT_LINES.search(turn.text)
+
+
 @dataclass
 class UserTurn:
     """One message from the simulated customer; ``ended`` when it closed the conversation."""
@@ -97,12 +106,12 @@ class UserSimulator:
         conversation that never started would score the agent on nothing.
         """
         first = self.respond(None)
-        if first.text and not first.ended:
+        if _opens_as_customer(first):
             return first
         self.messages.pop()
         self.messages[-1] = HumanMessage(framed("Hi! How can I help you today?") + " Write your first message now, in the first person, with no ### marker.")
         retry = self.respond_to_current()
-        if retry.text and not retry.ended:
+        if _opens_as_customer(retry):
             return retry
         self.messages[-1] = AIMessage(fallback)
         return UserTurn(text=fallback)
