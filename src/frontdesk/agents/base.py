@@ -85,6 +85,18 @@ def turn_context(spec: AgentSpec, state: SupportState, services: Services | None
     return "\n".join(lines)
 
 
+def usable_tools(spec: AgentSpec, state: SupportState) -> tuple[Tool, ...]:
+    """The tools that can succeed now: before authentication, none that needs a customer.
+
+    A tool the model cannot use yet only costs prompt tokens and invites a refused call
+    (small models reach for ``get_order_details`` first); once the customer is known, every
+    tool is offered. A call to a withheld tool is still run, and refused, by the tools node.
+    """
+    if state.get("customer_id"):
+        return spec.tools
+    return tuple(t for t in spec.tools if not t.requires_auth)
+
+
 def make_agent_node(
     spec: AgentSpec, models: ModelProvider, services: Services, *, grade_replies: bool, max_steps: int = 12
 ) -> Callable[[SupportState, RunnableConfig], Command[Any]]:
@@ -100,7 +112,8 @@ def make_agent_node(
             reason = f"The agent is stuck: {max_steps} model calls in this turn without a reply"
             return Command(goto="human_handoff", update={"handoff_reason": reason, "agent_steps": steps})
         model = models.for_agent(spec.name)
-        bound = model.bind_tools([t.openai_schema() for t in spec.tools]) if spec.tools else model
+        usable = usable_tools(spec, state)
+        bound = model.bind_tools([t.openai_schema() for t in usable]) if usable else model
         prompt: list[BaseMessage] = [SystemMessage(spec.instructions.strip()), *state.get("messages", []), SystemMessage(turn_context(spec, state, services))]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         with instrument.agent_call(services, spec.name, thread_id, model, prompt) as record:
