@@ -52,6 +52,7 @@ ENV_VALUES = {
     "approval_limit": "FRONTDESK_APPROVAL_LIMIT",
     "request_timeout": "FRONTDESK_REQUEST_TIMEOUT",
     "local_threads": "FRONTDESK_LOCAL_THREADS",
+    "grade_replies": "FRONTDESK_GRADE_REPLIES",
 }
 """Settings taken verbatim from an environment variable (``FRONTDESK_BASE_URL`` also works for ``base_url``)."""
 
@@ -86,7 +87,7 @@ class Settings(BaseModel):
     otlp_endpoint: str | None = None
     console_traces: bool = False
     capture_content: bool = Field(default=False, description="Put message contents on spans (FRONTDESK_TRACE_CONTENT=1)")
-    grade_replies: bool = True
+    grade_replies: bool = Field(default=True, description="Every draft reply is graded before it is sent (FRONTDESK_GRADE_REPLIES=0: sent as drafted)")
     approval_limit: float = Field(default=100.0, description="Refunds above this amount wait for an operator")
     ticket_sla_minutes: float = Field(default=30.0, description="Tickets and approvals waiting longer are flagged")
     max_agent_steps: int = Field(default=12, description="Model calls per turn before a looping agent is handed to a person")

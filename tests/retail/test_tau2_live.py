@@ -152,3 +152,21 @@ def test_cli_runs_tasks_over_http_and_writes_json_and_markdown(tmp_path: Any) ->
     saved = json.loads((tmp_path / "out" / "results.json").read_text())
     assert saved["summary"]["pass_hat_k"] == {"1": 1.0} and saved["trials"][0]["transcript"][1]["role"] == "agent"
     assert "| 24 | 1/1 | 1/1 | 1/1 | customer |" in (tmp_path / "out" / "results.md").read_text()
+
+
+def test_cli_can_run_without_grading_replies(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from frontdesk.cli.app import app
+    from frontdesk.llm.openai_test_server import OpenAITestServer
+
+    turns = ["What are my two jackets made of?", "One jacket is polyester and the other is cotton.", STOP]
+    with OpenAITestServer(turns) as server:
+        result = CliRunner().invoke(
+            app,
+            ["tau2", "run", "--tasks", str(SHARED / "tasks_train.json"), "--task", "24", "--model", "scripted-http", "--base-url", server.base_url, "--out", str(tmp_path / "out")],
+            env={"COLUMNS": "200", "OPENAI_API_KEY": "test", "FRONTDESK_DATA_DIR": str(tmp_path / "data"), "FRONTDESK_GRADE_REPLIES": "0"},
+        )
+        assert server.remaining == 0, "no grader call was made"
+    assert result.exit_code == 0, result.output
+    assert "replies not graded" in result.output and "task 24 trial 1: pass" in result.output

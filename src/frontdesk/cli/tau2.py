@@ -104,7 +104,8 @@ def run_live(
     except ModelNotConfiguredError as exc:
         fail(str(exc))
     total = len(chosen) * trials
-    console.print(f"tau2 retail live: {len(chosen)} task(s) × {trials} trial(s), agents [bold]{model}[/], customer [bold]{user_model or model}[/]")
+    grading = "" if settings.grade_replies else " · replies not graded (FRONTDESK_GRADE_REPLIES=0)"
+    console.print(f"tau2 retail live: {len(chosen)} task(s) × {trials} trial(s), agents [bold]{model}[/], customer [bold]{user_model or model}[/]{grading}")
     marks = {True: "[green]pass[/]", False: "[red]fail[/]"}
 
     def show(trial: Trial) -> None:
@@ -117,7 +118,8 @@ def run_live(
         )
 
     with ReplayEnvironment() as env:
-        runner = Tau2Run(db_path=db, agent_models=SingleModel(agents), user_model=customer, env=env, max_turns=max_turns)
+        graph_settings = settings.model_copy(update={"data_dir": env.workdir})
+        runner = Tau2Run(db_path=db, agent_models=SingleModel(agents), user_model=customer, env=env, max_turns=max_turns, settings=graph_settings)
         with console.status(f"Running {total} conversation(s)…"):
             report = run_tau2(runner, chosen, trials=trials, agent_model=model, user_model=user_model or model, on_trial=show)
     json_path, md_path = write_report(report, out)
