@@ -13,12 +13,13 @@ of a conversation run on one event loop.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from autogen_agentchat.agents import AssistantAgent
 from autogen_agentchat.conditions import FunctionCallTermination
 from autogen_agentchat.teams import Swarm
 
-from frontdesk.benchmarks.model import ModelClock, timed_model
+from frontdesk.benchmarks.model import ModelClock
 from frontdesk.benchmarks.tasks import (
     HUMAN_HANDOFF_TOOL,
     INSTRUCTIONS,
@@ -28,8 +29,7 @@ from frontdesk.benchmarks.tasks import (
     TurnOutcome,
     TurnTimer,
     bench_tools,
-    domain_db,
-    judge,
+    run_single_agent,
 )
 from frontdesk.interop.autogen_model import LangChainChatCompletionClient
 from frontdesk.interop.autogen_tools import autogen_tools
@@ -37,15 +37,13 @@ from frontdesk.interop.nodes import autogen_reply, autogen_turn_end
 from frontdesk.interop.session import ToolSession
 from frontdesk.llm.scripted import Script
 from frontdesk.replay.environment import ReplayEnvironment
-from frontdesk.runtime import Services
 
 NAME = "autogen"
 
 
-async def _conversation(task: BenchTask, script: Script, session: ToolSession, client: LangChainChatCompletionClient, timer: TurnTimer) -> list[TurnOutcome]:
+async def _conversation(task: BenchTask, script: Script, session: ToolSession, client: LangChainChatCompletionClient, timer: TurnTimer, outcomes: list[TurnOutcome]) -> None:
     agent = AssistantAgent(SINGLE_AGENT, model_client=client, tools=autogen_tools(session, bench_tools()), system_message=INSTRUCTIONS, max_tool_iterations=1)
     team = Swarm([agent], termination_condition=autogen_turn_end(SINGLE_AGENT) | FunctionCallTermination(HUMAN_HANDOFF_TOOL))
-    outcomes = []
     for index, turn in enumerate(task.scenario.turns):
         script.turn = index
         session.begin_turn(customer_id=session.customer_id)
@@ -54,22 +52,12 @@ async def _conversation(task: BenchTask, script: Script, session: ToolSession, c
         reply, handoff_reason = autogen_reply(result.messages)
         handed_off = handoff_reason is not None or (session.handoff is not None and session.handoff.to_human)
         outcomes.append(TurnOutcome(reply=reply, handoff=handed_off))
-    return outcomes
 
 
 def run_task(task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock) -> TaskRun:
     """Run ``task`` as one AutoGen conversation and judge its end state."""
-    script = task.single_agent_script()
-    timer = TurnTimer(clock)
-    outcomes: list[TurnOutcome] = []
-    problems: list[str] = []
-    with domain_db(env, NAME, task) as engine:
-        before = env.snapshot(engine)
-        session = ToolSession(services=Services(engine=engine, knowledge=env.knowledge))
-        client = LangChainChatCompletionClient(timed_model(script, SINGLE_AGENT, latency_s, clock))
-        try:
-            outcomes = asyncio.run(_conversation(task, script, session, client, timer))
-        except Exception as exc:  # a crash fails this run, not the benchmark
-            problems.append(f"{type(exc).__name__}: {exc}")
-        problems += judge(task, outcomes, env.diff(before, env.snapshot(engine)), script)
-    return TaskRun(task=task.name, framework=NAME, success=not problems, problems=problems, turns=timer.turns)
+
+    def converse(script: Script, session: ToolSession, model: Any, timer: TurnTimer, outcomes: list[TurnOutcome]) -> None:
+        asyncio.run(_conversation(task, script, session, LangChainChatCompletionClient(model), timer, outcomes))
+
+    return run_single_agent(NAME, task, env, latency_s, clock, converse)

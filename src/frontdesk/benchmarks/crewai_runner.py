@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import Any
 
 from frontdesk.interop.session import crewai_offline_defaults
 
@@ -23,7 +24,7 @@ os.environ.setdefault("CREWAI_STORAGE_DIR", tempfile.mkdtemp(prefix="frontdesk-b
 
 from crewai import Agent, Crew, Process, Task  # noqa: E402
 
-from frontdesk.benchmarks.model import ModelClock, timed_model  # noqa: E402
+from frontdesk.benchmarks.model import ModelClock  # noqa: E402
 from frontdesk.benchmarks.tasks import (  # noqa: E402
     HUMAN_HANDOFF_TOOL,
     INSTRUCTIONS,
@@ -33,14 +34,13 @@ from frontdesk.benchmarks.tasks import (  # noqa: E402
     TurnOutcome,
     TurnTimer,
     bench_tools,
-    domain_db,
-    judge,
+    run_single_agent,
 )
 from frontdesk.interop.crewai_model import LangChainCrewLLM  # noqa: E402
 from frontdesk.interop.crewai_tools import crewai_tools  # noqa: E402
 from frontdesk.interop.session import ToolSession  # noqa: E402
+from frontdesk.llm.scripted import Script  # noqa: E402
 from frontdesk.replay.environment import ReplayEnvironment  # noqa: E402
-from frontdesk.runtime import Services  # noqa: E402
 
 NAME = "crewai"
 
@@ -58,26 +58,17 @@ def build_crew(llm: LangChainCrewLLM, session: ToolSession) -> Crew:
 
 def run_task(task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock) -> TaskRun:
     """Run ``task`` as one kickoff per customer turn and judge its end state."""
-    script = task.single_agent_script()
-    timer = TurnTimer(clock)
-    outcomes: list[TurnOutcome] = []
-    problems: list[str] = []
-    with domain_db(env, NAME, task) as engine:
-        before = env.snapshot(engine)
-        session = ToolSession(services=Services(engine=engine, knowledge=env.knowledge))
-        llm = LangChainCrewLLM(model=f"frontdesk-scripted/{SINGLE_AGENT}", chat_model=timed_model(script, SINGLE_AGENT, latency_s, clock))
-        crew = build_crew(llm, session)
+
+    def converse(script: Script, session: ToolSession, model: Any, timer: TurnTimer, outcomes: list[TurnOutcome]) -> None:
+        crew = build_crew(LangChainCrewLLM(model=f"frontdesk-scripted/{SINGLE_AGENT}", chat_model=model), session)
         history: list[str] = []
-        try:
-            for index, turn in enumerate(task.scenario.turns):
-                script.turn = index
-                session.begin_turn(customer_id=session.customer_id)
-                with timer.turn():
-                    output = crew.kickoff(inputs={"message": turn.user, "history": "\n".join(history) or "(none)"})
-                reply = str(getattr(output, "raw", output))
-                outcomes.append(TurnOutcome(reply=reply, handoff=session.handoff is not None and session.handoff.to_human))
-                history += [f"customer: {turn.user}", f"assistant: {reply}"]
-        except Exception as exc:  # a crash fails this run, not the benchmark
-            problems.append(f"{type(exc).__name__}: {exc}")
-        problems += judge(task, outcomes, env.diff(before, env.snapshot(engine)), script)
-    return TaskRun(task=task.name, framework=NAME, success=not problems, problems=problems, turns=timer.turns)
+        for index, turn in enumerate(task.scenario.turns):
+            script.turn = index
+            session.begin_turn(customer_id=session.customer_id)
+            with timer.turn():
+                output = crew.kickoff(inputs={"message": turn.user, "history": "\n".join(history) or "(none)"})
+            reply = str(getattr(output, "raw", output))
+            outcomes.append(TurnOutcome(reply=reply, handoff=session.handoff is not None and session.handoff.to_human))
+            history += [f"customer: {turn.user}", f"assistant: {reply}"]
+
+    return run_single_agent(NAME, task, env, latency_s, clock, converse)

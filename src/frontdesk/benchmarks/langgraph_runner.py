@@ -21,11 +21,11 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 
-from frontdesk.benchmarks.model import ModelClock, timed_model
-from frontdesk.benchmarks.tasks import INSTRUCTIONS, SINGLE_AGENT, BenchTask, TaskRun, TurnOutcome, TurnTimer, bench_tools, domain_db, judge
+from frontdesk.benchmarks.model import ModelClock
+from frontdesk.benchmarks.tasks import INSTRUCTIONS, BenchTask, TaskRun, TurnOutcome, TurnTimer, bench_tools, run_single_agent
 from frontdesk.interop.session import ToolSession
+from frontdesk.llm.scripted import Script
 from frontdesk.replay.environment import ReplayEnvironment
-from frontdesk.runtime import Services
 
 NAME = "langgraph"
 
@@ -87,22 +87,14 @@ def _reply(messages: list[Any]) -> str:
 
 def run_task(task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock) -> TaskRun:
     """Run ``task`` turn by turn through the bare graph and judge its end state."""
-    script = task.single_agent_script()
-    timer = TurnTimer(clock)
-    outcomes: list[TurnOutcome] = []
-    problems: list[str] = []
-    with domain_db(env, NAME, task) as engine:
-        before = env.snapshot(engine)
-        session = ToolSession(services=Services(engine=engine, knowledge=env.knowledge))
-        graph = build_bare_graph(timed_model(script, SINGLE_AGENT, latency_s, clock), session)
+
+    def converse(script: Script, session: ToolSession, model: Any, timer: TurnTimer, outcomes: list[TurnOutcome]) -> None:
+        graph = build_bare_graph(model, session)
         config = {"configurable": {"thread_id": f"bench-{uuid.uuid4().hex[:8]}"}}
-        try:
-            for index, turn in enumerate(task.scenario.turns):
-                script.turn = index
-                with timer.turn():
-                    values = graph.invoke({"messages": [HumanMessage(turn.user)], "handoff": None}, config)
-                outcomes.append(TurnOutcome(reply=_reply(values["messages"]), handoff=bool(values.get("handoff"))))
-        except Exception as exc:  # a crash fails this run, not the benchmark
-            problems.append(f"{type(exc).__name__}: {exc}")
-        problems += judge(task, outcomes, env.diff(before, env.snapshot(engine)), script)
-    return TaskRun(task=task.name, framework=NAME, success=not problems, problems=problems, turns=timer.turns)
+        for index, turn in enumerate(task.scenario.turns):
+            script.turn = index
+            with timer.turn():
+                values = graph.invoke({"messages": [HumanMessage(turn.user)], "handoff": None}, config)
+            outcomes.append(TurnOutcome(reply=_reply(values["messages"]), handoff=bool(values.get("handoff"))))
+
+    return run_single_agent(NAME, task, env, latency_s, clock, converse)

@@ -17,18 +17,21 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from frontdesk.benchmarks.model import ModelClock, timed_model
+from frontdesk.interop.session import ToolSession
 from frontdesk.llm.scripted import Script, ScriptedStep
 from frontdesk.replay.checks import check_db_changes
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.loader import load_scenario
 from frontdesk.replay.schema import Scenario
+from frontdesk.runtime import Services
 from frontdesk.tools.base import Tool
 
 TASKS: dict[str, str] = {
@@ -164,6 +167,32 @@ def domain_db(env: ReplayEnvironment, framework: str, task: BenchTask) -> Iterat
     finally:
         engine.dispose()
         (env.workdir / f"{name}-domain.sqlite").unlink(missing_ok=True)
+
+
+Converse = Callable[[Script, ToolSession, Any, "TurnTimer", list["TurnOutcome"]], None]
+"""A framework's conversation: plays the task's turns with the session's tools and the
+scripted model, appending one outcome per turn (so a crash keeps the turns that ran)."""
+
+
+def run_single_agent(framework: str, task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock, converse: Converse) -> TaskRun:
+    """The frame every single-agent runner shares, so each framework differs only in how it converses.
+
+    A fresh DB, one tool session, the derived script behind a timed scripted model; a crash
+    fails this run (not the benchmark), and the end state is judged the same way for all.
+    """
+    script = task.single_agent_script()
+    timer = TurnTimer(clock)
+    outcomes: list[TurnOutcome] = []
+    problems: list[str] = []
+    with domain_db(env, framework, task) as engine:
+        before = env.snapshot(engine)
+        session = ToolSession(services=Services(engine=engine, knowledge=env.knowledge))
+        try:
+            converse(script, session, timed_model(script, SINGLE_AGENT, latency_s, clock), timer, outcomes)
+        except Exception as exc:  # a crash fails this run, not the benchmark
+            problems.append(f"{type(exc).__name__}: {exc}")
+        problems += judge(task, outcomes, env.diff(before, env.snapshot(engine)), script)
+    return TaskRun(task=task.name, framework=framework, success=not problems, problems=problems, turns=timer.turns)
 
 
 def judge(task: BenchTask, outcomes: list[TurnOutcome], db_changes: list[dict[str, Any]], script: Script) -> list[str]:
