@@ -9,16 +9,15 @@ test instead of hanging on it.
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from frontdesk.benchmarks.tasks import BenchTask, load_tasks
 from frontdesk.interop.session import crewai_offline_defaults
 from frontdesk.replay.environment import ReplayEnvironment
+from tests.offline import refuse_network
 
 crewai_offline_defaults()
 os.environ.setdefault("CREWAI_STORAGE_DIR", tempfile.mkdtemp(prefix="frontdesk-bench-crewai-"))
@@ -26,21 +25,7 @@ os.environ.setdefault("CREWAI_STORAGE_DIR", tempfile.mkdtemp(prefix="frontdesk-b
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Refuse every outbound connection and DNS lookup (local socket pairs still work)."""
-
-    def refuse(*_args: Any, **_kwargs: Any) -> Any:
-        raise OSError("network access is disabled in the benchmark tests")
-
-    real_connect = socket.socket.connect
-
-    def connect(self: socket.socket, address: Any) -> Any:
-        if self.family == socket.AF_UNIX:
-            return real_connect(self, address)
-        return refuse()
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+    refuse_network(monkeypatch, "benchmark")
 
 
 @pytest.fixture(scope="session")

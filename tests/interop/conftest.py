@@ -10,7 +10,6 @@ framework that still tried to reach the network fails the test instead of hangin
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from sqlalchemy.engine import Engine
 from frontdesk.llm.scripted import Script, ScriptedChatModel, ScriptedStep
 from frontdesk.memory.domain import export_tau2_db, tau2_db_hash
 from frontdesk.memory.tables import open_domain_db
+from tests.offline import refuse_network
 
 os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("CREWAI_DISABLE_TRACKING", "true")
@@ -40,21 +40,7 @@ BEN_PENDING = "#D2001"
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Refuse every outbound connection and DNS lookup (local socket pairs still work)."""
-
-    def refuse(*_args: Any, **_kwargs: Any) -> Any:
-        raise OSError("network access is disabled in the interop tests")
-
-    real_connect = socket.socket.connect
-
-    def connect(self: socket.socket, address: Any) -> Any:
-        if self.family == socket.AF_UNIX:
-            return real_connect(self, address)
-        return refuse()
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+    refuse_network(monkeypatch, "interop")
 
 
 def make_shop(path: Path) -> Engine:
