@@ -46,7 +46,8 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Markdown/text files
     except FileNotFoundError as exc:
         fail(str(exc))
     documents, total = base.counts()
-    vectors = f"vectors: {base.embedding_model()}" if base.embedding_model() else "no vectors (BM25 only: the embedding model is not installed)"
+    model = base.embedding_model()
+    vectors = f"vectors: {model}" if model else "no vectors (BM25 only: the embedding model is not installed)"
     console.print(f"{seen} file(s) read, {indexed} (re)indexed into {chunks} chunk(s); {base.path} now holds {documents} documents, {total} chunks; {vectors}.")
 
 
