@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from frontdesk.knowledge import KnowledgeBase, default_knowledge_base, open_knowledge_base, search  # noqa: E402
 from frontdesk.knowledge.chunking import chunk_markdown  # noqa: E402
-from frontdesk.knowledge.ingest import packaged_pages  # noqa: E402
+from frontdesk.domains.retail import DEMO_PAGES  # noqa: E402
 
 QUESTIONS = Path(__file__).parent / "data" / "kb_questions.yaml"
 
@@ -58,7 +58,7 @@ def latencies(kb: KnowledgeBase, questions: list[dict], mode: str, repeat: int =
 def large_kb(path: Path, chunks: int) -> KnowledgeBase:
     """The shipped pages copied under new ids until about ``chunks`` chunks, with noise words."""
     rng = random.Random(7)
-    pages = [(p.stem, p.read_text()) for p in sorted(packaged_pages().glob("*.md"))]
+    pages = [(p.stem, p.read_text()) for p in sorted(DEMO_PAGES.glob("*.md"))]
     per_copy = sum(len(chunk_markdown(stem, text)) for stem, text in pages)
     kb = open_knowledge_base(path)
     noise = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike".split()
@@ -80,7 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     questions = yaml.safe_load(QUESTIONS.read_text())
     with tempfile.TemporaryDirectory() as tmp:
-        small = default_knowledge_base(Path(tmp) / "small.duckdb")
+        small = default_knowledge_base(Path(tmp) / "small.duckdb", demo_pages=DEMO_PAGES)
         if small.embedder is None:
             sys.exit("the embedding model is not installed here: only BM25 could be measured")
         print(f"{len(questions)} labelled questions, {small.counts()[1]} chunks, embeddings: {small.embedding_model()}")

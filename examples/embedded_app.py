@@ -10,7 +10,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from frontdesk import ToolContext, ToolKind, build_graph, tool
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
-from frontdesk.memory.tables import open_domain_db
+from frontdesk.domains.database import open_domain_db
 
 LOYALTY_POINTS = {"ava_chen_1001": 420}
 
@@ -22,7 +22,7 @@ def loyalty_points(ctx: ToolContext) -> int:
 
 
 def main() -> str:
-    engine = open_domain_db("sqlite://", seed_demo_if_empty=True)
+    engine = open_domain_db("sqlite://", seed_demo=True)
     script = Script(
         "embedded-app",
         [{

@@ -1,16 +1,27 @@
-"""What graph nodes need at run time besides state: DB engine, knowledge base, tracer.
+"""What graph nodes and tools need at run time besides state: DB, store, knowledge, tracer.
 
-Nodes receive this through a closure when the graph is built, so an app that embeds
-frontdesk hands in its own engine or tracer without globals.
+LangGraph hands it to every node as ``Runtime.context`` (``graph.invoke(..., context=...)``):
+one typed object per run instead of globals or parts captured when the graph was built, so
+two runs of one compiled graph can use different databases or tracers. The long-term store
+comes from LangGraph itself (``Runtime.store``: the store the graph was compiled with, or the
+LangGraph server's), so memory works wherever the graph runs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry import trace
 from opentelemetry.trace import Tracer
+
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore
+    from sqlalchemy.engine import Engine
+
+    from frontdesk.knowledge.store import KnowledgeBase
+    from frontdesk.tracing.metrics import GenAIMetrics
+    from frontdesk.tracing.pricing import PriceTable
 
 
 def _noop_tracer() -> Tracer:
@@ -18,13 +29,31 @@ def _noop_tracer() -> Tracer:
 
 
 @dataclass
-class Services:
-    """Shared run-time dependencies of the support graph's nodes and tools."""
+class RunContext:
+    """Shared run-time dependencies of the support graph's nodes and tools.
 
-    engine: Any = None
-    knowledge: Any = None
-    store: Any = None
+    Every field is optional: a graph without a domain DB still talks, a tool that needs
+    the missing part says so to the model in one line.
+    """
+
+    engine: Engine | None = None
+    knowledge: KnowledgeBase | None = None
+    store: BaseStore | None = None
     tracer: Tracer = field(default_factory=_noop_tracer)
     capture_content: bool = False
-    metrics: Any = None
-    prices: Any = None
+    metrics: GenAIMetrics | None = None
+    prices: PriceTable | None = None
+
+
+def resolve_context(runtime: Any, default: RunContext) -> RunContext:
+    """The run's context: the one passed to ``invoke(context=...)``, else the graph's default.
+
+    LangGraph's store (``Runtime.store``: the compiled graph's, or the LangGraph server's)
+    wins over a store in the context, so long-term memory follows the deployment.
+    """
+    given = getattr(runtime, "context", None)
+    context = given if isinstance(given, RunContext) else default
+    store = getattr(runtime, "store", None)
+    if store is not None and store is not context.store:
+        context = replace(context, store=store)
+    return context

@@ -53,6 +53,8 @@ ENV_VALUES = {
     "request_timeout": "FRONTDESK_REQUEST_TIMEOUT",
     "local_threads": "FRONTDESK_LOCAL_THREADS",
     "grade_replies": "FRONTDESK_GRADE_REPLIES",
+    "domain": "FRONTDESK_DOMAIN",
+    "demo": "FRONTDESK_DEMO",
 }
 """Settings taken verbatim from an environment variable (``FRONTDESK_BASE_URL`` also works for ``base_url``)."""
 
@@ -70,6 +72,11 @@ class Settings(BaseModel):
     """Everything frontdesk needs to run; every field has an environment variable."""
 
     data_dir: Path = Field(default_factory=default_data_dir)
+    domain: str = Field(default="retail", description="The business domain served (FRONTDESK_DOMAIN): a registered name such as retail")
+    demo: bool = Field(
+        default=False,
+        description="Use the domain's demo data: seed an empty domain DB and ingest the shipped knowledge-base pages (FRONTDESK_DEMO=1)",
+    )
     database_url: str | None = Field(
         default=None,
         description="Threads, long-term memory and domain data: sqlite:///path, postgresql://..., memory://",

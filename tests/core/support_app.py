@@ -16,8 +16,8 @@ from sqlmodel import Field, SQLModel, create_engine, func, select
 
 from frontdesk import AgentSpec, ToolContext, ToolKind, build_graph, tool
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
-from frontdesk.memory.checkpoint import open_checkpointer
-from frontdesk.memory.tables import ensure_frontdesk_tables
+from frontdesk.persistence.checkpoint import open_checkpointer
+from frontdesk.domains.database import ensure_frontdesk_tables
 from frontdesk.tools.handoff import HUMAN
 from frontdesk.tools.memory import remember_customer_fact
 
@@ -87,7 +87,7 @@ def run_turn(db_url: str, turn: int, script_turns: list[dict[str, list[ScriptedS
     """Run one turn (or resume) of thread ``t1`` against the database at ``db_url``."""
     from langgraph.types import Command
 
-    from frontdesk.memory.urls import domain_url
+    from frontdesk.persistence.urls import domain_url
 
     script = Script("support-app", script_turns, turn=turn)
     engine = create_engine(domain_url(db_url))

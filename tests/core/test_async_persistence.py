@@ -10,7 +10,7 @@ from langchain_core.messages import HumanMessage
 
 from frontdesk import build_graph
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
-from frontdesk.memory.checkpoint import DURABILITY, open_async_checkpointer
+from frontdesk.persistence.checkpoint import DURABILITY, open_async_checkpointer
 from tests.core.support_app import agents
 
 

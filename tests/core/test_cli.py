@@ -14,7 +14,7 @@ FRONTDESK = [sys.executable, "-m", "frontdesk.cli.app"]
 
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
-    env.update(FRONTDESK_DATA_DIR=str(tmp_path / "data"), COLUMNS="200", **extra)
+    env.update(FRONTDESK_DEMO="1", FRONTDESK_DATA_DIR=str(tmp_path / "data"), COLUMNS="200", **extra)
     return env
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, create_engine, select
 
-from frontdesk.memory.tickets import Ticket
-from frontdesk.memory.urls import domain_url
+from frontdesk.operators.tickets import Ticket
+from frontdesk.persistence.urls import domain_url
 
 HERE = Path(__file__).parent
 

@@ -9,11 +9,12 @@ from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from frontdesk import build_graph
-from frontdesk.inbox import Inbox, InboxError
+from frontdesk.domains import get_domain
+from frontdesk.operators.inbox import Inbox, InboxError
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
-from frontdesk.memory import operator_log
-from frontdesk.memory.domain import export_tau2_db
-from frontdesk.memory.tables import open_domain_db
+from frontdesk.operators import records
+from frontdesk.domains.retail import export_tau2_db
+from frontdesk.domains.database import open_domain_db
 
 LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
 CANCEL = {"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}
@@ -28,12 +29,12 @@ class Desk:
     """A graph over a real SQLite domain DB and checkpointer, with a scripted model."""
 
     def __init__(self, tmp_path: Path, turns: list[dict]) -> None:
-        self.engine = open_domain_db(f"sqlite:///{tmp_path / 'domain.sqlite'}", seed_demo_if_empty=True)
+        self.engine = open_domain_db(f"sqlite:///{tmp_path / 'domain.sqlite'}", seed_demo=True)
         self.script = Script("inbox", turns)
         self._saver_cm = SqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite"))
         saver = self._saver_cm.__enter__()
         self.graph = build_graph(model=ScriptedModels(self.script), checkpointer=saver, engine=self.engine)
-        self.inbox = Inbox(self.graph, self.engine)
+        self.inbox = Inbox(self.graph, self.engine, tools=get_domain("retail").tools_by_name)
 
     def say(self, text: str, turn: int = 0) -> dict:
         self.script.turn = turn
@@ -69,7 +70,7 @@ def test_a_ticket_is_listed_answered_and_closed(make_desk) -> None:
     assert desk.inbox.get(item.id).status == "resolved"
     with pytest.raises(InboxError, match=rf"ticket {item.id} was already resolved by maya"):
         desk.inbox.reply(item.id, "again")
-    [decision] = operator_log.decisions(desk.engine)
+    [decision] = records.decisions(desk.engine)
     assert (decision.kind, decision.operator, decision.details["reply"]) == ("reply", "maya", "Hi Ava, Maya here.")
 
 
@@ -97,7 +98,7 @@ def test_two_sensitive_calls_wait_one_after_the_other(make_desk) -> None:
     assert shop["orders"]["#D1001"]["status"] == "cancelled" and shop["orders"]["#D1002"]["status"] == "delivered"
     with pytest.raises(InboxError, match=rf"approval {second.id} was already rejected by sam"):
         desk.inbox.approve(second.id)
-    assert [(d.kind, d.operator) for d in operator_log.decisions(desk.engine)] == [("approved", "maya"), ("rejected", "sam")]
+    assert [(d.kind, d.operator) for d in records.decisions(desk.engine)] == [("approved", "maya"), ("rejected", "sam")]
 
 
 def test_edited_arguments_are_validated_before_resuming(make_desk) -> None:
@@ -128,7 +129,7 @@ def test_a_looping_agent_is_handed_to_a_person_with_high_priority(tmp_path: Path
 
     from frontdesk.settings import Settings
 
-    engine = open_domain_db(f"sqlite:///{tmp_path / 'd.sqlite'}", seed_demo_if_empty=True)
+    engine = open_domain_db(f"sqlite:///{tmp_path / 'd.sqlite'}", seed_demo=True)
     loop = [{"tool_calls": [{"name": "list_all_product_types"}]}] * 3
     script = Script("loop", [steps(customer_service=loop)])
     graph = build_graph(Settings(max_agent_steps=3), model=ScriptedModels(script), checkpointer=InMemorySaver(), engine=engine)

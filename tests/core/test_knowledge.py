@@ -10,16 +10,17 @@ import pytest
 from typer.testing import CliRunner
 
 from frontdesk.cli.app import app
+from frontdesk.domains.retail import DEMO_PAGES
 from frontdesk.knowledge import KnowledgeBase, default_knowledge_base, ingest_paths, search
 from frontdesk.knowledge.chunking import chunk_markdown, windows
-from frontdesk.runtime import Services
+from frontdesk.runtime import RunContext
 from frontdesk.tools.base import ToolContext
 from frontdesk.tools.knowledge import search_knowledge_base
 
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    return default_knowledge_base(tmp_path_factory.mktemp("kb") / "knowledge.duckdb")
+    return default_knowledge_base(tmp_path_factory.mktemp("kb") / "knowledge.duckdb", demo_pages=DEMO_PAGES)
 
 
 def test_markdown_is_chunked_by_section_with_citations() -> None:
@@ -79,12 +80,12 @@ def test_ingestion_is_idempotent_and_replaces_changed_files(tmp_path: Path) -> N
 
 
 def test_the_tool_returns_citable_passages_or_says_it_found_nothing(kb: KnowledgeBase) -> None:
-    ctx = ToolContext(services=Services(knowledge=kb))
+    ctx = ToolContext(run=RunContext(knowledge=kb))
     found = search_knowledge_base.invoke(ctx, {"query": "how long is the return window"})
     assert found.ok and "[returns#return-window]" in found.content
     nothing = search_knowledge_base.invoke(ctx, {"query": "quantum chromodynamics"})
     assert nothing.ok and nothing.content.startswith("No passage in the knowledge base is relevant")
-    missing = search_knowledge_base.invoke(ToolContext(services=Services()), {"query": "returns"})
+    missing = search_knowledge_base.invoke(ToolContext(run=RunContext()), {"query": "returns"})
     assert not missing.ok and "not configured" in missing.content
 
 

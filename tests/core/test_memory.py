@@ -11,8 +11,8 @@ from frontdesk import build_graph
 from frontdesk.llm.factory import openai_compatible_model
 from frontdesk.llm.openai_test_server import OpenAITestServer
 from frontdesk.memory.customer_memory import recall
-from frontdesk.memory.store import open_store
-from frontdesk.memory.urls import BadDatabaseURL
+from frontdesk.persistence.store import open_store
+from frontdesk.persistence.urls import BadDatabaseURL
 from frontdesk.settings import Settings
 from tests.core.support_app import agents
 

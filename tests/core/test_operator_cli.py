@@ -17,7 +17,7 @@ FRONTDESK = [sys.executable, "-m", "frontdesk.cli.app"]
 
 def env_for(tmp_path: Path, server: OpenAITestServer | None = None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
-    env.update(FRONTDESK_DATA_DIR=str(tmp_path / "data"), COLUMNS="200", **extra)
+    env.update(FRONTDESK_DEMO="1", FRONTDESK_DATA_DIR=str(tmp_path / "data"), COLUMNS="200", **extra)
     if server is not None:
         env.update(FRONTDESK_MODEL="m", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k")
     return env

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from frontdesk.cli.app import app
 from frontdesk.knowledge import KnowledgeBase, RetrievalError, default_knowledge_base, ingest_paths, search
 from frontdesk.knowledge.embeddings import CachedEmbedder, E5SmallEmbedder, default_embedder
-from frontdesk.knowledge.ingest import packaged_pages
+from frontdesk.domains.retail import DEMO_PAGES
 from frontdesk.settings import ConfigError, Settings
 
 
@@ -29,7 +29,7 @@ class CountingEmbedder(E5SmallEmbedder):
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    return default_knowledge_base(tmp_path_factory.mktemp("kb") / "knowledge.duckdb")
+    return default_knowledge_base(tmp_path_factory.mktemp("kb") / "knowledge.duckdb", demo_pages=DEMO_PAGES)
 
 
 def test_the_bundled_model_embeds_meaning_offline() -> None:
@@ -86,11 +86,11 @@ def test_vectors_are_stored_at_ingest_and_each_text_is_embedded_once_per_machine
     model = CountingEmbedder()
     embedder = CachedEmbedder(model, folder=tmp_path / "cache")
     first = KnowledgeBase(tmp_path / "one.duckdb", embedder=embedder)
-    ingest_paths(first, [packaged_pages()])
+    ingest_paths(first, [DEMO_PAGES])
     chunks = first.counts()[1]
     assert model.passages_embedded == chunks and first.embedding_model() == model.name
     second = KnowledgeBase(tmp_path / "two.duckdb", embedder=embedder)
-    ingest_paths(second, [packaged_pages()])
+    ingest_paths(second, [DEMO_PAGES])
     assert model.passages_embedded == chunks, "the second knowledge base should come from the cache"
     question = "Is my personal information sold to anyone?"
     assert [p.citation for p in search(first, question, mode="vector")] == [p.citation for p in search(second, question, mode="vector")]
@@ -99,7 +99,7 @@ def test_vectors_are_stored_at_ingest_and_each_text_is_embedded_once_per_machine
 def test_a_bm25_only_knowledge_base_gets_its_vectors_when_the_model_is_there(tmp_path: Path) -> None:
     path = tmp_path / "kb.duckdb"
     plain = KnowledgeBase(path, embedder=None)
-    ingest_paths(plain, [packaged_pages()])
+    ingest_paths(plain, [DEMO_PAGES])
     assert plain.embedding_model() is None and plain.effective_mode == "bm25"
     with pytest.raises(RetrievalError, match="vector retrieval needs an embedding model"):
         search(plain, "returns", mode="vector")
@@ -120,7 +120,7 @@ def test_retrieval_mode_comes_from_settings_and_bad_values_are_one_line(monkeypa
 
 def test_cli_search_shows_the_mode_and_both_signals(tmp_path: Path) -> None:
     runner = CliRunner()
-    env = {"COLUMNS": "200", "FRONTDESK_DATA_DIR": str(tmp_path)}
+    env = {"COLUMNS": "200", "FRONTDESK_DEMO": "1", "FRONTDESK_DATA_DIR": str(tmp_path)}
     result = runner.invoke(app, ["kb", "search", "Is my personal information sold to anyone?", "--mode", "hybrid"], env=env)
     assert result.exit_code == 0, result.output
     assert "hybrid retrieval" in result.output and "account-privacy#your-data" in result.output

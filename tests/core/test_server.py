@@ -38,7 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Open
     with OpenAITestServer(SCRIPT) as model:
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
-        env.update(FRONTDESK_DATA_DIR=str(tmp), FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="k", FRONTDESK_API_KEY="operator-key")
+        env.update(FRONTDESK_DEMO="1", FRONTDESK_DATA_DIR=str(tmp), FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="k", FRONTDESK_API_KEY="operator-key")
         process = subprocess.Popen([sys.executable, "-m", "frontdesk.cli.app", "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

@@ -42,7 +42,7 @@ def test_list_show_and_history(tmp_path: Path) -> None:
 
 def test_fork_from_an_earlier_checkpoint_keeps_the_original(tmp_path: Path) -> None:
     from frontdesk.cli.threads import _opened
-    from frontdesk.memory.threads import history
+    from frontdesk.persistence.threads import history
 
     url = make_thread(tmp_path)
     with _opened(url) as (_saver, graph):

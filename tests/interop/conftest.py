@@ -21,8 +21,8 @@ from pydantic import Field
 from sqlalchemy.engine import Engine
 
 from frontdesk.llm.scripted import Script, ScriptedChatModel, ScriptedStep
-from frontdesk.memory.domain import export_tau2_db, tau2_db_hash
-from frontdesk.memory.tables import open_domain_db
+from frontdesk.domains.retail import export_tau2_db, tau2_db_hash
+from frontdesk.domains.database import open_domain_db
 from tests.offline import refuse_network
 
 os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
@@ -44,7 +44,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_shop(path: Path) -> Engine:
-    return open_domain_db(f"sqlite:///{path}", seed_demo_if_empty=True)
+    return open_domain_db(f"sqlite:///{path}", seed_demo=True)
 
 
 @pytest.fixture

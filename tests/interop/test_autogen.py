@@ -20,7 +20,7 @@ from frontdesk.interop.autogen_model import scripted_client  # noqa: E402
 from frontdesk.interop.autogen_tools import FrontdeskToolError, autogen_tools  # noqa: E402
 from frontdesk.interop.nodes import autogen_turn_end  # noqa: E402
 from frontdesk.tools.base import ToolContext  # noqa: E402
-from frontdesk.tools.retail import RETAIL_TOOLS, TOOLS_BY_NAME  # noqa: E402
+from frontdesk.domains.retail.tools import RETAIL_TOOLS, TOOLS_BY_NAME  # noqa: E402
 from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, call, db_hash, order_status, script  # noqa: E402
 
 

@@ -18,7 +18,7 @@ from frontdesk.interop.autogen_model import scripted_client  # noqa: E402
 from frontdesk.interop.autogen_tools import autogen_tools  # noqa: E402
 from frontdesk.interop.nodes import autogen_team_node, autogen_turn_end  # noqa: E402
 from frontdesk.llm.scripted import Script  # noqa: E402
-from frontdesk.memory import tickets  # noqa: E402
+from frontdesk.operators import tickets  # noqa: E402
 from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, call, script  # noqa: E402
 from tests.interop.graph_helpers import team_graph  # noqa: E402
 

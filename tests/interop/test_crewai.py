@@ -14,7 +14,7 @@ from frontdesk.interop import ToolSession  # noqa: E402
 from frontdesk.interop.crewai_model import LangChainCrewLLM, scripted_llm  # noqa: E402
 from frontdesk.interop.crewai_tools import FrontdeskCrewTool, crewai_tools  # noqa: E402
 from frontdesk.tools.base import ToolContext  # noqa: E402
-from frontdesk.tools.retail import RETAIL_TOOLS, TOOLS_BY_NAME  # noqa: E402
+from frontdesk.domains.retail.tools import RETAIL_TOOLS, TOOLS_BY_NAME  # noqa: E402
 from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, RecordingScriptedModel, call, db_hash, order_status, script  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

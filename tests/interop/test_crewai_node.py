@@ -13,7 +13,7 @@ from frontdesk.interop import ToolSession  # noqa: E402
 from frontdesk.interop.crewai_model import LangChainCrewLLM  # noqa: E402
 from frontdesk.interop.crewai_tools import crewai_tools  # noqa: E402
 from frontdesk.interop.nodes import crewai_crew_node  # noqa: E402
-from frontdesk.memory import tickets  # noqa: E402
+from frontdesk.operators import tickets  # noqa: E402
 from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, RecordingScriptedModel, call, script  # noqa: E402
 from tests.interop.graph_helpers import team_graph  # noqa: E402
 

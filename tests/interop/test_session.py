@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from frontdesk.interop import ToolSession
-from frontdesk.tools.retail import TOOLS_BY_NAME
+from frontdesk.domains.retail.tools import TOOLS_BY_NAME
 from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, db_hash, order_status
 
 

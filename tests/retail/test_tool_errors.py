@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from frontdesk.tools.retail import TOOLS_BY_NAME
+from frontdesk.domains.retail.tools import TOOLS_BY_NAME
 from tests.retail.conftest import as_owner, db_hash, first_order
 
 ADDRESS = {"address1": "1 Main St", "address2": "", "city": "Austin", "state": "TX", "country": "USA", "zip": "73301"}

@@ -37,11 +37,12 @@ from langgraph.store.memory import InMemoryStore
 from frontdesk.benchmarks.measure import percentile
 from frontdesk.benchmarks.model import ModelClock, timed_model
 from frontdesk.benchmarks.tasks import BenchTask, load_tasks
-from frontdesk.graphs.support import build_graph
+from frontdesk.app import open_app
 from frontdesk.llm.scripted import Script
-from frontdesk.memory.checkpoint import DURABILITY, open_async_checkpointer
+from frontdesk.persistence.checkpoint import DURABILITY, open_async_checkpointer
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.settings import Settings
+from frontdesk.tracing.setup import TracingHandle
 
 _SCRIPT: contextvars.ContextVar[Script] = contextvars.ContextVar("frontdesk_bench_script")
 
@@ -119,18 +120,12 @@ async def run_concurrency(
     clock = ModelClock()
     try:
         async with open_async_checkpointer(f"sqlite:///{workdir / 'threads.sqlite'}") as saver:
-            graph = build_graph(
-                Settings(data_dir=workdir),
-                model=_PerConversationModels(latency_ms / 1000, clock),
-                checkpointer=saver,
-                store=InMemoryStore(),
-                engine=engine,
-                knowledge=env.knowledge,
-                grade_replies=True,
-            )
-            started = time.perf_counter()
-            outcomes = await asyncio.gather(*(_converse(graph, task, needle) for _ in range(conversations)))
-            result.wall_s = time.perf_counter() - started
+            parts = {"engine": engine, "knowledge": env.knowledge, "tracing": TracingHandle(tracer=env.tracer), "checkpointer": saver, "store": InMemoryStore()}
+            with open_app(Settings(data_dir=workdir), model=_PerConversationModels(latency_ms / 1000, clock), grade_replies=True, **parts) as app:
+                graph = app.graph
+                started = time.perf_counter()
+                outcomes = await asyncio.gather(*(_converse(graph, task, needle) for _ in range(conversations)))
+                result.wall_s = time.perf_counter() - started
     finally:
         engine.dispose()
         if owned:

@@ -31,7 +31,7 @@ from frontdesk.replay.checks import check_db_changes
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.loader import load_scenario
 from frontdesk.replay.schema import Scenario
-from frontdesk.runtime import Services
+from frontdesk.runtime import RunContext
 from frontdesk.tools.base import Tool
 
 TASKS: dict[str, str] = {
@@ -152,7 +152,7 @@ def _agent_handoff(tool_name: str) -> bool:
 def bench_tools() -> list[Tool]:
     """The tools a single agent gets: the sixteen retail tools and the knowledge-base search."""
     from frontdesk.tools.knowledge import search_knowledge_base
-    from frontdesk.tools.retail import RETAIL_TOOLS
+    from frontdesk.domains.retail.tools import RETAIL_TOOLS
 
     return [*RETAIL_TOOLS, search_knowledge_base]
 
@@ -186,7 +186,7 @@ def run_single_agent(framework: str, task: BenchTask, env: ReplayEnvironment, la
     problems: list[str] = []
     with domain_db(env, framework, task) as engine:
         before = env.snapshot(engine)
-        session = ToolSession(services=Services(engine=engine, knowledge=env.knowledge))
+        session = ToolSession(services=RunContext(engine=engine, knowledge=env.knowledge))
         try:
             converse(script, session, timed_model(script, SINGLE_AGENT, latency_s, clock), timer, outcomes)
         except Exception as exc:  # a crash fails this run, not the benchmark

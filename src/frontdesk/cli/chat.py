@@ -6,17 +6,19 @@ import uuid
 from typing import Annotated, Any
 
 import typer
-from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
 from rich.prompt import Prompt
 
-from frontdesk.cli.common import console, database_errors, fail
+from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
-from frontdesk.memory.checkpoint import DURABILITY
+from frontdesk.app import FrontdeskApp, open_app
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, stream_turn
 from frontdesk.settings import Settings
+from frontdesk.tools.base import ToolContext
 from frontdesk.tracing import instrument
 
 HELP = "/history shows the conversation · /tools expands the last turn's tool calls · /trace shows its trace · /thread · /new starts a new thread · /quit leaves (the thread is kept)"
-AGENT_NODES = {"customer_service", "researcher"}
 
 
 def chat(
@@ -24,15 +26,15 @@ def chat(
     customer: Annotated[str | None, typer.Option("--customer", help="Chat as this customer (email), already authenticated")] = None,
     model: Annotated[str | None, typer.Option(help="Model name (FRONTDESK_MODEL), or 'local' for the bundled offline model")] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")] = None,
+    demo: DemoOption = False,
+    domain: DomainOption = None,
 ) -> None:
     """Chat with the agents using a model behind any OpenAI-compatible endpoint."""
-    settings = Settings.from_env(model=model, base_url=base_url)
+    settings = Settings.from_env(model=model, base_url=base_url, demo=demo or None, domain=domain)
     if not settings.model_configured:
         settings = _offer_local_model(settings)
-    from frontdesk.stack import open_stack
-
     thread_id = thread or f"chat-{uuid.uuid4().hex[:8]}"
-    with database_errors(settings.resolved_database_url), open_stack(settings) as stack:
+    with database_errors(settings.resolved_database_url), open_app(settings) as stack:
         where = "on this machine (offline)" if settings.model == "local" else f"at {settings.base_url or 'OpenAI'}"
         console.print(f"[bold]frontdesk chat[/] — model {settings.model} {where} · thread [cyan]{thread_id}[/] · {HELP}")
         if customer:
@@ -68,7 +70,7 @@ def chat(
             try:
                 with instrument.turn(stack.tracing.tracer, thread_id=thread_id) as run_id:
                     last_run = run_id
-                    _turn(stack.graph, thread_id, text)
+                    _turn(stack, thread_id, text)
                 _wait_for_operator(stack.graph, thread_id)
             except KeyboardInterrupt:
                 console.print("\n[yellow]turn cancelled[/]")
@@ -90,12 +92,12 @@ def _offer_local_model(settings: Settings) -> Settings:
     return settings.model_copy(update={"model": "local"})
 
 
-def _authenticate(stack: Any, thread_id: str, email: str) -> None:
+def _authenticate(stack: FrontdeskApp, thread_id: str, email: str) -> None:
     """Authenticate the thread as ``email``'s customer with the same tool the agents use."""
-    from frontdesk.tools.base import ToolContext
-    from frontdesk.tools.retail import find_user_id_by_email
-
-    outcome = find_user_id_by_email.invoke(ToolContext(engine=stack.engine), {"email": email})
+    login = stack.domain.tools_by_name.get(stack.domain.email_login_tool or "")
+    if login is None:
+        fail(f"--customer: the {stack.domain.name} domain has no login by email")
+    outcome = login.invoke(ToolContext(run=stack.context), {"email": email})
     if not outcome.ok:
         fail(f"--customer {email}: {outcome.content.removeprefix('Error: ')}")
     stack.graph.update_state({"configurable": {"thread_id": thread_id}}, {"customer_id": outcome.authenticated_customer}, as_node="human_handoff")
@@ -143,7 +145,7 @@ def _show_history(graph: Any, thread_id: str) -> None:
 
 def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
     """While the thread waits for a person, poll it and show what the operator's side adds."""
-    from frontdesk.inbox import watch
+    from frontdesk.operators.inbox import watch
 
     config = {"configurable": {"thread_id": thread_id}}
     state = graph.get_state(config)
@@ -166,36 +168,27 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
             console.print(f"  {mark} [bold]{message.name}[/] [dim]{str(message.content)[:100]}[/]")
 
 
-def _turn(graph: Any, thread_id: str, text: str) -> None:
+def _turn(stack: FrontdeskApp, thread_id: str, text: str) -> None:
     """Stream one turn: tokens as they come, tool calls and handoffs as compact lines."""
-    config = {"configurable": {"thread_id": thread_id}}
+    config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
     speaking: str | None = None
-    stream = graph.stream({"messages": [HumanMessage(text)]}, config, stream_mode=["messages", "updates"], durability=DURABILITY)
-    for mode, chunk in stream:
-        if mode == "messages":
-            message, meta = chunk
-            node = meta.get("langgraph_node")
-            if isinstance(message, AIMessageChunk) and node in AGENT_NODES and message.content:
-                if speaking != node:
-                    console.print(f"\n[bold cyan]{node}[/] › ", end="")
-                    speaking = node
-                console.print(str(message.content), end="", markup=False)
-            continue
-        for node, update in chunk.items():
-            if node == "__interrupt__":
-                for item in update:
-                    value = item.value or {}
-                    if value.get("type") == "approval":
-                        console.print(f"\n[bold yellow]⏸ waiting for an operator to approve[/] {value.get('tool')} ({value.get('approval_id')}): {value.get('reason')}")
-                    else:
-                        console.print(f"\n[bold green]⇢ handed to a person[/] (ticket {value.get('ticket_id')}): {value.get('reason')}")
-            elif isinstance(update, dict):
-                for message in update.get("messages") or []:
-                    if isinstance(message, ToolMessage):
-                        mark = "[green]✓[/]" if message.status != "error" else "[red]✗[/]"
-                        console.print(f"\n  {mark} [bold]{message.name}[/] [dim]{str(message.content)[:100]}[/]", end="")
-                        speaking = None
-                if node == "grader" and update.get("grade", {}).get("verdict") == "fail":
-                    console.print("\n[yellow](the grader held that draft back; revising…)[/]", end="")
-                    speaking = None
+    for event in stream_turn(stack.graph, {"messages": [HumanMessage(text)]}, config, context=stack.context, tokens=True):
+        if isinstance(event, Token):
+            if speaking != event.agent:
+                console.print(f"\n[bold cyan]{event.agent}[/] › ", end="")
+                speaking = event.agent
+            console.print(event.text, end="", markup=False)
+        elif isinstance(event, Waiting):
+            value = event.value
+            if event.kind == "approval":
+                console.print(f"\n[bold yellow]⏸ waiting for an operator to approve[/] {value.get('tool')} ({value.get('approval_id')}): {value.get('reason')}")
+            else:
+                console.print(f"\n[bold green]⇢ handed to a person[/] (ticket {value.get('ticket_id')}): {value.get('reason')}")
+        elif isinstance(event, ToolResult):
+            mark = "[green]✓[/]" if event.ok else "[red]✗[/]"
+            console.print(f"\n  {mark} [bold]{event.name}[/] [dim]{event.content[:100]}[/]", end="")
+            speaking = None
+        elif isinstance(event, Verdict) and event.verdict == "fail":
+            console.print("\n[yellow](the grader held that draft back; revising…)[/]", end="")
+            speaking = None
     console.print()

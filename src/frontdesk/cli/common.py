@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
+from frontdesk.terminal import console, err_console
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+__all__ = ["console", "database_errors", "err_console", "fail"]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -24,7 +23,7 @@ def database_errors(url: str) -> Iterator[None]:
     """Turn an unusable or unreachable database into one line naming the URL (password masked)."""
     from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
-    from frontdesk.memory.urls import BadDatabaseURL, mask_password
+    from frontdesk.persistence.urls import BadDatabaseURL, mask_password
 
     try:
         yield
@@ -36,3 +35,7 @@ def database_errors(url: str) -> Iterator[None]:
         if type(exc).__module__.startswith("psycopg") and "Operational" in type(exc).__name__:
             fail(f"cannot open {mask_password(url)}: {str(exc).splitlines()[0]}")
         raise
+
+
+DemoOption = Annotated[bool, typer.Option("--demo", help="Use the domain's demo data: demo customers in an empty DB, the shipped knowledge-base pages (FRONTDESK_DEMO=1)")]
+DomainOption = Annotated[str | None, typer.Option("--domain", help="The business domain (FRONTDESK_DOMAIN; default retail)")]

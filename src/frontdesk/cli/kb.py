@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from frontdesk.app import open_knowledge
 from frontdesk.cli.common import console, fail
+from frontdesk.domains import get_domain
 from frontdesk.knowledge.store import KnowledgeBase
 from frontdesk.settings import Settings
 
@@ -59,9 +61,10 @@ def search(query: str, kb: KbOption = None, k: Annotated[int, typer.Option("-k",
 
     base = _open(kb, mode)
     if kb is None and not base.path.exists():
-        from frontdesk.knowledge import default_knowledge_base
-
-        base = default_knowledge_base(base.path, base.mode)
+        settings = Settings.from_env()
+        if not settings.demo:
+            fail(f"the knowledge base {base.path} is empty: add pages with `frontdesk kb ingest PATH` (or set FRONTDESK_DEMO=1 for the demo shop's pages)")
+        base = open_knowledge(settings, get_domain(settings.domain))
     try:
         passages = run_search(base, query, top_k=k)
     except (FileNotFoundError, RetrievalError) as exc:

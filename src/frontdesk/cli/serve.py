@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from frontdesk.cli.common import database_errors, fail
+from frontdesk.cli.common import DemoOption, DomainOption, database_errors, fail
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.settings import Settings
 
@@ -14,6 +14,8 @@ from frontdesk.settings import Settings
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
+    demo: DemoOption = False,
+    domain: DomainOption = None,
 ) -> None:
     """Serve threads (streamed over SSE) and the operator inbox over HTTP."""
     try:
@@ -22,7 +24,7 @@ def serve(
         from frontdesk.server.app import create_app
     except ImportError:
         fail("the server needs its extra: pip install 'frontdesk[server]'")
-    settings = Settings.from_env()
+    settings = Settings.from_env(demo=demo or None, domain=domain)
     if not settings.model_configured:
         fail(NOT_CONFIGURED_HELP)
     with database_errors(settings.resolved_database_url):

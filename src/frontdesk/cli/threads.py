@@ -10,9 +10,9 @@ import typer
 from rich.table import Table
 
 from frontdesk.cli.common import console, fail
-from frontdesk.memory import threads as thread_ops
-from frontdesk.memory.checkpoint import open_checkpointer
-from frontdesk.memory.urls import BadDatabaseURL, mask_password
+from frontdesk.persistence import threads as thread_ops
+from frontdesk.persistence.checkpoint import open_checkpointer
+from frontdesk.persistence.urls import BadDatabaseURL, mask_password
 from frontdesk.settings import Settings
 
 app = typer.Typer(help="Conversation threads stored in the database (FRONTDESK_DATABASE_URL).", no_args_is_help=True)

@@ -16,8 +16,8 @@ from langgraph.graph import END
 from langgraph.types import Command, interrupt
 
 from frontdesk.graphs.state import SupportState
-from frontdesk.memory import tickets
-from frontdesk.runtime import Services
+from frontdesk.operators import tickets
+from frontdesk.runtime import RunContext
 from frontdesk.tracing import instrument
 
 OPERATOR = "operator"
@@ -35,28 +35,28 @@ def _summary(state: SupportState, limit: int = 6) -> str:
     return " | ".join(f"{getattr(m, 'name', None) or m.type}: {str(m.content)[:160]}" for m in recent if m.content)
 
 
-def make_human_node(services: Services, *, return_to_bot: bool = True) -> Callable[[SupportState, RunnableConfig], Command[Any]]:
+def make_human_node(*, return_to_bot: bool = True) -> Callable[[SupportState, RunnableConfig, RunContext], Command[Any]]:
     """Build the node that hands the thread to a person.
 
     After the operator answers, the bot takes the thread back (``return_to_bot``) unless
     the operator keeps it: then every new customer message comes straight back here.
     """
 
-    def human_handoff(state: SupportState, config: RunnableConfig) -> Command[Any]:
+    def human_handoff(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         reason = state.get("handoff_reason") or (f"conversation held by {state['held_by']}" if state.get("held_by") else "handoff requested")
         ticket_id = tickets.ticket_id(thread_id, _trigger_id(state))
-        if services.engine is not None:
-            priority = "high" if reason.startswith(("Replies kept failing", "The agent is stuck")) else "normal"
-            tickets.open_ticket(services.engine, ticket_id=ticket_id, thread_id=thread_id, customer_id=state.get("customer_id"), reason=reason, summary=_summary(state), priority=priority)
+        if context.engine is not None:
+            priority = state.get("handoff_priority") or "normal"
+            tickets.open_ticket(context.engine, ticket_id=ticket_id, thread_id=thread_id, customer_id=state.get("customer_id"), reason=reason, summary=_summary(state), priority=priority)
         instrument.event("frontdesk.handoff", **{"frontdesk.handoff.to": "human", "frontdesk.ticket.id": ticket_id})
         answer = interrupt({"type": "handoff", "ticket_id": ticket_id, "reason": reason, "customer_id": state.get("customer_id")})
         reply, operator, back = _parse_answer(answer, return_to_bot)
-        if services.engine is not None:
-            tickets.resolve_ticket(services.engine, ticket_id, operator=operator, resolution=reply)
+        if context.engine is not None:
+            tickets.resolve_ticket(context.engine, ticket_id, operator=operator, resolution=reply)
         instrument.event("frontdesk.operator.reply", **{"frontdesk.ticket.id": ticket_id, "frontdesk.operator": operator, "frontdesk.return_to_bot": back})
         ticket = {"id": ticket_id, "reason": reason, "status": "resolved"}
-        update = {"messages": [AIMessage(content=reply, name=OPERATOR)], "ticket": ticket, "handoff_reason": None, "held_by": None if back else operator}
+        update = {"messages": [AIMessage(content=reply, name=OPERATOR)], "ticket": ticket, "handoff_reason": None, "handoff_priority": None, "held_by": None if back else operator}
         return Command(goto=END, update=update)
 
     return human_handoff

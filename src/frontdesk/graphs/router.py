@@ -16,17 +16,18 @@ from langgraph.types import Command
 
 from frontdesk.graphs.state import SupportState
 from frontdesk.graphs.summarize import needs_summary
+from frontdesk.runtime import RunContext
 
 
-def make_router(entry_agent: str, *, summarize_after: int | None = None) -> Callable[[SupportState, Any], Command[Any]]:
+def make_router(entry_agent: str, *, summarize_after: int | None = None) -> Callable[[SupportState, RunnableConfig, RunContext], Command[Any]]:
     """Build the router node that starts every turn at ``entry_agent``.
 
     A thread longer than ``summarize_after`` messages first passes through the summarizer;
     a thread an operator kept goes straight back to that operator.
     """
 
-    def route(state: SupportState, config: RunnableConfig) -> Command[Any]:
-        update = {"revisions": 0, "agent_steps": 0, "grade": None, "handoff_reason": None}
+    def route(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
+        update = {"revisions": 0, "agent_steps": 0, "grade": None, "handoff_reason": None, "handoff_priority": None}
         if state.get("held_by"):
             return Command(goto="human_handoff", update=update)
         if needs_summary(state, summarize_after):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypedDict
 
-from langchain_core.messages import AnyMessage
+from langchain_core.messages import AIMessage, AnyMessage
 from langgraph.graph.message import add_messages
 
 
@@ -30,7 +30,9 @@ class TicketRef(TypedDict, total=False):
 class SupportState(TypedDict, total=False):
     """State of one conversation thread.
 
-    ``customer_id`` is written only by the tools node from an authentication tool's
+    ``handoff_priority`` is set by whoever hands off (``high`` when the bot failed: a stuck
+    agent, replies that kept failing review), so the ticket's priority never depends on
+    how a reason is worded. ``customer_id`` is written only by the tools node from an authentication tool's
     result — never from free text — so every ownership check downstream can trust it.
     """
 
@@ -42,14 +44,13 @@ class SupportState(TypedDict, total=False):
     revisions: int
     agent_steps: int
     handoff_reason: str | None
+    handoff_priority: Literal["normal", "high"] | None
     held_by: str | None
     summary: str
 
 
 def last_ai_message(state: SupportState) -> Any:
     """The most recent assistant message (the draft or the tool-calling turn)."""
-    from langchain_core.messages import AIMessage
-
     for message in reversed(state.get("messages", [])):
         if isinstance(message, AIMessage):
             return message

@@ -16,7 +16,7 @@ from langchain_core.runnables import RunnableConfig
 
 from frontdesk.graphs.state import SupportState
 from frontdesk.llm.factory import ModelProvider
-from frontdesk.runtime import Services
+from frontdesk.runtime import RunContext
 from frontdesk.tracing import instrument
 
 NAME = "summarizer"
@@ -54,10 +54,10 @@ def needs_summary(state: SupportState, max_messages: int | None) -> bool:
     return max_messages is not None and len(state.get("messages", [])) > max_messages
 
 
-def make_summarize_node(models: ModelProvider, services: Services, *, keep: int) -> Callable[[SupportState, RunnableConfig], dict[str, Any]]:
+def make_summarize_node(models: ModelProvider, *, keep: int) -> Callable[[SupportState, RunnableConfig, RunContext], dict[str, Any]]:
     """Build the node that folds the oldest turns into the summary."""
 
-    def summarize(state: SupportState, config: RunnableConfig) -> dict[str, Any]:
+    def summarize(state: SupportState, config: RunnableConfig, context: RunContext) -> dict[str, Any]:
         messages = state.get("messages", [])
         cut = cut_index(messages, keep)
         if cut == 0:
@@ -66,7 +66,7 @@ def make_summarize_node(models: ModelProvider, services: Services, *, keep: int)
         prompt = [SystemMessage(INSTRUCTIONS), HumanMessage(f"Previous summary: {previous}\n\nConversation to fold in:\n{transcript(messages[:cut])}")]
         model = models.for_agent(NAME)
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
-        with instrument.agent_call(services, NAME, thread_id, model) as record:
+        with instrument.agent_call(context, NAME, thread_id, model) as record:
             reply = model.invoke(prompt, config)
             record(reply)
         return {"summary": str(reply.content), "messages": [RemoveMessage(id=m.id) for m in messages[:cut] if m.id]}

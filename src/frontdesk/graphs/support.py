@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy.engine import Engine
+
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
@@ -17,34 +19,43 @@ from langgraph.store.base import BaseStore
 from opentelemetry.metrics import Meter
 from opentelemetry.trace import Tracer
 
-from frontdesk.agents.base import AgentSpec, make_agent_node
+from frontdesk.agents.base import AgentSpec
 from frontdesk.agents.customer_service import customer_service_agent
-from frontdesk.agents.grader import make_grader_node
 from frontdesk.agents.researcher import researcher_agent
-from frontdesk.graphs.approvals import ApprovalPolicy
+from frontdesk.domains import get_domain
+from frontdesk.domains.base import Domain
+from frontdesk.graphs.agent_node import make_agent_node
+from frontdesk.graphs.grader_node import make_grader_node
 from frontdesk.graphs.human import make_human_node
 from frontdesk.graphs.router import make_router
 from frontdesk.graphs.state import SupportState
 from frontdesk.graphs.summarize import make_summarize_node
 from frontdesk.graphs.tools_node import make_tools_node
+from frontdesk.knowledge.store import KnowledgeBase
 from frontdesk.llm.factory import ModelProvider, as_provider, openai_compatible_model
-from frontdesk.runtime import Services
+from frontdesk.operators.approval_gate import ApprovalPolicy
+from frontdesk.runtime import RunContext
 from frontdesk.settings import Settings
 from frontdesk.tools.base import Tool
+from frontdesk.tools.execution import ToolPolicy
 from frontdesk.tracing.instrument import traced_node
 from frontdesk.tracing.metrics import GenAIMetrics
 from frontdesk.tracing.pricing import PriceTable
 
 ENTRY_AGENT = "customer_service"
+AGENT_ROLE = "frontdesk.agent"
+"""Node metadata key marking the nodes that are agents (what stream readers listen to)."""
 
 
-DEFAULT_AGENTS = {"customer_service": customer_service_agent, "researcher": researcher_agent}
-"""The shipped agents by name: customer service (the entry agent) and the researcher."""
+def default_agent_specs(domain: Domain | str = "retail") -> dict[str, AgentSpec]:
+    """The shipped agents for ``domain``: customer service (the entry agent) and the researcher."""
+    spec = get_domain(domain)
+    return {ENTRY_AGENT: customer_service_agent(spec.instructions, spec.tools), "researcher": researcher_agent()}
 
 
-def default_agent_specs() -> dict[str, AgentSpec]:
-    """The shipped agents, built (what scenario scripts are checked against)."""
-    return {name: make() for name, make in DEFAULT_AGENTS.items()}
+def agent_names(graph: CompiledStateGraph) -> frozenset[str]:
+    """The names of the nodes that are agents in a graph built by :func:`build_graph`."""
+    return frozenset(name for name, node in graph.builder.nodes.items() if (node.metadata or {}).get(AGENT_ROLE))
 
 
 def build_graph(
@@ -55,58 +66,69 @@ def build_graph(
     store: BaseStore | None = None,
     tools: Sequence[Tool] = (),
     agents: Sequence[AgentSpec] = (),
-    engine: Any = None,
-    knowledge: Any = None,
+    domain: Domain | str | None = None,
+    engine: Engine | None = None,
+    knowledge: KnowledgeBase | None = None,
     tracer: Tracer | None = None,
     meter: Meter | None = None,
+    context: RunContext | None = None,
     capture_content: bool | None = None,
     grade_replies: bool | None = None,
     summarize_after: int | None = None,
     approvals: ApprovalPolicy | None = None,
+    policies: Sequence[ToolPolicy] = (),
 ) -> CompiledStateGraph:
     """Build and compile the support graph.
 
     ``model`` is one chat model for every agent, a mapping from agent name to model, or a
     provider; without it, the OpenAI-compatible endpoint from ``settings`` is used.
+    ``domain`` (a registered name or a ``Domain``; default ``settings.domain``) gives the
+    customer-service agent its instructions and tools and the approval gate its money rule.
     ``tools`` are extra typed tools for the customer-service agent; ``agents`` replace
     shipped agents of the same name or add new ones (reachable via handoff tools).
-    ``engine`` is the domain DB (SQLAlchemy engine) the retail tools act on, ``knowledge``
-    the knowledge base the researcher searches. ``tracer``/``meter`` receive GenAI spans and
-    metrics (message contents only with ``capture_content``). ``summarize_after`` bounds the thread: past
-    that many messages, older turns are folded into ``summary`` (``0`` turns it off).
-    ``approvals`` decides which WRITE calls wait for an operator (default: refunds above
-    ``settings.approval_limit``).
+
+    The run-time parts — the domain DB ``engine``, the ``knowledge`` base, ``tracer`` and
+    ``meter`` — form the graph's default :class:`RunContext`; a run may pass its own with
+    ``graph.invoke(..., context=RunContext(...))``. The long-term ``store`` is compiled in
+    (LangGraph hands it to every run; the LangGraph server brings its own).
+    ``summarize_after`` bounds the thread: past that many messages, older turns are folded
+    into ``summary`` (``0`` turns it off). ``approvals`` decides which WRITE calls wait for
+    an operator (default: the domain's money-moving calls above ``settings.approval_limit``);
+    ``policies`` are further tool-pipeline checks that run after it.
     """
     settings = settings or Settings.from_env()
+    spec = get_domain(domain or settings.domain)
     provider = as_provider(model) if model is not None else as_provider(openai_compatible_model(settings))
-    services = Services(engine=engine, knowledge=knowledge, store=store, prices=PriceTable.from_env())
-    services.capture_content = settings.capture_content if capture_content is None else capture_content
-    if tracer is not None:
-        services.tracer = tracer
-    if meter is not None:
-        services.metrics = GenAIMetrics(meter)
+    default = context or RunContext(engine=engine, knowledge=knowledge, store=store, prices=PriceTable.from_env())
+    if context is None:
+        default.capture_content = settings.capture_content if capture_content is None else capture_content
+        if tracer is not None:
+            default.tracer = tracer
+        if meter is not None:
+            default.metrics = GenAIMetrics(meter)
     grading = settings.grade_replies if grade_replies is None else grade_replies
     limit = settings.summarize_after if summarize_after is None else summarize_after
 
-    given = {spec.name: spec for spec in agents}
-    specs = {name: given.get(name) or make() for name, make in DEFAULT_AGENTS.items()}
+    given = {agent.name: agent for agent in agents}
+    specs = {name: given.get(name) or shipped for name, shipped in default_agent_specs(spec).items()}
     specs.update(given)
     if tools:
         specs[ENTRY_AGENT] = specs[ENTRY_AGENT].with_tools(*tools)
     names = tuple(specs)
 
     def node(name: str, fn: Any, **kwargs: Any) -> None:
-        builder.add_node(name, traced_node(services, name, fn), **kwargs)
+        builder.add_node(name, traced_node(default, name, fn), **kwargs)
 
-    builder = StateGraph(SupportState)
+    builder = StateGraph(SupportState, context_schema=RunContext)
     node("router", make_router(ENTRY_AGENT, summarize_after=limit or None), destinations=(ENTRY_AGENT, "summarize", "human_handoff"))
-    node("summarize", make_summarize_node(provider, services, keep=settings.keep_messages))
+    node("summarize", make_summarize_node(provider, keep=settings.keep_messages))
     builder.add_edge("summarize", ENTRY_AGENT)
-    for spec in specs.values():
-        node(spec.name, make_agent_node(spec, provider, services, grade_replies=grading, max_steps=settings.max_agent_steps), destinations=("tools", "grader", "human_handoff", END))
-    policy = approvals or ApprovalPolicy(limit=settings.approval_limit)
-    node("tools", make_tools_node(specs, services, policy), destinations=(*names, "human_handoff"))
-    node("grader", make_grader_node(provider, services), destinations=(*names, "human_handoff", END))
-    node("human_handoff", make_human_node(services, return_to_bot=settings.return_to_bot), destinations=(END,))
+    for agent in specs.values():
+        make = make_agent_node(agent, provider, grade_replies=grading, max_steps=settings.max_agent_steps)
+        node(agent.name, make, destinations=("tools", "grader", "human_handoff", END), metadata={AGENT_ROLE: True})
+    gate = approvals or spec.approval_policy(settings.approval_limit)
+    node("tools", make_tools_node(specs, (gate, *policies)), destinations=(*names, "human_handoff"))
+    node("grader", make_grader_node(provider), destinations=(*names, "human_handoff", END))
+    node("human_handoff", make_human_node(return_to_bot=settings.return_to_bot), destinations=(END,))
     builder.add_edge(START, "router")
     return builder.compile(checkpointer=checkpointer, store=store, name="frontdesk-support")

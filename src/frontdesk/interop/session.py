@@ -5,8 +5,9 @@ arguments: the authenticated customer (written only from an authentication tool'
 result), the thread id (WRITE tools run once per tool call id within a thread), and
 where a handoff goes. AutoGen and CrewAI have no place for any of these, so every tool
 exported to them closes over one :class:`ToolSession` that plays the tools node's part.
-Calls go through the very function the tools node uses, so validation, ownership checks,
-transactions and idempotency are frontdesk's, not a re-implementation.
+Calls go through the tool pipeline the tools node uses (:mod:`frontdesk.tools.execution`),
+so validation, ownership checks, policies, transactions and idempotency are frontdesk's,
+not a re-implementation.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from frontdesk.graphs.tools_node import invoke_once as invoke_like_tools_node
-from frontdesk.runtime import Services
+from frontdesk.domains import get_domain
+from frontdesk.runtime import RunContext
 from frontdesk.tools.base import Tool, ToolContext, ToolOutcome
-from frontdesk.tools.handoff import HUMAN
-from frontdesk.tracing import instrument
+from frontdesk.tools.execution import Handoff, ToolCallRequest, ToolPipeline, ToolPolicy
 
 CREWAI_OFFLINE_DEFAULTS = {
     "CREWAI_DISABLE_TELEMETRY": "true",
@@ -55,18 +55,6 @@ def missing_extra(extra: str, module: str, exc: ImportError) -> ImportError:
     return error
 
 
-@dataclass(frozen=True)
-class Handoff:
-    """A successful handoff tool call: where the conversation goes and why."""
-
-    target: str
-    reason: str
-
-    @property
-    def to_human(self) -> bool:
-        return self.target == HUMAN
-
-
 @dataclass
 class ToolSession:
     """One conversation's tool state, shared by all tools exported from one session.
@@ -77,7 +65,8 @@ class ToolSession:
     """
 
     engine: Any = None
-    services: Services | None = None
+    services: RunContext | None = None
+    policies: tuple[ToolPolicy, ...] = ()
     customer_id: str | None = None
     thread_id: str = field(default_factory=lambda: f"interop-{uuid.uuid4().hex}")
     handoff: Handoff | None = None
@@ -86,7 +75,7 @@ class ToolSession:
 
     def __post_init__(self) -> None:
         if self.services is None:
-            self.services = Services(engine=self.engine)
+            self.services = RunContext(engine=self.engine)
         elif self.engine is None:
             self.engine = self.services.engine
 
@@ -116,24 +105,19 @@ class ToolSession:
 
     def _run(self, tool: Tool, raw_args: Mapping[str, Any] | None, call_id: str | None) -> ToolOutcome:
         assert self.services is not None
-        ctx = ToolContext(customer_id=self.customer_id, thread_id=self.thread_id, tool_call_id=call_id or "", engine=self.engine, services=self.services)
-        args = dict(raw_args or {})
-        with instrument.tool_call(self.services, tool.name, ctx.tool_call_id, tool.kind.value, self.thread_id, args) as record:
-            outcome = invoke_like_tools_node(tool, ctx, args)
-            record(outcome.ok, outcome.content)
-        if outcome.authenticated_customer:
-            self.customer_id = outcome.authenticated_customer
-        if outcome.ok and outcome.handoff_to:
-            reason = str(args.get("summary") or args.get("reason") or "")
-            self.handoff = Handoff(outcome.handoff_to, reason or f"{tool.name} was called")
+        ctx = ToolContext(customer_id=self.customer_id, thread_id=self.thread_id, engine=self.engine, run=self.services)
+        request = ToolCallRequest(id=call_id or "", name=tool.name, args=dict(raw_args or {}))
+        batch = ToolPipeline([tool], self.policies).run_all([request], ctx)
+        outcome = batch.results[0].outcome
+        self.customer_id = batch.customer_id
+        if batch.handoff is not None:
+            self.handoff = Handoff(batch.handoff.target, batch.handoff.reason or f"{tool.name} was called")
         self.outcomes.append(outcome)
         return outcome
 
 
 def default_tools(tools: Iterable[Tool] | None) -> list[Tool]:
-    """The tools to export: the given ones, or all sixteen retail tools."""
+    """The tools to export: the given ones, or the retail domain's."""
     if tools is not None:
         return list(tools)
-    from frontdesk.tools.retail import RETAIL_TOOLS
-
-    return list(RETAIL_TOOLS)
+    return list(get_domain("retail").tools)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from importlib import resources
 from pathlib import Path
 
 from frontdesk.knowledge.chunking import chunk_markdown
+from frontdesk.knowledge.embeddings import default_embedder
 from frontdesk.knowledge.store import KnowledgeBase, RetrievalMode
 
 SUFFIXES = {".md", ".markdown", ".txt"}
@@ -24,12 +24,14 @@ def _files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def ingest_paths(kb: KnowledgeBase, paths: list[Path]) -> tuple[int, int, int]:
+def ingest_paths(kb: KnowledgeBase, paths: list[Path], *, keep_others: bool = False) -> tuple[int, int, int]:
     """Ingest files and folders; returns (files seen, files (re)indexed, chunks written).
 
     A file whose content did not change since the last ingest is skipped; a changed one
-    has its chunks replaced. Chunks still without a vector from the KB's embedder (a KB
-    built before the model was installed) are embedded at the end.
+    has its chunks replaced. With ``keep_others`` (how demo pages go in), a page never
+    replaces a stored page of the same name that came from somewhere else: a deployment's
+    own ``returns.md`` outranks the shipped one. Chunks still without a vector from the
+    KB's embedder (a KB built before the model was installed) are embedded at the end.
     """
     seen = indexed = chunk_count = 0
     for path in _files(paths):
@@ -38,6 +40,8 @@ def ingest_paths(kb: KnowledgeBase, paths: list[Path]) -> tuple[int, int, int]:
         fingerprint = hashlib.sha256(text.encode()).hexdigest()
         doc_id = path.stem
         if kb.fingerprint(doc_id) == fingerprint:
+            continue
+        if keep_others and (stored := kb.source(doc_id)) is not None and stored != str(path):
             continue
         chunks = chunk_markdown(doc_id, text)
         title = chunks[0].title if chunks else doc_id
@@ -48,20 +52,18 @@ def ingest_paths(kb: KnowledgeBase, paths: list[Path]) -> tuple[int, int, int]:
     return seen, indexed, chunk_count
 
 
-def packaged_pages() -> Path:
-    """The shipped policy and product pages."""
-    return Path(str(resources.files("frontdesk") / "data" / "kb"))
-
-
 def open_knowledge_base(path: Path, mode: RetrievalMode = "hybrid") -> KnowledgeBase:
     """The knowledge base at ``path`` with the bundled embedder when ``mode`` needs one and it is installed."""
-    from frontdesk.knowledge.embeddings import default_embedder
-
     return KnowledgeBase(path, embedder=default_embedder() if mode != "bm25" else None, mode=mode)
 
 
-def default_knowledge_base(path: Path, mode: RetrievalMode = "hybrid") -> KnowledgeBase:
-    """The knowledge base at ``path``, built or refreshed from the shipped pages."""
+def default_knowledge_base(path: Path, mode: RetrievalMode = "hybrid", *, demo_pages: Path | None = None) -> KnowledgeBase:
+    """The knowledge base at ``path``; with ``demo_pages``, those are added where no page of the same name exists.
+
+    Only what the owner ingests goes in otherwise (``frontdesk kb ingest``): shipped demo
+    pages are opt-in and never overwrite a page of the owner's.
+    """
     kb = open_knowledge_base(path, mode)
-    ingest_paths(kb, [packaged_pages()])
+    if demo_pages is not None:
+        ingest_paths(kb, [demo_pages], keep_others=True)
     return kb

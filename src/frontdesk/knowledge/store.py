@@ -81,6 +81,14 @@ class KnowledgeBase:
             row = db.execute("SELECT fingerprint FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
         return row[0] if row else None
 
+    def source(self, doc_id: str) -> str | None:
+        """Where the stored document ``doc_id`` was ingested from (None when it is not stored)."""
+        if not self.path.exists():
+            return None
+        with self.connect() as db:
+            row = db.execute("SELECT source FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+        return str(row[0]) if row else None
+
     def replace_document(self, doc_id: str, source: str, title: str, fingerprint: str, chunks: list[Chunk]) -> None:
         """Swap a document's chunks for new ones (with their vectors, when there is an embedder) in one transaction.
 

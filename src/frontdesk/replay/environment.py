@@ -7,6 +7,7 @@ the tracer. Closing it flushes traces and removes the work folder.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -16,41 +17,45 @@ from typing import Any
 
 from opentelemetry.trace import Tracer
 
-from frontdesk.memory.domain import create_domain_engine, db_diff, export_tau2_db, load_tau2_db, seed_demo
-from frontdesk.memory.tables import open_domain_db
-from frontdesk.runtime import Services
+from frontdesk.persistence.engine import create_domain_engine
+from frontdesk.domains.diff import db_diff
+from frontdesk.domains import get_domain
+from frontdesk.domains.base import Domain
+from frontdesk.domains.database import open_domain_db
+from frontdesk.knowledge import KnowledgeBase, default_knowledge_base
+from frontdesk.runtime import RunContext
 from frontdesk.tracing import instrument
 
 
 class ReplayEnvironment:
     """Work folder, domain fixture, knowledge base and tracer for replays."""
 
-    def __init__(self, *, tracer: Tracer | None = None, meter: Any = None, knowledge: Any = None, workdir: Path | None = None) -> None:
+    def __init__(
+        self, *, tracer: Tracer | None = None, meter: Any = None, knowledge: Any = None, workdir: Path | None = None, domain: Domain | str = "retail"
+    ) -> None:
+        self.domain = get_domain(domain)
         self._owned_workdir = workdir is None
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="frontdesk-replay-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.tracer = tracer or Services().tracer
+        self.tracer = tracer or RunContext().tracer
         self.meter = meter
         self.knowledge = knowledge if knowledge is not None else self._default_knowledge()
         self._templates: dict[str, Path] = {}
 
-    def _default_knowledge(self) -> Any:
-        from frontdesk.knowledge import default_knowledge_base
-
-        return default_knowledge_base(self.workdir / "knowledge.duckdb")
+    def _default_knowledge(self) -> KnowledgeBase:
+        """Replays run on the demo shop, so the researcher reads the domain's demo pages."""
+        return default_knowledge_base(self.workdir / "knowledge.duckdb", demo_pages=self.domain.demo_pages)
 
     def _template(self, fixture: str | Path) -> Path:
         """The seeded SQLite file of a fixture (``demo`` or a tau2 ``db.json``), built once."""
         key = str(fixture)
         if key not in self._templates:
             path = self.workdir / f"fixture-{len(self._templates)}.sqlite"
-            engine = open_domain_db(f"sqlite:///{path}")
+            engine = open_domain_db(f"sqlite:///{path}", self.domain)
             if fixture == "demo":
-                seed_demo(engine)
+                self.domain.seed_demo(engine)
             else:
-                import json
-
-                load_tau2_db(engine, json.loads(Path(fixture).read_text(encoding="utf-8")))
+                self.domain.load_dump(engine, json.loads(Path(fixture).read_text(encoding="utf-8")))
             engine.dispose()
             self._templates[key] = path
         return self._templates[key]
@@ -62,7 +67,7 @@ class ReplayEnvironment:
         return create_domain_engine(f"sqlite:///{target}")
 
     def snapshot(self, engine: Any) -> dict[str, Any]:
-        return export_tau2_db(engine)
+        return self.domain.export_dump(engine)
 
     def diff(self, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
         return db_diff(before, after)

@@ -11,13 +11,12 @@ from xml.etree import ElementTree
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from frontdesk.replay.results import ScenarioResult
+from frontdesk.terminal import console
 
 
 @contextmanager
 def progress(total: int, *, quiet: bool) -> Iterator[Callable[[ScenarioResult, Callable[[], None]], None]]:
     """Yields ``advance(result, print_line)``; shows a bar unless ``quiet`` (conversations printed)."""
-    from frontdesk.cli.common import console
-
     if quiet or not console.is_terminal:
         yield lambda _result, print_line: print_line()
         return

@@ -10,22 +10,25 @@ from __future__ import annotations
 
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.store.memory import InMemoryStore
 from langgraph.types import Command
 
-from frontdesk.graphs.support import build_graph
+from frontdesk.graphs.events import AgentMessage, OperatorReply, Summary, ToolResult, TurnEvent, Verdict, Waiting, stream_turn
+from frontdesk.app import open_app
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptError
-from frontdesk.memory.checkpoint import DURABILITY, open_checkpointer
+from frontdesk.persistence.checkpoint import open_checkpointer
 from frontdesk.replay.checks import check_db_changes, check_memory, check_turn
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.results import Event, Failure, ScenarioResult, ToolCallRecord, TurnRecord
 from frontdesk.replay.schema import OperatorAnswer, Scenario
 from frontdesk.settings import Settings
+from frontdesk.tracing.setup import TracingHandle
 
 
 def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, models: ModelProvider | None = None) -> ScenarioResult:
@@ -45,18 +48,12 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
     before = env.snapshot(engine)
     config: dict[str, Any] = {"configurable": {"thread_id": thread_id}}
     store = InMemoryStore()
-    with open_checkpointer(f"sqlite:///{env.workdir / f'{slug}-threads.sqlite'}") as saver:
-        graph = build_graph(
-            Settings(data_dir=env.workdir, **scenario.settings),
-            model=models or ScriptedModels(script),
-            checkpointer=saver,
-            store=store,
-            engine=engine,
-            knowledge=env.knowledge,
-            tracer=env.tracer,
-            meter=env.meter,
-            grade_replies=True,
-        )
+    with ExitStack() as stack:
+        saver = stack.enter_context(open_checkpointer(f"sqlite:///{env.workdir / f'{slug}-threads.sqlite'}"))
+        settings = Settings(data_dir=env.workdir, **scenario.settings)
+        parts = {"engine": engine, "knowledge": env.knowledge, "tracing": TracingHandle(tracer=env.tracer), "meter": env.meter, "checkpointer": saver, "store": store}
+        app = stack.enter_context(open_app(settings, model=models or ScriptedModels(script), grade_replies=True, **parts))
+        graph = app.graph
         for index, turn in enumerate(scenario.turns):
             script.turn = index
             record = TurnRecord(index=index, user=turn.user, events=[Event(kind="user", text=turn.user)])
@@ -93,9 +90,8 @@ def _play_turn(graph: Any, config: dict[str, Any], answers: list[OperatorAnswer]
     payload: Any = {"messages": [HumanMessage(record.user)]}
     remaining = list(answers)
     while True:
-        for chunk in graph.stream(payload, config, stream_mode="updates", durability=DURABILITY):
-            for node, update in chunk.items():
-                _observe(node, update, record)
+        for event in stream_turn(graph, payload, config):
+            _observe(event, record)
         pending = graph.get_state(config).interrupts
         if not pending:
             if remaining:
@@ -120,52 +116,43 @@ def _play_turn(graph: Any, config: dict[str, Any], answers: list[OperatorAnswer]
         payload = Command(resume=resumes)
 
 
-def _observe(node: str, update: Any, record: TurnRecord) -> None:
-    """Turn one node's state update into transcript events and facts."""
-    if node == "__interrupt__":
-        for item in update:
-            value = getattr(item, "value", {}) or {}
-            if value.get("type") == "handoff":
-                record.handoff = True
-                record.events.append(Event(kind="handoff", text=str(value.get("reason", "")), data=dict(value)))
-        return
-    if not isinstance(update, dict):
-        return
-    messages = update.get("messages") or []
-    if node == "summarize" and update.get("summary"):
-        record.script.setdefault("summarizer", []).append({"text": update["summary"]})
-    if node == "grader" and update.get("grade"):
-        grade = update["grade"]
+def _observe(event: TurnEvent, record: TurnRecord) -> None:
+    """Turn one stream event into transcript events and facts."""
+    if isinstance(event, Waiting):
+        if event.kind == "handoff":
+            record.handoff = True
+            record.events.append(Event(kind="handoff", text=str(event.value.get("reason", "")), data=event.value))
+    elif isinstance(event, Summary):
+        record.script.setdefault("summarizer", []).append({"text": event.text})
+    elif isinstance(event, Verdict):
+        grade = event.grade
         record.script.setdefault("grader", []).append({"verdict": grade["verdict"], "score": grade.get("score", 1.0), "reasons": grade.get("reasons", [])})
         record.grades.append(grade["verdict"])
         if grade["verdict"] == "fail":
             _withdraw_last_draft(record)
         record.events.append(Event(kind="grade", agent="grader", text="; ".join(grade.get("reasons", [])), data={"verdict": grade["verdict"], "score": grade.get("score")}))
-    for message in messages:
-        if isinstance(message, ToolMessage):
-            _record_tool(message, record)
-        elif isinstance(message, AIMessage) and node == "human_handoff":
-            record.events.append(Event(kind="operator", agent=message.name, text=str(message.content)))
-        elif isinstance(message, AIMessage):
-            name = message.name or node
-            step: dict[str, Any] = {"text": str(message.content)} if message.content else {}
-            if message.tool_calls:
-                step["tool_calls"] = [{"name": c["name"], "args": c["args"]} for c in message.tool_calls]
-            record.script.setdefault(name, []).append(step)
-            if not record.agents or record.agents[-1] != name:
-                record.agents.append(name)
-            record.events.append(Event(kind="agent", agent=name, text=str(message.content), data={"tool_calls": message.tool_calls}))
+    elif isinstance(event, ToolResult):
+        _record_tool(event, record)
+    elif isinstance(event, OperatorReply):
+        record.events.append(Event(kind="operator", agent=event.operator, text=event.text))
+    elif isinstance(event, AgentMessage):
+        step: dict[str, Any] = {"text": event.text} if event.text else {}
+        if event.tool_calls:
+            step["tool_calls"] = [{"name": c["name"], "args": c["args"]} for c in event.tool_calls]
+        record.script.setdefault(event.agent, []).append(step)
+        if not record.agents or record.agents[-1] != event.agent:
+            record.agents.append(event.agent)
+        record.events.append(Event(kind="agent", agent=event.agent, text=event.text, data={"tool_calls": event.tool_calls}))
 
 
-def _record_tool(message: ToolMessage, record: TurnRecord) -> None:
+def _record_tool(result: ToolResult, record: TurnRecord) -> None:
     call = next(
-        ((event.agent, c) for event in reversed(record.events) if event.kind == "agent" for c in event.data.get("tool_calls", []) if c["id"] == message.tool_call_id),
-        (None, {"name": message.name, "args": {}}),
+        ((event.agent, c) for event in reversed(record.events) if event.kind == "agent" for c in event.data.get("tool_calls", []) if c["id"] == result.call_id),
+        (None, {"name": result.name, "args": {}}),
     )
     agent, tool_call = call
-    ok = message.status != "error"
-    record.tools.append(ToolCallRecord(agent=agent or "?", name=tool_call["name"], args=tool_call["args"], ok=ok, content=str(message.content)))
-    record.events.append(Event(kind="tool", agent=agent, name=tool_call["name"], args=tool_call["args"], ok=ok, text=str(message.content)))
+    record.tools.append(ToolCallRecord(agent=agent or "?", name=tool_call["name"], args=tool_call["args"], ok=result.ok, content=result.content))
+    record.events.append(Event(kind="tool", agent=agent, name=tool_call["name"], args=tool_call["args"], ok=result.ok, text=result.content))
 
 
 def _withdraw_last_draft(record: TurnRecord) -> None:

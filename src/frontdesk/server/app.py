@@ -18,17 +18,16 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import StreamingResponse
-from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage
+from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field
 
-from frontdesk.inbox import Inbox, InboxError
-from frontdesk.memory.checkpoint import DURABILITY
+from frontdesk.app import FrontdeskApp, open_app
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_turn
+from frontdesk.operators.inbox import Inbox, InboxError
 from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.settings import Settings
 from frontdesk.tracing import instrument
-
-AGENT_NODES = {"customer_service", "researcher"}
-
 
 class NewThread(BaseModel):
     thread_id: str
@@ -65,14 +64,9 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        from contextlib import ExitStack
-
-        from frontdesk.stack import open_stack
-
-        with ExitStack() as stack:
-            opened = stack.enter_context(open_stack(settings, model=model))
+        with open_app(settings, model=model) as opened:
             state["stack"] = opened
-            state["inbox"] = Inbox(opened.graph, opened.engine, sla=timedelta(minutes=settings.ticket_sla_minutes))
+            state["inbox"] = Inbox(opened.graph, opened.engine, tools=opened.domain.tools_by_name, sla=timedelta(minutes=settings.ticket_sla_minutes), context=opened.context)
             yield
 
     app = FastAPI(title="frontdesk", version="0.1.0", lifespan=lifespan, description="Multi-agent customer service: threads, streamed replies, operator inbox.")
@@ -103,7 +97,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
 
     @app.get("/threads/{thread_id}/history")
     def get_history(thread_id: str = Depends(guards.customer)) -> list[dict[str, Any]]:
-        from frontdesk.memory.threads import history
+        from frontdesk.persistence.threads import history
 
         return [entry.__dict__ for entry in history(graph(), thread_id)]
 
@@ -118,30 +112,23 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         def event(kind: str, data: dict[str, Any]) -> str:
             return f"event: {kind}\ndata: {json.dumps(data)}\n\n"
 
-        config = {"configurable": {"thread_id": thread_id}}
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        opened: FrontdeskApp = state["stack"]
         try:
-            with instrument.turn(state["stack"].tracing.tracer, thread_id=thread_id):
-                for mode, chunk in graph().stream({"messages": [HumanMessage(text)]}, config, stream_mode=["messages", "updates"], durability=DURABILITY):
-                    if mode == "messages":
-                        message, meta = chunk
-                        if isinstance(message, AIMessageChunk) and meta.get("langgraph_node") in AGENT_NODES and message.content:
-                            yield event("token", {"agent": meta["langgraph_node"], "text": str(message.content)})
-                        continue
-                    for node, update in chunk.items():
-                        if node == "__interrupt__":
-                            for item in update:
-                                yield event("waiting", dict(item.value or {}))
-                        elif isinstance(update, dict):
-                            for message in update.get("messages") or []:
-                                if isinstance(message, ToolMessage):
-                                    yield event("tool", {"name": message.name, "ok": message.status != "error"})
-                            if node == "grader" and update.get("grade"):
-                                yield event("grade", {"verdict": update["grade"]["verdict"]})
+            with instrument.turn(opened.tracing.tracer, thread_id=thread_id):
+                for item in stream_turn(opened.graph, {"messages": [HumanMessage(text)]}, config, context=opened.context, tokens=True):
+                    if isinstance(item, Token):
+                        yield event("token", {"agent": item.agent, "text": item.text})
+                    elif isinstance(item, Waiting):
+                        yield event("waiting", item.value)
+                    elif isinstance(item, ToolResult):
+                        yield event("tool", {"name": item.name, "ok": item.ok})
+                    elif isinstance(item, Verdict):
+                        yield event("grade", {"verdict": item.verdict})
         except Exception as exc:  # the stream has started: report the failure in-band
             yield event("error", {"message": f"{type(exc).__name__}: {exc}"})
             return
-        values = graph().get_state(config).values
-        last = next((m for m in reversed(values.get("messages", [])) if isinstance(m, AIMessage) and m.content and not m.tool_calls), None)
+        last = last_reply(opened.graph, config)
         yield event("done", {"reply": str(last.content) if last else None, "by": last.name if last else None})
 
     def _inbox_call(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:

@@ -27,13 +27,14 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.store.memory import InMemoryStore
 from pydantic import BaseModel, Field
 
-from frontdesk.graphs.support import build_graph
+from frontdesk.app import open_app
 from frontdesk.llm.factory import ModelProvider
-from frontdesk.memory.checkpoint import DURABILITY, open_checkpointer
-from frontdesk.memory.domain import export_tau2_db, tau2_db_hash
+from frontdesk.persistence.checkpoint import DURABILITY, open_checkpointer
+from frontdesk.domains.retail import export_tau2_db, tau2_db_hash
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.live import pass_hat_k
 from frontdesk.settings import Settings
+from frontdesk.tracing.setup import TracingHandle
 from frontdesk.tau2.replay_gold import replay_task
 from frontdesk.tau2.user_simulator import TRANSFER, UserSimulator, task_instructions, task_opening
 
@@ -131,8 +132,13 @@ class Tau2Run:
         replies: list[str] = []
         settings = (self.settings or Settings(data_dir=self.env.workdir)).model_copy(update={"approval_limit": math.inf})
         try:
-            with open_checkpointer(f"sqlite:///{self.env.workdir / f'{thread_id}.sqlite'}") as saver:
-                graph = build_graph(settings, model=self.agent_models, checkpointer=saver, store=InMemoryStore(), engine=engine, knowledge=self.env.knowledge, tracer=self.env.tracer)
+            with (
+                open_checkpointer(f"sqlite:///{self.env.workdir / f'{thread_id}.sqlite'}") as saver,
+                open_app(
+                    settings, model=self.agent_models, engine=engine, knowledge=self.env.knowledge, tracing=TracingHandle(tracer=self.env.tracer), checkpointer=saver, store=InMemoryStore()
+                ) as app,
+            ):
+                graph = app.graph
                 said = user.open(task_opening(task))
                 while True:
                     result.transcript.append({"role": "user", "text": said.text})

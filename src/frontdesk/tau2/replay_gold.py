@@ -16,11 +16,15 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
-from frontdesk.memory.domain import create_domain_engine, db_diff, export_tau2_db, load_tau2_db, tau2_db_hash
-from frontdesk.memory.domain.models import Order, User
-from frontdesk.memory.tables import open_domain_db
+from frontdesk.persistence.engine import create_domain_engine
+from frontdesk.domains.database import ensure_frontdesk_tables
+from frontdesk.domains.diff import db_diff
+from frontdesk.domains.retail import export_tau2_db, load_tau2_db, tau2_db_hash
+from frontdesk.domains.retail.models import Order, User
+from frontdesk.domains.database import open_domain_db
 from frontdesk.tools.base import ToolContext
-from frontdesk.tools.retail import TOOLS_BY_NAME
+from frontdesk.tools.execution import ToolCallRequest, ToolPipeline
+from frontdesk.domains.retail.tools import TOOLS_BY_NAME
 
 
 class ActionResult(BaseModel):
@@ -93,7 +97,9 @@ def _customer_for(engine: Engine, arguments: dict[str, Any]) -> str | None:
 
 def replay_task(engine: Engine, task: dict[str, Any]) -> tuple[list[ActionResult], dict[str, Any]]:
     """Run one task's gold actions on ``engine``; return the action results and the final dump."""
+    ensure_frontdesk_tables(engine)
     ctx = ToolContext(thread_id=f"tau2-{task['id']}", engine=engine)
+    pipeline = ToolPipeline(TOOLS_BY_NAME.values())
     results = []
     for index, action in enumerate((task.get("evaluation_criteria") or {}).get("actions") or []):
         name, arguments = action["name"], action.get("arguments") or {}
@@ -103,10 +109,7 @@ def replay_task(engine: Engine, task: dict[str, Any]) -> tuple[list[ActionResult
             continue
         if ctx.customer_id is None:
             ctx.customer_id = _customer_for(engine, arguments)
-        ctx.tool_call_id = f"gold-{index}"
-        outcome = tool.invoke(ctx, arguments)
-        if outcome.authenticated_customer:
-            ctx.customer_id = outcome.authenticated_customer
+        outcome = pipeline.run_all([ToolCallRequest(id=f"gold-{index}", name=name, args=arguments)], ctx).results[0].outcome
         message = None if outcome.ok else outcome.content.removeprefix("Error: ")
         results.append(ActionResult(name=name, arguments=arguments, error=not outcome.ok, error_message=message))
     return results, export_tau2_db(engine)

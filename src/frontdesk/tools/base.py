@@ -20,9 +20,12 @@ from typing import TYPE_CHECKING, Any, get_type_hints
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic.fields import FieldInfo
 
+from sqlmodel import Session
+
+from frontdesk.runtime import RunContext
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
-    from sqlmodel import Session
 
 
 class ToolKind(StrEnum):
@@ -47,22 +50,28 @@ class ToolContext:
 
     ``customer_id`` is the authenticated customer from graph state — only tools marked
     ``authenticates=True`` can change it, so the model cannot talk its way into another
-    account by putting an id in an argument.
+    account by putting an id in an argument. ``run`` carries the run's parts (store,
+    knowledge base, tracer); ``engine`` is the domain DB (defaults to ``run.engine``);
+    ``session`` is the call's open DB session, set by the tool pipeline.
     """
 
     customer_id: str | None = None
     thread_id: str = ""
     tool_call_id: str = ""
     engine: Engine | None = None
-    services: Any = None
-    _session: Session | None = field(default=None, repr=False)
+    run: RunContext = field(default_factory=RunContext)
+    session: Session | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.engine is None:
+            self.engine = self.run.engine
 
     @property
     def db(self) -> Session:
         """The domain DB session of this call (one transaction for WRITE tools)."""
-        if self._session is None:
+        if self.session is None:
             raise ToolError("This tool needs the domain database, which is not configured.")
-        return self._session
+        return self.session
 
     def require_customer(self) -> str:
         """The authenticated customer id, or a refusal telling the model to authenticate."""
@@ -123,20 +132,29 @@ class Tool:
             raise ToolError(f"Invalid arguments for {self.name}: {describe_validation_error(exc)}") from None
 
     def invoke(self, ctx: ToolContext, raw_args: dict[str, Any] | None) -> ToolOutcome:
-        """Run the tool. Never raises for model mistakes: they become error outcomes.
+        """Validate and run the tool in its own DB session. Never raises for model mistakes.
 
-        WRITE tools run inside one transaction that commits only if the function returns,
-        so a refusal half-way leaves the domain DB unchanged.
+        The primitive under :mod:`frontdesk.tools.execution` (which adds policies, once-per-
+        call-id WRITEs and spans, and is what the graph and adapters use). WRITE tools run
+        inside one transaction that commits only if the function returns, so a refusal
+        half-way leaves the domain DB unchanged.
         """
         try:
             args = self.validate(raw_args)
             if self.requires_auth:
                 ctx.require_customer()
+        except ToolError as exc:
+            return self.error(str(exc))
+        return self.execute(ctx, args)
+
+    def execute(self, ctx: ToolContext, args: BaseModel) -> ToolOutcome:
+        """Run the function on validated ``args`` (in ``ctx.session`` if one is open, else its own)."""
+        try:
             with _session_for(ctx, commit=self.kind is ToolKind.WRITE):
                 kwargs = {name: getattr(args, name) for name in type(args).model_fields}
                 value = self.fn(ctx, **kwargs) if self.takes_context else self.fn(**kwargs)
         except ToolError as exc:
-            return ToolOutcome(name=self.name, content=f"Error: {exc}", ok=False)
+            return self.error(str(exc))
         return ToolOutcome(
             name=self.name,
             content=render_value(value),
@@ -146,17 +164,19 @@ class Tool:
             handoff_to=self.handoff_to,
         )
 
+    def error(self, text: str) -> ToolOutcome:
+        """An error outcome for the model: ``Error: <text>``."""
+        return ToolOutcome(name=self.name, content=f"Error: {text}", ok=False)
+
 
 @contextmanager
 def _session_for(ctx: ToolContext, *, commit: bool) -> Iterator[None]:
     """Open the call's DB session (if an engine is configured); commit or roll back."""
-    if ctx.engine is None or ctx._session is not None:
+    if ctx.engine is None or ctx.session is not None:
         yield
         return
-    from sqlmodel import Session
-
     with Session(ctx.engine, expire_on_commit=False) as session:
-        ctx._session = session
+        ctx.session = session
         try:
             yield
             if commit:
@@ -167,7 +187,7 @@ def _session_for(ctx: ToolContext, *, commit: bool) -> Iterator[None]:
             session.rollback()
             raise
         finally:
-            ctx._session = None
+            ctx.session = None
 
 
 def render_value(value: Any) -> str:

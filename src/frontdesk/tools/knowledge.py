@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from frontdesk.knowledge.search import search
 from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 
 
@@ -16,9 +17,7 @@ def search_knowledge_base(
     top_k: Annotated[int, Field(ge=1, le=10, description="How many passages to return")] = 4,
 ) -> str:
     """Search the store's policy and product pages; returns passages with citations like [returns#return-window]."""
-    from frontdesk.knowledge.search import search
-
-    kb = getattr(ctx.services, "knowledge", None)
+    kb = ctx.run.knowledge
     if kb is None:
         raise ToolError("The knowledge base is not configured for this deployment.")
     passages = search(kb, query, top_k=top_k)

@@ -13,7 +13,7 @@ def remember_customer_fact(ctx: ToolContext, kind: MemoryKind, value: str) -> st
     Use it for lasting facts: preferred_contact (e.g. "email"), last_issue, sentiment,
     preference, or a short note. A newer fact of the same kind replaces the older one.
     """
-    store = getattr(ctx.services, "store", None)
+    store = ctx.run.store
     if store is None:
         raise ToolError("Long-term memory is not configured for this deployment.")
     entry = remember(store, ctx.require_customer(), kind, value, thread_id=ctx.thread_id)

@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
+from langgraph.errors import GraphBubbleUp
+from langgraph.runtime import Runtime
 from opentelemetry import trace
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as gen_ai
 from opentelemetry.trace import Status, StatusCode
 
-from frontdesk.runtime import Services
+from frontdesk.runtime import RunContext, resolve_context
 
 TOOL_KIND = "frontdesk.tool.kind"
 COST = "frontdesk.cost.usd"
@@ -45,9 +48,9 @@ def _messages_json(messages: Any) -> str:
 
 
 @contextmanager
-def agent_call(services: Services, agent: str, thread_id: str, model: Any, prompt: Any = None) -> Iterator[Callable[[Any], None]]:
+def agent_call(context: RunContext, agent: str, thread_id: str, model: Any, prompt: Any = None) -> Iterator[Callable[[Any], None]]:
     """``invoke_agent {agent}`` with a ``chat {model}`` child; yields a recorder for the reply."""
-    tracer = services.tracer
+    tracer = context.tracer
     name = model_name(model)
     provider = _provider(model)
     with tracer.start_as_current_span(
@@ -58,7 +61,7 @@ def agent_call(services: Services, agent: str, thread_id: str, model: Any, promp
         with tracer.start_as_current_span(
             f"chat {name}", kind=trace.SpanKind.CLIENT, attributes={**common, gen_ai.GEN_AI_AGENT_NAME: agent, gen_ai.GEN_AI_CONVERSATION_ID: thread_id}
         ) as span:
-            if services.capture_content and prompt is not None:
+            if context.capture_content and prompt is not None:
                 span.set_attribute(gen_ai.GEN_AI_INPUT_MESSAGES, _messages_json(prompt))
             started = time.perf_counter()
 
@@ -69,25 +72,25 @@ def agent_call(services: Services, agent: str, thread_id: str, model: Any, promp
                 if usage:
                     span.set_attribute(gen_ai.GEN_AI_USAGE_INPUT_TOKENS, input_tokens)
                     span.set_attribute(gen_ai.GEN_AI_USAGE_OUTPUT_TOKENS, output_tokens)
-                    cost = services.prices.cost(name, input_tokens, output_tokens) if services.prices else None
+                    cost = context.prices.cost(name, input_tokens, output_tokens) if context.prices else None
                     if cost is not None:
                         span.set_attribute(COST, cost)
                 if meta.get("finish_reason"):
                     span.set_attribute(gen_ai.GEN_AI_RESPONSE_FINISH_REASONS, [str(meta["finish_reason"])])
                 if meta.get("model_name"):
                     span.set_attribute(gen_ai.GEN_AI_RESPONSE_MODEL, str(meta["model_name"]))
-                if services.capture_content:
+                if context.capture_content:
                     span.set_attribute(gen_ai.GEN_AI_OUTPUT_MESSAGES, _messages_json([reply]))
-                if services.metrics is not None:
-                    services.metrics.record_call(common, time.perf_counter() - started, input_tokens if usage else None, output_tokens if usage else None)
+                if context.metrics is not None:
+                    context.metrics.record_call(common, time.perf_counter() - started, input_tokens if usage else None, output_tokens if usage else None)
 
             yield record
 
 
 @contextmanager
-def tool_call(services: Services, tool: str, call_id: str, kind: str, thread_id: str, arguments: Any = None) -> Iterator[Callable[[bool, str], None]]:
+def tool_call(context: RunContext, tool: str, call_id: str, kind: str, thread_id: str, arguments: Any = None) -> Iterator[Callable[[bool, str], None]]:
     """``execute_tool {tool}``; yields a recorder for the outcome (ok, content)."""
-    with services.tracer.start_as_current_span(
+    with context.tracer.start_as_current_span(
         f"execute_tool {tool}",
         attributes={
             gen_ai.GEN_AI_OPERATION_NAME: "execute_tool",
@@ -98,11 +101,11 @@ def tool_call(services: Services, tool: str, call_id: str, kind: str, thread_id:
             TOOL_KIND: kind,
         },
     ) as span:
-        if services.capture_content and arguments is not None:
+        if context.capture_content and arguments is not None:
             span.set_attribute(gen_ai.GEN_AI_TOOL_CALL_ARGUMENTS, json.dumps(arguments, default=str))
 
         def record(ok: bool, content: str) -> None:
-            if services.capture_content:
+            if context.capture_content:
                 span.set_attribute(gen_ai.GEN_AI_TOOL_CALL_RESULT, content)
             if not ok:
                 span.set_status(Status(StatusCode.ERROR, content[:200]))
@@ -131,25 +134,26 @@ def turn(tracer: Any, *, thread_id: str, scenario: str | None = None, turn: int 
         yield run_id
 
 
-def traced_node(services: Services, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a graph node in a ``node {name}`` span.
+def traced_node(default: RunContext, name: str, fn: Callable[[Any, RunnableConfig, RunContext], Any]) -> Callable[..., Any]:
+    """Wrap a graph node in a ``node {name}`` span and hand it the run's context.
 
+    ``fn(state, config, context)`` gets the context of this run (LangGraph's
+    ``Runtime.context``, else ``default``; see :func:`frontdesk.runtime.resolve_context`).
     A LangGraph interrupt (the thread pausing for a person) passes through as a normal
     outcome, not an error; any other exception marks the span as failed.
     """
-    from langchain_core.runnables import RunnableConfig
-    from langgraph.errors import GraphBubbleUp
 
-    def run(state: Any, config: RunnableConfig) -> Any:
+    def run(state: Any, config: RunnableConfig, runtime: Runtime[RunContext]) -> Any:
+        context = resolve_context(runtime, default)
         thread_id = str((config or {}).get("configurable", {}).get("thread_id", ""))
-        with services.tracer.start_as_current_span(
+        with context.tracer.start_as_current_span(
             f"node {name}",
             attributes={"frontdesk.node": name, gen_ai.GEN_AI_CONVERSATION_ID: thread_id},
             record_exception=False,
             set_status_on_exception=False,
         ) as span:
             try:
-                return fn(state, config)
+                return fn(state, config, context)
             except GraphBubbleUp:
                 span.add_event("frontdesk.interrupt")
                 raise

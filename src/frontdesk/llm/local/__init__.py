@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from frontdesk.llm.local.server import MODEL_ALIAS, LocalModelServer, default_batch_threads, default_threads
 from frontdesk.llm.local.weights import QWEN_1_5B, LocalModelError
+from frontdesk.terminal import err_console
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -26,8 +27,6 @@ _lock = threading.Lock()
 
 def _assemble_with_progress(settings: Settings) -> None:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
-
-    from frontdesk.cli.common import err_console
 
     with Progress(TextColumn("Preparing the local model"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=err_console, transient=True) as bar:
         task = bar.add_task("assemble", total=None)

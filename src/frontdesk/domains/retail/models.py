@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import JSON, Column, Float
-from sqlmodel import Field, SQLModel
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, select
 
 
 class User(SQLModel, table=True):
@@ -118,3 +120,15 @@ class Order(SQLModel, table=True):
 
 
 DOMAIN_TABLES = [User.__table__, PaymentMethod.__table__, Product.__table__, Variant.__table__, Order.__table__]  # type: ignore[attr-defined]
+
+
+def init_domain_schema(engine: Engine) -> None:
+    """Create the retail tables if they do not exist (safe on every start)."""
+    for table in DOMAIN_TABLES:
+        table.create(engine, checkfirst=True)
+
+
+def has_data(engine: Engine) -> bool:
+    """True once any customer has been loaded."""
+    with Session(engine) as session:
+        return bool(session.exec(select(func.count()).select_from(User)).one())

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from frontdesk.memory.domain.tau2_io import load_tau2_db
+from frontdesk.domains.retail.dataset import load_tau2_db
 
 PRODUCTS: list[tuple[str, str, list[tuple[dict[str, str], float, bool]]]] = [
     ("Wireless Headphones", "1000000001", [({"color": "black", "noise cancelling": "yes"}, 99.0, True), ({"color": "white", "noise cancelling": "yes"}, 99.0, True), ({"color": "black", "noise cancelling": "no"}, 69.0, True)]),

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from frontdesk.memory.clock import utc_now
+from frontdesk.persistence.clock import utc_now
 
 
 class Ticket(SQLModel, table=True):

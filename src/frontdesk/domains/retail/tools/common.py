@@ -6,9 +6,9 @@ from collections import Counter
 from typing import Annotated
 
 from pydantic import Field
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from frontdesk.memory.domain.models import Order, PaymentMethod, Product, User, Variant
+from frontdesk.domains.retail.models import Order, PaymentMethod, Product, User, Variant
 from frontdesk.tools.base import ToolContext, ToolError
 
 OrderId = Annotated[str, Field(description="Order id including the leading '#', e.g. '#W2378156'")]
@@ -16,15 +16,22 @@ ItemIds = Annotated[list[str], Field(description="Item ids as they appear in the
 PaymentMethodId = Annotated[str, Field(description="One of the customer's payment method ids, e.g. 'gift_card_1234567', 'credit_card_1234567', 'paypal_1234567'")]
 
 
-def owned_order(ctx: ToolContext, order_id: str) -> Order:
-    """The order, if it exists and belongs to the authenticated customer.
+def find_order(session: Session, order_id: str) -> Order | None:
+    """The order with this id, however the customer wrote it.
 
     Order ids start with ``#``; an id given without it (``D1001``, a common slip of
-    customers and small models) is read as ``#D1001`` when that order exists.
+    customers and small models) is read as ``#D1001`` when that order exists. Tools and
+    the approval policy both look orders up here, so they always agree on which order it is.
     """
-    order = ctx.db.get(Order, order_id)
+    order = session.get(Order, order_id)
     if order is None and not order_id.startswith("#"):
-        order = ctx.db.get(Order, f"#{order_id}")
+        order = session.get(Order, f"#{order_id}")
+    return order
+
+
+def owned_order(ctx: ToolContext, order_id: str) -> Order:
+    """The order, if it exists and belongs to the authenticated customer."""
+    order = find_order(ctx.db, order_id)
     if order is None:
         raise ToolError("Order not found")
     ctx.check_owner(order.user_id, f"Order {order_id}")

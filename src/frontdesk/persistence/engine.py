@@ -1,14 +1,15 @@
-"""The domain DB engine, from a SQLAlchemy URL (SQLite file by default, Postgres at scale)."""
+"""The domain DB engine, from a SQLAlchemy URL (SQLite file by default, Postgres at scale).
+
+Generic: which tables a domain adds is the domain's business (``frontdesk.domains``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import event, func
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, create_engine, select
+from sqlmodel import create_engine
 
-from frontdesk.memory.domain.models import DOMAIN_TABLES, User
-from frontdesk.memory.urls import BadDatabaseURL
+from frontdesk.persistence.urls import BadDatabaseURL
 
 
 def create_domain_engine(url: str) -> Engine:
@@ -30,15 +31,3 @@ def _sqlite_pragmas(connection: object, _record: object) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
-
-
-def init_domain_schema(engine: Engine) -> None:
-    """Create the domain tables if they do not exist."""
-    for table in DOMAIN_TABLES:
-        table.create(engine, checkfirst=True)
-
-
-def has_data(engine: Engine) -> bool:
-    """True once any user has been loaded."""
-    with Session(engine) as session:
-        return bool(session.exec(select(func.count()).select_from(User)).one())

@@ -17,8 +17,9 @@ from typing import Any
 from langgraph.types import Command
 from sqlmodel import Session
 
-from frontdesk.memory import operator_log, tickets
-from frontdesk.memory.checkpoint import DURABILITY
+from frontdesk.operators import records, tickets
+from frontdesk.persistence.checkpoint import DURABILITY
+from frontdesk.runtime import RunContext
 from frontdesk.tools.base import Tool, ToolError
 
 
@@ -52,15 +53,15 @@ def _aware(moment: datetime) -> datetime:
 class Inbox:
     """Tickets and approvals waiting for an operator, over one graph and domain DB."""
 
-    def __init__(self, graph: Any, engine: Any, *, tools: Mapping[str, Tool] | None = None, sla: timedelta = timedelta(minutes=30)) -> None:
+    def __init__(
+        self, graph: Any, engine: Any, *, tools: Mapping[str, Tool] | None = None, sla: timedelta = timedelta(minutes=30), context: RunContext | None = None
+    ) -> None:
+        """``tools`` (the domain's, by name) validate an operator's edited arguments before the thread resumes."""
         self.graph = graph
         self.engine = engine
         self.sla = sla
-        if tools is None:
-            from frontdesk.tools.retail import TOOLS_BY_NAME
-
-            tools = TOOLS_BY_NAME
-        self.tools = dict(tools)
+        self.tools = dict(tools or {})
+        self.context = context
 
     def _overdue(self, created: datetime, status: str) -> bool:
         return status in {"open", "pending"} and datetime.now(UTC) - _aware(created) > self.sla
@@ -68,20 +69,20 @@ class Inbox:
     def _ticket_item(self, row: tickets.Ticket) -> InboxItem:
         return InboxItem(row.id, "ticket", row.thread_id, row.customer_id, row.created_at, row.priority, row.reason, row.status, self._overdue(row.created_at, row.status), {"summary": row.summary, "operator": row.operator, "resolution": row.resolution})
 
-    def _approval_item(self, row: operator_log.Approval) -> InboxItem:
+    def _approval_item(self, row: records.Approval) -> InboxItem:
         details = {"tool": row.tool, "args": row.args, "amount": row.amount, "operator": row.operator, "note": row.decision_note}
         return InboxItem(row.id, "approval", row.thread_id, row.customer_id, row.created_at, "high", row.reason, row.status, self._overdue(row.created_at, row.status), details)
 
     def items(self) -> list[InboxItem]:
         """Everything waiting, oldest first."""
         waiting = [self._ticket_item(t) for t in tickets.open_tickets(self.engine)]
-        waiting += [self._approval_item(a) for a in operator_log.pending_approvals(self.engine)]
+        waiting += [self._approval_item(a) for a in records.pending_approvals(self.engine)]
         return sorted(waiting, key=lambda item: _aware(item.created_at))
 
     def get(self, item_id: str) -> InboxItem:
         with Session(self.engine, expire_on_commit=False) as session:
             ticket = session.get(tickets.Ticket, item_id)
-            approval = session.get(operator_log.Approval, item_id)
+            approval = session.get(records.Approval, item_id)
         if ticket is not None:
             return self._ticket_item(ticket)
         if approval is not None:
@@ -97,7 +98,7 @@ class Inbox:
         pending = [i for i in self.graph.get_state(config).interrupts if (i.value or {}).get(key) == item.id]
         if not pending:
             raise InboxError(f"{item.kind} {item.id} is not waiting (status: {item.status}); thread {item.thread_id} has no pause for it")
-        self.graph.invoke(Command(resume={pending[0].id: payload}), config, durability=DURABILITY)
+        self.graph.invoke(Command(resume={pending[0].id: payload}), config, durability=DURABILITY, context=self.context)
         return dict(self.graph.get_state(config).values)
 
     def _open(self, item_id: str, kind: str) -> InboxItem:
@@ -116,7 +117,7 @@ class Inbox:
         if return_to_bot is not None:
             payload["return_to_bot"] = return_to_bot
         values = self._resume(item, "ticket_id", payload)
-        operator_log.log_decision(self.engine, target_id=ticket_id, thread_id=item.thread_id, kind="reply", operator=operator, details={"reply": text, "return_to_bot": return_to_bot})
+        records.log_decision(self.engine, target_id=ticket_id, thread_id=item.thread_id, kind="reply", operator=operator, details={"reply": text, "return_to_bot": return_to_bot})
         return values
 
     def approve(self, approval_id: str, *, operator: str = "operator") -> dict[str, Any]:

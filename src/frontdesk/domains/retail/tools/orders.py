@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
-from frontdesk.tools.retail.common import (
+from frontdesk.domains.retail.tools.common import (
     ItemIds,
     OrderId,
     PaymentMethodId,

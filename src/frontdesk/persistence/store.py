@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from langgraph.store.base import BaseStore
 
-from frontdesk.memory.urls import backend, sqlite_file
+from frontdesk.persistence.urls import backend, sqlite_file
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Column
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from frontdesk.memory.clock import utc_now
+from frontdesk.persistence.clock import utc_now
 
 
 class Approval(SQLModel, table=True):

@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager, contextmanager
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from frontdesk.memory.urls import backend, sqlite_file
+from frontdesk.persistence.urls import backend, sqlite_file
 
 DURABILITY = "sync"
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlmodel import select
 
-from frontdesk.memory.domain.models import PaymentMethod, Product, User, Variant
-from frontdesk.memory.domain.tau2_io import user_as_tau2
+from frontdesk.domains.retail.models import PaymentMethod, Product, User, Variant
+from frontdesk.domains.retail.dataset import user_as_tau2
 from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
-from frontdesk.tools.retail.common import OrderId, owned_order, owned_user
+from frontdesk.domains.retail.tools.common import OrderId, owned_order, owned_user
 
 
 @tool(kind=ToolKind.READ, authenticates=True)

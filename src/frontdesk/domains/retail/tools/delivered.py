@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
-from frontdesk.tools.retail.common import (
+from frontdesk.domains.retail.tools.common import (
     ItemIds,
     OrderId,
     PaymentMethodId,
@@ -69,8 +69,8 @@ def modify_user_address(ctx: ToolContext, user_id: str, address1: str, address2:
     """Change the authenticated customer's default address (order addresses stay as they are)."""
     from sqlmodel import select
 
-    from frontdesk.memory.domain.models import PaymentMethod
-    from frontdesk.memory.domain.tau2_io import user_as_tau2
+    from frontdesk.domains.retail.models import PaymentMethod
+    from frontdesk.domains.retail.dataset import user_as_tau2
 
     user = owned_user(ctx, user_id)
     user.address = address(address1, address2, city, state, country, zip)

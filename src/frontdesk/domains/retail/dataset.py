@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from frontdesk.memory.domain.models import Order, PaymentMethod, Product, User, Variant
+from frontdesk.domains.retail.models import Order, PaymentMethod, Product, User, Variant
 
 
 def load_tau2_db(engine: Engine, data: dict[str, Any]) -> None:
@@ -83,7 +83,7 @@ def user_as_tau2(user: User, methods: list[PaymentMethod]) -> dict[str, Any]:
 
 def with_optional_fields(data: dict[str, Any]) -> dict[str, Any]:
     """A raw ``db.json`` with the optional order fields added as null, as model_dump has them."""
-    from frontdesk.memory.domain.models import OPTIONAL_ORDER_FIELDS
+    from frontdesk.domains.retail.models import OPTIONAL_ORDER_FIELDS
 
     orders = {oid: {**order, **{f: order.get(f) for f in OPTIONAL_ORDER_FIELDS}} for oid, order in data["orders"].items()}
     return {**data, "orders": orders}

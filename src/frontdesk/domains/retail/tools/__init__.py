@@ -6,8 +6,8 @@ changes an order or account checks that it belongs to the authenticated customer
 """
 
 from frontdesk.tools.base import Tool
-from frontdesk.tools.retail.delivered import exchange_delivered_order_items, modify_user_address, return_delivered_order_items
-from frontdesk.tools.retail.lookup import (
+from frontdesk.domains.retail.tools.delivered import exchange_delivered_order_items, modify_user_address, return_delivered_order_items
+from frontdesk.domains.retail.tools.lookup import (
     calculate,
     find_user_id_by_email,
     find_user_id_by_name_zip,
@@ -18,7 +18,7 @@ from frontdesk.tools.retail.lookup import (
     list_all_product_types,
     transfer_to_human_agents,
 )
-from frontdesk.tools.retail.orders import (
+from frontdesk.domains.retail.tools.orders import (
     cancel_pending_order,
     modify_pending_order_address,
     modify_pending_order_items,

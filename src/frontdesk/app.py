@@ -1,0 +1,113 @@
+"""One assembly: everything a running frontdesk needs, opened from one ``Settings``.
+
+``frontdesk chat``, ``serve``, ``inbox``, the LangGraph server entry, replay, tau2 and the
+bench all open their parts here, so a deployment behaves the same whichever door it is
+used through: the same checkpointer and long-term store (memory works everywhere), the
+same domain DB, knowledge base and tracing. Any part can be handed in instead of opened
+(replay gives each scenario a fresh domain DB; tests give a ``memory://`` database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.store.base import BaseStore
+from opentelemetry.metrics import Meter
+from sqlalchemy.engine import Engine
+
+from frontdesk.domains import get_domain
+from frontdesk.domains.base import Domain
+from frontdesk.domains.database import open_domain_db
+from frontdesk.graphs.support import build_graph
+from frontdesk.knowledge import KnowledgeBase, default_knowledge_base
+from frontdesk.llm.factory import ModelProvider, openai_compatible_model
+from frontdesk.persistence.checkpoint import open_checkpointer
+from frontdesk.persistence.store import open_store
+from frontdesk.persistence.urls import domain_url
+from frontdesk.runtime import RunContext
+from frontdesk.settings import Settings
+from frontdesk.tracing.metrics import GenAIMetrics
+from frontdesk.tracing.pricing import PriceTable
+from frontdesk.tracing.setup import TracingHandle, configure_tracing
+
+
+@dataclass
+class FrontdeskApp:
+    """A ready graph and the parts it runs on (``context`` is what each run receives)."""
+
+    settings: Settings
+    domain: Domain
+    graph: CompiledStateGraph
+    checkpointer: BaseCheckpointSaver
+    store: BaseStore
+    engine: Engine
+    knowledge: KnowledgeBase
+    tracing: TracingHandle
+    context: RunContext
+
+
+def open_knowledge(settings: Settings, domain: Domain) -> KnowledgeBase:
+    """The configured knowledge base; the domain's demo pages go in only with ``settings.demo``."""
+    pages = domain.demo_pages if settings.demo else None
+    return default_knowledge_base(settings.resolved_knowledge_path, settings.retrieval_mode, demo_pages=pages)
+
+
+def open_engine(settings: Settings, domain: Domain) -> Engine:
+    """The domain DB of ``settings`` with every table; demo data only with ``settings.demo``."""
+    return open_domain_db(domain_url(settings.resolved_database_url), domain, seed_demo=settings.demo)
+
+
+@contextmanager
+def open_app(
+    settings: Settings,
+    *,
+    model: BaseChatModel | ModelProvider | Any = None,
+    streaming: bool = True,
+    engine: Engine | None = None,
+    knowledge: KnowledgeBase | None = None,
+    tracing: TracingHandle | None = None,
+    checkpointer: BaseCheckpointSaver | None = None,
+    store: BaseStore | None = None,
+    meter: Meter | None = None,
+    **graph_options: Any,
+) -> Iterator[FrontdeskApp]:
+    """Open checkpointer, store, domain DB, knowledge base and tracing, and build the graph.
+
+    Parts handed in are used as they are and left open; parts opened here are closed
+    when the block ends. ``graph_options`` go to :func:`build_graph` (``grade_replies``,
+    ``tools``, ``agents``, ``policies``...).
+    """
+    domain = get_domain(settings.domain)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    url = settings.resolved_database_url
+    with ExitStack() as stack:
+        chat_model = model if model is not None else openai_compatible_model(settings, streaming=streaming)
+        if engine is None:
+            engine = open_engine(settings, domain)
+            stack.callback(engine.dispose)
+        if knowledge is None:
+            knowledge = open_knowledge(settings, domain)
+        if tracing is None:
+            tracing = configure_tracing(duckdb_path=settings.resolved_traces_path, otlp_endpoint=settings.otlp_endpoint, console=settings.console_traces)
+            stack.callback(tracing.shutdown)
+        if checkpointer is None:
+            checkpointer = stack.enter_context(open_checkpointer(url))
+        if store is None:
+            store = stack.enter_context(open_store(url))
+        context = RunContext(
+            engine=engine,
+            knowledge=knowledge,
+            store=store,
+            tracer=tracing.tracer,
+            capture_content=settings.capture_content,
+            metrics=GenAIMetrics(meter or tracing.meter) if (meter or tracing.meter) is not None else None,
+            prices=PriceTable.from_env(),
+        )
+        graph = build_graph(settings, model=chat_model, checkpointer=checkpointer, store=store, domain=domain, context=context, **graph_options)
+        yield FrontdeskApp(settings, domain, graph, checkpointer, store, engine, knowledge, tracing, context)

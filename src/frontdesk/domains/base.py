@@ -1,0 +1,61 @@
+"""What a business brings to frontdesk: its data model, tools, policies, prompt and demo.
+
+The generic layers (graph, tool pipeline, operators, replay, tau2 commands) take a
+``Domain`` as a parameter and never ask which one it is, so a second business plugs in
+beside retail by declaring one of these and registering it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.engine import Engine
+
+from frontdesk.operators.approval_gate import AmountFn, ApprovalPolicy
+from frontdesk.tools.base import Tool
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A registered business domain.
+
+    ``money_tools`` are the WRITE tools that move money; ``amount`` tells how much a call
+    would move (``None`` when it cannot be told, e.g. the order is not the customer's), and
+    the approval gate compares that with the configured limit. ``load_dump``/``export_dump``
+    read and write the domain's data as one JSON document (tau2's dump format for the
+    shipped domains): replay fixtures, DB end-state checks and tau2 runs use them.
+    """
+
+    name: str
+    description: str
+    instructions: str
+    tools: tuple[Tool, ...]
+    tables: tuple[Table, ...]
+    has_data: Callable[[Engine], bool]
+    seed_demo: Callable[[Engine], None]
+    load_dump: Callable[[Engine, dict[str, Any]], None]
+    export_dump: Callable[[Engine], dict[str, Any]]
+    dump_hash: Callable[[dict[str, Any]], str]
+    money_tools: frozenset[str] = frozenset()
+    amount: AmountFn | None = None
+    email_login_tool: str | None = None
+    demo_pages: Path | None = None
+    scenarios: Path | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def tools_by_name(self) -> dict[str, Tool]:
+        return {t.name: t for t in self.tools}
+
+    def approval_policy(self, limit: float) -> ApprovalPolicy:
+        """Money-moving calls above ``limit`` wait for an operator."""
+        return ApprovalPolicy(limit=limit, tools=self.money_tools, amount=self.amount)
+
+    def create_tables(self, engine: Engine) -> None:
+        """Create the domain's tables if missing (safe on every start)."""
+        for table in self.tables:
+            table.create(engine, checkfirst=True)

@@ -1,0 +1,147 @@
+"""One reader of the support graph's stream: ``graph.stream`` chunks → typed turn events.
+
+The chat CLI, the HTTP server's SSE and scenario replay all consume these, so they see the
+same turn the same way. Which nodes are agents is read from the graph (node metadata set
+by ``build_graph``), so an agent added with ``build_graph(agents=...)`` streams like the
+shipped ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph.state import CompiledStateGraph
+
+from frontdesk.graphs.support import agent_names
+from frontdesk.persistence.checkpoint import DURABILITY
+from frontdesk.runtime import RunContext
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of an agent's reply as the model streams it (a draft: not yet graded)."""
+
+    agent: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AgentMessage:
+    """An agent's finished message: a draft reply, or tool calls (``tool_calls`` with ids and args)."""
+
+    agent: str
+    text: str
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    """The result of one tool call, as the model will read it."""
+
+    call_id: str
+    name: str
+    ok: bool
+    content: str
+
+
+@dataclass(frozen=True)
+class AgentHandoff:
+    """The conversation moved to another agent."""
+
+    target: str
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The thread paused for a person: ``kind`` is ``approval`` or ``handoff``; ``value`` is the pause's payload."""
+
+    kind: str
+    interrupt_id: str
+    value: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The grader's verdict on the latest draft (``grade`` as stored in state)."""
+
+    verdict: str
+    grade: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Older turns were folded into the thread's summary."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class OperatorReply:
+    """A person answered in the thread."""
+
+    operator: str
+    text: str
+
+
+TurnEvent = Token | AgentMessage | ToolResult | AgentHandoff | Waiting | Verdict | Summary | OperatorReply
+
+
+def stream_turn(
+    graph: CompiledStateGraph,
+    payload: Any,
+    config: RunnableConfig,
+    *,
+    context: RunContext | None = None,
+    tokens: bool = False,
+) -> Iterator[TurnEvent]:
+    """Run ``payload`` (a new message or a resume ``Command``) and yield what happens, in order.
+
+    ``tokens`` adds :class:`Token` events for agents' streamed text. Runs with the durability
+    frontdesk's entry points use (every step checkpointed before the next).
+    """
+    agents = agent_names(graph)
+    modes = ["messages", "updates"] if tokens else ["updates"]
+    for mode, chunk in graph.stream(payload, config, stream_mode=modes, durability=DURABILITY, context=context):
+        if mode == "messages":
+            message, meta = chunk
+            node = meta.get("langgraph_node")
+            if isinstance(message, AIMessageChunk) and node in agents and message.content:
+                yield Token(agent=str(node), text=str(message.content))
+            continue
+        for node, update in chunk.items():
+            yield from _update_events(str(node), update, agents)
+
+
+def _update_events(node: str, update: Any, agents: frozenset[str]) -> Iterator[TurnEvent]:
+    if node == "__interrupt__":
+        for item in update:
+            value = dict(getattr(item, "value", None) or {})
+            yield Waiting(kind=str(value.get("type", "handoff")), interrupt_id=str(getattr(item, "id", "")), value=value)
+        return
+    if not isinstance(update, dict):
+        return
+    if node == "summarize" and update.get("summary"):
+        yield Summary(text=str(update["summary"]))
+    for message in update.get("messages") or []:
+        if isinstance(message, ToolMessage):
+            yield ToolResult(call_id=message.tool_call_id, name=str(message.name), ok=message.status != "error", content=str(message.content))
+        elif isinstance(message, AIMessage) and node == "human_handoff":
+            yield OperatorReply(operator=str(message.name or "operator"), text=str(message.content))
+        elif isinstance(message, AIMessage):
+            calls = [{"id": c["id"], "name": c["name"], "args": c["args"]} for c in message.tool_calls]
+            yield AgentMessage(agent=str(message.name or node), text=str(message.content), tool_calls=calls)
+    if node == "grader" and update.get("grade"):
+        grade = dict(update["grade"])
+        yield Verdict(verdict=str(grade.get("verdict")), grade=grade)
+    if node == "tools" and update.get("active_agent") in agents:
+        yield AgentHandoff(target=str(update["active_agent"]))
+
+
+def last_reply(graph: CompiledStateGraph, config: RunnableConfig) -> AIMessage | None:
+    """The reply the customer saw last: the newest assistant message with text and no tool calls."""
+    messages = graph.get_state(config).values.get("messages", [])
+    return next((m for m in reversed(messages) if isinstance(m, AIMessage) and m.content and not m.tool_calls), None)

@@ -1,0 +1,83 @@
+"""The approval gate: money-moving WRITE tool calls above a limit wait for an operator.
+
+Which tools move money, and how much a call would move, is the domain's knowledge
+(``Domain.money_tools`` / ``Domain.amount``); the limit is configuration. As a tool-pipeline
+policy the gate sees only calls that validated, so operators are never asked to approve a
+call that would fail anyway. It files an approval request (idempotently), pauses the
+thread with ``interrupt()`` showing the exact call, and acts on the operator's answer:
+approve, reject with a reason (the model is told and carries on), or edit the arguments
+(validated again by the pipeline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from langgraph.types import interrupt
+from sqlmodel import Session
+
+from frontdesk.operators import records
+from frontdesk.tools.base import Tool, ToolContext
+from frontdesk.tools.execution import PolicyVerdict
+from frontdesk.tracing import instrument
+
+AmountFn = Callable[[Session, str | None, str, Mapping[str, Any]], float | None]
+"""``(session, customer_id, tool name, arguments) -> money the call would move`` (a domain's answer)."""
+
+@dataclass(frozen=True)
+class ApprovalPolicy:
+    """Calls of ``tools`` that would move more than ``limit`` need an operator's approval."""
+
+    limit: float = 100.0
+    tools: frozenset[str] = field(default_factory=frozenset)
+    amount: AmountFn | None = None
+
+    def needs_approval(self, tool: Tool, args: Mapping[str, Any], ctx: ToolContext) -> tuple[str, float] | None:
+        """``(reason, amount)`` when the call must wait for an operator, else None."""
+        if tool.name not in self.tools or self.amount is None or ctx.engine is None:
+            return None
+        with Session(ctx.engine) as session:
+            amount = self.amount(session, ctx.customer_id, tool.name, args)
+        if amount is None or amount <= self.limit:
+            return None
+        return f"{tool.name} would refund {amount:.2f}, above the approval limit of {self.limit:.2f}", amount
+
+    def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
+        """The tool-pipeline hook: pass, or pause for an operator and act on the answer."""
+        check = self.needs_approval(tool, args, ctx)
+        if check is None:
+            return PolicyVerdict.proceed(args)
+        use_args, refusal = _ask_operator(tool, args, ctx, *check)
+        return PolicyVerdict(args=use_args, refusal=refusal)
+
+
+NO_APPROVALS = ApprovalPolicy(limit=float("inf"))
+
+
+def _decision(answer: Any) -> dict[str, Any]:
+    if isinstance(answer, dict):
+        return answer
+    return {"decision": str(answer)}
+
+
+def _ask_operator(tool: Tool, args: dict[str, Any], ctx: ToolContext, reason: str, amount: float) -> tuple[dict[str, Any] | None, str | None]:
+    """File the request, pause, and return ``(arguments to use, None)`` or ``(None, refusal)``."""
+    key = records.approval_id(ctx.thread_id, ctx.tool_call_id)
+    if ctx.engine is not None:
+        records.request_approval(ctx.engine, thread_id=ctx.thread_id, tool_call_id=ctx.tool_call_id, customer_id=ctx.customer_id, tool=tool.name, args=args, reason=reason, amount=amount)
+    instrument.event("frontdesk.approval", **{"frontdesk.approval.id": key, "frontdesk.approval.status": "requested", "gen_ai.tool.name": tool.name})
+    answer = _decision(interrupt({"type": "approval", "approval_id": key, "tool": tool.name, "args": args, "reason": reason, "amount": amount, "customer_id": ctx.customer_id}))
+    operator = str(answer.get("operator", "operator"))
+    decision = answer.get("decision", "approve")
+    status, use_args, refusal = "approved", args, None
+    if decision == "reject":
+        status, use_args = "rejected", None
+        refusal = f"The operator rejected this action: {answer.get('reason') or 'no reason given'}. Do not retry it; tell the customer."
+    elif decision == "edit":
+        status, use_args = "edited", dict(answer.get("args") or {})
+    if ctx.engine is not None:
+        records.decide_approval(ctx.engine, key, status=status, operator=operator, note=answer.get("reason"), args=use_args if status == "edited" else None)
+    instrument.event("frontdesk.approval", **{"frontdesk.approval.id": key, "frontdesk.approval.status": status, "frontdesk.operator": operator})
+    return use_args, refusal

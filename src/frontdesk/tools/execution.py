@@ -1,0 +1,199 @@
+"""The one path every tool call takes, from any host: the graph's tools node, the AutoGen
+and CrewAI adapters and the tau2 gold replay all call :class:`ToolPipeline`.
+
+parse (arguments that are not a complete JSON object are an error, never repaired into an
+action) → validate (pydantic; the error names the field) → authentication (the customer
+comes from state, never from model text) → policies (approval and any an app adds; they
+see only valid calls) → run (a WRITE with a domain DB runs once per tool-call id, its
+changes and its idempotency row in one transaction) → outcome (always one, even on error)
+→ span. The batch runner also does the bookkeeping every host needs: which customer an
+authentication tool established, and where a handoff goes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from frontdesk.persistence import tool_runs
+from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, ToolOutcome
+from frontdesk.tools.handoff import HUMAN
+from frontdesk.tracing import instrument
+
+
+@dataclass(frozen=True)
+class ToolCallRequest:
+    """One call as a model made it: raw arguments (a dict or JSON text) or a parse error."""
+
+    id: str
+    name: str
+    args: Mapping[str, Any] | str | None = None
+    parse_error: str | None = None
+
+
+@dataclass(frozen=True)
+class PolicyVerdict:
+    """A policy's answer: go ahead (possibly with changed arguments) or refuse with a reason."""
+
+    args: dict[str, Any] | None
+    refusal: str | None = None
+
+    @classmethod
+    def proceed(cls, args: dict[str, Any]) -> PolicyVerdict:
+        return cls(args=args)
+
+    @classmethod
+    def refuse(cls, reason: str) -> PolicyVerdict:
+        return cls(args=None, refusal=reason)
+
+
+class ToolPolicy(Protocol):
+    """A check between validation and running: approval, confirmation, limits.
+
+    ``review`` sees only calls whose arguments validated and whose authentication holds;
+    it may pause the run (LangGraph ``interrupt``), refuse (the reason goes to the model)
+    or change the arguments (they are validated again).
+    """
+
+    def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict: ...
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """A successful handoff tool call: where the conversation goes and why."""
+
+    target: str
+    reason: str
+
+    @property
+    def to_human(self) -> bool:
+        return self.target == HUMAN
+
+
+@dataclass
+class CallResult:
+    """One call's outcome, tied to the call id the model used."""
+
+    call_id: str
+    outcome: ToolOutcome
+
+
+@dataclass
+class BatchResult:
+    """The outcomes of one model message's calls, and what they changed for the thread."""
+
+    results: list[CallResult] = field(default_factory=list)
+    customer_id: str | None = None
+    authenticated: bool = False
+    handoff: Handoff | None = None
+
+
+def parse_arguments(raw: Mapping[str, Any] | str | None) -> dict[str, Any]:
+    """Arguments as a dict; JSON text must be one complete object (``ToolError`` otherwise)."""
+    if raw is None or raw == "":
+        return {}
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ToolError(f"the arguments are not complete JSON ({exc.msg} at position {exc.pos})") from None
+    if not isinstance(value, dict):
+        raise ToolError(f"the arguments must be a JSON object, not {type(value).__name__}")
+    return value
+
+
+class ToolPipeline:
+    """Runs tool calls for one set of tools under one list of policies."""
+
+    def __init__(self, tools: Iterable[Tool], policies: Sequence[ToolPolicy] = ()) -> None:
+        self.tools = {t.name: t for t in tools}
+        self.policies = tuple(policies)
+
+    def run(self, request: ToolCallRequest, ctx: ToolContext) -> ToolOutcome:
+        """Run one call to its outcome; model mistakes and refusals become error outcomes."""
+        tool = self.tools.get(request.name)
+        if tool is None:
+            allowed = ", ".join(self.tools)
+            return ToolOutcome(name=request.name or "?", content=f"Error: Unknown tool {request.name!r}. Available tools: {allowed}", ok=False)
+        ctx.tool_call_id = request.id
+        if request.parse_error is not None:
+            return tool.error(f"Could not parse the arguments of {tool.name}: {request.parse_error}")
+        try:
+            args = parse_arguments(request.args)
+        except ToolError as exc:
+            return tool.error(f"Could not parse the arguments of {tool.name}: {exc}")
+        checked = self._checked(tool, args, ctx)
+        with instrument.tool_call(ctx.run, tool.name, request.id, tool.kind.value, ctx.thread_id, args) as record:
+            outcome = checked if isinstance(checked, ToolOutcome) else run_once(tool, ctx, checked)
+            record(outcome.ok, outcome.content)
+        return outcome
+
+    def _checked(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> ToolOutcome | BaseModel:
+        """Validated arguments ready to run, or the error outcome that stops the call.
+
+        Runs before the call's span opens: a policy that pauses the run for a person
+        re-runs on resume, and only the attempt that finishes is traced.
+        """
+        try:
+            validated = tool.validate(args)
+            if tool.requires_auth:
+                ctx.require_customer()
+        except ToolError as exc:
+            return tool.error(str(exc))
+        for policy in self.policies:
+            verdict = policy.review(tool, args, ctx)
+            if verdict.refusal is not None or verdict.args is None:
+                return ToolOutcome(name=tool.name, content=verdict.refusal or "The action was not allowed.", ok=False)
+            if verdict.args != args:
+                args = verdict.args
+                try:
+                    validated = tool.validate(args)
+                except ToolError as exc:
+                    return tool.error(str(exc))
+        return validated
+
+    def run_all(self, requests: Iterable[ToolCallRequest], ctx: ToolContext) -> BatchResult:
+        """Run a message's calls in order; an authentication applies to the calls after it."""
+        batch = BatchResult(customer_id=ctx.customer_id)
+        for request in requests:
+            outcome = self.run(request, ctx)
+            batch.results.append(CallResult(request.id, outcome))
+            if outcome.authenticated_customer:
+                ctx.customer_id = batch.customer_id = outcome.authenticated_customer
+                batch.authenticated = True
+            if outcome.ok and outcome.handoff_to and batch.handoff is None:
+                raw = request.args if isinstance(request.args, Mapping) else {}
+                reason = str(raw.get("summary") or raw.get("reason") or "")
+                batch.handoff = Handoff(outcome.handoff_to, reason)
+        return batch
+
+
+def run_once(tool: Tool, ctx: ToolContext, args: Any) -> ToolOutcome:
+    """Run validated ``args``; a WRITE with a domain DB and a call id takes effect once per (thread, call id).
+
+    The tool's changes and its idempotency row commit in one transaction: either both
+    exist (a re-run returns the stored result) or neither does (the re-run acts).
+    """
+    if tool.kind is not ToolKind.WRITE or ctx.engine is None or not ctx.tool_call_id:
+        return tool.execute(ctx, args)
+    with Session(ctx.engine, expire_on_commit=False) as session:
+        earlier = tool_runs.previous_run(session, ctx.thread_id, ctx.tool_call_id)
+        if earlier is not None:
+            return ToolOutcome(name=tool.name, content=earlier.content, ok=True, handoff_to=tool.handoff_to)
+        ctx.session = session
+        try:
+            outcome = tool.execute(ctx, args)
+            if outcome.ok:
+                tool_runs.record_run(session, ctx.thread_id, ctx.tool_call_id, tool.name, outcome.content)
+                session.commit()
+            else:
+                session.rollback()
+        finally:
+            ctx.session = None
+    return outcome
