@@ -73,3 +73,30 @@ def test_chat_reports_a_failing_endpoint_in_one_line_and_keeps_going(tmp_path: P
     assert "error: " in done.stdout and "Error code: 500" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     assert "resume with `frontdesk chat --thread" in done.stdout
+
+
+def test_an_owners_page_survives_the_demo_pages_and_a_deployment_gets_no_demo_data(tmp_path: Path) -> None:
+    from frontdesk.knowledge import open_knowledge_base
+
+    own = tmp_path / "pages" / "returns.md"
+    own.parent.mkdir()
+    own.write_text("# Returns\n\n## Return window\n\nOur shop accepts returns within 90 days of delivery.\n")
+    demo_env = clean_env(tmp_path)
+    assert run(["inbox"], demo_env).returncode == 0, "the demo pages go in first"
+    ingested = run(["kb", "ingest", str(own)], demo_env)
+    assert ingested.returncode == 0, ingested.stderr
+    assert run(["inbox"], demo_env).returncode == 0
+    with OpenAITestServer([]) as model:
+        chat = run(["chat"], clean_env(tmp_path, FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="k"), stdin="/quit\n")
+    assert chat.returncode == 0, chat.stderr
+    kb = open_knowledge_base(tmp_path / "data" / "knowledge.duckdb", "bm25")
+    assert kb.source("returns") == str(own)
+    with kb.connect(read_only=True) as db:
+        texts = [row[0] for row in db.execute("SELECT text FROM chunks WHERE doc_id = 'returns'").fetchall()]
+    assert texts and all("90 days" in text for text in texts if "window" in text.lower()), texts
+
+    fresh = {k: v for k, v in clean_env(tmp_path / "deployment").items() if k != "FRONTDESK_DEMO"}
+    with OpenAITestServer([]) as model:
+        refused = run(["chat", "--customer", "ava.chen@example.com"], {**fresh, "FRONTDESK_MODEL": "m", "OPENAI_BASE_URL": model.base_url, "OPENAI_API_KEY": "k"}, stdin="/quit\n")
+    assert refused.returncode == 2 and "--customer ava.chen@example.com: User not found" in refused.stderr, refused.stderr
+    assert not (tmp_path / "deployment" / "data" / "knowledge.duckdb").exists() or open_knowledge_base(tmp_path / "deployment" / "data" / "knowledge.duckdb", "bm25").counts()[0] == 0

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -32,29 +34,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextmanager
+def running_server(data_dir: Path, model: OpenAITestServer, **extra: str) -> Iterator[str]:
+    """`frontdesk serve --demo` as a real process on a free 127.0.0.1 port; yields its base URL."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
+    env.update(FRONTDESK_DATA_DIR=str(data_dir), FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="k", FRONTDESK_API_KEY="operator-key", **extra)
+    process = subprocess.Popen([sys.executable, "-m", "frontdesk.cli.app", "serve", "--demo", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read())
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, OpenAITestServer]]:
-    tmp = tmp_path_factory.mktemp("server")
-    with OpenAITestServer(SCRIPT) as model:
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
-        env.update(FRONTDESK_DEMO="1", FRONTDESK_DATA_DIR=str(tmp), FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="k", FRONTDESK_API_KEY="operator-key")
-        process = subprocess.Popen([sys.executable, "-m", "frontdesk.cli.app", "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-            if process.poll() is not None:
-                raise AssertionError(process.stderr.read())
-        try:
-            yield base, model
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    with OpenAITestServer(SCRIPT) as model, running_server(tmp_path_factory.mktemp("server"), model) as base:
+        yield base, model
 
 
 def sse(response: httpx.Response) -> list[tuple[str, dict]]:

@@ -10,6 +10,8 @@ from frontdesk.knowledge.embeddings import default_embedder
 from frontdesk.knowledge.store import KnowledgeBase, RetrievalMode
 
 SUFFIXES = {".md", ".markdown", ".txt"}
+DEMO_SOURCE = "demo:"
+"""Source prefix of shipped demo pages, which yield to a deployment's own page of the same name."""
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -24,13 +26,13 @@ def _files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def ingest_paths(kb: KnowledgeBase, paths: list[Path], *, keep_others: bool = False) -> tuple[int, int, int]:
+def ingest_paths(kb: KnowledgeBase, paths: list[Path], *, demo: bool = False) -> tuple[int, int, int]:
     """Ingest files and folders; returns (files seen, files (re)indexed, chunks written).
 
     A file whose content did not change since the last ingest is skipped; a changed one
-    has its chunks replaced. With ``keep_others`` (how demo pages go in), a page never
-    replaces a stored page of the same name that came from somewhere else: a deployment's
-    own ``returns.md`` outranks the shipped one. Chunks still without a vector from the
+    has its chunks replaced. ``demo`` pages (the shipped ones) are stored as ``demo:<name>``
+    and never replace a stored page of the same name that came from anywhere else: a
+    deployment's own ``returns.md`` outranks the shipped one, whichever was ingested first. Chunks still without a vector from the
     KB's embedder (a KB built before the model was installed) are embedded at the end.
     """
     seen = indexed = chunk_count = 0
@@ -41,11 +43,12 @@ def ingest_paths(kb: KnowledgeBase, paths: list[Path], *, keep_others: bool = Fa
         doc_id = path.stem
         if kb.fingerprint(doc_id) == fingerprint:
             continue
-        if keep_others and (stored := kb.source(doc_id)) is not None and stored != str(path):
+        source = f"{DEMO_SOURCE}{path.name}" if demo else str(path)
+        if demo and (stored := kb.source(doc_id)) is not None and not stored.startswith(DEMO_SOURCE):
             continue
         chunks = chunk_markdown(doc_id, text)
         title = chunks[0].title if chunks else doc_id
-        kb.replace_document(doc_id, str(path), title, fingerprint, chunks)
+        kb.replace_document(doc_id, source, title, fingerprint, chunks)
         indexed += 1
         chunk_count += len(chunks)
     kb.embed_missing()
@@ -65,5 +68,5 @@ def default_knowledge_base(path: Path, mode: RetrievalMode = "hybrid", *, demo_p
     """
     kb = open_knowledge_base(path, mode)
     if demo_pages is not None:
-        ingest_paths(kb, [demo_pages], keep_others=True)
+        ingest_paths(kb, [demo_pages], demo=True)
     return kb
