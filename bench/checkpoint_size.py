@@ -22,10 +22,10 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from frontdesk import build_graph  # noqa: E402
-from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep  # noqa: E402
-from frontdesk.settings import Settings  # noqa: E402
-from tests.core.support_app import agents  # noqa: E402
+from frontdesk import build_graph
+from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
+from frontdesk.settings import Settings
+from tests.core.support_app import agents
 
 
 class CountingSerializer(JsonPlusSerializer):
@@ -47,7 +47,9 @@ def conversation(turns: int, summarize_after: int) -> list[int]:
     for n in range(turns):
         steps = {
             "customer_service": [
-                ScriptedStep.model_validate({"tool_calls": [{"name": "whoami"}]} if n else {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]}),
+                ScriptedStep.model_validate(
+                    {"tool_calls": [{"name": "whoami"}]} if n else {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]}
+                ),
                 ScriptedStep(text=f"Here is my answer number {n}: your order is on its way and should arrive within three business days."),
             ],
             "summarizer": [ScriptedStep(text=f"Ava (authenticated) asked {n} questions about her orders; all were answered.")],

@@ -21,13 +21,21 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from frontdesk import build_graph  # noqa: E402
-from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep  # noqa: E402
-from tests.core.support_app import agents  # noqa: E402
+from frontdesk import build_graph
+from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
+from tests.core.support_app import agents
 
 
 def per_turn_seconds(mode: str, turns: int) -> list[float]:
-    steps = [{"customer_service": [ScriptedStep.model_validate({"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]}), ScriptedStep(text=f"answer {n}")]} for n in range(turns)]
+    steps = [
+        {
+            "customer_service": [
+                ScriptedStep.model_validate({"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]}),
+                ScriptedStep(text=f"answer {n}"),
+            ]
+        }
+        for n in range(turns)
+    ]
     script = Script("durability", steps)
     times = []
     with tempfile.TemporaryDirectory() as tmp, SqliteSaver.from_conn_string(str(Path(tmp) / "threads.sqlite")) as saver:

@@ -24,9 +24,9 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from frontdesk.knowledge import KnowledgeBase, default_knowledge_base, open_knowledge_base, search  # noqa: E402
-from frontdesk.knowledge.chunking import chunk_markdown  # noqa: E402
-from frontdesk.domains.retail import DEMO_PAGES  # noqa: E402
+from frontdesk.domains.retail import DEMO_PAGES
+from frontdesk.knowledge import KnowledgeBase, default_knowledge_base, open_knowledge_base, search
+from frontdesk.knowledge.chunking import chunk_markdown
 
 QUESTIONS = Path(__file__).parent / "data" / "kb_questions.yaml"
 
@@ -61,7 +61,7 @@ def large_kb(path: Path, chunks: int) -> KnowledgeBase:
     pages = [(p.stem, p.read_text()) for p in sorted(DEMO_PAGES.glob("*.md"))]
     per_copy = sum(len(chunk_markdown(stem, text)) for stem, text in pages)
     kb = open_knowledge_base(path)
-    noise = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike".split()
+    noise = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike"]
     for copy in range(max(1, chunks // per_copy)):
         for stem, text in pages:
             extra = " ".join(rng.choice(noise) for _ in range(8))
@@ -94,8 +94,10 @@ def main() -> None:
         built = time.perf_counter() - started
         large = {mode: latencies(big, questions, mode) for mode in MODES}
         total_chunks, small_chunks = big.counts()[1], small.counts()[1]
-    print(f"\nquery latency (ms, query embedding included) at {total_chunks:,} chunks, built in {built:.0f} s;"
-          f" ratio = p50 against the {small_chunks}-chunk KB in this run")
+    print(
+        f"\nquery latency (ms, query embedding included) at {total_chunks:,} chunks, built in {built:.0f} s;"
+        f" ratio = p50 against the {small_chunks}-chunk KB in this run"
+    )
     print(f"{'mode':>8} {'p50':>7} {'p95':>7} {'small p50':>10} {'ratio':>6}")
     for mode in MODES:
         p50, small50 = statistics.median(large[mode]), statistics.median(base[mode])

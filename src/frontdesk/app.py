@@ -43,7 +43,7 @@ class FrontdeskApp:
 
     settings: Settings
     domain: Domain
-    graph: CompiledStateGraph
+    graph: CompiledStateGraph[Any, RunContext, Any, Any]
     checkpointer: BaseCheckpointSaver
     store: BaseStore
     engine: Engine
@@ -106,7 +106,7 @@ def open_app(
             store=store,
             tracer=tracing.tracer,
             capture_content=settings.capture_content,
-            metrics=GenAIMetrics(meter or tracing.meter) if (meter or tracing.meter) is not None else None,
+            metrics=GenAIMetrics(metered) if (metered := meter or tracing.meter) is not None else None,
             prices=PriceTable.from_env(),
         )
         graph = build_graph(settings, model=chat_model, checkpointer=checkpointer, store=store, domain=domain, context=context, **graph_options)

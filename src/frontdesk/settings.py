@@ -8,6 +8,7 @@ frontdesk the same way. Nothing here opens a connection: factories in ``memory``
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -27,7 +28,6 @@ def config_path() -> Path:
 
 def read_config_file() -> dict[str, object]:
     """The config file's settings, or nothing when there is no file; a broken file is one clear error."""
-    import tomllib
 
     path = config_path()
     if not path.exists():
@@ -122,7 +122,7 @@ class Settings(BaseModel):
             values["capture_content"] = True
         values.update({key: value for key, value in overrides.items() if value is not None})
         try:
-            return cls(**{key: value for key, value in values.items() if value is not None})
+            return cls.model_validate({key: value for key, value in values.items() if value is not None})
         except ValidationError as exc:
             error = exc.errors()[0]
             field = str(error["loc"][0]) if error["loc"] else "?"

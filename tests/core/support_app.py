@@ -15,9 +15,9 @@ from typing import Any
 from sqlmodel import Field, SQLModel, create_engine, func, select
 
 from frontdesk import AgentSpec, ToolContext, ToolKind, build_graph, tool
+from frontdesk.domains.database import ensure_frontdesk_tables
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 from frontdesk.persistence.checkpoint import open_checkpointer
-from frontdesk.domains.database import ensure_frontdesk_tables
 from frontdesk.tools.handoff import HUMAN
 from frontdesk.tools.memory import remember_customer_fact
 

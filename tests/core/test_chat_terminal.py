@@ -20,8 +20,24 @@ def test_a_chat_session_in_a_terminal(tmp_path: Path) -> None:
     ]
     with OpenAITestServer(script) as server:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
-        env.update(FRONTDESK_DEMO="1", FRONTDESK_DATA_DIR=str(tmp_path), FRONTDESK_MODEL="m", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k", NO_COLOR="1", COLUMNS="160", TERM="xterm")
-        chat = pexpect.spawn(sys.executable, ["-m", "frontdesk.cli.app", "chat", "--customer", "ava.chen@example.com", "--thread", "tty-1"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 160))
+        env.update(
+            FRONTDESK_DEMO="1",
+            FRONTDESK_DATA_DIR=str(tmp_path),
+            FRONTDESK_MODEL="m",
+            OPENAI_BASE_URL=server.base_url,
+            OPENAI_API_KEY="k",
+            NO_COLOR="1",
+            COLUMNS="160",
+            TERM="xterm",
+        )
+        chat = pexpect.spawn(
+            sys.executable,
+            ["-m", "frontdesk.cli.app", "chat", "--customer", "ava.chen@example.com", "--thread", "tty-1"],
+            env=env,
+            encoding="utf-8",
+            timeout=60,
+            dimensions=(40, 160),
+        )
         try:
             chat.expect("authenticated as ava_chen_1001")
             chat.expect("you")
@@ -62,8 +78,18 @@ def test_ctrl_c_mid_answer_cancels_the_turn_and_the_thread_goes_on(tmp_path: Pat
     script = ["This answer is never seen.", "Second answer.", {"verdict": "pass"}]
     with OpenAITestServer(script, delay_s=2.0) as server:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
-        env.update(FRONTDESK_DEMO="1", FRONTDESK_DATA_DIR=str(tmp_path), FRONTDESK_MODEL="m", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k", NO_COLOR="1", TERM="xterm")
-        chat = pexpect.spawn(sys.executable, ["-m", "frontdesk.cli.app", "chat", "--thread", "tty-2"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 160))
+        env.update(
+            FRONTDESK_DEMO="1",
+            FRONTDESK_DATA_DIR=str(tmp_path),
+            FRONTDESK_MODEL="m",
+            OPENAI_BASE_URL=server.base_url,
+            OPENAI_API_KEY="k",
+            NO_COLOR="1",
+            TERM="xterm",
+        )
+        chat = pexpect.spawn(
+            sys.executable, ["-m", "frontdesk.cli.app", "chat", "--thread", "tty-2"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 160)
+        )
         try:
             chat.expect("you")
             chat.sendline("first question")

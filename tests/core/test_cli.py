@@ -97,6 +97,13 @@ def test_an_owners_page_survives_the_demo_pages_and_a_deployment_gets_no_demo_da
 
     fresh = {k: v for k, v in clean_env(tmp_path / "deployment").items() if k != "FRONTDESK_DEMO"}
     with OpenAITestServer([]) as model:
-        refused = run(["chat", "--customer", "ava.chen@example.com"], {**fresh, "FRONTDESK_MODEL": "m", "OPENAI_BASE_URL": model.base_url, "OPENAI_API_KEY": "k"}, stdin="/quit\n")
+        refused = run(
+            ["chat", "--customer", "ava.chen@example.com"],
+            {**fresh, "FRONTDESK_MODEL": "m", "OPENAI_BASE_URL": model.base_url, "OPENAI_API_KEY": "k"},
+            stdin="/quit\n",
+        )
     assert refused.returncode == 2 and "--customer ava.chen@example.com: User not found" in refused.stderr, refused.stderr
-    assert not (tmp_path / "deployment" / "data" / "knowledge.duckdb").exists() or open_knowledge_base(tmp_path / "deployment" / "data" / "knowledge.duckdb", "bm25").counts()[0] == 0
+    assert (
+        not (tmp_path / "deployment" / "data" / "knowledge.duckdb").exists()
+        or open_knowledge_base(tmp_path / "deployment" / "data" / "knowledge.duckdb", "bm25").counts()[0] == 0
+    )

@@ -24,7 +24,10 @@ def in_new_process(db: str, turn: int, scripts: list[dict], kind: str, arg: str)
     """Run a turn in a separate Python process, as a restarted app would."""
     done = subprocess.run(
         [sys.executable, str(HERE / "support_app.py"), str(db), str(turn), kind, json.dumps(scripts), arg],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
@@ -75,13 +78,19 @@ def test_a_process_killed_during_a_write_resumes_and_writes_exactly_once(db_url:
 
     pause = tmp_path / "pause"
     pause.touch()
-    first_script = [{"customer_service": [
-        {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]},
-        {"tool_calls": [{"name": "add_credit", "args": {"amount": 5}, "id": "call-credit-1"}, {"name": "slow_check", "id": "call-check-1"}]},
-    ]}]
+    first_script = [
+        {
+            "customer_service": [
+                {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]},
+                {"tool_calls": [{"name": "add_credit", "args": {"amount": 5}, "id": "call-credit-1"}, {"name": "slow_check", "id": "call-check-1"}]},
+            ]
+        }
+    ]
     process = subprocess.Popen(
         [sys.executable, str(HERE / "support_app.py"), db_url, "0", "turn", json.dumps(first_script), "Please add my $5 credit, I'm ava@example.com"],
-        env={**os.environ, "SUPPORT_APP_PAUSE_FILE": str(pause)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "SUPPORT_APP_PAUSE_FILE": str(pause)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     engine = create_engine(domain_url(db_url))
     deadline = time.monotonic() + 60

@@ -10,11 +10,11 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 from frontdesk import build_graph
 from frontdesk.domains import get_domain
-from frontdesk.operators.inbox import Inbox, InboxError
+from frontdesk.domains.database import open_domain_db
+from frontdesk.domains.retail import export_tau2_db
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 from frontdesk.operators import records
-from frontdesk.domains.retail import export_tau2_db
-from frontdesk.domains.database import open_domain_db
+from frontdesk.operators.inbox import Inbox, InboxError
 
 LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
 CANCEL = {"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}
@@ -83,7 +83,14 @@ def test_overdue_tickets_are_flagged(make_desk) -> None:
 
 
 def test_two_sensitive_calls_wait_one_after_the_other(make_desk) -> None:
-    desk = make_desk([steps(customer_service=[LOGIN, {"tool_calls": [CANCEL, RETURN]}, "Your cancellation went through; the return was declined."], grader=[{"verdict": "pass"}])])
+    desk = make_desk(
+        [
+            steps(
+                customer_service=[LOGIN, {"tool_calls": [CANCEL, RETURN]}, "Your cancellation went through; the return was declined."],
+                grader=[{"verdict": "pass"}],
+            )
+        ]
+    )
     desk.say("I'm ava.chen@example.com; cancel #D1001 and return my shoes from #D1002. Yes, I confirm both.")
     [first] = desk.inbox.items()
     assert (first.kind, first.details["tool"], first.details["amount"]) == ("approval", "cancel_pending_order", 129.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -36,7 +37,7 @@ def test_long_sections_are_windowed_with_overlap() -> None:
     text = " ".join(f"word{i}" for i in range(400))
     pieces = windows(text, max_chars=500, overlap=100)
     assert len(pieces) > 3 and all(len(p) <= 500 for p in pieces)
-    for first, second in zip(pieces, pieces[1:], strict=False):
+    for first, second in itertools.pairwise(pieces):
         assert first.split()[-1] in second.split()[:25]
     assert " ".join(pieces).split()[-1] == "word399"
 
@@ -90,7 +91,10 @@ def test_the_tool_returns_citable_passages_or_says_it_found_nothing(kb: Knowledg
 
 
 def test_another_process_can_search_the_same_file(kb: KnowledgeBase) -> None:
-    code = f"from pathlib import Path; from frontdesk.knowledge import KnowledgeBase, search; print(search(KnowledgeBase(Path({str(kb.path)!r})), 'price match')[0].citation)"
+    code = (
+        f"from pathlib import Path; from frontdesk.knowledge import KnowledgeBase, search; print(search(KnowledgeBase(Path({str(kb.path)!r})), "
+        f"'price match')[0].citation)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "payments#price-matching"

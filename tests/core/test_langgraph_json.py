@@ -21,7 +21,13 @@ def test_the_declared_graph_factory_builds_a_working_graph(tmp_path: Path, monke
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
     with OpenAITestServer(["Hello! How can I help?", {"verdict": "pass"}]) as server:
-        for name, value in {"FRONTDESK_DEMO": "1", "FRONTDESK_DATA_DIR": str(tmp_path), "FRONTDESK_MODEL": "m", "OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "k"}.items():
+        for name, value in {
+            "FRONTDESK_DEMO": "1",
+            "FRONTDESK_DATA_DIR": str(tmp_path),
+            "FRONTDESK_MODEL": "m",
+            "OPENAI_BASE_URL": server.base_url,
+            "OPENAI_API_KEY": "k",
+        }.items():
             monkeypatch.setenv(name, value)
         graph = getattr(module, attribute)({})
         graph.checkpointer = InMemorySaver()

@@ -52,7 +52,7 @@ def test_a_fact_learned_in_one_thread_is_known_in_the_next(store_url: str) -> No
 def test_memory_is_refused_before_authentication(tmp_path: Path) -> None:
     remember = {"tool_calls": [{"name": "remember_customer_fact", "args": {"kind": "note", "value": "x"}}]}
     server = run([remember, "ok"], f"sqlite:///{tmp_path / 'db.sqlite'}", "t", "remember me")
-    tool_reply = [m for m in server.requests[1]["messages"] if m["role"] == "tool"][0]
+    tool_reply = next(m for m in server.requests[1]["messages"] if m["role"] == "tool")
     assert "not authenticated" in tool_reply["content"]
 
 
@@ -61,9 +61,8 @@ def test_memory_is_refused_before_authentication(tmp_path: Path) -> None:
     [("mysql://root:hunter2@db/x", "mysql://root:***@db/x"), ("sqlite", "sqlite")],
 )
 def test_unknown_database_urls_give_one_clear_line_without_the_password(url: str, shown: str) -> None:
-    with pytest.raises(BadDatabaseURL) as caught:
-        with open_store(url):
-            pass
+    with pytest.raises(BadDatabaseURL) as caught, open_store(url):
+        pass
     message = str(caught.value)
     assert message.startswith(f"Cannot use database URL {shown}:")
     assert "hunter2" not in message and "\n" not in message

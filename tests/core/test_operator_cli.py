@@ -44,7 +44,9 @@ def test_chat_waits_for_the_operator_and_shows_the_reply(tmp_path: Path, db_env:
     script = [{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "Customer wants a person"}}]}]
     with OpenAITestServer(script) as server:
         env = env_for(tmp_path, server, **db_env)
-        chat = subprocess.Popen([*FRONTDESK, "chat", "--thread", "c1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        chat = subprocess.Popen(
+            [*FRONTDESK, "chat", "--thread", "c1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
         assert chat.stdin is not None and chat.stdout is not None
         chat.stdin.write("I want a human\n")
         chat.stdin.flush()
@@ -85,7 +87,9 @@ def test_approve_and_reject_from_the_inbox(tmp_path: Path) -> None:
     ]
     with OpenAITestServer(script) as server:
         env = env_for(tmp_path, server)
-        chat = subprocess.Popen([*FRONTDESK, "chat", "--thread", "c2"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        chat = subprocess.Popen(
+            [*FRONTDESK, "chat", "--thread", "c2"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
         chat.stdin.write("I'm ava.chen@example.com, cancel #D1001 please, yes\n")
         chat.stdin.flush()
         seen = read_until(chat, "waiting for an operator…")
@@ -93,7 +97,7 @@ def test_approve_and_reject_from_the_inbox(tmp_path: Path) -> None:
         approval = waiting_id(env, "A-")
         no_model = frontdesk(["inbox", "reject", approval, "--reason", "packed"], env_for(tmp_path))
         assert no_model.returncode == 2 and "needs a model" in no_model.stderr
-        bad = frontdesk(["inbox", "edit", approval, "--args", "{\"order_id\": 5}"], env)
+        bad = frontdesk(["inbox", "edit", approval, "--args", '{"order_id": 5}'], env)
         assert bad.returncode == 2 and "order_id: Input should be a valid string" in bad.stderr
         rejected = frontdesk(["inbox", "reject", approval, "--reason", "Order already packed", "-o", "sam"], env)
         assert rejected.returncode == 0, rejected.stderr

@@ -54,7 +54,9 @@ def test_live_runs_n_times_and_reports_pass_hat_k(tmp_path: Path) -> None:
     path = tmp_path / "order-status.yaml"
     shutil.copy(SCENARIOS / "order-status.yaml", path)
     with OpenAITestServer(ORDER_STATUS + WRONG + ORDER_STATUS) as server:
-        result = runner.invoke(app, ["replay", str(path), "--live", "-n", "3", "--model", "m", "--base-url", server.base_url], env={"OPENAI_API_KEY": "k", "COLUMNS": "200"})
+        result = runner.invoke(
+            app, ["replay", str(path), "--live", "-n", "3", "--model", "m", "--base-url", server.base_url], env={"OPENAI_API_KEY": "k", "COLUMNS": "200"}
+        )
         assert server.remaining == 0
     assert result.exit_code == 0, result.output
     assert "2/3" in result.output

@@ -48,7 +48,9 @@ def test_a_changed_expectation_fails_naming_scenario_turn_and_expectation(tmp_pa
     path = edited_copy(tmp_path, "cancel-pending-order.yaml", expect_other_reply)
     code, out = replay(str(path))
     assert code == 1
-    assert "scenario 'Cancel a pending order after confirmation and approval', turn 2, expectation reply_contains: expected 'refund declined' in the reply" in out
+    assert (
+        "scenario 'Cancel a pending order after confirmation and approval', turn 2, expectation reply_contains: expected 'refund declined' in the reply" in out
+    )
     assert "0/1 scenarios passed" in out
 
 
@@ -95,7 +97,9 @@ def test_pytest_collects_scenarios_and_reports_failures_readably(tmp_path: Path)
     edited = yaml.safe_load((SCENARIOS / "order-status.yaml").read_text())
     expect_handoff(edited)
     (folder / "order-status-broken.yaml").write_text(yaml.safe_dump(edited, sort_keys=False))
-    done = subprocess.run([sys.executable, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider"], capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider"], capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "1 failed, 1 passed" in done.stdout
     assert "expectation handoff: expected handoff=True, got handoff=False" in done.stdout

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from frontdesk.cli.app import app
+from frontdesk.domains.retail import DEMO_PAGES
 from frontdesk.knowledge import KnowledgeBase, RetrievalError, default_knowledge_base, ingest_paths, search
 from frontdesk.knowledge.embeddings import CachedEmbedder, E5SmallEmbedder, default_embedder
-from frontdesk.domains.retail import DEMO_PAGES
 from frontdesk.settings import ConfigError, Settings
 
 

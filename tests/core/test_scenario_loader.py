@@ -82,5 +82,8 @@ def test_unknown_agents_and_tools_in_a_script_are_reported_before_running(tmp_pa
     with pytest.raises(ScenarioFileError, match=rf"^{path}:5: field turns.0.script.front_desk: unknown agent 'front_desk'"):
         load_scenario(path)
     path = write(tmp_path, VALID.replace('- "Hi!"', "- tool_calls: [{name: refund_everything}]"))
-    with pytest.raises(ScenarioFileError, match=rf"^{path}:6: field turns.0.script.customer_service.0.tool_calls.0.name: agent 'customer_service' has no tool 'refund_everything'"):
+    with pytest.raises(
+        ScenarioFileError,
+        match=rf"^{path}:6: field turns.0.script.customer_service.0.tool_calls.0.name: agent 'customer_service' has no tool 'refund_everything'",
+    ):
         load_scenario(path)

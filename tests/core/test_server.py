@@ -39,8 +39,12 @@ def running_server(data_dir: Path, model: OpenAITestServer, **extra: str) -> Ite
     """`frontdesk serve --demo` as a real process on a free 127.0.0.1 port; yields its base URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
-    env.update(FRONTDESK_DATA_DIR=str(data_dir), FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="k", FRONTDESK_API_KEY="operator-key", **extra)
-    process = subprocess.Popen([sys.executable, "-m", "frontdesk.cli.app", "serve", "--demo", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env.update(
+        FRONTDESK_DATA_DIR=str(data_dir), FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="k", FRONTDESK_API_KEY="operator-key", **extra
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "frontdesk.cli.app", "serve", "--demo", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -28,7 +28,15 @@ def run_once(tmp_path: Path, *, capture_content: bool, reader: InMemoryMetricRea
     tracing = configure_tracing(duckdb_path=path, metric_readers=[reader] if reader else None)
     script = Script("telemetry", [{"customer_service": [LOGIN, ScriptedStep(text="Hello Ava, you're signed in.")]}])
     models = ScriptedModels(script)
-    graph = build_graph(model=models, checkpointer=InMemorySaver(), agents=agents(), grade_replies=False, tracer=tracing.tracer, meter=tracing.meter, capture_content=capture_content)
+    graph = build_graph(
+        model=models,
+        checkpointer=InMemorySaver(),
+        agents=agents(),
+        grade_replies=False,
+        tracer=tracing.tracer,
+        meter=tracing.meter,
+        capture_content=capture_content,
+    )
     with turn(tracing.tracer, thread_id="tele"):
         graph.invoke({"messages": [HumanMessage("secret question from ava@example.com")]}, {"configurable": {"thread_id": "tele"}})
     tracing.shutdown() if reader is None else tracing.flush()

@@ -55,7 +55,9 @@ def test_replies_that_are_not_calls_to_known_tools_stay_replies(content: str) ->
 
 
 def test_a_message_with_real_tool_calls_is_left_alone() -> None:
-    message = AIMessage(content='```json\n{"name": "get_order_details", "arguments": {}}\n```', tool_calls=[{"name": "find_user_id_by_email", "args": {}, "id": "c1"}])
+    message = AIMessage(
+        content='```json\n{"name": "get_order_details", "arguments": {}}\n```', tool_calls=[{"name": "find_user_id_by_email", "args": {}, "id": "c1"}]
+    )
     assert recover_tool_calls(message, TOOLS) is message
 
 

@@ -53,9 +53,19 @@ def test_spans_follow_genai_names_and_nest_properly(traced_replay) -> None:
     spans = spans_of(path)
     by_id = {s["id"]: s for s in spans}
     names = {s["name"] for s in spans}
-    assert {"frontdesk.turn", "node router", "node customer_service", "node tools", "node grader", "node human_handoff",
-            "invoke_agent customer_service", "invoke_agent grader", "chat scripted",
-            "execute_tool find_user_id_by_email", "execute_tool cancel_pending_order"} <= names
+    assert {
+        "frontdesk.turn",
+        "node router",
+        "node customer_service",
+        "node tools",
+        "node grader",
+        "node human_handoff",
+        "invoke_agent customer_service",
+        "invoke_agent grader",
+        "chat scripted",
+        "execute_tool find_user_id_by_email",
+        "execute_tool cancel_pending_order",
+    } <= names
     for span in spans:
         parent = by_id.get(span["parent"])
         if span["name"].startswith("chat "):
@@ -123,8 +133,13 @@ def test_latency_percentiles_are_computed_in_sql(tmp_path: Path) -> None:
 def test_a_locked_store_drops_the_batch_without_raising(tmp_path: Path) -> None:
     path = tmp_path / "traces.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); c.execute('CREATE TABLE x (a INT)'); print('ready', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(path)!r}); c.execute('CREATE TABLE x (a INT)'); print('ready', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
@@ -163,9 +178,11 @@ def test_spans_reach_an_otlp_http_collector_with_parent_links() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         tracing = configure_tracing(otlp_endpoint=f"http://127.0.0.1:{server.server_address[1]}")
-        with tracing.tracer.start_as_current_span("frontdesk.turn"):
-            with tracing.tracer.start_as_current_span("execute_tool get_order_details", attributes={"gen_ai.tool.name": "get_order_details"}):
-                pass
+        with (
+            tracing.tracer.start_as_current_span("frontdesk.turn"),
+            tracing.tracer.start_as_current_span("execute_tool get_order_details", attributes={"gen_ai.tool.name": "get_order_details"}),
+        ):
+            pass
         tracing.shutdown()
     finally:
         server.shutdown()
@@ -196,18 +213,23 @@ def test_a_process_killed_while_exporting_leaves_a_readable_store(tmp_path: Path
 
     path = tmp_path / "traces.duckdb"
     writer = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import sys; from pathlib import Path\n"
-            "from frontdesk.tracing.setup import configure_tracing\n"
-            f"t = configure_tracing(duckdb_path=Path({str(path)!r}))\n"
-            "n = 0\n"
-            "while True:\n"
-            "    with t.tracer.start_as_current_span('frontdesk.turn'):\n"
-            "        [t.tracer.start_span('execute_tool x').end() for _ in range(50)]\n"
-            "    n += 1\n"
-            "    if n % 20 == 0: t.flush(); print(n, flush=True)\n"
-        )],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys; from pathlib import Path\n"
+                "from frontdesk.tracing.setup import configure_tracing\n"
+                f"t = configure_tracing(duckdb_path=Path({str(path)!r}))\n"
+                "n = 0\n"
+                "while True:\n"
+                "    with t.tracer.start_as_current_span('frontdesk.turn'):\n"
+                "        [t.tracer.start_span('execute_tool x').end() for _ in range(50)]\n"
+                "    n += 1\n"
+                "    if n % 20 == 0: t.flush(); print(n, flush=True)\n"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         for _ in range(3):

@@ -20,9 +20,9 @@ from langchain_core.messages import BaseMessage
 from pydantic import Field
 from sqlalchemy.engine import Engine
 
-from frontdesk.llm.scripted import Script, ScriptedChatModel, ScriptedStep
-from frontdesk.domains.retail import export_tau2_db, tau2_db_hash
 from frontdesk.domains.database import open_domain_db
+from frontdesk.domains.retail import export_tau2_db, tau2_db_hash
+from frontdesk.llm.scripted import Script, ScriptedChatModel, ScriptedStep
 from tests.offline import refuse_network
 
 os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")

@@ -10,18 +10,18 @@ import pytest
 pytest.importorskip("autogen_core")
 pytest.importorskip("autogen_agentchat")
 
-from autogen_agentchat.agents import AssistantAgent  # noqa: E402
-from autogen_agentchat.messages import HandoffMessage, TextMessage, ToolCallExecutionEvent  # noqa: E402
-from autogen_agentchat.teams import Swarm  # noqa: E402
-from autogen_core.tools import StaticWorkbench  # noqa: E402
+from autogen_agentchat.agents import AssistantAgent
+from autogen_agentchat.messages import HandoffMessage, TextMessage, ToolCallExecutionEvent
+from autogen_agentchat.teams import Swarm
+from autogen_core.tools import StaticWorkbench
 
-from frontdesk.interop import ToolSession  # noqa: E402
-from frontdesk.interop.autogen_model import scripted_client  # noqa: E402
-from frontdesk.interop.autogen_tools import FrontdeskToolError, autogen_tools  # noqa: E402
-from frontdesk.interop.nodes import autogen_turn_end  # noqa: E402
-from frontdesk.tools.base import ToolContext  # noqa: E402
-from frontdesk.domains.retail.tools import RETAIL_TOOLS, TOOLS_BY_NAME  # noqa: E402
-from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, call, db_hash, order_status, script  # noqa: E402
+from frontdesk.domains.retail.tools import RETAIL_TOOLS, TOOLS_BY_NAME
+from frontdesk.interop import ToolSession
+from frontdesk.interop.autogen_model import scripted_client
+from frontdesk.interop.autogen_tools import FrontdeskToolError, autogen_tools
+from frontdesk.interop.nodes import autogen_turn_end
+from frontdesk.tools.base import ToolContext
+from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, call, db_hash, order_status, script
 
 
 def call_tool(session: ToolSession, name: str, args: dict[str, Any], call_id: str = "call_1") -> Any:

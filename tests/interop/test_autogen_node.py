@@ -9,18 +9,18 @@ import pytest
 pytest.importorskip("autogen_core")
 pytest.importorskip("autogen_agentchat")
 
-from autogen_agentchat.agents import AssistantAgent  # noqa: E402
-from autogen_agentchat.teams import Swarm  # noqa: E402
-from langchain_core.messages import AIMessage, HumanMessage  # noqa: E402
+from autogen_agentchat.agents import AssistantAgent
+from autogen_agentchat.teams import Swarm
+from langchain_core.messages import AIMessage, HumanMessage
 
-from frontdesk.interop import ToolSession  # noqa: E402
-from frontdesk.interop.autogen_model import scripted_client  # noqa: E402
-from frontdesk.interop.autogen_tools import autogen_tools  # noqa: E402
-from frontdesk.interop.nodes import autogen_team_node, autogen_turn_end  # noqa: E402
-from frontdesk.llm.scripted import Script  # noqa: E402
-from frontdesk.operators import tickets  # noqa: E402
-from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, call, script  # noqa: E402
-from tests.interop.graph_helpers import team_graph  # noqa: E402
+from frontdesk.interop import ToolSession
+from frontdesk.interop.autogen_model import scripted_client
+from frontdesk.interop.autogen_tools import autogen_tools
+from frontdesk.interop.nodes import autogen_team_node, autogen_turn_end
+from frontdesk.llm.scripted import Script
+from frontdesk.operators import tickets
+from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, call, script
+from tests.interop.graph_helpers import team_graph
 
 
 def lookup_then_handoff() -> Script:
@@ -36,7 +36,7 @@ def lookup_then_handoff() -> Script:
     )
 
 
-def swarm_graph(steps: Script, shop):  # noqa: ANN201 - a compiled graph
+def swarm_graph(steps: Script, shop):
     session = ToolSession(engine=shop)
     agent = AssistantAgent("support", model_client=scripted_client(steps, "support"), tools=autogen_tools(session), handoffs=["user"], max_tool_iterations=5)
     team = Swarm([agent], termination_condition=autogen_turn_end("support"))

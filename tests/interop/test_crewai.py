@@ -6,16 +6,16 @@ import pytest
 
 pytest.importorskip("crewai")
 
-from crewai import Agent, Crew, Process, Task  # noqa: E402
-from crewai.utilities.agent_utils import convert_tools_to_openai_schema  # noqa: E402
-from langchain_core.messages import ToolMessage  # noqa: E402
+from crewai import Agent, Crew, Process, Task
+from crewai.utilities.agent_utils import convert_tools_to_openai_schema
+from langchain_core.messages import ToolMessage
 
-from frontdesk.interop import ToolSession  # noqa: E402
-from frontdesk.interop.crewai_model import LangChainCrewLLM, scripted_llm  # noqa: E402
-from frontdesk.interop.crewai_tools import FrontdeskCrewTool, crewai_tools  # noqa: E402
-from frontdesk.tools.base import ToolContext  # noqa: E402
-from frontdesk.domains.retail.tools import RETAIL_TOOLS, TOOLS_BY_NAME  # noqa: E402
-from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, RecordingScriptedModel, call, db_hash, order_status, script  # noqa: E402
+from frontdesk.domains.retail.tools import RETAIL_TOOLS, TOOLS_BY_NAME
+from frontdesk.interop import ToolSession
+from frontdesk.interop.crewai_model import LangChainCrewLLM, scripted_llm
+from frontdesk.interop.crewai_tools import FrontdeskCrewTool, crewai_tools
+from frontdesk.tools.base import ToolContext
+from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, RecordingScriptedModel, call, db_hash, order_status, script
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

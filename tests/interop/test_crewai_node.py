@@ -6,16 +6,16 @@ import pytest
 
 pytest.importorskip("crewai")
 
-from crewai import Agent, Crew, Process, Task  # noqa: E402
-from langchain_core.messages import AIMessage, HumanMessage  # noqa: E402
+from crewai import Agent, Crew, Process, Task
+from langchain_core.messages import AIMessage, HumanMessage
 
-from frontdesk.interop import ToolSession  # noqa: E402
-from frontdesk.interop.crewai_model import LangChainCrewLLM  # noqa: E402
-from frontdesk.interop.crewai_tools import crewai_tools  # noqa: E402
-from frontdesk.interop.nodes import crewai_crew_node  # noqa: E402
-from frontdesk.operators import tickets  # noqa: E402
-from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, RecordingScriptedModel, call, script  # noqa: E402
-from tests.interop.graph_helpers import team_graph  # noqa: E402
+from frontdesk.interop import ToolSession
+from frontdesk.interop.crewai_model import LangChainCrewLLM
+from frontdesk.interop.crewai_tools import crewai_tools
+from frontdesk.interop.nodes import crewai_crew_node
+from frontdesk.operators import tickets
+from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, RecordingScriptedModel, call, script
+from tests.interop.graph_helpers import team_graph
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

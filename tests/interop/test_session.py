@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from frontdesk.interop import ToolSession
 from frontdesk.domains.retail.tools import TOOLS_BY_NAME
+from frontdesk.interop import ToolSession
 from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, db_hash, order_status
 
 

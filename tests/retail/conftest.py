@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from frontdesk.persistence.engine import create_domain_engine
 from frontdesk.domains.retail import export_tau2_db, init_domain_schema, load_tau2_db, tau2_db_hash
+from frontdesk.persistence.engine import create_domain_engine
 from frontdesk.tools.base import ToolContext
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "tau2-retail"

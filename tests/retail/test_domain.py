@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from frontdesk.persistence.engine import create_domain_engine
 from frontdesk.domains.diff import db_diff
 from frontdesk.domains.retail import demo_dataset, export_tau2_db, init_domain_schema, seed_demo, tau2_db_hash, with_optional_fields
+from frontdesk.persistence.engine import create_domain_engine
 
 INITIAL_HASH = "b25c9cb211f5efcaee5dd646054a73c4a9f43f4f5acc32c10713cd9f9ac20e9c"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.tools.base import ToolContext
 from frontdesk.domains.retail.tools import TOOLS_BY_NAME
+from frontdesk.tools.base import ToolContext
 from tests.retail.conftest import db_hash, first_order
 
 ADDRESS = {"address1": "1 Main St", "address2": "", "city": "Austin", "state": "TX", "country": "USA", "zip": "73301"}

@@ -121,7 +121,9 @@ def test_required_information_must_reach_the_customer(env: ReplayEnvironment, ta
 
 
 def test_a_handoff_ends_the_conversation(env: ReplayEnvironment, tasks: dict[str, dict[str, Any]]) -> None:
-    agents = agents_script("handoff", {"customer_service": [{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "Customer wants a person"}}]}]})
+    agents = agents_script(
+        "handoff", {"customer_service": [{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "Customer wants a person"}}]}]}
+    )
     trial = run(env, tasks["24"], agents, ["I want a human.", STOP]).trials[0]
     assert trial.ended_by == "handoff" and trial.error is None and not trial.passed
 
@@ -143,7 +145,20 @@ def test_cli_runs_tasks_over_http_and_writes_json_and_markdown(tmp_path: Any) ->
     with OpenAITestServer(turns) as server:
         result = CliRunner().invoke(
             app,
-            ["tau2", "run", "--tasks", str(SHARED / "tasks_train.json"), "--task", "24", "--model", "scripted-http", "--base-url", server.base_url, "--out", str(tmp_path / "out")],
+            [
+                "tau2",
+                "run",
+                "--tasks",
+                str(SHARED / "tasks_train.json"),
+                "--task",
+                "24",
+                "--model",
+                "scripted-http",
+                "--base-url",
+                server.base_url,
+                "--out",
+                str(tmp_path / "out"),
+            ],
             env={"COLUMNS": "200", "OPENAI_API_KEY": "test", "FRONTDESK_DEMO": "1", "FRONTDESK_DATA_DIR": str(tmp_path / "data")},
         )
         assert server.remaining == 0
@@ -164,8 +179,27 @@ def test_cli_can_run_without_grading_replies(tmp_path: Any) -> None:
     with OpenAITestServer(turns) as server:
         result = CliRunner().invoke(
             app,
-            ["tau2", "run", "--tasks", str(SHARED / "tasks_train.json"), "--task", "24", "--model", "scripted-http", "--base-url", server.base_url, "--out", str(tmp_path / "out")],
-            env={"COLUMNS": "200", "OPENAI_API_KEY": "test", "FRONTDESK_DEMO": "1", "FRONTDESK_DATA_DIR": str(tmp_path / "data"), "FRONTDESK_GRADE_REPLIES": "0"},
+            [
+                "tau2",
+                "run",
+                "--tasks",
+                str(SHARED / "tasks_train.json"),
+                "--task",
+                "24",
+                "--model",
+                "scripted-http",
+                "--base-url",
+                server.base_url,
+                "--out",
+                str(tmp_path / "out"),
+            ],
+            env={
+                "COLUMNS": "200",
+                "OPENAI_API_KEY": "test",
+                "FRONTDESK_DEMO": "1",
+                "FRONTDESK_DATA_DIR": str(tmp_path / "data"),
+                "FRONTDESK_GRADE_REPLIES": "0",
+            },
         )
         assert server.remaining == 0, "no grader call was made"
     assert result.exit_code == 0, result.output

@@ -14,7 +14,22 @@ runner = CliRunner()
 
 
 def import_into(out: Path, *extra: str) -> None:
-    result = runner.invoke(app, ["tau2", "import", "--tasks", str(SHARED / "tasks_train.json"), "--db", str(SHARED / "db.json"), "--expected", str(SHARED / "expected_diffs_train.json"), "--out", str(out), *extra])
+    result = runner.invoke(
+        app,
+        [
+            "tau2",
+            "import",
+            "--tasks",
+            str(SHARED / "tasks_train.json"),
+            "--db",
+            str(SHARED / "db.json"),
+            "--expected",
+            str(SHARED / "expected_diffs_train.json"),
+            "--out",
+            str(out),
+            *extra,
+        ],
+    )
     assert result.exit_code == 0, result.output
 
 

@@ -33,7 +33,10 @@ def test_cancel_pending_order_refusals(engine, tau2_data) -> None:
     before = db_hash(engine)
     delivered = first_order(tau2_data, "delivered")
     pending = first_order(tau2_data, "pending")
-    assert call(as_owner(engine, tau2_data, delivered), "cancel_pending_order", order_id=delivered, reason="no longer needed") == "Non-pending order cannot be cancelled"
+    assert (
+        call(as_owner(engine, tau2_data, delivered), "cancel_pending_order", order_id=delivered, reason="no longer needed")
+        == "Non-pending order cannot be cancelled"
+    )
     assert call(as_owner(engine, tau2_data, pending), "cancel_pending_order", order_id=pending, reason="too expensive") == "Invalid reason"
     assert call(as_owner(engine, tau2_data, pending), "cancel_pending_order", order_id="#W0000000", reason="no longer needed") == "Order not found"
     assert db_hash(engine) == before
@@ -49,14 +52,28 @@ def test_modify_pending_order_items_refusals(engine, tau2_data) -> None:
     same = call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[item["item_id"]], payment_method_id=method)
     assert same == "The new item id should be different from the old item id"
     unavailable = variant_of(tau2_data, item, available=False, exclude=item["item_id"])
-    assert call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[unavailable], payment_method_id=method) == f"New item {unavailable} not found or available"
-    assert call(ctx, "modify_pending_order_items", order_id=oid, item_ids=["0000000000"], new_item_ids=["1"], payment_method_id=method) == "0000000000 not found"
-    assert call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[], payment_method_id=method) == "The number of items to be exchanged should match"
+    assert (
+        call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[unavailable], payment_method_id=method)
+        == f"New item {unavailable} not found or available"
+    )
+    assert (
+        call(ctx, "modify_pending_order_items", order_id=oid, item_ids=["0000000000"], new_item_ids=["1"], payment_method_id=method) == "0000000000 not found"
+    )
+    assert (
+        call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[], payment_method_id=method)
+        == "The number of items to be exchanged should match"
+    )
     foreign = next(v for p in tau2_data["products"].values() if p["product_id"] != item["product_id"] for v in p["variants"].values() if v["available"])
-    assert call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[foreign["item_id"]], payment_method_id=method) == "Variant not found"
+    assert (
+        call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[foreign["item_id"]], payment_method_id=method)
+        == "Variant not found"
+    )
     available = variant_of(tau2_data, item, available=True, exclude=item["item_id"])
     if available:
-        assert call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[available], payment_method_id="credit_card_0000000") == "Payment method not found"
+        assert (
+            call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[available], payment_method_id="credit_card_0000000")
+            == "Payment method not found"
+        )
     assert db_hash(engine) == before
 
 
@@ -70,7 +87,11 @@ def test_gift_card_balance_is_checked(engine, tau2_data) -> None:
 
     oid = first_order(tau2_data, "pending", poor_gift_card)
     order = tau2_data["orders"][oid]
-    gift = next(m["id"] for m in tau2_data["users"][order["user_id"]]["payment_methods"].values() if m["source"] == "gift_card" and m["balance"] < order["payment_history"][0]["amount"])
+    gift = next(
+        m["id"]
+        for m in tau2_data["users"][order["user_id"]]["payment_methods"].values()
+        if m["source"] == "gift_card" and m["balance"] < order["payment_history"][0]["amount"]
+    )
     message = call(as_owner(engine, tau2_data, oid), "modify_pending_order_payment", order_id=oid, payment_method_id=gift)
     assert message in {"Insufficient gift card balance to pay for the order", "The new payment method should be different from the current one"}
     assert db_hash(engine) == before
@@ -81,9 +102,14 @@ def test_payment_switch_refusals(engine, tau2_data) -> None:
     order = tau2_data["orders"][oid]
     ctx = as_owner(engine, tau2_data, oid)
     current = order["payment_history"][0]["payment_method_id"]
-    assert call(ctx, "modify_pending_order_payment", order_id=oid, payment_method_id=current) == "The new payment method should be different from the current one"
+    assert (
+        call(ctx, "modify_pending_order_payment", order_id=oid, payment_method_id=current) == "The new payment method should be different from the current one"
+    )
     delivered = first_order(tau2_data, "delivered")
-    assert call(as_owner(engine, tau2_data, delivered), "modify_pending_order_payment", order_id=delivered, payment_method_id=current) == "Non-pending order cannot be modified"
+    assert (
+        call(as_owner(engine, tau2_data, delivered), "modify_pending_order_payment", order_id=delivered, payment_method_id=current)
+        == "Non-pending order cannot be modified"
+    )
     assert call(as_owner(engine, tau2_data, delivered), "modify_pending_order_address", order_id=delivered, **ADDRESS) == "Non-pending order cannot be modified"
 
 
@@ -93,18 +119,32 @@ def test_return_and_exchange_refusals(engine, tau2_data) -> None:
     pending_item = tau2_data["orders"][pending]["items"][0]["item_id"]
     pm = tau2_data["orders"][pending]["payment_history"][0]["payment_method_id"]
     ctx = as_owner(engine, tau2_data, pending)
-    assert call(ctx, "return_delivered_order_items", order_id=pending, item_ids=[pending_item], payment_method_id=pm) == "Non-delivered order cannot be returned"
-    assert call(ctx, "exchange_delivered_order_items", order_id=pending, item_ids=[pending_item], new_item_ids=[pending_item], payment_method_id=pm) == "Non-delivered order cannot be exchanged"
+    assert (
+        call(ctx, "return_delivered_order_items", order_id=pending, item_ids=[pending_item], payment_method_id=pm) == "Non-delivered order cannot be returned"
+    )
+    assert (
+        call(ctx, "exchange_delivered_order_items", order_id=pending, item_ids=[pending_item], new_item_ids=[pending_item], payment_method_id=pm)
+        == "Non-delivered order cannot be exchanged"
+    )
     oid = first_order(tau2_data, "delivered", lambda o: other_method(tau2_data, o, "credit_card") or other_method(tau2_data, o, "paypal"))
     order = tau2_data["orders"][oid]
     ctx = as_owner(engine, tau2_data, oid)
     item = order["items"][0]["item_id"]
     original = order["payment_history"][0]["payment_method_id"]
     not_original = other_method(tau2_data, order, "credit_card") or other_method(tau2_data, order, "paypal")
-    assert call(ctx, "return_delivered_order_items", order_id=oid, item_ids=[item], payment_method_id=not_original) == "Payment method should be the original payment method"
+    assert (
+        call(ctx, "return_delivered_order_items", order_id=oid, item_ids=[item], payment_method_id=not_original)
+        == "Payment method should be the original payment method"
+    )
     assert call(ctx, "return_delivered_order_items", order_id=oid, item_ids=["0000000000"], payment_method_id=original) == "Some item not found"
-    assert call(ctx, "exchange_delivered_order_items", order_id=oid, item_ids=["0000000000"], new_item_ids=["1"], payment_method_id=original) == "Number of 0000000000 not found."
-    assert call(ctx, "exchange_delivered_order_items", order_id=oid, item_ids=[item], new_item_ids=[], payment_method_id=original) == "The number of items to be exchanged should match."
+    assert (
+        call(ctx, "exchange_delivered_order_items", order_id=oid, item_ids=["0000000000"], new_item_ids=["1"], payment_method_id=original)
+        == "Number of 0000000000 not found."
+    )
+    assert (
+        call(ctx, "exchange_delivered_order_items", order_id=oid, item_ids=[item], new_item_ids=[], payment_method_id=original)
+        == "The number of items to be exchanged should match."
+    )
     assert db_hash(engine) == before
 
 

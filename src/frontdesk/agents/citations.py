@@ -8,6 +8,7 @@ quoting a source it never saw, and fails review before the model is even asked.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
 
@@ -20,7 +21,7 @@ def cited(text: str) -> list[str]:
     return list(dict.fromkeys(CITATION.findall(text)))
 
 
-def retrieved_this_turn(messages: list[BaseMessage]) -> set[str]:
+def retrieved_this_turn(messages: Sequence[BaseMessage]) -> set[str]:
     """Citations of every passage the knowledge-base search returned since the customer's last message."""
     found: set[str] = set()
     for message in reversed(messages):
@@ -31,7 +32,7 @@ def retrieved_this_turn(messages: list[BaseMessage]) -> set[str]:
     return found
 
 
-def unsupported_citations(messages: list[BaseMessage], draft_text: str) -> list[str]:
+def unsupported_citations(messages: Sequence[BaseMessage], draft_text: str) -> list[str]:
     """Reasons to fail the draft: one per citation it makes that this turn's searches did not return."""
     sources = retrieved_this_turn(messages)
     return [

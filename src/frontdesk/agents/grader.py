@@ -10,6 +10,7 @@ rather than sending a reply nobody trusts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
@@ -34,7 +35,7 @@ class GradeVerdict(BaseModel):
     reasons: list[str] = Field(default_factory=list, description="Why, in short sentences")
 
 
-def evidence(messages: list[BaseMessage], draft: AIMessage) -> str:
+def evidence(messages: Sequence[BaseMessage], draft: AIMessage) -> str:
     """The customer's latest message, this turn's tool results and the draft, as review text."""
     turn: list[BaseMessage] = []
     for message in reversed(messages):

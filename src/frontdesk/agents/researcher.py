@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from frontdesk.agents.base import AgentSpec
+from frontdesk.tools.knowledge import search_knowledge_base
 
 NAME = "researcher"
 
@@ -17,7 +18,6 @@ returned by search_knowledge_base. Search first, every time.
 
 def researcher_agent() -> AgentSpec:
     """The researcher with the knowledge-base search tool."""
-    from frontdesk.tools.knowledge import search_knowledge_base
 
     return AgentSpec(
         name=NAME,

@@ -41,8 +41,12 @@ from frontdesk.replay.environment import ReplayEnvironment
 NAME = "autogen"
 
 
-async def _conversation(task: BenchTask, script: Script, session: ToolSession, client: LangChainChatCompletionClient, timer: TurnTimer, outcomes: list[TurnOutcome]) -> None:
-    agent = AssistantAgent(SINGLE_AGENT, model_client=client, tools=autogen_tools(session, bench_tools()), system_message=INSTRUCTIONS, max_tool_iterations=1)
+async def _conversation(
+    task: BenchTask, script: Script, session: ToolSession, client: LangChainChatCompletionClient, timer: TurnTimer, outcomes: list[TurnOutcome]
+) -> None:
+    agent = AssistantAgent(
+        SINGLE_AGENT, model_client=client, tools=list[Any](autogen_tools(session, bench_tools())), system_message=INSTRUCTIONS, max_tool_iterations=1
+    )
     team = Swarm([agent], termination_condition=autogen_turn_end(SINGLE_AGENT) | FunctionCallTermination(HUMAN_HANDOFF_TOOL))
     for index, turn in enumerate(task.scenario.turns):
         script.turn = index

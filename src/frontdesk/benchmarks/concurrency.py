@@ -34,10 +34,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from langgraph.store.memory import InMemoryStore
 
+from frontdesk.app import open_app
 from frontdesk.benchmarks.measure import percentile
 from frontdesk.benchmarks.model import ModelClock, timed_model
 from frontdesk.benchmarks.tasks import BenchTask, load_tasks
-from frontdesk.app import open_app
 from frontdesk.llm.scripted import Script
 from frontdesk.persistence.checkpoint import DURABILITY, open_async_checkpointer
 from frontdesk.replay.environment import ReplayEnvironment

@@ -47,6 +47,7 @@ def build_bare_graph(model: Any, session: ToolSession) -> Any:
 
     def run_tools(state: BareState, config: RunnableConfig) -> dict[str, Any]:
         message = state["messages"][-1]
+        assert isinstance(message, AIMessage), "the tools node runs after an agent message"
         session.begin_turn(customer_id=state.get("customer_id"), thread_id=str(config["configurable"]["thread_id"]))
         replies = []
         for call in message.tool_calls:
@@ -62,7 +63,8 @@ def build_bare_graph(model: Any, session: ToolSession) -> Any:
         return update
 
     def after_agent(state: BareState) -> str:
-        return "tools" if state["messages"][-1].tool_calls else END
+        last = state["messages"][-1]
+        return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
 
     def after_tools(state: BareState) -> str:
         return END if state.get("handoff") else "agent"

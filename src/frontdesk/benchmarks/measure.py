@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import metadata
 from typing import Any
 
 from frontdesk.benchmarks import FRAMEWORKS
@@ -175,9 +176,8 @@ def add_probes(rows: list[FrameworkResult], on_progress: Callable[[str], None] |
 
 def machine_info() -> dict[str, Any]:
     """Where the numbers were measured; ratios travel between machines, absolute numbers don't."""
-    from importlib import metadata
 
-    versions = {}
+    versions: dict[str, str | None] = {}
     for package in ("frontdesk", "langgraph", "autogen-agentchat", "crewai"):
         try:
             versions[package] = metadata.version(package)

@@ -186,10 +186,10 @@ def print_tables(console: Console, results: BenchResults) -> None:
 def write_chart(results: BenchResults, path: Path) -> Path | None:
     """A bar chart of median overhead per turn, when matplotlib is installed (else ``None``)."""
     try:
-        import matplotlib
+        import matplotlib  # noqa: PLC0415 — optional (extra bench)
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # noqa: PLC0415 — optional (extra bench)
     except ImportError:
         return None
     rows = [row for row in results.frameworks if row.status == "ok"]

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from frontdesk.benchmarks.model import ModelClock, timed_model
+from frontdesk.domains.retail.tools import RETAIL_TOOLS
 from frontdesk.interop.session import ToolSession
 from frontdesk.llm.scripted import Script, ScriptedStep
 from frontdesk.replay.checks import check_db_changes
@@ -33,6 +34,7 @@ from frontdesk.replay.loader import load_scenario
 from frontdesk.replay.schema import Scenario
 from frontdesk.runtime import RunContext
 from frontdesk.tools.base import Tool
+from frontdesk.tools.knowledge import search_knowledge_base
 
 TASKS: dict[str, str] = {
     "lookup": "order-status",
@@ -151,8 +153,6 @@ def _agent_handoff(tool_name: str) -> bool:
 
 def bench_tools() -> list[Tool]:
     """The tools a single agent gets: the sixteen retail tools and the knowledge-base search."""
-    from frontdesk.tools.knowledge import search_knowledge_base
-    from frontdesk.domains.retail.tools import RETAIL_TOOLS
 
     return [*RETAIL_TOOLS, search_knowledge_base]
 

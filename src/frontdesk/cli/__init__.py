@@ -1,9 +1,10 @@
+import sys
+
 """The ``frontdesk`` command line (``frontdesk.cli.app``)."""
 
 
 def main() -> None:
     """Console-script entry point."""
-    import sys
 
     from frontdesk.cli.app import app
     from frontdesk.settings import ConfigError

@@ -32,7 +32,6 @@ app.add_typer(kb.app, name="kb")
 app.add_typer(tau2.app, name="tau2")
 
 
-
 if __name__ == "__main__":
     from frontdesk.cli import main
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 import uuid
 from typing import Annotated, Any
 
@@ -10,15 +12,18 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from rich.prompt import Prompt
 
-from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
-from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.app import FrontdeskApp, open_app
+from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
 from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, stream_turn
+from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.settings import Settings
 from frontdesk.tools.base import ToolContext
 from frontdesk.tracing import instrument
 
-HELP = "/history shows the conversation · /tools expands the last turn's tool calls · /trace shows its trace · /thread · /new starts a new thread · /quit leaves (the thread is kept)"
+HELP = (
+    "/history shows the conversation · /tools expands the last turn's tool calls · /trace shows its trace · /thread · /new starts a new thread · "
+    "/quit leaves (the thread is kept)"
+)
 
 
 def chat(
@@ -81,7 +86,6 @@ def chat(
 
 def _offer_local_model(settings: Settings) -> Settings:
     """With no endpoint configured, offer the bundled offline model when it is installed (else explain)."""
-    import sys
 
     from frontdesk.llm.factory import local_model_installed
 
@@ -106,7 +110,6 @@ def _authenticate(stack: FrontdeskApp, thread_id: str, email: str) -> None:
 
 def _show_tools(graph: Any, thread_id: str) -> None:
     """The last turn's tool calls in full: arguments and results."""
-    import json
 
     messages = graph.get_state({"configurable": {"thread_id": thread_id}}).values.get("messages", [])
     start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
@@ -115,7 +118,7 @@ def _show_tools(graph: Any, thread_id: str) -> None:
     if not calls:
         console.print("No tool calls in the last turn.")
     for call in calls:
-        result = results.get(call["id"])
+        result = results.get(call["id"] or "")
         mark = "[green]✓[/]" if result is not None and result.status != "error" else "[red]✗[/]"
         console.print(f"{mark} [bold]{call['name']}[/]({json.dumps(call['args'], ensure_ascii=False)})")
         console.print(f"   → {result.content if result is not None else '(no result)'}", markup=False, soft_wrap=True)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Annotated, NoReturn
 
 import typer
+
 from frontdesk.terminal import console, err_console
 
 __all__ = ["console", "database_errors", "err_console", "fail"]
@@ -37,5 +38,7 @@ def database_errors(url: str) -> Iterator[None]:
         raise
 
 
-DemoOption = Annotated[bool, typer.Option("--demo", help="Use the domain's demo data: demo customers in an empty DB, the shipped knowledge-base pages (FRONTDESK_DEMO=1)")]
+DemoOption = Annotated[
+    bool, typer.Option("--demo", help="Use the domain's demo data: demo customers in an empty DB, the shipped knowledge-base pages (FRONTDESK_DEMO=1)")
+]
 DomainOption = Annotated[str | None, typer.Option("--domain", help="The business domain (FRONTDESK_DOMAIN; default retail)")]

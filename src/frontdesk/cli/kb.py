@@ -72,7 +72,12 @@ def search(query: str, kb: KbOption = None, k: Annotated[int, typer.Option("-k",
     if not passages:
         console.print(f"No relevant passage for {query!r} ({base.effective_mode}).")
         return
-    table = Table(title=f"{base.effective_mode} retrieval: {query}", title_justify="left", caption="cov: share of the query's BM25 weight a passage matches · sim: cosine similarity", caption_justify="left")
+    table = Table(
+        title=f"{base.effective_mode} retrieval: {query}",
+        title_justify="left",
+        caption="cov: share of the query's BM25 weight a passage matches · sim: cosine similarity",
+        caption_justify="left",
+    )
     for name in ("#", "citation", "score", "cov", "sim"):
         table.add_column(name, no_wrap=True, justify="left" if name == "citation" else "right")
     table.add_column("passage", no_wrap=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -58,7 +61,7 @@ def _run_all(paths: list[Path], *, traces: Path | None, keyword: str | None, sho
             for path, scenario in scenarios:
                 result = run_scenario(scenario, path, env)
                 results.append(result)
-                advance(result, lambda r=result, p=path: _report(r, p, show))
+                advance(result, partial(_report, result, path, show))
     finally:
         tracing.shutdown()
     return results
@@ -66,18 +69,20 @@ def _run_all(paths: list[Path], *, traces: Path | None, keyword: str | None, sho
 
 def _run_parallel(scenarios: list[tuple[Path, Scenario]], *, traces: Path | None, show: bool, jobs: int) -> list[ScenarioResult]:
     """Replay in ``jobs`` processes; each has its own environment (and trace file, if tracing)."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from frontdesk.replay.parallel import init_worker, replay_one
 
     results: dict[int, ScenarioResult] = {}
-    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(str(traces) if traces else None,)) as pool, progress(len(scenarios), quiet=show) as advance:
+    with (
+        ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(str(traces) if traces else None,)) as pool,
+        progress(len(scenarios), quiet=show) as advance,
+    ):
         futures = {pool.submit(replay_one, str(path)): index for index, (path, _s) in enumerate(scenarios)}
         for future in as_completed(futures):
             index = futures[future]
             result = future.result()
             results[index] = result
-            advance(result, lambda r=result, p=scenarios[index][0]: _report(r, p, show))
+            advance(result, partial(_report, result, scenarios[index][0], show))
     return [results[i] for i in range(len(scenarios))]
 
 
@@ -140,7 +145,6 @@ def replay(
 
 def schema(out: Annotated[Path | None, typer.Option("--out", help="Write here instead of printing")] = None) -> None:
     """The JSON Schema of scenario files (for editors' YAML validation)."""
-    import json
 
     text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
     if out is None:

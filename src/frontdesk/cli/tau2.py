@@ -37,7 +37,15 @@ def replay_gold(
         mark = {True: "[green]=[/]", False: "[bold red]≠[/]"}
         for result in report.tasks:
             errors = sum(a.error for a in result.actions)
-            table.add_row(result.task_id, str(len(result.actions)), str(errors), str(len(result.db_diff)), mark[result.diff_match and result.actions_match], mark[result.hash_match], (result.problems or [""])[0][:70])
+            table.add_row(
+                result.task_id,
+                str(len(result.actions)),
+                str(errors),
+                str(len(result.db_diff)),
+                mark[result.diff_match and result.actions_match],
+                mark[result.hash_match],
+                (result.problems or [""])[0][:70],
+            )
         console.print(table)
         colour = "green" if report.equal_count == len(report.tasks) else "red"
         console.print(f"[bold {colour}]{report.equal_count}/{len(report.tasks)} tasks equal to the reference[/] (actions and errors, DB changes, final hash)")
@@ -109,7 +117,11 @@ def run_live(
     marks = {True: "[green]pass[/]", False: "[red]fail[/]"}
 
     def show(trial: Trial) -> None:
-        why = "" if trial.passed else ("; DB differs" if not trial.db_match else "") + (f"; not said: {', '.join(trial.missing_info)}" if trial.missing_info else "")
+        why = (
+            ""
+            if trial.passed
+            else ("; DB differs" if not trial.db_match else "") + (f"; not said: {', '.join(trial.missing_info)}" if trial.missing_info else "")
+        )
         error = f" [red]{trial.error}[/]" if trial.error else ""
         console.print(
             f"  task {trial.task_id} trial {trial.trial}: {marks[trial.passed]}{why} · ended by {trial.ended_by} · {trial.turns} turns · "

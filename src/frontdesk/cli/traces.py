@@ -17,7 +17,16 @@ from frontdesk.settings import Settings
 app = typer.Typer(help="Traces stored in DuckDB by every run.", no_args_is_help=True)
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="Span store [default: traces.duckdb in the data dir]")]
-KEY_ATTRIBUTES = ("gen_ai.agent.name", "gen_ai.request.model", "gen_ai.tool.call.id", "frontdesk.tool.kind", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "frontdesk.scenario", "frontdesk.turn")
+KEY_ATTRIBUTES = (
+    "gen_ai.agent.name",
+    "gen_ai.request.model",
+    "gen_ai.tool.call.id",
+    "frontdesk.tool.kind",
+    "gen_ai.usage.input_tokens",
+    "gen_ai.usage.output_tokens",
+    "frontdesk.scenario",
+    "frontdesk.turn",
+)
 
 
 def _path(db: Path | None) -> Path:
@@ -39,7 +48,16 @@ def list_runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How 
         column.overflow, column.no_wrap, column.max_width = "ellipsis", True, 32
     for run in runs:
         label = run.scenario or run.thread_id or ""
-        table.add_row(run.run_id[:10], run.started.strftime("%H:%M:%S"), label, f"{run.duration_ms:.0f}", ",".join(a.replace("customer_service", "cs") for a in run.agents), str(run.tool_calls), str(run.errors), str(run.input_tokens + run.output_tokens))
+        table.add_row(
+            run.run_id[:10],
+            run.started.strftime("%H:%M:%S"),
+            label,
+            f"{run.duration_ms:.0f}",
+            ",".join(a.replace("customer_service", "cs") for a in run.agents),
+            str(run.tool_calls),
+            str(run.errors),
+            str(run.input_tokens + run.output_tokens),
+        )
     console.print(table)
 
 
@@ -94,6 +112,7 @@ def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="T
     console.print(table)
     grader = "—" if result.grader_pass_rate is None else f"{result.grader_pass_rate:.0%} of {result.verdicts} verdicts"
     console.print(
-        f"{result.runs} runs in {result.conversations} conversations · per conversation: {result.tokens_per_conversation:.0f} tokens, ${result.cost_per_conversation:.4f}"
+        f"{result.runs} runs in {result.conversations} conversations · per conversation: {result.tokens_per_conversation:.0f} tokens, "
+        f"${result.cost_per_conversation:.4f}"
         f" · handoff rate {result.handoff_rate:.0%} · grader pass rate {grader}"
     )

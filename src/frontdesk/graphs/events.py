@@ -15,6 +15,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import StreamMode
 
 from frontdesk.graphs.support import agent_names
 from frontdesk.persistence.checkpoint import DURABILITY
@@ -91,7 +92,7 @@ TurnEvent = Token | AgentMessage | ToolResult | AgentHandoff | Waiting | Verdict
 
 
 def stream_turn(
-    graph: CompiledStateGraph,
+    graph: CompiledStateGraph[Any, RunContext, Any, Any],
     payload: Any,
     config: RunnableConfig,
     *,
@@ -104,8 +105,9 @@ def stream_turn(
     frontdesk's entry points use (every step checkpointed before the next).
     """
     agents = agent_names(graph)
-    modes = ["messages", "updates"] if tokens else ["updates"]
-    for mode, chunk in graph.stream(payload, config, stream_mode=modes, durability=DURABILITY, context=context):
+    modes: list[StreamMode] = ["messages", "updates"] if tokens else ["updates"]
+    stream: Iterator[tuple[str, Any]] = graph.stream(payload, config, stream_mode=modes, durability=DURABILITY, context=context)  # type: ignore[assignment]  # a list of modes yields (mode, chunk) pairs
+    for mode, chunk in stream:
         if mode == "messages":
             message, meta = chunk
             node = meta.get("langgraph_node")
@@ -141,7 +143,7 @@ def _update_events(node: str, update: Any, agents: frozenset[str]) -> Iterator[T
         yield AgentHandoff(target=str(update["active_agent"]))
 
 
-def last_reply(graph: CompiledStateGraph, config: RunnableConfig) -> AIMessage | None:
+def last_reply(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig) -> AIMessage | None:
     """The reply the customer saw last: the newest assistant message with text and no tool calls."""
     messages = graph.get_state(config).values.get("messages", [])
     return next((m for m in reversed(messages) if isinstance(m, AIMessage) and m.content and not m.tool_calls), None)

@@ -33,11 +33,9 @@ def make_grader_node(models: ModelProvider) -> Callable[[SupportState, RunnableC
         prompt = [SystemMessage(INSTRUCTIONS), HumanMessage(evidence(state.get("messages", []), draft))]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         with instrument.agent_call(context, NAME, thread_id, model, prompt) as record:
-            result = structured.invoke(prompt, config)
+            result: dict[str, Any] = structured.invoke(prompt, config)  # type: ignore[assignment]  # include_raw=True returns a dict
             record(result["raw"])
-        return result["parsed"] or GradeVerdict(
-            verdict="fail", score=0.0, reasons=[f"The grader's output could not be read: {result['parsing_error']}"]
-        )
+        return result["parsed"] or GradeVerdict(verdict="fail", score=0.0, reasons=[f"The grader's output could not be read: {result['parsing_error']}"])
 
     def grade(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
         draft = last_ai_message(state)

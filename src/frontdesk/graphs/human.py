@@ -48,7 +48,15 @@ def make_human_node(*, return_to_bot: bool = True) -> Callable[[SupportState, Ru
         ticket_id = tickets.ticket_id(thread_id, _trigger_id(state))
         if context.engine is not None:
             priority = state.get("handoff_priority") or "normal"
-            tickets.open_ticket(context.engine, ticket_id=ticket_id, thread_id=thread_id, customer_id=state.get("customer_id"), reason=reason, summary=_summary(state), priority=priority)
+            tickets.open_ticket(
+                context.engine,
+                ticket_id=ticket_id,
+                thread_id=thread_id,
+                customer_id=state.get("customer_id"),
+                reason=reason,
+                summary=_summary(state),
+                priority=priority,
+            )
         instrument.event("frontdesk.handoff", **{"frontdesk.handoff.to": "human", "frontdesk.ticket.id": ticket_id})
         answer = interrupt({"type": "handoff", "ticket_id": ticket_id, "reason": reason, "customer_id": state.get("customer_id")})
         reply, operator, back = _parse_answer(answer, return_to_bot)
@@ -56,7 +64,13 @@ def make_human_node(*, return_to_bot: bool = True) -> Callable[[SupportState, Ru
             tickets.resolve_ticket(context.engine, ticket_id, operator=operator, resolution=reply)
         instrument.event("frontdesk.operator.reply", **{"frontdesk.ticket.id": ticket_id, "frontdesk.operator": operator, "frontdesk.return_to_bot": back})
         ticket = {"id": ticket_id, "reason": reason, "status": "resolved"}
-        update = {"messages": [AIMessage(content=reply, name=OPERATOR)], "ticket": ticket, "handoff_reason": None, "handoff_priority": None, "held_by": None if back else operator}
+        update = {
+            "messages": [AIMessage(content=reply, name=OPERATOR)],
+            "ticket": ticket,
+            "handoff_reason": None,
+            "handoff_priority": None,
+            "held_by": None if back else operator,
+        }
         return Command(goto=END, update=update)
 
     return human_handoff

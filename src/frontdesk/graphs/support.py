@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
@@ -18,6 +16,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.store.base import BaseStore
 from opentelemetry.metrics import Meter
 from opentelemetry.trace import Tracer
+from sqlalchemy.engine import Engine
 
 from frontdesk.agents.base import AgentSpec
 from frontdesk.agents.customer_service import customer_service_agent
@@ -53,7 +52,7 @@ def default_agent_specs(domain: Domain | str = "retail") -> dict[str, AgentSpec]
     return {ENTRY_AGENT: customer_service_agent(spec.instructions, spec.tools), "researcher": researcher_agent()}
 
 
-def agent_names(graph: CompiledStateGraph) -> frozenset[str]:
+def agent_names(graph: CompiledStateGraph[Any, Any, Any, Any]) -> frozenset[str]:
     """The names of the nodes that are agents in a graph built by :func:`build_graph`."""
     return frozenset(name for name, node in graph.builder.nodes.items() if (node.metadata or {}).get(AGENT_ROLE))
 
@@ -77,7 +76,7 @@ def build_graph(
     summarize_after: int | None = None,
     approvals: ApprovalPolicy | None = None,
     policies: Sequence[ToolPolicy] = (),
-) -> CompiledStateGraph:
+) -> CompiledStateGraph[SupportState, RunContext, SupportState, SupportState]:
     """Build and compile the support graph.
 
     ``model`` is one chat model for every agent, a mapping from agent name to model, or a

@@ -27,7 +27,10 @@ from frontdesk.tracing import instrument
 
 def requests_of(message: Any) -> list[ToolCallRequest]:
     """A model message's calls, the unparsable ones included (they become error results)."""
-    calls = [ToolCallRequest(id=bad.get("id") or "", name=bad.get("name") or "?", parse_error=str(bad.get("error") or bad.get("args"))) for bad in message.invalid_tool_calls]
+    calls = [
+        ToolCallRequest(id=bad.get("id") or "", name=bad.get("name") or "?", parse_error=str(bad.get("error") or bad.get("args")))
+        for bad in message.invalid_tool_calls
+    ]
     calls += [ToolCallRequest(id=call["id"] or "", name=call["name"], args=call["args"]) for call in message.tool_calls]
     return calls
 
@@ -43,7 +46,10 @@ def make_tools_node(agents: Mapping[str, AgentSpec], policies: Sequence[ToolPoli
         ctx = ToolContext(customer_id=state.get("customer_id"), thread_id=thread_id, run=context)
         batch = pipelines[agent.name].run_all(requests_of(message), ctx)
         update: dict[str, Any] = {
-            "messages": [ToolMessage(content=r.outcome.content, tool_call_id=r.call_id, name=r.outcome.name, status="success" if r.outcome.ok else "error") for r in batch.results]
+            "messages": [
+                ToolMessage(content=r.outcome.content, tool_call_id=r.call_id, name=r.outcome.name, status="success" if r.outcome.ok else "error")
+                for r in batch.results
+            ]
         }
         if batch.authenticated:
             update["customer_id"] = batch.customer_id

@@ -26,7 +26,7 @@ __all__ = ["Handoff", "ToolSession", "missing_extra"]
 def __getattr__(name: str) -> Any:
     """Resolve the session names on first use, so importing the package stays free."""
     if name in __all__:
-        from frontdesk.interop import session
+        from frontdesk.interop import session  # noqa: PLC0415 — keeps the package import free
 
         return getattr(session, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -65,10 +65,10 @@ class LangChainChatCompletionClient(ChatCompletionClient):
         self,
         messages: Sequence[LLMMessage],
         *,
-        tools: Sequence[Tool | ToolSchema] = [],  # noqa: B006 - AutoGen's abstract signature
+        tools: Sequence[Tool | ToolSchema] = [],
         tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
         json_output: bool | type[BaseModel] | None = None,
-        extra_create_args: Mapping[str, Any] = {},  # noqa: B006 - AutoGen's abstract signature
+        extra_create_args: Mapping[str, Any] = {},
         cancellation_token: CancellationToken | None = None,
     ) -> CreateResult:
         """One model call: AutoGen messages and tools in, a ``CreateResult`` out."""
@@ -89,10 +89,10 @@ class LangChainChatCompletionClient(ChatCompletionClient):
         self,
         messages: Sequence[LLMMessage],
         *,
-        tools: Sequence[Tool | ToolSchema] = [],  # noqa: B006 - AutoGen's abstract signature
+        tools: Sequence[Tool | ToolSchema] = [],
         tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
         json_output: bool | type[BaseModel] | None = None,
-        extra_create_args: Mapping[str, Any] = {},  # noqa: B006 - AutoGen's abstract signature
+        extra_create_args: Mapping[str, Any] = {},
         cancellation_token: CancellationToken | None = None,
     ) -> AsyncGenerator[str | CreateResult, None]:
         """Streaming as one chunk: scripted steps have nothing to stream token by token."""
@@ -112,11 +112,11 @@ class LangChainChatCompletionClient(ChatCompletionClient):
     def total_usage(self) -> RequestUsage:
         return self._total
 
-    def count_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = []) -> int:  # noqa: B006
+    def count_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = []) -> int:
         """A word count, like the scripted model's usage: good enough for context trimming."""
         return sum(len(str(getattr(m, "content", "")).split()) for m in messages)
 
-    def remaining_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = []) -> int:  # noqa: B006
+    def remaining_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = []) -> int:
         return max(0, 128_000 - self.count_tokens(messages, tools=tools))
 
     @property

@@ -39,7 +39,7 @@ class FrontdeskToolError(Exception):
         self.content = content
 
 
-class FrontdeskAutoGenTool(BaseTool[BaseModel, str]):
+class FrontdeskAutoGenTool(BaseTool[BaseModel, str]):  # type: ignore[type-var]  # AutoGen runs str-returning tools; its bound says BaseModel
     """One frontdesk :class:`Tool`, callable by AutoGen agents, bound to a :class:`ToolSession`."""
 
     def __init__(self, tool: Tool, session: ToolSession) -> None:

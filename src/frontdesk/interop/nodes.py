@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
@@ -52,7 +52,7 @@ def latest_customer_message(state: SupportState) -> str:
     return ""
 
 
-def transcript(messages: list[BaseMessage], limit: int) -> str:
+def transcript(messages: Sequence[BaseMessage], limit: int) -> str:
     """The last ``limit`` messages as ``role: text`` lines, for frameworks without memory."""
     lines = [
         f"{'customer' if isinstance(m, HumanMessage) else 'assistant'}: {m.content}"
@@ -134,7 +134,7 @@ def autogen_turn_end(*agents: str) -> Any:
     Plain ``TextMessageTermination()`` is not enough: the customer's own task message is a
     text message too, and would end the run before any agent spoke.
     """
-    from autogen_agentchat.conditions import HandoffTermination, TextMessageTermination
+    from autogen_agentchat.conditions import HandoffTermination, TextMessageTermination  # noqa: PLC0415 — optional (extra autogen)
 
     condition: Any = HandoffTermination(target=AUTOGEN_USER)
     for agent in agents:
@@ -148,7 +148,7 @@ def autogen_reply(messages: Any) -> tuple[str, str | None]:
     The reply is the last text an agent produced (a text message, a tool-call summary, or
     the text it wrote alongside its handoff call); the task message itself is skipped.
     """
-    from autogen_agentchat.messages import HandoffMessage, TextMessage, ThoughtEvent, ToolCallSummaryMessage
+    from autogen_agentchat.messages import HandoffMessage, TextMessage, ThoughtEvent, ToolCallSummaryMessage  # noqa: PLC0415 — optional (extra autogen)
 
     reply, handoff_reason = "", None
     for message in messages:

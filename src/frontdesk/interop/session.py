@@ -12,6 +12,7 @@ not a re-implementation.
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
@@ -37,7 +38,6 @@ def crewai_offline_defaults() -> None:
     machine without that network) — frontdesk's tools and models run offline, so the
     adapters do too. A variable the user set is kept.
     """
-    import os
 
     for name, value in CREWAI_OFFLINE_DEFAULTS.items():
         os.environ.setdefault(name, value)

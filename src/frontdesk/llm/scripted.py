@@ -85,11 +85,7 @@ class Script:
     def leftovers(self, turn: int) -> dict[str, int]:
         """Agents whose scripted steps in ``turn`` were not all consumed, with the count left."""
         steps = self.turns[turn] if turn < len(self.turns) else {}
-        return {
-            agent: len(items) - self.consumed.get((turn, agent), 0)
-            for agent, items in steps.items()
-            if len(items) > self.consumed.get((turn, agent), 0)
-        }
+        return {agent: len(items) - self.consumed.get((turn, agent), 0) for agent, items in steps.items() if len(items) > self.consumed.get((turn, agent), 0)}
 
 
 class ScriptedChatModel(BaseChatModel):
@@ -141,7 +137,13 @@ class ScriptedChatModel(BaseChatModel):
             if call.raw_arguments is None
         ]
         invalid = [
-            {"name": call.name, "args": call.raw_arguments, "id": call.id or f"{call_ids}_{index}", "error": "arguments are not valid JSON", "type": "invalid_tool_call"}
+            {
+                "name": call.name,
+                "args": call.raw_arguments,
+                "id": call.id or f"{call_ids}_{index}",
+                "error": "arguments are not valid JSON",
+                "type": "invalid_tool_call",
+            }
             for index, call in enumerate(step.tool_calls)
             if call.raw_arguments is not None
         ]

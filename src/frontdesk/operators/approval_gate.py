@@ -26,6 +26,7 @@ from frontdesk.tracing import instrument
 AmountFn = Callable[[Session, str | None, str, Mapping[str, Any]], float | None]
 """``(session, customer_id, tool name, arguments) -> money the call would move`` (a domain's answer)."""
 
+
 @dataclass(frozen=True)
 class ApprovalPolicy:
     """Calls of ``tools`` that would move more than ``limit`` need an operator's approval."""
@@ -66,12 +67,24 @@ def _ask_operator(tool: Tool, args: dict[str, Any], ctx: ToolContext, reason: st
     """File the request, pause, and return ``(arguments to use, None)`` or ``(None, refusal)``."""
     key = records.approval_id(ctx.thread_id, ctx.tool_call_id)
     if ctx.engine is not None:
-        records.request_approval(ctx.engine, thread_id=ctx.thread_id, tool_call_id=ctx.tool_call_id, customer_id=ctx.customer_id, tool=tool.name, args=args, reason=reason, amount=amount)
+        records.request_approval(
+            ctx.engine,
+            thread_id=ctx.thread_id,
+            tool_call_id=ctx.tool_call_id,
+            customer_id=ctx.customer_id,
+            tool=tool.name,
+            args=args,
+            reason=reason,
+            amount=amount,
+        )
     instrument.event("frontdesk.approval", **{"frontdesk.approval.id": key, "frontdesk.approval.status": "requested", "gen_ai.tool.name": tool.name})
-    answer = _decision(interrupt({"type": "approval", "approval_id": key, "tool": tool.name, "args": args, "reason": reason, "amount": amount, "customer_id": ctx.customer_id}))
+    answer = _decision(
+        interrupt({"type": "approval", "approval_id": key, "tool": tool.name, "args": args, "reason": reason, "amount": amount, "customer_id": ctx.customer_id})
+    )
     operator = str(answer.get("operator", "operator"))
     decision = answer.get("decision", "approve")
-    status, use_args, refusal = "approved", args, None
+    status, refusal = "approved", None
+    use_args: dict[str, Any] | None = args
     if decision == "reject":
         status, use_args = "rejected", None
         refusal = f"The operator rejected this action: {answer.get('reason') or 'no reason given'}. Do not retry it; tell the customer."

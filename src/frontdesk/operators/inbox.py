@@ -9,6 +9,7 @@ HTTP server use this; apps can too.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -67,11 +68,33 @@ class Inbox:
         return status in {"open", "pending"} and datetime.now(UTC) - _aware(created) > self.sla
 
     def _ticket_item(self, row: tickets.Ticket) -> InboxItem:
-        return InboxItem(row.id, "ticket", row.thread_id, row.customer_id, row.created_at, row.priority, row.reason, row.status, self._overdue(row.created_at, row.status), {"summary": row.summary, "operator": row.operator, "resolution": row.resolution})
+        return InboxItem(
+            row.id,
+            "ticket",
+            row.thread_id,
+            row.customer_id,
+            row.created_at,
+            row.priority,
+            row.reason,
+            row.status,
+            self._overdue(row.created_at, row.status),
+            {"summary": row.summary, "operator": row.operator, "resolution": row.resolution},
+        )
 
     def _approval_item(self, row: records.Approval) -> InboxItem:
         details = {"tool": row.tool, "args": row.args, "amount": row.amount, "operator": row.operator, "note": row.decision_note}
-        return InboxItem(row.id, "approval", row.thread_id, row.customer_id, row.created_at, "high", row.reason, row.status, self._overdue(row.created_at, row.status), details)
+        return InboxItem(
+            row.id,
+            "approval",
+            row.thread_id,
+            row.customer_id,
+            row.created_at,
+            "high",
+            row.reason,
+            row.status,
+            self._overdue(row.created_at, row.status),
+            details,
+        )
 
     def items(self) -> list[InboxItem]:
         """Everything waiting, oldest first."""
@@ -117,7 +140,9 @@ class Inbox:
         if return_to_bot is not None:
             payload["return_to_bot"] = return_to_bot
         values = self._resume(item, "ticket_id", payload)
-        records.log_decision(self.engine, target_id=ticket_id, thread_id=item.thread_id, kind="reply", operator=operator, details={"reply": text, "return_to_bot": return_to_bot})
+        records.log_decision(
+            self.engine, target_id=ticket_id, thread_id=item.thread_id, kind="reply", operator=operator, details={"reply": text, "return_to_bot": return_to_bot}
+        )
         return values
 
     def approve(self, approval_id: str, *, operator: str = "operator") -> dict[str, Any]:
@@ -144,7 +169,6 @@ class Inbox:
 
 def watch(graph: Any, thread_id: str, *, poll_s: float = 1.0, until: Callable[[], bool] | None = None) -> Any:
     """Wait until the thread has no pause left (an operator answered); returns its state."""
-    import time
 
     config = {"configurable": {"thread_id": thread_id}}
     while True:

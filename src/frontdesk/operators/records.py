@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from frontdesk.persistence.clock import utc_now
 
@@ -62,14 +62,25 @@ def approval_id(thread_id: str, tool_call_id: str) -> str:
     return "A-" + hashlib.sha256(f"{thread_id}\x00{tool_call_id}".encode()).hexdigest()[:10]
 
 
-def request_approval(engine: Engine, *, thread_id: str, tool_call_id: str, customer_id: str | None, tool: str, args: dict[str, Any], reason: str, amount: float | None) -> Approval:
+def request_approval(
+    engine: Engine, *, thread_id: str, tool_call_id: str, customer_id: str | None, tool: str, args: dict[str, Any], reason: str, amount: float | None
+) -> Approval:
     """File the approval request unless it exists; return the stored row."""
     key = approval_id(thread_id, tool_call_id)
     with Session(engine, expire_on_commit=False) as session:
         existing = session.get(Approval, key)
         if existing is not None:
             return existing
-        row = Approval(id=key, thread_id=thread_id, tool_call_id=tool_call_id, customer_id=customer_id, tool=tool, args=json.loads(json.dumps(args, default=str)), reason=reason, amount=amount)
+        row = Approval(
+            id=key,
+            thread_id=thread_id,
+            tool_call_id=tool_call_id,
+            customer_id=customer_id,
+            tool=tool,
+            args=json.loads(json.dumps(args, default=str)),
+            reason=reason,
+            amount=amount,
+        )
         session.add(row)
         session.commit()
         return row
@@ -90,7 +101,9 @@ def decide_approval(engine: Engine, key: str, *, status: str, operator: str, not
         if args is not None:
             row.args = args
         session.add(row)
-        session.add(OperatorDecision(target_id=key, thread_id=row.thread_id, kind=status, operator=operator, details={"tool": row.tool, "args": row.args, "note": note}))
+        session.add(
+            OperatorDecision(target_id=key, thread_id=row.thread_id, kind=status, operator=operator, details={"tool": row.tool, "args": row.args, "note": note})
+        )
         session.commit()
 
 
@@ -102,12 +115,12 @@ def log_decision(engine: Engine, *, target_id: str, thread_id: str, kind: str, o
 
 def pending_approvals(engine: Engine) -> list[Approval]:
     with Session(engine, expire_on_commit=False) as session:
-        return list(session.exec(select(Approval).where(Approval.status == "pending").order_by(Approval.created_at)))
+        return list(session.exec(select(Approval).where(Approval.status == "pending").order_by(col(Approval.created_at))))
 
 
 def decisions(engine: Engine, thread_id: str | None = None) -> list[OperatorDecision]:
     with Session(engine, expire_on_commit=False) as session:
-        query = select(OperatorDecision).order_by(OperatorDecision.id)
+        query = select(OperatorDecision).order_by(col(OperatorDecision.id))
         if thread_id is not None:
             query = query.where(OperatorDecision.thread_id == thread_id)
         return list(session.exec(query))

@@ -11,7 +11,7 @@ import hashlib
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from frontdesk.persistence.clock import utc_now
 
@@ -70,4 +70,4 @@ def resolve_ticket(engine: Engine, ticket_id: str, *, operator: str, resolution:
 def open_tickets(engine: Engine) -> list[Ticket]:
     """Tickets waiting for an operator, oldest first."""
     with Session(engine) as session:
-        return list(session.exec(select(Ticket).where(Ticket.status == "open").order_by(Ticket.created_at)))
+        return list(session.exec(select(Ticket).where(Ticket.status == "open").order_by(col(Ticket.created_at))))

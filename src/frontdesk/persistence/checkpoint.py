@@ -15,12 +15,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from typing import Final
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from frontdesk.persistence.urls import backend, sqlite_file
 
-DURABILITY = "sync"
+DURABILITY: Final = "sync"
 
 
 @contextmanager
@@ -28,17 +32,13 @@ def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver]:
     """Open the saver for ``url`` for the duration of the ``with`` block."""
     kind = backend(url)
     if kind == "memory":
-        from langgraph.checkpoint.memory import InMemorySaver
-
         yield InMemorySaver()
     elif kind == "sqlite":
-        from langgraph.checkpoint.sqlite import SqliteSaver
-
         with SqliteSaver.from_conn_string(sqlite_file(url)) as saver:
             saver.setup()
             yield saver
     else:
-        from langgraph.checkpoint.postgres import PostgresSaver
+        from langgraph.checkpoint.postgres import PostgresSaver  # noqa: PLC0415 — optional (extra postgres)
 
         with PostgresSaver.from_conn_string(url) as saver:
             saver.setup()
@@ -50,17 +50,13 @@ async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver
     """The async saver for ``url`` (for ``ainvoke``/``astream``: the server, concurrent replays)."""
     kind = backend(url)
     if kind == "memory":
-        from langgraph.checkpoint.memory import InMemorySaver
-
         yield InMemorySaver()
     elif kind == "sqlite":
-        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
         async with AsyncSqliteSaver.from_conn_string(sqlite_file(url)) as saver:
             await saver.setup()
             yield saver
     else:
-        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver  # noqa: PLC0415 — optional (extra postgres)
 
         async with AsyncPostgresSaver.from_conn_string(url) as saver:
             await saver.setup()

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from langgraph.store.base import BaseStore
+from langgraph.store.memory import InMemoryStore
+from langgraph.store.sqlite import SqliteStore
 
 from frontdesk.persistence.urls import backend, sqlite_file
 
@@ -20,17 +22,13 @@ def open_store(url: str) -> Iterator[BaseStore]:
     """Open the long-term store for ``url`` for the duration of the ``with`` block."""
     kind = backend(url)
     if kind == "memory":
-        from langgraph.store.memory import InMemoryStore
-
         yield InMemoryStore()
     elif kind == "sqlite":
-        from langgraph.store.sqlite import SqliteStore
-
         with SqliteStore.from_conn_string(sqlite_file(url)) as store:
             store.setup()
             yield store
     else:
-        from langgraph.store.postgres import PostgresStore
+        from langgraph.store.postgres import PostgresStore  # noqa: PLC0415 — optional (extra postgres)
 
         with PostgresStore.from_conn_string(url) as store:
             store.setup()

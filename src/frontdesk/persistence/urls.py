@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 
 def mask_password(url: str) -> str:
@@ -48,7 +49,7 @@ def backend(url: str) -> str:
         return "sqlite"
     if url.startswith(("postgresql://", "postgres://")):
         try:
-            import psycopg  # noqa: F401
+            import psycopg  # noqa: PLC0415, F401 — optional (extra postgres)
         except ImportError as exc:
             raise BadDatabaseURL(url, "Postgres support needs the extra: pip install 'frontdesk[postgres]'") from exc
         return "postgres"
@@ -57,7 +58,6 @@ def backend(url: str) -> str:
 
 def sqlite_file(url: str) -> str:
     """The SQLite file of ``url``, with its folder created."""
-    from pathlib import Path
 
     path = sqlite_path(url)
     if path != ":memory:":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from frontdesk.memory.customer_memory import recall
 from frontdesk.replay.results import Failure, TurnRecord
 from frontdesk.replay.schema import DbChange, MemoryEntryExpectation, TurnExpectation
 
@@ -65,13 +66,19 @@ def check_db_changes(scenario: str, actual: list[dict[str, Any]], expected: list
 
 def check_memory(scenario: str, store: Any, expected: list[MemoryEntryExpectation]) -> list[Failure]:
     """Each expected fact must be in the customer's long-term memory with that value."""
-    from frontdesk.memory.customer_memory import recall
 
     failures = []
     for want in expected:
         found = {e.kind: e.value for e in recall(store, want.customer)}
         if found.get(want.kind) != want.value:
-            failures.append(Failure(scenario=scenario, turn=None, expectation="memory", message=f"{want.customer} {want.kind}: expected {want.value!r}, got {found.get(want.kind)!r}"))
+            failures.append(
+                Failure(
+                    scenario=scenario,
+                    turn=None,
+                    expectation="memory",
+                    message=f"{want.customer} {want.kind}: expected {want.value!r}, got {found.get(want.kind)!r}",
+                )
+            )
     return failures
 
 

@@ -17,12 +17,12 @@ from typing import Any
 
 from opentelemetry.trace import Tracer
 
-from frontdesk.persistence.engine import create_domain_engine
-from frontdesk.domains.diff import db_diff
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
 from frontdesk.domains.database import open_domain_db
+from frontdesk.domains.diff import db_diff
 from frontdesk.knowledge import KnowledgeBase, default_knowledge_base
+from frontdesk.persistence.engine import create_domain_engine
 from frontdesk.runtime import RunContext
 from frontdesk.tracing import instrument
 

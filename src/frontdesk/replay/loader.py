@@ -8,6 +8,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from frontdesk.graphs.support import default_agent_specs
+from frontdesk.replay.lint import script_problems
 from frontdesk.replay.schema import Scenario
 
 
@@ -38,9 +40,6 @@ def load_scenario(path: Path, *, check_script: bool = True) -> Scenario:
         extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise ScenarioFileError(_located(path, root, error["loc"], f"{error['msg']}{extra}")) from None
     if check_script:
-        from frontdesk.graphs.support import default_agent_specs
-        from frontdesk.replay.lint import script_problems
-
         problems = script_problems(scenario, default_agent_specs())
         if problems:
             loc, message = problems[0]

@@ -35,7 +35,7 @@ def _looks_like_scenario(path: Path) -> bool:
 def _environment(config: pytest.Config) -> Any:
     env = config.stash.get(_ENV_KEY, None)
     if env is None:
-        from frontdesk.replay.environment import ReplayEnvironment
+        from frontdesk.replay.environment import ReplayEnvironment  # noqa: PLC0415 — a pytest plugin loads in every test run
 
         env = ReplayEnvironment()
         config.stash[_ENV_KEY] = env
@@ -75,7 +75,7 @@ class ScenarioItem(pytest.Item):
         self.scenario = scenario
 
     def runtest(self) -> None:
-        from frontdesk.replay.runner import run_scenario
+        from frontdesk.replay.runner import run_scenario  # noqa: PLC0415 — a pytest plugin loads in every test run
 
         result = run_scenario(self.scenario, self.path, _environment(self.config))
         if result.failures:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -40,14 +41,25 @@ def _event_line(event: Event) -> Text | None:
     if event.kind == "grade":
         verdict = event.data.get("verdict")
         colour = "green" if verdict == "pass" else "red"
-        return Text.assemble(("    grader ", "yellow"), (f"{verdict}", f"bold {colour}"), (f" ({event.data.get('score')})", "dim"), (f" {_short(event.text, 100)}" if event.text else "", "dim"))
+        return Text.assemble(
+            ("    grader ", "yellow"),
+            (f"{verdict}", f"bold {colour}"),
+            (f" ({event.data.get('score')})", "dim"),
+            (f" {_short(event.text, 100)}" if event.text else "", "dim"),
+        )
     if event.kind == "handoff":
         return Text.assemble(("    ⇢ handed to a person", "bold green"), (f" — ticket {event.data.get('ticket_id')}: {_short(event.text, 100)}", "green"))
     if event.kind == "approval":
         status = event.data.get("status")
         colour = "green" if status in {"approved", "edited"} else "red"
         args = json.dumps(event.data.get("args") or {}, ensure_ascii=False)
-        return Text.assemble(("    ⏸ approval ", "bold"), (f"{event.data.get('tool')}{args}", "dim"), f" — {event.data.get('reason')} → ", (f"{status} by {event.data.get('operator')}", f"bold {colour}"), (f" ({event.text})" if event.text else "", "dim"))
+        return Text.assemble(
+            ("    ⏸ approval ", "bold"),
+            (f"{event.data.get('tool')}{args}", "dim"),
+            f" — {event.data.get('reason')} → ",
+            (f"{status} by {event.data.get('operator')}", f"bold {colour}"),
+            (f" ({event.text})" if event.text else "", "dim"),
+        )
     if event.kind == "operator":
         return Text.assemble(("  operator ", "bold green"), ("› ", "dim"), event.text)
     if event.kind == "error":
@@ -57,7 +69,6 @@ def _event_line(event: Event) -> Text | None:
 
 def _shown(path: str) -> str:
     """A path relative to the working directory when it is below it, else just the file name."""
-    import os
 
     relative = os.path.relpath(path)
     return relative if not relative.startswith("..") else Path(path).name
@@ -89,7 +100,9 @@ def print_summary(console: Console, results: Sequence[ScenarioResult]) -> None:
     for result in results:
         grades = " ".join(g for t in result.turns for g in t.grades)
         outcome = Text("pass", style="green") if result.passed else Text("FAIL", style="bold red")
-        table.add_row(Path(result.path).stem, outcome, str(len(result.turns)), str(result.tool_calls), str(result.handoffs), grades, f"{result.duration_s:.2f}s")
+        table.add_row(
+            Path(result.path).stem, outcome, str(len(result.turns)), str(result.tool_calls), str(result.handoffs), grades, f"{result.duration_s:.2f}s"
+        )
     console.print(table)
     passed = sum(r.passed for r in results)
     automated = sum(1 for r in results if r.handoffs == 0)

@@ -40,9 +40,17 @@ def report_dict(results: list[ScenarioResult]) -> dict:
         "failed": sum(not r.passed for r in results),
         "scenarios": [
             {
-                "name": r.name, "path": r.path, "passed": r.passed, "turns": len(r.turns), "tool_calls": r.tool_calls,
-                "handoffs": r.handoffs, "approvals": [a for t in r.turns for a in t.approvals], "grades": [g for t in r.turns for g in t.grades],
-                "duration_s": round(r.duration_s, 3), "failures": [str(f) for f in r.failures], "db_changes": r.db_changes,
+                "name": r.name,
+                "path": r.path,
+                "passed": r.passed,
+                "turns": len(r.turns),
+                "tool_calls": r.tool_calls,
+                "handoffs": r.handoffs,
+                "approvals": [a for t in r.turns for a in t.approvals],
+                "grades": [g for t in r.turns for g in t.grades],
+                "duration_s": round(r.duration_s, 3),
+                "failures": [str(f) for f in r.failures],
+                "db_changes": r.db_changes,
             }
             for r in results
         ],
@@ -54,7 +62,13 @@ def write_report(results: list[ScenarioResult], target: Path) -> None:
     if target.suffix == ".json":
         target.write_text(json.dumps(report_dict(results), indent=2, default=str))
         return
-    suite = ElementTree.Element("testsuite", name="frontdesk scenarios", tests=str(len(results)), failures=str(sum(not r.passed for r in results)), time=f"{sum(r.duration_s for r in results):.3f}")
+    suite = ElementTree.Element(
+        "testsuite",
+        name="frontdesk scenarios",
+        tests=str(len(results)),
+        failures=str(sum(not r.passed for r in results)),
+        time=f"{sum(r.duration_s for r in results):.3f}",
+    )
     for result in results:
         case = ElementTree.SubElement(suite, "testcase", classname=Path(result.path).stem, name=result.name, time=f"{result.duration_s:.3f}")
         if not result.passed:

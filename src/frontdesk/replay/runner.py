@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
 from langgraph.store.memory import InMemoryStore
 from langgraph.types import Command
 
-from frontdesk.graphs.events import AgentMessage, OperatorReply, Summary, ToolResult, TurnEvent, Verdict, Waiting, stream_turn
 from frontdesk.app import open_app
+from frontdesk.graphs.events import AgentMessage, OperatorReply, Summary, ToolResult, TurnEvent, Verdict, Waiting, stream_turn
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptError
 from frontdesk.persistence.checkpoint import open_checkpointer
@@ -46,12 +47,19 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
     fixture = scenario.fixture if scenario.fixture == "demo" else (path.parent / scenario.fixture.tau2).resolve()
     engine = env.fresh_domain_db(slug, fixture)
     before = env.snapshot(engine)
-    config: dict[str, Any] = {"configurable": {"thread_id": thread_id}}
+    config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
     store = InMemoryStore()
     with ExitStack() as stack:
         saver = stack.enter_context(open_checkpointer(f"sqlite:///{env.workdir / f'{slug}-threads.sqlite'}"))
         settings = Settings(data_dir=env.workdir, **scenario.settings)
-        parts = {"engine": engine, "knowledge": env.knowledge, "tracing": TracingHandle(tracer=env.tracer), "meter": env.meter, "checkpointer": saver, "store": store}
+        parts = {
+            "engine": engine,
+            "knowledge": env.knowledge,
+            "tracing": TracingHandle(tracer=env.tracer),
+            "meter": env.meter,
+            "checkpointer": saver,
+            "store": store,
+        }
         app = stack.enter_context(open_app(settings, model=models or ScriptedModels(script), grade_replies=True, **parts))
         graph = app.graph
         for index, turn in enumerate(scenario.turns):
@@ -85,7 +93,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
     return result
 
 
-def _play_turn(graph: Any, config: dict[str, Any], answers: list[OperatorAnswer], record: TurnRecord, scenario: str) -> None:
+def _play_turn(graph: Any, config: RunnableConfig, answers: list[OperatorAnswer], record: TurnRecord, scenario: str) -> None:
     """Run one customer message to the end, answering each pause with the next scripted operator action."""
     payload: Any = {"messages": [HumanMessage(record.user)]}
     remaining = list(answers)
@@ -106,12 +114,15 @@ def _play_turn(graph: Any, config: dict[str, Any], answers: list[OperatorAnswer]
                 raise ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
             answer = remaining.pop(0)
             if (kind == "approval") != (answer.decision is not None):
-                detail = f"the thread waits for {'an approval' if kind == 'approval' else 'a reply'} but the next operator action is {'a reply' if answer.reply is not None else 'a decision'}"
+                waits, given = ("an approval" if kind == "approval" else "a reply"), ("a reply" if answer.reply is not None else "a decision")
+                detail = f"the thread waits for {waits} but the next operator action is {given}"
                 raise ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
             if kind == "approval":
                 status = {"approve": "approved", "reject": "rejected", "edit": "edited"}[answer.decision or "approve"]
                 record.approvals.append(status)
-                record.events.append(Event(kind="approval", text=answer.reason or "", data={**(item.value or {}), "status": status, "operator": answer.operator}))
+                record.events.append(
+                    Event(kind="approval", text=answer.reason or "", data={**(item.value or {}), "status": status, "operator": answer.operator})
+                )
             resumes[item.id] = answer.resume_payload()
         payload = Command(resume=resumes)
 
@@ -130,7 +141,9 @@ def _observe(event: TurnEvent, record: TurnRecord) -> None:
         record.grades.append(grade["verdict"])
         if grade["verdict"] == "fail":
             _withdraw_last_draft(record)
-        record.events.append(Event(kind="grade", agent="grader", text="; ".join(grade.get("reasons", [])), data={"verdict": grade["verdict"], "score": grade.get("score")}))
+        record.events.append(
+            Event(kind="grade", agent="grader", text="; ".join(grade.get("reasons", [])), data={"verdict": grade["verdict"], "score": grade.get("score")})
+        )
     elif isinstance(event, ToolResult):
         _record_tool(event, record)
     elif isinstance(event, OperatorReply):
@@ -146,11 +159,11 @@ def _observe(event: TurnEvent, record: TurnRecord) -> None:
 
 
 def _record_tool(result: ToolResult, record: TurnRecord) -> None:
-    call = next(
+    fallback: tuple[str | None, dict[str, Any]] = (None, {"name": result.name, "args": {}})
+    agent, tool_call = next(
         ((event.agent, c) for event in reversed(record.events) if event.kind == "agent" for c in event.data.get("tool_calls", []) if c["id"] == result.call_id),
-        (None, {"name": result.name, "args": {}}),
+        fallback,
     )
-    agent, tool_call = call
     record.tools.append(ToolCallRecord(agent=agent or "?", name=tool_call["name"], args=tool_call["args"], ok=result.ok, content=result.content))
     record.events.append(Event(kind="tool", agent=agent, name=tool_call["name"], args=tool_call["args"], ok=result.ok, text=result.content))
 

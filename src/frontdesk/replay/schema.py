@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from frontdesk.llm.scripted import ScriptedStep
+from frontdesk.settings import Settings
 
 
 class _Strict(BaseModel):
@@ -134,7 +135,6 @@ class Scenario(_Strict):
     @field_validator("settings")
     @classmethod
     def _known_settings(cls, value: dict[str, Any]) -> dict[str, Any]:
-        from frontdesk.settings import Settings
 
         unknown = sorted(set(value) - set(Settings.model_fields))
         if unknown:

@@ -25,9 +25,11 @@ from pydantic import BaseModel, Field
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_turn
 from frontdesk.operators.inbox import Inbox, InboxError
+from frontdesk.persistence.threads import history
 from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.settings import Settings
 from frontdesk.tracing import instrument
+
 
 class NewThread(BaseModel):
     thread_id: str
@@ -66,7 +68,9 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         with open_app(settings, model=model) as opened:
             state["stack"] = opened
-            state["inbox"] = Inbox(opened.graph, opened.engine, tools=opened.domain.tools_by_name, sla=timedelta(minutes=settings.ticket_sla_minutes), context=opened.context)
+            state["inbox"] = Inbox(
+                opened.graph, opened.engine, tools=opened.domain.tools_by_name, sla=timedelta(minutes=settings.ticket_sla_minutes), context=opened.context
+            )
             yield
 
     app = FastAPI(title="frontdesk", version="0.1.0", lifespan=lifespan, description="Multi-agent customer service: threads, streamed replies, operator inbox.")
@@ -97,7 +101,6 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
 
     @app.get("/threads/{thread_id}/history")
     def get_history(thread_id: str = Depends(guards.customer)) -> list[dict[str, Any]]:
-        from frontdesk.persistence.threads import history
 
         return [entry.__dict__ for entry in history(graph(), thread_id)]
 
@@ -141,7 +144,17 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
     @app.get("/inbox", dependencies=[Depends(guards.operator)])
     def inbox_list() -> list[dict[str, Any]]:
         return [
-            {"id": i.id, "kind": i.kind, "thread_id": i.thread_id, "customer_id": i.customer_id, "priority": i.priority, "summary": i.summary, "overdue": i.overdue, "age_s": int(i.age.total_seconds()), "details": i.details}
+            {
+                "id": i.id,
+                "kind": i.kind,
+                "thread_id": i.thread_id,
+                "customer_id": i.customer_id,
+                "priority": i.priority,
+                "summary": i.summary,
+                "overdue": i.overdue,
+                "age_s": int(i.age.total_seconds()),
+                "details": i.details,
+            }
             for i in state["inbox"].items()
         ]
 

@@ -74,7 +74,9 @@ def scenario_for(task: dict[str, Any], db: dict[str, Any], expected: dict[str, A
     return scenario
 
 
-def import_tasks(tasks: list[dict[str, Any]], db: dict[str, Any], db_path: Path, expected: dict[str, Any] | None, out_dir: Path, limit: int | None = None) -> list[Path]:
+def import_tasks(
+    tasks: list[dict[str, Any]], db: dict[str, Any], db_path: Path, expected: dict[str, Any] | None, out_dir: Path, limit: int | None = None
+) -> list[Path]:
     """Write one scenario file per task into ``out_dir``; returns the files."""
     out_dir.mkdir(parents=True, exist_ok=True)
     by_id = {str(t["task_id"]): t for t in (expected or {}).get("tasks", [])}

@@ -24,19 +24,20 @@ from typing import Any
 from langchain_core.callbacks import UsageMetadataCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
 from langgraph.store.memory import InMemoryStore
 from pydantic import BaseModel, Field
 
 from frontdesk.app import open_app
+from frontdesk.domains.retail import export_tau2_db, tau2_db_hash
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.persistence.checkpoint import DURABILITY, open_checkpointer
-from frontdesk.domains.retail import export_tau2_db, tau2_db_hash
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.live import pass_hat_k
 from frontdesk.settings import Settings
-from frontdesk.tracing.setup import TracingHandle
 from frontdesk.tau2.replay_gold import replay_task
 from frontdesk.tau2.user_simulator import TRANSFER, UserSimulator, task_instructions, task_opening
+from frontdesk.tracing.setup import TracingHandle
 
 
 class Trial(BaseModel):
@@ -127,7 +128,7 @@ class Tau2Run:
         usage = UsageMetadataCallbackHandler()
         engine = self.env.fresh_domain_db(f"task-{task_id}-trial-{number}", self.db_path)
         thread_id = f"tau2-{task_id}-{number}-{uuid.uuid4().hex[:6]}"
-        config: dict[str, Any] = {"configurable": {"thread_id": thread_id}, "callbacks": [usage], "recursion_limit": 100}
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id}, "callbacks": [usage], "recursion_limit": 100}
         user = UserSimulator(self.user_model, task_instructions(task))
         replies: list[str] = []
         settings = (self.settings or Settings(data_dir=self.env.workdir)).model_copy(update={"approval_limit": math.inf})
@@ -135,7 +136,13 @@ class Tau2Run:
             with (
                 open_checkpointer(f"sqlite:///{self.env.workdir / f'{thread_id}.sqlite'}") as saver,
                 open_app(
-                    settings, model=self.agent_models, engine=engine, knowledge=self.env.knowledge, tracing=TracingHandle(tracer=self.env.tracer), checkpointer=saver, store=InMemoryStore()
+                    settings,
+                    model=self.agent_models,
+                    engine=engine,
+                    knowledge=self.env.knowledge,
+                    tracing=TracingHandle(tracer=self.env.tracer),
+                    checkpointer=saver,
+                    store=InMemoryStore(),
                 ) as app,
             ):
                 graph = app.graph

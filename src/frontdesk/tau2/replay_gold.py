@@ -15,16 +15,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from frontdesk.persistence.engine import create_domain_engine
-from frontdesk.domains.database import ensure_frontdesk_tables
+from frontdesk.domains.database import ensure_frontdesk_tables, open_domain_db
 from frontdesk.domains.diff import db_diff
 from frontdesk.domains.retail import export_tau2_db, load_tau2_db, tau2_db_hash
 from frontdesk.domains.retail.models import Order, User
-from frontdesk.domains.database import open_domain_db
+from frontdesk.domains.retail.tools import TOOLS_BY_NAME
+from frontdesk.persistence.engine import create_domain_engine
 from frontdesk.tools.base import ToolContext
 from frontdesk.tools.execution import ToolCallRequest, ToolPipeline
-from frontdesk.domains.retail.tools import TOOLS_BY_NAME
 
 
 class ActionResult(BaseModel):
@@ -64,7 +64,14 @@ class GoldReport(BaseModel):
             "equal": self.equal_count,
             "different": len(self.tasks) - self.equal_count,
             "results": [
-                {"task_id": t.task_id, "equal": t.equal, "actions_match": t.actions_match, "diff_match": t.diff_match, "hash_match": t.hash_match, "problems": t.problems}
+                {
+                    "task_id": t.task_id,
+                    "equal": t.equal,
+                    "actions_match": t.actions_match,
+                    "diff_match": t.diff_match,
+                    "hash_match": t.hash_match,
+                    "problems": t.problems,
+                }
                 for t in self.tasks
             ],
         }
@@ -85,7 +92,6 @@ def read_json(path: Path, what: str) -> Any:
 
 def _customer_for(engine: Engine, arguments: dict[str, Any]) -> str | None:
     """The owner of the order or account an action touches (gold actions act for the task's user)."""
-    from sqlmodel import Session
 
     with Session(engine) as session:
         if "order_id" in arguments and (order := session.get(Order, arguments["order_id"])) is not None:

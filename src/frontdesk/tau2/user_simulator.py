@@ -48,7 +48,12 @@ def task_instructions(task: dict[str, Any]) -> str:
     if isinstance(instructions, str):
         parts.append(instructions)
     elif isinstance(instructions, dict):
-        labels = {"reason_for_call": "Why you are contacting support", "known_info": "What you know", "unknown_info": "What you do not know", "task_instructions": "How you behave"}
+        labels = {
+            "reason_for_call": "Why you are contacting support",
+            "known_info": "What you know",
+            "unknown_info": "What you do not know",
+            "task_instructions": "How you behave",
+        }
         parts += [f"{labels.get(key, key)}: {value}" for key, value in instructions.items() if value and key != "domain"]
     return "\n".join(parts) or "You have a question about your order."
 

@@ -48,8 +48,9 @@ def _plain(attributes: Any) -> dict[str, Any]:
 def span_row(span: ReadableSpan) -> list[Any]:
     """One ``spans`` row for a finished span."""
     context = span.get_span_context()
+    assert context is not None, "a finished SDK span always has a context"
     attributes = _plain(span.attributes)
-    events = [{"name": e.name, "time": _time(e.timestamp).isoformat() if e.timestamp else None, "attributes": _plain(e.attributes)} for e in span.events]
+    events = [{"name": e.name, "time": moment.isoformat() if (moment := _time(e.timestamp)) else None, "attributes": _plain(e.attributes)} for e in span.events]
     duration = (span.end_time - span.start_time) / 1e6 if span.end_time and span.start_time else None
     return [
         _hex(context.trace_id, 32),

@@ -70,7 +70,10 @@ def list_runs(path: Path, limit: int = 20) -> list[RunSummary]:
     """The most recent runs, newest first."""
     with _connect(path) as db:
         rows = db.execute(RUNS_SQL, [limit]).fetchall()
-    return [RunSummary(r[0], r[1], r[2], r[3], float(r[4] or 0), int(r[5]), sorted(a for a in (r[6] or []) if a), int(r[7]), int(r[8]), int(r[9]), int(r[10])) for r in rows]
+    return [
+        RunSummary(r[0], r[1], r[2], r[3], float(r[4] or 0), int(r[5]), sorted(a for a in (r[6] or []) if a), int(r[7]), int(r[8]), int(r[9]), int(r[10]))
+        for r in rows
+    ]
 
 
 def run_tree(path: Path, run_id: str) -> list[SpanNode]:
@@ -143,7 +146,7 @@ def stats(path: Path, since: timedelta | None = None) -> Stats:
     start = datetime(1970, 1, 1) if since is None else datetime.utcnow() - since
     with _connect(path) as db:
         rows = db.execute(STATS_SQL, [start]).fetchall()
-        totals = db.execute(TOTALS_SQL, [start, start]).fetchone()
+        totals = db.execute(TOTALS_SQL, [start, start]).fetchone() or (0, 0, 0, 0, 0, 0, 0)
     return Stats(
         rows=[(r[0], r[1], int(r[2]), float(r[3]), float(r[4]), float(r[5]), float(r[6])) for r in rows],
         runs=int(totals[0] or 0),

@@ -67,7 +67,7 @@ def configure_tracing(
     readers = list(metric_readers or [])
     resource = Resource.create({"service.name": service_name})
     if use_otlp:
-        from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+        from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter  # noqa: PLC0415 — only with an OTLP endpoint
 
         metrics_endpoint = otlp_endpoint.rstrip("/").removesuffix("/v1/traces") + "/v1/metrics" if otlp_endpoint else None
         readers.append(PeriodicExportingMetricReader(OTLPMetricExporter(endpoint=metrics_endpoint) if metrics_endpoint else OTLPMetricExporter()))
@@ -78,7 +78,7 @@ def configure_tracing(
     if duckdb_path is not None:
         provider.add_span_processor(BatchSpanProcessor(DuckDBSpanExporter(duckdb_path), schedule_delay_millis=500))
     if use_otlp:
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter  # noqa: PLC0415 — only with an OTLP endpoint
 
         endpoint = otlp_endpoint.rstrip("/") + "/v1/traces" if otlp_endpoint and not otlp_endpoint.endswith("/v1/traces") else otlp_endpoint
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint) if endpoint else OTLPSpanExporter()))

@@ -11,9 +11,9 @@ import json
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from frontdesk.domains.retail.models import Order, PaymentMethod, Product, User, Variant
+from frontdesk.domains.retail.models import OPTIONAL_ORDER_FIELDS, Order, PaymentMethod, Product, User, Variant
 
 
 def load_tau2_db(engine: Engine, data: dict[str, Any]) -> None:
@@ -24,7 +24,16 @@ def load_tau2_db(engine: Engine, data: dict[str, Any]) -> None:
         session.flush()  # parents before children: the foreign keys are checked on Postgres
         for product in data["products"].values():
             for index, variant in enumerate(product["variants"].values()):
-                session.add(Variant(item_id=variant["item_id"], product_id=product["product_id"], position=index, options=variant["options"], available=variant["available"], price=variant["price"]))
+                session.add(
+                    Variant(
+                        item_id=variant["item_id"],
+                        product_id=product["product_id"],
+                        position=index,
+                        options=variant["options"],
+                        available=variant["available"],
+                        price=variant["price"],
+                    )
+                )
         for position, user in enumerate(data["users"].values()):
             session.add(
                 User(
@@ -42,8 +51,13 @@ def load_tau2_db(engine: Engine, data: dict[str, Any]) -> None:
             for index, method in enumerate(user["payment_methods"].values()):
                 session.add(
                     PaymentMethod(
-                        id=method["id"], user_id=user["user_id"], position=index, source=method["source"],
-                        brand=method.get("brand"), last_four=method.get("last_four"), balance=method.get("balance"),
+                        id=method["id"],
+                        user_id=user["user_id"],
+                        position=index,
+                        source=method["source"],
+                        brand=method.get("brand"),
+                        last_four=method.get("last_four"),
+                        balance=method.get("balance"),
                     )
                 )
         session.flush()
@@ -56,17 +70,17 @@ def export_tau2_db(engine: Engine) -> dict[str, Any]:
     """The whole DB in tau2's ``RetailDB.model_dump()`` shape."""
     with Session(engine) as session:
         variants: dict[str, list[Variant]] = {}
-        for variant in session.exec(select(Variant).order_by(Variant.product_id, Variant.position)):
+        for variant in session.exec(select(Variant).order_by(col(Variant.product_id), col(Variant.position))):
             variants.setdefault(variant.product_id, []).append(variant)
         methods: dict[str, list[PaymentMethod]] = {}
-        for method in session.exec(select(PaymentMethod).order_by(PaymentMethod.user_id, PaymentMethod.position)):
+        for method in session.exec(select(PaymentMethod).order_by(col(PaymentMethod.user_id), col(PaymentMethod.position))):
             methods.setdefault(method.user_id, []).append(method)
         products = {
             p.product_id: {"name": p.name, "product_id": p.product_id, "variants": {v.item_id: v.as_tau2() for v in variants.get(p.product_id, [])}}
-            for p in session.exec(select(Product).order_by(Product.position))
+            for p in session.exec(select(Product).order_by(col(Product.position)))
         }
-        users = {u.user_id: user_as_tau2(u, methods.get(u.user_id, [])) for u in session.exec(select(User).order_by(User.position))}
-        orders = {o.order_id: o.as_tau2() for o in session.exec(select(Order).order_by(Order.position))}
+        users = {u.user_id: user_as_tau2(u, methods.get(u.user_id, [])) for u in session.exec(select(User).order_by(col(User.position)))}
+        orders = {o.order_id: o.as_tau2() for o in session.exec(select(Order).order_by(col(Order.position)))}
     return {"products": products, "users": users, "orders": orders}
 
 
@@ -83,7 +97,6 @@ def user_as_tau2(user: User, methods: list[PaymentMethod]) -> dict[str, Any]:
 
 def with_optional_fields(data: dict[str, Any]) -> dict[str, Any]:
     """A raw ``db.json`` with the optional order fields added as null, as model_dump has them."""
-    from frontdesk.domains.retail.models import OPTIONAL_ORDER_FIELDS
 
     orders = {oid: {**order, **{f: order.get(f) for f in OPTIONAL_ORDER_FIELDS}} for oid, order in data["orders"].items()}
     return {**data, "orders": orders}

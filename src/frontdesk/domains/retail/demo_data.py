@@ -15,9 +15,29 @@ from sqlalchemy.engine import Engine
 from frontdesk.domains.retail.dataset import load_tau2_db
 
 PRODUCTS: list[tuple[str, str, list[tuple[dict[str, str], float, bool]]]] = [
-    ("Wireless Headphones", "1000000001", [({"color": "black", "noise cancelling": "yes"}, 99.0, True), ({"color": "white", "noise cancelling": "yes"}, 99.0, True), ({"color": "black", "noise cancelling": "no"}, 69.0, True)]),
-    ("Water Bottle", "1000000002", [({"capacity": "750ml", "material": "steel"}, 30.0, True), ({"capacity": "1000ml", "material": "steel"}, 34.0, True), ({"capacity": "750ml", "material": "glass"}, 28.5, False)]),
-    ("Running Shoes", "1000000003", [({"size": "9", "color": "blue"}, 120.0, True), ({"size": "10", "color": "blue"}, 120.0, True), ({"size": "10", "color": "red"}, 125.0, True)]),
+    (
+        "Wireless Headphones",
+        "1000000001",
+        [
+            ({"color": "black", "noise cancelling": "yes"}, 99.0, True),
+            ({"color": "white", "noise cancelling": "yes"}, 99.0, True),
+            ({"color": "black", "noise cancelling": "no"}, 69.0, True),
+        ],
+    ),
+    (
+        "Water Bottle",
+        "1000000002",
+        [
+            ({"capacity": "750ml", "material": "steel"}, 30.0, True),
+            ({"capacity": "1000ml", "material": "steel"}, 34.0, True),
+            ({"capacity": "750ml", "material": "glass"}, 28.5, False),
+        ],
+    ),
+    (
+        "Running Shoes",
+        "1000000003",
+        [({"size": "9", "color": "blue"}, 120.0, True), ({"size": "10", "color": "blue"}, 120.0, True), ({"size": "10", "color": "red"}, 125.0, True)],
+    ),
     ("Desk Lamp", "1000000004", [({"color": "black", "brightness": "high"}, 45.99, True), ({"color": "silver", "brightness": "medium"}, 39.99, True)]),
     ("Backpack", "1000000005", [({"size": "medium", "color": "green"}, 79.5, True), ({"size": "large", "color": "black"}, 89.5, True)]),
     ("Coffee Maker", "1000000006", [({"capacity": "4 cups", "type": "drip"}, 59.0, True), ({"capacity": "8 cups", "type": "espresso"}, 149.0, True)]),
@@ -51,7 +71,13 @@ def _products() -> dict[str, Any]:
 def _item(products: dict[str, Any], p_index: int, v_index: int) -> dict[str, Any]:
     product = products[PRODUCTS[p_index][1]]
     variant = product["variants"][_item_id(p_index, v_index)]
-    return {"name": product["name"], "product_id": product["product_id"], "item_id": variant["item_id"], "price": variant["price"], "options": variant["options"]}
+    return {
+        "name": product["name"],
+        "product_id": product["product_id"],
+        "item_id": variant["item_id"],
+        "price": variant["price"],
+        "options": variant["options"],
+    }
 
 
 def _address(street: str, city: tuple[str, str, str], suite: str = "") -> dict[str, str]:
@@ -63,8 +89,13 @@ def _order(order_id: str, user: dict[str, Any], items: list[dict[str, Any]], sta
     fulfillments = [{"tracking_id": [tracking], "item_ids": [i["item_id"] for i in items]}] if tracking else []
     user["orders"].append(order_id)
     return {
-        "order_id": order_id, "user_id": user["user_id"], "address": dict(user["address"]), "items": items, "status": status,
-        "fulfillments": fulfillments, "payment_history": [{"transaction_type": "payment", "amount": total, "payment_method_id": method}],
+        "order_id": order_id,
+        "user_id": user["user_id"],
+        "address": dict(user["address"]),
+        "items": items,
+        "status": status,
+        "fulfillments": fulfillments,
+        "payment_history": [{"transaction_type": "payment", "amount": total, "payment_method_id": method}],
     }
 
 
@@ -72,8 +103,10 @@ def demo_dataset() -> dict[str, Any]:
     """The demo shop as a tau2-shaped dict: products, users, orders."""
     products = _products()
     ava = {
-        "user_id": "ava_chen_1001", "name": {"first_name": "Ava", "last_name": "Chen"},
-        "address": _address("12 Valencia Street", CITIES[0], "Apt 3"), "email": "ava.chen@example.com",
+        "user_id": "ava_chen_1001",
+        "name": {"first_name": "Ava", "last_name": "Chen"},
+        "address": _address("12 Valencia Street", CITIES[0], "Apt 3"),
+        "email": "ava.chen@example.com",
         "payment_methods": {
             "credit_card_1001": {"source": "credit_card", "id": "credit_card_1001", "brand": "visa", "last_four": "4242"},
             "gift_card_1001": {"source": "gift_card", "id": "gift_card_1001", "balance": 80.0},
@@ -81,9 +114,12 @@ def demo_dataset() -> dict[str, Any]:
         "orders": [],
     }
     ben = {
-        "user_id": "ben_ortiz_1002", "name": {"first_name": "Ben", "last_name": "Ortiz"},
-        "address": _address("500 West 23rd Street", CITIES[1]), "email": "ben.ortiz@example.com",
-        "payment_methods": {"paypal_1002": {"source": "paypal", "id": "paypal_1002"}}, "orders": [],
+        "user_id": "ben_ortiz_1002",
+        "name": {"first_name": "Ben", "last_name": "Ortiz"},
+        "address": _address("500 West 23rd Street", CITIES[1]),
+        "email": "ben.ortiz@example.com",
+        "payment_methods": {"paypal_1002": {"source": "paypal", "id": "paypal_1002"}},
+        "orders": [],
     }
     users = {ava["user_id"]: ava, ben["user_id"]: ben}
     orders = {}
@@ -102,9 +138,13 @@ def demo_dataset() -> dict[str, Any]:
         city = rng.choice(CITIES)
         card = f"credit_card_{2001 + n}"
         user = {
-            "user_id": user_id, "name": {"first_name": first, "last_name": last},
-            "address": _address(f"{rng.randint(10, 999)} Main Street", city), "email": f"{first.lower()}.{last.lower()}@example.com",
-            "payment_methods": {card: {"source": "credit_card", "id": card, "brand": rng.choice(["visa", "mastercard"]), "last_four": f"{rng.randint(0, 9999):04d}"}},
+            "user_id": user_id,
+            "name": {"first_name": first, "last_name": last},
+            "address": _address(f"{rng.randint(10, 999)} Main Street", city),
+            "email": f"{first.lower()}.{last.lower()}@example.com",
+            "payment_methods": {
+                card: {"source": "credit_card", "id": card, "brand": rng.choice(["visa", "mastercard"]), "last_four": f"{rng.randint(0, 9999):04d}"}
+            },
             "orders": [],
         }
         users[user_id] = user

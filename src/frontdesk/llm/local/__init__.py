@@ -10,6 +10,10 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from pydantic import SecretStr
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+from frontdesk.llm.local.client import LlamaCppChatOpenAI
 from frontdesk.llm.local.server import MODEL_ALIAS, LocalModelServer, default_batch_threads, default_threads
 from frontdesk.llm.local.weights import QWEN_1_5B, LocalModelError
 from frontdesk.terminal import err_console
@@ -26,7 +30,6 @@ _lock = threading.Lock()
 
 
 def _assemble_with_progress(settings: Settings) -> None:
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
     with Progress(TextColumn("Preparing the local model"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=err_console, transient=True) as bar:
         task = bar.add_task("assemble", total=None)
@@ -49,13 +52,12 @@ def local_server(settings: Settings) -> LocalModelServer:
 
 def local_chat_model(settings: Settings, *, streaming: bool = False) -> BaseChatModel:
     """``ChatOpenAI`` on the local model (deterministic: temperature 0; ``streaming`` is ignored, see below)."""
-    from frontdesk.llm.local.client import LlamaCppChatOpenAI
 
     server = local_server(settings)
     return LlamaCppChatOpenAI(
         model=MODEL_ALIAS,
         base_url=server.base_url,
-        api_key="local",
+        api_key=SecretStr("local"),
         timeout=max(settings.request_timeout, 600.0),
         max_retries=0,
         temperature=0,

@@ -59,7 +59,14 @@ class LocalModelServer:
     """``llama_cpp.server`` serving one GGUF file on 127.0.0.1 (a context manager, or start/stop)."""
 
     def __init__(
-        self, model: Path, *, threads: int | None = None, batch_threads: int | None = None, context: int = 8192, log: Path | None = None, chat_format: str | None = CHAT_FORMAT
+        self,
+        model: Path,
+        *,
+        threads: int | None = None,
+        batch_threads: int | None = None,
+        context: int = 8192,
+        log: Path | None = None,
+        chat_format: str | None = CHAT_FORMAT,
     ) -> None:
         self.model = model
         self.chat_format = chat_format
@@ -76,28 +83,46 @@ class LocalModelServer:
 
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "llama_cpp.server",
-            "--model", str(self.model), "--model_alias", MODEL_ALIAS,
-            "--host", "127.0.0.1", "--port", str(self.port),
-            "--n_threads", str(self.threads), "--n_threads_batch", str(self.batch_threads),
-            "--n_ctx", str(self.context),
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(self.model),
+            "--model_alias",
+            MODEL_ALIAS,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_threads",
+            str(self.threads),
+            "--n_threads_batch",
+            str(self.batch_threads),
+            "--n_ctx",
+            str(self.context),
             # The server keeps logits for every context position by default: 8k positions ×
             # a 152k-token vocabulary is 5 GB, copied again into every cached prompt state.
-            "--logits_all", "false",
+            "--logits_all",
+            "false",
             # Agents alternate (customer service, grader, researcher, a simulated customer):
             # a RAM cache of evaluated prompts lets each one's long prefix (instructions +
             # tool schemas) be evaluated once instead of on every switch (~50 s → ~6-13 s).
-            "--cache", "true", "--cache_type", "ram", "--cache_size", str(RAM_CACHE_BYTES),
+            "--cache",
+            "true",
+            "--cache_type",
+            "ram",
+            "--cache_size",
+            str(RAM_CACHE_BYTES),
             *(["--chat_format", self.chat_format] if self.chat_format else []),
         ]
 
     def start(self, timeout_s: float = 180.0) -> LocalModelServer:
         try:
-            import llama_cpp  # noqa: F401
+            import llama_cpp  # noqa: PLC0415, F401 — optional (extra local)
         except ImportError:
             raise LocalModelError("the local model needs llama-cpp-python: install it with pip install 'frontdesk[local]'") from None
         output = self.log.open("ab") if self.log else subprocess.DEVNULL
-        self._process = subprocess.Popen(self.command(), stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
+        self._process = subprocess.Popen(self.command(), stdout=output, stderr=subprocess.STDOUT)
         atexit.register(self.stop)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
@@ -105,7 +130,7 @@ class LocalModelServer:
                 where = f"; its log is {self.log}" if self.log else ""
                 raise LocalModelError(f"the local model server exited with code {self._process.returncode} while starting{where}")
             try:
-                with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:  # noqa: S310 - loopback only
+                with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:
                     if response.status == 200:
                         return self
             except (urllib.error.URLError, OSError):

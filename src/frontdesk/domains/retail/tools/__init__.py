@@ -5,7 +5,6 @@ reference exactly (see ``tau2`` replay-gold); on top of it, every tool that read
 changes an order or account checks that it belongs to the authenticated customer.
 """
 
-from frontdesk.tools.base import Tool
 from frontdesk.domains.retail.tools.delivered import exchange_delivered_order_items, modify_user_address, return_delivered_order_items
 from frontdesk.domains.retail.tools.lookup import (
     calculate,
@@ -24,6 +23,7 @@ from frontdesk.domains.retail.tools.orders import (
     modify_pending_order_items,
     modify_pending_order_payment,
 )
+from frontdesk.tools.base import Tool
 
 RETAIL_TOOLS: list[Tool] = [
     calculate,

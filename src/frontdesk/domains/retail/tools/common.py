@@ -13,7 +13,9 @@ from frontdesk.tools.base import ToolContext, ToolError
 
 OrderId = Annotated[str, Field(description="Order id including the leading '#', e.g. '#W2378156'")]
 ItemIds = Annotated[list[str], Field(description="Item ids as they appear in the order (repeat an id to act on several units)")]
-PaymentMethodId = Annotated[str, Field(description="One of the customer's payment method ids, e.g. 'gift_card_1234567', 'credit_card_1234567', 'paypal_1234567'")]
+PaymentMethodId = Annotated[
+    str, Field(description="One of the customer's payment method ids, e.g. 'gift_card_1234567', 'credit_card_1234567', 'paypal_1234567'")
+]
 
 
 def find_order(session: Session, order_id: str) -> Order | None:

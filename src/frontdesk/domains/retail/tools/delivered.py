@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
+from sqlmodel import col, select
+
+from frontdesk.domains.retail.dataset import user_as_tau2
+from frontdesk.domains.retail.models import PaymentMethod
 from frontdesk.domains.retail.tools.common import (
     ItemIds,
     OrderId,
@@ -17,6 +20,7 @@ from frontdesk.domains.retail.tools.common import (
     price_difference,
     too_many,
 )
+from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 
 
 @tool(kind=ToolKind.WRITE, requires_auth=True)
@@ -67,13 +71,9 @@ def exchange_delivered_order_items(
 @tool(kind=ToolKind.WRITE, requires_auth=True)
 def modify_user_address(ctx: ToolContext, user_id: str, address1: str, address2: str, city: str, state: str, country: str, zip: str) -> dict[str, Any]:
     """Change the authenticated customer's default address (order addresses stay as they are)."""
-    from sqlmodel import select
-
-    from frontdesk.domains.retail.models import PaymentMethod
-    from frontdesk.domains.retail.dataset import user_as_tau2
 
     user = owned_user(ctx, user_id)
     user.address = address(address1, address2, city, state, country, zip)
     ctx.db.add(user)
-    methods = ctx.db.exec(select(PaymentMethod).where(PaymentMethod.user_id == user.user_id).order_by(PaymentMethod.position)).all()
+    methods = ctx.db.exec(select(PaymentMethod).where(PaymentMethod.user_id == user.user_id).order_by(col(PaymentMethod.position))).all()
     return user_as_tau2(user, list(methods))

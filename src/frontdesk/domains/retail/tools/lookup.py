@@ -5,19 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
-from frontdesk.domains.retail.models import PaymentMethod, Product, User, Variant
 from frontdesk.domains.retail.dataset import user_as_tau2
-from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
+from frontdesk.domains.retail.models import PaymentMethod, Product, User, Variant
 from frontdesk.domains.retail.tools.common import OrderId, owned_order, owned_user
+from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 
 
 @tool(kind=ToolKind.READ, authenticates=True)
 def find_user_id_by_email(ctx: ToolContext, email: str) -> str:
     """Find a customer's user id by their email address; this authenticates the customer."""
     wanted = email.lower()
-    for user in ctx.db.exec(select(User).order_by(User.position)):
+    for user in ctx.db.exec(select(User).order_by(col(User.position))):
         if user.email.lower() == wanted:
             return user.user_id
     raise ToolError("User not found")
@@ -26,7 +26,7 @@ def find_user_id_by_email(ctx: ToolContext, email: str) -> str:
 @tool(kind=ToolKind.READ, authenticates=True)
 def find_user_id_by_name_zip(ctx: ToolContext, first_name: str, last_name: str, zip: str) -> str:
     """Find a customer's user id by first name, last name and zip code; this authenticates the customer."""
-    for user in ctx.db.exec(select(User).order_by(User.position)):
+    for user in ctx.db.exec(select(User).order_by(col(User.position))):
         if user.first_name.lower() == first_name.lower() and user.last_name.lower() == last_name.lower() and user.address.get("zip") == zip:
             return user.user_id
     raise ToolError("User not found")
@@ -42,7 +42,7 @@ def get_order_details(ctx: ToolContext, order_id: OrderId) -> dict[str, Any]:
 def get_user_details(ctx: ToolContext, user_id: str) -> dict[str, Any]:
     """Get the authenticated customer's profile: name, address, email, payment methods and order ids."""
     user = owned_user(ctx, user_id)
-    methods = ctx.db.exec(select(PaymentMethod).where(PaymentMethod.user_id == user.user_id).order_by(PaymentMethod.position)).all()
+    methods = ctx.db.exec(select(PaymentMethod).where(PaymentMethod.user_id == user.user_id).order_by(col(PaymentMethod.position))).all()
     return user_as_tau2(user, list(methods))
 
 
@@ -52,7 +52,7 @@ def get_product_details(ctx: ToolContext, product_id: str) -> dict[str, Any]:
     product = ctx.db.get(Product, product_id)
     if product is None:
         raise ToolError("Product not found")
-    variants = ctx.db.exec(select(Variant).where(Variant.product_id == product_id).order_by(Variant.position))
+    variants = ctx.db.exec(select(Variant).where(Variant.product_id == product_id).order_by(col(Variant.position)))
     return {"name": product.name, "product_id": product.product_id, "variants": {v.item_id: v.as_tau2() for v in variants}}
 
 
@@ -78,7 +78,7 @@ def calculate(expression: str) -> str:
     if not all(char in "0123456789+-*/(). " for char in expression):
         raise ToolError("Invalid characters in expression")
     try:
-        return str(round(float(eval(expression, {"__builtins__": None}, {})), 2))  # noqa: S307 - characters checked above
+        return str(round(float(eval(expression, {"__builtins__": None}, {})), 2))
     except (SyntaxError, ZeroDivisionError, TypeError, ValueError) as exc:
         raise ToolError(str(exc)) from None
 

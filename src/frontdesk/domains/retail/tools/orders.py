@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 from frontdesk.domains.retail.tools.common import (
     ItemIds,
     OrderId,
@@ -23,6 +22,7 @@ from frontdesk.domains.retail.tools.common import (
     price_difference,
     too_many,
 )
+from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 
 CANCEL_REASONS = ("no longer needed", "ordered by mistake")
 CancelReason = Annotated[str, Field(description="Exactly 'no longer needed' or 'ordered by mistake'", json_schema_extra={"enum": list(CANCEL_REASONS)})]

@@ -17,7 +17,7 @@ from frontdesk.graphs.support import build_graph
 from frontdesk.settings import Settings
 
 
-def make_graph(config: Any = None) -> CompiledStateGraph:
+def make_graph(config: Any = None) -> CompiledStateGraph[Any, Any, Any, Any]:
     """Build the support graph for a LangGraph server deployment."""
     settings = Settings.from_env()
     domain = get_domain(settings.domain)

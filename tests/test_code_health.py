@@ -1,0 +1,85 @@
+"""The code stays what the project promises: typed, linted, formatted, and layered one way."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "src" / "frontdesk"
+
+
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *command], cwd=REPO, capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_mypy_passes_on_the_package() -> None:
+    done = run("mypy")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+def test_ruff_lint_and_format_pass() -> None:
+    lint = run("ruff", "check", "src", "tests", "bench", "examples")
+    assert lint.returncode == 0, lint.stdout[-4000:]
+    formatted = run("ruff", "format", "--check", "src", "tests", "bench", "examples")
+    assert formatted.returncode == 0, formatted.stdout[-4000:]
+
+
+def _package_of(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return parts[0]
+
+
+def _runtime_imports(tree: ast.Module) -> list[str]:
+    """Imported frontdesk modules, leaving out ``if TYPE_CHECKING:`` blocks (no import happens)."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped |= {id(child) for child in ast.walk(node)}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("frontdesk."):
+            found.append(node.module)
+        elif isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if alias.name.startswith("frontdesk.")]
+    return found
+
+
+def package_graph() -> dict[str, set[str]]:
+    """Which top-level part of frontdesk imports which (``agents``, ``graphs``, ``app``...)."""
+    edges: dict[str, set[str]] = defaultdict(set)
+    for path in PACKAGE.rglob("*.py"):
+        source = _package_of(path)
+        for module in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            target = module.split(".")[1]
+            if target != source:
+                edges[source].add(target)
+    return edges
+
+
+def test_no_import_cycle_between_packages() -> None:
+    edges = package_graph()
+    cycles = []
+
+    def visit(node: str, path: list[str]) -> None:
+        for nxt in sorted(edges.get(node, ())):
+            if nxt == path[0]:
+                cycles.append(" -> ".join([*path, nxt]))
+            elif nxt not in path and nxt > path[0]:
+                visit(nxt, [*path, nxt])
+
+    for start in sorted(edges):
+        visit(start, [start])
+    assert cycles == []
+
+
+def test_lower_layers_never_import_entry_points() -> None:
+    edges = package_graph()
+    entry_points = {"cli", "server"}
+    offenders = {source: sorted(targets & entry_points) for source, targets in edges.items() if source not in entry_points and targets & entry_points}
+    assert offenders == {}
