@@ -1,16 +1,16 @@
 """An app that embeds frontdesk: its own typed tool joins the customer-service agent.
 
 Runs offline: the model is scripted here; in a real app pass any LangChain chat model
-(e.g. ``ChatOpenAI``) instead. Run: ``python examples/embedded_app.py``.
+(e.g. ``ChatOpenAI``) instead. Only frontdesk's public API is used. Run:
+``python examples/embedded_app.py``.
 """
 
 from __future__ import annotations
 
 from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.store.memory import InMemoryStore
 
-from frontdesk import ToolContext, ToolKind, build_graph, tool
-from frontdesk.domains.database import open_domain_db
-from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
+from frontdesk import Script, ScriptedModels, ScriptedStep, ToolContext, ToolKind, build_graph, open_domain_db, tool
 
 LOYALTY_POINTS = {"ava_chen_1001": 420}
 
@@ -22,7 +22,7 @@ def loyalty_points(ctx: ToolContext) -> int:
 
 
 def main() -> str:
-    engine = open_domain_db("sqlite://", seed_demo=True)
+    engine = open_domain_db("sqlite://", "retail", seed_demo=True)
     script = Script(
         "embedded-app",
         [
@@ -36,7 +36,7 @@ def main() -> str:
             }
         ],
     )
-    graph = build_graph(model=ScriptedModels(script), checkpointer=InMemorySaver(), engine=engine, tools=[loyalty_points])
+    graph = build_graph(model=ScriptedModels(script), checkpointer=InMemorySaver(), store=InMemoryStore(), engine=engine, tools=[loyalty_points])
     result = graph.invoke({"messages": [("user", "I'm ava.chen@example.com — how many points do I have?")]}, {"configurable": {"thread_id": "app-1"}})
     reply = result["messages"][-1].content
     print(reply)

@@ -1,14 +1,117 @@
 """frontdesk: multi-agent customer service on LangGraph.
 
-Public API: ``build_graph`` returns a compiled LangGraph graph an app invokes or streams
-with its own checkpointer, store and model; ``Settings`` configures it; ``tool`` and
-``ToolKind`` define typed tools the agents can call.
+The public API is what this module exports (``frontdesk.__all__``); everything else under
+``frontdesk.`` is internal and may change between releases.
+
+- Build: ``build_graph`` returns a compiled LangGraph graph an app invokes or streams with
+  its own checkpointer, store and model; ``open_app`` opens a whole deployment (database,
+  store, knowledge base, tracing) from ``Settings`` and builds the graph on it.
+- Extend: ``tool``/``Tool``/``ToolKind``/``ToolContext``/``ToolError`` define typed tools;
+  ``AgentSpec`` defines agents; ``ToolPolicy``/``PolicyVerdict`` add checks to the one tool
+  pipeline every call takes; ``Domain``/``register_domain`` plug in a business domain.
+- Run: ``RunContext`` is what each run's nodes and tools receive; ``stream_turn`` turns a
+  graph run into typed events; ``Inbox`` is the operator's side.
+- Test: ``Script``/``ScriptedModels``/``ScriptedStep`` script every agent's model.
+
+Names resolve on first use, so ``import frontdesk`` (and the CLI's start) stays fast.
 """
 
-from frontdesk.agents.base import AgentSpec
-from frontdesk.graphs.support import build_graph
-from frontdesk.settings import Settings
-from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, tool
+from __future__ import annotations
 
-__all__ = ["AgentSpec", "Settings", "Tool", "ToolContext", "ToolError", "ToolKind", "build_graph", "tool"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from frontdesk.agents.base import AgentSpec
+    from frontdesk.app import FrontdeskApp, open_app
+    from frontdesk.domains import get_domain, register_domain
+    from frontdesk.domains.base import Domain
+    from frontdesk.domains.database import open_domain_db
+    from frontdesk.graphs.events import TurnEvent, stream_turn
+    from frontdesk.graphs.support import build_graph
+    from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
+    from frontdesk.operators.approval_gate import ApprovalPolicy
+    from frontdesk.operators.inbox import Inbox, InboxError
+    from frontdesk.persistence.checkpoint import open_checkpointer
+    from frontdesk.persistence.store import open_store
+    from frontdesk.runtime import RunContext
+    from frontdesk.settings import Settings
+    from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, tool
+    from frontdesk.tools.execution import PolicyVerdict, ToolPipeline, ToolPolicy
+
+_EXPORTS = {
+    "AgentSpec": "frontdesk.agents.base",
+    "ApprovalPolicy": "frontdesk.operators.approval_gate",
+    "Domain": "frontdesk.domains.base",
+    "FrontdeskApp": "frontdesk.app",
+    "Inbox": "frontdesk.operators.inbox",
+    "InboxError": "frontdesk.operators.inbox",
+    "PolicyVerdict": "frontdesk.tools.execution",
+    "RunContext": "frontdesk.runtime",
+    "Script": "frontdesk.llm.scripted",
+    "ScriptedModels": "frontdesk.llm.scripted",
+    "ScriptedStep": "frontdesk.llm.scripted",
+    "Settings": "frontdesk.settings",
+    "Tool": "frontdesk.tools.base",
+    "ToolContext": "frontdesk.tools.base",
+    "ToolError": "frontdesk.tools.base",
+    "ToolKind": "frontdesk.tools.base",
+    "ToolPipeline": "frontdesk.tools.execution",
+    "ToolPolicy": "frontdesk.tools.execution",
+    "TurnEvent": "frontdesk.graphs.events",
+    "build_graph": "frontdesk.graphs.support",
+    "get_domain": "frontdesk.domains",
+    "open_app": "frontdesk.app",
+    "open_checkpointer": "frontdesk.persistence.checkpoint",
+    "open_domain_db": "frontdesk.domains.database",
+    "open_store": "frontdesk.persistence.store",
+    "register_domain": "frontdesk.domains",
+    "stream_turn": "frontdesk.graphs.events",
+    "tool": "frontdesk.tools.base",
+}
+
+__all__ = [
+    "AgentSpec",
+    "ApprovalPolicy",
+    "Domain",
+    "FrontdeskApp",
+    "Inbox",
+    "InboxError",
+    "PolicyVerdict",
+    "RunContext",
+    "Script",
+    "ScriptedModels",
+    "ScriptedStep",
+    "Settings",
+    "Tool",
+    "ToolContext",
+    "ToolError",
+    "ToolKind",
+    "ToolPipeline",
+    "ToolPolicy",
+    "TurnEvent",
+    "build_graph",
+    "get_domain",
+    "open_app",
+    "open_checkpointer",
+    "open_domain_db",
+    "open_store",
+    "register_domain",
+    "stream_turn",
+    "tool",
+]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'frontdesk' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return [*__all__, "__version__"]
