@@ -75,7 +75,7 @@ class ToolContext:
     def require_customer(self) -> str:
         """The authenticated customer id, or a refusal telling the model to authenticate."""
         if not self.customer_id:
-            raise ToolError("The customer is not authenticated yet: find their user id by email or by name and zip code first.")
+            raise ToolError("The customer is not authenticated yet: identify them with an authentication tool first.")
         return self.customer_id
 
     def check_owner(self, owner_id: str, what: str) -> None:
