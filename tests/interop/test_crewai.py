@@ -74,7 +74,7 @@ def test_invalid_arguments_give_the_field_naming_error_on_both_calling_paths(sho
 def test_another_customers_order_is_refused(shop) -> None:
     before = db_hash(shop)
     session = ToolSession(engine=shop, customer_id=AVA)
-    refusal = f"Error: Order {BEN_PENDING} does not belong to the authenticated customer."
+    refusal = "Error: Order not found"
     assert exported(session, "get_order_details").run(order_id=BEN_PENDING) == refusal
     assert exported(session, "cancel_pending_order").run(order_id=BEN_PENDING, reason="no longer needed") == refusal
     assert db_hash(shop) == before

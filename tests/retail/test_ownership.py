@@ -33,8 +33,9 @@ def test_another_customers_orders_and_account_are_refused(engine, tau2_data) -> 
     ]
     for tool, args in attempts:
         outcome = TOOLS_BY_NAME[tool].invoke(ctx, args)
-        assert not outcome.ok and "does not belong to the authenticated customer" in outcome.content, (tool, outcome.content)
-        assert owner not in outcome.content.replace(f"User {owner}", "")
+        missing = TOOLS_BY_NAME[tool].invoke(ctx, {**args, **({"order_id": "#W0000000"} if "order_id" in args else {"user_id": "nobody_0000"})})
+        assert not outcome.ok and outcome.content in {"Error: Order not found", "Error: User not found"}, (tool, outcome.content)
+        assert outcome.content == missing.content, "another customer's order or account reads exactly like a missing one"
     assert db_hash(engine) == before
 
 

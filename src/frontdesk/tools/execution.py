@@ -163,6 +163,8 @@ class ToolPipeline:
         batch = BatchResult(customer_id=ctx.customer_id)
         for request in requests:
             outcome = self.run(request, ctx)
+            if outcome.authenticated_customer and ctx.customer_id and outcome.authenticated_customer != ctx.customer_id:
+                outcome = identity_switch_refused(outcome)
             batch.results.append(CallResult(request.id, outcome))
             if outcome.authenticated_customer:
                 ctx.customer_id = batch.customer_id = outcome.authenticated_customer
@@ -172,6 +174,23 @@ class ToolPipeline:
                 reason = str(raw.get("summary") or raw.get("reason") or "")
                 batch.handoff = Handoff(outcome.handoff_to, reason)
         return batch
+
+
+IDENTITY_PINNED = (
+    "This conversation is already authenticated as another customer, and it stays theirs. "
+    "Do not act for a different account here; if the person insists they are someone else, "
+    "offer to hand the conversation to a person."
+)
+
+
+def identity_switch_refused(outcome: ToolOutcome) -> ToolOutcome:
+    """A second, different authentication in one thread: refused, the thread keeps its customer.
+
+    The customer is pinned per thread: an authentication tool may establish it once, and a
+    model talked into looking up someone else's email cannot take over their account. Only
+    an operator can move a thread to another customer.
+    """
+    return ToolOutcome(name=outcome.name, content=f"Error: {IDENTITY_PINNED}", ok=False)
 
 
 def run_once(tool: Tool, ctx: ToolContext, args: Any) -> ToolOutcome:

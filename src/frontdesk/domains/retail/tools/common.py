@@ -32,19 +32,24 @@ def find_order(session: Session, order_id: str) -> Order | None:
 
 
 def owned_order(ctx: ToolContext, order_id: str) -> Order:
-    """The order, if it exists and belongs to the authenticated customer."""
+    """The order, if it exists and belongs to the authenticated customer.
+
+    Another customer's order gets the very answer a missing one gets, so nobody learns
+    which order ids exist by asking.
+    """
+    customer = ctx.require_customer()
     order = find_order(ctx.db, order_id)
-    if order is None:
+    if order is None or order.user_id != customer:
         raise ToolError("Order not found")
-    ctx.check_owner(order.user_id, f"Order {order_id}")
     return order
 
 
 def owned_user(ctx: ToolContext, user_id: str) -> User:
+    """The authenticated customer's own account (anyone else's reads as not found)."""
+    customer = ctx.require_customer()
     user = ctx.db.get(User, user_id)
-    if user is None:
+    if user is None or user.user_id != customer:
         raise ToolError("User not found")
-    ctx.check_owner(user.user_id, f"User {user_id}")
     return user
 
 
