@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from langgraph.types import interrupt
 from sqlmodel import Session
 
-from frontdesk.operators import records
+from frontdesk.operators import records, refunds
 from frontdesk.tools.base import Tool, ToolContext
 from frontdesk.tools.execution import PolicyVerdict
 from frontdesk.tracing import instrument
@@ -29,29 +30,57 @@ AmountFn = Callable[[Session, str | None, str, Mapping[str, Any]], float | None]
 
 @dataclass(frozen=True)
 class ApprovalPolicy:
-    """Calls of ``tools`` that would move more than ``limit`` need an operator's approval."""
+    """Refunds through ``tools`` that would take a customer past ``limit`` within ``window`` need an operator.
+
+    The amount counted is this call's plus what the customer was refunded in the window
+    (the refund ledger), so splitting a refund into small calls does not get under the limit.
+    """
 
     limit: float = 100.0
     tools: frozenset[str] = field(default_factory=frozenset)
     amount: AmountFn | None = None
+    window: timedelta = timedelta(hours=24)
 
     def needs_approval(self, tool: Tool, args: Mapping[str, Any], ctx: ToolContext) -> tuple[str, float] | None:
         """``(reason, amount)`` when the call must wait for an operator, else None."""
-        if tool.name not in self.tools or self.amount is None or ctx.engine is None:
+        amount, earlier = self._amounts(tool, args, ctx)
+        if amount is None or amount <= 0 or amount + earlier <= self.limit:
             return None
-        with Session(ctx.engine) as session:
-            amount = self.amount(session, ctx.customer_id, tool.name, args)
-        if amount is None or amount <= self.limit:
-            return None
+        if earlier:
+            why = f"{tool.name} would refund {amount:.2f}; with {earlier:.2f} refunded to this customer in the last {_hours(self.window)}"
+            return f"{why}, that is above the approval limit of {self.limit:.2f}", amount
         return f"{tool.name} would refund {amount:.2f}, above the approval limit of {self.limit:.2f}", amount
 
+    def _amounts(self, tool: Tool, args: Mapping[str, Any], ctx: ToolContext) -> tuple[float | None, float]:
+        if tool.name not in self.tools or self.amount is None or ctx.engine is None or not ctx.customer_id:
+            return None, 0.0
+        with Session(ctx.engine) as session:
+            amount = self.amount(session, ctx.customer_id, tool.name, args)
+            earlier = refunds.recent_refunds(session, ctx.customer_id, self.window) if amount else 0.0
+        return amount, earlier
+
     def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
-        """The tool-pipeline hook: pass, or pause for an operator and act on the answer."""
+        """The tool-pipeline hook: pass, or pause for an operator and act on the answer; refunds go on the ledger."""
         check = self.needs_approval(tool, args, ctx)
-        if check is None:
+        if check is not None:
+            use_args, refusal = _ask_operator(tool, args, ctx, *check)
+            if refusal is not None or use_args is None:
+                return PolicyVerdict.refuse(refusal or "The action was not approved.")
+            args = use_args
+        amount, _earlier = self._amounts(tool, args, ctx)
+        if not amount or amount <= 0 or not ctx.customer_id:
             return PolicyVerdict.proceed(args)
-        use_args, refusal = _ask_operator(tool, args, ctx, *check)
-        return PolicyVerdict(args=use_args, refusal=refusal)
+        customer, thread, call = ctx.customer_id, ctx.thread_id, ctx.tool_call_id
+
+        def record(session: Session) -> None:
+            refunds.record_refund(session, thread_id=thread, tool_call_id=call, customer_id=customer, tool=tool.name, amount=amount)
+
+        return PolicyVerdict.proceed(args, on_commit=record)
+
+
+def _hours(window: timedelta) -> str:
+    hours = window.total_seconds() / 3600
+    return f"{hours:g} h"
 
 
 NO_APPROVALS = ApprovalPolicy(limit=float("inf"))

@@ -13,7 +13,7 @@ authentication tool established, and where a handoff goes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -42,10 +42,12 @@ class PolicyVerdict:
 
     args: dict[str, Any] | None
     refusal: str | None = None
+    on_commit: Callable[[Session], None] | None = None
+    """Runs inside the WRITE's transaction when the call succeeds (a ledger row, say)."""
 
     @classmethod
-    def proceed(cls, args: dict[str, Any]) -> PolicyVerdict:
-        return cls(args=args)
+    def proceed(cls, args: dict[str, Any], on_commit: Callable[[Session], None] | None = None) -> PolicyVerdict:
+        return cls(args=args, on_commit=on_commit)
 
     @classmethod
     def refuse(cls, reason: str) -> PolicyVerdict:
@@ -128,13 +130,14 @@ class ToolPipeline:
             args = parse_arguments(request.args)
         except ToolError as exc:
             return tool.error(f"Could not parse the arguments of {tool.name}: {exc}")
-        checked = self._checked(tool, args, ctx)
+        hooks: list[Callable[[Session], None]] = []
+        checked = self._checked(tool, args, ctx, hooks)
         with instrument.tool_call(ctx.run, tool.name, request.id, tool.kind.value, ctx.thread_id, args) as record:
-            outcome = checked if isinstance(checked, ToolOutcome) else run_once(tool, ctx, checked)
+            outcome = checked if isinstance(checked, ToolOutcome) else run_once(tool, ctx, checked, hooks)
             record(outcome.ok, outcome.content)
         return outcome
 
-    def _checked(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> ToolOutcome | BaseModel:
+    def _checked(self, tool: Tool, args: dict[str, Any], ctx: ToolContext, hooks: list[Callable[[Session], None]]) -> ToolOutcome | BaseModel:
         """Validated arguments ready to run, or the error outcome that stops the call.
 
         Runs before the call's span opens: a policy that pauses the run for a person
@@ -150,6 +153,8 @@ class ToolPipeline:
             verdict = policy.review(tool, args, ctx)
             if verdict.refusal is not None or verdict.args is None:
                 return ToolOutcome(name=tool.name, content=verdict.refusal or "The action was not allowed.", ok=False)
+            if verdict.on_commit is not None:
+                hooks.append(verdict.on_commit)
             if verdict.args != args:
                 args = verdict.args
                 try:
@@ -193,11 +198,12 @@ def identity_switch_refused(outcome: ToolOutcome) -> ToolOutcome:
     return ToolOutcome(name=outcome.name, content=f"Error: {IDENTITY_PINNED}", ok=False)
 
 
-def run_once(tool: Tool, ctx: ToolContext, args: Any) -> ToolOutcome:
+def run_once(tool: Tool, ctx: ToolContext, args: Any, on_commit: Sequence[Callable[[Session], None]] = ()) -> ToolOutcome:
     """Run validated ``args``; a WRITE with a domain DB and a call id takes effect once per (thread, call id).
 
-    The tool's changes and its idempotency row commit in one transaction: either both
-    exist (a re-run returns the stored result) or neither does (the re-run acts).
+    The tool's changes, its idempotency row and the policies' ``on_commit`` rows commit in
+    one transaction: either all exist (a re-run returns the stored result) or none does
+    (the re-run acts).
     """
     if tool.kind is not ToolKind.WRITE or ctx.engine is None or not ctx.tool_call_id:
         return tool.execute(ctx, args)
@@ -210,6 +216,8 @@ def run_once(tool: Tool, ctx: ToolContext, args: Any) -> ToolOutcome:
             outcome = tool.execute(ctx, args)
             if outcome.ok:
                 tool_runs.record_run(session, ctx.thread_id, ctx.tool_call_id, tool.name, outcome.content)
+                for hook in on_commit:
+                    hook(session)
                 session.commit()
             else:
                 session.rollback()

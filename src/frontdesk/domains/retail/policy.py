@@ -11,11 +11,13 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from frontdesk.domains.retail.models import Order, Variant
 from frontdesk.domains.retail.tools.common import find_order
 
-MONEY_TOOLS = frozenset({"cancel_pending_order", "return_delivered_order_items"})
+MONEY_TOOLS = frozenset({"cancel_pending_order", "return_delivered_order_items", "exchange_delivered_order_items", "modify_pending_order_items"})
+"""Every retail WRITE that can refund: cancellations, returns, and swaps to cheaper items."""
 
 
 def refund_amount(session: Session, customer_id: str | None, tool: str, args: Mapping[str, Any]) -> float | None:
@@ -36,4 +38,21 @@ def refund_amount(session: Session, customer_id: str | None, tool: str, args: Ma
                 remaining[item["item_id"]] -= 1
                 total += item["price"]
         return round(total, 2)
+    if tool in {"exchange_delivered_order_items", "modify_pending_order_items"}:
+        return _swap_refund(session, order, args)
     return None
+
+
+def _swap_refund(session: Session, order: Order, args: Mapping[str, Any]) -> float | None:
+    """What swapping items for cheaper variants would refund (0 when the customer pays the difference)."""
+    old_ids, new_ids = args.get("item_ids"), args.get("new_item_ids")
+    if not isinstance(old_ids, list) or not isinstance(new_ids, list) or len(old_ids) != len(new_ids):
+        return None
+    difference = 0.0
+    for old_id, new_id in zip(old_ids, new_ids, strict=True):
+        item = next((i for i in order.items if i["item_id"] == old_id), None)
+        variant = session.exec(select(Variant).where(Variant.item_id == new_id)).first()
+        if item is None or variant is None:
+            return None
+        difference += variant.price - item["price"]
+    return round(max(0.0, -difference), 2)
