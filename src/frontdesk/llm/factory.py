@@ -12,10 +12,8 @@ from collections.abc import Mapping
 from typing import Protocol, runtime_checkable
 
 from langchain_core.language_models import BaseChatModel
-from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from frontdesk.llm.local import local_chat_model
 from frontdesk.settings import Settings
 
 
@@ -81,9 +79,14 @@ def openai_compatible_model(settings: Settings, *, streaming: bool = False) -> B
     itself (``max_retries``); a per-call ``timeout`` bounds every request.
     """
     if settings.model == "local":
+        from frontdesk.llm.local import local_chat_model  # noqa: PLC0415 — the local server's client, only for model=local
+
         return local_chat_model(settings, streaming=streaming)
     if not settings.model_configured:
         raise ModelNotConfiguredError(NOT_CONFIGURED_HELP)
+
+    # Imported here: langchain-openai costs 0.8 s of import that scripted runs, replay and the CLI's quick commands never need.
+    from langchain_openai import ChatOpenAI  # noqa: PLC0415
 
     return ChatOpenAI(
         model=settings.model or "",
