@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ from frontdesk.runtime import RunContext
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+
+logger = logging.getLogger("frontdesk.tools")
 
 
 class ToolKind(StrEnum):
@@ -151,6 +155,9 @@ class Tool:
                 value = self.fn(ctx, **kwargs) if self.takes_context else self.fn(**kwargs)
         except ToolError as exc:
             return self.error(str(exc))
+        except Exception as exc:  # a bug or an outage in the tool: the model still gets a result, the turn goes on
+            logger.exception("tool %s failed", self.name)
+            return self.error(f"{self.name} failed ({type(exc).__name__}); this is not the customer's doing. Do not retry it; offer a person.")
         return ToolOutcome(
             name=self.name,
             content=render_value(value),

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from frontdesk.domains.retail.dataset import user_as_tau2
 from frontdesk.domains.retail.models import PaymentMethod, Product, User, Variant
 from frontdesk.domains.retail.tools.common import OrderId, owned_order, owned_user
+from frontdesk.tools.arithmetic import UnsafeExpression, evaluate
 from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 
 
@@ -78,8 +79,8 @@ def calculate(expression: str) -> str:
     if not all(char in "0123456789+-*/(). " for char in expression):
         raise ToolError("Invalid characters in expression")
     try:
-        return str(round(float(eval(expression, {"__builtins__": None}, {})), 2))
-    except (SyntaxError, ZeroDivisionError, TypeError, ValueError) as exc:
+        return str(round(evaluate(expression), 2))
+    except UnsafeExpression as exc:
         raise ToolError(str(exc)) from None
 
 
