@@ -29,6 +29,7 @@ from frontdesk.knowledge import KnowledgeBase, default_knowledge_base
 from frontdesk.llm.factory import ModelProvider, openai_compatible_model
 from frontdesk.persistence.checkpoint import open_checkpointer
 from frontdesk.persistence.store import open_store
+from frontdesk.persistence.thread_locks import ThreadLocks
 from frontdesk.persistence.urls import domain_url
 from frontdesk.runtime import RunContext
 from frontdesk.settings import Settings
@@ -50,6 +51,7 @@ class FrontdeskApp:
     knowledge: KnowledgeBase
     tracing: TracingHandle
     context: RunContext
+    locks: ThreadLocks
 
 
 def open_knowledge(settings: Settings, domain: Domain) -> KnowledgeBase:
@@ -110,4 +112,5 @@ def open_app(
             prices=PriceTable.from_env(),
         )
         graph = build_graph(settings, model=chat_model, checkpointer=checkpointer, store=store, domain=domain, context=context, **graph_options)
-        yield FrontdeskApp(settings, domain, graph, checkpointer, store, engine, knowledge, tracing, context)
+        locks = ThreadLocks(settings.data_dir / "locks")
+        yield FrontdeskApp(settings, domain, graph, checkpointer, store, engine, knowledge, tracing, context, locks)

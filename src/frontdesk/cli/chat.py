@@ -14,11 +14,15 @@ from rich.prompt import Prompt
 
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, stream_turn
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_message
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
+from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.settings import Settings
 from frontdesk.tools.base import ToolContext
 from frontdesk.tracing import instrument
+
+BUSY_WAIT_S = 30.0
+"""How long a turn waits for the same thread's turn in another window."""
 
 HELP = (
     "/history shows the conversation · /tools expands the last turn's tool calls · /trace shows its trace · /thread · /new starts a new thread · "
@@ -172,26 +176,41 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
 
 
 def _turn(stack: FrontdeskApp, thread_id: str, text: str) -> None:
-    """Stream one turn: tokens as they come, tool calls and handoffs as compact lines."""
+    """One turn: tool calls, handoffs and pauses as compact lines; the reply once it is graded.
+
+    Drafts are never shown as they stream: the grader may still hold one back (an invented
+    discount, another customer's data), so the customer sees "writing…" until it passes.
+    """
     config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
-    speaking: str | None = None
-    for event in stream_turn(stack.graph, {"messages": [HumanMessage(text)]}, config, context=stack.context, tokens=True):
-        if isinstance(event, Token):
-            if speaking != event.agent:
-                console.print(f"\n[bold cyan]{event.agent}[/] › ", end="")
-                speaking = event.agent
-            console.print(event.text, end="", markup=False)
-        elif isinstance(event, Waiting):
-            value = event.value
-            if event.kind == "approval":
-                console.print(f"\n[bold yellow]⏸ waiting for an operator to approve[/] {value.get('tool')} ({value.get('approval_id')}): {value.get('reason')}")
-            else:
-                console.print(f"\n[bold green]⇢ handed to a person[/] (ticket {value.get('ticket_id')}): {value.get('reason')}")
-        elif isinstance(event, ToolResult):
-            mark = "[green]✓[/]" if event.ok else "[red]✗[/]"
-            console.print(f"\n  {mark} [bold]{event.name}[/] [dim]{event.content[:100]}[/]", end="")
-            speaking = None
-        elif isinstance(event, Verdict) and event.verdict == "fail":
-            console.print("\n[yellow](the grader held that draft back; revising…)[/]", end="")
-            speaking = None
+    before = last_reply(stack.graph, config)
+    drafting: str | None = None
+    try:
+        with stack.locks.hold(thread_id, wait_s=BUSY_WAIT_S):
+            for event in stream_message(stack.graph, text, config, context=stack.context, tokens=True):
+                if isinstance(event, Token):
+                    if drafting != event.agent:
+                        drafting = event.agent
+                        console.print(f"\n[dim]{event.agent} is writing…[/]", end="")
+                elif isinstance(event, Waiting):
+                    value = event.value
+                    if event.kind == "approval":
+                        console.print(
+                            f"\n[bold yellow]⏸ waiting for an operator to approve[/] {value.get('tool')} ({value.get('approval_id')}): {value.get('reason')}"
+                        )
+                    else:
+                        console.print(f"\n[bold green]⇢ handed to a person[/] (ticket {value.get('ticket_id')}): {value.get('reason')}")
+                elif isinstance(event, ToolResult):
+                    drafting = None
+                    mark = "[green]✓[/]" if event.ok else "[red]✗[/]"
+                    console.print(f"\n  {mark} [bold]{event.name}[/] [dim]{event.content[:100]}[/]", end="")
+                elif isinstance(event, Verdict) and event.verdict == "fail":
+                    drafting = None
+                    console.print("\n[yellow](the grader held that draft back; revising…)[/]", end="")
+    except ThreadBusy:
+        console.print("\n[yellow]this conversation is answering in another window; try again when it has replied[/]")
+        return
     console.print()
+    reply = last_reply(stack.graph, config)
+    if reply is not None and (before is None or reply.id != before.id):
+        console.print(f"[bold cyan]{reply.name}[/] › ", end="")
+        console.print(str(reply.content), markup=False)

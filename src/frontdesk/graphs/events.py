@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import StreamMode
@@ -141,6 +141,34 @@ def _update_events(node: str, update: Any, agents: frozenset[str]) -> Iterator[T
         yield Verdict(verdict=str(grade.get("verdict")), grade=grade)
     if node == "tools" and update.get("active_agent") in agents:
         yield AgentHandoff(target=str(update["active_agent"]))
+
+
+def unfinished(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig) -> bool:
+    """True when the thread's last run stopped part-way (a crash or a kill) rather than pausing for a person."""
+    snapshot = graph.get_state(config)
+    return bool(snapshot.next) and not snapshot.interrupts
+
+
+def stream_message(
+    graph: CompiledStateGraph[Any, RunContext, Any, Any],
+    text: str,
+    config: RunnableConfig,
+    *,
+    context: RunContext | None = None,
+    tokens: bool = False,
+) -> Iterator[TurnEvent]:
+    """Send a customer's message: first finish a run a crash left unfinished, then take the message.
+
+    Starting a new run on top of an unfinished one would drop its pending steps (a
+    confirmed cancel never executed, tool calls left without results). Resuming first
+    replays only the steps whose checkpoint was not written; WRITE tools run once per
+    tool-call id, so nothing is done twice.
+    """
+    if unfinished(graph, config):
+        yield from stream_turn(graph, None, config, context=context, tokens=tokens)
+        if graph.get_state(config).interrupts:
+            return
+    yield from stream_turn(graph, {"messages": [HumanMessage(text)]}, config, context=context, tokens=tokens)
 
 
 def last_reply(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig) -> AIMessage | None:

@@ -9,10 +9,11 @@ operators call ``/inbox`` endpoints with the API key. The OpenAPI schema is at
 from __future__ import annotations
 
 import json
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -21,14 +22,20 @@ from fastapi.responses import StreamingResponse
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 
 from frontdesk.app import FrontdeskApp, open_app
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_turn
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_message
 from frontdesk.operators.inbox import Inbox, InboxError
+from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.threads import history
 from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.settings import Settings
 from frontdesk.tracing import instrument
+
+logger = logging.getLogger("frontdesk.server")
+BUSY_WAIT_S = 2.0
+"""How long a second message to a busy thread waits for the first to finish before a 409."""
 
 
 class NewThread(BaseModel):
@@ -106,30 +113,56 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
 
     @app.post("/threads/{thread_id}/messages")
     def post_message(body: PostMessage, thread_id: str = Depends(guards.customer)) -> StreamingResponse:
-        snapshot = graph().get_state({"configurable": {"thread_id": thread_id}})
+        opened: FrontdeskApp = state["stack"]
+        turn = ExitStack()
+        try:
+            turn.enter_context(opened.locks.hold(thread_id, wait_s=BUSY_WAIT_S))
+        except ThreadBusy:
+            raise HTTPException(
+                409, "this conversation is still answering your previous message; send this one when it has replied", headers={"Retry-After": "1"}
+            ) from None
+        snapshot = opened.graph.get_state({"configurable": {"thread_id": thread_id}})
         if snapshot.interrupts:
+            turn.close()
             raise HTTPException(409, "this thread is waiting for an operator; your message can be sent once they answer")
-        return StreamingResponse(_stream(thread_id, body.text), media_type="text/event-stream")
+        return StreamingResponse(_stream(thread_id, body.text, turn), media_type="text/event-stream", background=BackgroundTask(turn.close))
 
-    def _stream(thread_id: str, text: str) -> Iterator[str]:
+    def _stream(thread_id: str, text: str, turn: ExitStack) -> Iterator[str]:
+        """The turn as server-sent events. Customers see only graded replies: while an agent
+        drafts, a ``thinking`` event says so; the reply itself comes in ``done``."""
+
         def event(kind: str, data: dict[str, Any]) -> str:
             return f"event: {kind}\ndata: {json.dumps(data)}\n\n"
 
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
         opened: FrontdeskApp = state["stack"]
         try:
-            with instrument.turn(opened.tracing.tracer, thread_id=thread_id):
-                for item in stream_turn(opened.graph, {"messages": [HumanMessage(text)]}, config, context=opened.context, tokens=True):
+            drafting: str | None = None
+            with turn, instrument.turn(opened.tracing.tracer, thread_id=thread_id):
+                for item in stream_message(opened.graph, text, config, context=opened.context, tokens=True):
                     if isinstance(item, Token):
-                        yield event("token", {"agent": item.agent, "text": item.text})
+                        if drafting != item.agent:
+                            drafting = item.agent
+                            yield event("thinking", {"agent": item.agent})
                     elif isinstance(item, Waiting):
                         yield event("waiting", item.value)
                     elif isinstance(item, ToolResult):
+                        drafting = None
                         yield event("tool", {"name": item.name, "ok": item.ok})
                     elif isinstance(item, Verdict):
+                        drafting = None
                         yield event("grade", {"verdict": item.verdict})
-        except Exception as exc:  # the stream has started: report the failure in-band
-            yield event("error", {"message": f"{type(exc).__name__}: {exc}"})
+        except Exception:  # the stream has started: report the failure in-band, never its internals
+            logger.exception("turn failed in thread %s", thread_id)
+            yield event("error", {"code": "turn_failed", "message": "Sorry, something went wrong on our side; please try again in a moment."})
+            return
+        values = opened.graph.get_state(config).values
+        said = [m for m in values.get("messages", []) if isinstance(m, HumanMessage)]
+        if not said or said[-1].content != text:
+            yield event(
+                "error",
+                {"code": "not_taken", "message": "Your message was not taken: this conversation is waiting for a person. Send it again once they answer."},
+            )
             return
         last = last_reply(opened.graph, config)
         yield event("done", {"reply": str(last.content) if last else None, "by": last.name if last else None})

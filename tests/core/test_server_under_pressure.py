@@ -1,0 +1,73 @@
+"""The HTTP server when customers and models misbehave: concurrent posts to one thread,
+drafts the grader rejects, failures mid-turn. Real server, real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import httpx
+
+from frontdesk.llm.openai_test_server import OpenAITestServer
+from tests.core.test_server import running_server, sse
+
+POSTS = 12
+
+
+def new_thread(base: str) -> tuple[str, dict[str, str]]:
+    created = httpx.post(f"{base}/threads").json()
+    return created["thread_id"], {"X-Customer-Token": created["customer_token"]}
+
+
+def test_concurrent_posts_to_one_thread_are_each_stored_or_refused_never_lost(tmp_path: Path) -> None:
+    script = [step for n in range(POSTS) for step in (f"Answer {n}.", {"verdict": "pass"})]
+    with OpenAITestServer(script, delay_s=0.3) as model, running_server(tmp_path, model) as base:
+        thread, headers = new_thread(base)
+        outcomes: dict[str, str] = {}
+
+        def post(n: int) -> None:
+            text = f"question {n}"
+            with httpx.stream("POST", f"{base}/threads/{thread}/messages", json={"text": text}, headers=headers, timeout=120) as response:
+                if response.status_code == 409:
+                    response.read()
+                    outcomes[text] = "refused"
+                    return
+                events = sse(response)
+                outcomes[text] = "done" if events and events[-1][0] == "done" else f"other: {events[-1:]}"
+
+        workers = [threading.Thread(target=post, args=(n,)) for n in range(POSTS)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=180)
+        stored = [m["content"] for m in httpx.get(f"{base}/threads/{thread}", headers=headers).json()["messages"] if m["role"] == "human"]
+    accepted = sorted(text for text, outcome in outcomes.items() if outcome == "done")
+    assert len(outcomes) == POSTS and set(outcomes.values()) <= {"done", "refused"}, outcomes
+    assert sorted(stored) == accepted, "every accepted message is stored, and nothing refused is"
+    assert len(stored) == len(set(stored)) and accepted
+
+
+def test_a_draft_the_grader_rejects_never_reaches_the_customer(tmp_path: Path) -> None:
+    script = [
+        "Good news: use code FREE100 for 100% off your next order!",
+        {"verdict": "fail", "reasons": ["Invents a discount code"]},
+        "Your order #D1002 was delivered on Monday.",
+        {"verdict": "pass"},
+    ]
+    with OpenAITestServer(script) as model, running_server(tmp_path, model) as base:
+        thread, headers = new_thread(base)
+        with httpx.stream("POST", f"{base}/threads/{thread}/messages", json={"text": "Where is #D1002?"}, headers=headers, timeout=60) as response:
+            raw = response.read().decode()
+        state = httpx.get(f"{base}/threads/{thread}", headers=headers).json()
+    assert "FREE100" not in raw and "Your order #D1002 was delivered on Monday." in raw
+    assert "FREE100" not in str(state["messages"])
+
+
+def test_a_failure_mid_turn_is_a_stable_code_and_a_sentence_never_internals(tmp_path: Path) -> None:
+    with OpenAITestServer([]) as model, running_server(tmp_path, model) as base:
+        thread, headers = new_thread(base)
+        with httpx.stream("POST", f"{base}/threads/{thread}/messages", json={"text": "hello"}, headers=headers, timeout=120) as response:
+            events = sse(response)
+    kind, data = events[-1]
+    assert kind == "error" and data["code"] == "turn_failed"
+    assert "Error" not in data["message"] and "Traceback" not in data["message"] and "openai" not in data["message"].lower()
