@@ -144,3 +144,35 @@ def test_a_looping_agent_is_handed_to_a_person_with_high_priority(tmp_path: Path
     [item] = Inbox(graph, engine).items()
     assert item.summary == "The agent is stuck: 3 model calls in this turn without a reply"
     assert item.priority == "high"
+
+
+def test_approve_and_reject_at_the_same_time_have_exactly_one_winner(make_desk) -> None:
+    import threading
+
+    for attempt in range(3):
+        desk = make_desk([steps(customer_service=[LOGIN, {"tool_calls": [CANCEL]}, "Done."], grader=[{"verdict": "pass"}])])
+        desk.say("I'm ava.chen@example.com, cancel #D1001, yes")
+        [item] = desk.inbox.items()
+        results: dict[str, str] = {}
+
+        def decide(kind: str) -> None:
+            try:
+                if kind.startswith("approve"):
+                    desk.inbox.approve(item.id, operator="ann")
+                else:
+                    desk.inbox.reject(item.id, "no", operator="bob")
+                results[kind] = "won"
+            except InboxError as exc:
+                results[kind] = f"lost: {exc}"
+
+        racers = [threading.Thread(target=decide, args=(kind,)) for kind in ("approve", "reject", "approve2")]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join(timeout=60)
+        winners = [kind for kind, result in results.items() if result == "won"]
+        assert len(winners) == 1, (attempt, results)
+        status = records.get_approval(desk.engine, item.id).status
+        cancelled = export_tau2_db(desk.engine)["orders"]["#D1001"]["status"] == "cancelled"
+        expected = ("approved", True) if winners[0].startswith("approve") else ("rejected", False)
+        assert (status, cancelled) == expected, (winners, status, cancelled)

@@ -32,7 +32,12 @@ def _inbox(*, needs_model: bool) -> Iterator[Any]:
     try:
         with database_errors(settings.resolved_database_url), open_app(settings, model=None if needs_model else NoModel(), streaming=False) as opened:
             yield Inbox(
-                opened.graph, opened.engine, tools=opened.domain.tools_by_name, sla=timedelta(minutes=settings.ticket_sla_minutes), context=opened.context
+                opened.graph,
+                opened.engine,
+                tools=opened.domain.tools_by_name,
+                sla=timedelta(minutes=settings.ticket_sla_minutes),
+                context=opened.context,
+                locks=opened.locks,
             )
     except InboxError as exc:
         fail(str(exc))

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from sqlmodel import Session
 
 from frontdesk.operators import records, tickets
 from frontdesk.persistence.checkpoint import DURABILITY
+from frontdesk.persistence.thread_locks import ThreadLocks
 from frontdesk.runtime import RunContext
 from frontdesk.tools.base import Tool, ToolError
 
@@ -55,14 +58,23 @@ class Inbox:
     """Tickets and approvals waiting for an operator, over one graph and domain DB."""
 
     def __init__(
-        self, graph: Any, engine: Any, *, tools: Mapping[str, Tool] | None = None, sla: timedelta = timedelta(minutes=30), context: RunContext | None = None
+        self,
+        graph: Any,
+        engine: Any,
+        *,
+        tools: Mapping[str, Tool] | None = None,
+        sla: timedelta = timedelta(minutes=30),
+        context: RunContext | None = None,
+        locks: ThreadLocks | None = None,
     ) -> None:
-        """``tools`` (the domain's, by name) validate an operator's edited arguments before the thread resumes."""
+        """``tools`` (the domain's, by name) validate an operator's edited arguments before the thread resumes;
+        ``locks`` keep a resumed thread from running beside a customer's turn."""
         self.graph = graph
         self.engine = engine
         self.sla = sla
         self.tools = dict(tools or {})
         self.context = context
+        self.locks = locks
 
     def _overdue(self, created: datetime, status: str) -> bool:
         return status in {"open", "pending"} and datetime.now(UTC) - _aware(created) > self.sla
@@ -117,11 +129,24 @@ class Inbox:
         return list(self.graph.get_state({"configurable": {"thread_id": item.thread_id}}).values.get("messages", []))
 
     def _resume(self, item: InboxItem, key: str, payload: dict[str, Any]) -> dict[str, Any]:
-        config = {"configurable": {"thread_id": item.thread_id}}
-        pending = [i for i in self.graph.get_state(config).interrupts if (i.value or {}).get(key) == item.id]
-        if not pending:
-            raise InboxError(f"{item.kind} {item.id} is not waiting (status: {item.status}); thread {item.thread_id} has no pause for it")
-        self.graph.invoke(Command(resume={pending[0].id: payload}), config, durability=DURABILITY, context=self.context)
+        """Claim the item (one operator wins), then resume its thread under the thread's lock."""
+        table = tickets.Ticket.__table__ if item.kind == "ticket" else records.Approval.__table__  # type: ignore[attr-defined]
+        operator = str(payload.get("operator", "operator"))
+        if not records.claim(self.engine, table, item.id, open_status=item.status, operator=operator):
+            current = self.get(item.id)
+            who = f" by {current.details.get('operator')}" if current.details.get("operator") else ""
+            state = "being decided" if current.status == records.CLAIMED else f"already {current.status}"
+            raise InboxError(f"{item.kind} {item.id} is {state}{who}")
+        config: RunnableConfig = {"configurable": {"thread_id": item.thread_id}}
+        try:
+            with self.locks.hold(item.thread_id, wait_s=30.0) if self.locks is not None else nullcontext():
+                pending = [i for i in self.graph.get_state(config).interrupts if (i.value or {}).get(key) == item.id]
+                if not pending:
+                    raise InboxError(f"{item.kind} {item.id} is not waiting (status: {item.status}); thread {item.thread_id} has no pause for it")
+                self.graph.invoke(Command(resume={pending[0].id: payload}), config, durability=DURABILITY, context=self.context)
+        except BaseException:
+            records.release(self.engine, table, item.id, open_status=item.status)
+            raise
         return dict(self.graph.get_state(config).values)
 
     def _open(self, item_id: str, kind: str) -> InboxItem:
@@ -130,7 +155,8 @@ class Inbox:
             raise InboxError(f"{item_id} is a {item.kind}, not a {kind}")
         if item.status not in {"open", "pending"}:
             who = f" by {item.details.get('operator')}" if item.details.get("operator") else ""
-            raise InboxError(f"{item.kind} {item_id} was already {item.status}{who}")
+            state = "is being decided" if item.status == records.CLAIMED else f"was already {item.status}"
+            raise InboxError(f"{item.kind} {item_id} {state}{who}")
         return item
 
     def reply(self, ticket_id: str, text: str, *, operator: str = "operator", return_to_bot: bool | None = None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -86,6 +86,23 @@ def request_approval(
         return row
 
 
+CLAIMED = "deciding"
+"""An approval an operator is deciding right now: nobody else may decide it."""
+
+
+def claim(engine: Engine, table: Any, key: str, *, open_status: str, operator: str) -> bool:
+    """Compare-and-set ``open_status`` → ``deciding`` in one statement; True for the one caller that wins."""
+    with engine.begin() as connection:
+        result = connection.execute(update(table).where(table.c.id == key, table.c.status == open_status).values(status=CLAIMED, operator=operator))
+    return bool(result.rowcount == 1)
+
+
+def release(engine: Engine, table: Any, key: str, *, open_status: str) -> None:
+    """Give a claim back (the decision could not be carried out)."""
+    with engine.begin() as connection:
+        connection.execute(update(table).where(table.c.id == key, table.c.status == CLAIMED).values(status=open_status, operator=None))
+
+
 def get_approval(engine: Engine, key: str) -> Approval | None:
     with Session(engine, expire_on_commit=False) as session:
         return session.get(Approval, key)
@@ -95,7 +112,7 @@ def decide_approval(engine: Engine, key: str, *, status: str, operator: str, not
     """Record the decision on a pending approval (the caller checks it is still pending)."""
     with Session(engine) as session:
         row = session.get(Approval, key)
-        if row is None or row.status != "pending":
+        if row is None or row.status not in {"pending", CLAIMED}:
             return
         row.status, row.operator, row.decision_note, row.decided_at = status, operator, note, utc_now()
         if args is not None:

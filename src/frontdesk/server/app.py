@@ -76,7 +76,12 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         with open_app(settings, model=model) as opened:
             state["stack"] = opened
             state["inbox"] = Inbox(
-                opened.graph, opened.engine, tools=opened.domain.tools_by_name, sla=timedelta(minutes=settings.ticket_sla_minutes), context=opened.context
+                opened.graph,
+                opened.engine,
+                tools=opened.domain.tools_by_name,
+                sla=timedelta(minutes=settings.ticket_sla_minutes),
+                context=opened.context,
+                locks=opened.locks,
             )
             yield
 
