@@ -14,7 +14,7 @@ from frontdesk.domains.database import open_domain_db
 from frontdesk.domains.retail import export_tau2_db
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 from frontdesk.operators import records
-from frontdesk.operators.inbox import Inbox, InboxError
+from frontdesk.operators.inbox import Inbox, InboxError, InboxItem
 
 LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
 CANCEL = {"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}
@@ -155,7 +155,7 @@ def test_approve_and_reject_at_the_same_time_have_exactly_one_winner(make_desk) 
         [item] = desk.inbox.items()
         results: dict[str, str] = {}
 
-        def decide(kind: str) -> None:
+        def decide(kind: str, desk: Desk = desk, item: InboxItem = item, results: dict[str, str] = results) -> None:
             try:
                 if kind.startswith("approve"):
                     desk.inbox.approve(item.id, operator="ann")
