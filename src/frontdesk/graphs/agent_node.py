@@ -15,15 +15,20 @@ from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.types import Command
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from frontdesk.agents.base import AgentSpec
 from frontdesk.graphs.state import SupportState
+from frontdesk.llm.errors import IncompleteOutput
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.llm.toolcall_recovery import recover_tool_calls
 from frontdesk.memory.customer_memory import describe, recall
 from frontdesk.runtime import RunContext
 from frontdesk.tools.base import Tool
 from frontdesk.tracing import instrument
+
+INCOMPLETE_ATTEMPTS = 2
+"""Model calls per step before an incomplete (cut-off, unfinished) reply hands the thread to a person."""
 
 
 def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | None = None) -> str:
@@ -94,9 +99,15 @@ def make_agent_node(
         bound = model.bind_tools([t.openai_schema() for t in usable]) if usable else model
         prompt: list[BaseMessage] = [SystemMessage(spec.instructions.strip()), *state.get("messages", []), SystemMessage(turn_context(spec, state, context))]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
-        with instrument.agent_call(context, spec.name, thread_id, model, prompt) as record:
-            reply = recover_tool_calls(bound.invoke(prompt, config), {t.name for t in spec.tools})
-            record(reply)
+        try:
+            for attempt in Retrying(stop=stop_after_attempt(INCOMPLETE_ATTEMPTS), retry=retry_if_exception_type(IncompleteOutput), reraise=True):
+                with attempt, instrument.agent_call(context, spec.name, thread_id, model, prompt) as record:
+                    reply = recover_tool_calls(bound.invoke(prompt, config), {t.name for t in spec.tools})
+                    record(reply)
+        except IncompleteOutput as exc:
+            instrument.event("frontdesk.model.incomplete", **{"frontdesk.agent": spec.name, "frontdesk.reason": str(exc)})
+            reason = f"The model's reply was incomplete {INCOMPLETE_ATTEMPTS} times ({exc}); nothing was done with it"
+            return Command(goto="human_handoff", update={"handoff_reason": reason, "handoff_priority": "high", "agent_steps": steps})
         message = AIMessage(
             content=reply.content,
             tool_calls=reply.tool_calls,

@@ -14,17 +14,31 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Literal
 
 from frontdesk.llm.scripted import ScriptedStep
+
+
+@dataclass(frozen=True)
+class StreamFault:
+    """A scripted step the server streams wrongly on purpose.
+
+    ``cut_arguments``: each tool call's JSON arguments stop half-way (the stream still
+    finishes normally); ``no_finish_reason``: the stream stops after the content, with no
+    ``finish_reason`` and no ``[DONE]``. Non-streaming requests get the step unharmed.
+    """
+
+    step: ScriptedStep | str | dict[str, Any]
+    mode: Literal["cut_arguments", "no_finish_reason"]
 
 
 class OpenAITestServer:
     """Serve scripted chat completions over real HTTP until stopped (also a context manager)."""
 
-    def __init__(self, responses: Iterable[ScriptedStep | str | dict[str, Any]], *, model: str = "scripted-http", delay_s: float = 0.0) -> None:
-        self.responses = [r if isinstance(r, ScriptedStep) else ScriptedStep.model_validate(r) for r in responses]
+    def __init__(self, responses: Iterable[ScriptedStep | str | dict[str, Any] | StreamFault], *, model: str = "scripted-http", delay_s: float = 0.0) -> None:
+        self.responses = [_fault_or_step(r) for r in responses]
         self.model = model
         self.delay_s = delay_s
         self.requests: list[dict[str, Any]] = []
@@ -56,13 +70,15 @@ class OpenAITestServer:
     def remaining(self) -> int:
         return len(self.responses)
 
-    def _next(self, body: dict[str, Any]) -> dict[str, Any] | None:
+    def _next(self, body: dict[str, Any]) -> tuple[dict[str, Any], str | None] | None:
         with self._lock:
             self.requests.append(body)
             if not self.responses:
                 return None
             step = self.responses.pop(0)
-        return _assistant_message(step, body.get("tools") or [])
+        if isinstance(step, StreamFault):
+            return _assistant_message(_fault_or_step(step.step), body.get("tools") or []), step.mode  # type: ignore[arg-type]
+        return _assistant_message(step, body.get("tools") or []), None
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -82,14 +98,15 @@ class OpenAITestServer:
                     self._json(404, {"error": {"message": f"no route {self.path}"}})
                     return
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                message = server._next(body)
+                scripted = server._next(body)
                 if server.delay_s:
                     time.sleep(server.delay_s)
-                if message is None:
+                if scripted is None:
                     self._json(500, {"error": {"message": "the test server's script is exhausted", "type": "server_error"}})
                     return
+                message, fault = scripted
                 if body.get("stream"):
-                    self._stream(message, body)
+                    self._stream(message, body, fault)
                 else:
                     self._json(200, _completion(message, server.model, body))
 
@@ -101,16 +118,30 @@ class OpenAITestServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _stream(self, message: dict[str, Any], body: dict[str, Any]) -> None:
+            def _stream(self, message: dict[str, Any], body: dict[str, Any], fault: str | None = None) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
+                if fault == "cut_arguments":
+                    for call in message.get("tool_calls", []):
+                        text = call["function"]["arguments"]
+                        call["function"]["arguments"] = text[: max(1, len(text) // 2)]
                 for chunk in _chunks(message, server.model, body):
+                    if fault == "no_finish_reason" and any(c.get("finish_reason") for c in chunk.get("choices", [])):
+                        self.wfile.flush()
+                        self.close_connection = True
+                        return
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
                 self.wfile.write(b"data: [DONE]\n\n")
 
         return Handler
+
+
+def _fault_or_step(response: ScriptedStep | str | dict[str, Any] | StreamFault) -> ScriptedStep | StreamFault:
+    if isinstance(response, ScriptedStep | StreamFault):
+        return response
+    return ScriptedStep.model_validate(response)
 
 
 def _assistant_message(step: ScriptedStep, tools: list[dict[str, Any]]) -> dict[str, Any]:
