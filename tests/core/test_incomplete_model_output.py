@@ -53,4 +53,4 @@ def test_a_stream_without_finish_reason_is_not_taken_as_a_reply(tmp_path: Path) 
     result, _engine, _server = run(tmp_path, script)
     texts = [str(m.content) for m in result["messages"] if m.type == "ai"]
     assert "Your order is cancelled and refunded." not in texts
-    assert result["messages"][-1].content == honest
+    assert result["messages"][-1].content == "I haven't changed anything yet; shall I cancel #D1001?"
