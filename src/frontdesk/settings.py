@@ -55,6 +55,7 @@ ENV_VALUES = {
     "grade_replies": "FRONTDESK_GRADE_REPLIES",
     "domain": "FRONTDESK_DOMAIN",
     "demo": "FRONTDESK_DEMO",
+    "max_message_chars": "FRONTDESK_MAX_MESSAGE_CHARS",
 }
 """Settings taken verbatim from an environment variable (``FRONTDESK_BASE_URL`` also works for ``base_url``)."""
 
@@ -97,6 +98,7 @@ class Settings(BaseModel):
     grade_replies: bool = Field(default=True, description="Every draft reply is graded before it is sent (FRONTDESK_GRADE_REPLIES=0: sent as drafted)")
     approval_limit: float = Field(default=100.0, description="Refunds above this amount wait for an operator")
     ticket_sla_minutes: float = Field(default=30.0, description="Tickets and approvals waiting longer are flagged")
+    max_message_chars: int = Field(default=8000, ge=1, description="Longest customer message taken by chat and the HTTP server (FRONTDESK_MAX_MESSAGE_CHARS)")
     max_agent_steps: int = Field(default=12, description="Model calls per turn before a looping agent is handed to a person")
     return_to_bot: bool = Field(default=True, description="After an operator replies, the bot takes the thread back")
     summarize_after: int = Field(default=60, description="Fold older turns into the summary past this many messages (0: never)")

@@ -11,10 +11,12 @@ import typer
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from rich.prompt import Prompt
+from rich.text import Text
 
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
 from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_message
+from frontdesk.inputs import BadMessage, clean_message, printable
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.settings import Settings
@@ -52,9 +54,13 @@ def chat(
         last_run: str | None = None
         while True:
             try:
-                text = Prompt.ask("[bold]you[/]").strip()
+                raw = Prompt.ask("[bold]you[/]")
             except (EOFError, KeyboardInterrupt):
                 break
+            except UnicodeDecodeError:
+                console.print("[yellow]that line had bytes that are not UTF-8 text; nothing was sent[/]")
+                continue
+            text = raw.strip()
             if text in {"/quit", "/exit"}:
                 break
             if text == "/thread":
@@ -75,6 +81,11 @@ def chat(
                 continue
             if text == "/help" or not text:
                 console.print(HELP)
+                continue
+            try:
+                text = clean_message(text, settings.max_message_chars)
+            except BadMessage as exc:
+                console.print(f"[yellow]not sent: {exc}[/]")
                 continue
             try:
                 with instrument.turn(stack.tracing.tracer, thread_id=thread_id) as run_id:
@@ -145,9 +156,9 @@ def _show_history(graph: Any, thread_id: str) -> None:
     values = graph.get_state({"configurable": {"thread_id": thread_id}}).values
     for message in values.get("messages", []):
         if isinstance(message, HumanMessage):
-            console.print(f"[dim]you › {message.content}[/]")
+            console.print(Text(f"you › {printable(str(message.content))}", style="dim"))
         elif isinstance(message, AIMessage) and message.content and not message.tool_calls:
-            console.print(f"[dim]{message.name} › {message.content}[/]")
+            console.print(Text(f"{message.name} › {printable(str(message.content))}", style="dim"))
 
 
 def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
@@ -169,7 +180,7 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
         if isinstance(message, AIMessage) and message.content and not message.tool_calls:
             style = "bold green" if message.name == "operator" else "bold cyan"
             console.print(f"[{style}]{message.name}[/] › ", end="")
-            console.print(str(message.content), markup=False)
+            console.print(printable(str(message.content)), markup=False)
         elif isinstance(message, ToolMessage):
             mark = "[green]✓[/]" if message.status != "error" else "[red]✗[/]"
             console.print(f"  {mark} [bold]{message.name}[/] [dim]{str(message.content)[:100]}[/]")
@@ -213,4 +224,4 @@ def _turn(stack: FrontdeskApp, thread_id: str, text: str) -> None:
     reply = last_reply(stack.graph, config)
     if reply is not None and (before is None or reply.id != before.id):
         console.print(f"[bold cyan]{reply.name}[/] › ", end="")
-        console.print(str(reply.content), markup=False)
+        console.print(printable(str(reply.content)), markup=False)

@@ -10,9 +10,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from frontdesk.app import open_app
 from frontdesk.cli.common import console, database_errors, fail
+from frontdesk.inputs import printable
 from frontdesk.settings import Settings
 
 app = typer.Typer(help="Handoffs and approvals waiting for a person.", invoke_without_command=True)
@@ -61,7 +63,15 @@ def overview(ctx: typer.Context) -> None:
     table = Table("id", "kind", "age", "priority", "customer", "what", "SLA")
     for item in items:
         what = item.summary if item.kind == "ticket" else f"{item.details['tool']} {json.dumps(item.details['args'])}"
-        table.add_row(item.id, item.kind, _age(item.age), item.priority, item.customer_id or "—", what[:70], "[bold red]OVERDUE[/]" if item.overdue else "ok")
+        table.add_row(
+            item.id,
+            item.kind,
+            _age(item.age),
+            item.priority,
+            item.customer_id or "—",
+            Text(printable(what[:70])),
+            "[bold red]OVERDUE[/]" if item.overdue else "ok",
+        )
     console.print(table)
 
 
@@ -72,14 +82,14 @@ def show(item_id: str) -> None:
         item = inbox.get(item_id)
         messages = inbox.conversation(item_id)
     console.print(f"[bold]{item.kind} {item.id}[/] · {item.status} · thread {item.thread_id} · customer {item.customer_id or '—'} · priority {item.priority}")
-    console.print(f"reason: {item.summary}")
+    console.print(f"reason: {printable(item.summary)}", markup=False)
     if item.kind == "approval":
         console.print(f"tool call: {item.details['tool']}({json.dumps(item.details['args'])}) · amount {item.details['amount']}")
     for message in messages:
         who = getattr(message, "name", None) or ("customer" if message.type == "human" else message.type)
         if message.content:
             console.print(f"[bold]{who}[/] › ", end="")
-            console.print(str(message.content), markup=False)
+            console.print(printable(str(message.content)), markup=False)
 
 
 @app.command("reply")

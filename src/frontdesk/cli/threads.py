@@ -8,8 +8,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from frontdesk.cli.common import console, fail
+from frontdesk.inputs import printable
 from frontdesk.persistence import threads as thread_ops
 from frontdesk.persistence.checkpoint import open_checkpointer
 from frontdesk.persistence.urls import BadDatabaseURL, mask_password
@@ -69,13 +71,13 @@ def show(thread_id: str, db: DbOption = None) -> None:
     values = state.values
     console.print(f"[bold]{thread_id}[/]  customer: {values.get('customer_id') or '—'}  waiting: {', '.join(state.next) or 'no'}")
     if values.get("summary"):
-        console.print(f"[dim]summary: {values['summary']}[/]")
+        console.print(Text(f"summary: {printable(values['summary'])}", style="dim"))
     for message in values.get("messages", []):
         who = getattr(message, "name", None) or ("customer" if message.type == "human" else message.type)
         calls = ", ".join(c["name"] for c in getattr(message, "tool_calls", None) or [])
         text = str(message.content) or (f"[calls {calls}]" if calls else "")
         console.print(f"[bold]{who}[/] › ", end="")
-        console.print(text, markup=False)
+        console.print(printable(text), markup=False)
 
 
 @app.command("history")

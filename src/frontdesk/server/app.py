@@ -26,10 +26,12 @@ from starlette.background import BackgroundTask
 
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_message
+from frontdesk.inputs import BadMessage, clean_message
 from frontdesk.operators.inbox import Inbox, InboxError
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.threads import history
 from frontdesk.server.auth import Guards, customer_token, server_secret
+from frontdesk.server.errors import install_error_handlers
 from frontdesk.settings import Settings
 from frontdesk.tracing import instrument
 
@@ -44,7 +46,7 @@ class NewThread(BaseModel):
 
 
 class PostMessage(BaseModel):
-    text: str = Field(min_length=1, max_length=8000)
+    text: str
 
 
 class Reply(BaseModel):
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
 
     app = FastAPI(title="frontdesk", version="0.1.0", lifespan=lifespan, description="Multi-agent customer service: threads, streamed replies, operator inbox.")
     guards = Guards(server_secret(settings.data_dir, os.environ.get("FRONTDESK_SECRET")), os.environ.get("FRONTDESK_API_KEY"))
+    install_error_handlers(app, max_body_bytes=4 * settings.max_message_chars + 4096)
 
     def graph() -> Any:
         return state["stack"].graph
@@ -119,6 +122,10 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
     @app.post("/threads/{thread_id}/messages")
     def post_message(body: PostMessage, thread_id: str = Depends(guards.customer)) -> StreamingResponse:
         opened: FrontdeskApp = state["stack"]
+        try:
+            text = clean_message(body.text, settings.max_message_chars)
+        except BadMessage as exc:
+            raise HTTPException(422, f"text: {exc}") from None
         turn = ExitStack()
         try:
             turn.enter_context(opened.locks.hold(thread_id, wait_s=BUSY_WAIT_S))
@@ -130,7 +137,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         if snapshot.interrupts:
             turn.close()
             raise HTTPException(409, "this thread is waiting for an operator; your message can be sent once they answer")
-        return StreamingResponse(_stream(thread_id, body.text, turn), media_type="text/event-stream", background=BackgroundTask(turn.close))
+        return StreamingResponse(_stream(thread_id, text, turn), media_type="text/event-stream", background=BackgroundTask(turn.close))
 
     def _stream(thread_id: str, text: str, turn: ExitStack) -> Iterator[str]:
         """The turn as server-sent events. Customers see only graded replies: while an agent

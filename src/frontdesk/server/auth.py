@@ -40,8 +40,8 @@ class Guards:
     def customer(self, thread_id: str, x_customer_token: str | None = Header(default=None)) -> str:
         if not x_customer_token:
             raise HTTPException(401, "missing X-Customer-Token header (returned when the thread was created)")
-        if not hmac.compare_digest(x_customer_token, customer_token(self.secret, thread_id)):
-            raise HTTPException(403, f"this token does not give access to thread {thread_id}")
+        if not _same(x_customer_token, customer_token(self.secret, thread_id)):
+            raise HTTPException(403, "this token does not give access to this thread")
         return thread_id
 
     def operator(self, x_api_key: str | None = Header(default=None)) -> None:
@@ -49,5 +49,10 @@ class Guards:
             raise HTTPException(403, "operator endpoints are disabled: set FRONTDESK_API_KEY on the server")
         if not x_api_key:
             raise HTTPException(401, "missing X-API-Key header")
-        if not hmac.compare_digest(x_api_key, self.api_key):
+        if not _same(x_api_key, self.api_key):
             raise HTTPException(403, "wrong API key")
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison that also refuses (rather than crashes on) non-ASCII header values."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode("utf-8"))

@@ -1,0 +1,48 @@
+"""What a customer's message must be before anything stores it, and what a terminal may print.
+
+Every entry point (the HTTP server, chat) passes customer text through
+:func:`clean_message`: one rule for empty, oversized and malformed input, each refused in
+one line that names the problem. Text shown to an operator passes :func:`printable`, so
+escape sequences a customer typed cannot rewrite the operator's terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_MESSAGE_CHARS = 8000
+"""The default longest customer message (``Settings.max_message_chars``)."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+
+
+class BadMessage(ValueError):
+    """A customer message that cannot be taken; the text says why in one line."""
+
+
+def clean_message(text: str, max_chars: int = MAX_MESSAGE_CHARS) -> str:
+    """The message as it will be stored: control characters removed, surrounding space trimmed.
+
+    Refused (:class:`BadMessage`): text that is not valid Unicode (lone surrogates, which
+    come from undecodable bytes), text that is empty once trimmed, text over ``max_chars``.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadMessage("the message is not valid text (it contains bytes that are not UTF-8)") from None
+    cleaned = _CONTROL.sub("", text).strip()
+    if not cleaned:
+        raise BadMessage("the message is empty")
+    if len(cleaned) > max_chars:
+        raise BadMessage(f"the message is too long ({len(cleaned)} characters; at most {max_chars})")
+    return cleaned
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: escape and other control characters shown as ``\\x1b``-style codes.
+
+    Newlines and tabs stay; everything else in Unicode's control category is made visible
+    instead of being interpreted (colour changes, cursor moves, window titles, hyperlinks).
+    """
+    return "".join(ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else f"\\x{ord(ch):02x}" for ch in text)
