@@ -108,6 +108,7 @@ def open_app(
             store=store,
             tracer=tracing.tracer,
             capture_content=settings.capture_content,
+            redact_content=settings.redact_content,
             metrics=GenAIMetrics(metered) if (metered := meter or tracing.meter) is not None else None,
             prices=PriceTable.from_env(),
         )

@@ -33,7 +33,8 @@ class RunContext:
     """Shared run-time dependencies of the support graph's nodes and tools.
 
     Every field is optional: a graph without a domain DB still talks, a tool that needs
-    the missing part says so to the model in one line.
+    the missing part says so to the model in one line. ``capture_content`` puts message
+    and tool content on spans; ``redact_content`` then masks emails, cards and phones in it.
     """
 
     engine: Engine | None = None
@@ -41,6 +42,7 @@ class RunContext:
     store: BaseStore | None = None
     tracer: Tracer = field(default_factory=_noop_tracer)
     capture_content: bool = False
+    redact_content: bool = True
     metrics: GenAIMetrics | None = None
     prices: PriceTable | None = None
 

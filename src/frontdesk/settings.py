@@ -56,6 +56,7 @@ ENV_VALUES = {
     "domain": "FRONTDESK_DOMAIN",
     "demo": "FRONTDESK_DEMO",
     "max_message_chars": "FRONTDESK_MAX_MESSAGE_CHARS",
+    "redact_content": "FRONTDESK_TRACE_REDACT",
 }
 """Settings taken verbatim from an environment variable (``FRONTDESK_BASE_URL`` also works for ``base_url``)."""
 
@@ -95,6 +96,7 @@ class Settings(BaseModel):
     otlp_endpoint: str | None = None
     console_traces: bool = False
     capture_content: bool = Field(default=False, description="Put message contents on spans (FRONTDESK_TRACE_CONTENT=1)")
+    redact_content: bool = Field(default=True, description="With content on spans, mask emails, card and phone numbers (FRONTDESK_TRACE_REDACT=0: keep them)")
     grade_replies: bool = Field(default=True, description="Every draft reply is graded before it is sent (FRONTDESK_GRADE_REPLIES=0: sent as drafted)")
     approval_limit: float = Field(default=100.0, description="Refunds above this amount wait for an operator")
     ticket_sla_minutes: float = Field(default=30.0, description="Tickets and approvals waiting longer are flagged")

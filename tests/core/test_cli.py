@@ -107,3 +107,16 @@ def test_an_owners_page_survives_the_demo_pages_and_a_deployment_gets_no_demo_da
         not (tmp_path / "deployment" / "data" / "knowledge.duckdb").exists()
         or open_knowledge_base(tmp_path / "deployment" / "data" / "knowledge.duckdb", "bm25").counts()[0] == 0
     )
+
+
+def test_every_secret_in_a_database_url_is_masked(tmp_path: Path) -> None:
+    from frontdesk.persistence.urls import mask_password
+
+    for url in (
+        "postgresql://fd:s3cret@127.0.0.1:1/db",
+        "postgresql://127.0.0.1:1/db?user=fd&password=s3cret",
+        "postgresql://127.0.0.1:1/db?sslpassword=s3cret",
+    ):
+        assert "s3cret" not in mask_password(url)
+        done = run(["inbox"], clean_env(tmp_path, FRONTDESK_DATABASE_URL=url))
+        assert done.returncode == 2 and "s3cret" not in done.stdout + done.stderr and "Traceback" not in done.stderr

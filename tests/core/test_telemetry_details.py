@@ -12,7 +12,7 @@ from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
-from frontdesk import build_graph
+from frontdesk import Settings, build_graph
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 from frontdesk.tracing.instrument import turn
 from frontdesk.tracing.pricing import PriceTable
@@ -23,12 +23,13 @@ from tests.core.support_app import agents
 LOGIN = ScriptedStep.model_validate({"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]})
 
 
-def run_once(tmp_path: Path, *, capture_content: bool, reader: InMemoryMetricReader | None = None, model_name: str = "scripted") -> Path:
+def run_once(tmp_path: Path, *, capture_content: bool, reader: InMemoryMetricReader | None = None, model_name: str = "scripted", redact: bool = True) -> Path:
     path = tmp_path / "traces.duckdb"
     tracing = configure_tracing(duckdb_path=path, metric_readers=[reader] if reader else None)
     script = Script("telemetry", [{"customer_service": [LOGIN, ScriptedStep(text="Hello Ava, you're signed in.")]}])
     models = ScriptedModels(script)
     graph = build_graph(
+        Settings(data_dir=tmp_path, redact_content=redact),
         model=models,
         checkpointer=InMemorySaver(),
         agents=agents(),
@@ -57,10 +58,33 @@ def test_message_content_is_on_spans_only_when_opted_in(tmp_path: Path) -> None:
     assert "secret question" not in json.dumps(off)
     on = attributes_by_name(run_once(tmp_path / "on", capture_content=True))
     chat = on["chat scripted"][0]
-    assert "secret question" in chat["gen_ai.input.messages"]
+    assert "secret question" in chat["gen_ai.input.messages"] and "[email]" in chat["gen_ai.input.messages"]
+    assert "ava@example.com" not in json.dumps(on), "personal data is redacted even with content on"
     assert "signed in" in on["chat scripted"][1]["gen_ai.output.messages"]
     tool = on["execute_tool login"][0]
-    assert json.loads(tool["gen_ai.tool.call.arguments"]) == {"email": "ava@example.com"} and tool["gen_ai.tool.call.result"] == "ava"
+    assert json.loads(tool["gen_ai.tool.call.arguments"]) == {"email": "[email]"} and tool["gen_ai.tool.call.result"] == "ava"
+    raw = attributes_by_name(run_once(tmp_path / "raw", capture_content=True, redact=False))
+    assert json.loads(raw["execute_tool login"][0]["gen_ai.tool.call.arguments"]) == {"email": "ava@example.com"}
+
+
+def test_a_tool_error_echoing_arguments_stays_off_spans_without_content_capture() -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from frontdesk.runtime import RunContext
+    from frontdesk.tracing.instrument import tool_call
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    for capture in (False, True):
+        context = RunContext(tracer=provider.get_tracer("t"), capture_content=capture)
+        with tool_call(context, "find_user_id_by_email", "c1", "READ", "t1", {"email": "ben@example.com"}) as record:
+            record(False, "Error: no user with email ben@example.com")
+    off, on = exporter.get_finished_spans()
+    assert "ben@example.com" not in json.dumps({"status": off.status.description, "attributes": dict(off.attributes or {})})
+    assert off.status.description == "tool_error" and on.status.description == "Error: no user with email [email]"
 
 
 def test_token_usage_and_duration_histograms(tmp_path: Path) -> None:

@@ -101,6 +101,7 @@ def build_graph(
     default = context or RunContext(engine=engine, knowledge=knowledge, store=store, prices=PriceTable.from_env())
     if context is None:
         default.capture_content = settings.capture_content if capture_content is None else capture_content
+        default.redact_content = settings.redact_content
         if tracer is not None:
             default.tracer = tracer
         if meter is not None:

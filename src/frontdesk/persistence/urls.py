@@ -5,10 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+SECRET_PARAMETERS = ("password", "passwd", "pwd", "sslpassword", "secret", "token", "api_key", "apikey", "key")
+
 
 def mask_password(url: str) -> str:
-    """``postgresql://user:secret@host/db`` → ``postgresql://user:***@host/db``."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+    """Every secret in a database URL masked: ``user:secret@``, ``?password=``, ``&sslpassword=``...
+
+    ``postgresql://user:secret@host/db?password=x`` → ``postgresql://user:***@host/db?password=***``.
+    """
+    masked = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    names = "|".join(SECRET_PARAMETERS)
+    return re.sub(rf"([?&;](?:{names})=)[^&;#]*", r"\1***", masked, flags=re.IGNORECASE)
 
 
 class BadDatabaseURL(ValueError):

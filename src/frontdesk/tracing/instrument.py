@@ -25,6 +25,7 @@ from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as ge
 from opentelemetry.trace import Status, StatusCode
 
 from frontdesk.runtime import RunContext, resolve_context
+from frontdesk.tracing.redact import redact
 
 TOOL_KIND = "frontdesk.tool.kind"
 COST = "frontdesk.cost.usd"
@@ -43,8 +44,13 @@ def _provider(model: Any) -> str:
     return "openai" if type(model).__name__ == "ChatOpenAI" else "frontdesk.scripted"
 
 
-def _messages_json(messages: Any) -> str:
-    return json.dumps([{"role": getattr(m, "type", "?"), "content": str(getattr(m, "content", m))} for m in messages or []])
+def _messages_json(messages: Any, context: RunContext) -> str:
+    return _content(json.dumps([{"role": getattr(m, "type", "?"), "content": str(getattr(m, "content", m))} for m in messages or []]), context)
+
+
+def _content(text: str, context: RunContext) -> str:
+    """Content as it may go on a span (only called when capture is on): redacted unless turned off."""
+    return redact(text) if context.redact_content else text
 
 
 @contextmanager
@@ -62,7 +68,7 @@ def agent_call(context: RunContext, agent: str, thread_id: str, model: Any, prom
             f"chat {name}", kind=trace.SpanKind.CLIENT, attributes={**common, gen_ai.GEN_AI_AGENT_NAME: agent, gen_ai.GEN_AI_CONVERSATION_ID: thread_id}
         ) as span:
             if context.capture_content and prompt is not None:
-                span.set_attribute(gen_ai.GEN_AI_INPUT_MESSAGES, _messages_json(prompt))
+                span.set_attribute(gen_ai.GEN_AI_INPUT_MESSAGES, _messages_json(prompt, context))
             started = time.perf_counter()
 
             def record(reply: Any) -> None:
@@ -80,7 +86,7 @@ def agent_call(context: RunContext, agent: str, thread_id: str, model: Any, prom
                 if meta.get("model_name"):
                     span.set_attribute(gen_ai.GEN_AI_RESPONSE_MODEL, str(meta["model_name"]))
                 if context.capture_content:
-                    span.set_attribute(gen_ai.GEN_AI_OUTPUT_MESSAGES, _messages_json([reply]))
+                    span.set_attribute(gen_ai.GEN_AI_OUTPUT_MESSAGES, _messages_json([reply], context))
                 if context.metrics is not None:
                     context.metrics.record_call(common, time.perf_counter() - started, input_tokens if usage else None, output_tokens if usage else None)
 
@@ -102,13 +108,14 @@ def tool_call(context: RunContext, tool: str, call_id: str, kind: str, thread_id
         },
     ) as span:
         if context.capture_content and arguments is not None:
-            span.set_attribute(gen_ai.GEN_AI_TOOL_CALL_ARGUMENTS, json.dumps(arguments, default=str))
+            span.set_attribute(gen_ai.GEN_AI_TOOL_CALL_ARGUMENTS, _content(json.dumps(arguments, default=str), context))
 
         def record(ok: bool, content: str) -> None:
             if context.capture_content:
-                span.set_attribute(gen_ai.GEN_AI_TOOL_CALL_RESULT, content)
+                span.set_attribute(gen_ai.GEN_AI_TOOL_CALL_RESULT, _content(content, context))
             if not ok:
-                span.set_status(Status(StatusCode.ERROR, content[:200]))
+                # The error text echoes arguments (an email, an order id): content, so only with capture on.
+                span.set_status(Status(StatusCode.ERROR, _content(content[:200], context) if context.capture_content else "tool_error"))
                 span.set_attribute("error.type", "tool_error")
 
         yield record
@@ -158,8 +165,11 @@ def traced_node(default: RunContext, name: str, fn: Callable[[Any, RunnableConfi
                 span.add_event("frontdesk.interrupt")
                 raise
             except Exception as exc:
-                span.record_exception(exc)
-                span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"[:300]))
+                if context.capture_content:
+                    span.record_exception(exc)
+                    span.set_status(Status(StatusCode.ERROR, _content(f"{type(exc).__name__}: {exc}"[:300], context)))
+                else:
+                    span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
                 span.set_attribute("error.type", type(exc).__name__)
                 raise
 
