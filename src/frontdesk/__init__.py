@@ -10,7 +10,8 @@ The public API is what this module exports (``frontdesk.__all__``); everything e
   ``AgentSpec`` defines agents; ``ToolPolicy``/``PolicyVerdict`` add checks to the one tool
   pipeline every call takes; ``Domain``/``register_domain`` plug in a business domain.
 - Run: ``RunContext`` is what each run's nodes and tools receive; ``stream_turn`` turns a
-  graph run into typed events; ``Inbox`` is the operator's side.
+  graph run into typed events (``stream_message`` sends a customer's message the way the
+  entry points do: an unfinished run first); ``Inbox`` is the operator's side.
 - Test: ``Script``/``ScriptedModels``/``ScriptedStep`` script every agent's model.
 
 Names resolve on first use, so ``import frontdesk`` (and the CLI's start) stays fast.
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from frontdesk.domains import get_domain, register_domain
     from frontdesk.domains.base import Domain
     from frontdesk.domains.database import open_domain_db
-    from frontdesk.graphs.events import TurnEvent, stream_turn
+    from frontdesk.graphs.events import TurnEvent, stream_message, stream_turn
     from frontdesk.graphs.support import build_graph
     from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
     from frontdesk.operators.approval_gate import ApprovalPolicy
@@ -66,6 +67,7 @@ _EXPORTS = {
     "open_domain_db": "frontdesk.domains.database",
     "open_store": "frontdesk.persistence.store",
     "register_domain": "frontdesk.domains",
+    "stream_message": "frontdesk.graphs.events",
     "stream_turn": "frontdesk.graphs.events",
     "tool": "frontdesk.tools.base",
 }

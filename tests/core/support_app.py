@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel, create_engine, func, select
 
-from frontdesk import AgentSpec, ToolContext, ToolKind, build_graph, tool
+from frontdesk import AgentSpec, ToolContext, ToolKind, build_graph, stream_message, tool
 from frontdesk.domains.database import ensure_frontdesk_tables
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 from frontdesk.persistence.checkpoint import open_checkpointer
@@ -96,13 +96,18 @@ def run_turn(db_url: str, turn: int, script_turns: list[dict[str, list[ScriptedS
     with open_checkpointer(db_url) as saver:
         graph = build_graph(model=ScriptedModels(script), checkpointer=saver, agents=agents(), engine=engine, grade_replies=False)
         config = {"configurable": {"thread_id": "t1"}}
-        if resume == "continue":
-            payload = None
-        elif resume is not None:
-            payload = Command(resume=resume)
+        if resume == "next-message":
+            # What every entry point does with a customer's next message: finish an unfinished run first.
+            for _event in stream_message(graph, str(user), config):
+                pass
         else:
-            payload = {"messages": [("user", user)]}
-        graph.invoke(payload, config, durability="sync")
+            if resume == "continue":
+                payload = None
+            elif resume is not None:
+                payload = Command(resume=resume)
+            else:
+                payload = {"messages": [("user", user)]}
+            graph.invoke(payload, config, durability="sync")
         state = graph.get_state(config)
     engine.dispose()
     return {
@@ -119,5 +124,7 @@ if __name__ == "__main__":
     script_turns = [steps(**t) for t in scripts]
     if kind == "resume":
         print(json.dumps(run_turn(db, int(turn_text), script_turns, None, resume=json.loads(sys.argv[5]))))
+    elif kind == "next-message":
+        print(json.dumps(run_turn(db, int(turn_text), script_turns, sys.argv[5], resume="next-message")))
     else:
         print(json.dumps(run_turn(db, int(turn_text), script_turns, sys.argv[5])))
