@@ -99,6 +99,7 @@ __all__ = [
     "open_domain_db",
     "open_store",
     "register_domain",
+    "stream_message",
     "stream_turn",
     "tool",
 ]

@@ -109,3 +109,43 @@ def test_ctrl_c_mid_answer_cancels_the_turn_and_the_thread_goes_on(tmp_path: Pat
         finally:
             chat.close(force=True)
     assert "This answer is never seen." not in (chat.before or "")
+
+
+def test_chat_killed_during_a_model_call_loses_nothing_when_the_customer_comes_back(tmp_path: Path) -> None:
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
+    env.update(FRONTDESK_DEMO="1", FRONTDESK_DATA_DIR=str(tmp_path), FRONTDESK_MODEL="m", OPENAI_API_KEY="k", NO_COLOR="1", TERM="xterm")
+    with OpenAITestServer(["never delivered"], delay_s=30) as slow:
+        chat = pexpect.spawn(
+            sys.executable,
+            ["-m", "frontdesk.cli.app", "chat", "--customer", "ava.chen@example.com", "--thread", "k1"],
+            env={**env, "OPENAI_BASE_URL": slow.base_url},
+            encoding="utf-8",
+            timeout=60,
+        )
+        chat.expect("you")
+        chat.sendline("Where is #D1002?")
+        deadline = time.monotonic() + 30
+        while not slow.requests and time.monotonic() < deadline:
+            time.sleep(0.1)
+        os.kill(chat.pid, signal.SIGKILL)
+        chat.close(force=True)
+    script = ["Your order #D1002 was delivered on Monday.", {"verdict": "pass"}, "Glad to help!", {"verdict": "pass"}]
+    with OpenAITestServer(script) as model:
+        back = pexpect.spawn(
+            sys.executable, ["-m", "frontdesk.cli.app", "chat", "--thread", "k1"], env={**env, "OPENAI_BASE_URL": model.base_url}, encoding="utf-8", timeout=60
+        )
+        try:
+            back.expect("you › Where is #D1002\\?")
+            back.expect("you")
+            back.sendline("thanks, that's all")
+            back.expect("Glad to help!")
+            back.expect("you")
+            back.sendline("/history")
+            back.expect("delivered on Monday")
+            back.sendline("/quit")
+            back.expect(pexpect.EOF)
+        finally:
+            back.close(force=True)
+        assert model.remaining == 0
