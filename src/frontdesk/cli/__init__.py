@@ -1,18 +1,50 @@
-import sys
+"""The ``frontdesk`` command line (``frontdesk.cli.app``).
 
-"""The ``frontdesk`` command line (``frontdesk.cli.app``)."""
+Whatever goes wrong, a user sees one line on stderr, never a traceback: known failures
+say what to do; anything unexpected is logged in full to ``<data dir>/logs/cli.log`` and
+named in one line.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+
+from frontdesk.persistence.duckdb_files import DataFileBusy
+from frontdesk.persistence.thread_locks import ThreadBusy
+from frontdesk.persistence.urls import BadDatabaseURL, mask_password
+from frontdesk.settings import ConfigError, default_data_dir
+from frontdesk.terminal import err_console
 
 
 def main() -> None:
     """Console-script entry point."""
-
     from frontdesk.cli.app import app
-    from frontdesk.settings import ConfigError
 
     try:
-        app()
-    except ConfigError as exc:
-        from frontdesk.cli.common import err_console
+        app()  # usage errors, --help and typer.Exit end here with their own message and code
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except (ConfigError, DataFileBusy, ThreadBusy, BadDatabaseURL) as exc:
+        _fail(str(exc))
+    except Exception as exc:  # the last net: one line for the user, the traceback in the log
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        _fail(f"unexpected {type(exc).__name__}: {mask_password(first_line)} (details in {_log(exc)})")
 
-        err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
-        sys.exit(2)
+
+def _fail(message: str) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True, markup=True, highlight=False)
+    sys.exit(2)
+
+
+def _log(exc: BaseException) -> str:
+    path = default_data_dir() / "logs" / "cli.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        logging.getLogger("frontdesk.cli").exception("could not write %s", path)
+        return "the logs"
+    return str(path)

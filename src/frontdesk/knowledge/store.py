@@ -19,6 +19,7 @@ import duckdb
 
 from frontdesk.knowledge.chunking import Chunk
 from frontdesk.knowledge.tokens import tokenize
+from frontdesk.persistence.duckdb_files import connect_duckdb
 
 if TYPE_CHECKING:
     from frontdesk.knowledge.embeddings import Embedder
@@ -71,7 +72,7 @@ class KnowledgeBase:
             raise FileNotFoundError(f"knowledge base {self.path} does not exist yet — run `frontdesk kb ingest PATH`")
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = duckdb.connect(str(self.path), read_only=read_only)
+        connection = connect_duckdb(self.path, read_only=read_only)
         try:
             if not read_only:
                 connection.execute(SCHEMA)

@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from frontdesk.persistence.duckdb_files import connect_duckdb
+
 
 class NoTraces(FileNotFoundError):
     """There is no span store at the path (nothing has been traced yet)."""
@@ -49,7 +51,7 @@ class SpanNode:
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     if not Path(path).exists():
         raise NoTraces(f"No traces yet in {path} — run `frontdesk demo` first.")
-    return duckdb.connect(str(path), read_only=True)
+    return connect_duckdb(Path(path), read_only=True)
 
 
 RUNS_SQL = """
