@@ -110,12 +110,19 @@ def parse_arguments(raw: Mapping[str, Any] | str | None) -> dict[str, Any]:
     return value
 
 
+MAX_ARGUMENT_CHARS = 20_000
+"""Longest tool-call arguments (as JSON) taken; a model cannot push megabytes into a tool or a DB row."""
+MAX_CALLS_PER_MESSAGE = 16
+"""Tool calls run from one model message; the rest are answered with an error."""
+
+
 class ToolPipeline:
     """Runs tool calls for one set of tools under one list of policies."""
 
-    def __init__(self, tools: Iterable[Tool], policies: Sequence[ToolPolicy] = ()) -> None:
+    def __init__(self, tools: Iterable[Tool], policies: Sequence[ToolPolicy] = (), *, max_argument_chars: int = MAX_ARGUMENT_CHARS) -> None:
         self.tools = {t.name: t for t in tools}
         self.policies = tuple(policies)
+        self.max_argument_chars = max_argument_chars
 
     def run(self, request: ToolCallRequest, ctx: ToolContext) -> ToolOutcome:
         """Run one call to its outcome; model mistakes and refusals become error outcomes."""
@@ -130,6 +137,9 @@ class ToolPipeline:
             args = parse_arguments(request.args)
         except ToolError as exc:
             return tool.error(f"Could not parse the arguments of {tool.name}: {exc}")
+        size = len(json.dumps(args, default=str))
+        if size > self.max_argument_chars:
+            return tool.error(f"The arguments of {tool.name} are too large ({size} characters; at most {self.max_argument_chars})")
         hooks: list[Callable[[Session], None]] = []
         checked = self._checked(tool, args, ctx, hooks)
         with instrument.tool_call(ctx.run, tool.name, request.id, tool.kind.value, ctx.thread_id, args) as record:
@@ -166,7 +176,11 @@ class ToolPipeline:
     def run_all(self, requests: Iterable[ToolCallRequest], ctx: ToolContext) -> BatchResult:
         """Run a message's calls in order; an authentication applies to the calls after it."""
         batch = BatchResult(customer_id=ctx.customer_id)
-        for request in requests:
+        for index, request in enumerate(requests):
+            if index >= MAX_CALLS_PER_MESSAGE:
+                refused = f"Error: Not run: at most {MAX_CALLS_PER_MESSAGE} tool calls are run from one message; make fewer calls."
+                batch.results.append(CallResult(request.id, ToolOutcome(name=request.name or "?", content=refused, ok=False)))
+                continue
             outcome = self.run(request, ctx)
             if outcome.authenticated_customer and ctx.customer_id and outcome.authenticated_customer != ctx.customer_id:
                 outcome = identity_switch_refused(outcome)
