@@ -29,7 +29,7 @@ def test_demo_runs_offline_and_stores_traces(tmp_path: Path) -> None:
     assert f"{scenarios}/{scenarios} scenarios passed" in done.stdout
     assert "⇢ handed to a person" in done.stdout and "grader" in done.stdout and "✓ find_user_id_by_email" in done.stdout
     assert (tmp_path / "data" / "traces.duckdb").exists()
-    listed = run(["traces", "list"], clean_env(tmp_path))
+    listed = run(["traces", "list", "--limit", "100"], clean_env(tmp_path))
     assert listed.returncode == 0 and "Order status" in listed.stdout
 
 

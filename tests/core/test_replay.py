@@ -37,7 +37,7 @@ def edited_copy(tmp_path: Path, name: str, edit) -> Path:
 def test_the_shipped_suite_passes() -> None:
     code, out = replay(str(SCENARIOS))
     assert code == 0, out
-    count = len(list(SCENARIOS.glob("*.yaml")))
+    count = len(list(SCENARIOS.rglob("*.yaml")))
     assert f"{count}/{count} scenarios passed" in out
 
 

@@ -46,7 +46,7 @@ def _value(node: ast.expr) -> float:
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         left, right = _value(node.left), _value(node.right)
         if isinstance(node.op, ast.Div) and right == 0:
-            raise UnsafeExpression("Division by zero")
+            raise UnsafeExpression("division by zero")  # the reference's (Python's) wording
         return _bounded(_BINARY[type(node.op)](left, right))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
         raise UnsafeExpression("Powers are not supported; use + - * / and parentheses")
