@@ -17,6 +17,8 @@ from sqlalchemy.engine import Engine
 
 from frontdesk.operators.approval_gate import AmountFn, ApprovalPolicy
 from frontdesk.tools.base import Tool
+from frontdesk.tools.execution import ToolPolicy
+from frontdesk.tools.ownership import OwnershipFn, OwnershipPolicy
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,8 @@ class Domain:
 
     ``money_tools`` are the WRITE tools that move money; ``amount`` tells how much a call
     would move (``None`` when it cannot be told, e.g. the order is not the customer's), and
-    the approval gate compares that with the configured limit. ``load_dump``/``export_dump``
+    the approval gate compares that with the configured limit. ``ownership`` names calls on
+    records that are not the customer's, so they stop before any policy runs. ``load_dump``/``export_dump``
     read and write the domain's data as one JSON document (tau2's dump format for the
     shipped domains): replay fixtures, DB end-state checks and tau2 runs use them.
     """
@@ -42,6 +45,7 @@ class Domain:
     dump_hash: Callable[[dict[str, Any]], str]
     money_tools: frozenset[str] = frozenset()
     amount: AmountFn | None = None
+    ownership: OwnershipFn | None = None
     email_login_tool: str | None = None
     demo_pages: Path | None = None
     scenarios: Path | None = None
@@ -54,6 +58,11 @@ class Domain:
     def approval_policy(self, limit: float) -> ApprovalPolicy:
         """Money-moving calls above ``limit`` wait for an operator."""
         return ApprovalPolicy(limit=limit, tools=self.money_tools, amount=self.amount)
+
+    def policies(self, approval_limit: float) -> tuple[ToolPolicy, ...]:
+        """The domain's tool policies, in order: ownership first, then the approval gate."""
+        ownership = (OwnershipPolicy(self.ownership),) if self.ownership is not None else ()
+        return (*ownership, self.approval_policy(approval_limit))
 
     def create_tables(self, engine: Engine) -> None:
         """Create the domain's tables if missing (safe on every start)."""

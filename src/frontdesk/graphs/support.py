@@ -126,8 +126,8 @@ def build_graph(
     for agent in specs.values():
         make = make_agent_node(agent, provider, grade_replies=grading, max_steps=settings.max_agent_steps)
         node(agent.name, make, destinations=("tools", "grader", "human_handoff", END), metadata={AGENT_ROLE: True})
-    gate = approvals or spec.approval_policy(settings.approval_limit)
-    node("tools", make_tools_node(specs, (gate, *policies)), destinations=(*names, "human_handoff"))
+    domain_policies = spec.policies(settings.approval_limit) if approvals is None else (*spec.policies(settings.approval_limit)[:-1], approvals)
+    node("tools", make_tools_node(specs, (*domain_policies, *policies)), destinations=(*names, "human_handoff"))
     node("grader", make_grader_node(provider), destinations=(*names, "human_handoff", END))
     node("human_handoff", make_human_node(return_to_bot=settings.return_to_bot), destinations=(END,))
     builder.add_edge(START, "router")

@@ -56,3 +56,16 @@ def _swap_refund(session: Session, order: Order, args: Mapping[str, Any]) -> flo
             return None
         difference += variant.price - item["price"]
     return round(max(0.0, -difference), 2)
+
+
+def not_the_customers(session: Session, customer_id: str, tool: str, args: Mapping[str, Any]) -> str | None:
+    """The tools' own "not found" when a call names another customer's order or account (or none)."""
+    order_id = args.get("order_id")
+    if isinstance(order_id, str):
+        order = find_order(session, order_id)
+        if order is None or order.user_id != customer_id:
+            return "Order not found"
+    user_id = args.get("user_id")
+    if isinstance(user_id, str) and user_id != customer_id:
+        return "User not found"
+    return None

@@ -1,0 +1,35 @@
+"""Ownership before policies: a call on something that is not the customer's stops here.
+
+The tools check ownership themselves; checking it again in the pipeline, before approval
+(and any policy an app adds), means an operator is never asked to approve — and a policy
+never reasons about — a call on another customer's order. What "owns" means is the
+domain's knowledge, given as a function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from frontdesk.tools.base import Tool, ToolContext
+from frontdesk.tools.execution import PolicyVerdict
+
+OwnershipFn = Callable[[Session, str, str, Mapping[str, Any]], str | None]
+"""``(session, customer_id, tool name, arguments) -> refusal text`` when the call touches what is not the customer's."""
+
+
+@dataclass(frozen=True)
+class OwnershipPolicy:
+    """Refuses calls whose arguments name another customer's records (the domain says which)."""
+
+    check: OwnershipFn
+
+    def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
+        if not tool.requires_auth or not ctx.customer_id or ctx.engine is None:
+            return PolicyVerdict.proceed(args)
+        with Session(ctx.engine) as session:
+            refusal = self.check(session, ctx.customer_id, tool.name, args)
+        return PolicyVerdict.refuse(f"Error: {refusal}") if refusal else PolicyVerdict.proceed(args)
