@@ -14,6 +14,8 @@ from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
 
 CITATION = re.compile(r"\[([a-z0-9][a-z0-9_-]*#[a-z0-9][a-z0-9-]*)\]")
 SEARCH_TOOL = "search_knowledge_base"
+RETRIEVED = re.compile(r'<passage cite="\[([a-z0-9][a-z0-9_-]*#[a-z0-9][a-z0-9-]*)\]"')
+"""A passage's own citation, in the search tool's header of the block (text inside is escaped)."""
 
 
 def cited(text: str) -> list[str]:
@@ -28,7 +30,7 @@ def retrieved_this_turn(messages: Sequence[BaseMessage]) -> set[str]:
         if isinstance(message, HumanMessage):
             break
         if isinstance(message, ToolMessage) and message.name == SEARCH_TOOL:
-            found.update(CITATION.findall(str(message.content)))
+            found.update(RETRIEVED.findall(str(message.content)))
     return found
 
 
