@@ -57,6 +57,7 @@ ENV_VALUES = {
     "demo": "FRONTDESK_DEMO",
     "max_message_chars": "FRONTDESK_MAX_MESSAGE_CHARS",
     "redact_content": "FRONTDESK_TRACE_REDACT",
+    "confirm_writes": "FRONTDESK_CONFIRM_WRITES",
 }
 """Settings taken verbatim from an environment variable (``FRONTDESK_BASE_URL`` also works for ``base_url``)."""
 
@@ -98,6 +99,9 @@ class Settings(BaseModel):
     capture_content: bool = Field(default=False, description="Put message contents on spans (FRONTDESK_TRACE_CONTENT=1)")
     redact_content: bool = Field(default=True, description="With content on spans, mask emails, card and phone numbers (FRONTDESK_TRACE_REDACT=0: keep them)")
     grade_replies: bool = Field(default=True, description="Every draft reply is graded before it is sent (FRONTDESK_GRADE_REPLIES=0: sent as drafted)")
+    confirm_writes: bool = Field(
+        default=True, description="Every WRITE waits for the customer to confirm that exact action (FRONTDESK_CONFIRM_WRITES=0: off, e.g. for batch runs)"
+    )
     approval_limit: float = Field(default=100.0, description="Refunds above this amount wait for an operator")
     ticket_sla_minutes: float = Field(default=30.0, description="Tickets and approvals waiting longer are flagged")
     max_message_chars: int = Field(default=8000, ge=1, description="Longest customer message taken by chat and the HTTP server (FRONTDESK_MAX_MESSAGE_CHARS)")

@@ -94,7 +94,7 @@ def run_turn(db_url: str, turn: int, script_turns: list[dict[str, list[ScriptedS
     ensure_frontdesk_tables(engine)
     CreditLedger.__table__.create(engine, checkfirst=True)
     with open_checkpointer(db_url) as saver:
-        graph = build_graph(model=ScriptedModels(script), checkpointer=saver, agents=agents(), engine=engine, grade_replies=False)
+        graph = build_graph(model=ScriptedModels(script), checkpointer=saver, agents=agents(), engine=engine, grade_replies=False, confirm_writes=False)
         config = {"configurable": {"thread_id": "t1"}}
         if resume == "next-message":
             # What every entry point does with a customer's next message: finish an unfinished run first.

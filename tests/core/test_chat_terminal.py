@@ -11,6 +11,8 @@ import pexpect
 
 from frontdesk.llm.openai_test_server import OpenAITestServer
 
+ADDRESS_CHANGE = {"order_id": "#D1001", "address1": "77 Broadway", "address2": "", "city": "New York", "state": "NY", "country": "USA", "zip": "10006"}
+
 
 def test_a_chat_session_in_a_terminal(tmp_path: Path) -> None:
     script = [
@@ -149,3 +151,47 @@ def test_chat_killed_during_a_model_call_loses_nothing_when_the_customer_comes_b
         finally:
             back.close(force=True)
         assert model.remaining == 0
+
+
+def test_a_write_waits_for_the_customers_yes_in_the_terminal(tmp_path: Path) -> None:
+    script = [
+        {"tool_calls": [{"name": "modify_pending_order_address", "args": ADDRESS_CHANGE}]},
+        "I've left the address as it was.",
+        {"verdict": "pass"},
+        {"tool_calls": [{"name": "modify_pending_order_address", "args": ADDRESS_CHANGE}]},
+        "Done: #D1001 now ships to 77 Broadway.",
+        {"verdict": "pass"},
+    ]
+    with OpenAITestServer(script) as server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
+        env.update(
+            FRONTDESK_DEMO="1",
+            FRONTDESK_DATA_DIR=str(tmp_path),
+            FRONTDESK_MODEL="m",
+            OPENAI_BASE_URL=server.base_url,
+            OPENAI_API_KEY="k",
+            NO_COLOR="1",
+            TERM="xterm",
+        )
+        command = ["-m", "frontdesk.cli.app", "chat", "--customer", "ava.chen@example.com", "--thread", "c-1"]
+        chat = pexpect.spawn(sys.executable, command, env=env, encoding="utf-8", timeout=60, dimensions=(40, 200))
+        try:
+            chat.expect("you")
+            chat.sendline("Ship #D1001 to 77 Broadway instead")
+            chat.expect("Please confirm: ship order #D1001 to 77 Broadway")
+            chat.expect("you")
+            chat.sendline("what would that change?")
+            chat.expect("please answer yes or no")
+            chat.sendline("no")
+            chat.expect("did not confirm")
+            chat.expect("left the address as it was")
+            chat.expect("you")
+            chat.sendline("ok, do it")
+            chat.expect("Please confirm: ship order #D1001")
+            chat.expect("you")
+            chat.sendline("yes")
+            chat.expect("now ships to 77 Broadway")
+            chat.sendline("/quit")
+            chat.expect(pexpect.EOF)
+        finally:
+            chat.close(force=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.types import Command
 
 from frontdesk import build_graph
 from frontdesk.domains import get_domain
@@ -37,8 +38,18 @@ class Desk:
         self.inbox = Inbox(self.graph, self.engine, tools=get_domain("retail").tools_by_name)
 
     def say(self, text: str, turn: int = 0) -> dict:
+        """The customer's message; every write the thread asks them to confirm, they confirm."""
         self.script.turn = turn
-        return self.graph.invoke({"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": "t1"}})
+        values = self.graph.invoke({"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": "t1"}})
+        return self.confirm_pending() or values
+
+    def confirm_pending(self) -> dict | None:
+        """Answer yes to every confirmation the thread is waiting for (as the customer would)."""
+        config = {"configurable": {"thread_id": "t1"}}
+        values = None
+        while asked := [p for p in self.graph.get_state(config).interrupts if p.value.get("type") == "confirmation"]:
+            values = self.graph.invoke(Command(resume={asked[0].id: {"confirmed": True}}), config)
+        return values
 
     def close(self) -> None:
         self._saver_cm.__exit__(None, None, None)
@@ -95,6 +106,7 @@ def test_two_sensitive_calls_wait_one_after_the_other(make_desk) -> None:
     [first] = desk.inbox.items()
     assert (first.kind, first.details["tool"], first.details["amount"]) == ("approval", "cancel_pending_order", 129.0)
     desk.inbox.approve(first.id, operator="maya")
+    desk.confirm_pending()
     [second] = desk.inbox.items()
     assert second.details["tool"] == "return_delivered_order_items" and second.details["amount"] == 120.0
     values = desk.inbox.reject(second.id, "Worn shoes cannot be returned", operator="sam")

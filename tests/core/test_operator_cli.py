@@ -92,6 +92,10 @@ def test_approve_and_reject_from_the_inbox(tmp_path: Path) -> None:
         )
         chat.stdin.write("I'm ava.chen@example.com, cancel #D1001 please, yes\n")
         chat.stdin.flush()
+        asked = read_until(chat, "Shall I go ahead?")
+        assert "Please confirm: cancel order #D1001 (reason: no longer needed)" in asked, asked
+        chat.stdin.write("yes\n")
+        chat.stdin.flush()
         seen = read_until(chat, "waiting for an operator…")
         assert "waiting for an operator to approve" in seen, seen
         approval = waiting_id(env, "A-")

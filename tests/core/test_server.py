@@ -95,6 +95,15 @@ def test_a_conversation_streams_over_sse_and_an_operator_approves_a_refund(serve
 
         with client.stream("POST", f"/threads/{thread}/messages", json={"text": "Cancel #D1001 please, yes."}, headers=headers) as response:
             events = sse(response)
+        [asked] = [data for kind, data in events if kind == "waiting"]
+        assert (
+            asked["type"] == "confirmation"
+            and asked["question"] == "Please confirm: cancel order #D1001 (reason: no longer needed). Shall I go ahead? (yes/no)"
+        )
+        unclear = client.post(f"/threads/{thread}/messages", json={"text": "hmm, what will that do?"}, headers=headers)
+        assert unclear.status_code == 409 and "please answer yes or no" in unclear.json()["detail"]
+        with client.stream("POST", f"/threads/{thread}/messages", json={"text": "yes"}, headers=headers) as response:
+            events = sse(response)
         waiting = [data for kind, data in events if kind == "waiting"]
         assert waiting and waiting[0]["type"] == "approval" and waiting[0]["amount"] == 129.0
         blocked = client.post(f"/threads/{thread}/messages", json={"text": "hello?"}, headers=headers)

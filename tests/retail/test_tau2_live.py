@@ -87,7 +87,7 @@ def test_gold_actions_pass_and_doing_nothing_fails(env: ReplayEnvironment, tasks
     db = json.loads(DB.read_text())
     task = tasks["0"]
     opening = "I received order #W2378156 and want to exchange the keyboard and the thermostat. I'm Yusuf Rossi, zip 19122."
-    good = run(env, task, gold_script(task, db), [opening, STOP])
+    good = run(env, task, gold_script(task, db), [opening, "Yes, go ahead.", STOP])
     trial = good.trials[0]
     assert trial.db_match and trial.passed and trial.ended_by == "customer", trial
     assert trial.tool_calls == len(task["evaluation_criteria"]["actions"]) and trial.turns == 1
@@ -104,7 +104,7 @@ def test_pass_hat_k_over_trials_counts_each_trial_on_a_fresh_db(env: ReplayEnvir
     task = tasks["0"]
     gold = gold_script(task, db)
     two = Script("two", [{agent: steps * 2 for agent, steps in gold.turns[0].items()}])
-    report = run(env, task, two, ["Exchange please, Yusuf Rossi 19122.", STOP], trials=2)
+    report = run(env, task, two, ["Exchange please, Yusuf Rossi 19122.", "Yes, please.", STOP], trials=2)
     assert [t.passed for t in report.trials] == [True, True], "the second trial must start from a fresh DB"
     assert report.summary()["pass_hat_k"] == {"1": 1.0, "2": 1.0}
 
@@ -204,3 +204,10 @@ def test_cli_can_run_without_grading_replies(tmp_path: Any) -> None:
         assert server.remaining == 0, "no grader call was made"
     assert result.exit_code == 0, result.output
     assert "replies not graded" in result.output and "task 24 trial 1: pass" in result.output
+
+
+def test_the_simulated_customer_answers_the_confirmation_and_a_no_changes_nothing(env: ReplayEnvironment, tasks: dict[str, dict[str, Any]]) -> None:
+    db = json.loads(DB.read_text())
+    task = tasks["0"]
+    refused = run(env, task, gold_script(task, db), ["Exchange please, Yusuf Rossi 19122.", "No, don't do that.", STOP]).trials[0]
+    assert not refused.db_match and any("Please confirm" in line["text"] for line in refused.transcript if line["role"] == "agent")

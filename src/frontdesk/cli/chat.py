@@ -10,17 +10,20 @@ from typing import Annotated, Any
 import typer
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
+from langgraph.types import Command
+from rich.markup import escape
 from rich.prompt import Prompt
 from rich.text import Text
 
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_message
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_message, stream_turn
 from frontdesk.inputs import BadMessage, clean_message, printable
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.settings import Settings
 from frontdesk.tools.base import ToolContext
+from frontdesk.tools.confirmation import parse_answer
 from frontdesk.tracing import instrument
 
 BUSY_WAIT_S = 30.0
@@ -51,6 +54,8 @@ def chat(
         if customer:
             _authenticate(stack, thread_id, customer)
         _show_history(stack.graph, thread_id)
+        if (waiting := pending_confirmation(stack.graph, thread_id)) is not None:
+            console.print(f"[bold yellow]?[/] {escape(printable(str(waiting.value.get('question'))))}")
         last_run: str | None = None
         while True:
             try:
@@ -90,7 +95,11 @@ def chat(
             try:
                 with instrument.turn(stack.tracing.tracer, thread_id=thread_id) as run_id:
                     last_run = run_id
-                    _turn(stack, thread_id, text)
+                    confirming = pending_confirmation(stack.graph, thread_id)
+                    if confirming is not None and parse_answer(text) is None:
+                        console.print(f"[yellow]please answer yes or no:[/] {escape(printable(str(confirming.value.get('question'))))}")
+                        continue
+                    _turn(stack, thread_id, text, confirming=confirming)
                 _wait_for_operator(stack.graph, thread_id)
             except KeyboardInterrupt:
                 console.print("\n[yellow]turn cancelled[/]")
@@ -167,7 +176,7 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
 
     config = {"configurable": {"thread_id": thread_id}}
     state = graph.get_state(config)
-    if not state.interrupts:
+    if not any((p.value or {}).get("type") in {"approval", "handoff"} for p in state.interrupts):
         return
     seen = len(state.values.get("messages", []))
     console.print("[dim]waiting for an operator… (`frontdesk inbox` in another terminal; Ctrl-C stops waiting, the thread stays open)[/]")
@@ -186,9 +195,16 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
             console.print(f"  {mark} [bold]{message.name}[/] [dim]{str(message.content)[:100]}[/]")
 
 
-def _turn(stack: FrontdeskApp, thread_id: str, text: str) -> None:
+def pending_confirmation(graph: Any, thread_id: str) -> Any:
+    """The thread's pause for the customer's confirmation of a write, if it is waiting for one."""
+    pauses = graph.get_state({"configurable": {"thread_id": thread_id}}).interrupts
+    return next((p for p in pauses if (p.value or {}).get("type") == "confirmation"), None)
+
+
+def _turn(stack: FrontdeskApp, thread_id: str, text: str, *, confirming: Any = None) -> None:
     """One turn: tool calls, handoffs and pauses as compact lines; the reply once it is graded.
 
+    ``confirming`` is the pause this line answers (the customer's yes or no to a write).
     Drafts are never shown as they stream: the grader may still hold one back (an invented
     discount, another customer's data), so the customer sees "writing…" until it passes.
     """
@@ -197,23 +213,22 @@ def _turn(stack: FrontdeskApp, thread_id: str, text: str) -> None:
     drafting: str | None = None
     try:
         with stack.locks.hold(thread_id, wait_s=BUSY_WAIT_S):
-            for event in stream_message(stack.graph, text, config, context=stack.context, tokens=True):
+            if confirming is not None:
+                resume: Command[Any] = Command(resume={confirming.id: {"confirmed": parse_answer(text) is True}})
+                events = stream_turn(stack.graph, resume, config, context=stack.context, tokens=True)
+            else:
+                events = stream_message(stack.graph, text, config, context=stack.context, tokens=True)
+            for event in events:
                 if isinstance(event, Token):
                     if drafting != event.agent:
                         drafting = event.agent
                         console.print(f"\n[dim]{event.agent} is writing…[/]", end="")
                 elif isinstance(event, Waiting):
-                    value = event.value
-                    if event.kind == "approval":
-                        console.print(
-                            f"\n[bold yellow]⏸ waiting for an operator to approve[/] {value.get('tool')} ({value.get('approval_id')}): {value.get('reason')}"
-                        )
-                    else:
-                        console.print(f"\n[bold green]⇢ handed to a person[/] (ticket {value.get('ticket_id')}): {value.get('reason')}")
+                    _show_pause(event)
                 elif isinstance(event, ToolResult):
                     drafting = None
                     mark = "[green]✓[/]" if event.ok else "[red]✗[/]"
-                    console.print(f"\n  {mark} [bold]{event.name}[/] [dim]{event.content[:100]}[/]", end="")
+                    console.print(f"\n  {mark} [bold]{escape(event.name)}[/] [dim]{escape(printable(event.content[:100]))}[/]", end="")
                 elif isinstance(event, Verdict) and event.verdict == "fail":
                     drafting = None
                     console.print("\n[yellow](the grader held that draft back; revising…)[/]", end="")
@@ -225,3 +240,14 @@ def _turn(stack: FrontdeskApp, thread_id: str, text: str) -> None:
     if reply is not None and (before is None or reply.id != before.id):
         console.print(f"[bold cyan]{reply.name}[/] › ", end="")
         console.print(printable(str(reply.content)), markup=False)
+
+
+def _show_pause(event: Waiting) -> None:
+    value = event.value
+    if event.kind == "confirmation":
+        console.print(f"\n[bold yellow]?[/] {escape(printable(str(value.get('question'))))}")
+    elif event.kind == "approval":
+        what = escape(printable(f"{value.get('tool')} ({value.get('approval_id')}): {value.get('reason')}"))
+        console.print(f"\n[bold yellow]⏸ waiting for an operator to approve[/] {what}")
+    else:
+        console.print(f"\n[bold green]⇢ handed to a person[/] (ticket {value.get('ticket_id')}): {escape(printable(str(value.get('reason'))))}")

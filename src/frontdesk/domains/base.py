@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from frontdesk.operators.approval_gate import AmountFn, ApprovalPolicy
 from frontdesk.tools.base import Tool
+from frontdesk.tools.confirmation import CustomerConfirmation, DescribeFn
 from frontdesk.tools.execution import ToolPolicy
 from frontdesk.tools.ownership import OwnershipFn, OwnershipPolicy
 
@@ -46,6 +47,7 @@ class Domain:
     money_tools: frozenset[str] = frozenset()
     amount: AmountFn | None = None
     ownership: OwnershipFn | None = None
+    describe_action: DescribeFn | None = None
     email_login_tool: str | None = None
     demo_pages: Path | None = None
     scenarios: Path | None = None
@@ -59,10 +61,15 @@ class Domain:
         """Money-moving calls above ``limit`` wait for an operator."""
         return ApprovalPolicy(limit=limit, tools=self.money_tools, amount=self.amount)
 
-    def policies(self, approval_limit: float) -> tuple[ToolPolicy, ...]:
-        """The domain's tool policies, in order: ownership first, then the approval gate."""
+    def policies(self, approval_limit: float, *, confirm_writes: bool = True) -> tuple[ToolPolicy, ...]:
+        """The tool policies, in order: ownership, the customer's confirmation, the approval gate.
+
+        The customer consents before an operator is asked; neither is asked about a call on
+        someone else's records.
+        """
         ownership = (OwnershipPolicy(self.ownership),) if self.ownership is not None else ()
-        return (*ownership, self.approval_policy(approval_limit))
+        confirmation = (CustomerConfirmation(self.describe_action),) if confirm_writes else ()
+        return (*ownership, *confirmation, self.approval_policy(approval_limit))
 
     def create_tables(self, engine: Engine) -> None:
         """Create the domain's tables if missing (safe on every start)."""

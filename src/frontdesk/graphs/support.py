@@ -76,6 +76,7 @@ def build_graph(
     summarize_after: int | None = None,
     approvals: ApprovalPolicy | None = None,
     policies: Sequence[ToolPolicy] = (),
+    confirm_writes: bool | None = None,
 ) -> CompiledStateGraph[SupportState, RunContext, SupportState, SupportState]:
     """Build and compile the support graph.
 
@@ -93,7 +94,8 @@ def build_graph(
     ``summarize_after`` bounds the thread: past that many messages, older turns are folded
     into ``summary`` (``0`` turns it off). ``approvals`` decides which WRITE calls wait for
     an operator (default: the domain's money-moving calls above ``settings.approval_limit``);
-    ``policies`` are further tool-pipeline checks that run after it.
+    ``policies`` are further tool-pipeline checks that run after it. ``confirm_writes``
+    (default ``settings.confirm_writes``) makes every WRITE wait for the customer's yes.
     """
     settings = settings or Settings.from_env()
     spec = get_domain(domain or settings.domain)
@@ -126,7 +128,9 @@ def build_graph(
     for agent in specs.values():
         make = make_agent_node(agent, provider, grade_replies=grading, max_steps=settings.max_agent_steps)
         node(agent.name, make, destinations=("tools", "grader", "human_handoff", END), metadata={AGENT_ROLE: True})
-    domain_policies = spec.policies(settings.approval_limit) if approvals is None else (*spec.policies(settings.approval_limit)[:-1], approvals)
+    confirming = settings.confirm_writes if confirm_writes is None else confirm_writes
+    shipped = spec.policies(settings.approval_limit, confirm_writes=confirming)
+    domain_policies = shipped if approvals is None else (*shipped[:-1], approvals)
     node("tools", make_tools_node(specs, (*domain_policies, *policies)), destinations=(*names, "human_handoff"))
     node("grader", make_grader_node(provider), destinations=(*names, "human_handoff", END))
     node("human_handoff", make_human_node(return_to_bot=settings.return_to_bot), destinations=(END,))

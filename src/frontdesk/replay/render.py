@@ -62,6 +62,9 @@ def _event_line(event: Event) -> Text | None:
         )
     if event.kind == "operator":
         return Text.assemble(("  operator ", "bold green"), ("› ", "dim"), event.text)
+    if event.kind == "confirmation":
+        answer = ("yes", "bold green") if event.data.get("confirmed") else ("no", "bold red")
+        return Text.assemble(("    ? ", "bold"), (_short(event.text, 110), "dim"), " → customer: ", answer)
     if event.kind == "error":
         return Text.assemble(("  error ", "bold red"), event.text)
     return None

@@ -27,7 +27,7 @@ from frontdesk.persistence.checkpoint import open_checkpointer
 from frontdesk.replay.checks import check_db_changes, check_memory, check_turn
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.results import Event, Failure, ScenarioResult, ToolCallRecord, TurnRecord
-from frontdesk.replay.schema import OperatorAnswer, Scenario
+from frontdesk.replay.schema import Scenario, Turn
 from frontdesk.settings import Settings
 from frontdesk.tracing.setup import TracingHandle
 
@@ -68,7 +68,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
             result.turns.append(record)
             try:
                 with env.turn_span(thread_id=thread_id, scenario=scenario.name, turn=index + 1):
-                    _play_turn(graph, config, turn.operator, record, scenario.name)
+                    _play_turn(graph, config, turn, record, scenario.name)
             except ScriptError as exc:
                 record.events.append(Event(kind="error", text=exc.detail))
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=exc.detail))
@@ -93,37 +93,49 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
     return result
 
 
-def _play_turn(graph: Any, config: RunnableConfig, answers: list[OperatorAnswer], record: TurnRecord, scenario: str) -> None:
-    """Run one customer message to the end, answering each pause with the next scripted operator action."""
+def _play_turn(graph: Any, config: RunnableConfig, turn: Turn, record: TurnRecord, scenario: str) -> None:
+    """Run one customer message to the end, answering each pause: a confirmation with the
+    turn's next ``confirm``, a handoff or approval with its next operator action."""
     payload: Any = {"messages": [HumanMessage(record.user)]}
-    remaining = list(answers)
+    operator = list(turn.operator)
+    confirmations = list(turn.confirm)
+
+    def fault(detail: str) -> ScriptError:
+        return ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
+
     while True:
         for event in stream_turn(graph, payload, config):
             _observe(event, record)
         pending = graph.get_state(config).interrupts
         if not pending:
-            if remaining:
-                detail = f"{len(remaining)} scripted operator action(s) never used"
-                raise ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
+            unused = [f"{len(operator)} scripted operator action(s)"] * bool(operator) + [f"{len(confirmations)} scripted confirmation(s)"] * bool(
+                confirmations
+            )
+            if unused:
+                raise fault(f"{' and '.join(unused)} never used")
             return
         resumes = {}
         for item in pending:
-            kind = (item.value or {}).get("type")
-            if not remaining:
-                detail = f"the thread waits for a person ({kind}) but the turn scripts no operator action for it"
-                raise ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
-            answer = remaining.pop(0)
-            if (kind == "approval") != (answer.decision is not None):
-                waits, given = ("an approval" if kind == "approval" else "a reply"), ("a reply" if answer.reply is not None else "a decision")
-                detail = f"the thread waits for {waits} but the next operator action is {given}"
-                raise ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
+            value = item.value or {}
+            kind = value.get("type")
+            if kind == "confirmation":
+                if not confirmations:
+                    raise fault(f"the thread asks the customer to confirm ({value.get('question')}) but the turn scripts no confirmation: add confirm: [yes]")
+                answer = confirmations.pop(0)
+                record.events.append(Event(kind="confirmation", text=str(value.get("question", "")), data={"confirmed": answer}))
+                resumes[item.id] = {"confirmed": answer}
+                continue
+            if not operator:
+                raise fault(f"the thread waits for a person ({kind}) but the turn scripts no operator action for it")
+            answer_ = operator.pop(0)
+            if (kind == "approval") != (answer_.decision is not None):
+                waits, given = ("an approval" if kind == "approval" else "a reply"), ("a reply" if answer_.reply is not None else "a decision")
+                raise fault(f"the thread waits for {waits} but the next operator action is {given}")
             if kind == "approval":
-                status = {"approve": "approved", "reject": "rejected", "edit": "edited"}[answer.decision or "approve"]
+                status = {"approve": "approved", "reject": "rejected", "edit": "edited"}[answer_.decision or "approve"]
                 record.approvals.append(status)
-                record.events.append(
-                    Event(kind="approval", text=answer.reason or "", data={**(item.value or {}), "status": status, "operator": answer.operator})
-                )
-            resumes[item.id] = answer.resume_payload()
+                record.events.append(Event(kind="approval", text=answer_.reason or "", data={**value, "status": status, "operator": answer_.operator}))
+            resumes[item.id] = answer_.resume_payload()
         payload = Command(resume=resumes)
 
 

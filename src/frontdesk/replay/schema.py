@@ -83,6 +83,9 @@ class Turn(_Strict):
     user: str
     script: dict[str, list[ScriptedStep]] = Field(default_factory=dict, description="Model outputs per agent")
     operator: list[OperatorAnswer] = Field(default_factory=list, description="Operator actions, one per pause, in order")
+    confirm: list[bool] = Field(
+        default_factory=list, description="The customer's answers (yes/no), in order, each time the thread asks them to confirm a write"
+    )
     expect: TurnExpectation = Field(default_factory=TurnExpectation)
 
     @field_validator("operator", mode="before")

@@ -21,11 +21,12 @@ from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import StreamingResponse
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
+from langgraph.types import Command
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from frontdesk.app import FrontdeskApp, open_app
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_message
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_message, stream_turn
 from frontdesk.inputs import BadMessage, clean_message
 from frontdesk.operators.inbox import Inbox, InboxError
 from frontdesk.persistence.thread_locks import ThreadBusy
@@ -33,6 +34,7 @@ from frontdesk.persistence.threads import history
 from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.server.errors import install_error_handlers
 from frontdesk.settings import Settings
+from frontdesk.tools.confirmation import parse_answer
 from frontdesk.tracing import instrument
 
 logger = logging.getLogger("frontdesk.server")
@@ -134,12 +136,20 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                 409, "this conversation is still answering your previous message; send this one when it has replied", headers={"Retry-After": "1"}
             ) from None
         snapshot = opened.graph.get_state({"configurable": {"thread_id": thread_id}})
+        confirming = next((p for p in snapshot.interrupts if (p.value or {}).get("type") == "confirmation"), None)
+        if confirming is not None:
+            answer = parse_answer(text)
+            if answer is None:
+                turn.close()
+                raise HTTPException(409, f"please answer yes or no to: {confirming.value.get('question')}")
+            resume: Command[Any] = Command(resume={confirming.id: {"confirmed": answer}})
+            return StreamingResponse(_stream(thread_id, None, turn, resume), media_type="text/event-stream", background=BackgroundTask(turn.close))
         if snapshot.interrupts:
             turn.close()
             raise HTTPException(409, "this thread is waiting for an operator; your message can be sent once they answer")
         return StreamingResponse(_stream(thread_id, text, turn), media_type="text/event-stream", background=BackgroundTask(turn.close))
 
-    def _stream(thread_id: str, text: str, turn: ExitStack) -> Iterator[str]:
+    def _stream(thread_id: str, text: str | None, turn: ExitStack, resume: Command[Any] | None = None) -> Iterator[str]:
         """The turn as server-sent events. Customers see only graded replies: while an agent
         drafts, a ``thinking`` event says so; the reply itself comes in ``done``."""
 
@@ -151,7 +161,12 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         try:
             drafting: str | None = None
             with turn, instrument.turn(opened.tracing.tracer, thread_id=thread_id):
-                for item in stream_message(opened.graph, text, config, context=opened.context, tokens=True):
+                items = (
+                    stream_turn(opened.graph, resume, config, context=opened.context, tokens=True)
+                    if text is None
+                    else stream_message(opened.graph, text, config, context=opened.context, tokens=True)
+                )
+                for item in items:
                     if isinstance(item, Token):
                         if drafting != item.agent:
                             drafting = item.agent
@@ -170,7 +185,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
             return
         values = opened.graph.get_state(config).values
         said = [m for m in values.get("messages", []) if isinstance(m, HumanMessage)]
-        if not said or said[-1].content != text:
+        if text is not None and (not said or said[-1].content != text):
             yield event(
                 "error",
                 {"code": "not_taken", "message": "Your message was not taken: this conversation is waiting for a person. Send it again once they answer."},

@@ -15,7 +15,9 @@ from typing import Any
 
 import yaml
 
+from frontdesk.domains import get_domain
 from frontdesk.tau2.user_simulator import task_opening
+from frontdesk.tools.base import ToolKind
 
 AUTH_TOOLS = {"find_user_id_by_email", "find_user_id_by_name_zip"}
 
@@ -41,14 +43,20 @@ def scenario_for(task: dict[str, Any], db: dict[str, Any], expected: dict[str, A
         steps.append({"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": db["users"][user]["email"]}}]})
     handoff = False
     executed = 0
+    confirmations: list[bool] = []
+    writes = {tool.name for tool in get_domain("retail").tools if tool.kind is ToolKind.WRITE and tool.confirm}
     for action in actions:
         steps.append({"tool_calls": [{"name": action["name"], "args": action.get("arguments") or {}}]})
         executed += 1
+        if action["name"] in writes:
+            confirmations.append(True)
         if action["name"] == "transfer_to_human_agents":
             handoff = True
             break
     script: dict[str, Any] = {"customer_service": steps}
     turn: dict[str, Any] = {"user": task_opening(task), "script": script}
+    if confirmations:
+        turn["confirm"] = confirmations
     if handoff:
         turn["operator"] = {"reply": "A support specialist will take it from here.", "operator": "tau2"}
     else:

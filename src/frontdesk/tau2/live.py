@@ -26,6 +26,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.store.memory import InMemoryStore
+from langgraph.types import Command
 from pydantic import BaseModel, Field
 
 from frontdesk.app import open_app
@@ -36,7 +37,8 @@ from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.live import pass_hat_k
 from frontdesk.settings import Settings
 from frontdesk.tau2.replay_gold import replay_task
-from frontdesk.tau2.user_simulator import TRANSFER, UserSimulator, task_instructions, task_opening
+from frontdesk.tau2.user_simulator import TRANSFER, UserSimulator, UserTurn, task_instructions, task_opening
+from frontdesk.tools.confirmation import parse_answer
 from frontdesk.tracing.setup import TracingHandle
 
 
@@ -120,6 +122,15 @@ class Tau2Run:
             engine.dispose()
         return tau2_db_hash(final)
 
+    @staticmethod
+    def _confirm(user: UserSimulator, pause: Any, result: Trial) -> UserTurn:
+        """The framework asks the simulated customer to confirm a write, as chat or the server would."""
+        question = str((pause.value or {}).get("question", "Please confirm (yes/no)."))
+        result.transcript.append({"role": "agent", "text": question})
+        said = user.respond(question)
+        result.transcript.append({"role": "user", "text": said.text})
+        return said
+
     def trial(self, task: dict[str, Any], number: int, gold_hash: str) -> Trial:
         """Play one conversation on a fresh DB and score it."""
         task_id = str(task["id"])
@@ -159,6 +170,13 @@ class Tau2Run:
                     before = len(graph.get_state(config).values.get("messages", []))
                     graph.invoke({"messages": [HumanMessage(said.text)]}, config, durability=DURABILITY)
                     state = graph.get_state(config)
+                    while state.interrupts and (state.interrupts[0].value or {}).get("type") == "confirmation" and not said.ended:
+                        said = self._confirm(user, state.interrupts[0], result)
+                        graph.invoke(Command(resume={state.interrupts[0].id: {"confirmed": parse_answer(said.text) is True}}), config, durability=DURABILITY)
+                        state = graph.get_state(config)
+                    if said.ended:
+                        result.ended_by = "transfer" if said.marker == TRANSFER else "customer"
+                        break
                     new = [m for m in state.values.get("messages", [])[before:] if isinstance(m, AIMessage)]
                     result.tool_calls += sum(len(m.tool_calls) for m in new)
                     reply = next((str(m.content) for m in reversed(new) if m.content and not m.tool_calls), "")

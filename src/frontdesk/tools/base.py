@@ -114,6 +114,8 @@ class Tool:
     requires_auth: bool = False
     authenticates: bool = False
     handoff_to: str | None = None
+    confirm: bool = True
+    """For a WRITE: the customer confirms this exact call before it runs (see ``tools.confirmation``)."""
 
     def openai_schema(self) -> dict[str, Any]:
         """The OpenAI function-calling description of this tool (what ``bind_tools`` takes)."""
@@ -222,6 +224,7 @@ def tool(
     requires_auth: bool = False,
     authenticates: bool = False,
     handoff_to: str | None = None,
+    confirm: bool = True,
 ) -> Any:
     """Turn a typed function into a :class:`Tool`.
 
@@ -241,6 +244,7 @@ def tool(
             requires_auth=requires_auth,
             authenticates=authenticates,
             handoff_to=handoff_to,
+            confirm=confirm,
         )
 
     return wrap(fn) if fn is not None else wrap

@@ -6,7 +6,7 @@ from frontdesk.memory.customer_memory import MemoryKind, remember
 from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 
 
-@tool(kind=ToolKind.WRITE, requires_auth=True)
+@tool(kind=ToolKind.WRITE, requires_auth=True, confirm=False)
 def remember_customer_fact(ctx: ToolContext, kind: MemoryKind, value: str) -> str:
     """Remember a fact about the authenticated customer for future conversations.
 

@@ -69,3 +69,20 @@ def not_the_customers(session: Session, customer_id: str, tool: str, args: Mappi
     if isinstance(user_id, str) and user_id != customer_id:
         return "User not found"
     return None
+
+
+def describe_action(tool: str, args: Mapping[str, Any]) -> str | None:
+    """A retail WRITE in the customer's words, for the confirmation question (None: generic wording)."""
+    order = args.get("order_id")
+    items, new_items, method = args.get("item_ids"), args.get("new_item_ids"), args.get("payment_method_id")
+    where = ", ".join(str(args[k]) for k in ("address1", "address2", "city", "state", "zip", "country") if args.get(k))
+    wording = {
+        "cancel_pending_order": f"cancel order {order} (reason: {args.get('reason')})",
+        "modify_pending_order_address": f"ship order {order} to {where}",
+        "modify_user_address": f"change the address on your account to {where}",
+        "modify_pending_order_items": f"in order {order}, swap {items} for {new_items}, settling the price difference on {method}",
+        "modify_pending_order_payment": f"pay order {order} with {method} instead",
+        "return_delivered_order_items": f"return {items} from order {order}, refunded to {method}",
+        "exchange_delivered_order_items": f"exchange {items} from order {order} for {new_items}, settling the price difference on {method}",
+    }
+    return wording.get(tool)
