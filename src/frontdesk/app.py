@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -27,6 +28,7 @@ from frontdesk.domains.database import open_domain_db
 from frontdesk.graphs.support import build_graph
 from frontdesk.knowledge import KnowledgeBase, default_knowledge_base
 from frontdesk.llm.factory import ModelProvider, openai_compatible_model
+from frontdesk.operators.inbox import Inbox
 from frontdesk.persistence.checkpoint import open_checkpointer
 from frontdesk.persistence.store import open_store
 from frontdesk.persistence.thread_locks import ThreadLocks
@@ -52,6 +54,11 @@ class FrontdeskApp:
     tracing: TracingHandle
     context: RunContext
     locks: ThreadLocks
+
+    def inbox(self) -> Inbox:
+        """The operator's inbox over this deployment (its domain's tools check edited arguments)."""
+        sla = timedelta(minutes=self.settings.ticket_sla_minutes)
+        return Inbox(self.graph, self.engine, tools=self.domain.tools_by_name, sla=sla, context=self.context, locks=self.locks)
 
 
 def open_knowledge(settings: Settings, domain: Domain) -> KnowledgeBase:

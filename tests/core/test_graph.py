@@ -70,6 +70,37 @@ def test_handoff_pauses_writes_one_ticket_and_resumes_from_another_process(db_ur
 
 def test_a_process_killed_during_a_write_resumes_and_writes_exactly_once(db_url: str, tmp_path: Path) -> None:
     """SIGKILL after a WRITE tool committed but before the turn finished: nothing lost, nothing doubled."""
+    kill_after_the_write(db_url, tmp_path)
+    resumed = in_new_process(db_url, 0, [{"customer_service": ["Your $5 credit is on your account."]}], "resume", json.dumps("continue"))
+    assert_resumed_once(resumed)
+
+
+def assert_resumed_once(resumed: dict) -> None:
+    assert resumed["credits"] == 1
+    assert resumed["messages"][0] == ["human", None, "Please add my $5 credit, I'm ava@example.com"]
+    assert resumed["messages"][-1] == ["ai", "customer_service", "Your $5 credit is on your account."]
+    tool_results = [m[2] for m in resumed["messages"] if m[0] == "tool"]
+    assert tool_results == ["ava", "added 5", "checked"]
+    assert resumed["customer_id"] == "ava"
+
+
+def test_after_a_kill_the_customers_next_message_finishes_the_turn_first(db_url: str, tmp_path: Path) -> None:
+    """The way a person resumes (a new message, as chat and the server send it): the interrupted
+    turn completes exactly once, no tool call is left without a result, the customer stays
+    authenticated, and the new message is taken after it."""
+    kill_after_the_write(db_url, tmp_path)
+    script = [{"customer_service": ["Your $5 credit is on your account.", "You're welcome!"]}]
+    after = in_new_process(db_url, 0, script, "next-message", "Thanks!")
+    assert after["credits"] == 1
+    texts = [m for m in after["messages"] if m[0] == "human"]
+    assert texts == [["human", None, "Please add my $5 credit, I'm ava@example.com"], ["human", None, "Thanks!"]]
+    calls = [m for m in after["messages"] if m[0] == "tool"]
+    assert [m[2] for m in calls] == ["ava", "added 5", "checked"], "every tool call has its result"
+    assert after["customer_id"] == "ava"
+
+
+def kill_after_the_write(db_url: str, tmp_path: Path) -> None:
+    """Start a turn that adds a credit and then pauses in a slow READ; SIGKILL it once the credit is committed."""
     import os
     import signal
     import time
@@ -98,72 +129,11 @@ def test_a_process_killed_during_a_write_resumes_and_writes_exactly_once(db_url:
         try:
             if credits(engine) == 1:
                 break
-        except Exception:
+        except Exception:  # the tables may not exist yet
             pass
         time.sleep(0.05)
-    assert credits(engine) == 1, process.stderr.read().decode()[-2000:] if process.poll() is not None else "no write seen"
+    assert credits(engine) == 1, process.stderr.read().decode()[-2000:] if process.poll() is not None and process.stderr else "no write seen"
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     pause.unlink()
-
-    resumed = in_new_process(db_url, 0, [{"customer_service": ["Your $5 credit is on your account."]}], "resume", json.dumps("continue"))
-    assert_resumed_once(resumed)
-
-
-def assert_resumed_once(resumed: dict) -> None:
-    assert resumed["credits"] == 1
-    assert resumed["messages"][0] == ["human", None, "Please add my $5 credit, I'm ava@example.com"]
-    assert resumed["messages"][-1] == ["ai", "customer_service", "Your $5 credit is on your account."]
-    tool_results = [m[2] for m in resumed["messages"] if m[0] == "tool"]
-    assert tool_results == ["ava", "added 5", "checked"]
-    assert resumed["customer_id"] == "ava"
-
-
-def test_after_a_kill_the_customers_next_message_finishes_the_turn_first(db_url: str, tmp_path: Path) -> None:
-    """The way a person resumes (a new message, as chat and the server send it): the interrupted
-    turn completes exactly once, no tool call is left without a result, the customer stays
-    authenticated, and the new message is taken after it."""
-    import os
-    import signal
-    import time
-
-    from tests.core.support_app import credits
-
-    pause = tmp_path / "pause"
-    pause.touch()
-    first_script = [
-        {
-            "customer_service": [
-                {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]},
-                {"tool_calls": [{"name": "add_credit", "args": {"amount": 5}, "id": "call-credit-1"}, {"name": "slow_check", "id": "call-check-1"}]},
-            ]
-        }
-    ]
-    process = subprocess.Popen(
-        [sys.executable, str(HERE / "support_app.py"), db_url, "0", "turn", json.dumps(first_script), "Please add my $5 credit, I'm ava@example.com"],
-        env={**os.environ, "SUPPORT_APP_PAUSE_FILE": str(pause)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    engine = create_engine(domain_url(db_url))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not _safe_credits(engine, credits):
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    pause.unlink()
-    script = [{"customer_service": ["Your $5 credit is on your account.", "You're welcome!"]}]
-    after = in_new_process(db_url, 0, script, "next-message", "Thanks!")
-    assert after["credits"] == 1
-    texts = [m for m in after["messages"] if m[0] == "human"]
-    assert texts == [["human", None, "Please add my $5 credit, I'm ava@example.com"], ["human", None, "Thanks!"]]
-    calls = [m for m in after["messages"] if m[0] == "tool"]
-    assert [m[2] for m in calls] == ["ava", "added 5", "checked"], "every tool call has its result"
-    assert after["customer_id"] == "ava"
-
-
-def _safe_credits(engine: object, credits: object) -> int:
-    try:
-        return int(credits(engine))  # type: ignore[operator]
-    except Exception:
-        return 0
+    engine.dispose()

@@ -26,21 +26,14 @@ OperatorOption = Annotated[str, typer.Option("--operator", "-o", help="Who is an
 def _inbox(*, needs_model: bool) -> Iterator[Any]:
     """An Inbox over the configured database; with a model when the thread will continue."""
     from frontdesk.llm.factory import NOT_CONFIGURED_HELP, NoModel
-    from frontdesk.operators.inbox import Inbox, InboxError
+    from frontdesk.operators.inbox import InboxError
 
     settings = Settings.from_env()
     if needs_model and not settings.model_configured:
         fail("deciding an approval lets the agents continue the conversation, which needs a model. " + NOT_CONFIGURED_HELP)
     try:
         with database_errors(settings.resolved_database_url), open_app(settings, model=None if needs_model else NoModel(), streaming=False) as opened:
-            yield Inbox(
-                opened.graph,
-                opened.engine,
-                tools=opened.domain.tools_by_name,
-                sla=timedelta(minutes=settings.ticket_sla_minutes),
-                context=opened.context,
-                locks=opened.locks,
-            )
+            yield opened.inbox()
     except InboxError as exc:
         fail(str(exc))
 

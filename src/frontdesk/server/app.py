@@ -14,7 +14,6 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException
@@ -28,7 +27,7 @@ from starlette.background import BackgroundTask
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_message, stream_turn
 from frontdesk.inputs import BadMessage, clean_message
-from frontdesk.operators.inbox import Inbox, InboxError
+from frontdesk.operators.inbox import InboxError
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.threads import history
 from frontdesk.server.auth import Guards, customer_token, server_secret
@@ -79,14 +78,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         with open_app(settings, model=model) as opened:
             state["stack"] = opened
-            state["inbox"] = Inbox(
-                opened.graph,
-                opened.engine,
-                tools=opened.domain.tools_by_name,
-                sla=timedelta(minutes=settings.ticket_sla_minutes),
-                context=opened.context,
-                locks=opened.locks,
-            )
+            state["inbox"] = opened.inbox()
             yield
 
     app = FastAPI(title="frontdesk", version="0.1.0", lifespan=lifespan, description="Multi-agent customer service: threads, streamed replies, operator inbox.")
