@@ -140,6 +140,7 @@ def posts(count: int) -> None:
 
 def races(count: int) -> None:
     from langgraph.checkpoint.memory import InMemorySaver
+    from langgraph.types import Command
 
     from frontdesk import Inbox, InboxError, Script, ScriptedModels, ScriptedStep, build_graph, get_domain, open_domain_db
     from frontdesk.operators import records
@@ -157,7 +158,10 @@ def races(count: int) -> None:
                 "race", [{"customer_service": [ScriptedStep.model_validate(s) for s in steps], "grader": [ScriptedStep.model_validate({"verdict": "pass"})]}]
             )
             graph = build_graph(model=ScriptedModels(script), checkpointer=InMemorySaver(), engine=engine)
-            graph.invoke({"messages": [("user", "cancel #D1001, yes")]}, {"configurable": {"thread_id": f"race-{n}"}})
+            config = {"configurable": {"thread_id": f"race-{n}"}}
+            graph.invoke({"messages": [("user", "cancel #D1001, yes")]}, config)
+            [asked] = graph.get_state(config).interrupts  # the customer confirms the cancellation
+            graph.invoke(Command(resume={asked.id: {"confirmed": True}}), config)
             inbox = Inbox(graph, engine, tools=get_domain("retail").tools_by_name)
             [item] = inbox.items()
             wins: list[str] = []
@@ -187,9 +191,9 @@ def main() -> None:
     parser.add_argument("--races", type=int, default=20)
     args = parser.parse_args()
     os.environ.setdefault("COLUMNS", "200")
-    kills(args.kills)
-    posts(args.posts)
-    races(args.races)
+    for count, experiment in ((args.kills, kills), (args.posts, posts), (args.races, races)):
+        if count > 0:
+            experiment(count)
 
 
 if __name__ == "__main__":
