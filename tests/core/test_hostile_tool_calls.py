@@ -59,3 +59,11 @@ def test_a_crashing_tool_still_answers_the_model_and_the_turn_goes_on() -> None:
     assert len(tool_results) == 1 and tool_results[0].status == "error"
     assert "broken_lookup failed (RuntimeError)" in tool_results[0].content and "connection reset" not in tool_results[0].content
     assert result["messages"][-1].content.startswith("Sorry")
+
+
+def test_a_tool_the_model_invents_is_answered_with_the_real_ones() -> None:
+    from frontdesk.tools.execution import ToolCallRequest, ToolPipeline
+
+    pipeline = ToolPipeline(get_domain("retail").tools)
+    outcome = pipeline.run(ToolCallRequest(id="c1", name="issue_refund", args={"amount": 500}), ToolContext(customer_id="ava_chen_1001"))
+    assert not outcome.ok and outcome.content.startswith("Error: Unknown tool 'issue_refund'") and "cancel_pending_order" in outcome.content
