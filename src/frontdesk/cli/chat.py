@@ -17,7 +17,7 @@ from rich.text import Text
 
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_message, stream_turn
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, confirmation_pause, last_reply, stream_message, stream_turn
 from frontdesk.inputs import BadMessage, clean_message, printable
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.persistence.thread_locks import ThreadBusy
@@ -54,7 +54,7 @@ def chat(
         if customer:
             _authenticate(stack, thread_id, customer)
         _show_history(stack.graph, thread_id)
-        if (waiting := pending_confirmation(stack.graph, thread_id)) is not None:
+        if (waiting := confirmation_pause(stack.graph.get_state({"configurable": {"thread_id": thread_id}}).interrupts)) is not None:
             console.print(f"[bold yellow]?[/] {escape(printable(str(waiting.value.get('question'))))}")
         last_run: str | None = None
         while True:
@@ -95,7 +95,7 @@ def chat(
             try:
                 with instrument.turn(stack.tracing.tracer, thread_id=thread_id) as run_id:
                     last_run = run_id
-                    confirming = pending_confirmation(stack.graph, thread_id)
+                    confirming = confirmation_pause(stack.graph.get_state({"configurable": {"thread_id": thread_id}}).interrupts)
                     if confirming is not None and parse_answer(text) is None:
                         console.print(f"[yellow]please answer yes or no:[/] {escape(printable(str(confirming.value.get('question'))))}")
                         continue
@@ -193,12 +193,6 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
         elif isinstance(message, ToolMessage):
             mark = "[green]✓[/]" if message.status != "error" else "[red]✗[/]"
             console.print(f"  {mark} [bold]{message.name}[/] [dim]{str(message.content)[:100]}[/]")
-
-
-def pending_confirmation(graph: Any, thread_id: str) -> Any:
-    """The thread's pause for the customer's confirmation of a write, if it is waiting for one."""
-    pauses = graph.get_state({"configurable": {"thread_id": thread_id}}).interrupts
-    return next((p for p in pauses if (p.value or {}).get("type") == "confirmation"), None)
 
 
 def _turn(stack: FrontdeskApp, thread_id: str, text: str, *, confirming: Any = None) -> None:

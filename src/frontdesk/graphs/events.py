@@ -8,7 +8,7 @@ shipped ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +58,8 @@ class AgentHandoff:
 
 @dataclass(frozen=True)
 class Waiting:
-    """The thread paused for a person: ``kind`` is ``approval`` or ``handoff``; ``value`` is the pause's payload."""
+    """The thread paused: ``kind`` is ``confirmation`` (the customer's yes/no), ``approval`` or ``handoff``
+    (an operator); ``value`` is the pause's payload."""
 
     kind: str
     interrupt_id: str
@@ -141,6 +142,11 @@ def _update_events(node: str, update: Any, agents: frozenset[str]) -> Iterator[T
         yield Verdict(verdict=str(grade.get("verdict")), grade=grade)
     if node == "tools" and update.get("active_agent") in agents:
         yield AgentHandoff(target=str(update["active_agent"]))
+
+
+def confirmation_pause(pauses: Sequence[Any]) -> Any:
+    """Among a thread's pauses (``snapshot.interrupts``), the one waiting for the customer to confirm a write."""
+    return next((p for p in pauses if (p.value or {}).get("type") == "confirmation"), None)
 
 
 def unfinished(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig) -> bool:

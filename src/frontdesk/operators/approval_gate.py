@@ -43,7 +43,9 @@ class ApprovalPolicy:
 
     def needs_approval(self, tool: Tool, args: Mapping[str, Any], ctx: ToolContext) -> tuple[str, float] | None:
         """``(reason, amount)`` when the call must wait for an operator, else None."""
-        amount, earlier = self._amounts(tool, args, ctx)
+        return self._check(tool, *self._amounts(tool, args, ctx))
+
+    def _check(self, tool: Tool, amount: float | None, earlier: float) -> tuple[str, float] | None:
         if amount is None or amount <= 0 or amount + earlier <= self.limit:
             return None
         if earlier:
@@ -61,19 +63,21 @@ class ApprovalPolicy:
 
     def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
         """The tool-pipeline hook: pass, or pause for an operator and act on the answer; refunds go on the ledger."""
-        check = self.needs_approval(tool, args, ctx)
+        amount, earlier = self._amounts(tool, args, ctx)
+        check = self._check(tool, amount, earlier)
         if check is not None:
             use_args, refusal = _ask_operator(tool, args, ctx, *check)
             if refusal is not None or use_args is None:
                 return PolicyVerdict.refuse(refusal or "The action was not approved.")
+            if use_args != args:  # an operator's edit can change what the call refunds
+                amount, _earlier = self._amounts(tool, use_args, ctx)
             args = use_args
-        amount, _earlier = self._amounts(tool, args, ctx)
         if not amount or amount <= 0 or not ctx.customer_id:
             return PolicyVerdict.proceed(args)
-        customer, thread, call = ctx.customer_id, ctx.thread_id, ctx.tool_call_id
+        customer, thread, call, refund = ctx.customer_id, ctx.thread_id, ctx.tool_call_id, amount
 
         def record(session: Session) -> None:
-            refunds.record_refund(session, thread_id=thread, tool_call_id=call, customer_id=customer, tool=tool.name, amount=amount)
+            refunds.record_refund(session, thread_id=thread, tool_call_id=call, customer_id=customer, tool=tool.name, amount=refund)
 
         return PolicyVerdict.proceed(args, on_commit=record)
 

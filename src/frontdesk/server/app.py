@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from frontdesk.app import FrontdeskApp, open_app
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, last_reply, stream_message, stream_turn
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, confirmation_pause, last_reply, stream_message, stream_turn
 from frontdesk.inputs import BadMessage, clean_message
 from frontdesk.operators.inbox import InboxError
 from frontdesk.persistence.thread_locks import ThreadBusy
@@ -128,7 +128,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                 409, "this conversation is still answering your previous message; send this one when it has replied", headers={"Retry-After": "1"}
             ) from None
         snapshot = opened.graph.get_state({"configurable": {"thread_id": thread_id}})
-        confirming = next((p for p in snapshot.interrupts if (p.value or {}).get("type") == "confirmation"), None)
+        confirming = confirmation_pause(snapshot.interrupts)
         if confirming is not None:
             answer = parse_answer(text)
             if answer is None:

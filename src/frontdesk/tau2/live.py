@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 
 from frontdesk.app import open_app
 from frontdesk.domains.retail import export_tau2_db, tau2_db_hash
+from frontdesk.graphs.events import confirmation_pause
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.persistence.checkpoint import DURABILITY, open_checkpointer
 from frontdesk.replay.environment import ReplayEnvironment
@@ -170,9 +171,9 @@ class Tau2Run:
                     before = len(graph.get_state(config).values.get("messages", []))
                     graph.invoke({"messages": [HumanMessage(said.text)]}, config, durability=DURABILITY)
                     state = graph.get_state(config)
-                    while state.interrupts and (state.interrupts[0].value or {}).get("type") == "confirmation" and not said.ended:
-                        said = self._confirm(user, state.interrupts[0], result)
-                        graph.invoke(Command(resume={state.interrupts[0].id: {"confirmed": parse_answer(said.text) is True}}), config, durability=DURABILITY)
+                    while (pause := confirmation_pause(state.interrupts)) is not None and not said.ended:
+                        said = self._confirm(user, pause, result)
+                        graph.invoke(Command(resume={pause.id: {"confirmed": parse_answer(said.text) is True}}), config, durability=DURABILITY)
                         state = graph.get_state(config)
                     if said.ended:
                         result.ended_by = "transfer" if said.marker == TRANSFER else "customer"
