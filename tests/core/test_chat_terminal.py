@@ -11,6 +11,16 @@ import pexpect
 
 from frontdesk.llm.openai_test_server import OpenAITestServer
 
+
+def chat_env(data_dir: Path, base_url: str | None = None) -> dict[str, str]:
+    """The environment of a `frontdesk chat` on the demo shop in ``data_dir``, with the test model at ``base_url``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
+    env.update(FRONTDESK_DEMO="1", FRONTDESK_DATA_DIR=str(data_dir), FRONTDESK_MODEL="m", OPENAI_API_KEY="k", NO_COLOR="1", TERM="xterm")
+    if base_url is not None:
+        env["OPENAI_BASE_URL"] = base_url
+    return env
+
+
 ADDRESS_CHANGE = {"order_id": "#D1001", "address1": "77 Broadway", "address2": "", "city": "New York", "state": "NY", "country": "USA", "zip": "10006"}
 
 
@@ -21,17 +31,7 @@ def test_a_chat_session_in_a_terminal(tmp_path: Path) -> None:
         {"verdict": "pass"},
     ]
     with OpenAITestServer(script) as server:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
-        env.update(
-            FRONTDESK_DEMO="1",
-            FRONTDESK_DATA_DIR=str(tmp_path),
-            FRONTDESK_MODEL="m",
-            OPENAI_BASE_URL=server.base_url,
-            OPENAI_API_KEY="k",
-            NO_COLOR="1",
-            COLUMNS="160",
-            TERM="xterm",
-        )
+        env = {**chat_env(tmp_path, server.base_url), "COLUMNS": "160"}
         chat = pexpect.spawn(
             sys.executable,
             ["-m", "frontdesk.cli.app", "chat", "--customer", "ava.chen@example.com", "--thread", "tty-1"],
@@ -79,16 +79,7 @@ def test_config_show_and_a_broken_config_file(tmp_path: Path) -> None:
 def test_ctrl_c_mid_answer_cancels_the_turn_and_the_thread_goes_on(tmp_path: Path) -> None:
     script = ["This answer is never seen.", "Second answer.", {"verdict": "pass"}]
     with OpenAITestServer(script, delay_s=2.0) as server:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
-        env.update(
-            FRONTDESK_DEMO="1",
-            FRONTDESK_DATA_DIR=str(tmp_path),
-            FRONTDESK_MODEL="m",
-            OPENAI_BASE_URL=server.base_url,
-            OPENAI_API_KEY="k",
-            NO_COLOR="1",
-            TERM="xterm",
-        )
+        env = chat_env(tmp_path, server.base_url)
         chat = pexpect.spawn(
             sys.executable, ["-m", "frontdesk.cli.app", "chat", "--thread", "tty-2"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 160)
         )
@@ -116,8 +107,7 @@ def test_ctrl_c_mid_answer_cancels_the_turn_and_the_thread_goes_on(tmp_path: Pat
 def test_chat_killed_during_a_model_call_loses_nothing_when_the_customer_comes_back(tmp_path: Path) -> None:
     import signal
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
-    env.update(FRONTDESK_DEMO="1", FRONTDESK_DATA_DIR=str(tmp_path), FRONTDESK_MODEL="m", OPENAI_API_KEY="k", NO_COLOR="1", TERM="xterm")
+    env = chat_env(tmp_path)
     with OpenAITestServer(["never delivered"], delay_s=30) as slow:
         chat = pexpect.spawn(
             sys.executable,
@@ -163,16 +153,7 @@ def test_a_write_waits_for_the_customers_yes_in_the_terminal(tmp_path: Path) -> 
         {"verdict": "pass"},
     ]
     with OpenAITestServer(script) as server:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
-        env.update(
-            FRONTDESK_DEMO="1",
-            FRONTDESK_DATA_DIR=str(tmp_path),
-            FRONTDESK_MODEL="m",
-            OPENAI_BASE_URL=server.base_url,
-            OPENAI_API_KEY="k",
-            NO_COLOR="1",
-            TERM="xterm",
-        )
+        env = chat_env(tmp_path, server.base_url)
         command = ["-m", "frontdesk.cli.app", "chat", "--customer", "ava.chen@example.com", "--thread", "c-1"]
         chat = pexpect.spawn(sys.executable, command, env=env, encoding="utf-8", timeout=60, dimensions=(40, 200))
         try:

@@ -4,7 +4,6 @@ prompt of the next, through `frontdesk chat` in a terminal and through the HTTP 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import httpx
 import pexpect
 
 from frontdesk.llm.openai_test_server import OpenAITestServer
+from tests.core.test_chat_terminal import chat_env
 from tests.core.test_server import running_server, sse
 
 REMEMBERED = "preferred_contact: email"
@@ -32,8 +32,7 @@ def test_a_fact_remembered_in_one_chat_is_recalled_in_the_next(tmp_path: Path) -
         {"verdict": "pass"},
     ]
     second = ["Hello again, Ava — we'll keep to email.", {"verdict": "pass"}]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
-    env.update(FRONTDESK_DEMO="1", FRONTDESK_DATA_DIR=str(tmp_path), FRONTDESK_MODEL="m", OPENAI_API_KEY="k", NO_COLOR="1", TERM="xterm")
+    env = chat_env(tmp_path)
     for thread, script, message in (("mem-1", first, "Please contact me by email from now on."), ("mem-2", second, "Hi, it's me again.")):
         with OpenAITestServer(script) as model:
             chat = pexpect.spawn(
