@@ -120,3 +120,14 @@ def test_every_secret_in_a_database_url_is_masked(tmp_path: Path) -> None:
         assert "s3cret" not in mask_password(url)
         done = run(["inbox"], clean_env(tmp_path, FRONTDESK_DATABASE_URL=url))
         assert done.returncode == 2 and "s3cret" not in done.stdout + done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_error_line_keeps_its_brackets(capsys) -> None:
+    import pytest
+    import typer
+
+    from frontdesk.cli.common import fail
+
+    with pytest.raises(typer.Exit):
+        fail("Postgres support needs the extra: pip install 'frontdesk[postgres]' ([bold]not markup[/])")
+    assert "pip install 'frontdesk[postgres]' ([bold]not markup[/])" in capsys.readouterr().err

@@ -11,6 +11,8 @@ import logging
 import sys
 import traceback
 
+from rich.markup import escape
+
 from frontdesk.persistence.duckdb_files import DataFileBusy
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.urls import BadDatabaseURL, mask_password
@@ -34,7 +36,7 @@ def main() -> None:
 
 
 def _fail(message: str) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True, markup=True, highlight=False)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, highlight=False)
     sys.exit(2)
 
 

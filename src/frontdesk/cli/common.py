@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Annotated, NoReturn
 
 import typer
+from rich.markup import escape
 
 from frontdesk.terminal import console, err_console
 
@@ -14,8 +15,12 @@ __all__ = ["console", "database_errors", "err_console", "fail"]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print one clear error line and exit with ``code``."""
-    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    """Print one clear error line and exit with ``code``.
+
+    The message is printed as text, not markup: ``pip install 'frontdesk[postgres]'`` keeps
+    its brackets, and text that came from a user or a server cannot restyle the terminal.
+    """
+    err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     raise typer.Exit(code)
 
 
