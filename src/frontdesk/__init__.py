@@ -8,7 +8,9 @@ The public API is what this module exports (``frontdesk.__all__``); everything e
   store, knowledge base, tracing) from ``Settings`` and builds the graph on it.
 - Extend: ``tool``/``Tool``/``ToolKind``/``ToolContext``/``ToolError`` define typed tools;
   ``AgentSpec`` defines agents; ``ToolPolicy``/``PolicyVerdict`` add checks to the one tool
-  pipeline every call takes; ``Domain``/``register_domain`` plug in a business domain.
+  pipeline every call takes; ``InputGuardrail``/``OutputGuardrail``/``ToolGuardrail`` (or
+  the ``input_guardrail``/``output_guardrail``/``tool_guardrail`` decorators) check
+  messages, replies and calls (``build_graph(guardrails=...)``); ``Domain``/``register_domain`` plug in a business domain.
 - Run: ``RunContext`` is what each run's nodes and tools receive; ``stream_turn`` turns a
   graph run into typed events (``stream_message`` sends a customer's message the way the
   entry points do: an unfinished run first); ``Inbox`` is the operator's side.
@@ -30,6 +32,16 @@ if TYPE_CHECKING:
     from frontdesk.domains.database import open_domain_db
     from frontdesk.graphs.events import TurnEvent, stream_message, stream_turn
     from frontdesk.graphs.support import build_graph
+    from frontdesk.guardrails.base import (
+        GuardrailContext,
+        GuardrailResult,
+        InputGuardrail,
+        OutputGuardrail,
+        ToolGuardrail,
+        input_guardrail,
+        output_guardrail,
+        tool_guardrail,
+    )
     from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
     from frontdesk.operators.approval_gate import ApprovalPolicy
     from frontdesk.operators.inbox import Inbox, InboxError
@@ -45,8 +57,12 @@ _EXPORTS = {
     "ApprovalPolicy": "frontdesk.operators.approval_gate",
     "Domain": "frontdesk.domains.base",
     "FrontdeskApp": "frontdesk.app",
+    "GuardrailContext": "frontdesk.guardrails.base",
+    "GuardrailResult": "frontdesk.guardrails.base",
     "Inbox": "frontdesk.operators.inbox",
     "InboxError": "frontdesk.operators.inbox",
+    "InputGuardrail": "frontdesk.guardrails.base",
+    "OutputGuardrail": "frontdesk.guardrails.base",
     "PolicyVerdict": "frontdesk.tools.execution",
     "RunContext": "frontdesk.runtime",
     "Script": "frontdesk.llm.scripted",
@@ -56,20 +72,24 @@ _EXPORTS = {
     "Tool": "frontdesk.tools.base",
     "ToolContext": "frontdesk.tools.base",
     "ToolError": "frontdesk.tools.base",
+    "ToolGuardrail": "frontdesk.guardrails.base",
     "ToolKind": "frontdesk.tools.base",
     "ToolPipeline": "frontdesk.tools.execution",
     "ToolPolicy": "frontdesk.tools.execution",
     "TurnEvent": "frontdesk.graphs.events",
     "build_graph": "frontdesk.graphs.support",
     "get_domain": "frontdesk.domains",
+    "input_guardrail": "frontdesk.guardrails.base",
     "open_app": "frontdesk.app",
     "open_checkpointer": "frontdesk.persistence.checkpoint",
     "open_domain_db": "frontdesk.domains.database",
     "open_store": "frontdesk.persistence.store",
+    "output_guardrail": "frontdesk.guardrails.base",
     "register_domain": "frontdesk.domains",
     "stream_message": "frontdesk.graphs.events",
     "stream_turn": "frontdesk.graphs.events",
     "tool": "frontdesk.tools.base",
+    "tool_guardrail": "frontdesk.guardrails.base",
 }
 
 __all__ = [
@@ -77,8 +97,12 @@ __all__ = [
     "ApprovalPolicy",
     "Domain",
     "FrontdeskApp",
+    "GuardrailContext",
+    "GuardrailResult",
     "Inbox",
     "InboxError",
+    "InputGuardrail",
+    "OutputGuardrail",
     "PolicyVerdict",
     "RunContext",
     "Script",
@@ -88,20 +112,24 @@ __all__ = [
     "Tool",
     "ToolContext",
     "ToolError",
+    "ToolGuardrail",
     "ToolKind",
     "ToolPipeline",
     "ToolPolicy",
     "TurnEvent",
     "build_graph",
     "get_domain",
+    "input_guardrail",
     "open_app",
     "open_checkpointer",
     "open_domain_db",
     "open_store",
+    "output_guardrail",
     "register_domain",
     "stream_message",
     "stream_turn",
     "tool",
+    "tool_guardrail",
 ]
 __version__ = "0.1.0"
 

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
 from frontdesk.cli.common import console, fail
+from frontdesk.inputs import printable
 from frontdesk.settings import Settings
 
 app = typer.Typer(help="Traces stored in DuckDB by every run.", no_args_is_help=True)
@@ -110,6 +112,11 @@ def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="T
     for kind, name, calls, p50, p95, p99, errors in result.rows:
         table.add_row(kind, name, str(calls), f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}", f"{errors:.0%}")
     console.print(table)
+    if result.guardrail_trips:
+        trips = Table("guardrail", "stage", "action", "trips", title="guardrail trips")
+        for name, stage, action, count in result.guardrail_trips:
+            trips.add_row(escape(printable(name)), stage, action, str(count))
+        console.print(trips)
     grader = "—" if result.grader_pass_rate is None else f"{result.grader_pass_rate:.0%} of {result.verdicts} verdicts"
     console.print(
         f"{result.runs} runs in {result.conversations} conversations · per conversation: {result.tokens_per_conversation:.0f} tokens, "

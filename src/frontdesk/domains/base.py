@@ -7,7 +7,7 @@ beside retail by declaring one of these and registering it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from frontdesk.operators.approval_gate import AmountFn, ApprovalPolicy
 from frontdesk.tools.base import Tool
 from frontdesk.tools.confirmation import CustomerConfirmation, DescribeFn
-from frontdesk.tools.execution import ToolPolicy
+from frontdesk.tools.execution import Check
 from frontdesk.tools.ownership import OwnershipFn, OwnershipPolicy
 
 
@@ -61,15 +61,18 @@ class Domain:
         """Money-moving calls above ``limit`` wait for an operator."""
         return ApprovalPolicy(limit=limit, tools=self.money_tools, amount=self.amount)
 
-    def policies(self, approval_limit: float, *, confirm_writes: bool = True) -> tuple[ToolPolicy, ...]:
-        """The tool policies, in order: ownership, the customer's confirmation, the approval gate.
+    def policies(
+        self, approval_limit: float, *, confirm_writes: bool = True, approvals: ApprovalPolicy | None = None, guardrails: Sequence[Check] = ()
+    ) -> tuple[Check, ...]:
+        """The tool checks, in order: ownership, the app's ``guardrails``, the customer's confirmation, the approval gate.
 
         The customer consents before an operator is asked; neither is asked about a call on
-        someone else's records.
+        someone else's records or one an app's guardrail stops. ``approvals`` replaces the
+        domain's own approval gate.
         """
         ownership = (OwnershipPolicy(self.ownership),) if self.ownership is not None else ()
         confirmation = (CustomerConfirmation(self.describe_action),) if confirm_writes else ()
-        return (*ownership, *confirmation, self.approval_policy(approval_limit))
+        return (*ownership, *guardrails, *confirmation, approvals or self.approval_policy(approval_limit))
 
     def create_tables(self, engine: Engine) -> None:
         """Create the domain's tables if missing (safe on every start)."""

@@ -19,6 +19,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from frontdesk.agents.base import AgentSpec
 from frontdesk.graphs.state import SupportState
+from frontdesk.guardrails.withheld import model_view
 from frontdesk.llm.errors import IncompleteOutput
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.llm.toolcall_recovery import recover_tool_calls
@@ -105,7 +106,7 @@ def make_agent_node(
         bound = model.bind_tools([t.openai_schema() for t in usable]) if usable else model
         prompt: list[BaseMessage] = [
             SystemMessage(f"{spec.instructions.strip()}\n{UNTRUSTED_CONTENT}"),
-            *state.get("messages", []),
+            *model_view(state.get("messages", [])),
             SystemMessage(turn_context(spec, state, context)),
         ]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))

@@ -3,33 +3,53 @@
 frontdesk routes like a front desk: every message starts at the entry agent (customer
 service), which keeps the conversation and consults specialists through handoff tools.
 The router also resets per-turn bookkeeping (grade, revision count), so a verdict from an
-earlier turn never leaks into this one.
+earlier turn never leaks into this one, and runs the app's input guardrails on the new
+message before any agent sees it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
 from frontdesk.graphs.state import SupportState
 from frontdesk.graphs.summarize import needs_summary
+from frontdesk.guardrails.base import GuardrailContext, InputGuardrail, first_trip, record_trip
+from frontdesk.guardrails.withheld import withhold
 from frontdesk.runtime import RunContext
 
 
-def make_router(entry_agent: str, *, summarize_after: int | None = None) -> Callable[[SupportState, RunnableConfig, RunContext], Command[Any]]:
+def make_router(
+    entry_agent: str, *, summarize_after: int | None = None, input_guardrails: Sequence[InputGuardrail] = ()
+) -> Callable[[SupportState, RunnableConfig, RunContext], Command[Any]]:
     """Build the router node that starts every turn at ``entry_agent``.
 
     A thread longer than ``summarize_after`` messages first passes through the summarizer;
-    a thread an operator kept goes straight back to that operator.
+    a thread an operator kept goes straight back to that operator. ``input_guardrails``
+    check the new customer message first: a block withholds it from every model (it stays
+    in the thread), a handoff sends the thread to a person.
     """
 
     def route(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
-        update = {"revisions": 0, "agent_steps": 0, "grade": None, "handoff_reason": None, "handoff_priority": None}
+        update: dict[str, Any] = {"revisions": 0, "agent_steps": 0, "grade": None, "handoff_reason": None, "handoff_priority": None}
         if state.get("held_by"):
             return Command(goto="human_handoff", update=update)
+        messages = state.get("messages", [])
+        if input_guardrails and messages and isinstance(messages[-1], HumanMessage):
+            latest = messages[-1]
+            ctx = GuardrailContext(str(config.get("configurable", {}).get("thread_id", "")), state.get("customer_id"), messages, context)
+            trip = first_trip((g.name, g.check_input(str(latest.content), ctx)) for g in input_guardrails)
+            if trip is not None:
+                name, result = trip
+                record_trip(name, "input", result, context)
+                if result.action == "handoff":
+                    update.update(handoff_reason=f"{name}: {result.reason}", handoff_priority="high")
+                    return Command(goto="human_handoff", update=update)
+                update["messages"] = [withhold(latest, name, result.reason)]
         if needs_summary(state, summarize_after):
             return Command(goto="summarize", update=update)
         return Command(goto=entry_agent, update=update)

@@ -16,7 +16,8 @@ class Grade(TypedDict, total=False):
     reasons: list[str]
     draft: str
     agent: str
-    checked_by: Literal["citations", "model"]
+    checked_by: str
+    """``model`` (the grader model) or the name of the output guardrail that failed the draft."""
 
 
 class TicketRef(TypedDict, total=False):

@@ -8,13 +8,14 @@ call is never separated from its result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from langchain_core.messages import AnyMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 
 from frontdesk.graphs.state import SupportState
+from frontdesk.guardrails.withheld import model_view
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.runtime import RunContext
 from frontdesk.tracing import instrument
@@ -36,7 +37,7 @@ def cut_index(messages: list[AnyMessage], keep: int) -> int:
     return starts[-1] if starts else 0
 
 
-def transcript(messages: list[AnyMessage]) -> str:
+def transcript(messages: Sequence[BaseMessage]) -> str:
     lines = []
     for message in messages:
         if isinstance(message, HumanMessage):
@@ -63,7 +64,10 @@ def make_summarize_node(models: ModelProvider, *, keep: int) -> Callable[[Suppor
         if cut == 0:
             return {}
         previous = state.get("summary") or "(none)"
-        prompt = [SystemMessage(INSTRUCTIONS), HumanMessage(f"Previous summary: {previous}\n\nConversation to fold in:\n{transcript(messages[:cut])}")]
+        prompt = [
+            SystemMessage(INSTRUCTIONS),
+            HumanMessage(f"Previous summary: {previous}\n\nConversation to fold in:\n{transcript(model_view(messages[:cut]))}"),
+        ]
         model = models.for_agent(NAME)
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         with instrument.agent_call(context, NAME, thread_id, model) as record:

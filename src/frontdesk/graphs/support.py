@@ -30,6 +30,7 @@ from frontdesk.graphs.router import make_router
 from frontdesk.graphs.state import SupportState
 from frontdesk.graphs.summarize import make_summarize_node
 from frontdesk.graphs.tools_node import make_tools_node
+from frontdesk.guardrails.base import Guardrail, Guardrails
 from frontdesk.knowledge.store import KnowledgeBase
 from frontdesk.llm.factory import ModelProvider, as_provider, openai_compatible_model
 from frontdesk.operators.approval_gate import ApprovalPolicy
@@ -77,6 +78,7 @@ def build_graph(
     approvals: ApprovalPolicy | None = None,
     policies: Sequence[ToolPolicy] = (),
     confirm_writes: bool | None = None,
+    guardrails: Sequence[Guardrail] = (),
 ) -> CompiledStateGraph[SupportState, RunContext, SupportState, SupportState]:
     """Build and compile the support graph.
 
@@ -96,6 +98,9 @@ def build_graph(
     an operator (default: the domain's money-moving calls above ``settings.approval_limit``);
     ``policies`` are further tool-pipeline checks that run after it. ``confirm_writes``
     (default ``settings.confirm_writes``) makes every WRITE wait for the customer's yes.
+    ``guardrails`` are the app's checks (see :mod:`frontdesk.guardrails`): input ones run
+    on each customer message before an agent, output ones on each draft before the grader
+    model, tool ones on each call after ownership and before confirmation and approval.
     """
     settings = settings or Settings.from_env()
     spec = get_domain(domain or settings.domain)
@@ -109,6 +114,7 @@ def build_graph(
         if meter is not None:
             default.metrics = GenAIMetrics(meter)
     grading = settings.grade_replies if grade_replies is None else grade_replies
+    sorted_guardrails = Guardrails.of(guardrails)
     limit = settings.summarize_after if summarize_after is None else summarize_after
 
     given = {agent.name: agent for agent in agents}
@@ -122,17 +128,20 @@ def build_graph(
         builder.add_node(name, traced_node(default, name, fn), **kwargs)
 
     builder = StateGraph(SupportState, context_schema=RunContext)
-    node("router", make_router(ENTRY_AGENT, summarize_after=limit or None), destinations=(ENTRY_AGENT, "summarize", "human_handoff"))
+    node(
+        "router",
+        make_router(ENTRY_AGENT, summarize_after=limit or None, input_guardrails=sorted_guardrails.input),
+        destinations=(ENTRY_AGENT, "summarize", "human_handoff"),
+    )
     node("summarize", make_summarize_node(provider, keep=settings.keep_messages))
     builder.add_edge("summarize", ENTRY_AGENT)
     for agent in specs.values():
-        make = make_agent_node(agent, provider, grade_replies=grading, max_steps=settings.max_agent_steps)
+        make = make_agent_node(agent, provider, grade_replies=grading or bool(sorted_guardrails.output), max_steps=settings.max_agent_steps)
         node(agent.name, make, destinations=("tools", "grader", "human_handoff", END), metadata={AGENT_ROLE: True})
     confirming = settings.confirm_writes if confirm_writes is None else confirm_writes
-    shipped = spec.policies(settings.approval_limit, confirm_writes=confirming)
-    domain_policies = shipped if approvals is None else (*shipped[:-1], approvals)
-    node("tools", make_tools_node(specs, (*domain_policies, *policies)), destinations=(*names, "human_handoff"))
-    node("grader", make_grader_node(provider), destinations=(*names, "human_handoff", END))
+    checks = spec.policies(settings.approval_limit, confirm_writes=confirming, approvals=approvals, guardrails=sorted_guardrails.tool)
+    node("tools", make_tools_node(specs, (*checks, *policies)), destinations=(*names, "human_handoff"))
+    node("grader", make_grader_node(provider, sorted_guardrails.output, grade_with_model=grading), destinations=(*names, "human_handoff", END))
     node("human_handoff", make_human_node(return_to_bot=settings.return_to_bot), destinations=(END,))
     builder.add_edge(START, "router")
     return builder.compile(checkpointer=checkpointer, store=store, name="frontdesk-support")

@@ -20,7 +20,7 @@ from frontdesk.agents.base import AgentSpec
 from frontdesk.graphs.state import SupportState, last_ai_message
 from frontdesk.runtime import RunContext
 from frontdesk.tools.base import ToolContext
-from frontdesk.tools.execution import ToolCallRequest, ToolPipeline, ToolPolicy
+from frontdesk.tools.execution import Check, ToolCallRequest, ToolPipeline
 from frontdesk.tools.handoff import HUMAN
 from frontdesk.tracing import instrument
 
@@ -35,7 +35,7 @@ def requests_of(message: Any) -> list[ToolCallRequest]:
     return calls
 
 
-def make_tools_node(agents: Mapping[str, AgentSpec], policies: Sequence[ToolPolicy] = ()) -> Callable[[SupportState, RunnableConfig, RunContext], Command[Any]]:
+def make_tools_node(agents: Mapping[str, AgentSpec], policies: Sequence[Check] = ()) -> Callable[[SupportState, RunnableConfig, RunContext], Command[Any]]:
     """Build the node that executes tool calls for whichever agent made them, under ``policies``."""
     pipelines = {name: ToolPipeline(spec.tools, policies) for name, spec in agents.items()}
 
@@ -59,7 +59,7 @@ def make_tools_node(agents: Mapping[str, AgentSpec], policies: Sequence[ToolPoli
         instrument.event("frontdesk.handoff", **{"frontdesk.handoff.from": agent.name, "frontdesk.handoff.to": target})
         if target == HUMAN:
             update["handoff_reason"] = batch.handoff.reason or f"{agent.name} asked for a human"
-            update["handoff_priority"] = "normal"
+            update["handoff_priority"] = "high" if batch.handoff.priority == "high" else "normal"
             return Command(goto="human_handoff", update=update)
         update["active_agent"] = target
         return Command(goto=target, update=update)

@@ -71,6 +71,8 @@ class Script:
     turns: list[dict[str, list[ScriptedStep]]]
     turn: int = 0
     consumed: dict[tuple[int, str], int] = field(default_factory=dict)
+    prompts: list[tuple[str, list[BaseMessage]]] = field(default_factory=list)
+    """Every call's (agent, prompt), in order: what each model was shown (tests assert on it)."""
 
     def next_step(self, agent: str) -> ScriptedStep:
         """The next unconsumed step of ``agent`` in the current turn."""
@@ -111,6 +113,7 @@ class ScriptedChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
+        self.script.prompts.append((self.agent, list(messages)))
         step = self.script.next_step(self.agent)
         message = self._to_message(step, kwargs.get("tools") or [])
         prompt_tokens = sum(len(str(m.content).split()) for m in messages)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from langgraph.types import interrupt
 from sqlmodel import Session
@@ -35,6 +35,8 @@ class ApprovalPolicy:
     The amount counted is this call's plus what the customer was refunded in the window
     (the refund ledger), so splitting a refund into small calls does not get under the limit.
     """
+
+    name: ClassVar[str] = "approval"
 
     limit: float = 100.0
     tools: frozenset[str] = field(default_factory=frozenset)

@@ -99,6 +99,8 @@ class ToolOutcome:
     value: Any = None
     authenticated_customer: str | None = None
     handoff_to: str | None = None
+    escalation: str | None = None
+    """Set when a tool guardrail asked for a person: the reason on the ticket."""
 
 
 @dataclass(frozen=True)

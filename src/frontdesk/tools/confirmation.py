@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from langgraph.types import interrupt
 
@@ -62,6 +62,8 @@ def parse_answer(answer: Any) -> bool | None:
 @dataclass(frozen=True)
 class CustomerConfirmation:
     """Pauses before every WRITE tool marked ``confirm`` until the customer answers yes or no."""
+
+    name: ClassVar[str] = "confirmation"
 
     describe: DescribeFn | None = None
 

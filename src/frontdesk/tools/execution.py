@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from frontdesk.guardrails.base import GuardrailResult, Stage, ToolGuardrail, record_trip
 from frontdesk.persistence import tool_runs
 from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, ToolOutcome
 from frontdesk.tools.handoff import HUMAN
@@ -65,12 +66,21 @@ class ToolPolicy(Protocol):
     def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict: ...
 
 
+Check = ToolPolicy | ToolGuardrail
+"""What a pipeline runs between validation and the call: low-level policies and guardrails."""
+
+
+def check_name(check: Check) -> str:
+    return str(getattr(check, "name", None) or type(check).__name__)
+
+
 @dataclass(frozen=True)
 class Handoff:
-    """A successful handoff tool call: where the conversation goes and why."""
+    """Where the conversation goes after a call and why: a handoff tool, or a guardrail asking for a person."""
 
     target: str
     reason: str
+    priority: str = "normal"
 
     @property
     def to_human(self) -> bool:
@@ -119,7 +129,7 @@ MAX_CALLS_PER_MESSAGE = 16
 class ToolPipeline:
     """Runs tool calls for one set of tools under one list of policies."""
 
-    def __init__(self, tools: Iterable[Tool], policies: Sequence[ToolPolicy] = (), *, max_argument_chars: int = MAX_ARGUMENT_CHARS) -> None:
+    def __init__(self, tools: Iterable[Tool], policies: Sequence[Check] = (), *, max_argument_chars: int = MAX_ARGUMENT_CHARS) -> None:
         self.tools = {t.name: t for t in tools}
         self.policies = tuple(policies)
         self.max_argument_chars = max_argument_chars
@@ -143,8 +153,17 @@ class ToolPipeline:
         hooks: list[Callable[[Session], None]] = []
         checked = self._checked(tool, args, ctx, hooks)
         with instrument.tool_call(ctx.run, tool.name, request.id, tool.kind.value, ctx.thread_id, args) as record:
-            outcome = checked if isinstance(checked, ToolOutcome) else run_once(tool, ctx, checked, hooks)
+            outcome = checked if isinstance(checked, ToolOutcome) else self._after(tool, args, run_once(tool, ctx, checked, hooks), ctx)
             record(outcome.ok, outcome.content)
+        return outcome
+
+    def _after(self, tool: Tool, args: dict[str, Any], outcome: ToolOutcome, ctx: ToolContext) -> ToolOutcome:
+        """The tool guardrails' look at an outcome before the model sees it."""
+        for check in self.policies:
+            if isinstance(check, ToolGuardrail):
+                result = check.after_call(tool, args, outcome, ctx)
+                if result.tripped:
+                    return tripped(tool, check_name(check), "tool_after", result, ctx)
         return outcome
 
     def _checked(self, tool: Tool, args: dict[str, Any], ctx: ToolContext, hooks: list[Callable[[Session], None]]) -> ToolOutcome | BaseModel:
@@ -160,9 +179,16 @@ class ToolPipeline:
         except ToolError as exc:
             return tool.error(str(exc))
         for policy in self.policies:
+            if isinstance(policy, ToolGuardrail):
+                result = policy.before_call(tool, args, ctx)
+                if result.tripped:
+                    return tripped(tool, check_name(policy), "tool_before", result, ctx)
+                continue
             verdict = policy.review(tool, args, ctx)
             if verdict.refusal is not None or verdict.args is None:
-                return ToolOutcome(name=tool.name, content=verdict.refusal or "The action was not allowed.", ok=False)
+                refusal = verdict.refusal or "The action was not allowed."
+                record_trip(check_name(policy), "tool_before", GuardrailResult.block(refusal), ctx.run)
+                return ToolOutcome(name=tool.name, content=refusal, ok=False)
             if verdict.on_commit is not None:
                 hooks.append(verdict.on_commit)
             if verdict.args != args:
@@ -188,11 +214,22 @@ class ToolPipeline:
             if outcome.authenticated_customer:
                 ctx.customer_id = batch.customer_id = outcome.authenticated_customer
                 batch.authenticated = True
-            if outcome.ok and outcome.handoff_to and batch.handoff is None:
+            if outcome.escalation and batch.handoff is None:
+                batch.handoff = Handoff(HUMAN, outcome.escalation, priority="high")
+            elif outcome.ok and outcome.handoff_to and batch.handoff is None:
                 raw = request.args if isinstance(request.args, Mapping) else {}
                 reason = str(raw.get("summary") or raw.get("reason") or "")
                 batch.handoff = Handoff(outcome.handoff_to, reason)
         return batch
+
+
+def tripped(tool: Tool, name: str, stage: Stage, result: GuardrailResult, ctx: ToolContext) -> ToolOutcome:
+    """The outcome the model sees when a tool guardrail stops a call (or its result)."""
+    record_trip(name, stage, result, ctx.run)
+    if result.action == "handoff":
+        content = f"Error: Stopped by the {name} check: {result.reason}. A person will take over this conversation."
+        return ToolOutcome(name=tool.name, content=content, ok=False, escalation=f"{name}: {result.reason}")
+    return ToolOutcome(name=tool.name, content=f"Error: Stopped by the {name} check: {result.reason}", ok=False)
 
 
 IDENTITY_PINNED = (

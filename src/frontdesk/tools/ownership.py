@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlmodel import Session
 
@@ -24,6 +24,8 @@ OwnershipFn = Callable[[Session, str, str, Mapping[str, Any]], str | None]
 @dataclass(frozen=True)
 class OwnershipPolicy:
     """Refuses calls whose arguments name another customer's records (the domain says which)."""
+
+    name: ClassVar[str] = "ownership"
 
     check: OwnershipFn
 

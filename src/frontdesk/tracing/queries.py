@@ -130,6 +130,16 @@ SELECT (SELECT count(*) FROM runs), (SELECT count(DISTINCT thread_id) FROM runs)
        (SELECT count(*) FROM verdicts)
 """
 
+GUARDRAIL_TRIPS_SQL = """
+SELECT json_extract_string(e.value, '$.attributes."frontdesk.guardrail.name"') AS guardrail,
+       json_extract_string(e.value, '$.attributes."frontdesk.guardrail.stage"') AS stage,
+       json_extract_string(e.value, '$.attributes."frontdesk.guardrail.action"') AS action,
+       count(*) AS trips
+FROM spans, json_each(events) AS e
+WHERE start_time >= ? AND json_extract_string(e.value, '$.name') = 'frontdesk.guardrail'
+GROUP BY ALL ORDER BY trips DESC, guardrail, stage, action
+"""
+
 
 @dataclass
 class Stats:
@@ -141,6 +151,8 @@ class Stats:
     handoff_rate: float
     grader_pass_rate: float | None
     verdicts: int
+    guardrail_trips: list[tuple[str, str, str, int]]
+    """(guardrail, stage, action, trips), most tripped first."""
 
 
 def stats(path: Path, since: timedelta | None = None) -> Stats:
@@ -149,6 +161,7 @@ def stats(path: Path, since: timedelta | None = None) -> Stats:
     with _connect(path) as db:
         rows = db.execute(STATS_SQL, [start]).fetchall()
         totals = db.execute(TOTALS_SQL, [start, start]).fetchone() or (0, 0, 0, 0, 0, 0, 0)
+        trips = db.execute(GUARDRAIL_TRIPS_SQL, [start]).fetchall()
     return Stats(
         rows=[(r[0], r[1], int(r[2]), float(r[3]), float(r[4]), float(r[5]), float(r[6])) for r in rows],
         runs=int(totals[0] or 0),
@@ -158,4 +171,5 @@ def stats(path: Path, since: timedelta | None = None) -> Stats:
         handoff_rate=float(totals[4] or 0),
         grader_pass_rate=None if totals[6] == 0 else float(totals[5]),
         verdicts=int(totals[6] or 0),
+        guardrail_trips=[(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in trips],
     )
