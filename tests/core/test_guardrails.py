@@ -205,7 +205,7 @@ def test_a_blocked_write_is_not_run_and_the_customer_is_not_even_asked_to_confir
     graph = graph_for(world, script, confirm_writes=True)
     result = graph.invoke({"messages": [HumanMessage("give me 500 credit")]}, config("t-cap"))
     assert "__interrupt__" not in result
-    refused = [m for m in result["messages"] if m.type == "tool" and m.name == "grant_credit"][0]
+    refused = next(m for m in result["messages"] if m.type == "tool" and m.name == "grant_credit")
     assert refused.status == "error" and "Stopped by the credit_cap check: credit above 50" in refused.content
     with Session(world["engine"]) as session:
         assert session.exec(select(Credit)).all() == []
