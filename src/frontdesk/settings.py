@@ -58,6 +58,7 @@ ENV_VALUES = {
     "max_message_chars": "FRONTDESK_MAX_MESSAGE_CHARS",
     "redact_content": "FRONTDESK_TRACE_REDACT",
     "confirm_writes": "FRONTDESK_CONFIRM_WRITES",
+    "tool_time_limit": "FRONTDESK_TOOL_TIME_LIMIT",
 }
 """Settings taken verbatim from an environment variable (``FRONTDESK_BASE_URL`` also works for ``base_url``)."""
 
@@ -105,6 +106,9 @@ class Settings(BaseModel):
     approval_limit: float = Field(default=100.0, description="Refunds above this amount wait for an operator")
     ticket_sla_minutes: float = Field(default=30.0, description="Tickets and approvals waiting longer are flagged")
     max_message_chars: int = Field(default=8000, ge=1, description="Longest customer message taken by chat and the HTTP server (FRONTDESK_MAX_MESSAGE_CHARS)")
+    tool_time_limit: float = Field(
+        default=30.0, gt=0, description="Seconds a read-only tool call may take before the turn goes on without it; writes are never cut off"
+    )
     max_agent_steps: int = Field(default=12, description="Model calls per turn before a looping agent is handed to a person")
     return_to_bot: bool = Field(default=True, description="After an operator replies, the bot takes the thread back")
     summarize_after: int = Field(default=60, description="Fold older turns into the summary past this many messages (0: never)")

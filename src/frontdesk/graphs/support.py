@@ -140,7 +140,7 @@ def build_graph(
         node(agent.name, make, destinations=("tools", "grader", "human_handoff", END), metadata={AGENT_ROLE: True})
     confirming = settings.confirm_writes if confirm_writes is None else confirm_writes
     checks = spec.policies(settings.approval_limit, confirm_writes=confirming, approvals=approvals, guardrails=sorted_guardrails.tool)
-    node("tools", make_tools_node(specs, (*checks, *policies)), destinations=(*names, "human_handoff"))
+    node("tools", make_tools_node(specs, (*checks, *policies), time_limit=settings.tool_time_limit), destinations=(*names, "human_handoff"))
     node("grader", make_grader_node(provider, sorted_guardrails.output, grade_with_model=grading), destinations=(*names, "human_handoff", END))
     node("human_handoff", make_human_node(return_to_bot=settings.return_to_bot), destinations=(END,))
     builder.add_edge(START, "router")

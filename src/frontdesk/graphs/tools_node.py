@@ -35,9 +35,11 @@ def requests_of(message: Any) -> list[ToolCallRequest]:
     return calls
 
 
-def make_tools_node(agents: Mapping[str, AgentSpec], policies: Sequence[Check] = ()) -> Callable[[SupportState, RunnableConfig, RunContext], Command[Any]]:
+def make_tools_node(
+    agents: Mapping[str, AgentSpec], policies: Sequence[Check] = (), *, time_limit: float | None = None
+) -> Callable[[SupportState, RunnableConfig, RunContext], Command[Any]]:
     """Build the node that executes tool calls for whichever agent made them, under ``policies``."""
-    pipelines = {name: ToolPipeline(spec.tools, policies) for name, spec in agents.items()}
+    pipelines = {name: ToolPipeline(spec.tools, policies, time_limit=time_limit) for name, spec in agents.items()}
 
     def run_tools(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
         message = last_ai_message(state)

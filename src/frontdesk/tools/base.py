@@ -118,6 +118,8 @@ class Tool:
     handoff_to: str | None = None
     confirm: bool = True
     """For a WRITE: the customer confirms this exact call before it runs (see ``tools.confirmation``)."""
+    time_limit: float | None = None
+    """Seconds a READ/GENERIC call may take before the turn moves on without it (default: the pipeline's)."""
 
     def openai_schema(self) -> dict[str, Any]:
         """The OpenAI function-calling description of this tool (what ``bind_tools`` takes)."""
@@ -227,6 +229,7 @@ def tool(
     authenticates: bool = False,
     handoff_to: str | None = None,
     confirm: bool = True,
+    time_limit: float | None = None,
 ) -> Any:
     """Turn a typed function into a :class:`Tool`.
 
@@ -247,6 +250,7 @@ def tool(
             authenticates=authenticates,
             handoff_to=handoff_to,
             confirm=confirm,
+            time_limit=time_limit,
         )
 
     return wrap(fn) if fn is not None else wrap

@@ -24,6 +24,7 @@ from frontdesk.guardrails.base import GuardrailResult, Stage, ToolGuardrail, rec
 from frontdesk.persistence import tool_runs
 from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, ToolOutcome
 from frontdesk.tools.handoff import HUMAN
+from frontdesk.tools.time_limit import DEFAULT_TOOL_TIME_LIMIT_S, execute_within, may_be_abandoned
 from frontdesk.tracing import instrument
 
 
@@ -129,10 +130,19 @@ MAX_CALLS_PER_MESSAGE = 16
 class ToolPipeline:
     """Runs tool calls for one set of tools under one list of policies."""
 
-    def __init__(self, tools: Iterable[Tool], policies: Sequence[Check] = (), *, max_argument_chars: int = MAX_ARGUMENT_CHARS) -> None:
+    def __init__(
+        self,
+        tools: Iterable[Tool],
+        policies: Sequence[Check] = (),
+        *,
+        max_argument_chars: int = MAX_ARGUMENT_CHARS,
+        time_limit: float | None = DEFAULT_TOOL_TIME_LIMIT_S,
+    ) -> None:
         self.tools = {t.name: t for t in tools}
         self.policies = tuple(policies)
         self.max_argument_chars = max_argument_chars
+        self.time_limit = time_limit
+        """Seconds a READ/GENERIC call may take (a tool's own ``time_limit`` wins); ``None``: no limit."""
 
     def run(self, request: ToolCallRequest, ctx: ToolContext) -> ToolOutcome:
         """Run one call to its outcome; model mistakes and refusals become error outcomes."""
@@ -153,9 +163,12 @@ class ToolPipeline:
         hooks: list[Callable[[Session], None]] = []
         checked = self._checked(tool, args, ctx, hooks)
         with instrument.tool_call(ctx.run, tool.name, request.id, tool.kind.value, ctx.thread_id, args) as record:
-            outcome = checked if isinstance(checked, ToolOutcome) else self._after(tool, args, run_once(tool, ctx, checked, hooks), ctx)
+            outcome = checked if isinstance(checked, ToolOutcome) else self._after(tool, args, run_once(tool, ctx, checked, hooks, self._limit(tool)), ctx)
             record(outcome.ok, outcome.content)
         return outcome
+
+    def _limit(self, tool: Tool) -> float | None:
+        return tool.time_limit if tool.time_limit is not None else self.time_limit
 
     def _after(self, tool: Tool, args: dict[str, Any], outcome: ToolOutcome, ctx: ToolContext) -> ToolOutcome:
         """The tool guardrails' look at an outcome before the model sees it."""
@@ -249,13 +262,17 @@ def identity_switch_refused(outcome: ToolOutcome) -> ToolOutcome:
     return ToolOutcome(name=outcome.name, content=f"Error: {IDENTITY_PINNED}", ok=False)
 
 
-def run_once(tool: Tool, ctx: ToolContext, args: Any, on_commit: Sequence[Callable[[Session], None]] = ()) -> ToolOutcome:
+def run_once(tool: Tool, ctx: ToolContext, args: Any, on_commit: Sequence[Callable[[Session], None]] = (), time_limit: float | None = None) -> ToolOutcome:
     """Run validated ``args``; a WRITE with a domain DB and a call id takes effect once per (thread, call id).
+
+    A READ or GENERIC call gives up after ``time_limit`` seconds (see :mod:`frontdesk.tools.time_limit`).
 
     The tool's changes, its idempotency row and the policies' ``on_commit`` rows commit in
     one transaction: either all exist (a re-run returns the stored result) or none does
     (the re-run acts).
     """
+    if time_limit is not None and may_be_abandoned(tool):
+        return execute_within(tool, ctx, args, time_limit)
     if tool.kind is not ToolKind.WRITE or ctx.engine is None or not ctx.tool_call_id:
         return tool.execute(ctx, args)
     with Session(ctx.engine, expire_on_commit=False) as session:

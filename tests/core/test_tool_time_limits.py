@@ -1,0 +1,106 @@
+"""A hung lookup cannot hold a customer's turn; a slow write is never walked away from."""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+import time
+from pathlib import Path
+
+from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from frontdesk import Script, ScriptedModels, ScriptedStep, Settings, ToolContext, ToolKind, build_graph, tool
+from frontdesk.domains.database import ensure_frontdesk_tables
+from frontdesk.tools.execution import ToolCallRequest, ToolPipeline
+
+released = threading.Event()
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="none")
+
+
+@tool(kind=ToolKind.READ)
+def stock_level(sku: str) -> str:
+    """Ask the warehouse service (which hangs)."""
+    released.wait(20)
+    return "12 in stock"
+
+
+@tool(kind=ToolKind.READ, time_limit=5.0)
+def slow_but_patient(sku: str) -> str:
+    """A lookup given more time than the pipeline's default."""
+    time.sleep(0.4)
+    return f"ok for request {request_id.get()}"
+
+
+@tool(kind=ToolKind.READ, requires_auth=False)
+def sleepy_lookup(ctx: ToolContext, sku: str) -> str:
+    """A lookup that answers after the limit, then finds its context as it left it."""
+    time.sleep(0.3)
+    return f"late answer, session {'open' if ctx.session is not None else 'none'}"
+
+
+class Payment(SQLModel, table=True):
+    __tablename__ = "test_time_limit_payment"
+    id: int | None = Field(default=None, primary_key=True)
+    amount: int
+
+
+@tool(kind=ToolKind.WRITE, confirm=False)
+def take_payment(ctx: ToolContext, amount: int) -> str:
+    """A payment provider that answers slowly."""
+    time.sleep(0.5)
+    ctx.db.add(Payment(amount=amount))
+    return f"charged {amount}"
+
+
+def test_a_hung_read_gives_the_model_an_error_in_time_and_the_turn_goes_on() -> None:
+    script = Script(
+        "hung",
+        [
+            {
+                "customer_service": [
+                    ScriptedStep.model_validate({"tool_calls": [{"name": "stock_level", "args": {"sku": "A1"}}]}),
+                    ScriptedStep(text="Sorry, stock is unavailable."),
+                ]
+            }
+        ],
+    )
+    graph = build_graph(Settings(grade_replies=False, tool_time_limit=0.3), model=ScriptedModels(script), checkpointer=InMemorySaver(), tools=[stock_level])
+    started = time.monotonic()
+    result = graph.invoke({"messages": [HumanMessage("is A1 in stock?")]}, {"configurable": {"thread_id": "hung"}})
+    elapsed = time.monotonic() - started
+    released.set()
+    answer = next(m for m in result["messages"] if m.type == "tool")
+    assert answer.status == "error" and "stock_level did not answer within 0.3 s" in answer.content
+    assert result["messages"][-1].content == "Sorry, stock is unavailable." and elapsed < 5
+
+
+def test_a_tool_keeps_the_callers_context_and_its_own_longer_limit() -> None:
+    pipeline = ToolPipeline([slow_but_patient], time_limit=0.1)
+    token = request_id.set("req-42")
+    try:
+        outcome = pipeline.run(ToolCallRequest(id="c1", name="slow_but_patient", args={"sku": "A1"}), ToolContext())
+    finally:
+        request_id.reset(token)
+    assert outcome.ok and outcome.content == "ok for request req-42"
+
+
+def test_a_slow_write_is_never_abandoned_and_commits_once(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'pay.db'}")
+    SQLModel.metadata.create_all(engine, tables=[Payment.__table__])  # type: ignore[list-item]
+    ensure_frontdesk_tables(engine)
+    pipeline = ToolPipeline([take_payment, sleepy_lookup], time_limit=0.05)
+    ctx = ToolContext(thread_id="pay", engine=engine)
+    batch = pipeline.run_all(
+        [ToolCallRequest(id="r1", name="sleepy_lookup", args={"sku": "A1"}), ToolCallRequest(id="w1", name="take_payment", args={"amount": 30})],
+        ctx,
+    )
+    assert "sleepy_lookup did not answer within 0.05 s" in batch.results[0].outcome.content
+    assert batch.results[1].outcome.content == "charged 30"
+    time.sleep(0.5)  # the abandoned read finishes late: it had its own copy of the context
+    assert ctx.session is None
+    again = pipeline.run(ToolCallRequest(id="w1", name="take_payment", args={"amount": 30}), ToolContext(thread_id="pay", engine=engine))
+    assert again.content == "charged 30"
+    with Session(engine) as session:
+        assert [p.amount for p in session.exec(select(Payment)).all()] == [30]
