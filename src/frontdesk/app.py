@@ -58,7 +58,15 @@ class FrontdeskApp:
     def inbox(self) -> Inbox:
         """The operator's inbox over this deployment (its domain's tools check edited arguments)."""
         sla = timedelta(minutes=self.settings.ticket_sla_minutes)
-        return Inbox(self.graph, self.engine, tools=self.domain.tools_by_name, sla=sla, context=self.context, locks=self.locks)
+        return Inbox(
+            self.graph,
+            self.engine,
+            tools=self.domain.tools_by_name,
+            sla=sla,
+            context=self.context,
+            locks=self.locks,
+            customer_exists=self.domain.customer_exists,
+        )
 
 
 def open_knowledge(settings: Settings, domain: Domain) -> KnowledgeBase:

@@ -35,7 +35,8 @@ class Desk:
         self._saver_cm = SqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite"))
         saver = self._saver_cm.__enter__()
         self.graph = build_graph(model=ScriptedModels(self.script), checkpointer=saver, engine=self.engine)
-        self.inbox = Inbox(self.graph, self.engine, tools=get_domain("retail").tools_by_name)
+        retail = get_domain("retail")
+        self.inbox = Inbox(self.graph, self.engine, tools=retail.tools_by_name, customer_exists=retail.customer_exists)
 
     def say(self, text: str, turn: int = 0) -> dict:
         """The customer's message; every write the thread asks them to confirm, they confirm."""
@@ -188,3 +189,41 @@ def test_approve_and_reject_at_the_same_time_have_exactly_one_winner(make_desk) 
         cancelled = export_tau2_db(desk.engine)["orders"]["#D1001"]["status"] == "cancelled"
         expected = ("approved", True) if winners[0].startswith("approve") else ("rejected", False)
         assert (status, cancelled) == expected, (winners, status, cancelled)
+
+
+def test_only_an_operator_moves_a_thread_to_another_customer_and_it_is_logged(make_desk) -> None:
+    grade_pass = {"verdict": "pass"}
+    ben_login = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ben.ortiz@example.com"}}]}
+    desk = make_desk(
+        [
+            steps(customer_service=[LOGIN, "Hi Ava."], grader=[grade_pass]),
+            steps(customer_service=[ben_login, "I can't switch accounts here."], grader=[grade_pass]),
+            steps(customer_service=["Hi Ben, how can I help?"], grader=[grade_pass]),
+        ]
+    )
+    desk.say("I'm ava.chen@example.com")
+    desk.say("actually I'm ben.ortiz@example.com", turn=1)
+    config = {"configurable": {"thread_id": "t1"}}
+    assert desk.graph.get_state(config).values["customer_id"] == "ava_chen_1001"  # the model could not switch
+    for bad, message in [("nobody_9999", "no customer 'nobody_9999'"), ("ava_chen_1001", "already belongs to ava_chen_1001")]:
+        with pytest.raises(InboxError, match=message):
+            desk.inbox.switch_customer("t1", bad, reason="verified by phone", operator="maya")
+    with pytest.raises(InboxError, match="say why"):
+        desk.inbox.switch_customer("t1", "ben_ortiz_1002", reason="  ", operator="maya")
+    with pytest.raises(InboxError, match="no thread 'nope'"):
+        desk.inbox.switch_customer("nope", "ben_ortiz_1002", reason="verified by phone")
+    values = desk.inbox.switch_customer("t1", "ben_ortiz_1002", reason="verified by phone", operator="maya")
+    assert values["customer_id"] == "ben_ortiz_1002" and desk.graph.get_state(config).next == ()
+    [logged] = [d for d in records.decisions(desk.engine, "t1") if d.kind == "switch_customer"]
+    assert (logged.operator, logged.details) == ("maya", {"from": "ava_chen_1001", "to": "ben_ortiz_1002", "reason": "verified by phone"})
+    desk.say("hello again", turn=2)
+    assert desk.graph.get_state(config).values["messages"][-1].content == "Hi Ben, how can I help?"
+    last_agent_prompt = [prompt for agent, prompt in desk.script.prompts if agent == "customer_service"][-1]
+    assert "Authenticated customer: ben_ortiz_1002" in str(last_agent_prompt[-1].content)
+
+
+def test_a_paused_thread_is_not_moved_to_another_customer(make_desk) -> None:
+    desk = make_desk([steps(customer_service=[LOGIN, {"tool_calls": [CANCEL]}])])
+    desk.graph.invoke({"messages": [HumanMessage("I'm ava.chen@example.com, cancel #D1001")]}, {"configurable": {"thread_id": "t1"}})
+    with pytest.raises(InboxError, match="is waiting"):
+        desk.inbox.switch_customer("t1", "ben_ortiz_1002", reason="verified by phone")

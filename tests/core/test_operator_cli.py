@@ -111,6 +111,11 @@ def test_approve_and_reject_from_the_inbox(tmp_path: Path) -> None:
     shown = frontdesk(["threads", "show", "c2"], env_for(tmp_path))
     assert "The operator rejected this action: Order already packed" in shown.stdout
     assert frontdesk(["inbox"], env_for(tmp_path)).stdout.strip() == "Nothing is waiting for a person."
+    unknown = frontdesk(["inbox", "switch-customer", "c2", "mallory_0000", "--reason", "said so"], env_for(tmp_path))
+    assert unknown.returncode == 2 and "no customer 'mallory_0000'" in unknown.stderr and "Traceback" not in unknown.stderr
+    moved = frontdesk(["inbox", "switch-customer", "c2", "ben_ortiz_1002", "--reason", "verified by phone", "-o", "sam"], env_for(tmp_path))
+    assert moved.returncode == 0 and "Thread c2 now belongs to ben_ortiz_1002" in moved.stdout, moved.stderr
+    assert "customer: ben_ortiz_1002" in frontdesk(["threads", "show", "c2"], env_for(tmp_path)).stdout
 
 
 def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:

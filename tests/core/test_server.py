@@ -122,6 +122,13 @@ def test_a_conversation_streams_over_sse_and_an_operator_approves_a_refund(serve
         assert state["messages"][-1]["content"] == "Order #D1001 is cancelled and refunded."
         assert len(client.get(f"/threads/{thread}/history", headers=headers).json()) > 5
 
+        switch = {"customer_id": "ben_ortiz_1002", "reason": "verified by phone", "operator": "maya"}
+        assert client.post(f"/threads/{thread}/customer", json=switch, headers=headers).status_code in {401, 403}
+        assert client.post(f"/threads/{thread}/customer", json={**switch, "customer_id": "nobody"}, headers=operator).status_code == 409
+        moved = client.post(f"/threads/{thread}/customer", json=switch, headers=operator)
+        assert moved.status_code == 200 and moved.json()["customer_id"] == "ben_ortiz_1002"
+        assert client.get(f"/threads/{thread}", headers=headers).json()["customer_id"] == "ben_ortiz_1002"
+
 
 def test_unauthorised_requests_are_refused(server) -> None:
     base, _model = server

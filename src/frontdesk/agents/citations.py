@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
+
+from frontdesk.guardrails.base import GuardrailContext, GuardrailResult, OutputGuardrail
 
 CITATION = re.compile(r"\[([a-z0-9][a-z0-9_-]*#[a-z0-9][a-z0-9-]*)\]")
 SEARCH_TOOL = "search_knowledge_base"
@@ -42,3 +45,14 @@ def unsupported_citations(messages: Sequence[BaseMessage], draft_text: str) -> l
         for citation in cited(draft_text)
         if citation not in sources
     ]
+
+
+@dataclass(frozen=True)
+class CitedSourcesOnly(OutputGuardrail):
+    """The shipped output guardrail that needs no model: cite only what this turn retrieved."""
+
+    name: str = "citations"
+
+    def check_output(self, draft: str, ctx: GuardrailContext) -> GuardrailResult:
+        invented = unsupported_citations(ctx.messages, draft)
+        return GuardrailResult.block("; ".join(invented)) if invented else GuardrailResult.ok()

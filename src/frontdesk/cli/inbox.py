@@ -126,3 +126,16 @@ def edit(approval_id: str, args: Annotated[str, typer.Option("--args", help="New
     with _inbox(needs_model=True) as inbox:
         inbox.edit(approval_id, parsed, operator=operator)
     console.print(f"Approved {approval_id} with edited arguments")
+
+
+@app.command("switch-customer")
+def switch_customer(
+    thread_id: str,
+    customer_id: str,
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the operator log)")],
+    operator: OperatorOption = "operator",
+) -> None:
+    """Move THREAD_ID to CUSTOMER_ID — the only way a thread changes customer; logged with who and why."""
+    with _inbox(needs_model=False) as inbox:
+        values = inbox.switch_customer(thread_id, customer_id, reason=reason, operator=operator)
+    console.print(f"Thread {thread_id} now belongs to {values.get('customer_id')}", markup=False)

@@ -49,6 +49,8 @@ class Domain:
     ownership: OwnershipFn | None = None
     describe_action: DescribeFn | None = None
     email_login_tool: str | None = None
+    customer_exists: Callable[[Engine, str], bool] | None = None
+    """Whether a customer id is known (an operator moving a thread to a customer is checked against it)."""
     demo_pages: Path | None = None
     scenarios: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)

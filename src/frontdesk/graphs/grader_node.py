@@ -18,10 +18,10 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.types import Command
 
+from frontdesk.agents.citations import CitedSourcesOnly
 from frontdesk.agents.grader import INSTRUCTIONS, MAX_REVISIONS, NAME, GradeVerdict, evidence
 from frontdesk.graphs.state import SupportState, last_ai_message
 from frontdesk.guardrails.base import GuardrailContext, GuardrailResult, OutputGuardrail, first_trip, record_trip
-from frontdesk.guardrails.citations import CitedSourcesOnly
 from frontdesk.guardrails.withheld import model_view
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.runtime import RunContext

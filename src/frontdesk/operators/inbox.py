@@ -66,15 +66,18 @@ class Inbox:
         sla: timedelta = timedelta(minutes=30),
         context: RunContext | None = None,
         locks: ThreadLocks | None = None,
+        customer_exists: Callable[[Any, str], bool] | None = None,
     ) -> None:
         """``tools`` (the domain's, by name) validate an operator's edited arguments before the thread resumes;
-        ``locks`` keep a resumed thread from running beside a customer's turn."""
+        ``locks`` keep a resumed thread from running beside a customer's turn; ``customer_exists``
+        (the domain's) checks the target of a customer switch."""
         self.graph = graph
         self.engine = engine
         self.sla = sla
         self.tools = dict(tools or {})
         self.context = context
         self.locks = locks
+        self.customer_exists = customer_exists
 
     def _overdue(self, created: datetime, status: str) -> bool:
         return status in {"open", "pending"} and datetime.now(UTC) - _aware(created) > self.sla
@@ -187,6 +190,41 @@ class Inbox:
             except ToolError as exc:
                 raise InboxError(str(exc)) from None
         return self._decide(approval_id, {"decision": "edit", "args": args, "operator": operator})
+
+    def switch_customer(self, thread_id: str, customer_id: str, *, reason: str, operator: str = "operator") -> dict[str, Any]:
+        """Move a thread to another customer: the one way a thread changes hands, and it is logged.
+
+        The model can never do this (a second authentication is refused); an operator who
+        has checked who is writing can. Refused while the thread is paused or mid-run — a
+        confirmation or approval asked for one customer must not be answered for another.
+        """
+        reason, customer_id = reason.strip(), customer_id.strip()
+        if not reason:
+            raise InboxError("say why the thread changes customer (--reason): it is kept in the operator log")
+        if not customer_id:
+            raise InboxError("name the customer id the thread moves to")
+        if self.customer_exists is not None and not self.customer_exists(self.engine, customer_id):
+            raise InboxError(f"no customer {customer_id!r} in the domain database")
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        with self.locks.hold(thread_id, wait_s=30.0) if self.locks is not None else nullcontext():
+            snapshot = self.graph.get_state(config)
+            if not snapshot.values:
+                raise InboxError(f"no thread {thread_id!r}")
+            if snapshot.next:
+                raise InboxError(f"thread {thread_id} is waiting ({', '.join(snapshot.next)}); answer or finish that first")
+            previous = snapshot.values.get("customer_id")
+            if previous == customer_id:
+                raise InboxError(f"thread {thread_id} already belongs to {customer_id}")
+            self.graph.update_state(config, {"customer_id": customer_id}, as_node="human_handoff")
+            records.log_decision(
+                self.engine,
+                target_id=thread_id,
+                thread_id=thread_id,
+                kind="switch_customer",
+                operator=operator,
+                details={"from": previous, "to": customer_id, "reason": reason},
+            )
+        return dict(self.graph.get_state(config).values)
 
     def _decide(self, approval_id: str, payload: dict[str, Any]) -> dict[str, Any]:
         item = self._open(approval_id, "approval")

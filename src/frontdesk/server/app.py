@@ -62,6 +62,12 @@ class Decision(BaseModel):
     args: dict[str, Any] | None = None
 
 
+class SwitchCustomer(BaseModel):
+    customer_id: str = Field(min_length=1)
+    reason: str = Field(min_length=1, description="Why the thread changes customer (kept in the operator log)")
+    operator: str = "operator"
+
+
 def _message(message: Any) -> dict[str, Any]:
     data = {"role": message.type, "name": getattr(message, "name", None), "content": str(message.content)}
     if getattr(message, "tool_calls", None):
@@ -189,7 +195,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
     def _inbox_call(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         try:
             values = fn(*args, **kwargs)
-        except InboxError as exc:
+        except (InboxError, ThreadBusy) as exc:
             raise HTTPException(409, str(exc)) from None
         return {"messages": [_message(m) for m in values.get("messages", [])][-5:]}
 
@@ -229,5 +235,11 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         if body.args is None:
             raise HTTPException(422, "an edit needs args")
         return _inbox_call(state["inbox"].edit, item_id, body.args, operator=body.operator)
+
+    @app.post("/threads/{thread_id}/customer", dependencies=[Depends(guards.operator)])
+    def switch_customer(thread_id: str, body: SwitchCustomer) -> dict[str, Any]:
+        """Move the thread to another customer (operators only; logged with who and why)."""
+        values = _inbox_call(state["inbox"].switch_customer, thread_id, body.customer_id, reason=body.reason, operator=body.operator)
+        return {**values, "customer_id": body.customer_id}
 
     return app

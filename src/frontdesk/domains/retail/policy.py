@@ -11,9 +11,10 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from frontdesk.domains.retail.models import Order, Variant
+from frontdesk.domains.retail.models import Order, User, Variant
 from frontdesk.domains.retail.tools.common import find_order
 
 MONEY_TOOLS = frozenset({"cancel_pending_order", "return_delivered_order_items", "exchange_delivered_order_items", "modify_pending_order_items"})
@@ -86,3 +87,9 @@ def describe_action(tool: str, args: Mapping[str, Any]) -> str | None:
         "exchange_delivered_order_items": f"exchange {items} from order {order} for {new_items}, settling the price difference on {method}",
     }
     return wording.get(tool)
+
+
+def customer_exists(engine: Engine, customer_id: str) -> bool:
+    """Whether ``customer_id`` is a user of the shop."""
+    with Session(engine) as session:
+        return session.get(User, customer_id) is not None
