@@ -17,7 +17,7 @@ from rich.text import Text
 
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, confirmation_pause, last_reply, stream_message, stream_turn
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, awaiting_customer, stream_message, stream_turn
 from frontdesk.inputs import BadMessage, clean_message, printable
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.persistence.thread_locks import ThreadBusy
@@ -54,7 +54,7 @@ def chat(
         if customer:
             _authenticate(stack, thread_id, customer)
         _show_history(stack.graph, thread_id)
-        if (waiting := confirmation_pause(stack.graph.get_state({"configurable": {"thread_id": thread_id}}).interrupts)) is not None:
+        if (waiting := awaiting_customer(stack.graph, {"configurable": {"thread_id": thread_id}}, stack.context)) is not None:
             console.print(f"[bold yellow]?[/] {escape(printable(str(waiting.value.get('question'))))}")
         last_run: str | None = None
         while True:
@@ -95,7 +95,7 @@ def chat(
             try:
                 with instrument.turn(stack.tracing.tracer, thread_id=thread_id) as run_id:
                     last_run = run_id
-                    confirming = confirmation_pause(stack.graph.get_state({"configurable": {"thread_id": thread_id}}).interrupts)
+                    confirming = awaiting_customer(stack.graph, {"configurable": {"thread_id": thread_id}}, stack.context)
                     if confirming is not None and parse_answer(text) is None:
                         console.print(f"[yellow]please answer yes or no:[/] {escape(printable(str(confirming.value.get('question'))))}")
                         continue
@@ -203,7 +203,7 @@ def _turn(stack: FrontdeskApp, thread_id: str, text: str, *, confirming: Any = N
     discount, another customer's data), so the customer sees "writing…" until it passes.
     """
     config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
-    before = last_reply(stack.graph, config)
+    seen = {m.id for m in stack.graph.get_state(config).values.get("messages", [])}
     drafting: str | None = None
     try:
         with stack.locks.hold(thread_id, wait_s=BUSY_WAIT_S):
@@ -230,10 +230,14 @@ def _turn(stack: FrontdeskApp, thread_id: str, text: str, *, confirming: Any = N
         console.print("\n[yellow]this conversation is answering in another window; try again when it has replied[/]")
         return
     console.print()
-    reply = last_reply(stack.graph, config)
-    if reply is not None and (before is None or reply.id != before.id):
-        console.print(f"[bold cyan]{reply.name}[/] › ", end="")
-        console.print(printable(str(reply.content)), markup=False)
+    messages = stack.graph.get_state(config).values.get("messages", [])
+    for message in messages:  # a turn a crash interrupted is finished first: its reply shows too
+        if message.id not in seen and isinstance(message, AIMessage) and message.content and not message.tool_calls:
+            console.print(f"[bold cyan]{message.name}[/] › ", end="")
+            console.print(printable(str(message.content)), markup=False)
+    said = [m for m in messages if isinstance(m, HumanMessage)]
+    if confirming is None and (not said or said[-1].id in seen or said[-1].content != text):
+        console.print("[yellow]your message was not sent: the conversation is waiting on the question above; answer it first[/]")
 
 
 def _show_pause(event: Waiting) -> None:

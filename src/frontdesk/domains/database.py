@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
 from frontdesk.operators import records, refunds, tickets
-from frontdesk.persistence import tool_runs
+from frontdesk.persistence import confirmations, tool_runs
 from frontdesk.persistence.engine import create_domain_engine
 
 
@@ -16,6 +16,7 @@ def ensure_frontdesk_tables(engine: Engine) -> None:
     """Create the tables frontdesk itself writes, if missing (safe to call every start)."""
     tickets.ensure_tables(engine)
     tool_runs.ensure_tables(engine)
+    confirmations.ensure_tables(engine)
     records.ensure_tables(engine)
     refunds.ensure_tables(engine)
 

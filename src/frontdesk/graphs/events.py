@@ -15,9 +15,10 @@ from typing import Any
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import StreamMode
+from langgraph.types import Command, StreamMode
 
 from frontdesk.graphs.support import agent_names
+from frontdesk.persistence import confirmations
 from frontdesk.persistence.checkpoint import DURABILITY
 from frontdesk.runtime import RunContext
 
@@ -149,6 +150,23 @@ def confirmation_pause(pauses: Sequence[Any]) -> Any:
     return next((p for p in pauses if (p.value or {}).get("type") == "confirmation"), None)
 
 
+def answered_pause(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig, context: RunContext | None) -> Any:
+    """A confirmation pause the customer already answered (the process died before the run went on), or None."""
+    pause = confirmation_pause(graph.get_state(config).interrupts)
+    engine = context.engine if context is not None else None
+    if pause is None or engine is None:
+        return None
+    thread_id = str(config.get("configurable", {}).get("thread_id", ""))
+    answer = confirmations.recorded(engine, thread_id, str((pause.value or {}).get("tool_call_id") or ""))
+    return None if answer is None else (pause, answer)
+
+
+def awaiting_customer(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig, context: RunContext | None) -> Any:
+    """The confirmation the customer still has to answer, or None (none, or its answer is already kept)."""
+    pause = confirmation_pause(graph.get_state(config).interrupts)
+    return None if pause is None or answered_pause(graph, config, context) is not None else pause
+
+
 def unfinished(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig) -> bool:
     """True when the thread's last run stopped part-way (a crash or a kill) rather than pausing for a person."""
     snapshot = graph.get_state(config)
@@ -168,12 +186,17 @@ def stream_message(
     Starting a new run on top of an unfinished one would drop its pending steps (a
     confirmed cancel never executed, tool calls left without results). Resuming first
     replays only the steps whose checkpoint was not written; WRITE tools run once per
-    tool-call id, so nothing is done twice.
+    tool-call id, so nothing is done twice. A confirmation the customer answered before the
+    crash is finished with the kept answer, not asked again. If the thread is then waiting
+    (a new question, an operator), the message is not taken: the caller tells the customer.
     """
     if unfinished(graph, config):
         yield from stream_turn(graph, None, config, context=context, tokens=tokens)
-        if graph.get_state(config).interrupts:
-            return
+    while (answered := answered_pause(graph, config, context)) is not None:
+        pause, confirmed = answered
+        yield from stream_turn(graph, Command(resume={pause.id: {"confirmed": confirmed}}), config, context=context, tokens=tokens)
+    if graph.get_state(config).interrupts:
+        return
     yield from stream_turn(graph, {"messages": [HumanMessage(text)]}, config, context=context, tokens=tokens)
 
 

@@ -34,10 +34,20 @@ class StreamFault:
     mode: Literal["cut_arguments", "no_finish_reason"]
 
 
+@dataclass(frozen=True)
+class Delayed:
+    """A scripted step answered only after ``seconds`` (a slow model, or one a test kills the caller during)."""
+
+    step: ScriptedStep | str | dict[str, Any]
+    seconds: float
+
+
 class OpenAITestServer:
     """Serve scripted chat completions over real HTTP until stopped (also a context manager)."""
 
-    def __init__(self, responses: Iterable[ScriptedStep | str | dict[str, Any] | StreamFault], *, model: str = "scripted-http", delay_s: float = 0.0) -> None:
+    def __init__(
+        self, responses: Iterable[ScriptedStep | str | dict[str, Any] | StreamFault | Delayed], *, model: str = "scripted-http", delay_s: float = 0.0
+    ) -> None:
         self.responses = [_fault_or_step(r) for r in responses]
         self.model = model
         self.delay_s = delay_s
@@ -76,6 +86,9 @@ class OpenAITestServer:
             if not self.responses:
                 return None
             step = self.responses.pop(0)
+        while isinstance(step, Delayed):
+            time.sleep(step.seconds)
+            step = _fault_or_step(step.step)
         if isinstance(step, StreamFault):
             return _assistant_message(_fault_or_step(step.step), body.get("tools") or []), step.mode  # type: ignore[arg-type]
         return _assistant_message(step, body.get("tools") or []), None
@@ -138,8 +151,8 @@ class OpenAITestServer:
         return Handler
 
 
-def _fault_or_step(response: ScriptedStep | str | dict[str, Any] | StreamFault) -> ScriptedStep | StreamFault:
-    if isinstance(response, ScriptedStep | StreamFault):
+def _fault_or_step(response: ScriptedStep | str | dict[str, Any] | StreamFault | Delayed) -> ScriptedStep | StreamFault | Delayed:
+    if isinstance(response, ScriptedStep | StreamFault | Delayed):
         return response
     return ScriptedStep.model_validate(response)
 

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from frontdesk.app import FrontdeskApp, open_app
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, confirmation_pause, last_reply, stream_message, stream_turn
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, answered_pause, awaiting_customer, last_reply, stream_message, stream_turn
 from frontdesk.inputs import BadMessage, clean_message
 from frontdesk.operators.inbox import InboxError
 from frontdesk.persistence.thread_locks import ThreadBusy
@@ -133,8 +133,8 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
             raise HTTPException(
                 409, "this conversation is still answering your previous message; send this one when it has replied", headers={"Retry-After": "1"}
             ) from None
-        snapshot = opened.graph.get_state({"configurable": {"thread_id": thread_id}})
-        confirming = confirmation_pause(snapshot.interrupts)
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        confirming = awaiting_customer(opened.graph, config, opened.context)
         if confirming is not None:
             answer = parse_answer(text)
             if answer is None:
@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                 raise HTTPException(409, f"please answer yes or no to: {confirming.value.get('question')}")
             resume: Command[Any] = Command(resume={confirming.id: {"confirmed": answer}})
             return StreamingResponse(_stream(thread_id, None, turn, resume), media_type="text/event-stream", background=BackgroundTask(turn.close))
-        if snapshot.interrupts:
+        if opened.graph.get_state(config).interrupts and answered_pause(opened.graph, config, opened.context) is None:
             turn.close()
             raise HTTPException(409, "this thread is waiting for an operator; your message can be sent once they answer")
         return StreamingResponse(_stream(thread_id, text, turn), media_type="text/event-stream", background=BackgroundTask(turn.close))

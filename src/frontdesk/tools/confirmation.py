@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from langgraph.types import interrupt
 
+from frontdesk.persistence import confirmations
 from frontdesk.tools.base import Tool, ToolContext, ToolKind
 from frontdesk.tools.execution import PolicyVerdict
 from frontdesk.tracing import instrument
@@ -74,9 +75,16 @@ class CustomerConfirmation:
     def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
         if tool.kind is not ToolKind.WRITE or not tool.confirm:
             return PolicyVerdict.proceed(args)
-        question = self.question(tool, args)
-        answer = interrupt({"type": "confirmation", "question": question, "tool": tool.name, "args": args, "tool_call_id": ctx.tool_call_id})
-        confirmed = parse_answer(answer) is True
+        durable = ctx.engine is not None and bool(ctx.tool_call_id) and bool(ctx.thread_id)
+        earlier = confirmations.recorded(ctx.engine, ctx.thread_id, ctx.tool_call_id) if durable and ctx.engine is not None else None
+        if earlier is not None:
+            confirmed = earlier  # answered before a crash: the customer is not asked twice
+        else:
+            question = self.question(tool, args)
+            answer = interrupt({"type": "confirmation", "question": question, "tool": tool.name, "args": args, "tool_call_id": ctx.tool_call_id})
+            confirmed = parse_answer(answer) is True
+            if durable and ctx.engine is not None:
+                confirmed = confirmations.record(ctx.engine, ctx.thread_id, ctx.tool_call_id, confirmed)
         instrument.event("frontdesk.confirmation", **{"gen_ai.tool.name": tool.name, "frontdesk.confirmed": confirmed})
         if confirmed:
             return PolicyVerdict.proceed(args)

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from frontdesk.failpoints import failpoint
 from frontdesk.guardrails.base import GuardrailResult, Stage, ToolGuardrail, record_trip
 from frontdesk.persistence import tool_runs
 from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, ToolOutcome
@@ -286,7 +287,10 @@ def run_once(tool: Tool, ctx: ToolContext, args: Any, on_commit: Sequence[Callab
                 tool_runs.record_run(session, ctx.thread_id, ctx.tool_call_id, tool.name, outcome.content)
                 for hook in on_commit:
                     hook(session)
+                session.flush()
+                failpoint("write.in_transaction")
                 session.commit()
+                failpoint("write.committed")
             else:
                 session.rollback()
         finally:
