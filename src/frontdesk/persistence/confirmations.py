@@ -3,8 +3,8 @@
 LangGraph hands a resume value to the paused node but keeps it only with the node's
 checkpoint; a process killed after the answer arrived and before that checkpoint forgets
 it, and the thread would ask the customer again. Stored here per (thread, tool-call id),
-the answer survives: the re-run check reads it instead of pausing, and the entry points
-finish such a pause by themselves instead of asking (see ``graphs.events.settle_answered``).
+the answer survives: the entry points resume such a pause with the kept answer instead of
+asking (see ``graphs.events.answered_pause``), and the first answer kept is the one used.
 """
 
 from __future__ import annotations

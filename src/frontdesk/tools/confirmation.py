@@ -75,16 +75,14 @@ class CustomerConfirmation:
     def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
         if tool.kind is not ToolKind.WRITE or not tool.confirm:
             return PolicyVerdict.proceed(args)
-        durable = ctx.engine is not None and bool(ctx.tool_call_id) and bool(ctx.thread_id)
-        earlier = confirmations.recorded(ctx.engine, ctx.thread_id, ctx.tool_call_id) if durable and ctx.engine is not None else None
-        if earlier is not None:
-            confirmed = earlier  # answered before a crash: the customer is not asked twice
-        else:
-            question = self.question(tool, args)
-            answer = interrupt({"type": "confirmation", "question": question, "tool": tool.name, "args": args, "tool_call_id": ctx.tool_call_id})
-            confirmed = parse_answer(answer) is True
-            if durable and ctx.engine is not None:
-                confirmed = confirmations.record(ctx.engine, ctx.thread_id, ctx.tool_call_id, confirmed)
+        question = self.question(tool, args)
+        # Always pause here, even when the answer is kept: LangGraph matches resume values to a
+        # node's pauses by position, so skipping this one would hand its answer to the next
+        # (the approval). After a crash the entry points resume it with the kept answer.
+        answer = interrupt({"type": "confirmation", "question": question, "tool": tool.name, "args": args, "tool_call_id": ctx.tool_call_id})
+        confirmed = parse_answer(answer) is True
+        if ctx.engine is not None and ctx.tool_call_id and ctx.thread_id:
+            confirmed = confirmations.record(ctx.engine, ctx.thread_id, ctx.tool_call_id, confirmed)
         instrument.event("frontdesk.confirmation", **{"gen_ai.tool.name": tool.name, "frontdesk.confirmed": confirmed})
         if confirmed:
             return PolicyVerdict.proceed(args)
