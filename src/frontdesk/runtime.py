@@ -9,6 +9,9 @@ LangGraph server's), so memory works wherever the graph runs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -59,3 +62,34 @@ def resolve_context(runtime: Any, default: RunContext) -> RunContext:
     if store is not None and store is not context.store:
         context = replace(context, store=store)
     return context
+
+
+TURN_STARTED = "frontdesk_turn_started"
+"""``configurable`` key: when the turn began (epoch seconds); the model gateway's turn deadline counts from it."""
+
+
+@dataclass(frozen=True)
+class NodeScope:
+    """The run a node is executing for, for code the node calls without passing it along (the model gateway)."""
+
+    context: RunContext
+    thread_id: str
+    turn_started: float | None = None
+
+
+_SCOPE: ContextVar[NodeScope | None] = ContextVar("frontdesk_node_scope", default=None)
+
+
+@contextmanager
+def node_scope(scope: NodeScope) -> Iterator[None]:
+    """Make ``scope`` current for the calls inside the block (set and reset within one node call)."""
+    token = _SCOPE.set(scope)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def current_scope() -> NodeScope | None:
+    """The scope of the node running in this thread, if any."""
+    return _SCOPE.get()

@@ -15,6 +15,8 @@ from typing import Literal
 import platformdirs
 from pydantic import BaseModel, Field, ValidationError
 
+from frontdesk.gateway_config import GATEWAY_ENV, GatewayConfig
+
 
 class ConfigError(ValueError):
     """The config file cannot be used; the message names the file and the problem."""
@@ -59,6 +61,7 @@ ENV_VALUES = {
     "redact_content": "FRONTDESK_TRACE_REDACT",
     "confirm_writes": "FRONTDESK_CONFIRM_WRITES",
     "tool_time_limit": "FRONTDESK_TOOL_TIME_LIMIT",
+    "max_retries": "FRONTDESK_MAX_RETRIES",
 }
 """Settings taken verbatim from an environment variable (``FRONTDESK_BASE_URL`` also works for ``base_url``)."""
 
@@ -88,8 +91,8 @@ class Settings(BaseModel):
     model: str | None = Field(default=None, description="Model name at the OpenAI-compatible endpoint")
     base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint")
     api_key: str | None = Field(default=None, repr=False)
-    request_timeout: float = 60.0
-    max_retries: int = 3
+    request_timeout: float = Field(default=60.0, gt=0, description="Seconds one model request may take (FRONTDESK_REQUEST_TIMEOUT)")
+    max_retries: int = Field(default=3, ge=0, le=10, description="Retries of a failing model call before the next model in the chain (FRONTDESK_MAX_RETRIES)")
     traces_path: Path | None = None
     knowledge_path: Path | None = None
     retrieval_mode: Literal["hybrid", "bm25", "vector"] = Field(
@@ -113,6 +116,7 @@ class Settings(BaseModel):
     return_to_bot: bool = Field(default=True, description="After an operator replies, the bot takes the thread back")
     summarize_after: int = Field(default=60, description="Fold older turns into the summary past this many messages (0: never)")
     keep_messages: int = Field(default=16, description="Messages kept verbatim after summarising")
+    gateway: GatewayConfig = Field(default_factory=GatewayConfig, description="Model chains, retries, deadlines, breakers, limits, budgets ([gateway] table)")
     local_threads: int | None = Field(default=None, ge=1, description="Threads for the local model (FRONTDESK_LOCAL_THREADS; default: cores - 1, at most 4)")
 
     @classmethod
@@ -132,14 +136,26 @@ class Settings(BaseModel):
                 values[field], sources[field] = env[variable], variable
         if env.get("FRONTDESK_TRACE_CONTENT", "").lower() in {"1", "true", "yes"}:
             values["capture_content"] = True
+        gateway = dict(values.get("gateway") or {})  # type: ignore[call-overload]  # a TOML table
+        for field, variable in GATEWAY_ENV.items():
+            if variable in env:
+                gateway[field], sources["gateway"] = env[variable], variable
+        if env.get("FRONTDESK_FALLBACK_MODELS"):
+            gateway["fallback_models"] = [name.strip() for name in env["FRONTDESK_FALLBACK_MODELS"].split(",") if name.strip()]
+            sources["gateway"] = "FRONTDESK_FALLBACK_MODELS"
+        if gateway:
+            values["gateway"] = gateway
         values.update({key: value for key, value in overrides.items() if value is not None})
         try:
             return cls.model_validate({key: value for key, value in values.items() if value is not None})
         except ValidationError as exc:
             error = exc.errors()[0]
-            field = str(error["loc"][0]) if error["loc"] else "?"
-            where = sources.get(field, "setting")
-            raise ConfigError(f"{where}: {field}={values.get(field)!r} is not valid: {error['msg']}") from None
+            path = [str(part) for part in error["loc"]] or ["?"]
+            value: object = values.get(path[0])
+            for part in path[1:]:
+                value = value.get(part) if isinstance(value, dict) else value
+            where = sources.get(path[0], "setting")
+            raise ConfigError(f"{where}: {'.'.join(path)}={value!r} is not valid: {error['msg']}") from None
 
     @property
     def resolved_database_url(self) -> str:

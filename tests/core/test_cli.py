@@ -65,14 +65,27 @@ def test_chat_talks_to_an_openai_compatible_endpoint_and_resumes_the_thread(tmp_
     assert "customer_service › Your order #D1002 was delivered." in second.stdout
 
 
-def test_chat_reports_a_failing_endpoint_in_one_line_and_keeps_going(tmp_path: Path) -> None:
-    with OpenAITestServer([]) as server:
-        env = clean_env(tmp_path, FRONTDESK_MODEL="m", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k")
-        done = run(["chat"], env, stdin="hello\n/thread\n/quit\n")
-    assert done.returncode == 0
-    assert "error: " in done.stdout and "Error code: 500" in done.stdout
-    assert "Traceback" not in done.stdout + done.stderr
-    assert "resume with `frontdesk chat --thread" in done.stdout
+def test_chat_with_a_failing_endpoint_gives_the_fallback_reply_and_a_ticket(tmp_path: Path) -> None:
+    import pexpect
+
+    with OpenAITestServer([]) as server:  # every request: 500
+        env = clean_env(tmp_path, FRONTDESK_MODEL="m", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k", FRONTDESK_MAX_RETRIES="1", NO_COLOR="1")
+        chat = pexpect.spawn(sys.executable, ["-m", "frontdesk.cli.app", "chat"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 200))
+        try:
+            chat.expect("you")
+            chat.sendline("hello")
+            chat.expect("we're having trouble answering right now")
+            chat.expect("waiting for an operator")
+            chat.sendintr()
+            chat.expect("stopped waiting")
+            chat.sendline("/quit")
+            chat.expect(pexpect.EOF)
+        finally:
+            chat.close(force=True)
+        assert len(server.requests) == 2, "one retry, then the fallback reply: no endless retrying"
+    assert "Traceback" not in (chat.before or "")
+    inbox = run(["inbox"], clean_env(tmp_path))
+    assert "no model answered: primary: http_500 after 2 attempt(s)" in inbox.stdout and "high" in inbox.stdout
 
 
 def test_an_owners_page_survives_the_demo_pages_and_a_deployment_gets_no_demo_data(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ CANCEL = {"tool_calls": [{"name": "cancel_pending_order", "args": {"order_id": "
 def run(tmp_path: Path, script: list) -> tuple[dict, object, OpenAITestServer]:
     engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", "retail", seed_demo=True)
     with OpenAITestServer(script) as server:
-        settings = Settings(data_dir=tmp_path, model="m", base_url=server.base_url, api_key="k", max_retries=0, approval_limit=1000)
+        settings = Settings(data_dir=tmp_path, model="m", base_url=server.base_url, api_key="k", max_retries=1, approval_limit=1000)
         graph = build_graph(settings, model=openai_compatible_model(settings, streaming=True), checkpointer=InMemorySaver(), engine=engine)
         result = graph.invoke({"messages": [("user", "I'm ava.chen@example.com, cancel #D1001, yes")]}, {"configurable": {"thread_id": "cut"}})
     return result, engine, server

@@ -8,6 +8,7 @@ shipped ones.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,7 @@ from langgraph.types import Command, StreamMode
 from frontdesk.graphs.support import agent_names
 from frontdesk.persistence import confirmations
 from frontdesk.persistence.checkpoint import DURABILITY
-from frontdesk.runtime import RunContext
+from frontdesk.runtime import TURN_STARTED, RunContext
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def stream_turn(
     frontdesk's entry points use (every step checkpointed before the next).
     """
     agents = agent_names(graph)
+    config = {**config, "configurable": {**config.get("configurable", {}), TURN_STARTED: time.time()}}
     modes: list[StreamMode] = ["messages", "updates"] if tokens else ["updates"]
     stream: Iterator[tuple[str, Any]] = graph.stream(payload, config, stream_mode=modes, durability=DURABILITY, context=context)  # type: ignore[assignment]  # a list of modes yields (mode, chunk) pairs
     for mode, chunk in stream:

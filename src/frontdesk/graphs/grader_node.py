@@ -20,6 +20,7 @@ from langgraph.types import Command
 
 from frontdesk.agents.citations import CitedSourcesOnly
 from frontdesk.agents.grader import INSTRUCTIONS, MAX_REVISIONS, NAME, GradeVerdict, evidence
+from frontdesk.gateway.errors import ModelUnavailable
 from frontdesk.graphs.state import SupportState, last_ai_message
 from frontdesk.guardrails.base import GuardrailContext, GuardrailResult, OutputGuardrail, first_trip, record_trip
 from frontdesk.guardrails.withheld import model_view
@@ -60,7 +61,16 @@ def make_grader_node(
             checked_by, result = trip
             verdict = GradeVerdict(verdict="fail", score=0.0, reasons=[result.reason])
         elif grade_with_model:
-            checked_by, verdict = "model", ask_model(state, config, context, draft)
+            try:
+                checked_by, verdict = "model", ask_model(state, config, context, draft)
+            except ModelUnavailable as exc:  # an unchecked draft is not sent: the fixed reply and a person instead
+                instrument.event("frontdesk.model.unavailable", **{"frontdesk.agent": NAME})
+                update = {
+                    "messages": [*withdraw, AIMessage(content=exc.fallback_reply, name=draft.name)],
+                    "handoff_reason": str(exc),
+                    "handoff_priority": "high",
+                }
+                return Command(goto="human_handoff", update=update)
             if verdict.verdict != "pass":
                 record_trip(NAME, "output", GuardrailResult.block("; ".join(verdict.reasons)), context)
         else:

@@ -14,6 +14,7 @@ from typing import Any
 from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 
+from frontdesk.gateway.errors import ModelUnavailable
 from frontdesk.graphs.state import SupportState
 from frontdesk.guardrails.withheld import model_view
 from frontdesk.llm.factory import ModelProvider
@@ -70,9 +71,13 @@ def make_summarize_node(models: ModelProvider, *, keep: int) -> Callable[[Suppor
         ]
         model = models.for_agent(NAME)
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
-        with instrument.agent_call(context, NAME, thread_id, model) as record:
-            reply = model.invoke(prompt, config)
-            record(reply)
+        try:
+            with instrument.agent_call(context, NAME, thread_id, model) as record:
+                reply = model.invoke(prompt, config)
+                record(reply)
+        except ModelUnavailable:  # summarising can wait for the next turn; the customer's turn goes on
+            instrument.event("frontdesk.model.unavailable", **{"frontdesk.agent": NAME})
+            return {}
         return {"summary": str(reply.content), "messages": [RemoveMessage(id=m.id) for m in messages[:cut] if m.id]}
 
     return summarize

@@ -23,6 +23,7 @@ from frontdesk.agents.customer_service import customer_service_agent
 from frontdesk.agents.researcher import researcher_agent
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
+from frontdesk.gateway.provider import GatewayProvider
 from frontdesk.graphs.agent_node import make_agent_node
 from frontdesk.graphs.grader_node import make_grader_node
 from frontdesk.graphs.human import make_human_node
@@ -104,7 +105,8 @@ def build_graph(
     """
     settings = settings or Settings.from_env()
     spec = get_domain(domain or settings.domain)
-    provider = as_provider(model) if model is not None else as_provider(openai_compatible_model(settings))
+    base = as_provider(model) if model is not None else as_provider(openai_compatible_model(settings))
+    provider = GatewayProvider(settings, base, streaming=bool(getattr(model, "streaming", False)))
     default = context or RunContext(engine=engine, knowledge=knowledge, store=store, prices=PriceTable.from_env())
     if context is None:
         default.capture_content = settings.capture_content if capture_content is None else capture_content

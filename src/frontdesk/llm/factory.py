@@ -73,10 +73,10 @@ def as_provider(model: BaseChatModel | Mapping[str, BaseChatModel] | ModelProvid
 
 
 def openai_compatible_model(settings: Settings, *, streaming: bool = False) -> BaseChatModel:
-    """ChatOpenAI against any OpenAI-compatible endpoint, with timeouts and retries.
+    """ChatOpenAI against any OpenAI-compatible endpoint, with a per-request timeout.
 
-    Retries with exponential backoff on timeouts, 429 and 5xx come from the OpenAI client
-    itself (``max_retries``); a per-call ``timeout`` bounds every request.
+    The client does not retry on its own: the model gateway (:mod:`frontdesk.gateway`)
+    retries, with deadlines, breakers and fallbacks the client's loop does not have.
     """
     if settings.model == "local":
         from frontdesk.llm.local import local_chat_model  # noqa: PLC0415 — the local server's client, only for model=local
@@ -93,7 +93,7 @@ def openai_compatible_model(settings: Settings, *, streaming: bool = False) -> B
         base_url=settings.base_url,
         api_key=SecretStr(settings.api_key or "not-needed"),
         timeout=settings.request_timeout,
-        max_retries=settings.max_retries,
+        max_retries=0,
         temperature=0,
         streaming=streaming,
         stream_usage=True,

@@ -42,12 +42,23 @@ class Delayed:
     seconds: float
 
 
+@dataclass(frozen=True)
+class HttpError:
+    """Answer one request with an HTTP error (500, 503, 429 with ``Retry-After``...) instead of a step."""
+
+    status: int = 500
+    retry_after: float | None = None
+    message: str = "the test server failed on purpose"
+
+
+Response = ScriptedStep | str | dict[str, Any] | StreamFault | Delayed | HttpError
+"""One entry of the server's script."""
+
+
 class OpenAITestServer:
     """Serve scripted chat completions over real HTTP until stopped (also a context manager)."""
 
-    def __init__(
-        self, responses: Iterable[ScriptedStep | str | dict[str, Any] | StreamFault | Delayed], *, model: str = "scripted-http", delay_s: float = 0.0
-    ) -> None:
+    def __init__(self, responses: Iterable[Response], *, model: str = "scripted-http", delay_s: float = 0.0) -> None:
         self.responses = [_fault_or_step(r) for r in responses]
         self.model = model
         self.delay_s = delay_s
@@ -80,7 +91,7 @@ class OpenAITestServer:
     def remaining(self) -> int:
         return len(self.responses)
 
-    def _next(self, body: dict[str, Any]) -> tuple[dict[str, Any], str | None] | None:
+    def _next(self, body: dict[str, Any]) -> tuple[dict[str, Any], str | None] | HttpError | None:
         with self._lock:
             self.requests.append(body)
             if not self.responses:
@@ -89,6 +100,8 @@ class OpenAITestServer:
         while isinstance(step, Delayed):
             time.sleep(step.seconds)
             step = _fault_or_step(step.step)
+        if isinstance(step, HttpError):
+            return step
         if isinstance(step, StreamFault):
             return _assistant_message(_fault_or_step(step.step), body.get("tools") or []), step.mode  # type: ignore[arg-type]
         return _assistant_message(step, body.get("tools") or []), None
@@ -117,15 +130,21 @@ class OpenAITestServer:
                 if scripted is None:
                     self._json(500, {"error": {"message": "the test server's script is exhausted", "type": "server_error"}})
                     return
+                if isinstance(scripted, HttpError):
+                    extra = {"Retry-After": f"{scripted.retry_after:g}"} if scripted.retry_after is not None else {}
+                    self._json(scripted.status, {"error": {"message": scripted.message, "type": "server_error"}}, extra)
+                    return
                 message, fault = scripted
                 if body.get("stream"):
                     self._stream(message, body, fault)
                 else:
                     self._json(200, _completion(message, server.model, body))
 
-            def _json(self, status: int, payload: dict[str, Any]) -> None:
+            def _json(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
                 data = json.dumps(payload).encode()
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -151,8 +170,8 @@ class OpenAITestServer:
         return Handler
 
 
-def _fault_or_step(response: ScriptedStep | str | dict[str, Any] | StreamFault | Delayed) -> ScriptedStep | StreamFault | Delayed:
-    if isinstance(response, ScriptedStep | StreamFault | Delayed):
+def _fault_or_step(response: Response) -> ScriptedStep | StreamFault | Delayed | HttpError:
+    if isinstance(response, ScriptedStep | StreamFault | Delayed | HttpError):
         return response
     return ScriptedStep.model_validate(response)
 

@@ -24,7 +24,7 @@ from opentelemetry import trace
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as gen_ai
 from opentelemetry.trace import Status, StatusCode
 
-from frontdesk.runtime import RunContext, resolve_context
+from frontdesk.runtime import TURN_STARTED, NodeScope, RunContext, node_scope, resolve_context
 from frontdesk.tracing.redact import redact
 
 TOOL_KIND = "frontdesk.tool.kind"
@@ -159,8 +159,10 @@ def traced_node(default: RunContext, name: str, fn: Callable[[Any, RunnableConfi
             record_exception=False,
             set_status_on_exception=False,
         ) as span:
+            started = (config or {}).get("configurable", {}).get(TURN_STARTED)
             try:
-                return fn(state, config, context)
+                with node_scope(NodeScope(context, thread_id, started if isinstance(started, int | float) else None)):
+                    return fn(state, config, context)
             except GraphBubbleUp:
                 span.add_event("frontdesk.interrupt")
                 raise

@@ -1,0 +1,244 @@
+"""The chat model every agent calls: a chain of real models behind retries, breakers and limits.
+
+For each call: budgets are checked; a cached answer is reused where the agent's route
+allows; then each model of the chain in turn — skipped while its endpoint's breaker is
+open, after waiting its turn under the endpoint's rate limits — gets a few attempts
+(exponential backoff with jitter, at least what ``Retry-After`` asked, on transient
+failures only), all inside one deadline for the call and one for the turn. The first
+answer wins; a cascade also moves on when a cheap model's output is unusable. When no
+model answers, :class:`ModelUnavailable` carries the fallback reply for the customer.
+Every decision is on the call's span.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pybreaker
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models.chat_models import generate_from_stream
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatResult
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from opentelemetry import trace
+from pydantic import ConfigDict
+from tenacity import RetryCallState, Retrying, retry_if_exception
+from tenacity.wait import wait_exponential_jitter
+
+from frontdesk.gateway import cache, spend
+from frontdesk.gateway.breakers import BREAKERS
+from frontdesk.gateway.errors import BudgetExceeded, ModelUnavailable
+from frontdesk.gateway.limits import LIMITS
+from frontdesk.gateway.transient import is_transient, reason_of, retry_after_s, status_of
+from frontdesk.gateway_config import GatewayConfig
+from frontdesk.runtime import current_scope
+from frontdesk.tracing import instrument
+
+
+@dataclass(frozen=True)
+class Route:
+    """One model of a chain: its name (for spans), its endpoint key (breaker, limits) and the model."""
+
+    name: str
+    key: str
+    model: BaseChatModel
+    rpm: int | None = None
+    tpm: int | None = None
+    timeout_s: float | None = None
+
+
+def is_endpoint_failure(exc: BaseException) -> bool:
+    """The endpoint's fault (network, HTTP status), so another model may answer; anything else is a bug and is raised."""
+    return is_transient(exc) or status_of(exc) is not None
+
+
+def call_model(model: BaseChatModel, messages: list[BaseMessage], stop: Any, run_manager: Any, **kwargs: Any) -> ChatResult:
+    """One request to a model; a streaming one streams (its tokens reach the caller's callbacks) and is assembled."""
+    if getattr(model, "streaming", False):
+        return generate_from_stream(model._stream(messages, stop=stop, run_manager=run_manager, **kwargs))
+    return model._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+
+def unusable(result: ChatResult) -> bool:
+    """A reply a cascade does not accept from a cheap model: empty, or tool calls that could not be read."""
+    message = result.generations[0].message if result.generations else None
+    if not isinstance(message, AIMessage):
+        return True
+    return bool(message.invalid_tool_calls) or (not message.tool_calls and not str(message.content).strip())
+
+
+class GatewayChatModel(BaseChatModel):
+    """An agent's chain of models as one chat model (``bind_tools`` and structured output work as usual)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    agent: str
+    routes: list[Route]
+    gateway: GatewayConfig
+    attempts: int = 4
+    cascade: bool = False
+    cache_scope: str = "off"
+    start_tier: int = 0
+
+    @property
+    def _llm_type(self) -> str:
+        return "frontdesk-gateway"
+
+    @property
+    def model_name(self) -> str:
+        return instrument.model_name(self.routes[self.start_tier].model)
+
+    def at_tier(self, tier: int) -> GatewayChatModel:
+        """The same chain starting ``tier`` models further on (a cascade's escalation for a failed draft)."""
+        return self.model_copy(update={"start_tier": max(0, min(tier, len(self.routes) - 1))})
+
+    def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None, **kwargs: Any) -> Any:
+        formatted = [convert_to_openai_tool(t) for t in tools]
+        return self.bind(tools=formatted, tool_choice=tool_choice, **kwargs) if tool_choice is not None else self.bind(tools=formatted, **kwargs)
+
+    def _generate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
+    ) -> ChatResult:
+        scope = current_scope()
+        engine = scope.context.engine if scope else None
+        thread_id = scope.thread_id if scope else ""
+        span = trace.get_current_span()
+        tokens_left = spend.check(self.gateway, engine, thread_id)
+        if tokens_left is not None:
+            span.set_attribute("frontdesk.budget.tokens_left", tokens_left)
+        ends = time.monotonic() + self.gateway.call_deadline_s
+        if scope is not None and scope.turn_started is not None:
+            ends = min(ends, time.monotonic() + self.gateway.turn_deadline_s - (time.time() - scope.turn_started))
+        chain = self.routes[self.start_tier :]
+        key = self._cache_key(thread_id, chain, messages, stop, kwargs)
+        if key is not None and (hit := cache.lookup(key)) is not None:
+            span.set_attribute("frontdesk.gateway.cache_hit", True)
+            return hit
+        failures: list[str] = []
+        for index, route in enumerate(chain):
+            if ends - time.monotonic() <= 0:
+                failures.append(f"{route.name}: deadline passed")
+                break
+            result = self._try_route(route, messages, stop, run_manager, kwargs, ends, failures)
+            if result is None:
+                continue
+            if self.cascade and index + 1 < len(chain) and unusable(result):
+                failures.append(f"{route.name}: unusable output")
+                instrument.event("frontdesk.gateway.escalated", **{"frontdesk.gateway.from": route.name, "frontdesk.gateway.reason": "unusable_output"})
+                continue
+            self._account(span, route, index + self.start_tier, result, engine, thread_id, scope)
+            if key is not None:
+                cache.store(key, result)
+            return result
+        span.set_attribute("frontdesk.gateway.unavailable", True)
+        raise ModelUnavailable("no model answered: " + "; ".join(failures), fallback_reply=self.gateway.fallback_reply)
+
+    def _cache_key(self, thread_id: str, chain: list[Route], messages: list[BaseMessage], stop: Any, kwargs: dict[str, Any]) -> str | None:
+        if self.cache_scope == "off" or (self.cache_scope == "thread" and not thread_id):
+            return None
+        scope = f"thread:{thread_id}" if self.cache_scope == "thread" else f"shared:{self.agent}"
+        return cache.cache_key(scope, [r.key for r in chain], messages, {"stop": stop, **kwargs})
+
+    def _try_route(
+        self,
+        route: Route,
+        messages: list[BaseMessage],
+        stop: list[str] | None,
+        run_manager: CallbackManagerForLLMRun | None,
+        kwargs: dict[str, Any],
+        ends: float,
+        failures: list[str],
+    ) -> ChatResult | None:
+        """One model's attempts; None (with the reason noted) when it cannot answer."""
+        breaker = BREAKERS.for_endpoint(route.key, failures=self.gateway.breaker_failures, cooldown_s=self.gateway.breaker_cooldown_s)
+        limits = LIMITS.for_endpoint(route.key, route.rpm, route.tpm)
+        if limits is not None and not limits.wait_turn(messages, max(0.0, ends - time.monotonic())):
+            failures.append(f"{route.name}: rate limit wait past the deadline")
+            return None
+        options = dict(kwargs)
+        attempts = 0
+
+        def attempt() -> ChatResult:
+            nonlocal attempts
+            attempts += 1
+            left = max(0.1, ends - time.monotonic())
+            own = getattr(route.model, "request_timeout", None)
+            if own is not None or route.timeout_s is not None:
+                options["timeout"] = min(route.timeout_s or (own if isinstance(own, int | float) else left), left)
+            result: ChatResult = breaker.call(call_model, route.model, messages, stop, run_manager, **options)
+            return result
+
+        try:
+            for trying in Retrying(
+                stop=self._stop(ends),
+                wait=self._wait(ends),
+                retry=retry_if_exception(is_transient),
+                before_sleep=lambda state: self._retrying(route, state),
+                reraise=True,
+            ):
+                with trying:
+                    result = attempt()
+            trace.get_current_span().set_attribute("frontdesk.gateway.attempts", attempts)
+            return result
+        except pybreaker.CircuitBreakerError:
+            instrument.event("frontdesk.gateway.skipped", **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.breaker.state": "open"})
+            failures.append(f"{route.name}: breaker open")
+        except Exception as exc:
+            if not is_endpoint_failure(exc):
+                raise
+            instrument.event(
+                "frontdesk.gateway.failed",
+                **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.reason": reason_of(exc), "frontdesk.gateway.attempts": attempts},
+            )
+            failures.append(f"{route.name}: {reason_of(exc)} after {attempts} attempt(s)")
+        return None
+
+    def _stop(self, ends: float) -> Any:
+        attempts = self.attempts
+
+        def stop(state: RetryCallState) -> bool:
+            if state.attempt_number >= attempts or ends - time.monotonic() <= 0:
+                return True
+            exc = state.outcome.exception() if state.outcome else None
+            asked = retry_after_s(exc) if exc else None
+            return asked is not None and asked >= ends - time.monotonic()  # asked to wait past the deadline: next model now
+
+        return stop
+
+    def _wait(self, ends: float) -> Any:
+        backoff = wait_exponential_jitter(initial=self.gateway.backoff_s, max=self.gateway.max_backoff_s, jitter=self.gateway.backoff_s)
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            asked = retry_after_s(exc) if exc else None
+            chosen = backoff(state) if asked is None else max(asked, 0.0)
+            return max(0.0, min(chosen, ends - time.monotonic()))
+
+        return wait
+
+    def _retrying(self, route: Route, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        reason = reason_of(exc) if exc else "?"
+        instrument.event(
+            "frontdesk.gateway.retry",
+            **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.attempt": state.attempt_number, "frontdesk.gateway.reason": reason},
+        )
+
+    def _account(self, span: Any, route: Route, tier: int, result: ChatResult, engine: Any, thread_id: str, scope: Any) -> None:
+        """The span's gateway attributes, and the call's tokens and cost added to the budgets."""
+        span.set_attribute("frontdesk.gateway.model", route.name)
+        span.set_attribute("frontdesk.gateway.fallback", tier > self.start_tier)
+        span.set_attribute("frontdesk.gateway.tier", tier)
+        message = result.generations[0].message if result.generations else None
+        usage = getattr(message, "usage_metadata", None) or {}
+        tokens_in, tokens_out = int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
+        prices = scope.context.prices if scope else None
+        cost = prices.cost(instrument.model_name(route.model), tokens_in, tokens_out) if prices else None
+        if self.gateway.conversation_tokens or self.gateway.conversation_cost or self.gateway.daily_cost_limit or self.gateway.daily_cost_warning:
+            spend.add(engine, thread_id, tokens_in + tokens_out, cost or 0.0)
+
+
+__all__ = ["BudgetExceeded", "GatewayChatModel", "ModelUnavailable", "Route"]

@@ -1,0 +1,78 @@
+"""Builds each agent's gateway model from the settings: its chain of endpoints and its policy."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from langchain_core.language_models import BaseChatModel
+
+from frontdesk.gateway.model import GatewayChatModel, Route
+from frontdesk.gateway_config import Endpoint, GatewayConfig
+from frontdesk.llm.factory import ModelProvider, openai_compatible_model
+from frontdesk.settings import Settings
+from frontdesk.tracing.instrument import model_name
+
+PRIMARY = "primary"
+"""The chain's first model when no route is configured: the model the graph was given (or the configured one)."""
+
+
+class GatewayProvider:
+    """Gives each agent a :class:`GatewayChatModel` over its chain (``ModelProvider`` for the graph).
+
+    ``base`` is the model (or provider) the graph was built with; it is the first model of
+    every agent without a configured route, followed by ``fallback_models``.
+    """
+
+    def __init__(self, settings: Settings, base: ModelProvider, *, streaming: bool = False) -> None:
+        self.settings = settings
+        self.config: GatewayConfig = settings.gateway
+        self.base = base
+        self.streaming = streaming
+        self._lock = threading.Lock()
+        self._endpoints: dict[str, Route] = {}
+        self._agents: dict[str, GatewayChatModel] = {}
+
+    def for_agent(self, agent: str) -> BaseChatModel:
+        with self._lock:
+            model = self._agents.get(agent)
+            if model is None:
+                model = self._agents[agent] = self._build(agent)
+            return model
+
+    def _build(self, agent: str) -> GatewayChatModel:
+        route = self.config.route_for(agent)
+        if route is not None:
+            chain = [self._endpoint(name) for name in route.models]
+        else:
+            first = self.base.for_agent(agent)
+            chain = [Route(PRIMARY, f"{model_name(first)}@{getattr(first, 'openai_api_base', None) or 'in-process'}", first)]
+            chain += [self._endpoint(name) for name in self.config.fallback_models]
+        return GatewayChatModel(
+            agent=agent,
+            routes=chain,
+            gateway=self.config,
+            attempts=self.settings.max_retries + 1,
+            cascade=bool(route and route.cascade),
+            cache_scope=route.cache if route else "off",
+        )
+
+    def _endpoint(self, name: str) -> Route:
+        """A named endpoint from the config, or a model of that name at the configured endpoint (``local``: the offline one)."""
+        route = self._endpoints.get(name)
+        if route is not None:
+            return route
+        endpoint = self.config.endpoints.get(name) or Endpoint(model=name)
+        key = os.environ.get(endpoint.api_key_env, "") if endpoint.api_key_env else None
+        settings = self.settings.model_copy(
+            update={
+                "model": endpoint.model,
+                "base_url": endpoint.base_url or self.settings.base_url,
+                "api_key": key if key is not None else self.settings.api_key,
+                "request_timeout": endpoint.timeout_s or self.settings.request_timeout,
+            }
+        )
+        model = openai_compatible_model(settings, streaming=self.streaming)
+        route = Route(name, f"{endpoint.model}@{settings.base_url or 'default'}", model, endpoint.rpm, endpoint.tpm, endpoint.timeout_s)
+        self._endpoints[name] = route
+        return route
