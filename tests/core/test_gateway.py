@@ -174,3 +174,108 @@ def test_the_daily_cost_warning_is_an_alert_and_the_limit_stops_every_conversati
         assert len(primary.requests) == 2
     assert stopped["messages"][-1].content == DEFAULT_FALLBACK_REPLY
     assert any(t.reason.startswith("budget: the deployment spent") for t in tickets.open_tickets(desk.engine))
+
+
+def test_a_cascade_escalates_only_the_drafts_the_grader_fails(tmp_path: Path) -> None:
+    fail = {"verdict": "fail", "score": 0.2, "reasons": ["too vague"]}
+    with (
+        OpenAITestServer([fail, {"verdict": "pass"}, {"verdict": "pass"}]) as grader,
+        OpenAITestServer(["Something about returns.", "Returns are accepted for 30 days."]) as small,
+        OpenAITestServer(["Delivered items can be returned within 30 days for a refund."]) as strong,
+    ):
+        routes = {"customer_service": {"models": ["small", "strong"], "cascade": True}}
+        desk = Desk(tmp_path, grader.base_url, grade=True, endpoints={"small": endpoint(small), "strong": endpoint(strong)}, agents=routes)
+        first = desk.say("how do returns work?", "a")
+        second = desk.say("and exchanges?", "b")
+        assert (len(small.requests), len(strong.requests)) == (2, 1)
+    assert first["messages"][-1].content == "Delivered items can be returned within 30 days for a refund."
+    assert second["messages"][-1].content == "Returns are accepted for 30 days."
+    assert [e["frontdesk.gateway.reason"] for e in desk.events("frontdesk.gateway.escalated")] == ["draft_failed_review"]
+
+
+def test_a_cascade_moves_on_at_once_when_the_cheap_model_says_nothing(tmp_path: Path) -> None:
+    with OpenAITestServer([""]) as small, OpenAITestServer(["A real answer."]) as strong:
+        routes = {"customer_service": {"models": ["small", "strong"], "cascade": True}}
+        desk = Desk(tmp_path, small.base_url, endpoints={"small": endpoint(small), "strong": endpoint(strong)}, agents=routes)
+        assert desk.say("hi")["messages"][-1].content == "A real answer."
+    assert [e["frontdesk.gateway.reason"] for e in desk.events("frontdesk.gateway.escalated")] == ["unusable_output"]
+
+
+def provider_for(server: OpenAITestServer, **gateway: Any) -> Any:
+    from frontdesk.gateway.provider import GatewayProvider
+    from frontdesk.llm.factory import as_provider
+
+    settings = Settings(model="m", base_url=server.base_url, api_key="k", gateway=GatewayConfig.model_validate(gateway))
+    return GatewayProvider(settings, as_provider(openai_compatible_model(settings)))
+
+
+def ask(provider: Any, agent: str, thread: str, text: str = "What is the return window?") -> str:
+    from frontdesk.runtime import NodeScope, RunContext, node_scope
+
+    with node_scope(NodeScope(RunContext(), thread)):
+        return str(provider.for_agent(agent).invoke([HumanMessage(text)]).content)
+
+
+def test_cached_answers_stay_in_their_thread_unless_the_agent_never_reads_customer_data() -> None:
+    with OpenAITestServer(["Passages say 30 days.", "Verdict for t1.", "Verdict for t2.", "Uncached."]) as server:
+        agents = {"researcher": {"models": ["e"], "cache": "shared"}, "grader": {"models": ["e"], "cache": "thread"}}
+        provider = provider_for(server, endpoints={"e": endpoint(server)}, agents=agents)
+        assert ask(provider, "researcher", "t1") == ask(provider, "researcher", "t2") == "Passages say 30 days."
+        assert ask(provider, "grader", "t1") == ask(provider, "grader", "t1") == "Verdict for t1."
+        assert ask(provider, "grader", "t2") == "Verdict for t2."
+        assert ask(provider, "customer_service", "t1", "uncached") == "Uncached."  # no route: no cache, the primary answers
+        assert len(server.requests) == 4
+
+
+def test_a_rate_limited_endpoint_makes_calls_wait_and_past_the_deadline_the_next_model_answers() -> None:
+    with OpenAITestServer(["Limited answers."]) as limited, OpenAITestServer(["Backup answers."]) as backup:
+        provider = provider_for(
+            limited,
+            endpoints={"limited": endpoint(limited, rpm=1), "backup": endpoint(backup)},
+            agents={"default": {"models": ["limited", "backup"]}},
+            call_deadline_s=0.5,
+        )
+        assert ask(provider, "customer_service", "t1") == "Limited answers."
+        started = time.monotonic()
+        assert ask(provider, "customer_service", "t2") == "Backup answers."
+        assert 0.2 < time.monotonic() - started < 3
+
+
+def test_traces_stats_show_fallbacks_escalations_and_cost_by_model(tmp_path: Path) -> None:
+    from frontdesk.tracing.queries import stats
+    from frontdesk.tracing.setup import configure_tracing
+
+    tracing = configure_tracing(duckdb_path=tmp_path / "traces.duckdb")
+    with OpenAITestServer([HttpError(400)]) as primary, OpenAITestServer(["Backup answer."]) as backup:
+        routes = {"customer_service": {"models": ["primary", "backup"]}}
+        desk = Desk(tmp_path, primary.base_url, endpoints={"primary": endpoint(primary), "backup": endpoint(backup)}, agents=routes, fallback_models=[])
+        desk.graph = build_graph(desk.settings, model=openai_compatible_model(desk.settings), checkpointer=InMemorySaver(), tracer=tracing.tracer)
+        desk.say("hi")
+    tracing.flush()
+    gateway = stats(tmp_path / "traces.duckdb").gateway
+    assert gateway is not None and (gateway.model_calls, gateway.fallback_rate, gateway.unavailable, gateway.escalations) == (1, 1.0, 0, 0)
+    assert [model for model, _calls, _cost in gateway.cost_by_model] == ["scripted-http"]  # the model the endpoint says answered
+
+
+def test_the_readme_config_example_is_a_valid_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "config.toml").write_text(example)
+    monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("FRONTDESK_FALLBACK_MODELS", "backup")
+    settings = Settings.from_env()
+    assert settings.gateway.route_for("customer_service") is not None and settings.gateway.route_for("customer_service").cascade  # type: ignore[union-attr]
+    assert settings.gateway.fallback_models == ["backup"] and settings.gateway.endpoints["backup"].rpm == 600
+
+
+def test_a_bad_gateway_setting_is_one_line_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from frontdesk.settings import ConfigError
+
+    (tmp_path / "config.toml").write_text("[gateway]\ncall_deadline_s = -1\n")
+    monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "config.toml"))
+    with pytest.raises(ConfigError, match=r"config.toml: gateway.call_deadline_s=-1 is not valid"):
+        Settings.from_env()
+    monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("FRONTDESK_TURN_DEADLINE", "soon")
+    with pytest.raises(ConfigError, match=r"FRONTDESK_TURN_DEADLINE: gateway.turn_deadline_s='soon' is not valid"):
+        Settings.from_env()

@@ -63,11 +63,44 @@ def test_a_draft_the_grader_rejects_never_reaches_the_customer(tmp_path: Path) -
     assert "FREE100" not in str(state["messages"])
 
 
-def test_a_failure_mid_turn_is_a_stable_code_and_a_sentence_never_internals(tmp_path: Path) -> None:
-    with OpenAITestServer([]) as model, running_server(tmp_path, model) as base:
+def test_a_model_down_mid_turn_gives_the_fallback_reply_never_internals(tmp_path: Path) -> None:
+    from frontdesk.gateway_config import DEFAULT_FALLBACK_REPLY
+
+    with OpenAITestServer([]) as model, running_server(tmp_path, model, FRONTDESK_MAX_RETRIES="1") as base:
         thread, headers = new_thread(base)
         with httpx.stream("POST", f"{base}/threads/{thread}/messages", json={"text": "hello"}, headers=headers, timeout=120) as response:
             events = sse(response)
+    assert events[-1] == ("done", {"reply": DEFAULT_FALLBACK_REPLY, "by": "customer_service"})
+    assert ("waiting", "handoff") in [(kind, data.get("type")) for kind, data in events]
+    assert not any("500" in str(data) or "openai" in str(data).lower() for _kind, data in events)
+
+
+def test_a_failure_inside_the_turn_is_a_stable_code_and_a_sentence_never_internals(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+    from langchain_core.language_models import BaseChatModel
+
+    from frontdesk.server.app import create_app
+    from frontdesk.settings import Settings
+
+    class Broken(BaseChatModel):
+        """A model integration with a bug (not an endpoint failure: nothing to fall back on)."""
+
+        @property
+        def _llm_type(self) -> str:
+            return "broken"
+
+        def _generate(self, *args: object, **kwargs: object) -> object:
+            raise RuntimeError("KeyError in secret_internal_module at line 42")
+
+        def bind_tools(self, tools: object, **kwargs: object) -> object:
+            return self
+
+    settings = Settings(data_dir=tmp_path, demo=True)
+    with TestClient(create_app(settings, model=Broken())) as client:
+        created = client.post("/threads").json()
+        headers = {"X-Customer-Token": created["customer_token"]}
+        with client.stream("POST", f"/threads/{created['thread_id']}/messages", json={"text": "hello"}, headers=headers) as response:
+            events = sse(response)
     kind, data = events[-1]
     assert kind == "error" and data["code"] == "turn_failed"
-    assert "Error" not in data["message"] and "Traceback" not in data["message"] and "openai" not in data["message"].lower()
+    assert "secret_internal" not in data["message"] and "Error" not in data["message"]

@@ -112,6 +112,16 @@ def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="T
     for kind, name, calls, p50, p95, p99, errors in result.rows:
         table.add_row(kind, name, str(calls), f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}", f"{errors:.0%}")
     console.print(table)
+    if result.gateway is not None and result.gateway.model_calls:
+        gw = result.gateway
+        console.print(
+            f"model calls {gw.model_calls} · fallback rate {gw.fallback_rate:.0%} · cache hit rate {gw.cache_hit_rate:.0%}"
+            f" · escalations {gw.escalations} · no model answered {gw.unavailable}"
+        )
+        costs = Table("model", "calls", "cost USD", title="cost by model")
+        for model, calls, cost in gw.cost_by_model:
+            costs.add_row(escape(printable(model)), str(calls), f"{cost:.4f}")
+        console.print(costs)
     if result.guardrail_trips:
         trips = Table("guardrail", "stage", "action", "trips", title="guardrail trips")
         for name, stage, action, count in result.guardrail_trips:

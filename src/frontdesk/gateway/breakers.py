@@ -2,8 +2,9 @@
 
 An endpoint failing again and again is skipped while its breaker is open (no conversation
 waits on it), gets one trial call after the cool-down, and is used again once that call
-succeeds. Only the endpoint's own trouble counts (see :mod:`.transient`): a bad request is
-the caller's problem, not the endpoint's. Every change of state is a span event and the
+succeeds. Only the endpoint being down counts (see :mod:`.transient`): a bad request is the
+caller's problem, and a 429 says the endpoint is up but busy (its rate limit and
+``Retry-After`` handle that). Every change of state is a span event and the
 ``frontdesk.gateway.breaker.open`` metric (1 open, 0 closed) per endpoint.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 import pybreaker
 from opentelemetry import metrics
 
-from frontdesk.gateway.transient import is_transient
+from frontdesk.gateway.transient import is_transient, status_of
 from frontdesk.tracing import instrument
 
 _meter = metrics.get_meter("frontdesk.gateway")
@@ -46,7 +47,7 @@ class Breakers:
                 breaker = pybreaker.CircuitBreaker(
                     fail_max=failures,
                     reset_timeout=cooldown_s,
-                    exclude=[lambda exc: not is_transient(exc)],
+                    exclude=[lambda exc: not is_transient(exc) or status_of(exc) == 429],
                     listeners=[_Report()],
                     name=key,
                     throw_new_error_on_trip=False,

@@ -122,7 +122,7 @@ class GatewayChatModel(BaseChatModel):
             if ends - time.monotonic() <= 0:
                 failures.append(f"{route.name}: deadline passed")
                 break
-            result = self._try_route(route, messages, stop, run_manager, kwargs, ends, failures)
+            result = self._try_route(route, messages, stop, run_manager, kwargs, ends, failures, last=index + 1 == len(chain))
             if result is None:
                 continue
             if self.cascade and index + 1 < len(chain) and unusable(result):
@@ -151,11 +151,18 @@ class GatewayChatModel(BaseChatModel):
         kwargs: dict[str, Any],
         ends: float,
         failures: list[str],
+        *,
+        last: bool,
     ) -> ChatResult | None:
-        """One model's attempts; None (with the reason noted) when it cannot answer."""
+        """One model's attempts; None (with the reason noted) when it cannot answer.
+
+        A call waits its turn under the endpoint's rate limits — until the deadline for the
+        chain's last model, at most half the time left while another model could answer.
+        """
         breaker = BREAKERS.for_endpoint(route.key, failures=self.gateway.breaker_failures, cooldown_s=self.gateway.breaker_cooldown_s)
         limits = LIMITS.for_endpoint(route.key, route.rpm, route.tpm)
-        if limits is not None and not limits.wait_turn(messages, max(0.0, ends - time.monotonic())):
+        patience = max(0.0, ends - time.monotonic()) * (1.0 if last else 0.5)
+        if limits is not None and not limits.wait_turn(messages, patience):
             failures.append(f"{route.name}: rate limit wait past the deadline")
             return None
         options = dict(kwargs)
@@ -209,7 +216,7 @@ class GatewayChatModel(BaseChatModel):
         return stop
 
     def _wait(self, ends: float) -> Any:
-        backoff = wait_exponential_jitter(initial=self.gateway.backoff_s, max=self.gateway.max_backoff_s, jitter=self.gateway.backoff_s)
+        backoff = wait_exponential_jitter(multiplier=self.gateway.backoff_s, max=self.gateway.max_backoff_s, jitter=self.gateway.backoff_s)
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None

@@ -34,6 +34,10 @@ class GatewayProvider:
         self._agents: dict[str, GatewayChatModel] = {}
 
     def for_agent(self, agent: str) -> BaseChatModel:
+        """The agent's gateway model; an agent without a route wraps whatever ``base`` gives it now
+        (a provider may choose per call, e.g. per conversation)."""
+        if self.config.route_for(agent) is None:
+            return self._build(agent)
         with self._lock:
             model = self._agents.get(agent)
             if model is None:
@@ -59,7 +63,8 @@ class GatewayProvider:
 
     def _endpoint(self, name: str) -> Route:
         """A named endpoint from the config, or a model of that name at the configured endpoint (``local``: the offline one)."""
-        route = self._endpoints.get(name)
+        with self._lock:
+            route = self._endpoints.get(name)
         if route is not None:
             return route
         endpoint = self.config.endpoints.get(name) or Endpoint(model=name)
@@ -74,5 +79,5 @@ class GatewayProvider:
         )
         model = openai_compatible_model(settings, streaming=self.streaming)
         route = Route(name, f"{endpoint.model}@{settings.base_url or 'default'}", model, endpoint.rpm, endpoint.tpm, endpoint.timeout_s)
-        self._endpoints[name] = route
-        return route
+        with self._lock:
+            return self._endpoints.setdefault(name, route)

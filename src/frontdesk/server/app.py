@@ -68,6 +68,14 @@ class SwitchCustomer(BaseModel):
     operator: str = "operator"
 
 
+def customer_view(pause: dict[str, Any]) -> dict[str, Any]:
+    """What a customer may see of a pause: a handoff's reason is for operators (it may name an
+    outage or quote the model), so the customer gets the kind and the ticket only."""
+    if pause.get("type") == "handoff":
+        return {"type": "handoff", "ticket_id": pause.get("ticket_id")}
+    return pause
+
+
 def _message(message: Any) -> dict[str, Any]:
     data = {"role": message.type, "name": getattr(message, "name", None), "content": str(message.content)}
     if getattr(message, "tool_calls", None):
@@ -111,7 +119,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
             "thread_id": thread_id,
             "customer_id": values.get("customer_id"),
             "messages": [_message(m) for m in values.get("messages", [])],
-            "waiting_for": [i.value for i in snapshot.interrupts],
+            "waiting_for": [customer_view(i.value) for i in snapshot.interrupts],
         }
 
     @app.get("/threads/{thread_id}/history")
@@ -170,7 +178,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                             drafting = item.agent
                             yield event("thinking", {"agent": item.agent})
                     elif isinstance(item, Waiting):
-                        yield event("waiting", item.value)
+                        yield event("waiting", customer_view(item.value))
                     elif isinstance(item, ToolResult):
                         drafting = None
                         yield event("tool", {"name": item.name, "ok": item.ok})

@@ -140,6 +140,35 @@ WHERE start_time >= ? AND json_extract_string(e.value, '$.name') = 'frontdesk.gu
 GROUP BY ALL ORDER BY trips DESC, guardrail, stage, action
 """
 
+GATEWAY_SQL = """
+SELECT count(*),
+       coalesce(avg(CASE WHEN json_extract_string(attributes, '$."frontdesk.gateway.fallback"') = 'true' THEN 1.0 ELSE 0.0 END), 0),
+       coalesce(avg(CASE WHEN json_extract_string(attributes, '$."frontdesk.gateway.cache_hit"') = 'true' THEN 1.0 ELSE 0.0 END), 0),
+       coalesce(sum(CASE WHEN json_extract_string(attributes, '$."frontdesk.gateway.unavailable"') = 'true' THEN 1 ELSE 0 END), 0),
+       (SELECT count(*) FROM spans AS s, json_each(s.events) AS e
+        WHERE s.start_time >= ? AND json_extract_string(e.value, '$.name') = 'frontdesk.gateway.escalated')
+FROM spans WHERE start_time >= ? AND name LIKE 'chat %'
+"""
+
+COST_BY_MODEL_SQL = """
+SELECT coalesce(json_extract_string(attributes, '$."gen_ai.response.model"'), json_extract_string(attributes, '$."gen_ai.request.model"')) AS model,
+       count(*), coalesce(sum(CAST(json_extract(attributes, '$."frontdesk.cost.usd"') AS DOUBLE)), 0)
+FROM spans WHERE start_time >= ? AND name LIKE 'chat %'
+GROUP BY ALL ORDER BY 3 DESC, 2 DESC
+"""
+
+
+@dataclass
+class GatewayStats:
+    """What the model gateway did: how often it fell back, reused an answer, escalated, or had no model."""
+
+    model_calls: int
+    fallback_rate: float
+    cache_hit_rate: float
+    unavailable: int
+    escalations: int
+    cost_by_model: list[tuple[str, int, float]]
+
 
 @dataclass
 class Stats:
@@ -153,6 +182,7 @@ class Stats:
     verdicts: int
     guardrail_trips: list[tuple[str, str, str, int]]
     """(guardrail, stage, action, trips), most tripped first."""
+    gateway: GatewayStats | None = None
 
 
 def stats(path: Path, since: timedelta | None = None) -> Stats:
@@ -162,6 +192,8 @@ def stats(path: Path, since: timedelta | None = None) -> Stats:
         rows = db.execute(STATS_SQL, [start]).fetchall()
         totals = db.execute(TOTALS_SQL, [start, start]).fetchone() or (0, 0, 0, 0, 0, 0, 0)
         trips = db.execute(GUARDRAIL_TRIPS_SQL, [start]).fetchall()
+        calls, fallback, cached, unavailable, escalations = db.execute(GATEWAY_SQL, [start, start]).fetchone() or (0, 0, 0, 0, 0)
+        costs = db.execute(COST_BY_MODEL_SQL, [start]).fetchall()
     return Stats(
         rows=[(r[0], r[1], int(r[2]), float(r[3]), float(r[4]), float(r[5]), float(r[6])) for r in rows],
         runs=int(totals[0] or 0),
@@ -172,4 +204,12 @@ def stats(path: Path, since: timedelta | None = None) -> Stats:
         grader_pass_rate=None if totals[6] == 0 else float(totals[5]),
         verdicts=int(totals[6] or 0),
         guardrail_trips=[(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in trips],
+        gateway=GatewayStats(
+            int(calls or 0),
+            float(fallback or 0),
+            float(cached or 0),
+            int(unavailable or 0),
+            int(escalations or 0),
+            [(str(r[0]), int(r[1]), float(r[2])) for r in costs],
+        ),
     )
