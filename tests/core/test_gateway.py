@@ -279,3 +279,16 @@ def test_a_bad_gateway_setting_is_one_line_naming_it(tmp_path: Path, monkeypatch
     monkeypatch.setenv("FRONTDESK_TURN_DEADLINE", "soon")
     with pytest.raises(ConfigError, match=r"FRONTDESK_TURN_DEADLINE: gateway.turn_deadline_s='soon' is not valid"):
         Settings.from_env()
+
+
+def test_the_turn_deadline_bounds_all_the_calls_of_a_turn_together(tmp_path: Path) -> None:
+    from frontdesk.graphs.events import stream_turn
+
+    with OpenAITestServer([Delayed("A draft.", 0.8), Delayed({"verdict": "pass"}, 2.0)]) as primary:
+        desk = Desk(tmp_path, primary.base_url, grade=True, retries=0, timeout=5, turn_deadline_s=1.2)
+        started = time.monotonic()
+        list(stream_turn(desk.graph, {"messages": [HumanMessage("hi")]}, {"configurable": {"thread_id": "d"}}))
+        elapsed = time.monotonic() - started
+    messages = desk.graph.get_state({"configurable": {"thread_id": "d"}}).values["messages"]
+    assert messages[-1].content == DEFAULT_FALLBACK_REPLY, "the ungraded draft was not sent"
+    assert elapsed < 2.0, "the grader's call got only what was left of the turn's 1.2 s"

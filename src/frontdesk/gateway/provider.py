@@ -29,7 +29,7 @@ class GatewayProvider:
         self.config: GatewayConfig = settings.gateway
         self.base = base
         self.streaming = streaming
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # building an agent's chain builds its endpoints under the same lock
         self._endpoints: dict[str, Route] = {}
         self._agents: dict[str, GatewayChatModel] = {}
 
