@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 import uuid
 from typing import Annotated, Any
 
@@ -180,9 +182,15 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
         return
     seen = len(state.values.get("messages", []))
     console.print("[dim]waiting for an operator… (`frontdesk inbox` in another terminal; Ctrl-C stops waiting, the thread stays open)[/]")
+    # Ctrl-C sets a flag the poll checks, rather than raising wherever it lands (inside a
+    # checkpoint read it surfaced as a decoding error instead of a clean stop).
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
-        state = watch(graph, thread_id, poll_s=poll_s)
-    except KeyboardInterrupt:
+        state = watch(graph, thread_id, poll_s=poll_s, until=stop.is_set)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if stop.is_set():
         console.print("[yellow]stopped waiting; the operator's answer will be here when you come back[/]")
         return
     for message in state.values.get("messages", [])[seen:]:

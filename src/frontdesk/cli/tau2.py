@@ -1,4 +1,4 @@
-"""``frontdesk tau2``: check the retail tools against tau2-bench's reference."""
+"""``frontdesk tau2``: check a domain's tools (retail, airline) against tau2-bench's reference."""
 
 from __future__ import annotations
 
@@ -11,24 +11,28 @@ from rich.table import Table
 
 from frontdesk.cli.common import console, fail
 
-app = typer.Typer(help="tau2-bench retail: replay gold actions against the reference, import tasks as scenarios.", no_args_is_help=True)
+app = typer.Typer(help="tau2-bench: replay gold actions against the reference, import tasks as scenarios, run live.", no_args_is_help=True)
+
+DomainOption = Annotated[str, typer.Option("--domain", help="The tau2 domain of the files: retail or airline (or any registered one)")]
 
 
 @app.command("replay-gold")
 def replay_gold(
-    db: Annotated[Path, typer.Option("--db", help="tau2 retail db.json")],
-    tasks: Annotated[Path, typer.Option("--tasks", help="tau2 retail task file (e.g. tasks_train.json)")],
+    db: Annotated[Path, typer.Option("--db", help="tau2 db.json")],
+    tasks: Annotated[Path, typer.Option("--tasks", help="tau2 task file (e.g. tasks_train.json)")],
     expected: Annotated[Path, typer.Option("--expected", help="expected diffs (expected_diffs_train.json)")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one machine-readable JSON summary")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one machine-readable JSON summary (with each task's final DB hash)")] = False,
     task: Annotated[list[str] | None, typer.Option("--task", help="Only these task ids")] = None,
+    domain: DomainOption = "retail",
 ) -> None:
     """Replay every task's gold actions on a fresh DB and compare changes, errors and hash; exit 1 if any differ."""
+    from frontdesk.domains import UnknownDomain, get_domain
     from frontdesk.tau2.replay_gold import GoldInputError
     from frontdesk.tau2.replay_gold import replay_gold as run
 
     try:
-        report = run(db, tasks, expected, task_ids=set(task) if task else None)
-    except GoldInputError as exc:
+        report = run(db, tasks, expected, task_ids=set(task) if task else None, domain=get_domain(domain))
+    except (GoldInputError, UnknownDomain) as exc:
         fail(str(exc))
     if as_json:
         print(json.dumps(report.summary()))

@@ -11,7 +11,7 @@ import importlib
 
 from frontdesk.domains.base import Domain
 
-_SHIPPED = {"retail": "frontdesk.domains.retail"}
+_SHIPPED = {"retail": "frontdesk.domains.retail", "airline": "frontdesk.domains.airline"}
 _REGISTERED: dict[str, Domain] = {}
 
 

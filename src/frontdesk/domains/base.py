@@ -50,6 +50,8 @@ class Domain:
     describe_action: DescribeFn | None = None
     email_login_tool: str | None = None
     customer_exists: Callable[[Engine, str], bool] | None = None
+    owner_of: Callable[[Engine, Mapping[str, Any]], str | None] | None = None
+    """Whose record a call's arguments name (an order, a reservation, an account): whom a tau2 gold action acts for."""
     """Whether a customer id is known (an operator moving a thread to a customer is checked against it)."""
     demo_pages: Path | None = None
     scenarios: Path | None = None

@@ -1,4 +1,4 @@
-"""Replaying tau2 retail tasks' gold actions through frontdesk's tools.
+"""Replaying tau2 tasks' gold actions through a domain's tools (retail, airline, or any registered one).
 
 For each task, on a fresh copy of the DB: run the gold actions in order (an action that
 fails is recorded and the replay goes on, as tau2's evaluator does), then compare the
@@ -15,13 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
+from frontdesk.domains import get_domain
+from frontdesk.domains.base import Domain
 from frontdesk.domains.database import ensure_frontdesk_tables, open_domain_db
 from frontdesk.domains.diff import db_diff
-from frontdesk.domains.retail import export_tau2_db, load_tau2_db, tau2_db_hash
-from frontdesk.domains.retail.models import Order, User
-from frontdesk.domains.retail.tools import TOOLS_BY_NAME
 from frontdesk.persistence.engine import create_domain_engine
 from frontdesk.tools.base import ToolContext
 from frontdesk.tools.execution import ToolCallRequest, ToolPipeline
@@ -70,6 +68,7 @@ class GoldReport(BaseModel):
                     "actions_match": t.actions_match,
                     "diff_match": t.diff_match,
                     "hash_match": t.hash_match,
+                    "final_db_hash": t.final_db_hash,
                     "problems": t.problems,
                 }
                 for t in self.tasks
@@ -90,35 +89,30 @@ def read_json(path: Path, what: str) -> Any:
         raise GoldInputError(f"{what} file {path} is not valid JSON: line {exc.lineno}: {exc.msg}") from None
 
 
-def _customer_for(engine: Engine, arguments: dict[str, Any]) -> str | None:
-    """The owner of the order or account an action touches (gold actions act for the task's user)."""
+def replay_task(engine: Engine, task: dict[str, Any], domain: Domain | str = "retail") -> tuple[list[ActionResult], dict[str, Any]]:
+    """Run one task's gold actions on ``engine``; return the action results and the final dump.
 
-    with Session(engine) as session:
-        if "order_id" in arguments and (order := session.get(Order, arguments["order_id"])) is not None:
-            return order.user_id
-        if "user_id" in arguments and session.get(User, arguments["user_id"]) is not None:
-            return str(arguments["user_id"])
-    return None
-
-
-def replay_task(engine: Engine, task: dict[str, Any]) -> tuple[list[ActionResult], dict[str, Any]]:
-    """Run one task's gold actions on ``engine``; return the action results and the final dump."""
+    Gold actions act for the task's customer: the owner of the first record an action
+    names (the domain knows whose order, reservation or account it is).
+    """
+    spec = get_domain(domain)
+    tools = spec.tools_by_name
     ensure_frontdesk_tables(engine)
     ctx = ToolContext(thread_id=f"tau2-{task['id']}", engine=engine)
-    pipeline = ToolPipeline(TOOLS_BY_NAME.values())
+    pipeline = ToolPipeline(tools.values())
     results = []
     for index, action in enumerate((task.get("evaluation_criteria") or {}).get("actions") or []):
         name, arguments = action["name"], action.get("arguments") or {}
-        tool = TOOLS_BY_NAME.get(name)
+        tool = tools.get(name)
         if tool is None:
             results.append(ActionResult(name=name, arguments=arguments, error=True, error_message=f"Tool '{name}' not found."))
             continue
-        if ctx.customer_id is None:
-            ctx.customer_id = _customer_for(engine, arguments)
+        if ctx.customer_id is None and spec.owner_of is not None:
+            ctx.customer_id = spec.owner_of(engine, arguments)
         outcome = pipeline.run_all([ToolCallRequest(id=f"gold-{index}", name=name, args=arguments)], ctx).results[0].outcome
         message = None if outcome.ok else outcome.content.removeprefix("Error: ")
         results.append(ActionResult(name=name, arguments=arguments, error=not outcome.ok, error_message=message))
-    return results, export_tau2_db(engine)
+    return results, spec.export_dump(engine)
 
 
 def _sorted(diff: list[dict[str, Any]]) -> list[str]:
@@ -144,8 +138,9 @@ def compare(result: TaskResult, expected: dict[str, Any]) -> None:
         result.problems.append(f"final hash {result.final_db_hash[:12]}… != expected {expected['final_db_hash'][:12]}…")
 
 
-def replay_gold(db_path: Path, tasks_path: Path, expected_path: Path, *, task_ids: set[str] | None = None) -> GoldReport:
-    """Replay every task of ``tasks_path`` on a fresh copy of ``db_path``, compared with ``expected_path``."""
+def replay_gold(db_path: Path, tasks_path: Path, expected_path: Path, *, task_ids: set[str] | None = None, domain: Domain | str = "retail") -> GoldReport:
+    """Replay every task of ``tasks_path`` on a fresh copy of ``db_path`` (a ``domain`` dump), compared with ``expected_path``."""
+    spec = get_domain(domain)
     data = read_json(db_path, "DB")
     tasks = read_json(tasks_path, "tasks")
     expected_file = read_json(expected_path, "expected diffs")
@@ -155,9 +150,9 @@ def replay_gold(db_path: Path, tasks_path: Path, expected_path: Path, *, task_id
     workdir = Path(tempfile.mkdtemp(prefix="frontdesk-tau2-"))
     try:
         template = workdir / "template.sqlite"
-        engine = open_domain_db(f"sqlite:///{template}")
-        load_tau2_db(engine, data)
-        initial = export_tau2_db(engine)
+        engine = open_domain_db(f"sqlite:///{template}", spec)
+        spec.load_dump(engine, data)
+        initial = spec.export_dump(engine)
         engine.dispose()
         results = []
         for task in tasks:
@@ -167,9 +162,9 @@ def replay_gold(db_path: Path, tasks_path: Path, expected_path: Path, *, task_id
             copy = workdir / f"task-{task_id}.sqlite"
             shutil.copyfile(template, copy)
             task_engine = create_domain_engine(f"sqlite:///{copy}")
-            actions, final = replay_task(task_engine, task)
+            actions, final = replay_task(task_engine, task, spec)
             task_engine.dispose()
-            result = TaskResult(task_id=task_id, actions=actions, db_diff=db_diff(initial, final), final_db_hash=tau2_db_hash(final))
+            result = TaskResult(task_id=task_id, actions=actions, db_diff=db_diff(initial, final), final_db_hash=spec.dump_hash(final))
             if task_id in expected:
                 compare(result, expected[task_id])
             else:

@@ -169,7 +169,7 @@ class Tool:
             content=render_value(value),
             ok=True,
             value=value,
-            authenticated_customer=str(value) if self.authenticates else None,
+            authenticated_customer=customer_named_by(value) if self.authenticates else None,
             handoff_to=self.handoff_to,
         )
 
@@ -197,6 +197,13 @@ def _session_for(ctx: ToolContext, *, commit: bool) -> Iterator[None]:
             raise
         finally:
             ctx.session = None
+
+
+def customer_named_by(value: Any) -> str:
+    """The customer an authentication tool established: its result, or the ``user_id`` of the record it returned."""
+    if isinstance(value, dict) and isinstance(value.get("user_id"), str):
+        return str(value["user_id"])
+    return str(value)
 
 
 def render_value(value: Any) -> str:

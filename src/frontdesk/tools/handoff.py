@@ -1,8 +1,8 @@
 """Handoff tools: how an agent passes the conversation to another agent.
 
 The model calls ``transfer_to_<agent>`` like any tool; the tools node turns the outcome's
-``handoff_to`` into a LangGraph ``Command(goto=...)``. Handing to a *person* is the retail
-tool ``transfer_to_human_agents`` (tau2's name), which targets the ``human`` node.
+``handoff_to`` into a LangGraph ``Command(goto=...)``. Handing to a *person* is
+``transfer_to_human_agents`` (tau2's name, in :mod:`frontdesk.tools.shared`), which targets the ``human`` node.
 """
 
 from __future__ import annotations

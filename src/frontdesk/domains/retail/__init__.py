@@ -8,7 +8,7 @@ from frontdesk.domains.base import Domain
 from frontdesk.domains.retail.dataset import export_tau2_db, load_tau2_db, tau2_db_hash, with_optional_fields
 from frontdesk.domains.retail.demo_data import demo_dataset, seed_demo
 from frontdesk.domains.retail.models import DOMAIN_TABLES, has_data, init_domain_schema
-from frontdesk.domains.retail.policy import MONEY_TOOLS, customer_exists, describe_action, not_the_customers, refund_amount
+from frontdesk.domains.retail.policy import MONEY_TOOLS, customer_exists, describe_action, not_the_customers, owner_of, refund_amount
 from frontdesk.domains.retail.prompt import INSTRUCTIONS
 from frontdesk.domains.retail.tools import RETAIL_TOOLS, TOOLS_BY_NAME
 
@@ -33,6 +33,7 @@ DOMAIN = Domain(
     describe_action=describe_action,
     email_login_tool="find_user_id_by_email",
     customer_exists=customer_exists,
+    owner_of=owner_of,
     demo_pages=DEMO_PAGES,
 )
 

@@ -93,3 +93,15 @@ def customer_exists(engine: Engine, customer_id: str) -> bool:
     """Whether ``customer_id`` is a user of the shop."""
     with Session(engine) as session:
         return session.get(User, customer_id) is not None
+
+
+def owner_of(engine: Engine, arguments: Mapping[str, Any]) -> str | None:
+    """The owner of the order or account an action names."""
+    with Session(engine) as session:
+        order_id = arguments.get("order_id")
+        if isinstance(order_id, str) and (order := find_order(session, order_id)) is not None:
+            return order.user_id
+        user_id = arguments.get("user_id")
+        if isinstance(user_id, str) and session.get(User, user_id) is not None:
+            return user_id
+    return None

@@ -7,7 +7,6 @@ changes an order or account checks that it belongs to the authenticated customer
 
 from frontdesk.domains.retail.tools.delivered import exchange_delivered_order_items, modify_user_address, return_delivered_order_items
 from frontdesk.domains.retail.tools.lookup import (
-    calculate,
     find_user_id_by_email,
     find_user_id_by_name_zip,
     get_item_details,
@@ -15,7 +14,6 @@ from frontdesk.domains.retail.tools.lookup import (
     get_product_details,
     get_user_details,
     list_all_product_types,
-    transfer_to_human_agents,
 )
 from frontdesk.domains.retail.tools.orders import (
     cancel_pending_order,
@@ -24,6 +22,7 @@ from frontdesk.domains.retail.tools.orders import (
     modify_pending_order_payment,
 )
 from frontdesk.tools.base import Tool
+from frontdesk.tools.shared import calculate, transfer_to_human_agents
 
 RETAIL_TOOLS: list[Tool] = [
     calculate,

@@ -10,7 +10,6 @@ from sqlmodel import col, select
 from frontdesk.domains.retail.dataset import user_as_tau2
 from frontdesk.domains.retail.models import PaymentMethod, Product, User, Variant
 from frontdesk.domains.retail.tools.common import OrderId, owned_order, owned_user
-from frontdesk.tools.arithmetic import UnsafeExpression, evaluate
 from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 
 
@@ -71,23 +70,3 @@ def list_all_product_types(ctx: ToolContext) -> str:
     """List every product type in the store: name and product id."""
     products = ctx.db.exec(select(Product)).all()
     return json.dumps({p.name: p.product_id for p in sorted(products, key=lambda p: p.name)})
-
-
-@tool(kind=ToolKind.GENERIC)
-def calculate(expression: str) -> str:
-    """Calculate an arithmetic expression (digits, + - * / ( ) . and spaces), rounded to 2 decimals."""
-    if not all(char in "0123456789+-*/(). " for char in expression):
-        raise ToolError("Invalid characters in expression")
-    try:
-        return str(round(evaluate(expression), 2))
-    except UnsafeExpression as exc:
-        raise ToolError(str(exc)) from None
-
-
-@tool(kind=ToolKind.GENERIC, handoff_to="human")
-def transfer_to_human_agents(summary: str) -> str:
-    """Transfer the customer to a human agent, with a summary of their issue.
-
-    Use only when the customer asks for a person or the request cannot be handled with the
-    available tools."""
-    return "Transfer successful"
