@@ -47,3 +47,30 @@ def test_a_reservation_that_is_not_the_customers_reads_like_a_missing_one() -> N
     assert theirs.content == "Error: Reservation BO2001 not found" and missing.content == "Error: Reservation ZZ9999 not found"
     assert tools["cancel_reservation"].invoke(ava, {"reservation_id": "BO2001"}).content == "Error: Reservation BO2001 not found"
     assert tools["get_reservation_details"].invoke(ava, {"reservation_id": "AV1001"}).ok
+
+
+def test_the_airline_demo_runs_offline(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
+    env.update(FRONTDESK_DATA_DIR=str(tmp_path / "data"), HOME=str(tmp_path), COLUMNS="120")
+    done = subprocess.run(
+        [sys.executable, "-m", "frontdesk.cli.app", "demo", "--domain", "airline"], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "8/8 scenarios passed" in done.stdout and "ava_chen_1001" in done.stdout
+
+
+def test_every_airline_train_task_replays_as_a_scenario_through_the_whole_graph(tmp_path: Path) -> None:
+    import yaml
+
+    out = tmp_path / "tau2"
+    args = ["--tasks", str(SHARED / "tasks_train.json"), "--db", str(SHARED / "db.json"), "--expected", str(SHARED / "expected_diffs_train.json")]
+    imported = CliRunner().invoke(app, ["tau2", "import", "--domain", "airline", *args, "--out", str(out)])
+    assert imported.exit_code == 0, imported.output
+    first = yaml.safe_load((out / "tau2-task-0.yaml").read_text())
+    assert first["settings"]["domain"] == "airline"
+    replayed = CliRunner().invoke(app, ["replay", str(out), "--jobs", "2"])
+    assert replayed.exit_code == 0 and "30/30 scenarios passed" in replayed.output, replayed.output[-3000:]

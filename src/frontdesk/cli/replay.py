@@ -50,8 +50,12 @@ def _report(result: ScenarioResult, path: Path, show: bool) -> None:
         print_failures(console, result)
 
 
-def _run_all(paths: list[Path], *, traces: Path | None, keyword: str | None, show: bool, jobs: int = 1) -> list[ScenarioResult]:
-    scenarios = _load(paths, keyword)
+def scenario_domain(scenario: Scenario) -> str:
+    return str(scenario.settings.get("domain") or "retail")
+
+
+def _run_all(paths: list[Path], *, traces: Path | None, keyword: str | None, show: bool, jobs: int = 1, domain: str | None = None) -> list[ScenarioResult]:
+    scenarios = [(p, s) for p, s in _load(paths, keyword) if domain is None or scenario_domain(s) == domain]
     if jobs > 1:
         return _run_parallel(scenarios, traces=traces, show=show, jobs=jobs)
     tracing = configure_tracing(duckdb_path=traces)
@@ -88,14 +92,21 @@ def _run_parallel(scenarios: list[tuple[Path, Scenario]], *, traces: Path | None
 
 def demo(
     traces: Annotated[Path | None, typer.Option(help="DuckDB file for the run's traces [default: in the data dir]")] = None,
+    domain: Annotated[str | None, typer.Option("--domain", help="Whose scenarios: retail or airline [default: FRONTDESK_DOMAIN, else retail]")] = None,
 ) -> None:
-    """Run the shipped scenarios offline (scripted model, no API key) and show the conversations."""
-    settings = Settings.from_env()
+    """Run the shipped scenarios of a domain offline (scripted model, no API key) and show the conversations."""
+    from frontdesk.domains import UnknownDomain, get_domain
+
+    settings = Settings.from_env(domain=domain)
+    try:
+        get_domain(settings.domain)
+    except UnknownDomain as exc:
+        fail(str(exc))
     traces_path = traces or settings.resolved_traces_path
     traces_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     console.print("[bold]frontdesk demo[/] — the support graph replaying its shipped scenarios with a scripted model (offline).\n")
-    results = _run_all([packaged_scenarios()], traces=traces_path, keyword=None, show=True)
+    results = _run_all([packaged_scenarios()], traces=traces_path, keyword=None, show=True, domain=settings.domain)
     print_summary(console, results)
     console.print(f"[dim]Finished in {time.perf_counter() - started:.1f}s. Traces stored in {traces_path} — see them with `frontdesk traces list`.[/]")
     if not all(r.passed for r in results):

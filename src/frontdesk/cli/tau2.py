@@ -64,8 +64,10 @@ def import_tasks(
     out: Annotated[Path, typer.Option("--out", help="Folder for the scenario files")],
     expected: Annotated[Path | None, typer.Option("--expected", help="Expected diffs: the scenarios then check the reference's DB changes")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Only the first N tasks")] = None,
+    domain: DomainOption = "retail",
 ) -> None:
-    """Turn tau2 retail tasks into scenarios scripted from their gold actions."""
+    """Turn tau2 tasks into scenarios scripted from their gold actions."""
+    from frontdesk.domains import UnknownDomain, get_domain
     from frontdesk.tau2.importer import import_tasks as run_import
     from frontdesk.tau2.replay_gold import GoldInputError, read_json
 
@@ -75,7 +77,11 @@ def import_tasks(
         reference = read_json(expected, "expected diffs") if expected else None
     except GoldInputError as exc:
         fail(str(exc))
-    written = run_import(task_list, data, db, reference, out, limit)
+    try:
+        spec = get_domain(domain)
+    except UnknownDomain as exc:
+        fail(str(exc))
+    written = run_import(task_list, data, db, reference, out, limit, spec)
     console.print(f"Wrote {len(written)} scenario(s) to {out} — replay them with `frontdesk replay {out}`")
 
 

@@ -50,6 +50,8 @@ class Domain:
     describe_action: DescribeFn | None = None
     email_login_tool: str | None = None
     customer_exists: Callable[[Engine, str], bool] | None = None
+    login_call: Callable[[str, Mapping[str, Any]], dict[str, Any]] | None = None
+    """``(user id, a dump) -> the tool call that authenticates that customer`` (how an imported tau2 task's script logs in)."""
     owner_of: Callable[[Engine, Mapping[str, Any]], str | None] | None = None
     """Whose record a call's arguments name (an order, a reservation, an account): whom a tau2 gold action acts for."""
     """Whether a customer id is known (an operator moving a thread to a customer is checked against it)."""

@@ -21,7 +21,7 @@ from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
 from frontdesk.domains.database import open_domain_db
 from frontdesk.domains.diff import db_diff
-from frontdesk.knowledge import KnowledgeBase, default_knowledge_base
+from frontdesk.knowledge import default_knowledge_base
 from frontdesk.persistence.engine import create_domain_engine
 from frontdesk.runtime import RunContext
 from frontdesk.tracing import instrument
@@ -39,35 +39,43 @@ class ReplayEnvironment:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.tracer = tracer or RunContext().tracer
         self.meter = meter
-        self.knowledge = knowledge if knowledge is not None else self._default_knowledge()
-        self._templates: dict[str, Path] = {}
+        self._knowledge: dict[str, Any] = {self.domain.name: knowledge} if knowledge is not None else {}
+        self._templates: dict[tuple[str, str], Path] = {}
 
-    def _default_knowledge(self) -> KnowledgeBase:
-        """Replays run on the demo shop, so the researcher reads the domain's demo pages."""
-        return default_knowledge_base(self.workdir / "knowledge.duckdb", demo_pages=self.domain.demo_pages)
+    @property
+    def knowledge(self) -> Any:
+        """The knowledge base of the environment's own domain."""
+        return self.knowledge_for(self.domain)
 
-    def _template(self, fixture: str | Path) -> Path:
-        """The seeded SQLite file of a fixture (``demo`` or a tau2 ``db.json``), built once."""
-        key = str(fixture)
+    def knowledge_for(self, domain: Domain | str) -> Any:
+        """Replays run on a demo business, so the researcher reads that domain's demo pages (built once per domain)."""
+        spec = get_domain(domain)
+        if spec.name not in self._knowledge:
+            self._knowledge[spec.name] = default_knowledge_base(self.workdir / f"knowledge-{spec.name}.duckdb", demo_pages=spec.demo_pages)
+        return self._knowledge[spec.name]
+
+    def _template(self, fixture: str | Path, domain: Domain) -> Path:
+        """The seeded SQLite file of a domain's fixture (``demo`` or a tau2 ``db.json``), built once."""
+        key = (domain.name, str(fixture))
         if key not in self._templates:
             path = self.workdir / f"fixture-{len(self._templates)}.sqlite"
-            engine = open_domain_db(f"sqlite:///{path}", self.domain)
+            engine = open_domain_db(f"sqlite:///{path}", domain)
             if fixture == "demo":
-                self.domain.seed_demo(engine)
+                domain.seed_demo(engine)
             else:
-                self.domain.load_dump(engine, json.loads(Path(fixture).read_text(encoding="utf-8")))
+                domain.load_dump(engine, json.loads(Path(fixture).read_text(encoding="utf-8")))
             engine.dispose()
             self._templates[key] = path
         return self._templates[key]
 
-    def fresh_domain_db(self, name: str, fixture: str | Path = "demo") -> Any:
-        """A new domain DB for one scenario, copied from the seeded fixture."""
+    def fresh_domain_db(self, name: str, fixture: str | Path = "demo", domain: Domain | str | None = None) -> Any:
+        """A new domain DB for one scenario, copied from the seeded fixture (of ``domain``, default the environment's)."""
         target = self.workdir / f"{name}-domain.sqlite"
-        shutil.copyfile(self._template(fixture), target)
+        shutil.copyfile(self._template(fixture, get_domain(domain or self.domain)), target)
         return create_domain_engine(f"sqlite:///{target}")
 
-    def snapshot(self, engine: Any) -> dict[str, Any]:
-        return self.domain.export_dump(engine)
+    def snapshot(self, engine: Any, domain: Domain | str | None = None) -> dict[str, Any]:
+        return get_domain(domain or self.domain).export_dump(engine)
 
     def diff(self, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
         return db_diff(before, after)

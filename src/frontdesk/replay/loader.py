@@ -40,7 +40,7 @@ def load_scenario(path: Path, *, check_script: bool = True) -> Scenario:
         extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise ScenarioFileError(_located(path, root, error["loc"], f"{error['msg']}{extra}")) from None
     if check_script:
-        problems = script_problems(scenario, default_agent_specs())
+        problems = script_problems(scenario, default_agent_specs(str(scenario.settings.get("domain") or "retail")))
         if problems:
             loc, message = problems[0]
             extra = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""

@@ -20,6 +20,7 @@ from langgraph.store.memory import InMemoryStore
 from langgraph.types import Command
 
 from frontdesk.app import open_app
+from frontdesk.domains import get_domain
 from frontdesk.graphs.events import AgentMessage, OperatorReply, Summary, ToolResult, TurnEvent, Verdict, Waiting, stream_turn
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptError
@@ -45,8 +46,9 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
     result = ScenarioResult(name=scenario.name, path=str(path), thread_id=thread_id)
     script = Script(scenario.name, [turn.script for turn in scenario.turns])
     fixture = scenario.fixture if scenario.fixture == "demo" else (path.parent / scenario.fixture.tau2).resolve()
-    engine = env.fresh_domain_db(slug, fixture)
-    before = env.snapshot(engine)
+    domain = get_domain(str(scenario.settings.get("domain") or env.domain.name))
+    engine = env.fresh_domain_db(slug, fixture, domain)
+    before = env.snapshot(engine, domain)
     config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
     store = InMemoryStore()
     with ExitStack() as stack:
@@ -54,7 +56,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
         settings = Settings(data_dir=env.workdir, **scenario.settings)
         parts = {
             "engine": engine,
-            "knowledge": env.knowledge,
+            "knowledge": env.knowledge_for(domain),
             "tracing": TracingHandle(tracer=env.tracer),
             "meter": env.meter,
             "checkpointer": saver,
@@ -84,7 +86,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=f"scripted outputs never used ({left})"))
             _finish_record(graph.get_state(config).values, record)
             result.failures += check_turn(scenario.name, record, turn.expect)
-    result.db_changes = env.diff(before, env.snapshot(engine))
+    result.db_changes = env.diff(before, env.snapshot(engine, domain))
     if scenario.expect.db_changes is not None:
         result.failures += check_db_changes(scenario.name, result.db_changes, scenario.expect.db_changes)
     result.failures += check_memory(scenario.name, store, scenario.expect.memory)

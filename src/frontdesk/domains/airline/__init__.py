@@ -32,6 +32,7 @@ DOMAIN = Domain(
     describe_action=describe_action,
     customer_exists=customer_exists,
     owner_of=owner_of,
+    login_call=lambda user_id, dump: {"name": "get_user_details", "args": {"user_id": user_id}},
     demo_pages=DEMO_PAGES,
 )
 

@@ -34,6 +34,7 @@ DOMAIN = Domain(
     email_login_tool="find_user_id_by_email",
     customer_exists=customer_exists,
     owner_of=owner_of,
+    login_call=lambda user_id, dump: {"name": "find_user_id_by_email", "args": {"email": dump["users"][user_id]["email"]}},
     demo_pages=DEMO_PAGES,
 )
 
