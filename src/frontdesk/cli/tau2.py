@@ -59,8 +59,8 @@ def replay_gold(
 
 @app.command("import")
 def import_tasks(
-    tasks: Annotated[Path, typer.Option("--tasks", help="tau2 retail task file")],
-    db: Annotated[Path, typer.Option("--db", help="tau2 retail db.json (the scenarios' fixture)")],
+    tasks: Annotated[Path, typer.Option("--tasks", help="tau2 task file")],
+    db: Annotated[Path, typer.Option("--db", help="tau2 db.json (the scenarios' fixture)")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the scenario files")],
     expected: Annotated[Path | None, typer.Option("--expected", help="Expected diffs: the scenarios then check the reference's DB changes")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Only the first N tasks")] = None,
@@ -87,9 +87,9 @@ def import_tasks(
 
 @app.command("run")
 def run_live(
-    tasks: Annotated[Path, typer.Option("--tasks", help="tau2 retail task file (e.g. tasks_train.json)")],
+    tasks: Annotated[Path, typer.Option("--tasks", help="tau2 task file (e.g. tasks_train.json)")],
     model: Annotated[str, typer.Option("--model", help="The agents' model at the OpenAI-compatible endpoint, or 'local'")],
-    db: Annotated[Path | None, typer.Option("--db", help="tau2 retail db.json [default: db.json beside the task file]")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="tau2 db.json [default: db.json beside the task file]")] = None,
     user_model: Annotated[str | None, typer.Option("--user-model", help="The simulated customer's model [default: --model]")] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")] = None,
     trials: Annotated[int, typer.Option("-k", "--trials", min=1, help="Trials per task (pass^1 … pass^k)")] = 1,
@@ -97,6 +97,7 @@ def run_live(
     task: Annotated[list[str] | None, typer.Option("--task", help="Only these task ids")] = None,
     max_turns: Annotated[int, typer.Option("--max-turns", min=1, help="Customer messages per conversation at most")] = 30,
     out: Annotated[Path, typer.Option("--out", help="Folder for results.json and results.md")] = Path("tau2-results"),
+    domain: DomainOption = "retail",
 ) -> None:
     """Run our agents on tau2 tasks against a simulated customer, a fresh DB per trial; report pass^k."""
     from frontdesk.llm.factory import ModelNotConfiguredError, SingleModel, named_model
@@ -115,7 +116,13 @@ def run_live(
     chosen = [t for t in task_list if not task or str(t["id"]) in set(task)][:limit]
     if not chosen:
         fail(f"no task in {tasks} matches --task {' '.join(task or [])}")
-    settings = Settings.from_env(model=model, base_url=base_url)
+    from frontdesk.domains import UnknownDomain, get_domain
+
+    try:
+        get_domain(domain)
+    except UnknownDomain as exc:
+        fail(str(exc))
+    settings = Settings.from_env(model=model, base_url=base_url, domain=domain)
     try:
         agents = named_model(settings, model)
         customer = named_model(settings, user_model or model)
@@ -123,7 +130,7 @@ def run_live(
         fail(str(exc))
     total = len(chosen) * trials
     grading = "" if settings.grade_replies else " · replies not graded (FRONTDESK_GRADE_REPLIES=0)"
-    console.print(f"tau2 retail live: {len(chosen)} task(s) × {trials} trial(s), agents [bold]{model}[/], customer [bold]{user_model or model}[/]{grading}")
+    console.print(f"tau2 {domain} live: {len(chosen)} task(s) × {trials} trial(s), agents [bold]{model}[/], customer [bold]{user_model or model}[/]{grading}")
     marks = {True: "[green]pass[/]", False: "[red]fail[/]"}
 
     def show(trial: Trial) -> None:

@@ -1,1 +1,1 @@
-"""tau2-bench retail: replaying its gold actions through our tools, and scoring against it."""
+"""tau2-bench (retail, airline): replaying gold actions through a domain's tools, importing tasks as scenarios, live runs."""

@@ -81,7 +81,7 @@ def scenario_for(task: dict[str, Any], db: dict[str, Any], expected: dict[str, A
         "description": (task.get("description") or {}).get("purpose") or f"Gold actions of tau2 {spec.name} train task {task['id']}.",
         "tags": ["tau2"],
         "fixture": {"tau2": fixture},
-        "settings": {"approval_limit": float("inf"), "max_agent_steps": 100, **({} if spec.name == "retail" else {"domain": spec.name})},
+        "settings": {"approval_limit": float("inf"), "max_agent_steps": 100, "domain": spec.name},
         "customer": user,
         "turns": [turn],
     }

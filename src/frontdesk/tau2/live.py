@@ -3,7 +3,7 @@
 Each trial of a task starts from a fresh copy of the tau2 DB. The simulated customer opens
 the chat and the support graph answers, turn by turn, until the customer ends the
 conversation (goal met or refused), the agent hands the thread to a person, or
-``max_turns`` is reached. A trial passes as in tau2's retail domain: the DB's end state
+``max_turns`` is reached. A trial passes as in tau2: the DB's end state
 (its hash) equals the end state the task's gold actions produce, and every piece of
 information the task says must be communicated appears in the agent's replies. Natural
 language assertions need a judge model and are not scored here.
@@ -30,7 +30,8 @@ from langgraph.types import Command
 from pydantic import BaseModel, Field
 
 from frontdesk.app import open_app
-from frontdesk.domains.retail import export_tau2_db, tau2_db_hash
+from frontdesk.domains import get_domain
+from frontdesk.domains.base import Domain
 from frontdesk.graphs.events import confirmation_pause
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.persistence.checkpoint import DURABILITY, open_checkpointer
@@ -69,6 +70,7 @@ class Tau2Report(BaseModel):
     agent_model: str
     user_model: str
     trials_per_task: int
+    domain: str = "retail"
     trials: list[Trial] = Field(default_factory=list)
 
     def by_task(self) -> dict[str, list[Trial]]:
@@ -86,6 +88,7 @@ class Tau2Report(BaseModel):
     def summary(self) -> dict[str, Any]:
         ks = range(1, self.trials_per_task + 1)
         return {
+            "domain": self.domain,
             "agent_model": self.agent_model,
             "user_model": self.user_model,
             "tasks": len(self.by_task()),
@@ -115,13 +118,18 @@ class Tau2Run:
     max_turns: int = 30
     settings: Settings | None = None
 
+    @property
+    def domain(self) -> Domain:
+        """The tau2 domain the tasks belong to: the settings' (``--domain``), else the environment's."""
+        return get_domain(self.settings.domain if self.settings is not None else self.env.domain)
+
     def gold_hash(self, task: dict[str, Any]) -> str:
-        engine = self.env.fresh_domain_db(f"gold-{task['id']}", self.db_path)
+        engine = self.env.fresh_domain_db(f"gold-{task['id']}", self.db_path, self.domain)
         try:
-            _, final = replay_task(engine, task)
+            _, final = replay_task(engine, task, self.domain)
         finally:
             engine.dispose()
-        return tau2_db_hash(final)
+        return self.domain.dump_hash(final)
 
     @staticmethod
     def _confirm(user: UserSimulator, pause: Any, result: Trial) -> UserTurn:
@@ -138,7 +146,7 @@ class Tau2Run:
         result = Trial(task_id=task_id, trial=number)
         started = time.perf_counter()
         usage = UsageMetadataCallbackHandler()
-        engine = self.env.fresh_domain_db(f"task-{task_id}-trial-{number}", self.db_path)
+        engine = self.env.fresh_domain_db(f"task-{task_id}-trial-{number}", self.db_path, self.domain)
         thread_id = f"tau2-{task_id}-{number}-{uuid.uuid4().hex[:6]}"
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}, "callbacks": [usage], "recursion_limit": 100}
         user = UserSimulator(self.user_model, task_instructions(task))
@@ -151,7 +159,7 @@ class Tau2Run:
                     settings,
                     model=self.agent_models,
                     engine=engine,
-                    knowledge=self.env.knowledge,
+                    knowledge=self.env.knowledge_for(self.domain),
                     tracing=TracingHandle(tracer=self.env.tracer),
                     checkpointer=saver,
                     store=InMemoryStore(),
@@ -191,7 +199,7 @@ class Tau2Run:
         except Exception as exc:  # a broken model call ends this trial, not the run
             result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             result.ended_by = "error"
-        final_hash = tau2_db_hash(export_tau2_db(engine))
+        final_hash = self.domain.dump_hash(self.domain.export_dump(engine))
         engine.dispose()
         result.db_match = final_hash == gold_hash
         info = (task.get("evaluation_criteria") or {}).get("communicate_info") or []
@@ -216,7 +224,7 @@ def run_tau2(
     on_trial: Callable[[Trial], None] | None = None,
 ) -> Tau2Report:
     """Run every task ``trials`` times; ``on_trial`` sees each result as it lands (progress)."""
-    report = Tau2Report(agent_model=agent_model, user_model=user_model, trials_per_task=trials)
+    report = Tau2Report(agent_model=agent_model, user_model=user_model, trials_per_task=trials, domain=run.domain.name)
     for task in tasks:
         gold = run.gold_hash(task)
         for number in range(1, trials + 1):

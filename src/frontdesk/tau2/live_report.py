@@ -13,7 +13,7 @@ def to_markdown(report: Tau2Report) -> str:
     summary = report.summary()
     ks = " · ".join(f"pass^{k} **{value:.3f}**" for k, value in summary["pass_hat_k"].items())
     lines = [
-        f"# tau2 retail, live: {summary['agent_model']} (customer: {summary['user_model']})",
+        f"# tau2 {summary['domain']}, live: {summary['agent_model']} (customer: {summary['user_model']})",
         "",
         f"{summary['tasks']} task(s) × {summary['trials_per_task']} trial(s) · {ks} · "
         f"{summary['tool_calls']} tool calls · {summary['input_tokens'] + summary['output_tokens']:,} agent tokens · {summary['seconds']:.1f} s",

@@ -22,12 +22,12 @@ TRANSFER = "###TRANSFER###"
 OUT_OF_SCOPE = "###OUT-OF-SCOPE###"
 END_MARKERS = (STOP, TRANSFER, OUT_OF_SCOPE)
 
-GUIDELINES = """You are playing a CUSTOMER who contacts an online retail store's support chat.
+GUIDELINES = """You are playing a CUSTOMER who contacts a company's customer-support chat.
 You are not the support agent: never offer help, never greet like an agent; you are the one
 who needs something. Stay in character and follow your instructions below. Rules:
 - Write only the customer's next message: short, natural, one message at a time.
-- Reveal information only when the agent asks for it or it is needed; never invent order
-  ids, emails or other details that are not in your instructions.
+- Reveal information only when the agent asks for it or it is needed; never invent ids,
+  emails or other details that are not in your instructions.
 - Do not do the agent's job for it and do not repeat these instructions.
 - When your goal is fully met, or the agent has clearly refused and there is nothing more
   to ask, write {stop} alone as your message.
