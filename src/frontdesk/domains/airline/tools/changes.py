@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from frontdesk.domains.airline.models import Reservation
 from frontdesk.domains.airline.tools.common import (
     Cabin,
     FlightRef,
@@ -25,6 +26,16 @@ from frontdesk.domains.airline.tools.common import (
 from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 
 BAG_PRICE = 50
+
+
+def settle(ctx: ToolContext, reservation: Reservation, data: dict[str, Any], payment_id: str, amount: int) -> None:
+    """Charge (or refund) a change to the owner's payment method and note it in ``data``'s payment history."""
+    owner = get_user(ctx.db, reservation.user_id)
+    account = editable(owner)
+    payment = charge_for_change(account, payment_id, amount)
+    save(ctx.db, owner, account)
+    if payment is not None:
+        data["payment_history"] = [*data["payment_history"], payment]
 
 
 @tool(kind=ToolKind.WRITE, requires_auth=True)
@@ -58,12 +69,7 @@ def update_reservation_flights(
         total += entry["price"] * passengers
         itinerary.append(entry)
     total -= sum(f["price"] for f in data["flights"]) * passengers
-    owner = get_user(ctx.db, reservation.user_id)
-    account = editable(owner)
-    payment = charge_for_change(account, payment_id, total)
-    save(ctx.db, owner, account)
-    if payment is not None:
-        data["payment_history"] = [*data["payment_history"], payment]
+    settle(ctx, reservation, data, payment_id, total)
     data["flights"] = itinerary
     data["cabin"] = cabin
     save(ctx.db, reservation, data)
@@ -77,13 +83,7 @@ def update_reservation_baggages(
     """Change a reservation's checked bags; extra non-free bags cost 50 each, paid with ``payment_id``."""
     reservation = owned_reservation(ctx, reservation_id)
     data = editable(reservation)
-    charge = BAG_PRICE * max(0, nonfree_baggages - data["nonfree_baggages"])
-    owner = get_user(ctx.db, reservation.user_id)
-    account = editable(owner)
-    payment = charge_for_change(account, payment_id, charge)
-    save(ctx.db, owner, account)
-    if payment is not None:
-        data["payment_history"] = [*data["payment_history"], payment]
+    settle(ctx, reservation, data, payment_id, BAG_PRICE * max(0, nonfree_baggages - data["nonfree_baggages"]))
     data["total_baggages"] = total_baggages
     data["nonfree_baggages"] = nonfree_baggages
     save(ctx.db, reservation, data)
