@@ -68,18 +68,18 @@ def kill_trial(folder: Path, delay_s: float) -> dict[str, object]:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "resume failed"}
     state = json.loads(done.stdout)
     asked = sum(1 for m in state["messages"] if m[0] == "human" and m[2] == ASK)
-    calls = sum(1 for m in state["messages"] if m[0] == "tool")
     return {
         "stored": asked,
         "credits": state["credits"],
+        "write_called": "call-credit-1" in state["tool_calls"],
         "thanks": sum(1 for m in state["messages"] if m[0] == "human" and m[2] == "Thanks!"),
-        "tool_results": calls,
+        "dangling": len(set(state["tool_calls"]) - set(state["tool_results"])),
     }
 
 
 def kills(count: int) -> None:
     rng = random.Random(7)
-    once = twice = never = lost_next = dangling = not_stored = errors = 0
+    once = twice = never = not_asked = lost_next = dangling = not_stored = errors = 0
     started = time.perf_counter()
     for n in range(count):
         with tempfile.TemporaryDirectory() as tmp:
@@ -90,6 +90,8 @@ def kills(count: int) -> None:
             continue
         if result["stored"] == 0:
             not_stored += 1
+        elif not result["write_called"] and result["credits"] == 0:
+            not_asked += 1  # killed before the model asked for the write; on resume the scripted model answered instead
         elif result["credits"] == 1:
             once += 1
         elif result["credits"] == 0:
@@ -97,9 +99,10 @@ def kills(count: int) -> None:
         else:
             twice += 1
         lost_next += result["thanks"] != 1
-        dangling += result["stored"] == 1 and result["tool_results"] not in (0, 2)
+        dangling += int(result["dangling"] > 0)
     print(f"kill trials: {count} in {time.perf_counter() - started:.0f} s")
-    print(f"  request stored before the kill: {count - not_stored - errors}; write applied once {once}, twice {twice}, never {never}")
+    print(f"  request stored before the kill: {count - not_stored - errors}; write applied once {once}, twice {twice}, asked for but never applied {never}")
+    print(f"  killed before the model asked for the write (the resumed model replied instead): {not_asked}")
     print(f"  killed before the message was stored (the customer saw no reply): {not_stored}")
     print(f"  next message lost: {lost_next}; tool calls left without a result: {dangling}; harness errors: {errors}")
 

@@ -113,6 +113,8 @@ def run_turn(db_url: str, turn: int, script_turns: list[dict[str, list[ScriptedS
     return {
         "messages": [[m.type, getattr(m, "name", None), str(m.content)] for m in state.values["messages"]],
         "customer_id": state.values.get("customer_id"),
+        "tool_calls": [c["id"] for m in state.values["messages"] if m.type == "ai" for c in m.tool_calls],
+        "tool_results": [m.tool_call_id for m in state.values["messages"] if m.type == "tool"],
         "interrupts": [i.value for i in state.interrupts],
         "credits": credits(create_engine(domain_url(db_url))),
     }
