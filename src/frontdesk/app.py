@@ -26,6 +26,7 @@ from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
 from frontdesk.domains.database import open_domain_db
 from frontdesk.graphs.support import build_graph
+from frontdesk.guardrails.loading import load_guardrails
 from frontdesk.knowledge import KnowledgeBase, default_knowledge_base
 from frontdesk.llm.factory import ModelProvider, openai_compatible_model
 from frontdesk.operators.inbox import Inbox
@@ -98,7 +99,8 @@ def open_app(
 
     Parts handed in are used as they are and left open; parts opened here are closed
     when the block ends. ``graph_options`` go to :func:`build_graph` (``grade_replies``,
-    ``tools``, ``agents``, ``policies``...).
+    ``tools``, ``agents``, ``policies``, ``guardrails``...); guardrails named in
+    ``settings.guardrails`` are imported and applied first.
     """
     domain = get_domain(settings.domain)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -127,6 +129,8 @@ def open_app(
             metrics=GenAIMetrics(metered) if (metered := meter or tracing.meter) is not None else None,
             prices=PriceTable.from_env(),
         )
+        if settings.guardrails:
+            graph_options["guardrails"] = [*load_guardrails(settings.guardrails), *graph_options.get("guardrails", ())]
         graph = build_graph(settings, model=chat_model, checkpointer=checkpointer, store=store, domain=domain, context=context, **graph_options)
         locks = ThreadLocks(settings.data_dir / "locks")
         yield FrontdeskApp(settings, domain, graph, checkpointer, store, engine, knowledge, tracing, context, locks)

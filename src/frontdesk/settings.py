@@ -116,6 +116,7 @@ class Settings(BaseModel):
     return_to_bot: bool = Field(default=True, description="After an operator replies, the bot takes the thread back")
     summarize_after: int = Field(default=60, description="Fold older turns into the summary past this many messages (0: never)")
     keep_messages: int = Field(default=16, description="Messages kept verbatim after summarising")
+    guardrails: list[str] = Field(default_factory=list, description="Guardrails to apply, as 'package.module:name' (FRONTDESK_GUARDRAILS, comma-separated)")
     gateway: GatewayConfig = Field(default_factory=GatewayConfig, description="Model chains, retries, deadlines, breakers, limits, budgets ([gateway] table)")
     local_threads: int | None = Field(default=None, ge=1, description="Threads for the local model (FRONTDESK_LOCAL_THREADS; default: cores - 1, at most 4)")
 
@@ -145,6 +146,9 @@ class Settings(BaseModel):
             sources["gateway"] = "FRONTDESK_FALLBACK_MODELS"
         if gateway:
             values["gateway"] = gateway
+        if env.get("FRONTDESK_GUARDRAILS"):
+            values["guardrails"] = [entry.strip() for entry in env["FRONTDESK_GUARDRAILS"].split(",") if entry.strip()]
+            sources["guardrails"] = "FRONTDESK_GUARDRAILS"
         values.update({key: value for key, value in overrides.items() if value is not None})
         try:
             return cls.model_validate({key: value for key, value in values.items() if value is not None})

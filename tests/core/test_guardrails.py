@@ -250,3 +250,48 @@ def test_refused_confirmations_and_every_kind_of_trip_are_counted_in_traces_stat
 def test_anything_else_passed_as_a_guardrail_is_refused_by_name() -> None:
     with pytest.raises(TypeError, match="not a guardrail: 'strict'"):
         build_graph(Settings(), model=ScriptedModels(Script("x", [])), guardrails=["strict"])  # type: ignore[list-item]
+
+
+def test_a_deployment_names_its_guardrails_in_the_settings_and_the_server_applies_them(tmp_path: Path) -> None:
+    import httpx
+
+    from frontdesk.llm.openai_test_server import OpenAITestServer
+    from tests.core.test_server import running_server, sse
+
+    root = str(Path(__file__).resolve().parents[2])
+    with (
+        OpenAITestServer(["I can't take card numbers in chat; please use the payment page.", {"verdict": "pass"}]) as model,
+        running_server(tmp_path, model, FRONTDESK_GUARDRAILS="tests.core.deployment_guardrails:no_card_numbers", PYTHONPATH=root) as base,
+    ):
+        created = httpx.post(f"{base}/threads").json()
+        headers = {"X-Customer-Token": created["customer_token"]}
+        text = "charge 4111 1111 1111 1111 please"
+        with httpx.stream("POST", f"{base}/threads/{created['thread_id']}/messages", json={"text": text}, headers=headers, timeout=60) as response:
+            events = sse(response)
+        stored = httpx.get(f"{base}/threads/{created['thread_id']}", headers=headers).json()["messages"][0]["content"]
+    assert events[-1][0] == "done" and stored == text, "the message is kept"
+    assert "4111" not in str(model.requests) and "withheld by the no_card_numbers check" in str(model.requests[0])
+
+
+def test_a_bad_guardrail_entry_is_one_line_naming_it(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = str(Path(__file__).resolve().parents[2])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
+    env.update(FRONTDESK_DATA_DIR=str(tmp_path), FRONTDESK_MODEL="m", OPENAI_BASE_URL="http://127.0.0.1:9/v1", OPENAI_API_KEY="k", PYTHONPATH=root)
+    for entry, message in [
+        ("tests.core.deployment_guardrails:not_a_guardrail", "is a int, not an input, output or tool guardrail"),
+        ("tests.core.nowhere:x", "cannot import tests.core.nowhere"),
+        ("no_colon", "is not 'package.module:name'"),
+    ]:
+        done = subprocess.run(
+            [sys.executable, "-m", "frontdesk.cli.app", "serve", "--port", "1"],
+            env={**env, "FRONTDESK_GUARDRAILS": entry},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr

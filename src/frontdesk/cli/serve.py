@@ -27,5 +27,11 @@ def serve(
     settings = Settings.from_env(demo=demo or None, domain=domain)
     if not settings.model_configured:
         fail(NOT_CONFIGURED_HELP)
+    from frontdesk.guardrails.loading import GuardrailLoadError, load_guardrails
+
+    try:
+        load_guardrails(settings.guardrails)  # a bad entry is one line now, not a traceback from the server's start-up
+    except GuardrailLoadError as exc:
+        fail(str(exc))
     with database_errors(settings.resolved_database_url):
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
