@@ -33,7 +33,7 @@ from frontdesk.operators.inbox import Inbox
 from frontdesk.persistence.checkpoint import open_checkpointer
 from frontdesk.persistence.store import open_store
 from frontdesk.persistence.thread_locks import ThreadLocks
-from frontdesk.persistence.urls import domain_url
+from frontdesk.persistence.urls import backend, domain_url
 from frontdesk.runtime import RunContext
 from frontdesk.settings import Settings
 from frontdesk.tracing.metrics import GenAIMetrics
@@ -132,5 +132,5 @@ def open_app(
         if settings.guardrails:
             graph_options["guardrails"] = [*load_guardrails(settings.guardrails), *graph_options.get("guardrails", ())]
         graph = build_graph(settings, model=chat_model, checkpointer=checkpointer, store=store, domain=domain, context=context, **graph_options)
-        locks = ThreadLocks(settings.data_dir / "locks")
+        locks = ThreadLocks(settings.data_dir / "locks", postgres_url=url if backend(url) == "postgres" else None)
         yield FrontdeskApp(settings, domain, graph, checkpointer, store, engine, knowledge, tracing, context, locks)

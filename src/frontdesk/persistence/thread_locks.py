@@ -4,8 +4,10 @@ Two turns of one thread running at once both read the same checkpoint and the se
 write wins: a customer's message is silently lost. Every entry point (chat, the server,
 the inbox) takes the thread's lock for the whole turn. A second caller waits up to
 ``wait_s`` and then gets :class:`ThreadBusy` (the server answers 409): refused, never
-dropped. Across processes the lock is a file in the data dir (``filelock``); several
-servers on one Postgres need a database lock instead (not provided here).
+dropped. Across processes on one machine the lock is a file in the data dir
+(``filelock``); processes or machines sharing a Postgres database also take a session
+advisory lock there, so two servers with their own data dirs still run one turn of a
+thread at a time — and a killed process's lock goes with its connection.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -27,8 +29,9 @@ class ThreadBusy(RuntimeError):
 class ThreadLocks:
     """Per-thread locks: a ``threading.Lock`` per thread id, plus a lock file when ``folder`` is given."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, *, postgres_url: str | None = None) -> None:
         self.folder = folder
+        self.postgres_url = postgres_url
         self._guard = threading.Lock()
         self._local: dict[str, threading.Lock] = {}
         if folder is not None:
@@ -46,15 +49,39 @@ class ThreadLocks:
         if not local.acquire(timeout=wait_s) if wait_s > 0 else not local.acquire(blocking=False):
             raise ThreadBusy(f"thread {thread_id} is busy with another message")
         try:
-            if self.folder is None:
+            with ExitStack() as held:
+                if self.folder is not None:
+                    name = hashlib.sha256(thread_id.encode()).hexdigest()[:32]
+                    # thread_local=False: a streamed turn may release the lock from another worker thread.
+                    lock = FileLock(str(self.folder / f"{name}.lock"), timeout=max(0.0, deadline - time.monotonic()), thread_local=False)
+                    try:
+                        held.enter_context(lock)
+                    except Timeout:
+                        raise ThreadBusy(f"thread {thread_id} is busy with another message (in another process)") from None
+                if self.postgres_url is not None:
+                    held.enter_context(advisory_lock(self.postgres_url, thread_id, deadline))
                 yield
-                return
-            name = hashlib.sha256(thread_id.encode()).hexdigest()[:32]
-            try:
-                # thread_local=False: a streamed turn may release the lock from another worker thread.
-                with FileLock(str(self.folder / f"{name}.lock"), timeout=max(0.0, deadline - time.monotonic()), thread_local=False):
-                    yield
-            except Timeout:
-                raise ThreadBusy(f"thread {thread_id} is busy with another message (in another process)") from None
         finally:
             local.release()
+
+
+def advisory_key(thread_id: str) -> int:
+    """A signed 64-bit key for ``pg_advisory_lock``, stable across processes and machines."""
+    return int.from_bytes(hashlib.sha256(f"frontdesk-thread:{thread_id}".encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def advisory_lock(url: str, thread_id: str, deadline: float) -> Iterator[None]:
+    """Hold the thread's session advisory lock on its own connection until the block ends."""
+    import psycopg  # noqa: PLC0415 — only for Postgres deployments (extra postgres)
+
+    key = advisory_key(thread_id)
+    with psycopg.connect(url, autocommit=True) as connection:
+        while not connection.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:  # type: ignore[index]
+            if time.monotonic() >= deadline:
+                raise ThreadBusy(f"thread {thread_id} is busy with another message (on another server)")
+            time.sleep(0.05)
+        try:
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (key,))
