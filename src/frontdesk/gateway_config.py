@@ -74,6 +74,11 @@ class GatewayConfig(BaseModel):
     daily_cost_warning: float | None = Field(default=None, gt=0, description="Deployment cost per UTC day that raises an alert event")
     daily_cost_limit: float | None = Field(default=None, gt=0, description="Deployment cost per UTC day past which no model is called (fallback reply)")
 
+    @property
+    def has_budgets(self) -> bool:
+        """Whether any budget is set (only then is spending counted and checked)."""
+        return bool(self.conversation_tokens or self.conversation_cost or self.daily_cost_limit or self.daily_cost_warning)
+
     def route_for(self, agent: str) -> AgentRoute | None:
         return self.agents.get(agent) or self.agents.get("default")
 

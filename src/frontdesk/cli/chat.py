@@ -56,7 +56,8 @@ def chat(
         if customer:
             _authenticate(stack, thread_id, customer)
         _show_history(stack.graph, thread_id)
-        if (waiting := awaiting_customer(stack.graph, {"configurable": {"thread_id": thread_id}}, stack.context)) is not None:
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        if (waiting := awaiting_customer(stack.graph.get_state(config).interrupts, config, stack.context)) is not None:
             console.print(f"[bold yellow]?[/] {escape(printable(str(waiting.value.get('question'))))}")
         last_run: str | None = None
         while True:
@@ -97,7 +98,7 @@ def chat(
             try:
                 with instrument.turn(stack.tracing.tracer, thread_id=thread_id) as run_id:
                     last_run = run_id
-                    confirming = awaiting_customer(stack.graph, {"configurable": {"thread_id": thread_id}}, stack.context)
+                    confirming = awaiting_customer(stack.graph.get_state(config).interrupts, config, stack.context)
                     if confirming is not None and parse_answer(text) is None:
                         console.print(f"[yellow]please answer yes or no:[/] {escape(printable(str(confirming.value.get('question'))))}")
                         continue

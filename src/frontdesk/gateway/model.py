@@ -239,13 +239,14 @@ class GatewayChatModel(BaseChatModel):
         span.set_attribute("frontdesk.gateway.model", route.name)
         span.set_attribute("frontdesk.gateway.fallback", tier > self.start_tier)
         span.set_attribute("frontdesk.gateway.tier", tier)
+        if not self.gateway.has_budgets:
+            return
         message = result.generations[0].message if result.generations else None
         usage = getattr(message, "usage_metadata", None) or {}
         tokens_in, tokens_out = int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
         prices = scope.context.prices if scope else None
         cost = prices.cost(instrument.model_name(route.model), tokens_in, tokens_out) if prices else None
-        if self.gateway.conversation_tokens or self.gateway.conversation_cost or self.gateway.daily_cost_limit or self.gateway.daily_cost_warning:
-            spend.add(engine, thread_id, tokens_in + tokens_out, cost or 0.0)
+        spend.add(engine, thread_id, tokens_in + tokens_out, cost or 0.0)
 
 
 __all__ = ["BudgetExceeded", "GatewayChatModel", "ModelUnavailable", "Route"]

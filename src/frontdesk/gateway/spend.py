@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -62,12 +63,16 @@ def spent(engine: Engine | None, thread_id: str) -> tuple[tuple[int, float], tup
     return (thread.tokens, thread.cost) if thread else (0, 0.0), (day.tokens, day.cost) if day else (0, 0.0)
 
 
-_UPSERT = {
-    "frontdesk_thread_spend": "INSERT INTO frontdesk_thread_spend (thread_id, tokens, cost) VALUES (:key, :tokens, :cost) "
-    "ON CONFLICT (thread_id) DO UPDATE SET tokens = frontdesk_thread_spend.tokens + :tokens, cost = frontdesk_thread_spend.cost + :cost",
-    "frontdesk_daily_spend": "INSERT INTO frontdesk_daily_spend (day, tokens, cost) VALUES (:key, :tokens, :cost) "
-    "ON CONFLICT (day) DO UPDATE SET tokens = frontdesk_daily_spend.tokens + :tokens, cost = frontdesk_daily_spend.cost + :cost",
-}
+def _increment(table: str, key_column: str) -> Any:
+    """``INSERT … ON CONFLICT DO UPDATE`` adding to a row's totals (SQLite and Postgres alike)."""
+    return text(
+        f"INSERT INTO {table} ({key_column}, tokens, cost) VALUES (:key, :tokens, :cost) "
+        f"ON CONFLICT ({key_column}) DO UPDATE SET tokens = {table}.tokens + :tokens, cost = {table}.cost + :cost"
+    )
+
+
+_ADD_TO_THREAD = _increment("frontdesk_thread_spend", "thread_id")
+_ADD_TO_DAY = _increment("frontdesk_daily_spend", "day")
 
 
 def add(engine: Engine | None, thread_id: str, tokens: int, cost: float) -> None:
@@ -80,8 +85,8 @@ def add(engine: Engine | None, thread_id: str, tokens: int, cost: float) -> None
         return
     with engine.begin() as connection:
         if thread_id:
-            connection.execute(text(_UPSERT["frontdesk_thread_spend"]), {"key": thread_id, "tokens": tokens, "cost": cost})
-        connection.execute(text(_UPSERT["frontdesk_daily_spend"]), {"key": today(), "tokens": tokens, "cost": cost})
+            connection.execute(_ADD_TO_THREAD, {"key": thread_id, "tokens": tokens, "cost": cost})
+        connection.execute(_ADD_TO_DAY, {"key": today(), "tokens": tokens, "cost": cost})
 
 
 def check(config: GatewayConfig, engine: Engine | None, thread_id: str) -> int | None:
@@ -89,7 +94,7 @@ def check(config: GatewayConfig, engine: Engine | None, thread_id: str) -> int |
 
     Past the day's warning, the call's span gets a ``frontdesk.budget.warning`` event (the alert).
     """
-    if not (config.conversation_tokens or config.conversation_cost or config.daily_cost_limit or config.daily_cost_warning):
+    if not config.has_budgets:
         return None
     (thread_tokens, thread_cost), (_day_tokens, day_cost) = spent(engine, thread_id)
     if config.daily_cost_limit is not None and day_cost >= config.daily_cost_limit:

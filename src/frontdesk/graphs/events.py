@@ -152,9 +152,10 @@ def confirmation_pause(pauses: Sequence[Any]) -> Any:
     return next((p for p in pauses if (p.value or {}).get("type") == "confirmation"), None)
 
 
-def answered_pause(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig, context: RunContext | None) -> Any:
-    """A confirmation pause the customer already answered (the process died before the run went on), or None."""
-    pause = confirmation_pause(graph.get_state(config).interrupts)
+def answered_pause(pauses: Sequence[Any], config: RunnableConfig, context: RunContext | None) -> Any:
+    """Among a thread's pauses, a confirmation the customer already answered (the process died
+    before the run went on), with the kept answer; or None."""
+    pause = confirmation_pause(pauses)
     engine = context.engine if context is not None else None
     if pause is None or engine is None:
         return None
@@ -163,15 +164,14 @@ def answered_pause(graph: CompiledStateGraph[Any, Any, Any, Any], config: Runnab
     return None if answer is None else (pause, answer)
 
 
-def awaiting_customer(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig, context: RunContext | None) -> Any:
-    """The confirmation the customer still has to answer, or None (none, or its answer is already kept)."""
-    pause = confirmation_pause(graph.get_state(config).interrupts)
-    return None if pause is None or answered_pause(graph, config, context) is not None else pause
+def awaiting_customer(pauses: Sequence[Any], config: RunnableConfig, context: RunContext | None) -> Any:
+    """Among a thread's pauses, the confirmation the customer still has to answer, or None (none, or its answer is already kept)."""
+    pause = confirmation_pause(pauses)
+    return None if pause is None or answered_pause(pauses, config, context) is not None else pause
 
 
-def unfinished(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig) -> bool:
-    """True when the thread's last run stopped part-way (a crash or a kill) rather than pausing for a person."""
-    snapshot = graph.get_state(config)
+def stopped_part_way(snapshot: Any) -> bool:
+    """True when a thread's last run stopped part-way (a crash or a kill) rather than pausing for a person."""
     return bool(snapshot.next) and not snapshot.interrupts
 
 
@@ -192,12 +192,15 @@ def stream_message(
     crash is finished with the kept answer, not asked again. If the thread is then waiting
     (a new question, an operator), the message is not taken: the caller tells the customer.
     """
-    if unfinished(graph, config):
+    snapshot = graph.get_state(config)
+    if stopped_part_way(snapshot):
         yield from stream_turn(graph, None, config, context=context, tokens=tokens)
-    while (answered := answered_pause(graph, config, context)) is not None:
+        snapshot = graph.get_state(config)
+    while (answered := answered_pause(snapshot.interrupts, config, context)) is not None:
         pause, confirmed = answered
         yield from stream_turn(graph, Command(resume={pause.id: {"confirmed": confirmed}}), config, context=context, tokens=tokens)
-    if graph.get_state(config).interrupts:
+        snapshot = graph.get_state(config)
+    if snapshot.interrupts:
         return
     yield from stream_turn(graph, {"messages": [HumanMessage(text)]}, config, context=context, tokens=tokens)
 

@@ -142,7 +142,8 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                 409, "this conversation is still answering your previous message; send this one when it has replied", headers={"Retry-After": "1"}
             ) from None
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
-        confirming = awaiting_customer(opened.graph, config, opened.context)
+        pauses = opened.graph.get_state(config).interrupts
+        confirming = awaiting_customer(pauses, config, opened.context)
         if confirming is not None:
             answer = parse_answer(text)
             if answer is None:
@@ -150,7 +151,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                 raise HTTPException(409, f"please answer yes or no to: {confirming.value.get('question')}")
             resume: Command[Any] = Command(resume={confirming.id: {"confirmed": answer}})
             return StreamingResponse(_stream(thread_id, None, turn, resume), media_type="text/event-stream", background=BackgroundTask(turn.close))
-        if opened.graph.get_state(config).interrupts and answered_pause(opened.graph, config, opened.context) is None:
+        if pauses and answered_pause(pauses, config, opened.context) is None:
             turn.close()
             raise HTTPException(409, "this thread is waiting for an operator; your message can be sent once they answer")
         return StreamingResponse(_stream(thread_id, text, turn), media_type="text/event-stream", background=BackgroundTask(turn.close))
