@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
 from frontdesk.domains.database import open_domain_db
-from frontdesk.graphs.support import build_graph
+from frontdesk.graphs.support import build_graph, default_agent_specs
 from frontdesk.guardrails.loading import load_guardrails
 from frontdesk.knowledge import KnowledgeBase, default_knowledge_base
 from frontdesk.llm.factory import ModelProvider, openai_compatible_model
@@ -35,7 +35,7 @@ from frontdesk.persistence.store import open_store
 from frontdesk.persistence.thread_locks import ThreadLocks
 from frontdesk.persistence.urls import backend, domain_url
 from frontdesk.runtime import RunContext
-from frontdesk.settings import Settings
+from frontdesk.settings import ConfigError, Settings
 from frontdesk.tracing.metrics import GenAIMetrics
 from frontdesk.tracing.pricing import PriceTable
 from frontdesk.tracing.setup import TracingHandle, configure_tracing
@@ -129,8 +129,26 @@ def open_app(
             metrics=GenAIMetrics(metered) if (metered := meter or tracing.meter) is not None else None,
             prices=PriceTable.from_env(),
         )
+        if settings.mcp_servers:
+            _add_mcp_tools(settings, domain, stack, graph_options)
         if settings.guardrails:
             graph_options["guardrails"] = [*load_guardrails(settings.guardrails), *graph_options.get("guardrails", ())]
         graph = build_graph(settings, model=chat_model, checkpointer=checkpointer, store=store, domain=domain, context=context, **graph_options)
         locks = ThreadLocks(settings.data_dir / "locks", postgres_url=url if backend(url) == "postgres" else None)
         yield FrontdeskApp(settings, domain, graph, checkpointer, store, engine, knowledge, tracing, context, locks)
+
+
+def _add_mcp_tools(settings: Settings, domain: Domain, stack: ExitStack, graph_options: dict[str, Any]) -> None:
+    """Connect the configured MCP servers (closed with ``stack``); their tools and approval gate join the graph's options."""
+    try:
+        from frontdesk.mcp.loading import open_mcp_tools  # noqa: PLC0415  # the optional ``mcp`` extra
+    except ImportError as exc:
+        raise ConfigError(f"mcp_servers needs the optional dependency {exc.name!r}: pip install 'frontdesk[mcp]'") from None
+    own = {tool.name for spec in default_agent_specs(domain).values() for tool in spec.tools} | {tool.name for tool in graph_options.get("tools", ())}
+    imported = open_mcp_tools(settings.mcp_servers, settings.data_dir, stack, taken=own)
+    merged = {agent: list(tools) for agent, tools in (graph_options.get("agent_tools") or {}).items()}
+    for agent, tools in imported.by_agent.items():
+        merged.setdefault(agent, []).extend(tools)
+    graph_options["agent_tools"] = merged
+    if imported.approvals is not None:
+        graph_options["policies"] = (*graph_options.get("policies", ()), imported.approvals)

@@ -16,6 +16,7 @@ import platformdirs
 from pydantic import BaseModel, Field, ValidationError
 
 from frontdesk.gateway_config import GATEWAY_ENV, GatewayConfig
+from frontdesk.mcp.config import McpServerConfig
 
 
 class ConfigError(ValueError):
@@ -118,6 +119,9 @@ class Settings(BaseModel):
     keep_messages: int = Field(default=16, description="Messages kept verbatim after summarising")
     guardrails: list[str] = Field(default_factory=list, description="Guardrails to apply, as 'package.module:name' (FRONTDESK_GUARDRAILS, comma-separated)")
     gateway: GatewayConfig = Field(default_factory=GatewayConfig, description="Model chains, retries, deadlines, breakers, limits, budgets ([gateway] table)")
+    mcp_servers: list[McpServerConfig] = Field(
+        default_factory=list, description="MCP servers whose tools the agents use ([[mcp_servers]] tables: name, command or url, read/write...)"
+    )
     local_threads: int | None = Field(default=None, ge=1, description="Threads for the local model (FRONTDESK_LOCAL_THREADS; default: cores - 1, at most 4)")
 
     @classmethod
@@ -157,7 +161,10 @@ class Settings(BaseModel):
             path = [str(part) for part in error["loc"]] or ["?"]
             value: object = values.get(path[0])
             for part in path[1:]:
-                value = value.get(part) if isinstance(value, dict) else value
+                if isinstance(value, dict):
+                    value = value.get(part)
+                elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+                    value = value[int(part)]
             where = sources.get(path[0], "setting")
             raise ConfigError(f"{where}: {'.'.join(path)}={value!r} is not valid: {error['msg']}") from None
 

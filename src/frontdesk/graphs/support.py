@@ -36,7 +36,7 @@ from frontdesk.knowledge.store import KnowledgeBase
 from frontdesk.llm.factory import ModelProvider, as_provider, openai_compatible_model
 from frontdesk.operators.approval_gate import ApprovalPolicy
 from frontdesk.runtime import RunContext
-from frontdesk.settings import Settings
+from frontdesk.settings import ConfigError, Settings
 from frontdesk.tools.base import Tool
 from frontdesk.tools.execution import ToolPolicy
 from frontdesk.tracing.instrument import traced_node
@@ -66,6 +66,7 @@ def build_graph(
     checkpointer: BaseCheckpointSaver | None = None,
     store: BaseStore | None = None,
     tools: Sequence[Tool] = (),
+    agent_tools: Mapping[str, Sequence[Tool]] | None = None,
     agents: Sequence[AgentSpec] = (),
     domain: Domain | str | None = None,
     engine: Engine | None = None,
@@ -88,7 +89,8 @@ def build_graph(
     ``domain`` (a registered name or a ``Domain``; default ``settings.domain``) gives the
     customer-service agent its instructions and tools and the approval gate its money rule.
     ``tools`` are extra typed tools for the customer-service agent; ``agents`` replace
-    shipped agents of the same name or add new ones (reachable via handoff tools).
+    shipped agents of the same name or add new ones (reachable via handoff tools);
+    ``agent_tools`` adds tools to the agents it names (an MCP server's, say).
 
     The run-time parts — the domain DB ``engine``, the ``knowledge`` base, ``tracer`` and
     ``meter`` — form the graph's default :class:`RunContext`; a run may pass its own with
@@ -124,6 +126,10 @@ def build_graph(
     specs.update(given)
     if tools:
         specs[ENTRY_AGENT] = specs[ENTRY_AGENT].with_tools(*tools)
+    for agent_name, extra in (agent_tools or {}).items():
+        if agent_name not in specs:
+            raise ConfigError(f"tools were given for agent {agent_name!r}, which the graph does not have; it has {', '.join(specs)}")
+        specs[agent_name] = specs[agent_name].with_tools(*extra)
     names = tuple(specs)
 
     def node(name: str, fn: Any, **kwargs: Any) -> None:

@@ -92,6 +92,23 @@ def _hours(window: timedelta) -> str:
 NO_APPROVALS = ApprovalPolicy(limit=float("inf"))
 
 
+@dataclass(frozen=True)
+class OperatorApproval:
+    """Every call of ``tools`` waits for an operator, whatever it moves (tools a deployment declares so, e.g. an MCP server's)."""
+
+    name: ClassVar[str] = "approval"
+
+    tools: frozenset[str] = field(default_factory=frozenset)
+
+    def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
+        if tool.name not in self.tools:
+            return PolicyVerdict.proceed(args)
+        use_args, refusal = _ask_operator(tool, args, ctx, f"{tool.name} waits for an operator on every call", 0.0)
+        if refusal is not None or use_args is None:
+            return PolicyVerdict.refuse(refusal or "The action was not approved.")
+        return PolicyVerdict.proceed(use_args)
+
+
 def _decision(answer: Any) -> dict[str, Any]:
     if isinstance(answer, dict):
         return answer

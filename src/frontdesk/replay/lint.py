@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from frontdesk.agents.base import AgentSpec
 from frontdesk.replay.schema import Scenario
+from frontdesk.settings import Settings
 
 MODEL_ONLY_AGENTS = ("grader", "summarizer")
 
@@ -16,6 +17,7 @@ MODEL_ONLY_AGENTS = ("grader", "summarizer")
 def script_problems(scenario: Scenario, agents: dict[str, AgentSpec]) -> list[tuple[tuple[str | int, ...], str]]:
     """``(field path, problem)`` for every scripted agent or tool the graph does not know."""
     known = set(agents) | set(MODEL_ONLY_AGENTS)
+    declared = declared_mcp_tools(scenario)
     problems: list[tuple[tuple[str | int, ...], str]] = []
     for t, turn in enumerate(scenario.turns):
         for agent, steps in turn.script.items():
@@ -23,8 +25,18 @@ def script_problems(scenario: Scenario, agents: dict[str, AgentSpec]) -> list[tu
                 problems.append((("turns", t, "script", agent), f"unknown agent {agent!r}; the graph has {', '.join(sorted(known))}"))
                 continue
             tools = {tool.name for tool in agents[agent].tools} if agent in agents else set()
+            tools |= declared.get(agent, set())
             for s, step in enumerate(steps):
                 for c, call in enumerate(step.tool_calls):
                     if call.name not in tools:
                         problems.append((("turns", t, "script", agent, s, "tool_calls", c, "name"), f"agent {agent!r} has no tool {call.name!r}"))
     return problems
+
+
+def declared_mcp_tools(scenario: Scenario) -> dict[str, set[str]]:
+    """Tools the scenario's MCP servers are declared to offer, by agent (the servers are asked only when it runs)."""
+    declared: dict[str, set[str]] = {}
+    for server in Settings(**scenario.settings).mcp_servers:
+        for agent in server.agents:
+            declared.setdefault(agent, set()).update(server.declared_tools())
+    return declared

@@ -53,7 +53,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
     store = InMemoryStore()
     with ExitStack() as stack:
         saver = stack.enter_context(open_checkpointer(f"sqlite:///{env.workdir / f'{slug}-threads.sqlite'}"))
-        settings = Settings(data_dir=env.workdir, **scenario.settings)
+        settings = Settings(data_dir=env.workdir, **scenario_settings(scenario, path))
         parts = {
             "engine": engine,
             "knowledge": env.knowledge_for(domain),
@@ -198,3 +198,11 @@ def _finish_record(values: dict[str, Any], record: TurnRecord) -> None:
         if isinstance(message, AIMessage) and message.content and not message.tool_calls:
             record.reply, record.reply_by = str(message.content), message.name
             break
+
+
+def scenario_settings(scenario: Scenario, path: Path) -> dict[str, Any]:
+    """The scenario's settings; an MCP server started by it runs in the scenario's folder (relative paths work)."""
+    settings = dict(scenario.settings)
+    if settings.get("mcp_servers"):
+        settings["mcp_servers"] = [{"cwd": str(path.parent), **server} for server in settings["mcp_servers"]]
+    return settings

@@ -157,7 +157,7 @@ class Tool:
         """Run the function on validated ``args`` (in ``ctx.session`` if one is open, else its own)."""
         try:
             with _session_for(ctx, commit=self.kind is ToolKind.WRITE):
-                kwargs = {name: getattr(args, name) for name in type(args).model_fields}
+                kwargs = {name: getattr(args, name) for name in type(args).model_fields} | dict(args.model_extra or {})
                 value = self.fn(ctx, **kwargs) if self.takes_context else self.fn(**kwargs)
         except ToolError as exc:
             return self.error(str(exc))
