@@ -18,7 +18,8 @@ Run it over HTTP with ``python examples/loyalty/server.py --http --port 8765`` (
 ``idempotency_key``: a retry after a lost answer returns the first result.
 
 For tests it can fail on purpose: ``LOYALTY_DIE_IN=<tool>`` exits the process in the middle
-of that tool's call (``LOYALTY_DIE_ONCE=<file>``: only while the file does not exist yet).
+of that tool's call (``LOYALTY_DIE_ONCE=<file>``: only while the file does not exist yet);
+``LOYALTY_HANG_IN=<tool>`` never answers that tool's calls.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ def db() -> sqlite3.Connection:
 
 
 def maybe_die(tool: str) -> None:
-    """The fault a test asked for: the process ends in the middle of ``tool``'s call."""
+    """The fault a test asked for: the process ends (or hangs) in the middle of ``tool``'s call."""
+    if os.environ.get("LOYALTY_HANG_IN") == tool:
+        threading.Event().wait()
     if os.environ.get("LOYALTY_DIE_IN") != tool:
         return
     once = os.environ.get("LOYALTY_DIE_ONCE")

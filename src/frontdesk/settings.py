@@ -16,7 +16,7 @@ import platformdirs
 from pydantic import BaseModel, Field, ValidationError
 
 from frontdesk.gateway_config import GATEWAY_ENV, GatewayConfig
-from frontdesk.mcp.config import McpServerConfig
+from frontdesk.mcp_config import McpServerConfig
 
 
 class ConfigError(ValueError):

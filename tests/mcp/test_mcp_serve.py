@@ -109,7 +109,9 @@ def test_a_write_that_needs_an_operator_is_refused_with_the_reason(tmp_path: Pat
 
 def test_stdio_without_a_valid_token_is_one_line(tmp_path: Path) -> None:
     issue_token(tmp_path, "ava_chen_1001")  # the database exists
-    done = subprocess.run([FRONTDESK, "mcp", "serve"], env=environment(tmp_path, FRONTDESK_MCP_TOKEN="fdmcp_forged"), capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [FRONTDESK, "mcp", "serve"], env=environment(tmp_path, FRONTDESK_MCP_TOKEN="fdmcp_forged"), capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2 and done.stderr.strip() == "error: the session token is unknown, expired or revoked"
     assert done.stdout == ""
 
@@ -123,7 +125,9 @@ def free_port() -> int:
 @contextmanager
 def http_server(data_dir: Path) -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen([FRONTDESK, "mcp", "serve", "--http", "--port", str(port)], env=environment(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [FRONTDESK, "mcp", "serve", "--http", "--port", str(port)], env=environment(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     url = f"http://127.0.0.1:{port}/mcp"
     try:
         deadline = time.monotonic() + 60

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from frontdesk.domains.base import Domain
+    from frontdesk.mcp.exported import ExportedTools
 
 app = typer.Typer(help="Model Context Protocol: frontdesk's tools for other agents.", no_args_is_help=True)
 token_app = typer.Typer(help="Session tokens: which customer an MCP client acts for.", no_args_is_help=True)
@@ -115,7 +116,9 @@ def serve(
         if http:
             import uvicorn
 
-            console.print(f"frontdesk MCP server on http://{host}:{port}/mcp ({len(exported.tools)} tools; clients send Authorization: Bearer <token>)", markup=False)
+            console.print(
+                f"frontdesk MCP server on http://{host}:{port}/mcp ({len(exported.tools)} tools; clients send Authorization: Bearer <token>)", markup=False
+            )
             uvicorn.run(http_app(exported, engine), host=host, port=port, log_level="warning")
             return
         given = token or os.environ.get(TOKEN_ENV)
@@ -128,7 +131,7 @@ def serve(
 
 
 @contextmanager
-def _exported(settings: Settings, spec: Domain, engine: Engine) -> Iterator[object]:
+def _exported(settings: Settings, spec: Domain, engine: Engine) -> Iterator[ExportedTools]:
     """The domain's tools under the domain's checks, traced to the deployment's span store."""
     from frontdesk.guardrails.base import Guardrails
     from frontdesk.guardrails.loading import GuardrailLoadError, load_guardrails

@@ -1,7 +1,8 @@
 """Model Context Protocol both ways: MCP servers' tools for the agents, and frontdesk's tools as an MCP server.
 
-``config`` (what a deployment declares), ``connection`` (a blocking handle on one server),
-``imported`` (a server's tools as frontdesk tools), ``loading`` (all configured servers at
-start), ``tokens`` (customer session tokens), ``exported`` and ``serving`` (``frontdesk mcp
-serve``). Only ``config`` is imported eagerly; the rest needs the ``mcp`` package.
+What a deployment declares lives in ``frontdesk.mcp_config`` (settings import it without
+the ``mcp`` package). Here, all needing the optional ``mcp`` extra: ``connection`` (a
+blocking handle on one server), ``imported`` (a server's tools as frontdesk tools),
+``loading`` (every configured server at start), ``tokens`` (customer session tokens),
+``exported`` and ``serving`` (``frontdesk mcp serve``).
 """

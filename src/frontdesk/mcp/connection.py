@@ -27,7 +27,7 @@ from mcp import ClientSession, McpError, StdioServerParameters, types
 from mcp.client.stdio import get_default_environment, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from frontdesk.mcp.config import McpServerConfig
+from frontdesk.mcp_config import McpServerConfig
 
 logger = logging.getLogger("frontdesk.mcp")
 T = TypeVar("T")
@@ -161,7 +161,7 @@ class McpConnection:
     def _errlog(self, stack: AsyncExitStack) -> TextIO:
         """Where a stdio server's stderr goes: its log file, so it never lands in a chat terminal."""
         if self.errlog is None:
-            return stack.enter_context(open("/dev/null", "w", encoding="utf-8"))  # noqa: SIM115  # closed by the stack
+            return stack.enter_context(open("/dev/null", "w", encoding="utf-8"))  # closed by the stack
         self.errlog.parent.mkdir(parents=True, exist_ok=True)
         return stack.enter_context(self.errlog.open("a", encoding="utf-8"))
 
@@ -185,4 +185,3 @@ class McpConnection:
             holder.cancel()
         except Exception as exc:
             logger.debug("MCP server %s: closing: %s", self.config.name, describe(exc))
-

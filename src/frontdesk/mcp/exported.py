@@ -41,7 +41,9 @@ class ApprovalWithoutWaiting:
         needed = self.gate.needs_approval(tool, args, ctx)
         if needed is not None:
             reason, _amount = needed
-            return PolicyVerdict.refuse(f"Error: Not done: {reason}, so it needs an operator's approval, which a tool call cannot wait for. Ask the customer to contact support.")
+            return PolicyVerdict.refuse(
+                f"Error: Not done: {reason}, so it needs an operator's approval, which a tool call cannot wait for. Ask the customer to contact support."
+            )
         return self.gate.review(tool, args, ctx)  # under the limit: passes, and the refund goes on the ledger
 
 

@@ -25,8 +25,8 @@ import jsonschema
 from mcp import McpError, types
 from pydantic import BaseModel, ConfigDict
 
-from frontdesk.mcp.config import McpServerConfig
 from frontdesk.mcp.connection import McpConnection, McpUnavailable
+from frontdesk.mcp_config import McpServerConfig
 from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind
 from frontdesk.tracing import instrument
 
@@ -170,4 +170,6 @@ def _caller(config: McpServerConfig, name: str, hidden: frozenset[str], kind: To
 
 
 def _trace(config: McpServerConfig, outcome: str) -> None:
-    instrument.event("frontdesk.mcp.call", **{"frontdesk.mcp.server": config.name, "frontdesk.mcp.transport": config.transport, "frontdesk.mcp.outcome": outcome})
+    instrument.event(
+        "frontdesk.mcp.call", **{"frontdesk.mcp.server": config.name, "frontdesk.mcp.transport": config.transport, "frontdesk.mcp.outcome": outcome}
+    )

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from mcp import types
 
-from frontdesk.mcp.config import McpServerConfig
 from frontdesk.mcp.connection import McpConnection, McpUnavailable
 from frontdesk.mcp.imported import McpTool, import_tools
+from frontdesk.mcp_config import McpServerConfig
 from frontdesk.operators.approval_gate import OperatorApproval
 from frontdesk.settings import ConfigError
 

@@ -54,11 +54,11 @@ def build_server(exported: ExportedTools, customer: Callable[[Server[Any, Any]],
     """An MCP server offering ``exported``; ``customer`` says whom the current request acts for (None: refuse)."""
     server: Server[Any, Any] = Server(SERVER_NAME, instructions="Customer-service tools; every call acts for the customer your token names.")
 
-    @server.list_tools()  # type: ignore[no-untyped-call, untyped-decorator]
+    @server.list_tools()
     async def list_tools() -> list[types.Tool]:
         return exported.listings()
 
-    @server.call_tool(validate_input=False)  # type: ignore[untyped-decorator]  # the tool pipeline validates, naming the field
+    @server.call_tool(validate_input=False)  # the tool pipeline validates, naming the field
     async def call_tool(name: str, arguments: dict[str, Any]) -> types.CallToolResult:
         who = customer(server)
         if who is None:
