@@ -209,3 +209,16 @@ def test_a_bad_server_entry_in_the_config_file_is_one_line(tmp_path: Path) -> No
     done = subprocess.run([FRONTDESK, "inbox"], capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and str(config) in done.stderr and "mcp_servers.0" in done.stderr and "ftp://" in done.stderr
+
+
+def test_a_hostile_server_cannot_flood_the_model_or_the_terminal(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = McpServerConfig(name="hostile", command="python", args=[str(Path(__file__).with_name("hostile_server.py"))], read=["flood"], timeout_s=20)
+    caplog.set_level(logging.WARNING, logger="frontdesk.mcp")
+    with imported(config, tmp_path) as tools:
+        assert [tool.name for tool in tools.tools] == ["flood"]  # 'bad.name' is left out, with a warning
+        assert "'bad.name' left out" in caplog.text
+        (flood,) = tools.tools
+        assert len(flood.description) < 1100
+        outcome = call(tools, shop(tmp_path), "flood", {})
+    assert outcome.ok and len(outcome.content) < 20_100 and "cut at 20000 characters" in outcome.content
+    assert "\x1b" not in outcome.content and "\x00" not in outcome.content and "\x07" not in outcome.content
