@@ -61,8 +61,10 @@ def test_two_serve_processes_with_their_own_data_dirs_never_run_one_thread_twice
 
     shared = {"FRONTDESK_DATABASE_URL": postgres_url, "FRONTDESK_SECRET": "one-secret-for-both"}
     script = [step for n in range(2) for step in (f"Answer {n}.", {"verdict": "pass"})]
+    # Each model call takes 3 s, so a turn outlasts the 2 s a second message waits for the lock
+    # however loaded the machine is: one of the two messages must be refused.
     with (
-        OpenAITestServer(script, delay_s=1.0) as model,
+        OpenAITestServer(script, delay_s=3.0) as model,
         running_server(tmp_path / "a", model, **shared) as first,
         running_server(tmp_path / "b", model, **shared) as second,
     ):
