@@ -36,6 +36,7 @@ from frontdesk.persistence.thread_locks import ThreadLocks
 from frontdesk.persistence.urls import backend, domain_url
 from frontdesk.runtime import RunContext
 from frontdesk.settings import ConfigError, Settings
+from frontdesk.tracing.labels import run_labels
 from frontdesk.tracing.metrics import GenAIMetrics
 from frontdesk.tracing.pricing import PriceTable
 from frontdesk.tracing.setup import TracingHandle, configure_tracing
@@ -55,6 +56,8 @@ class FrontdeskApp:
     tracing: TracingHandle
     context: RunContext
     locks: ThreadLocks
+    labels: dict[str, str]
+    """What every turn's trace says about this deployment (model, prompt version, config hash, tags)."""
 
     def inbox(self) -> Inbox:
         """The operator's inbox over this deployment (its domain's tools check edited arguments)."""
@@ -135,7 +138,7 @@ def open_app(
             graph_options["guardrails"] = [*load_guardrails(settings.guardrails), *graph_options.get("guardrails", ())]
         graph = build_graph(settings, model=chat_model, checkpointer=checkpointer, store=store, domain=domain, context=context, **graph_options)
         locks = ThreadLocks(settings.data_dir / "locks", postgres_url=url if backend(url) == "postgres" else None)
-        yield FrontdeskApp(settings, domain, graph, checkpointer, store, engine, knowledge, tracing, context, locks)
+        yield FrontdeskApp(settings, domain, graph, checkpointer, store, engine, knowledge, tracing, context, locks, run_labels(settings, domain))
 
 
 def _add_mcp_tools(settings: Settings, domain: Domain, stack: ExitStack, graph_options: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from typing import Literal
 import platformdirs
 from pydantic import BaseModel, Field, ValidationError
 
+from frontdesk.alerts_config import AlertRule
 from frontdesk.gateway_config import GATEWAY_ENV, GatewayConfig
 from frontdesk.mcp_config import McpServerConfig
 
@@ -63,6 +64,8 @@ ENV_VALUES = {
     "confirm_writes": "FRONTDESK_CONFIRM_WRITES",
     "tool_time_limit": "FRONTDESK_TOOL_TIME_LIMIT",
     "max_retries": "FRONTDESK_MAX_RETRIES",
+    "alert_webhook": "FRONTDESK_ALERT_WEBHOOK",
+    "alert_interval_s": "FRONTDESK_ALERT_INTERVAL",
 }
 """Settings taken verbatim from an environment variable (``FRONTDESK_BASE_URL`` also works for ``base_url``)."""
 
@@ -122,6 +125,12 @@ class Settings(BaseModel):
     mcp_servers: list[McpServerConfig] = Field(
         default_factory=list, description="MCP servers whose tools the agents use ([[mcp_servers]] tables: name, command or url, read/write...)"
     )
+    alerts: list[AlertRule] = Field(default_factory=list, description="Alert rules ([[alerts]] tables: name, metric, window, above or below)")
+    alert_webhook: str | None = Field(default=None, description="URL that gets a JSON POST when an alert fires or resolves (FRONTDESK_ALERT_WEBHOOK)")
+    alert_interval_s: float = Field(default=60.0, gt=0, description="How often frontdesk serve evaluates the alert rules (FRONTDESK_ALERT_INTERVAL)")
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="Labels put on every turn's trace, to compare deployments (FRONTDESK_TAGS=variant=b,team=eu)"
+    )
     local_threads: int | None = Field(default=None, ge=1, description="Threads for the local model (FRONTDESK_LOCAL_THREADS; default: cores - 1, at most 4)")
 
     @classmethod
@@ -150,6 +159,10 @@ class Settings(BaseModel):
             sources["gateway"] = "FRONTDESK_FALLBACK_MODELS"
         if gateway:
             values["gateway"] = gateway
+        if env.get("FRONTDESK_TAGS"):
+            pairs = [entry.partition("=") for entry in env["FRONTDESK_TAGS"].split(",") if entry.strip()]
+            values["tags"] = {key.strip(): value.strip() for key, _sep, value in pairs}
+            sources["tags"] = "FRONTDESK_TAGS"
         if env.get("FRONTDESK_GUARDRAILS"):
             values["guardrails"] = [entry.strip() for entry in env["FRONTDESK_GUARDRAILS"].split(",") if entry.strip()]
             sources["guardrails"] = "FRONTDESK_GUARDRAILS"

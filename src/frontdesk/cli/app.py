@@ -1,4 +1,4 @@
-"""``frontdesk``: demo, chat, replay, serve, inbox, traces, kb, tau2, mcp.
+"""``frontdesk``: demo, chat, replay, serve, inbox, traces, dashboard, alerts, kb, tau2, mcp.
 
 Every command turns expected failures (bad files, missing config, unreachable DBs) into
 one red line and a non-zero exit; tracebacks are for bugs only.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from frontdesk.cli import bench, chat, config, inbox, kb, mcp, replay, serve, tau2, threads, traces
+from frontdesk.cli import alerts, bench, chat, config, dashboard, inbox, kb, mcp, replay, serve, tau2, threads, traces
 
 app = typer.Typer(
     name="frontdesk",
@@ -31,6 +31,8 @@ app.add_typer(traces.app, name="traces")
 app.add_typer(kb.app, name="kb")
 app.add_typer(tau2.app, name="tau2")
 app.add_typer(mcp.app, name="mcp")
+app.add_typer(alerts.app, name="alerts")
+app.command("dashboard")(dashboard.dashboard)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ BUSY_WAIT_S = 30.0
 """How long a turn waits for the same thread's turn in another window."""
 
 HELP = (
-    "/history shows the conversation · /tools expands the last turn's tool calls · /trace shows its trace · /thread · /new starts a new thread · "
+    "/history shows the conversation · /tools expands the last turn's tool calls · /trace shows its trace · /rate up|down rates the last reply · "
+    "/thread · /new starts a new thread · "
     "/quit leaves (the thread is kept)"
 )
 
@@ -87,6 +88,9 @@ def chat(
             if text == "/trace":
                 _show_trace(stack, last_run)
                 continue
+            if text.startswith("/rate"):
+                _rate(stack, thread_id, last_run, text.removeprefix("/rate").strip())
+                continue
             if text == "/help" or not text:
                 console.print(HELP)
                 continue
@@ -96,7 +100,7 @@ def chat(
                 console.print(f"[yellow]not sent: {exc}[/]")
                 continue
             try:
-                with instrument.turn(stack.tracing.tracer, thread_id=thread_id) as run_id:
+                with instrument.turn(stack.tracing.tracer, thread_id=thread_id, labels=stack.labels) as run_id:
                     last_run = run_id
                     confirming = awaiting_customer(stack.graph.get_state(config).interrupts, config, stack.context)
                     if confirming is not None and parse_answer(text) is None:
@@ -258,3 +262,18 @@ def _show_pause(event: Waiting) -> None:
         console.print(f"\n[bold yellow]⏸ waiting for an operator to approve[/] {what}")
     else:
         console.print(f"\n[bold green]⇢ handed to a person[/] (ticket {value.get('ticket_id')}): {escape(printable(str(value.get('reason'))))}")
+
+
+def _rate(stack: FrontdeskApp, thread_id: str, run_id: str | None, text: str) -> None:
+    """``/rate up|down [comment]``: the customer's rating of the last reply, stored in its trace."""
+    rating, _space, comment = text.partition(" ")
+    if rating not in instrument.RATINGS:
+        console.print("[yellow]write /rate up or /rate down, optionally with a comment[/]")
+        return
+    if run_id is None:
+        console.print("[yellow]nothing to rate yet: send a message first[/]")
+        return
+    instrument.feedback(
+        stack.tracing.tracer, run_id=run_id, thread_id=thread_id, rating=rating, comment=comment.strip() or None, capture_content=stack.context.capture_content
+    )
+    console.print(f"[dim]thanks — rated {'👍' if rating == 'up' else '👎'}[/]")

@@ -105,7 +105,9 @@ def make_agent_node(
         steps = state.get("agent_steps", 0) + 1
         if steps > max_steps:
             reason = f"The agent is stuck: {max_steps} model calls in this turn without a reply"
-            return Command(goto="human_handoff", update={"handoff_reason": reason, "handoff_priority": "high", "agent_steps": steps})
+            return Command(
+                goto="human_handoff", update={"handoff_reason": reason, "handoff_priority": "high", "handoff_cause": "agent_stuck", "agent_steps": steps}
+            )
         model = escalated(models.for_agent(spec.name), state.get("revisions", 0))
         usable = usable_tools(spec, state)
         bound = model.bind_tools([t.openai_schema() for t in usable]) if usable else model
@@ -122,7 +124,13 @@ def make_agent_node(
         except ModelUnavailable as exc:  # every model down, or the budget spent: a fixed reply and a person, never silence
             instrument.event("frontdesk.model.unavailable", **{"frontdesk.agent": spec.name})
             fallback = AIMessage(content=exc.fallback_reply, name=spec.name)
-            handoff = {"messages": [fallback], "handoff_reason": str(exc), "handoff_priority": "high", "agent_steps": steps}
+            handoff = {
+                "messages": [fallback],
+                "handoff_reason": str(exc),
+                "handoff_priority": "high",
+                "handoff_cause": "model_unavailable",
+                "agent_steps": steps,
+            }
             return Command(goto="human_handoff", update=handoff)
         message = AIMessage(
             content=reply.content,

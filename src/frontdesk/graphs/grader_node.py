@@ -69,6 +69,7 @@ def make_grader_node(
                     "messages": [*withdraw, AIMessage(content=exc.fallback_reply, name=draft.name)],
                     "handoff_reason": str(exc),
                     "handoff_priority": "high",
+                    "handoff_cause": "model_unavailable",
                 }
                 return Command(goto="human_handoff", update=update)
             if verdict.verdict != "pass":
@@ -84,11 +85,13 @@ def make_grader_node(
             return Command(goto=END, update={"grade": grade})
         if trip is not None and trip[1].action == "handoff":
             reason = f"{checked_by}: {trip[1].reason}"
-            return Command(goto="human_handoff", update={"grade": grade, "messages": withdraw, "handoff_reason": reason, "handoff_priority": "high"})
+            handoff = {"grade": grade, "messages": withdraw, "handoff_reason": reason, "handoff_priority": "high", "handoff_cause": "guardrail"}
+            return Command(goto="human_handoff", update=handoff)
         revisions = state.get("revisions", 0)
         if revisions < MAX_REVISIONS:
             return Command(goto=draft.name, update={"grade": grade, "revisions": revisions + 1, "messages": withdraw})
         reason = "Replies kept failing review: " + "; ".join(verdict.reasons)
-        return Command(goto="human_handoff", update={"grade": grade, "messages": withdraw, "handoff_reason": reason, "handoff_priority": "high"})
+        handoff = {"grade": grade, "messages": withdraw, "handoff_reason": reason, "handoff_priority": "high", "handoff_cause": "grader_failed"}
+        return Command(goto="human_handoff", update=handoff)
 
     return grade

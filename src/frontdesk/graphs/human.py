@@ -57,7 +57,8 @@ def make_human_node(*, return_to_bot: bool = True) -> Callable[[SupportState, Ru
                 summary=_summary(state),
                 priority=priority,
             )
-        instrument.event("frontdesk.handoff", **{"frontdesk.handoff.to": "human", "frontdesk.ticket.id": ticket_id})
+        cause = state.get("handoff_cause") or ("operator_kept" if state.get("held_by") else "agent_transfer")
+        instrument.event("frontdesk.handoff", **{"frontdesk.handoff.to": "human", "frontdesk.ticket.id": ticket_id, "frontdesk.handoff.cause": cause})
         answer = interrupt({"type": "handoff", "ticket_id": ticket_id, "reason": reason, "customer_id": state.get("customer_id")})
         reply, operator, back = _parse_answer(answer, return_to_bot)
         if context.engine is not None:
@@ -69,6 +70,7 @@ def make_human_node(*, return_to_bot: bool = True) -> Callable[[SupportState, Ru
             "ticket": ticket,
             "handoff_reason": None,
             "handoff_priority": None,
+            "handoff_cause": None,
             "held_by": None if back else operator,
         }
         return Command(goto=END, update=update)

@@ -35,9 +35,9 @@ def make_router(
     """
 
     def route(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
-        update: dict[str, Any] = {"revisions": 0, "agent_steps": 0, "grade": None, "handoff_reason": None, "handoff_priority": None}
+        update: dict[str, Any] = {"revisions": 0, "agent_steps": 0, "grade": None, "handoff_reason": None, "handoff_priority": None, "handoff_cause": None}
         if state.get("held_by"):
-            return Command(goto="human_handoff", update=update)
+            return Command(goto="human_handoff", update={**update, "handoff_cause": "operator_kept"})
         messages = state.get("messages", [])
         if input_guardrails and messages and isinstance(messages[-1], HumanMessage):
             latest = messages[-1]
@@ -47,7 +47,7 @@ def make_router(
                 name, result = trip
                 record_trip(name, "input", result, context)
                 if result.action == "handoff":
-                    update.update(handoff_reason=f"{name}: {result.reason}", handoff_priority="high")
+                    update.update(handoff_reason=f"{name}: {result.reason}", handoff_priority="high", handoff_cause="guardrail")
                     return Command(goto="human_handoff", update=update)
                 update["messages"] = [withhold(latest, name, result.reason)]
         if needs_summary(state, summarize_after):

@@ -28,12 +28,16 @@ class TicketRef(TypedDict, total=False):
     status: str
 
 
+HandoffCause = Literal["agent_transfer", "agent_stuck", "model_unavailable", "grader_failed", "guardrail", "operator_kept"]
+"""Why a thread went to a person, as a category dashboards can count (the reason text is free-form)."""
+
+
 class SupportState(TypedDict, total=False):
     """State of one conversation thread.
 
     ``handoff_priority`` is set by whoever hands off (``high`` when the bot failed: a stuck
     agent, replies that kept failing review), so the ticket's priority never depends on
-    how a reason is worded. ``customer_id`` is written only by the tools node from an authentication tool's
+    how a reason is worded; ``handoff_cause`` says which kind of handoff it was. ``customer_id`` is written only by the tools node from an authentication tool's
     result — never from free text — so every ownership check downstream can trust it.
     """
 
@@ -46,6 +50,7 @@ class SupportState(TypedDict, total=False):
     agent_steps: int
     handoff_reason: str | None
     handoff_priority: Literal["normal", "high"] | None
+    handoff_cause: HandoffCause | None
     held_by: str | None
     summary: str
 

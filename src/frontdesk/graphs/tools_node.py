@@ -62,6 +62,7 @@ def make_tools_node(
         if target == HUMAN:
             update["handoff_reason"] = batch.handoff.reason or f"{agent.name} asked for a human"
             update["handoff_priority"] = "high" if batch.handoff.priority == "high" else "normal"
+            update["handoff_cause"] = "guardrail" if batch.handoff.priority == "high" else "agent_transfer"
             return Command(goto="human_handoff", update=update)
         update["active_agent"] = target
         return Command(goto=target, update=update)

@@ -76,6 +76,7 @@ def _update(state: SupportState, session: ToolSession, name: str, reply: str, ha
         update["customer_id"] = session.customer_id
     if handoff_reason:
         update["handoff_reason"] = handoff_reason
+        update["handoff_cause"] = "agent_transfer"
     return update
 
 

@@ -81,8 +81,8 @@ class ReplayEnvironment:
         return db_diff(before, after)
 
     @contextmanager
-    def turn_span(self, *, thread_id: str, scenario: str, turn: int) -> Iterator[None]:
-        with instrument.turn(self.tracer, thread_id=thread_id, scenario=scenario, turn=turn):
+    def turn_span(self, *, thread_id: str, scenario: str, turn: int, labels: dict[str, str] | None = None) -> Iterator[None]:
+        with instrument.turn(self.tracer, thread_id=thread_id, scenario=scenario, turn=turn, labels=labels):
             yield
 
     def close(self) -> None:

@@ -69,7 +69,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
             record = TurnRecord(index=index, user=turn.user, events=[Event(kind="user", text=turn.user)])
             result.turns.append(record)
             try:
-                with env.turn_span(thread_id=thread_id, scenario=scenario.name, turn=index + 1):
+                with env.turn_span(thread_id=thread_id, scenario=scenario.name, turn=index + 1, labels=app.labels):
                     _play_turn(graph, config, turn, record, scenario.name)
             except ScriptError as exc:
                 record.events.append(Event(kind="error", text=exc.detail))

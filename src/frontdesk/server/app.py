@@ -32,6 +32,7 @@ from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.threads import history
 from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.server.errors import install_error_handlers
+from frontdesk.server.operations import RecentRuns, install_operations_routes, start_alert_schedule
 from frontdesk.settings import Settings
 from frontdesk.tools.confirmation import parse_answer
 from frontdesk.tracing import instrument
@@ -93,11 +94,18 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         with open_app(settings, model=model) as opened:
             state["stack"] = opened
             state["inbox"] = opened.inbox()
-            yield
+            alerts = start_alert_schedule(settings)
+            try:
+                yield
+            finally:
+                if alerts is not None:
+                    alerts.set()
 
     app = FastAPI(title="frontdesk", version="0.1.0", lifespan=lifespan, description="Multi-agent customer service: threads, streamed replies, operator inbox.")
     guards = Guards(server_secret(settings.data_dir, os.environ.get("FRONTDESK_SECRET")), os.environ.get("FRONTDESK_API_KEY"))
     install_error_handlers(app, max_body_bytes=4 * settings.max_message_chars + 4096)
+    runs = RecentRuns()
+    install_operations_routes(app, settings, guards, state, runs)
 
     def graph() -> Any:
         return state["stack"].graph
@@ -165,14 +173,16 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
 
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
         opened: FrontdeskApp = state["stack"]
+        run_id = ""
         try:
             drafting: str | None = None
-            with turn, instrument.turn(opened.tracing.tracer, thread_id=thread_id):
+            with turn, instrument.turn(opened.tracing.tracer, thread_id=thread_id, labels=opened.labels) as run_id:
                 items = (
                     stream_turn(opened.graph, resume, config, context=opened.context, tokens=True)
                     if text is None
                     else stream_message(opened.graph, text, config, context=opened.context, tokens=True)
                 )
+                runs.add(thread_id, run_id)
                 for item in items:
                     if isinstance(item, Token):
                         if drafting != item.agent:
@@ -199,7 +209,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
             )
             return
         last = last_reply(opened.graph, config)
-        yield event("done", {"reply": str(last.content) if last else None, "by": last.name if last else None})
+        yield event("done", {"reply": str(last.content) if last else None, "by": last.name if last else None, "run_id": run_id})
 
     def _inbox_call(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         try:

@@ -12,8 +12,9 @@ below come from that package, pinned in constraints.txt. Spans: ``invoke_agent {
 from __future__ import annotations
 
 import json
+import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -128,9 +129,13 @@ def event(name: str, **attributes: Any) -> None:
 
 
 @contextmanager
-def turn(tracer: Any, *, thread_id: str, scenario: str | None = None, turn: int | None = None) -> Iterator[str]:
-    """The root span of one graph run (one customer turn); yields the run id (trace id)."""
-    attributes: dict[str, Any] = {gen_ai.GEN_AI_CONVERSATION_ID: thread_id, "frontdesk.thread.id": thread_id}
+def turn(tracer: Any, *, thread_id: str, scenario: str | None = None, turn: int | None = None, labels: Mapping[str, str] | None = None) -> Iterator[str]:
+    """The root span of one graph run (one customer turn); yields the run id (trace id).
+
+    ``labels`` (see :mod:`frontdesk.tracing.labels`: the model, prompt version, config hash
+    and the deployment's tags) make turns comparable across deployments.
+    """
+    attributes: dict[str, Any] = {gen_ai.GEN_AI_CONVERSATION_ID: thread_id, "frontdesk.thread.id": thread_id, **(labels or {})}
     if scenario is not None:
         attributes["frontdesk.scenario"] = scenario
     if turn is not None:
@@ -178,3 +183,26 @@ def traced_node(default: RunContext, name: str, fn: Callable[[Any, RunnableConfi
     run.__name__ = name
     run.__doc__ = fn.__doc__
     return run
+
+
+RATINGS = ("up", "down")
+
+
+def feedback(tracer: Any, *, run_id: str, thread_id: str, rating: str, comment: str | None = None, capture_content: bool = False) -> None:
+    """A customer's rating of a reply, as a ``frontdesk.feedback`` span in that reply's trace.
+
+    The span joins the rated turn's trace (same trace id), so the rating sits with the
+    conversation it judges; its parent is not a recorded span, and readers treat it as an
+    annotation of the trace rather than part of the turn's timing. The comment is content:
+    stored only with content capture on.
+    """
+    if rating not in RATINGS:
+        raise ValueError(f"rating must be one of {', '.join(RATINGS)}, not {rating!r}")
+    parent = trace.SpanContext(
+        trace_id=int(run_id, 16), span_id=random.getrandbits(64) or 1, is_remote=True, trace_flags=trace.TraceFlags(trace.TraceFlags.SAMPLED)
+    )
+    attributes: dict[str, Any] = {"frontdesk.feedback.rating": rating, gen_ai.GEN_AI_CONVERSATION_ID: thread_id, "frontdesk.thread.id": thread_id}
+    if comment and capture_content:
+        attributes["frontdesk.feedback.comment"] = comment[:2000]
+    with tracer.start_as_current_span("frontdesk.feedback", context=trace.set_span_in_context(trace.NonRecordingSpan(parent)), attributes=attributes):
+        pass

@@ -58,13 +58,14 @@ RUNS_SQL = """
 SELECT trace_id,
        any_value(thread_id) FILTER (WHERE thread_id IS NOT NULL),
        any_value(json_extract_string(attributes, '$."frontdesk.scenario"')) FILTER (WHERE parent_span_id IS NULL),
-       min(start_time), epoch_ms(max(end_time)) - epoch_ms(min(start_time)), count(*),
+       min(start_time) FILTER (WHERE name <> 'frontdesk.feedback'),
+       epoch_ms(max(end_time) FILTER (WHERE name <> 'frontdesk.feedback')) - epoch_ms(min(start_time) FILTER (WHERE name <> 'frontdesk.feedback')), count(*),
        list(DISTINCT json_extract_string(attributes, '$."gen_ai.agent.name"')) FILTER (WHERE name LIKE 'invoke_agent %'),
        count(*) FILTER (WHERE name LIKE 'execute_tool %'),
        count(*) FILTER (WHERE status_code = 'ERROR'),
        coalesce(sum(CAST(json_extract(attributes, '$."gen_ai.usage.input_tokens"') AS BIGINT)), 0),
        coalesce(sum(CAST(json_extract(attributes, '$."gen_ai.usage.output_tokens"') AS BIGINT)), 0)
-FROM spans GROUP BY trace_id ORDER BY min(start_time) DESC LIMIT ?
+FROM spans GROUP BY trace_id ORDER BY min(start_time) FILTER (WHERE name <> 'frontdesk.feedback') DESC LIMIT ?
 """
 
 
