@@ -90,7 +90,9 @@ def test_a_conversation_streams_over_sse_and_an_operator_approves_a_refund(serve
         kinds = [k for k, _ in events]
         assert "token" not in kinds and ("thinking", {"agent": "customer_service"}) in events, "drafts are never streamed before grading"
         assert ("tool", {"name": "get_order_details", "ok": True}) in events
-        assert events[-1] == ("done", {"reply": "Your order #D1002 was delivered.", "by": "customer_service"})
+        kind, done = events[-1]
+        assert kind == "done" and done["reply"] == "Your order #D1002 was delivered." and done["by"] == "customer_service"
+        assert len(done["run_id"]) == 32  # the reply's trace: what a rating names
         assert model.requests[0]["stream"] is True
 
         with client.stream("POST", f"/threads/{thread}/messages", json={"text": "Cancel #D1001 please, yes."}, headers=headers) as response:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
@@ -35,9 +36,12 @@ def _path(db: Path | None) -> Path:
     return db or Settings.from_env().resolved_traces_path
 
 
+WideOption = Annotated[bool, typer.Option("--wide", help="Every column, however wide the terminal")]
+
+
 @app.command("list")
-def list_runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How many runs")] = 20) -> None:
-    """The most recent runs (one run = one customer turn)."""
+def list_runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How many runs")] = 20, wide: WideOption = False) -> None:
+    """The most recent runs (one run = one customer turn). Fits 80 columns; --wide adds the agents."""
     from frontdesk.tracing.queries import NoTraces
     from frontdesk.tracing.queries import list_runs as query
 
@@ -45,21 +49,24 @@ def list_runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How 
         runs = query(_path(db), limit)
     except NoTraces as exc:
         fail(str(exc), code=1)
-    table = Table("run", "started", "thread / scenario", "ms", "agents", "tools", "errors", "tokens")
-    for column in table.columns[2:3] + table.columns[4:5]:
-        column.overflow, column.no_wrap, column.max_width = "ellipsis", True, 32
+    with_agents = wide or console.width >= 110
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("run", no_wrap=True)
+    table.add_column("started", no_wrap=True)
+    table.add_column("ms", justify="right", no_wrap=True)
+    table.add_column("tools", justify="right", no_wrap=True)
+    table.add_column("err", justify="right", no_wrap=True)
+    table.add_column("tokens", justify="right", no_wrap=True)
+    if with_agents:
+        table.add_column("agents", overflow="fold")
+    table.add_column("thread / scenario", overflow="fold", ratio=1)
     for run in runs:
-        label = run.scenario or run.thread_id or ""
-        table.add_row(
-            run.run_id[:10],
-            run.started.strftime("%H:%M:%S"),
-            label,
-            f"{run.duration_ms:.0f}",
-            ",".join(a.replace("customer_service", "cs") for a in run.agents),
-            str(run.tool_calls),
-            str(run.errors),
-            str(run.input_tokens + run.output_tokens),
-        )
+        label = escape(printable(run.scenario or run.thread_id or ""))
+        cells = [run.run_id[:8], run.started.strftime("%H:%M:%S"), f"{run.duration_ms:.0f}", str(run.tool_calls), str(run.errors)]
+        cells.append(str(run.input_tokens + run.output_tokens))
+        if with_agents:
+            cells.append(",".join(a.replace("customer_service", "cs") for a in run.agents))
+        table.add_row(*cells, label)
     console.print(table)
 
 
@@ -133,3 +140,52 @@ def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="T
         f"${result.cost_per_conversation:.4f}"
         f" · handoff rate {result.handoff_rate:.0%} · grader pass rate {grader}"
     )
+
+
+@app.command("compare")
+def compare(
+    a: Annotated[str, typer.Option("--a", help="Population A: 'model=gpt-4o since=7d', 'tag.variant=a' (since, until, model, agent, scenario, tag.NAME)")],
+    b: Annotated[str, typer.Option("--b", help="Population B, same form")],
+    db: DbOption = None,
+    alpha: Annotated[float, typer.Option(min=0.0001, max=0.5, help="Significance level (after adjusting for the number of metrics)")] = 0.05,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
+) -> None:
+    """Each metric for A and B, the difference, and whether it is real (Fisher's exact test for rates, Mann-Whitney for latencies)."""
+    import json
+
+    from frontdesk.operations.compare import compare as run_compare
+    from frontdesk.operations.population import BadFilter, Population
+    from frontdesk.tracing.queries import NoTraces
+
+    try:
+        first, second = Population.parse(a), Population.parse(b)
+    except BadFilter as exc:
+        fail(str(exc))
+    try:
+        result = run_compare(_path(db), first, second, alpha=alpha)
+    except NoTraces as exc:
+        fail(str(exc), code=1)
+    if as_json:
+        payload = {"a": first.describe(), "b": second.describe(), "turns_a": result.turns_a, "turns_b": result.turns_b, "alpha": alpha}
+        console.print_json(json.dumps({**payload, "metrics": [d.as_dict() for d in result.differences]}))
+        return
+    console.print(f"A: {escape(first.describe())} ({result.turns_a} turns)   B: {escape(second.describe())} ({result.turns_b} turns)", highlight=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for name, justify in (("metric", "left"), ("A", "right"), ("B", "right"), ("B - A", "right"), ("p (adj.)", "right"), ("verdict", "left")):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for d in result.differences:
+        shown = _share if d.kind == "rate" else _plain
+        verdict = {"real": "[bold]real[/]", "could be chance": "could be chance", "too few": "[dim]too few[/]"}[d.verdict]
+        p = "–" if d.adjusted_p is None else f"{d.adjusted_p:.3g}"
+        diff = "–" if d.difference is None else (f"{d.difference * 100:+.1f} pt" if d.kind == "rate" else f"{d.difference:+.3g}")
+        table.add_row(d.metric, shown(d.a), shown(d.b), diff, p, verdict)
+    console.print(table)
+    console.print(f"[dim]real: adjusted p < {alpha:g} (Benjamini-Hochberg over the tested metrics); too few: under 10 observations on a side[/]")
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"
+
+
+def _plain(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3g}"

@@ -8,6 +8,7 @@ text form (``frontdesk traces compare --a 'model=gpt-4o since=7d'``) is parsed h
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -60,7 +61,7 @@ class Population:
         now = now or datetime.now(UTC)
         values: dict[str, Any] = {}
         tags: list[tuple[str, str]] = []
-        for part in text.split():
+        for part in shlex.split(text):
             key, sep, value = part.partition("=")
             if not sep or not value:
                 raise BadFilter(f"{part!r}: write key=value (keys: {', '.join(KEYS)}, tag.NAME)")
