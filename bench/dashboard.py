@@ -6,7 +6,7 @@ with its verdict, handoffs with their cause, some customer ratings) straight in 
 then times what a page view does: the per-turn rollup, every chart's and table's query,
 and the HTML. Prints each step and the total; the target is under 1 s.
 
-    python bench/dashboard.py [--turns 100000]
+    python bench/dashboard.py [--turns 100000] [--keep traces.duckdb]
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ WITH t AS (
     SELECT i, printf('%032x', i) AS trace_id, 'bench-thread-' || (i // 4) AS thread_id,
            TIMESTAMP '2026-11-01 00:00:00' + to_seconds(i * (30.0 * 86400 / {turns})) AS started,
            CASE WHEN i % 3 = 0 THEN 'gpt-4o-mini' WHEN i % 3 = 1 THEN 'gpt-4o' ELSE 'local' END AS model,
-           400 + (i * 7919) % 9000 AS turn_ms
+           CAST((400 + (i * 7919) % 6000) * (1.3 + 0.5 * sin(i / 9000.0)) AS INTEGER) AS turn_ms
     FROM range({turns}) AS r(i)
 ),
 kinds AS (SELECT * FROM (VALUES (0, 'frontdesk.turn'), (1, 'node router'), (2, 'invoke_agent customer_service'),
@@ -49,11 +49,11 @@ SELECT trace_id, printf('%016x', i * 8 + k), CASE WHEN k = 0 THEN NULL ELSE prin
               WHEN 2 THEN json_object('gen_ai.agent.name', 'customer_service')
               WHEN 3 THEN json_object('gen_ai.request.model', model, 'gen_ai.usage.input_tokens', 1800 + i % 500,
                                       'gen_ai.usage.output_tokens', 120 + i % 80, 'frontdesk.cost.usd', 0.0004 + (i % 7) * 0.0001)
-              WHEN 6 THEN json_object('frontdesk.feedback.rating', CASE WHEN i % 5 = 0 THEN 'down' ELSE 'up' END)
+              WHEN 6 THEN json_object('frontdesk.feedback.rating', CASE WHEN (i // 20) % 5 = 0 THEN 'down' ELSE 'up' END)
               ELSE json_object('frontdesk.node', name) END,
        CASE WHEN k = 5 THEN '[{{"name": "frontdesk.grader.verdict", "attributes": {{"frontdesk.grader.verdict": "'
                             || CASE WHEN i % 9 = 0 THEN 'fail' ELSE 'pass' END || '"}}}}]'
-            WHEN k = 1 AND i % 7 = 0 THEN '[{{"name": "frontdesk.handoff", "attributes": {{"frontdesk.handoff.to": "human", "frontdesk.handoff.cause": "'
+            WHEN k = 1 AND (i % 7 = 0 OR (i % 23 = 0 AND sin(i / 9000.0) > 0.5)) THEN '[{{"name": "frontdesk.handoff", "attributes": {{"frontdesk.handoff.to": "human", "frontdesk.handoff.cause": "'
                             || CASE WHEN i % 2 = 0 THEN 'agent_transfer' ELSE 'grader_failed' END || '"}}}}]'
             ELSE '[]' END,
        '{{}}', thread_id, trace_id
@@ -72,9 +72,11 @@ def generate(path: Path, count: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--turns", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="Write the generated span store here and keep it (e.g. to look at the dashboard)")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "traces.duckdb"
+        path = options.keep or Path(folder) / "traces.duckdb"
+        path.unlink(missing_ok=True)
         made = generate(path, options.turns)
         with duckdb.connect(str(path), read_only=True) as db:
             spans = db.execute("SELECT count(*) FROM spans").fetchone()

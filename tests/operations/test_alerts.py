@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -106,3 +107,23 @@ def test_a_bad_rule_is_one_line_naming_it(tmp_path: Path, monkeypatch: pytest.Mo
     config.write_text('[[alerts]]\nname = "x"\nmetric = "turns"\nwindow = "soon"\nabove = 1\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"alerts\.0\.window='soon'"):
         Settings.from_env()
+
+
+def test_the_server_evaluates_the_rules_on_its_own_schedule(tmp_path: Path) -> None:
+    from frontdesk.llm.openai_test_server import OpenAITestServer
+    from tests.core.test_server import running_server, sse
+
+    config = tmp_path / "config.toml"
+    with webhook_receiver() as (url, received), OpenAITestServer(["Hello!", {"verdict": "pass"}]) as model:
+        config.write_text(f'alert_webhook = "{url}"\n[[alerts]]\nname = "any traffic"\nmetric = "turns"\nwindow = "1h"\nabove = 0\n', encoding="utf-8")
+        with running_server(tmp_path / "data", model, FRONTDESK_CONFIG=str(config), FRONTDESK_ALERT_INTERVAL="0.5") as base:
+            import httpx
+
+            created = httpx.post(f"{base}/threads").json()
+            headers = {"X-Customer-Token": created["customer_token"]}
+            with httpx.stream("POST", f"{base}/threads/{created['thread_id']}/messages", json={"text": "hi"}, headers=headers, timeout=60) as response:
+                assert sse(response)[-1][0] == "done"
+            deadline = time.monotonic() + 30
+            while not received and time.monotonic() < deadline:
+                time.sleep(0.2)
+    assert [(n["alert"], n["status"], n["turns"]) for n in received] == [("any traffic", "firing", 1)]

@@ -57,8 +57,9 @@ def build_panels(db: duckdb.DuckDBPyConnection, engine: Engine | None = None, *,
     bucket = _bucket(db)
     panels = Panels(summary=summary(db), bucket=bucket)
     per = f"date_trunc('{bucket}', started)"
+    label = "%Y-%m-%d %H:00" if bucket == "hour" else "%Y-%m-%d"
     rows = db.execute(
-        f"""SELECT strftime({per}, '%Y-%m-%d %H:%M') AS bucket_at, count(*), count(DISTINCT thread_id),
+        f"""SELECT strftime({per}, '{label}') AS bucket_at, count(*), count(DISTINCT thread_id),
                    quantile_cont(latency_s, 0.5), quantile_cont(latency_s, 0.95), quantile_cont(latency_s, 0.99),
                    avg(CASE WHEN handed_off THEN 0.0 ELSE 1.0 END), avg(CASE WHEN handed_off THEN 1.0 ELSE 0.0 END),
                    sum(grades_passed) / nullif(sum(grades_passed + grades_failed), 0),

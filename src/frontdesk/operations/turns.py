@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from frontdesk.operations.population import Population
-from frontdesk.persistence.duckdb_files import connect_duckdb
+from frontdesk.persistence.duckdb_files import LOCK_WAIT_S, DataFileBusy, connect_duckdb, in_process_lock
 from frontdesk.tracing.queries import NoTraces
 
 
@@ -74,9 +74,12 @@ def turns(path: Path, population: Population | None = None) -> Iterator[duckdb.D
     population = population or Population()
     if not Path(path).exists():
         raise NoTraces(f"No traces yet in {path} — run `frontdesk demo` first.")
-    connect_duckdb(Path(path), read_only=True).close()  # waits out a writer's lock, or says the file is busy
+    lock = in_process_lock(Path(path))
+    if not lock.acquire(timeout=LOCK_WAIT_S):
+        raise DataFileBusy(f"{path} is busy in this process (spans being written); try again in a moment")
     db = duckdb.connect(":memory:")
     try:
+        connect_duckdb(Path(path), read_only=True).close()  # waits out another process's write lock, or says the file is busy
         db.execute("SET threads TO 2")
         db.execute(f"ATTACH '{_quoted(Path(path))}' AS store (READ_ONLY)")
         window, params = _window(population)
@@ -87,6 +90,7 @@ def turns(path: Path, population: Population | None = None) -> Iterator[duckdb.D
         yield db
     finally:
         db.close()
+        lock.release()
 
 
 def _window(population: Population) -> tuple[str, list[object]]:

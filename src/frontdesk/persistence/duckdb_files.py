@@ -4,16 +4,30 @@ DuckDB lets one process write a file at a time, and a read-only open fails while
 process writes. An operator's ``inbox reject`` must not crash because a chat in another
 terminal is exporting spans: opens wait and retry (tenacity, exponential backoff with
 jitter) for a few seconds, then fail with one line naming the file.
+
+Within one process DuckDB refuses a second handle on a file outright (a server exporting
+spans while its dashboard reads them), so readers and the writer of a file in one process
+also take :func:`in_process_lock` for that file.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import duckdb
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random_exponential
 
 LOCK_WAIT_S = 15.0
+_LOCKS: dict[str, threading.RLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def in_process_lock(path: Path) -> threading.RLock:
+    """The lock every user of ``path`` in this process holds while its DuckDB handle is open."""
+    key = str(Path(path).resolve())
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, threading.RLock())
 
 
 class DataFileBusy(RuntimeError):

@@ -21,6 +21,8 @@ import duckdb
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
+from frontdesk.persistence.duckdb_files import in_process_lock
+
 logger = logging.getLogger(__name__)
 
 SCHEMA = """
@@ -71,6 +73,10 @@ def span_row(span: ReadableSpan) -> list[Any]:
     ]
 
 
+IN_PROCESS_WAIT_S = 30.0
+"""How long an export waits for a reader in this process (the dashboard) before dropping its batch."""
+
+
 class DuckDBSpanExporter(SpanExporter):
     """Writes spans to ``path`` (created on first export)."""
 
@@ -82,6 +88,16 @@ class DuckDBSpanExporter(SpanExporter):
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         rows = [span_row(span) for span in spans]
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = in_process_lock(self.path)
+        if not lock.acquire(timeout=IN_PROCESS_WAIT_S):  # a dashboard of this process is reading
+            logger.warning("frontdesk traces: dropped %d span(s), %s stayed busy in this process", len(rows), self.path)
+            return SpanExportResult.FAILURE
+        try:
+            return self._write(rows)
+        finally:
+            lock.release()
+
+    def _write(self, rows: list[list[Any]]) -> SpanExportResult:
         for attempt in range(self.lock_retries + 1):
             try:
                 connection = duckdb.connect(str(self.path))

@@ -8,6 +8,8 @@ writing traces.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from frontdesk.persistence.duckdb_files import connect_duckdb
+from frontdesk.persistence.duckdb_files import connect_duckdb, in_process_lock
 
 
 class NoTraces(FileNotFoundError):
@@ -48,10 +50,13 @@ class SpanNode:
     children: list[SpanNode] = field(default_factory=list)
 
 
-def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+@contextmanager
+def _connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only handle, holding this process's lock on the file (a chat's exporter writes it too)."""
     if not Path(path).exists():
         raise NoTraces(f"No traces yet in {path} — run `frontdesk demo` first.")
-    return connect_duckdb(Path(path), read_only=True)
+    with in_process_lock(Path(path)), connect_duckdb(Path(path), read_only=True) as db:
+        yield db
 
 
 RUNS_SQL = """
