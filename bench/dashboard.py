@@ -53,7 +53,8 @@ SELECT trace_id, printf('%016x', i * 8 + k), CASE WHEN k = 0 THEN NULL ELSE prin
               ELSE json_object('frontdesk.node', name) END,
        CASE WHEN k = 5 THEN '[{{"name": "frontdesk.grader.verdict", "attributes": {{"frontdesk.grader.verdict": "'
                             || CASE WHEN i % 9 = 0 THEN 'fail' ELSE 'pass' END || '"}}}}]'
-            WHEN k = 1 AND (i % 7 = 0 OR (i % 23 = 0 AND sin(i / 9000.0) > 0.5)) THEN '[{{"name": "frontdesk.handoff", "attributes": {{"frontdesk.handoff.to": "human", "frontdesk.handoff.cause": "'
+            WHEN k = 1 AND (i % 7 = 0 OR (i % 23 = 0 AND sin(i / 9000.0) > 0.5))
+            THEN '[{{"name": "frontdesk.handoff", "attributes": {{"frontdesk.handoff.to": "human", "frontdesk.handoff.cause": "'
                             || CASE WHEN i % 2 = 0 THEN 'agent_transfer' ELSE 'grader_failed' END || '"}}}}]'
             ELSE '[]' END,
        '{{}}', thread_id, trace_id

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +18,8 @@ import pytest
 from mcp import ClientSession, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
+
+from tests.net import free_port, listening
 
 FRONTDESK = str(Path(sys.executable).with_name("frontdesk"))
 
@@ -116,32 +116,11 @@ def test_stdio_without_a_valid_token_is_one_line(tmp_path: Path) -> None:
     assert done.stdout == ""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def http_server(data_dir: Path) -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen(
-        [FRONTDESK, "mcp", "serve", "--http", "--port", str(port)], env=environment(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{port}/mcp"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with listening([FRONTDESK, "mcp", "serve", "--http", "--port", str(port)], port, env=environment(data_dir)):
+        yield f"http://127.0.0.1:{port}/mcp"
 
 
 def over_http(url: str, token: str, calls: list[tuple[str, dict[str, Any]]]) -> list[types.CallToolResult]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from frontdesk.mcp_config import McpServerConfig
 from frontdesk.settings import ConfigError, Settings
 from frontdesk.tools.base import ToolContext
 from frontdesk.tools.execution import ToolCallRequest, ToolPipeline
+from tests.net import free_port, listening
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "loyalty"
@@ -119,30 +119,11 @@ def test_arguments_are_checked_against_the_servers_schema_before_anything_is_sen
         assert not logged_out.ok and "not authenticated" in logged_out.content
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def loyalty_over_http() -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(EXAMPLE / "server.py"), "--http", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with listening([sys.executable, str(EXAMPLE / "server.py"), "--http", "--port", str(port)], port):
         yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 SCENARIO_OVER_HTTP = """

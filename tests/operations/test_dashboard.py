@@ -5,10 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +17,7 @@ import pytest
 from frontdesk.llm.openai_test_server import OpenAITestServer
 from frontdesk.tracing.queries import stats
 from tests.core.test_server import running_server, sse
+from tests.net import free_port, listening
 
 FRONTDESK = str(Path(sys.executable).with_name("frontdesk"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -51,30 +50,11 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def dashboard_server(data: Path) -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen([FRONTDESK, "dashboard", "--port", str(port)], env=environment(data), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(url + "plotly.js", timeout=2)
-                break
-            except httpx.HTTPError:
-                assert process.poll() is None, process.stderr.read() if process.stderr else ""
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with listening([FRONTDESK, "dashboard", "--port", str(port)], port, env=environment(data), text=True):
+        yield f"http://127.0.0.1:{port}/"
 
 
 def browser(*arguments: str, profile: Path) -> subprocess.CompletedProcess[str]:
