@@ -64,7 +64,8 @@ def build_panels(db: duckdb.DuckDBPyConnection, engine: Engine | None = None, *,
                    avg(CASE WHEN handed_off THEN 0.0 ELSE 1.0 END), avg(CASE WHEN handed_off THEN 1.0 ELSE 0.0 END),
                    sum(grades_passed) / nullif(sum(grades_passed + grades_failed), 0),
                    sum(CASE WHEN rating = 'up' THEN 1 ELSE 0 END), sum(CASE WHEN rating = 'down' THEN 1 ELSE 0 END),
-                   sum(escalations), sum(model_unavailable), sum(tool_errors) / nullif(sum(tool_calls), 0)
+                   sum(escalations), sum(model_unavailable), sum(tool_errors) / nullif(sum(tool_calls), 0),
+                   sum(fallbacks), sum(breaker_opens)
             FROM turns GROUP BY ALL ORDER BY bucket_at"""
     ).fetchall()
     x = [str(r[0]) for r in rows]
@@ -85,7 +86,13 @@ def build_panels(db: duckdb.DuckDBPyConnection, engine: Engine | None = None, *,
         Chart("grader", "Grader pass rate", x, {"pass rate": column(8, 100)}, unit="%"),
         Chart("tool_errors", "Tool error rate", x, {"tool errors": column(13, 100)}, unit="%"),
         Chart("feedback", "Customer ratings", x, {"thumbs up": column(9), "thumbs down": column(10)}, kind="bar"),
-        Chart("gateway", "Model gateway: escalations and no model answering", x, {"escalations": column(11), "no model": column(12)}, kind="bar"),
+        Chart(
+            "gateway",
+            "Model gateway: fallbacks, escalations, breakers opening, no model answering",
+            x,
+            {"fallbacks": column(14), "escalations": column(11), "breaker opened": column(15), "no model": column(12)},
+            kind="bar",
+        ),
     ]
     panels.charts.append(_cost_chart(db))
     panels.tables += [_handoff_causes(db), _tool_failures(db), _models(db)]

@@ -42,6 +42,7 @@ rolled AS (
            list(DISTINCT json_extract_string(attributes, '$."gen_ai.agent.name"')) FILTER (WHERE name LIKE 'invoke_agent %') AS agents,
            any_value(json_extract_string(attributes, '$."gen_ai.request.model"')) FILTER (WHERE name LIKE 'chat %') AS first_model,
            count(*) FILTER (WHERE name LIKE 'chat %') AS model_calls,
+           count(*) FILTER (WHERE name LIKE 'chat %' AND json_extract_string(attributes, '$."frontdesk.gateway.fallback"') = 'true') AS fallbacks,
            count(*) FILTER (WHERE name LIKE 'execute_tool %') AS tool_calls,
            count(*) FILTER (WHERE name LIKE 'execute_tool %' AND status_code = 'ERROR') AS tool_errors,
            count(*) FILTER (WHERE status_code = 'ERROR' AND name NOT LIKE 'execute_tool %') AS errors,
@@ -63,7 +64,9 @@ SELECT roots.trace_id AS run_id, started, duration_ms / 1000.0 AS latency_s, thr
        coalesce({_occurrences('"frontdesk.grader.verdict": "pass"')}, 0) AS grades_passed,
        coalesce({_occurrences('"frontdesk.grader.verdict": "fail"')}, 0) AS grades_failed,
        coalesce({_occurrences('"frontdesk.gateway.escalated"')}, 0) AS escalations,
-       coalesce({_occurrences('"name": "frontdesk.model.unavailable"')}, 0) AS model_unavailable
+       coalesce({_occurrences('"name": "frontdesk.model.unavailable"')}, 0) AS model_unavailable,
+       coalesce(fallbacks, 0) AS fallbacks,
+       coalesce({_occurrences('"frontdesk.gateway.breaker.state": "open"')}, 0) AS breaker_opens
 FROM roots LEFT JOIN rolled USING (trace_id)
 """
 
