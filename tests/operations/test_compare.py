@@ -65,4 +65,7 @@ def test_the_command_prints_json_and_names_a_bad_filter(tmp_path: Path) -> None:
     bad = subprocess.run(
         [FRONTDESK, "traces", "compare", "--db", str(path), "--a", "colour=red", "--b", "tag.variant=c"], capture_output=True, text=True, env=env, timeout=120
     )
-    assert bad.returncode == 2 and bad.stderr.strip() == "error: 'colour' is not a filter; use since, until, model, agent, scenario, thread or tag.NAME"
+    assert (
+        bad.returncode == 2
+        and bad.stderr.strip() == "error: 'colour' is not a filter; use since, until, model, agent, scenario, thread, prompt, config or tag.NAME"
+    )

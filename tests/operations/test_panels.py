@@ -33,3 +33,26 @@ def test_gateway_events_causes_and_ratings_are_counted_per_turn(tmp_path: Path) 
     assert panels.summary["turns"] == 5 and panels.summary["ratings"] == 1 and panels.summary["thumbs-up rate"] == 0.0
     with turns(path, Population(thread="fell-back")) as db:
         assert db.execute("SELECT rating, handoff_cause, latency_s < 5 FROM turns").fetchall() == [("down", "model_unavailable", True)]
+
+
+def test_a_population_can_be_one_prompt_version_or_config(tmp_path: Path) -> None:
+    from frontdesk.app import open_app
+    from frontdesk.llm.factory import NoModel
+    from frontdesk.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, demo=True)
+    with open_app(settings, model=NoModel()) as app:
+        labels = app.labels
+    path = tmp_path / "traces.duckdb"
+    tracing = configure_tracing(duckdb_path=path)
+    for thread in ("one", "two"):
+        with instrument.turn(tracing.tracer, thread_id=thread, labels=labels):
+            pass
+    with instrument.turn(tracing.tracer, thread_id="older", labels={**labels, "frontdesk.prompt.version": "0ld"}):
+        pass
+    tracing.shutdown()
+    current = Population.parse(f"prompt={labels['frontdesk.prompt.version']} config={labels['frontdesk.config.hash']}")
+    with turns(path, current) as db:
+        assert sorted(r[0] for r in db.execute("SELECT thread_id FROM turns").fetchall()) == ["one", "two"]
+    with turns(path, Population.parse("prompt=0ld")) as db:
+        assert db.execute("SELECT thread_id FROM turns").fetchall() == [("older",)]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from frontdesk.cli.common import console, fail
+from frontdesk.cli.common import console, fail, fitting_table
 from frontdesk.settings import Settings
 
 app = typer.Typer(help="Alert rules from the config file ([[alerts]]).", no_args_is_help=True)
@@ -25,7 +24,7 @@ def check(
     if not settings.alerts:
         fail("no alert rules: add [[alerts]] tables to the config file (name, metric, window, above or below)")
     states = evaluate(settings, notify=not no_notify)
-    table = Table("rule", "state", "metric", "value", "threshold", "window", "turns")
+    table = fitting_table("rule", "state", "metric", "value", "threshold", "window", "turns")
     for state in states:
         if quiet and not state.firing:
             continue

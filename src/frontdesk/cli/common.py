@@ -9,9 +9,9 @@ from typing import Annotated, NoReturn
 import typer
 from rich.markup import escape
 
-from frontdesk.terminal import console, err_console
+from frontdesk.terminal import console, err_console, fitting_table
 
-__all__ = ["console", "database_errors", "err_console", "fail"]
+__all__ = ["console", "database_errors", "err_console", "fail", "fitting_table"]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

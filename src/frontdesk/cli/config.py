@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 
 import typer
-from rich.table import Table
 
-from frontdesk.cli.common import console
+from frontdesk.cli.common import console, fitting_table
 from frontdesk.settings import ENV_NAMES, Settings, config_path, read_config_file
 
 app = typer.Typer(help="Settings: environment, config file and defaults.", no_args_is_help=True)
@@ -18,7 +17,7 @@ def show() -> None:
     """Every setting with its value and source (env, config file, default); secrets masked."""
     settings = Settings.from_env()
     from_file = read_config_file()
-    table = Table("setting", "value", "source")
+    table = fitting_table("setting", "value", "source")
     for name in Settings.model_fields:
         value = getattr(settings, name)
         env_name = ENV_NAMES.get(name)

@@ -9,11 +9,10 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from frontdesk.app import open_app
-from frontdesk.cli.common import console, database_errors, fail
+from frontdesk.cli.common import console, database_errors, fail, fitting_table
 from frontdesk.inputs import printable
 from frontdesk.settings import Settings
 
@@ -53,7 +52,7 @@ def overview(ctx: typer.Context) -> None:
     if not items:
         console.print("Nothing is waiting for a person.")
         return
-    table = Table("id", "kind", "age", "priority", "customer", "what", "SLA")
+    table = fitting_table("id", "kind", "age", "priority", "customer", "what", "SLA")
     for item in items:
         what = item.summary if item.kind == "ticket" else f"{item.details['tool']} {json.dumps(item.details['args'])}"
         table.add_row(

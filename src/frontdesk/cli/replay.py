@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from frontdesk.cli.common import console, fail
+from frontdesk.cli.common import console, fail, fitting_table
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.loader import ScenarioFileError, discover, load_scenario
 from frontdesk.replay.render import print_conversation, print_failures, print_summary
@@ -166,14 +166,13 @@ def schema(out: Annotated[Path | None, typer.Option("--out", help="Write here in
 
 
 def _live(paths: list[Path], keyword: str | None, runs: int, models: Any) -> None:
-    from rich.table import Table
 
     from frontdesk.replay.live import live, pass_hat_k
 
     scenarios = _load(paths, keyword)
     with ReplayEnvironment() as env:
         report = live(scenarios, env, models, runs)
-    table = Table("scenario", "passed", *[f"pass^{k}" for k in range(1, runs + 1)])
+    table = fitting_table("scenario", "passed", *[f"pass^{k}" for k in range(1, runs + 1)])
     for path, results in report.results.items():
         passes = report.passes(path)
         table.add_row(Path(path).stem, f"{passes}/{runs}", *[f"{pass_hat_k(passes, runs, k):.2f}" for k in range(1, runs + 1)])

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from frontdesk.cli.common import console, fail
+from frontdesk.cli.common import console, fail, fitting_table
 
 app = typer.Typer(help="tau2-bench: replay gold actions against the reference, import tasks as scenarios, run live.", no_args_is_help=True)
 
@@ -37,7 +36,7 @@ def replay_gold(
     if as_json:
         print(json.dumps(report.summary()))
     else:
-        table = Table("task", "actions", "errors", "changes", "DB changes", "hash", "problem")
+        table = fitting_table("task", "actions", "errors", "changes", "DB changes", "hash", "problem")
         mark = {True: "[green]=[/]", False: "[bold red]≠[/]"}
         for result in report.tasks:
             errors = sum(a.error for a in result.actions)

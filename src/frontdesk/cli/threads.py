@@ -7,10 +7,9 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
-from frontdesk.cli.common import console, fail
+from frontdesk.cli.common import console, fail, fitting_table
 from frontdesk.inputs import printable
 from frontdesk.persistence import threads as thread_ops
 from frontdesk.persistence.checkpoint import open_checkpointer
@@ -55,7 +54,7 @@ def list_threads(db: DbOption = None) -> None:
     if not rows:
         console.print("No threads yet — start one with `frontdesk chat`.")
         return
-    table = Table("thread", "updated", "checkpoints", "last step")
+    table = fitting_table("thread", "updated", "checkpoints", "last step")
     for row in rows:
         table.add_row(row.thread_id, thread_ops.format_time(row.updated_at), str(row.checkpoints), str(row.last_step))
     console.print(table)
@@ -87,7 +86,7 @@ def history(thread_id: str, db: DbOption = None) -> None:
         entries = thread_ops.history(graph, thread_id)
     if not entries:
         fail(f"no thread {thread_id!r}")
-    table = Table("checkpoint", "step", "source", "next", "messages", "last message")
+    table = fitting_table("checkpoint", "step", "source", "next", "messages", "last message")
     for entry in entries:
         table.add_row(entry.checkpoint_id, str(entry.step), entry.source, ",".join(entry.next_nodes), str(entry.messages), entry.last_message[:60])
     console.print(table)

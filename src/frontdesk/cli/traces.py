@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from frontdesk.cli.common import console, fail
+from frontdesk.cli.common import console, fail, fitting_table
 from frontdesk.inputs import printable
 from frontdesk.settings import Settings
 
@@ -115,7 +115,7 @@ def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="T
         result = query(_path(db), _since(since))
     except NoTraces as exc:
         fail(str(exc), code=1)
-    table = Table("kind", "span", "calls", "p50 ms", "p95 ms", "p99 ms", "errors")
+    table = fitting_table("kind", "span", "calls", "p50 ms", "p95 ms", "p99 ms", "errors")
     for kind, name, calls, p50, p95, p99, errors in result.rows:
         table.add_row(kind, name, str(calls), f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}", f"{errors:.0%}")
     console.print(table)
@@ -125,12 +125,12 @@ def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="T
             f"model calls {gw.model_calls} · fallback rate {gw.fallback_rate:.0%} · cache hit rate {gw.cache_hit_rate:.0%}"
             f" · escalations {gw.escalations} · no model answered {gw.unavailable}"
         )
-        costs = Table("model", "calls", "cost USD", title="cost by model")
+        costs = fitting_table("model", "calls", "cost USD", title="cost by model")
         for model, calls, cost in gw.cost_by_model:
             costs.add_row(escape(printable(model)), str(calls), f"{cost:.4f}")
         console.print(costs)
     if result.guardrail_trips:
-        trips = Table("guardrail", "stage", "action", "trips", title="guardrail trips")
+        trips = fitting_table("guardrail", "stage", "action", "trips", title="guardrail trips")
         for name, stage, action, count in result.guardrail_trips:
             trips.add_row(escape(printable(name)), stage, action, str(count))
         console.print(trips)

@@ -15,7 +15,7 @@ from typing import Any
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-KEYS = ("since", "until", "model", "agent", "scenario", "thread")
+KEYS = ("since", "until", "model", "agent", "scenario", "thread", "prompt", "config")
 
 
 class BadFilter(ValueError):
@@ -53,11 +53,15 @@ class Population:
     agent: str | None = None
     scenario: str | None = None
     thread: str | None = None
+    prompt: str | None = None
+    """The prompt version (a hash of the agent instructions; see ``tracing.labels``)."""
+    config: str | None = None
+    """The config hash (the settings that change behaviour)."""
     tags: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     @classmethod
     def parse(cls, text: str, *, now: datetime | None = None) -> Population:
-        """``key=value`` pairs separated by spaces: since/until (7d or a date), model, agent, scenario, thread, tag.NAME."""
+        """``key=value`` pairs separated by spaces: since/until (7d or a date), model, agent, scenario, thread, prompt, config, tag.NAME."""
         now = now or datetime.now(UTC)
         values: dict[str, Any] = {}
         tags: list[tuple[str, str]] = []
@@ -87,7 +91,14 @@ class Population:
             if moment is not None:
                 clauses.append(f"started {operator} ?")
                 params.append(moment.astimezone(UTC).replace(tzinfo=None))
-        for column, value in (("model", self.model), ("scenario", self.scenario), ("thread_id", self.thread)):
+        columns = (
+            ("model", self.model),
+            ("scenario", self.scenario),
+            ("thread_id", self.thread),
+            ("prompt_version", self.prompt),
+            ("config_hash", self.config),
+        )
+        for column, value in columns:
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)

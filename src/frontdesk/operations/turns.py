@@ -34,6 +34,8 @@ WITH roots AS (
     SELECT trace_id, start_time AS started, duration_ms, thread_id,
            json_extract_string(attributes, '$."frontdesk.scenario"') AS scenario,
            json_extract_string(attributes, '$."frontdesk.model"') AS run_model,
+           json_extract_string(attributes, '$."frontdesk.prompt.version"') AS prompt_version,
+           json_extract_string(attributes, '$."frontdesk.config.hash"') AS config_hash,
            coalesce(json_extract_string(attributes, '$."frontdesk.tags"'), '{{}}') AS tags
     FROM store.spans WHERE name = 'frontdesk.turn' AND {{window}}
 ),
@@ -55,7 +57,7 @@ rolled AS (
     GROUP BY trace_id
 )
 SELECT roots.trace_id AS run_id, started, duration_ms / 1000.0 AS latency_s, thread_id, scenario,
-       coalesce(run_model, first_model, 'unknown') AS model, coalesce(agents, []) AS agents, tags,
+       coalesce(run_model, first_model, 'unknown') AS model, coalesce(agents, []) AS agents, tags, prompt_version, config_hash,
        coalesce(model_calls, 0) AS model_calls, coalesce(tool_calls, 0) AS tool_calls, coalesce(tool_errors, 0) AS tool_errors,
        coalesce(errors, 0) AS errors, coalesce(tokens, 0) AS tokens, coalesce(cost_usd, 0) AS cost_usd, rating,
        coalesce(all_events LIKE '%"frontdesk.handoff.to": "human"%', FALSE) AS handed_off,

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from frontdesk.replay.results import Event, ScenarioResult
+from frontdesk.terminal import fitting_table
 
 AGENT_STYLES = {"customer_service": "cyan", "researcher": "magenta", "grader": "yellow", "operator": "green"}
 
@@ -97,9 +97,7 @@ def print_failures(console: Console, result: ScenarioResult) -> None:
 
 def print_summary(console: Console, results: Sequence[ScenarioResult]) -> None:
     """One row per scenario and a totals line, including the automation rate."""
-    table = Table(title="Scenario replay", show_lines=False)
-    for column in ("scenario", "result", "turns", "tool calls", "handoffs", "grades", "time"):
-        table.add_column(column, justify="right" if column in {"turns", "tool calls", "handoffs", "time"} else "left")
+    table = fitting_table("scenario", "result", "turns", "tool calls", "handoffs", "grades", "time", title="Scenario replay")
     for result in results:
         grades = " ".join(g for t in result.turns for g in t.grades)
         outcome = Text("pass", style="green") if result.passed else Text("FAIL", style="bold red")
