@@ -16,8 +16,14 @@ def serve(
     port: Annotated[int, typer.Option(help="Port")] = 8000,
     demo: DemoOption = False,
     domain: DomainOption = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Processes serving requests (more than one needs a Postgres database)")] = 1,
 ) -> None:
-    """Serve threads (streamed over SSE) and the operator inbox over HTTP."""
+    """Serve threads (streamed over SSE) and the operator inbox over HTTP.
+
+    With --workers N, N processes share the port and one Postgres database (threads,
+    memory, domain data); a thread's turns never run in two of them at once (a Postgres
+    advisory lock per thread, beside the file lock of the data dir).
+    """
     try:
         import uvicorn
 
@@ -33,5 +39,32 @@ def serve(
         load_guardrails(settings.guardrails)  # a bad entry is one line now, not a traceback from the server's start-up
     except GuardrailLoadError as exc:
         fail(str(exc))
+    if workers > 1:
+        _serve_workers(settings, host, port, workers, demo=demo, domain=domain)
+        return
     with database_errors(settings.resolved_database_url):
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _serve_workers(settings: Settings, host: str, port: int, workers: int, *, demo: bool, domain: str | None) -> None:
+    """Start ``workers`` processes of the app; each builds it from the environment, so the flags go there."""
+    import os
+
+    import uvicorn
+
+    from frontdesk.app import open_app
+    from frontdesk.llm.factory import NoModel
+    from frontdesk.persistence.urls import backend
+    from frontdesk.server.auth import server_secret
+
+    url = settings.resolved_database_url
+    if backend(url) != "postgres":
+        fail(f"--workers {workers} needs a Postgres database shared by the processes (FRONTDESK_DATABASE_URL=postgresql://…); {backend(url)} is for one")
+    with database_errors(url), open_app(settings, model=NoModel(), streaming=False):
+        pass  # tables, demo data and migrations once, here, not raced by N processes starting together
+    os.environ["FRONTDESK_SECRET"] = server_secret(settings.data_dir, os.environ.get("FRONTDESK_SECRET")).decode()  # one secret for all
+    if demo:
+        os.environ["FRONTDESK_DEMO"] = "1"
+    if domain:
+        os.environ["FRONTDESK_DOMAIN"] = domain
+    uvicorn.run("frontdesk.server.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
