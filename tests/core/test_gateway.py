@@ -292,3 +292,36 @@ def test_the_turn_deadline_bounds_all_the_calls_of_a_turn_together(tmp_path: Pat
     messages = desk.graph.get_state({"configurable": {"thread_id": "d"}}).values["messages"]
     assert messages[-1].content == DEFAULT_FALLBACK_REPLY, "the ungraded draft was not sent"
     assert elapsed < 2.0, "the grader's call got only what was left of the turn's 1.2 s"
+
+
+def test_calls_through_a_closed_breaker_run_side_by_side_and_failures_still_open_it() -> None:
+    import threading
+
+    import pybreaker
+
+    from frontdesk.gateway.breakers import guarded_call
+
+    breaker = pybreaker.CircuitBreaker(fail_max=3, reset_timeout=60, throw_new_error_on_trip=False)
+    together = threading.Barrier(4, timeout=20)  # passes only if four calls are inside the breaker at once
+
+    def model_call() -> str:
+        together.wait()
+        return "ok"
+
+    results: list[str] = []
+    workers = [threading.Thread(target=lambda: results.append(guarded_call(breaker, model_call))) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert results == ["ok"] * 4, "one endpoint serves many conversations at once"
+
+    def down() -> str:
+        raise ConnectionError("endpoint down")
+
+    for _ in range(3):
+        with pytest.raises(ConnectionError):
+            guarded_call(breaker, down)
+    assert breaker.current_state == pybreaker.STATE_OPEN
+    with pytest.raises(pybreaker.CircuitBreakerError):
+        guarded_call(breaker, model_call)  # skipped at once while open

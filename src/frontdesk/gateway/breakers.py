@@ -6,12 +6,19 @@ succeeds. Only the endpoint being down counts (see :mod:`.transient`): a bad req
 caller's problem, and a 429 says the endpoint is up but busy (its rate limit and
 ``Retry-After`` handle that). Every change of state is a span event and the
 ``frontdesk.gateway.breaker.open`` metric (1 open, 0 closed) per endpoint.
+
+``pybreaker.CircuitBreaker.call`` holds the breaker's lock for the whole call, which would
+let one model call at a time reach an endpoint from the whole process; :func:`guarded_call`
+keeps pybreaker's state machine but holds the lock only to consult and update it, except
+for the single trial call of a half-open breaker.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pybreaker
 from opentelemetry import metrics
@@ -63,6 +70,39 @@ class Breakers:
         """Forget every breaker (tests; a deployment never needs it)."""
         with self._lock:
             self._by_key.clear()
+
+
+T = TypeVar("T")
+
+
+def _nothing() -> None:
+    return None
+
+
+def guarded_call(breaker: pybreaker.CircuitBreaker, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` under ``breaker``, concurrently with other calls while it is closed.
+
+    Open: refused at once (``CircuitBreakerError``) until the cool-down ends. Half-open:
+    the trial goes through ``breaker.call`` (one at a time, as it should). Closed: the call
+    runs outside the breaker and its outcome is recorded afterwards, a failure counting
+    exactly as it would inside (the same exception, the same exclusions).
+    """
+    if breaker.current_state != pybreaker.STATE_CLOSED:
+        return breaker.call(fn, *args, **kwargs)
+    try:
+        result = fn(*args, **kwargs)
+    except BaseException as exc:
+        failure = exc
+
+        def fail() -> None:
+            raise failure
+
+        with contextlib.suppress(BaseException):  # the breaker re-raises what it recorded (or a breaker error); the caller gets the original
+            breaker.call(fail)
+        raise
+    with contextlib.suppress(pybreaker.CircuitBreakerError):  # another call opened it meanwhile; this one still succeeded
+        breaker.call(_nothing)
+    return result
 
 
 BREAKERS = Breakers()

@@ -30,7 +30,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception
 from tenacity.wait import wait_exponential_jitter
 
 from frontdesk.gateway import cache, spend
-from frontdesk.gateway.breakers import BREAKERS
+from frontdesk.gateway.breakers import BREAKERS, guarded_call
 from frontdesk.gateway.errors import BudgetExceeded, ModelUnavailable
 from frontdesk.gateway.limits import LIMITS
 from frontdesk.gateway.transient import is_transient, reason_of, retry_after_s, status_of
@@ -175,7 +175,7 @@ class GatewayChatModel(BaseChatModel):
             own = getattr(route.model, "request_timeout", None)
             if own is not None or route.timeout_s is not None:
                 options["timeout"] = min(route.timeout_s or (own if isinstance(own, int | float) else left), left)
-            result: ChatResult = breaker.call(call_model, route.model, messages, stop, run_manager, **options)
+            result: ChatResult = guarded_call(breaker, call_model, route.model, messages, stop, run_manager, **options)
             return result
 
         try:
