@@ -104,3 +104,43 @@ def test_a_failure_inside_the_turn_is_a_stable_code_and_a_sentence_never_interna
     kind, data = events[-1]
     assert kind == "error" and data["code"] == "turn_failed"
     assert "secret_internal" not in data["message"] and "Error" not in data["message"]
+
+
+def test_concurrent_turns_each_get_their_own_trace_and_a_client_that_leaves_does_not_stop_a_turn(tmp_path: Path) -> None:
+    import duckdb
+
+    conversations = 40
+    with OpenAITestServer(["Noted."] * (conversations + 1), delay_s=0.5) as model, running_server(tmp_path, model, FRONTDESK_GRADE_REPLIES="0") as base:
+        threads = [new_thread(base) for _ in range(conversations + 1)]
+        done: list[str] = []
+
+        def post(thread: str, headers: dict[str, str]) -> None:
+            with httpx.stream("POST", f"{base}/threads/{thread}/messages", json={"text": "hello"}, headers=headers, timeout=120) as response:
+                done.append(sse(response)[-1][0])
+
+        workers = [threading.Thread(target=post, args=pair) for pair in threads[:conversations]]
+        for worker in workers:
+            worker.start()
+        leaving_thread, leaving_headers = threads[-1]
+        with httpx.stream("POST", f"{base}/threads/{leaving_thread}/messages", json={"text": "bye"}, headers=leaving_headers, timeout=120):
+            pass  # the customer closes the app before the reply
+        for worker in workers:
+            worker.join()
+        stored = httpx.get(f"{base}/threads/{leaving_thread}", headers=leaving_headers).json()["messages"]
+        for _ in range(50):
+            if [m["role"] for m in stored] == ["human", "ai"]:
+                break
+            threading.Event().wait(0.2)
+            stored = httpx.get(f"{base}/threads/{leaving_thread}", headers=leaving_headers).json()["messages"]
+    assert done == ["done"] * conversations
+    assert [m["role"] for m in stored] == ["human", "ai"], "the turn of a client that left ran to its end"
+    with duckdb.connect(str(tmp_path / "traces.duckdb"), read_only=True) as db:
+        roots = db.execute(
+            "SELECT count(*), count(DISTINCT trace_id), count(*) FILTER (WHERE parent_span_id IS NULL) FROM spans WHERE name = 'frontdesk.turn'"
+        ).fetchone()
+        nested = db.execute(
+            "SELECT count(*) FROM spans AS child JOIN spans AS parent ON child.parent_span_id = parent.span_id "
+            "WHERE child.name = 'frontdesk.turn' OR (parent.name = 'frontdesk.turn' AND parent.thread_id <> child.thread_id)"
+        ).fetchone()
+    assert roots == (conversations + 1,) * 3, "one root span and one trace per turn"
+    assert nested == (0,), "no turn inside another's trace"

@@ -22,7 +22,6 @@ from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from pydantic import BaseModel, Field
-from starlette.background import BackgroundTask
 
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, answered_pause, awaiting_customer, last_reply, stream_message, stream_turn
@@ -33,6 +32,7 @@ from frontdesk.persistence.threads import history
 from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.server.errors import install_error_handlers
 from frontdesk.server.operations import RecentRuns, install_operations_routes, start_alert_schedule
+from frontdesk.server.turn_stream import start_turn, turn_pool
 from frontdesk.settings import Settings
 from frontdesk.tools.confirmation import parse_answer
 from frontdesk.tracing import instrument
@@ -91,9 +91,10 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        with open_app(settings, model=model) as opened:
+        with open_app(settings, model=model) as opened, turn_pool() as pool:
             state["stack"] = opened
             state["inbox"] = opened.inbox()
+            state["turns"] = pool
             alerts = start_alert_schedule(settings)
             try:
                 yield
@@ -158,11 +159,16 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                 turn.close()
                 raise HTTPException(409, f"please answer yes or no to: {confirming.value.get('question')}")
             resume: Command[Any] = Command(resume={confirming.id: {"confirmed": answer}})
-            return StreamingResponse(_stream(thread_id, None, turn, resume), media_type="text/event-stream", background=BackgroundTask(turn.close))
+            return _response(thread_id, None, turn, resume)
         if pauses and answered_pause(pauses, config, opened.context) is None:
             turn.close()
             raise HTTPException(409, "this thread is waiting for an operator; your message can be sent once they answer")
-        return StreamingResponse(_stream(thread_id, text, turn), media_type="text/event-stream", background=BackgroundTask(turn.close))
+        return _response(thread_id, text, turn)
+
+    def _response(thread_id: str, text: str | None, turn: ExitStack, resume: Command[Any] | None = None) -> StreamingResponse:
+        """The turn, run in one thread of the turn pool (it releases the thread's lock when it ends), as SSE."""
+        events = start_turn(lambda: _stream(thread_id, text, turn, resume), state["turns"], finally_=turn.close)
+        return StreamingResponse(events, media_type="text/event-stream")
 
     def _stream(thread_id: str, text: str | None, turn: ExitStack, resume: Command[Any] | None = None) -> Iterator[str]:
         """The turn as server-sent events. Customers see only graded replies: while an agent
