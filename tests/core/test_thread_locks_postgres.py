@@ -26,6 +26,19 @@ def test_two_servers_on_one_database_take_turns_on_a_thread(postgres_url: str) -
         pass
 
 
+def test_more_turns_in_flight_than_the_database_takes_connections(postgres_url: str) -> None:
+    from contextlib import ExitStack
+
+    locks, other = ThreadLocks(postgres_url=postgres_url), ThreadLocks(postgres_url=postgres_url)
+    with ExitStack() as held:
+        for n in range(150):  # Postgres takes 100 connections by default: one per lock would fail here
+            held.enter_context(locks.hold(f"t-{n}"))
+        with pytest.raises(ThreadBusy), other.hold("t-77", wait_s=0.2):
+            pass
+    with other.hold("t-77"):
+        pass  # released with the block
+
+
 def test_a_killed_servers_lock_is_released_with_its_connection(postgres_url: str) -> None:
     holder = subprocess.Popen(
         [

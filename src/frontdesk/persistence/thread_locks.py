@@ -7,17 +7,21 @@ the inbox) takes the thread's lock for the whole turn. A second caller waits up 
 dropped. Across processes on one machine the lock is a file in the data dir
 (``filelock``); processes or machines sharing a Postgres database also take a session
 advisory lock there, so two servers with their own data dirs still run one turn of a
-thread at a time — and a killed process's lock goes with its connection.
+thread at a time — and a killed process's lock goes with its connection. All of a
+process's advisory locks live on one connection of their own (a session can hold many
+keys), so a thousand turns in flight cost one connection, not a thousand.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -34,6 +38,7 @@ class ThreadLocks:
         self.postgres_url = postgres_url
         self._guard = threading.Lock()
         self._local: dict[str, threading.Lock] = {}
+        self._advisory = AdvisoryLocks(postgres_url) if postgres_url is not None else None
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
 
@@ -58,8 +63,8 @@ class ThreadLocks:
                         held.enter_context(lock)
                     except Timeout:
                         raise ThreadBusy(f"thread {thread_id} is busy with another message (in another process)") from None
-                if self.postgres_url is not None:
-                    held.enter_context(advisory_lock(self.postgres_url, thread_id, deadline))
+                if self._advisory is not None:
+                    held.enter_context(self._advisory.hold(thread_id, deadline))
                 yield
         finally:
             local.release()
@@ -70,18 +75,46 @@ def advisory_key(thread_id: str) -> int:
     return int.from_bytes(hashlib.sha256(f"frontdesk-thread:{thread_id}".encode()).digest()[:8], "big", signed=True)
 
 
-@contextmanager
-def advisory_lock(url: str, thread_id: str, deadline: float) -> Iterator[None]:
-    """Hold the thread's session advisory lock on its own connection until the block ends."""
-    import psycopg  # noqa: PLC0415 — only for Postgres deployments (extra postgres)
+class AdvisoryLocks:
+    """A process's Postgres session advisory locks, all on one connection opened on first use.
 
-    key = advisory_key(thread_id)
-    with psycopg.connect(url, autocommit=True) as connection:
-        while not connection.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:  # type: ignore[index]
+    If that connection breaks (the database restarted), the locks it held are gone with it;
+    the next lock opens a new connection, and unlocking a lock the broken one held is skipped.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._guard = threading.Lock()
+        self._connection: Any = None
+
+    def _execute(self, sql: str, key: int) -> bool:
+        import psycopg  # noqa: PLC0415 — only for Postgres deployments (extra postgres)
+
+        with self._guard:
+            if self._connection is None or self._connection.closed:
+                self._connection = psycopg.connect(self.url, autocommit=True)
+            try:
+                row = self._connection.execute(sql, (key,)).fetchone()
+            except psycopg.OperationalError:
+                self._connection.close()
+                raise
+            return bool(row and row[0])
+
+    @contextmanager
+    def hold(self, thread_id: str, deadline: float) -> Iterator[None]:
+        """Hold the thread's advisory lock until the block ends; :class:`ThreadBusy` past ``deadline``."""
+        key = advisory_key(thread_id)
+        connection_before = None
+        while True:
+            if self._execute("SELECT pg_try_advisory_lock(%s)", key):
+                connection_before = self._connection
+                break
             if time.monotonic() >= deadline:
                 raise ThreadBusy(f"thread {thread_id} is busy with another message (on another server)")
             time.sleep(0.05)
         try:
             yield
         finally:
-            connection.execute("SELECT pg_advisory_unlock(%s)", (key,))
+            if self._connection is connection_before and not getattr(connection_before, "closed", True):
+                with contextlib.suppress(Exception):  # a lost connection took the lock with it
+                    self._execute("SELECT pg_advisory_unlock(%s)", key)
