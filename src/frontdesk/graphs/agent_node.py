@@ -8,6 +8,7 @@ called tools, to the grader when it drafted a reply.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -84,6 +85,22 @@ def usable_tools(spec: AgentSpec, state: SupportState) -> tuple[Tool, ...]:
     return tuple(t for t in spec.tools if not t.requires_auth)
 
 
+_SCHEMAS: dict[tuple[int, ...], tuple[tuple[Tool, ...], list[dict[str, Any]]]] = {}
+
+
+def schemas_of(tools: tuple[Tool, ...]) -> list[dict[str, Any]]:
+    """The tools' function-calling schemas, built once per set of tools (pydantic's JSON Schema
+    generation was the largest single cost of a model call); each call gets its own copy."""
+    key = tuple(id(tool) for tool in tools)
+    cached = _SCHEMAS.get(key)
+    if cached is None or any(a is not b for a, b in zip(cached[0], tools, strict=True)):
+        cached = (tools, [tool.openai_schema() for tool in tools])
+        if len(_SCHEMAS) >= 256:  # graphs built again and again (tests, one app per replayed scenario): start over
+            _SCHEMAS.clear()
+        _SCHEMAS[key] = cached
+    return copy.deepcopy(cached[1])
+
+
 def escalated(model: Any, revisions: int) -> Any:
     """For a cascading agent whose draft failed review, the same chain from a stronger model on."""
     if revisions and isinstance(model, GatewayChatModel) and model.cascade:
@@ -110,7 +127,7 @@ def make_agent_node(
             )
         model = escalated(models.for_agent(spec.name), state.get("revisions", 0))
         usable = usable_tools(spec, state)
-        bound = model.bind_tools([t.openai_schema() for t in usable]) if usable else model
+        bound = model.bind_tools(schemas_of(usable)) if usable else model
         prompt: list[BaseMessage] = [
             SystemMessage(f"{spec.instructions.strip()}\n{UNTRUSTED_CONTENT}"),
             *model_view(state.get("messages", [])),
