@@ -158,6 +158,11 @@ def compare(
     from frontdesk.tracing.queries import NoTraces
 
     try:
+        import scipy  # noqa: F401  # the significance tests
+    except ImportError:
+        fail("traces compare needs its extra: pip install 'frontdesk[dashboard]'")
+
+    try:
         first, second = Population.parse(a), Population.parse(b)
     except BadFilter as exc:
         fail(str(exc))
