@@ -33,7 +33,8 @@ from frontdesk.llm.factory import NoModel
 from frontdesk.llm.openai_test_server import Delayed, OpenAITestServer
 from frontdesk.persistence.tool_runs import ToolRun
 from frontdesk.settings import Settings
-from tests.core.test_server import free_port, sse
+from tests.core.test_server import sse
+from tests.net import free_port
 
 ASK = "I'm ava.chen@example.com. Please cancel #D1001, I no longer need it."
 LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}, "id": "call-login"}]}

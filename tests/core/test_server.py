@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from frontdesk.llm.openai_test_server import OpenAITestServer
+from tests.net import free_port
 
 SCRIPT = [
     {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]},
@@ -26,12 +26,6 @@ SCRIPT = [
     "Order #D1001 is cancelled and refunded.",
     {"verdict": "pass"},
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

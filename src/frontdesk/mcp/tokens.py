@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from frontdesk.persistence.clock import utc_now
+from frontdesk.persistence.clock import as_utc, utc_now
 
 PREFIX = "fdmcp_"
 
@@ -62,7 +62,7 @@ def customer_for(engine: Engine, token: str) -> tuple[str, datetime | None] | No
         row = session.get(McpSessionToken, _hash(token))
     if row is None or row.revoked_at is not None:
         return None
-    expires = _aware(row.expires_at)
+    expires = as_utc(row.expires_at) if row.expires_at is not None else None
     if expires is not None and expires <= utc_now():
         return None
     return row.customer_id, expires
@@ -91,10 +91,3 @@ def revoke_customer(engine: Engine, customer_id: str) -> int:
             session.add(row)
         session.commit()
     return len(rows)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back naive; they were stored in UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)

@@ -9,12 +9,14 @@ a domain DB is at hand. Rates are fractions of turns; a bucket with no turns has
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import duckdb
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+
+from frontdesk.persistence.clock import as_utc
 
 
 @dataclass
@@ -182,7 +184,7 @@ def _approval_waits(engine: Engine) -> Table:
 
     with Session(engine) as session:
         approvals = session.exec(select(Approval)).all()
-    waits = sorted((_aware(a.decided_at) - _aware(a.created_at)).total_seconds() / 60 for a in approvals if a.decided_at is not None)
+    waits = sorted((as_utc(a.decided_at) - as_utc(a.created_at)).total_seconds() / 60 for a in approvals if a.decided_at is not None)
     pending = sum(1 for a in approvals if a.status == "pending")
     rows: list[list[Any]] = [
         ["decided", len(waits)],
@@ -199,7 +201,3 @@ def _inbox(engine: Engine, sla: timedelta) -> Table:
     items = Inbox(None, engine, sla=sla).items()  # listing needs no graph
     rows = [[item.id, item.kind, item.priority, f"{item.age.total_seconds() / 60:.0f} min", "overdue" if item.overdue else "ok"] for item in items]
     return Table("inbox", "Operator inbox: open items", ["id", "kind", "priority", "age", "SLA"], rows, note=f"SLA {sla.total_seconds() / 60:.0f} min")
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

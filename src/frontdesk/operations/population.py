@@ -7,14 +7,13 @@ text form (``frontdesk traces compare --a 'model=gpt-4o since=7d'``) is parsed h
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+from frontdesk.alerts_config import duration
+
 KEYS = ("since", "until", "model", "agent", "scenario", "thread", "prompt", "config")
 
 
@@ -23,11 +22,11 @@ class BadFilter(ValueError):
 
 
 def parse_duration(text: str) -> timedelta:
-    """``90s``, ``10m``, ``24h``, ``7d``, ``2w``."""
-    match = _DURATION.match(text.strip())
-    if not match:
-        raise BadFilter(f"{text!r} is not a duration like 10m, 24h or 7d")
-    return timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
+    """``90s``, ``10m``, ``24h``, ``7d``, ``2w`` (the alert rules' windows read the same way)."""
+    try:
+        return duration(text)
+    except ValueError as exc:
+        raise BadFilter(str(exc)) from None
 
 
 def parse_moment(text: str, now: datetime) -> datetime:

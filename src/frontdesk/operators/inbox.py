@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from frontdesk.operators import records, tickets
 from frontdesk.persistence.checkpoint import DURABILITY
+from frontdesk.persistence.clock import as_utc
 from frontdesk.persistence.thread_locks import ThreadLocks
 from frontdesk.runtime import RunContext
 from frontdesk.tools.base import Tool, ToolError
@@ -46,12 +47,7 @@ class InboxItem:
 
     @property
     def age(self) -> timedelta:
-        created = self.created_at if self.created_at.tzinfo else self.created_at.replace(tzinfo=UTC)
-        return datetime.now(UTC) - created
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return datetime.now(UTC) - as_utc(self.created_at)
 
 
 class Inbox:
@@ -80,7 +76,7 @@ class Inbox:
         self.customer_exists = customer_exists
 
     def _overdue(self, created: datetime, status: str) -> bool:
-        return status in {"open", "pending"} and datetime.now(UTC) - _aware(created) > self.sla
+        return status in {"open", "pending"} and datetime.now(UTC) - as_utc(created) > self.sla
 
     def _ticket_item(self, row: tickets.Ticket) -> InboxItem:
         return InboxItem(
@@ -115,7 +111,7 @@ class Inbox:
         """Everything waiting, oldest first."""
         waiting = [self._ticket_item(t) for t in tickets.open_tickets(self.engine)]
         waiting += [self._approval_item(a) for a in records.pending_approvals(self.engine)]
-        return sorted(waiting, key=lambda item: _aware(item.created_at))
+        return sorted(waiting, key=lambda item: as_utc(item.created_at))
 
     def get(self, item_id: str) -> InboxItem:
         with Session(self.engine, expire_on_commit=False) as session:
