@@ -8,7 +8,6 @@ called tools, to the grader when it drafted a reply.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -85,20 +84,10 @@ def usable_tools(spec: AgentSpec, state: SupportState) -> tuple[Tool, ...]:
     return tuple(t for t in spec.tools if not t.requires_auth)
 
 
-_SCHEMAS: dict[tuple[int, ...], tuple[tuple[Tool, ...], list[dict[str, Any]]]] = {}
-
-
 def schemas_of(tools: tuple[Tool, ...]) -> list[dict[str, Any]]:
-    """The tools' function-calling schemas, built once per set of tools (pydantic's JSON Schema
-    generation was the largest single cost of a model call); each call gets its own copy."""
-    key = tuple(id(tool) for tool in tools)
-    cached = _SCHEMAS.get(key)
-    if cached is None or any(a is not b for a, b in zip(cached[0], tools, strict=True)):
-        cached = (tools, [tool.openai_schema() for tool in tools])
-        if len(_SCHEMAS) >= 256:  # graphs built again and again (tests, one app per replayed scenario): start over
-            _SCHEMAS.clear()
-        _SCHEMAS[key] = cached
-    return copy.deepcopy(cached[1])
+    """The tools' function-calling schemas (each tool's JSON Schema is generated once per
+    arguments model, see ``Tool.openai_schema``; each call gets its own copy)."""
+    return [tool.openai_schema() for tool in tools]
 
 
 def escalated(model: Any, revisions: int) -> Any:

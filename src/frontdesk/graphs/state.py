@@ -2,10 +2,53 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal, TypedDict
 
-from langchain_core.messages import AIMessage, AnyMessage
-from langgraph.graph.message import add_messages
+from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, convert_to_messages
+from langgraph.channels import DeltaChannel
+from langgraph.graph.message import Messages, add_messages
+
+MESSAGES_SNAPSHOT_EVERY = 50
+"""Updates to ``messages`` between full copies of the list in a checkpoint.
+
+Between them a checkpoint stores only that step's new messages (LangGraph's
+``DeltaChannel``); reading a thread replays at most this many updates onto the last full
+copy. Summarisation keeps the list itself bounded, so a copy stays small too.
+"""
+
+
+_MESSAGE_IDS = uuid.UUID("6f1d3c8e-5b0a-4f5e-9a43-2a6b1f0c7d21")
+
+
+def with_stable_ids(current: Sequence[BaseMessage], update: Messages) -> list[BaseMessage]:
+    """``update``'s messages, each without an id given one derived from where it lands.
+
+    ``add_messages`` gives such messages random ids, but a ``DeltaChannel`` rebuilds the
+    list by replaying the stored writes — in another process, after a crash — so a random
+    id would change between the run that wrote a message and every later read (and a
+    handoff ticket keyed by the customer's message id would be opened twice). The id is a
+    hash of the previous message's id, the position in the update and the message itself:
+    the same on every replay, and different for the same text said again later.
+    """
+    items = update if isinstance(update, list) else [update]
+    messages = convert_to_messages(items)  # type: ignore[arg-type]
+    previous = str(current[-1].id) if current else ""
+    for position, message in enumerate(messages):
+        if message.id is None:
+            seed = f"{previous}|{position}|{message.type}|{message.name}|{message.content!r}|{getattr(message, 'tool_call_id', '')}"
+            message.id = str(uuid.uuid5(_MESSAGE_IDS, seed))
+    return messages
+
+
+def add_message_batches(current: Messages, updates: Sequence[Messages]) -> Messages:
+    """``add_messages`` over a batch of updates, oldest first (the reducer ``DeltaChannel``
+    needs: deterministic, and folding two batches equals folding their concatenation)."""
+    merged: list[BaseMessage] = list(current) if isinstance(current, list) else convert_to_messages([current])  # type: ignore[list-item]
+    for update in updates:
+        merged = add_messages(merged, with_stable_ids(merged, update))  # type: ignore[assignment]
+    return merged
 
 
 class Grade(TypedDict, total=False):
@@ -41,7 +84,7 @@ class SupportState(TypedDict, total=False):
     result — never from free text — so every ownership check downstream can trust it.
     """
 
-    messages: Annotated[list[AnyMessage], add_messages]
+    messages: Annotated[list[AnyMessage], DeltaChannel(add_message_batches, snapshot_frequency=MESSAGES_SNAPSHOT_EVERY)]
     customer_id: str | None
     active_agent: str
     ticket: TicketRef | None

@@ -1,7 +1,8 @@
 """The knowledge base's DuckDB file: documents, chunks, term statistics and embeddings.
 
-Connections are opened per operation (read-only for searches), so a CLI run, the
-server and tests can all use the same file without holding DuckDB's single-writer lock.
+Writers open the file per operation; searches share one read-only handle that is let go
+when idle (see ``knowledge.reader``), so a CLI run, the server and tests can all use the
+same file without holding DuckDB's single-writer lock.
 Each chunk's ``embedding`` comes from the model named in ``meta.embedding_model``; a
 knowledge base built without a model (or with another one) is embedded again by
 ``embed_missing`` rather than mixing vectors from two models.
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import duckdb
 
 from frontdesk.knowledge.chunking import Chunk
+from frontdesk.knowledge.reader import shared_reader
 from frontdesk.knowledge.tokens import tokenize
 from frontdesk.persistence.duckdb_files import connect_duckdb
 
@@ -60,6 +62,7 @@ class KnowledgeBase:
         self.path = Path(path)
         self.embedder = embedder
         self.mode: RetrievalMode = mode
+        self._reader = shared_reader(self.path)
 
     @property
     def effective_mode(self) -> RetrievalMode:
@@ -68,17 +71,25 @@ class KnowledgeBase:
 
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        if read_only and not self.path.exists():
-            raise FileNotFoundError(f"knowledge base {self.path} does not exist yet — run `frontdesk kb ingest PATH`")
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = connect_duckdb(self.path, read_only=read_only)
-        try:
-            if not read_only:
+        """A handle on the file: a cursor on the shared reader, or a writer of its own."""
+        if read_only:
+            if not self.path.exists():
+                raise FileNotFoundError(f"knowledge base {self.path} does not exist yet — run `frontdesk kb ingest PATH`")
+            with self._reader.cursor() as cursor:
+                yield cursor
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._reader.closed():
+            connection = connect_duckdb(self.path)
+            try:
                 connection.execute(SCHEMA)
-            yield connection
-        finally:
-            connection.close()
+                yield connection
+            finally:
+                connection.close()
+
+    def close(self) -> None:
+        """Let go of the shared read-only handle now (it is also let go when idle)."""
+        self._reader.close()
 
     def fingerprint(self, doc_id: str) -> str | None:
         if not self.path.exists():

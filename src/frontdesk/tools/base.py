@@ -9,6 +9,8 @@ the model as a readable tool message instead of crashing the turn.
 
 from __future__ import annotations
 
+import copy
+import functools
 import inspect
 import json
 import logging
@@ -103,6 +105,18 @@ class ToolOutcome:
     """Set when a tool guardrail asked for a person: the reason on the ticket."""
 
 
+@functools.lru_cache(maxsize=1024)
+def _parameters_schema(args_model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON Schema of an arguments model, generated once per model class.
+
+    pydantic builds it anew on every call, and it was the largest single cost of a model
+    call (every agent step binds its tools); callers get a deep copy of the cached one.
+    """
+    parameters = args_model.model_json_schema()
+    parameters.pop("title", None)
+    return parameters
+
+
 @dataclass(frozen=True)
 class Tool:
     """A typed tool: validated arguments, a kind, and how it may touch graph state."""
@@ -123,8 +137,7 @@ class Tool:
 
     def openai_schema(self) -> dict[str, Any]:
         """The OpenAI function-calling description of this tool (what ``bind_tools`` takes)."""
-        parameters = self.args_model.model_json_schema()
-        parameters.pop("title", None)
+        parameters = copy.deepcopy(_parameters_schema(self.args_model))
         return {
             "type": "function",
             "function": {"name": self.name, "description": self.description, "parameters": parameters},
