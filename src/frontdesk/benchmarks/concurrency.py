@@ -31,12 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import BaseMessage, HumanMessage
+from langchain_core.outputs import ChatResult
 from langgraph.store.memory import InMemoryStore
 
 from frontdesk.app import open_app
 from frontdesk.benchmarks.measure import percentile
-from frontdesk.benchmarks.model import ModelClock, timed_model
+from frontdesk.benchmarks.model import ModelClock, TimedScriptedChatModel
 from frontdesk.benchmarks.tasks import BenchTask, load_tasks
 from frontdesk.llm.scripted import Script
 from frontdesk.persistence.checkpoint import DURABILITY, open_async_checkpointer
@@ -70,15 +71,37 @@ class ConcurrencyResult:
         return self.throughput / self.ideal_throughput if self.ideal_throughput else 0.0
 
 
+class _ConversationModel(TimedScriptedChatModel):
+    """One agent's model for every conversation, replaying the calling conversation's script.
+
+    One object per agent, as a deployment has (see ``TimedScriptedModels``); each call
+    reads the script of the conversation that makes it from a context variable.
+    """
+
+    def _own(self) -> TimedScriptedChatModel:
+        return TimedScriptedChatModel(script=_SCRIPT.get(), agent=self.agent, latency_s=self.latency_s, clock=self.clock)
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        return self._own()._generate(messages, stop, run_manager, **kwargs)
+
+    async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        return await self._own()._agenerate(messages, stop, run_manager, **kwargs)
+
+
 class _PerConversationModels:
     """A model provider whose scripted models replay the calling conversation's script."""
 
     def __init__(self, latency_s: float, clock: ModelClock) -> None:
         self.latency_s = latency_s
         self.clock = clock
+        self._models: dict[str, BaseChatModel] = {}
 
     def for_agent(self, agent: str) -> BaseChatModel:
-        return timed_model(_SCRIPT.get(), agent, self.latency_s, self.clock)
+        model = self._models.get(agent)
+        if model is None:
+            placeholder = Script("conversation", [])  # never read: each call uses its conversation's
+            model = self._models[agent] = _ConversationModel(script=placeholder, agent=agent, latency_s=self.latency_s, clock=self.clock)
+        return model
 
 
 def pool_size(conversations: int, threads: int | None) -> int:

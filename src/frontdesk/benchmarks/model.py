@@ -85,12 +85,21 @@ def timed_model(script: Script, agent: str, latency_s: float, clock: ModelClock 
 
 
 class TimedScriptedModels:
-    """A frontdesk model provider (``for_agent``) handing out timed scripted models."""
+    """A frontdesk model provider (``for_agent``) handing out timed scripted models.
+
+    One model per agent, kept: an app is built with its model objects once, so a new
+    object per call would charge frontdesk for binding tools and LangChain's serialising
+    of a model on every step, which no deployment pays.
+    """
 
     def __init__(self, script: Script, latency_s: float, clock: ModelClock | None) -> None:
         self.script = script
         self.latency_s = latency_s
         self.clock = clock
+        self._models: dict[str, BaseChatModel] = {}
 
     def for_agent(self, agent: str) -> BaseChatModel:
-        return timed_model(self.script, agent, self.latency_s, self.clock)
+        model = self._models.get(agent)
+        if model is None:
+            model = self._models[agent] = timed_model(self.script, agent, self.latency_s, self.clock)
+        return model

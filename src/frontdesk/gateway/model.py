@@ -12,13 +12,14 @@ Every decision is on the call's span.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pybreaker
-from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.messages import AIMessage, BaseMessage
@@ -29,11 +30,11 @@ from pydantic import ConfigDict
 from tenacity import RetryCallState, Retrying, retry_if_exception
 from tenacity.wait import wait_exponential_jitter
 
-from frontdesk.gateway import cache, spend
+from frontdesk.gateway import aio, cache, spend
 from frontdesk.gateway.breakers import BREAKERS, guarded_call
 from frontdesk.gateway.errors import BudgetExceeded, ModelUnavailable
 from frontdesk.gateway.limits import LIMITS
-from frontdesk.gateway.transient import is_transient, reason_of, retry_after_s, status_of
+from frontdesk.gateway.transient import is_endpoint_failure, is_transient, reason_of, retry_after_s
 from frontdesk.gateway_config import GatewayConfig
 from frontdesk.runtime import current_scope
 from frontdesk.tracing import instrument
@@ -51,11 +52,6 @@ class Route:
     timeout_s: float | None = None
 
 
-def is_endpoint_failure(exc: BaseException) -> bool:
-    """The endpoint's fault (network, HTTP status), so another model may answer; anything else is a bug and is raised."""
-    return is_transient(exc) or status_of(exc) is not None
-
-
 def call_model(model: BaseChatModel, messages: list[BaseMessage], stop: Any, run_manager: Any, **kwargs: Any) -> ChatResult:
     """One request to a model; a streaming one streams (its tokens reach the caller's callbacks) and is assembled."""
     if getattr(model, "streaming", False):
@@ -69,6 +65,33 @@ def unusable(result: ChatResult) -> bool:
     if not isinstance(message, AIMessage):
         return True
     return bool(message.invalid_tool_calls) or (not message.tool_calls and not str(message.content).strip())
+
+
+def _budget_keys() -> tuple[Any, str]:
+    """The domain DB (where spending is kept) and the conversation of the calling node."""
+    scope = current_scope()
+    return (scope.context.engine if scope else None), (scope.thread_id if scope else "")
+
+
+@dataclass
+class _Call:
+    """One call through the chain: where it runs, until when, and why models failed so far."""
+
+    scope: Any
+    engine: Any
+    thread_id: str
+    span: Any
+    ends: float
+    chain: list[Route]
+    key: str | None
+    hit: ChatResult | None
+    failures: list[str] = field(default_factory=list)
+
+    def time_left(self, route: Route) -> bool:
+        if self.ends - time.monotonic() <= 0:
+            self.failures.append(f"{route.name}: deadline passed")
+            return False
+        return True
 
 
 class GatewayChatModel(BaseChatModel):
@@ -102,39 +125,71 @@ class GatewayChatModel(BaseChatModel):
     def _generate(
         self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
     ) -> ChatResult:
+        call = self._begin(messages, stop, kwargs, spend.check(self.gateway, *_budget_keys()))
+        if call.hit is not None:
+            return call.hit
+        for index, route in enumerate(call.chain):
+            if not call.time_left(route):
+                break
+            result = self._try_route(route, messages, stop, run_manager, kwargs, call.ends, call.failures, last=index + 1 == len(call.chain))
+            if result is not None and self._accepted(call, index, route, result):
+                self._account(call.span, route, index + self.start_tier, result, call.engine, call.thread_id, call.scope)
+                return self._finish(call, result)
+        return self._unavailable(call)
+
+    async def _agenerate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: AsyncCallbackManagerForLLMRun | None = None, **kwargs: Any
+    ) -> ChatResult:
+        """The same chain on the async path: waiting on a model holds no thread (see ``gateway.aio``)."""
+        tokens_left = await asyncio.to_thread(spend.check, self.gateway, *_budget_keys()) if self.gateway.has_budgets else None
+        call = self._begin(messages, stop, kwargs, tokens_left)
+        if call.hit is not None:
+            return call.hit
+        for index, route in enumerate(call.chain):
+            if not call.time_left(route):
+                break
+            result = await aio.try_route(self, route, messages, stop, run_manager, kwargs, call.ends, call.failures, last=index + 1 == len(call.chain))
+            if result is not None and self._accepted(call, index, route, result):
+                account = (call.span, route, index + self.start_tier, result, call.engine, call.thread_id, call.scope)
+                if self.gateway.has_budgets:
+                    await asyncio.to_thread(self._account, *account)
+                else:
+                    self._account(*account)
+                return self._finish(call, result)
+        return self._unavailable(call)
+
+    def _begin(self, messages: list[BaseMessage], stop: Any, kwargs: dict[str, Any], tokens_left: int | None) -> _Call:
+        """What one call needs: its deadline, its chain, and a cached answer if its route allows."""
         scope = current_scope()
-        engine = scope.context.engine if scope else None
-        thread_id = scope.thread_id if scope else ""
         span = trace.get_current_span()
-        tokens_left = spend.check(self.gateway, engine, thread_id)
         if tokens_left is not None:
             span.set_attribute("frontdesk.budget.tokens_left", tokens_left)
         ends = time.monotonic() + self.gateway.call_deadline_s
         if scope is not None and scope.turn_started is not None:
             ends = min(ends, time.monotonic() + self.gateway.turn_deadline_s - (time.time() - scope.turn_started))
+        thread_id = scope.thread_id if scope else ""
         chain = self.routes[self.start_tier :]
         key = self._cache_key(thread_id, chain, messages, stop, kwargs)
-        if key is not None and (hit := cache.lookup(key)) is not None:
+        hit = cache.lookup(key) if key is not None else None
+        if hit is not None:
             span.set_attribute("frontdesk.gateway.cache_hit", True)
-            return hit
-        failures: list[str] = []
-        for index, route in enumerate(chain):
-            if ends - time.monotonic() <= 0:
-                failures.append(f"{route.name}: deadline passed")
-                break
-            result = self._try_route(route, messages, stop, run_manager, kwargs, ends, failures, last=index + 1 == len(chain))
-            if result is None:
-                continue
-            if self.cascade and index + 1 < len(chain) and unusable(result):
-                failures.append(f"{route.name}: unusable output")
-                instrument.event("frontdesk.gateway.escalated", **{"frontdesk.gateway.from": route.name, "frontdesk.gateway.reason": "unusable_output"})
-                continue
-            self._account(span, route, index + self.start_tier, result, engine, thread_id, scope)
-            if key is not None:
-                cache.store(key, result)
-            return result
-        span.set_attribute("frontdesk.gateway.unavailable", True)
-        raise ModelUnavailable("no model answered: " + "; ".join(failures), fallback_reply=self.gateway.fallback_reply)
+        return _Call(scope, scope.context.engine if scope else None, thread_id, span, ends, chain, key, hit)
+
+    def _accepted(self, call: _Call, index: int, route: Route, result: ChatResult) -> bool:
+        if self.cascade and index + 1 < len(call.chain) and unusable(result):
+            call.failures.append(f"{route.name}: unusable output")
+            instrument.event("frontdesk.gateway.escalated", **{"frontdesk.gateway.from": route.name, "frontdesk.gateway.reason": "unusable_output"})
+            return False
+        return True
+
+    def _finish(self, call: _Call, result: ChatResult) -> ChatResult:
+        if call.key is not None:
+            cache.store(call.key, result)
+        return result
+
+    def _unavailable(self, call: _Call) -> ChatResult:
+        call.span.set_attribute("frontdesk.gateway.unavailable", True)
+        raise ModelUnavailable("no model answered: " + "; ".join(call.failures), fallback_reply=self.gateway.fallback_reply)
 
     def _cache_key(self, thread_id: str, chain: list[Route], messages: list[BaseMessage], stop: Any, kwargs: dict[str, Any]) -> str | None:
         if self.cache_scope == "off" or (self.cache_scope == "thread" and not thread_id):

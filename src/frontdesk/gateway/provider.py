@@ -32,24 +32,35 @@ class GatewayProvider:
         self._lock = threading.RLock()  # building an agent's chain builds its endpoints under the same lock
         self._endpoints: dict[str, Route] = {}
         self._agents: dict[str, GatewayChatModel] = {}
+        self._unrouted: dict[str, tuple[BaseChatModel, GatewayChatModel]] = {}
 
     def for_agent(self, agent: str) -> BaseChatModel:
         """The agent's gateway model; an agent without a route wraps whatever ``base`` gives it now
         (a provider may choose per call, e.g. per conversation)."""
         if self.config.route_for(agent) is None:
-            return self._build(agent)
+            first = self.base.for_agent(agent)
+            with self._lock:
+                known = self._unrouted.get(agent)
+                if known is not None and known[0] is first:  # the same model as last time: the same wrapper
+                    return known[1]
+            wrapper = self._build(agent, first)
+            with self._lock:
+                self._unrouted[agent] = (first, wrapper)
+            return wrapper
         with self._lock:
             model = self._agents.get(agent)
             if model is None:
                 model = self._agents[agent] = self._build(agent)
             return model
 
-    def _build(self, agent: str) -> GatewayChatModel:
+    def _build(self, agent: str, first: BaseChatModel | None = None) -> GatewayChatModel:
+        """The agent's wrapper; building it (and LangChain serialising it on its first call) is
+        why it is kept rather than made per call."""
         route = self.config.route_for(agent)
         if route is not None:
             chain = [self._endpoint(name) for name in route.models]
         else:
-            first = self.base.for_agent(agent)
+            first = first if first is not None else self.base.for_agent(agent)
             chain = [Route(PRIMARY, f"{model_name(first)}@{getattr(first, 'openai_api_base', None) or 'in-process'}", first)]
             chain += [self._endpoint(name) for name in self.config.fallback_models]
         return GatewayChatModel(

@@ -84,3 +84,8 @@ def reason_of(exc: BaseException) -> str:
     if any(isinstance(error, ConnectionError) or "Connect" in type(error).__name__ for error in chain):
         return "connection_error"
     return type(exc).__name__
+
+
+def is_endpoint_failure(exc: BaseException) -> bool:
+    """The endpoint's fault (network, HTTP status), so another model may answer; anything else is a bug and is raised."""
+    return is_transient(exc) or status_of(exc) is not None

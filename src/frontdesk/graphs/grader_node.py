@@ -10,10 +10,10 @@ rather than sending a reply nobody trusts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, RemoveMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.types import Command
@@ -27,23 +27,47 @@ from frontdesk.guardrails.withheld import model_view
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.runtime import RunContext
 from frontdesk.tracing import instrument
+from frontdesk.tracing.instrument import SyncAndAsync
 
 
-def make_grader_node(
-    models: ModelProvider, output_guardrails: Sequence[OutputGuardrail] = (), *, grade_with_model: bool = True
-) -> Callable[[SupportState, RunnableConfig, RunContext], Command[Any]]:
-    """Build the node that checks the latest draft and routes on the verdict."""
+def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGuardrail] = (), *, grade_with_model: bool = True) -> SyncAndAsync:
+    """Build the node that checks the latest draft and routes on the verdict (both forms: see ``SyncAndAsync``)."""
     checks: tuple[OutputGuardrail, ...] = (CitedSourcesOnly(), *output_guardrails)
 
-    def ask_model(state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage) -> GradeVerdict:
-        model = models.for_agent(NAME)
+    structured_models: dict[int, tuple[Any, Any]] = {}
+
+    def structured_for(model: Any) -> Any:
+        """The grader model answering as a ``GradeVerdict``, built once per model."""
+        known = structured_models.get(id(model))
+        if known is not None and known[0] is model:
+            return known[1]
         structured = model.with_structured_output(GradeVerdict, method="function_calling", include_raw=True)
-        prompt = [SystemMessage(INSTRUCTIONS), HumanMessage(evidence(model_view(state.get("messages", [])), draft))]
-        thread_id = str(config.get("configurable", {}).get("thread_id", ""))
-        with instrument.agent_call(context, NAME, thread_id, model, prompt) as record:
-            result: dict[str, Any] = structured.invoke(prompt, config)  # type: ignore[assignment]  # include_raw=True returns a dict
-            record(result["raw"])
+        if len(structured_models) >= 64:
+            structured_models.clear()
+        structured_models[id(model)] = (model, structured)
+        return structured
+
+    def asking(state: SupportState, config: RunnableConfig, draft: AIMessage) -> tuple[Any, Any, list[BaseMessage], str]:
+        model = models.for_agent(NAME)
+        prompt: list[BaseMessage] = [SystemMessage(INSTRUCTIONS), HumanMessage(evidence(model_view(state.get("messages", [])), draft))]
+        return model, structured_for(model), prompt, str(config.get("configurable", {}).get("thread_id", ""))
+
+    def read(result: dict[str, Any]) -> GradeVerdict:
         return result["parsed"] or GradeVerdict(verdict="fail", score=0.0, reasons=[f"The grader's output could not be read: {result['parsing_error']}"])
+
+    def ask_model(state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage) -> GradeVerdict:
+        model, structured, prompt, thread_id = asking(state, config, draft)
+        with instrument.agent_call(context, NAME, thread_id, model, prompt) as record:
+            result: dict[str, Any] = structured.invoke(prompt, config)  # include_raw=True returns a dict
+            record(result["raw"])
+        return read(result)
+
+    async def aask_model(state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage) -> GradeVerdict:
+        model, structured, prompt, thread_id = asking(state, config, draft)
+        with instrument.agent_call(context, NAME, thread_id, model, prompt) as record:
+            result: dict[str, Any] = await structured.ainvoke(prompt, config)
+            record(result["raw"])
+        return read(result)
 
     def guardrail_trip(state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage) -> tuple[str, GuardrailResult] | None:
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
@@ -53,25 +77,49 @@ def make_grader_node(
             record_trip(trip[0], "output", trip[1], context)
         return trip
 
+    def unavailable(exc: ModelUnavailable, draft: Any) -> Command[Any]:
+        """An unchecked draft is not sent: the fixed reply and a person instead."""
+        instrument.event("frontdesk.model.unavailable", **{"frontdesk.agent": NAME})
+        update = {
+            "messages": [RemoveMessage(id=draft.id), AIMessage(content=exc.fallback_reply, name=draft.name)],
+            "handoff_reason": str(exc),
+            "handoff_priority": "high",
+            "handoff_cause": "model_unavailable",
+        }
+        return Command(goto="human_handoff", update=update)
+
     def grade(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
         draft = last_ai_message(state)
-        withdraw = [RemoveMessage(id=draft.id)]
         trip = guardrail_trip(state, config, context, draft)
+        if trip is not None or not grade_with_model:
+            return conclude(state, context, draft, trip, None)
+        try:
+            verdict = ask_model(state, config, context, draft)
+        except ModelUnavailable as exc:
+            return unavailable(exc, draft)
+        return conclude(state, context, draft, None, verdict)
+
+    async def agrade(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
+        draft = last_ai_message(state)
+        trip = guardrail_trip(state, config, context, draft)
+        if trip is not None or not grade_with_model:
+            return conclude(state, context, draft, trip, None)
+        try:
+            verdict = await aask_model(state, config, context, draft)
+        except ModelUnavailable as exc:
+            return unavailable(exc, draft)
+        return conclude(state, context, draft, None, verdict)
+
+    def conclude(
+        state: SupportState, context: RunContext, draft: Any, trip: tuple[str, GuardrailResult] | None, model_verdict: GradeVerdict | None
+    ) -> Command[Any]:
+        """Route on the verdict: a guardrail's, the grader model's, or a pass when neither applies."""
+        withdraw = [RemoveMessage(id=draft.id)]
         if trip is not None:
             checked_by, result = trip
             verdict = GradeVerdict(verdict="fail", score=0.0, reasons=[result.reason])
-        elif grade_with_model:
-            try:
-                checked_by, verdict = "model", ask_model(state, config, context, draft)
-            except ModelUnavailable as exc:  # an unchecked draft is not sent: the fixed reply and a person instead
-                instrument.event("frontdesk.model.unavailable", **{"frontdesk.agent": NAME})
-                update = {
-                    "messages": [*withdraw, AIMessage(content=exc.fallback_reply, name=draft.name)],
-                    "handoff_reason": str(exc),
-                    "handoff_priority": "high",
-                    "handoff_cause": "model_unavailable",
-                }
-                return Command(goto="human_handoff", update=update)
+        elif model_verdict is not None:
+            checked_by, verdict = "model", model_verdict
             if verdict.verdict != "pass":
                 record_trip(NAME, "output", GuardrailResult.block("; ".join(verdict.reasons)), context)
         else:
@@ -94,4 +142,5 @@ def make_grader_node(
         handoff = {"grade": grade, "messages": withdraw, "handoff_reason": reason, "handoff_priority": "high", "handoff_cause": "grader_failed"}
         return Command(goto="human_handoff", update=handoff)
 
-    return grade
+    grade.__name__ = agrade.__name__ = "grade"
+    return SyncAndAsync(grade, agrade)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, TypedDict
 
 from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, convert_to_messages
 from langgraph.channels import DeltaChannel
-from langgraph.graph.message import Messages, add_messages
+from langgraph.graph.message import add_messages
 
 MESSAGES_SNAPSHOT_EVERY = 50
 """Updates to ``messages`` between full copies of the list in a checkpoint.
@@ -22,7 +22,7 @@ copy. Summarisation keeps the list itself bounded, so a copy stays small too.
 _MESSAGE_IDS = uuid.UUID("6f1d3c8e-5b0a-4f5e-9a43-2a6b1f0c7d21")
 
 
-def with_stable_ids(current: Sequence[BaseMessage], update: Messages) -> list[BaseMessage]:
+def with_stable_ids(current: Sequence[BaseMessage], update: Any) -> Any:
     """``update``'s messages, each without an id given one derived from where it lands.
 
     ``add_messages`` gives such messages random ids, but a ``DeltaChannel`` rebuilds the
@@ -33,7 +33,7 @@ def with_stable_ids(current: Sequence[BaseMessage], update: Messages) -> list[Ba
     the same on every replay, and different for the same text said again later.
     """
     items = update if isinstance(update, list) else [update]
-    messages = convert_to_messages(items)  # type: ignore[arg-type]
+    messages = convert_to_messages(items)
     previous = str(current[-1].id) if current else ""
     for position, message in enumerate(messages):
         if message.id is None:
@@ -42,13 +42,13 @@ def with_stable_ids(current: Sequence[BaseMessage], update: Messages) -> list[Ba
     return messages
 
 
-def add_message_batches(current: Messages, updates: Sequence[Messages]) -> Messages:
+def add_message_batches(current: Any, updates: Sequence[Any]) -> list[BaseMessage]:
     """``add_messages`` over a batch of updates, oldest first (the reducer ``DeltaChannel``
     needs: deterministic, and folding two batches equals folding their concatenation)."""
-    merged: list[BaseMessage] = list(current) if isinstance(current, list) else convert_to_messages([current])  # type: ignore[list-item]
+    merged: Any = list(current) if isinstance(current, list) else convert_to_messages([current])
     for update in updates:
-        merged = add_messages(merged, with_stable_ids(merged, update))  # type: ignore[assignment]
-    return merged
+        merged = add_messages(merged, with_stable_ids(merged, update))
+    return list(merged)
 
 
 class Grade(TypedDict, total=False):

@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
+from langgraph._internal._runnable import RunnableCallable  # how LangGraph itself runs a node with both forms
 from langgraph.errors import GraphBubbleUp
 from langgraph.runtime import Runtime
 from opentelemetry import trace
@@ -146,43 +148,70 @@ def turn(tracer: Any, *, thread_id: str, scenario: str | None = None, turn: int 
         yield run_id
 
 
-def traced_node(default: RunContext, name: str, fn: Callable[[Any, RunnableConfig, RunContext], Any]) -> Callable[..., Any]:
+@dataclass(frozen=True)
+class SyncAndAsync:
+    """A node body in two forms: ``sync`` for ``invoke``/``stream``, ``asynchronous`` for
+    ``ainvoke``/``astream`` (which then awaits its model call instead of holding a thread)."""
+
+    sync: Callable[[Any, RunnableConfig, RunContext], Any]
+    asynchronous: Callable[[Any, RunnableConfig, RunContext], Awaitable[Any]]
+
+
+def traced_node(default: RunContext, name: str, fn: Callable[[Any, RunnableConfig, RunContext], Any] | SyncAndAsync) -> Any:
     """Wrap a graph node in a ``node {name}`` span and hand it the run's context.
 
     ``fn(state, config, context)`` gets the context of this run (LangGraph's
     ``Runtime.context``, else ``default``; see :func:`frontdesk.runtime.resolve_context`).
     A LangGraph interrupt (the thread pausing for a person) passes through as a normal
-    outcome, not an error; any other exception marks the span as failed.
+    outcome, not an error; any other exception marks the span as failed. A
+    :class:`SyncAndAsync` body becomes a node with both forms (LangGraph's own
+    ``RunnableCallable``, which picks by how the graph is run).
     """
+    body = fn.sync if isinstance(fn, SyncAndAsync) else fn
 
     def run(state: Any, config: RunnableConfig, runtime: Runtime[RunContext]) -> Any:
-        context = resolve_context(runtime, default)
-        thread_id = str((config or {}).get("configurable", {}).get("thread_id", ""))
-        with context.tracer.start_as_current_span(
-            f"node {name}",
-            attributes={"frontdesk.node": name, gen_ai.GEN_AI_CONVERSATION_ID: thread_id},
-            record_exception=False,
-            set_status_on_exception=False,
-        ) as span:
-            started = (config or {}).get("configurable", {}).get(TURN_STARTED)
-            try:
-                with node_scope(NodeScope(context, thread_id, started if isinstance(started, int | float) else None)):
-                    return fn(state, config, context)
-            except GraphBubbleUp:
-                span.add_event("frontdesk.interrupt")
-                raise
-            except Exception as exc:
-                if context.capture_content:
-                    span.record_exception(exc)
-                    span.set_status(Status(StatusCode.ERROR, _content(f"{type(exc).__name__}: {exc}"[:300], context)))
-                else:
-                    span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
-                span.set_attribute("error.type", type(exc).__name__)
-                raise
+        with _node_span(default, name, config, runtime) as context:
+            return body(state, config, context)
 
     run.__name__ = name
-    run.__doc__ = fn.__doc__
-    return run
+    run.__doc__ = body.__doc__
+    if not isinstance(fn, SyncAndAsync):
+        return run
+    asynchronous = fn.asynchronous
+
+    async def arun(state: Any, config: RunnableConfig, runtime: Runtime[RunContext]) -> Any:
+        with _node_span(default, name, config, runtime) as context:
+            return await asynchronous(state, config, context)
+
+    arun.__name__ = name
+    return RunnableCallable(run, arun, name=name, trace=False)
+
+
+@contextmanager
+def _node_span(default: RunContext, name: str, config: RunnableConfig, runtime: Runtime[RunContext]) -> Iterator[RunContext]:
+    context = resolve_context(runtime, default)
+    thread_id = str((config or {}).get("configurable", {}).get("thread_id", ""))
+    with context.tracer.start_as_current_span(
+        f"node {name}",
+        attributes={"frontdesk.node": name, gen_ai.GEN_AI_CONVERSATION_ID: thread_id},
+        record_exception=False,
+        set_status_on_exception=False,
+    ) as span:
+        started = (config or {}).get("configurable", {}).get(TURN_STARTED)
+        try:
+            with node_scope(NodeScope(context, thread_id, started if isinstance(started, int | float) else None)):
+                yield context
+        except GraphBubbleUp:
+            span.add_event("frontdesk.interrupt")
+            raise
+        except Exception as exc:
+            if context.capture_content:
+                span.record_exception(exc)
+                span.set_status(Status(StatusCode.ERROR, _content(f"{type(exc).__name__}: {exc}"[:300], context)))
+            else:
+                span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+            span.set_attribute("error.type", type(exc).__name__)
+            raise
 
 
 RATINGS = ("up", "down")
