@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, RemoveMessage, SystemMessage
+from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.types import Command
@@ -29,6 +30,19 @@ from frontdesk.runtime import RunContext
 from frontdesk.tracing import instrument
 from frontdesk.tracing.instrument import SyncAndAsync
 
+_VERDICT_PARSER = PydanticToolsParser(tools=[GradeVerdict], first_tool_only=True)
+
+
+def read_verdict(raw: Any) -> GradeVerdict:
+    """The verdict the grader model called with; a failing one naming why when it cannot be read."""
+    try:
+        parsed = _VERDICT_PARSER.invoke(raw)
+    except Exception as exc:  # malformed arguments, wrong types: the draft is not trusted
+        return GradeVerdict(verdict="fail", score=0.0, reasons=[f"The grader's output could not be read: {exc}"])
+    if not isinstance(parsed, GradeVerdict):
+        return GradeVerdict(verdict="fail", score=0.0, reasons=["The grader's output could not be read: it did not give a verdict"])
+    return parsed
+
 
 def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGuardrail] = (), *, grade_with_model: bool = True) -> SyncAndAsync:
     """Build the node that checks the latest draft and routes on the verdict (both forms: see ``SyncAndAsync``)."""
@@ -37,11 +51,16 @@ def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGu
     structured_models: dict[int, tuple[Any, Any]] = {}
 
     def structured_for(model: Any) -> Any:
-        """The grader model answering as a ``GradeVerdict``, built once per model."""
+        """The grader model made to answer by calling ``GradeVerdict``, bound once per model.
+
+        What ``with_structured_output(method="function_calling")`` binds, without its
+        tracing metadata (LangChain rebuilt the schema from it on every call) and with the
+        reply read here, so a reply that cannot be read is a failed verdict, not an error.
+        """
         known = structured_models.get(id(model))
         if known is not None and known[0] is model:
             return known[1]
-        structured = model.with_structured_output(GradeVerdict, method="function_calling", include_raw=True)
+        structured = model.bind_tools([GradeVerdict], tool_choice="any")
         if len(structured_models) >= 64:
             structured_models.clear()
         structured_models[id(model)] = (model, structured)
@@ -52,22 +71,19 @@ def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGu
         prompt: list[BaseMessage] = [SystemMessage(INSTRUCTIONS), HumanMessage(evidence(model_view(state.get("messages", [])), draft))]
         return model, structured_for(model), prompt, str(config.get("configurable", {}).get("thread_id", ""))
 
-    def read(result: dict[str, Any]) -> GradeVerdict:
-        return result["parsed"] or GradeVerdict(verdict="fail", score=0.0, reasons=[f"The grader's output could not be read: {result['parsing_error']}"])
-
     def ask_model(state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage) -> GradeVerdict:
         model, structured, prompt, thread_id = asking(state, config, draft)
         with instrument.agent_call(context, NAME, thread_id, model, prompt) as record:
-            result: dict[str, Any] = structured.invoke(prompt, config)  # include_raw=True returns a dict
-            record(result["raw"])
-        return read(result)
+            raw = structured.invoke(prompt, config)
+            record(raw)
+        return read_verdict(raw)
 
     async def aask_model(state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage) -> GradeVerdict:
         model, structured, prompt, thread_id = asking(state, config, draft)
         with instrument.agent_call(context, NAME, thread_id, model, prompt) as record:
-            result: dict[str, Any] = await structured.ainvoke(prompt, config)
-            record(result["raw"])
-        return read(result)
+            raw = await structured.ainvoke(prompt, config)
+            record(raw)
+        return read_verdict(raw)
 
     def guardrail_trip(state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage) -> tuple[str, GuardrailResult] | None:
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
