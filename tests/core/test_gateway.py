@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 from collections.abc import Iterator
@@ -24,6 +25,12 @@ from frontdesk.llm.openai_test_server import Delayed, HttpError, OpenAITestServe
 from frontdesk.operators import tickets
 
 
+@pytest.fixture(params=["invoke", "ainvoke"])
+def asynchronous(request: pytest.FixtureRequest) -> bool:
+    """Both ways of running a graph: the gateway's policy must hold on each."""
+    return bool(request.param == "ainvoke")
+
+
 @pytest.fixture(autouse=True)
 def fresh_gateway() -> Iterator[None]:
     BREAKERS.reset()
@@ -43,8 +50,18 @@ class Desk:
     """A support graph whose primary model is at one test server and whose fallbacks are named endpoints."""
 
     def __init__(
-        self, tmp_path: Path, primary: str, *, grade: bool = False, retries: int = 2, streaming: bool = False, timeout: float = 30, **gateway: Any
+        self,
+        tmp_path: Path,
+        primary: str,
+        *,
+        grade: bool = False,
+        retries: int = 2,
+        streaming: bool = False,
+        timeout: float = 30,
+        asynchronous: bool = False,
+        **gateway: Any,
     ) -> None:
+        self.asynchronous = asynchronous
         self.engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", "retail", seed_demo=True)
         config = GatewayConfig.model_validate({"backoff_s": 0.01, "max_backoff_s": 0.05, **gateway})
         self.settings = Settings(
@@ -57,7 +74,10 @@ class Desk:
         self.graph = build_graph(self.settings, model=model, checkpointer=InMemorySaver(), engine=self.engine, tracer=provider.get_tracer("t"))
 
     def say(self, text: str, thread: str = "t1") -> dict[str, Any]:
-        return self.graph.invoke({"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": thread}})
+        payload, config = {"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": thread}}
+        if self.asynchronous:  # the async path: coroutine nodes, the gateway awaiting its models
+            return asyncio.run(self.graph.ainvoke(payload, config))
+        return self.graph.invoke(payload, config)
 
     def chat_spans(self) -> list[Any]:
         return [s for s in self.spans.get_finished_spans() if s.name.startswith("chat ")]
@@ -70,9 +90,9 @@ def endpoint(server: OpenAITestServer | str, **extra: Any) -> dict[str, Any]:
     return {"model": "m", "base_url": server if isinstance(server, str) else server.base_url, **extra}
 
 
-def test_server_errors_are_retried_with_backoff_and_the_turn_completes(tmp_path: Path) -> None:
+def test_server_errors_are_retried_with_backoff_and_the_turn_completes(tmp_path: Path, asynchronous: bool) -> None:
     with OpenAITestServer([HttpError(500), HttpError(502), "Hello! How can I help?"]) as primary:
-        desk = Desk(tmp_path, primary.base_url)
+        desk = Desk(tmp_path, primary.base_url, asynchronous=asynchronous)
         result = desk.say("hi")
         assert result["messages"][-1].content == "Hello! How can I help?" and len(primary.requests) == 3
     [span] = desk.chat_spans()
@@ -80,42 +100,58 @@ def test_server_errors_are_retried_with_backoff_and_the_turn_completes(tmp_path:
     assert [e["frontdesk.gateway.reason"] for e in desk.events("frontdesk.gateway.retry")] == ["http_500", "http_502"]
 
 
-def test_retry_after_is_honoured(tmp_path: Path) -> None:
+def test_retry_after_is_honoured(tmp_path: Path, asynchronous: bool) -> None:
     with OpenAITestServer([HttpError(429, retry_after=1.0), "Hi there."]) as primary:
-        desk = Desk(tmp_path, primary.base_url)
+        desk = Desk(tmp_path, primary.base_url, asynchronous=asynchronous)
         started = time.monotonic()
         assert desk.say("hi")["messages"][-1].content == "Hi there."
         assert time.monotonic() - started >= 1.0, "the backoff alone is 0.01 s: only Retry-After explains the wait"
 
 
-def test_a_bad_request_is_not_retried_and_the_next_model_answers(tmp_path: Path) -> None:
+def test_a_bad_request_is_not_retried_and_the_next_model_answers(tmp_path: Path, asynchronous: bool) -> None:
     with OpenAITestServer([HttpError(400, message="bad")]) as primary, OpenAITestServer(["From the backup."]) as backup:
-        desk = Desk(tmp_path, primary.base_url, endpoints={"backup": endpoint(backup)}, fallback_models=["backup"])
+        desk = Desk(tmp_path, primary.base_url, endpoints={"backup": endpoint(backup)}, fallback_models=["backup"], asynchronous=asynchronous)
         assert desk.say("hi")["messages"][-1].content == "From the backup."
         assert len(primary.requests) == 1
     [span] = desk.chat_spans()
     assert span.attributes["frontdesk.gateway.model"] == "backup" and span.attributes["frontdesk.gateway.fallback"] is True
 
 
-def test_a_refused_connection_and_a_cut_stream_go_to_the_next_attempt_or_model(tmp_path: Path) -> None:
+def test_a_refused_connection_and_a_cut_stream_go_to_the_next_attempt_or_model(tmp_path: Path, asynchronous: bool) -> None:
     with OpenAITestServer([StreamFault("Half a", "no_finish_reason"), "Whole reply."]) as backup:
-        desk = Desk(tmp_path, closed_port_url(), retries=1, streaming=True, endpoints={"backup": endpoint(backup)}, fallback_models=["backup"])
+        desk = Desk(
+            tmp_path,
+            closed_port_url(),
+            retries=1,
+            streaming=True,
+            endpoints={"backup": endpoint(backup)},
+            fallback_models=["backup"],
+            asynchronous=asynchronous,
+        )
         assert desk.say("hi")["messages"][-1].content == "Whole reply."
         assert len(backup.requests) == 2
 
 
-def test_a_slow_endpoint_is_given_up_on_at_its_timeout_and_the_fallback_answers(tmp_path: Path) -> None:
+def test_a_slow_endpoint_is_given_up_on_at_its_timeout_and_the_fallback_answers(tmp_path: Path, asynchronous: bool) -> None:
     with OpenAITestServer([Delayed("Too late.", 5)]) as slow, OpenAITestServer(["Quick answer."]) as quick:
-        desk = Desk(tmp_path, slow.base_url, retries=0, timeout=0.5, endpoints={"quick": endpoint(quick, timeout_s=5)}, fallback_models=["quick"])
+        desk = Desk(
+            tmp_path,
+            slow.base_url,
+            retries=0,
+            timeout=0.5,
+            endpoints={"quick": endpoint(quick, timeout_s=5)},
+            fallback_models=["quick"],
+            asynchronous=asynchronous,
+        )
         started = time.monotonic()
         assert desk.say("hi")["messages"][-1].content == "Quick answer."
         assert time.monotonic() - started < 3
 
 
-def test_when_every_model_is_down_the_customer_gets_the_fallback_reply_and_a_ticket_fast(tmp_path: Path) -> None:
+def test_when_every_model_is_down_the_customer_gets_the_fallback_reply_and_a_ticket_fast(tmp_path: Path, asynchronous: bool) -> None:
     with OpenAITestServer([]) as primary, OpenAITestServer([]) as backup:
         ends = {"backup": endpoint(backup), "gone": endpoint(closed_port_url())}
-        desk = Desk(tmp_path, primary.base_url, endpoints=ends, fallback_models=["backup", "gone"])
+        desk = Desk(tmp_path, primary.base_url, endpoints=ends, fallback_models=["backup", "gone"], asynchronous=asynchronous)
         started = time.monotonic()
         result = desk.say("hi")
         elapsed = time.monotonic() - started
@@ -125,12 +161,13 @@ def test_when_every_model_is_down_the_customer_gets_the_fallback_reply_and_a_tic
     assert ticket.priority == "high" and ticket.reason.startswith("no model answered: primary: http_500 after 3 attempt(s); backup: http_500")
 
 
-def test_the_breaker_opens_skips_the_endpoint_and_recovers_after_the_cool_down(tmp_path: Path) -> None:
+def test_the_breaker_opens_skips_the_endpoint_and_recovers_after_the_cool_down(tmp_path: Path, asynchronous: bool) -> None:
     script = [HttpError(500), HttpError(500), "Primary is back."]
     with OpenAITestServer(script) as primary, OpenAITestServer(["Backup 1.", "Backup 2."]) as backup:
         desk = Desk(
             tmp_path,
             primary.base_url,
+            asynchronous=asynchronous,
             retries=1,
             breaker_failures=2,
             breaker_cooldown_s=0.5,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -113,3 +116,43 @@ def test_cli_ingest_and_search(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "gifts#wrapping" in result.output
     result = runner.invoke(app, ["kb", "ingest", str(tmp_path / "nope"), "--kb", str(kb_file)], env={"COLUMNS": "200"})
     assert result.exit_code == 2 and "no such file or folder" in result.output
+
+
+def test_searches_share_one_handle_that_is_let_go_so_another_process_can_ingest(tmp_path: Path) -> None:
+    """A server's searches keep one read-only handle open; once idle it is closed, and
+    ``frontdesk kb ingest`` in another process gets the file (DuckDB allows one writer)."""
+    from frontdesk.knowledge.reader import shared_reader
+
+    base = default_knowledge_base(tmp_path / "knowledge.duckdb", demo_pages=DEMO_PAGES)
+    reader = shared_reader(base.path)
+    reader._idle_s = 0.3  # the server's default is a couple of seconds
+    with ThreadPoolExecutor(max_workers=4) as pool:  # searches from several threads at once, on cursors of one handle
+        found = list(pool.map(lambda _: search(base, "price match")[0].citation, range(8)))
+    assert found == ["payments#price-matching"] * 8
+    page = tmp_path / "showroom.md"
+    page.write_text("# Showroom\n\n## Lisbon opening hours\n\nThe Lisbon showroom opens at nine and closes at six, Monday to Saturday.\n")
+    code = (
+        "from pathlib import Path; from frontdesk.knowledge import ingest_paths, open_knowledge_base; "
+        f"kb = open_knowledge_base(Path({str(base.path)!r}), 'bm25'); ingest_paths(kb, [Path({str(page)!r})]); print('ok')"
+    )
+    deadline = time.monotonic() + 10
+    while reader._handle is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert reader._handle is None, "the idle handle was let go"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False, env={**os.environ, "PYTHONWARNINGS": "ignore"}
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+    assert search(base, "when does the Lisbon showroom open")[0].citation.startswith("showroom#")
+
+
+def test_this_process_can_ingest_while_its_searches_hold_the_reader(tmp_path: Path) -> None:
+    """DuckDB refuses a read-write handle beside a read-only one in one process; writing
+    closes the shared reader first (waiting for searches in flight) instead of failing."""
+    path = tmp_path / "knowledge.duckdb"
+    searching = default_knowledge_base(path, demo_pages=DEMO_PAGES)
+    assert search(searching, "price match")[0].citation == "payments#price-matching"
+    page = tmp_path / "loyalty.md"
+    page.write_text("# Loyalty\n\n## Points\n\nEvery dollar spent earns one loyalty point.\n")
+    ingest_paths(KnowledgeBase(path, embedder=searching.embedder), [page])  # another instance on the same file
+    assert search(searching, "how many loyalty points per dollar")[0].citation.startswith("loyalty#")
