@@ -106,9 +106,11 @@ def _play_turn(graph: Any, config: RunnableConfig, turn: Turn, record: TurnRecor
         return ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
 
     while True:
+        pending: list[Waiting] = []  # the pauses the run ended on, as the stream reported them (no second read of the thread)
         for event in stream_turn(graph, payload, config):
             _observe(event, record)
-        pending = graph.get_state(config).interrupts
+            if isinstance(event, Waiting):
+                pending.append(event)
         if not pending:
             unused = [f"{len(operator)} scripted operator action(s)"] * bool(operator) + [f"{len(confirmations)} scripted confirmation(s)"] * bool(
                 confirmations
@@ -119,13 +121,14 @@ def _play_turn(graph: Any, config: RunnableConfig, turn: Turn, record: TurnRecor
         resumes = {}
         for item in pending:
             value = item.value or {}
+            interrupt_id = item.interrupt_id
             kind = value.get("type")
             if kind == "confirmation":
                 if not confirmations:
                     raise fault(f"the thread asks the customer to confirm ({value.get('question')}) but the turn scripts no confirmation: add confirm: [yes]")
                 answer = confirmations.pop(0)
                 record.events.append(Event(kind="confirmation", text=str(value.get("question", "")), data={"confirmed": answer}))
-                resumes[item.id] = {"confirmed": answer}
+                resumes[interrupt_id] = {"confirmed": answer}
                 continue
             if not operator:
                 raise fault(f"the thread waits for a person ({kind}) but the turn scripts no operator action for it")
@@ -137,7 +140,7 @@ def _play_turn(graph: Any, config: RunnableConfig, turn: Turn, record: TurnRecor
                 status = {"approve": "approved", "reject": "rejected", "edit": "edited"}[answer_.decision or "approve"]
                 record.approvals.append(status)
                 record.events.append(Event(kind="approval", text=answer_.reason or "", data={**value, "status": status, "operator": answer_.operator}))
-            resumes[item.id] = answer_.resume_payload()
+            resumes[interrupt_id] = answer_.resume_payload()
         payload = Command(resume=resumes)
 
 
