@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -61,3 +62,40 @@ def test_live_runs_n_times_and_reports_pass_hat_k(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "2/3" in result.output
     assert "overall pass^1 = 0.667  pass^2 = 0.333  pass^3 = 0.000" in result.output
+
+
+def test_live_compares_arguments_as_the_tool_reads_them(tmp_path: Path) -> None:
+    """A real model writing D1002 asked for the same order as #D1002: the live run passes."""
+    path = tmp_path / "order-status.yaml"
+    shutil.copy(SCENARIOS / "order-status.yaml", path)
+    plain_id = [ORDER_STATUS[0], {"tool_calls": [{"name": "get_order_details", "args": {"order_id": "D1002"}}]}, *ORDER_STATUS[2:]]
+    with OpenAITestServer(plain_id) as server:
+        result = runner.invoke(
+            app, ["replay", str(path), "--live", "--model", "m", "--base-url", server.base_url], env={"OPENAI_API_KEY": "k", "COLUMNS": "200"}
+        )
+    assert result.exit_code == 0, result.output
+    assert "1/1" in result.output
+
+
+def test_a_live_failure_says_where_and_why_the_thread_went_to_a_person(tmp_path: Path) -> None:
+    path = tmp_path / "order-status.yaml"
+    shutil.copy(SCENARIOS / "order-status.yaml", path)
+    gives_up = [
+        ORDER_STATUS[0],
+        {"tool_calls": [{"name": "get_order_details", "args": {"order_id": "#D9999"}}]},
+        {"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "Customer asks about an order I cannot find"}}]},
+    ]
+    report = tmp_path / "live.json"
+    with OpenAITestServer(gives_up) as server:
+        result = runner.invoke(
+            app,
+            ["replay", str(path), "--live", "--model", "m", "--base-url", server.base_url, "--report", str(report)],
+            env={"OPENAI_API_KEY": "k", "COLUMNS": "200"},
+        )
+    assert result.exit_code == 0, result.output  # a live run reports pass^k; it does not fail on a miss
+    assert "0/1" in result.output and "went to a person at model step 3" in result.output
+    failures = [f for scenario in json.loads(report.read_text())["scenarios"] for f in scenario["failures"]]
+    assert not [f for f in failures if "expectation script" in f], "a handoff the script did not foresee is the outcome, not a script fault"
+    [why] = [f.split("expectation why: ", 1)[1] for f in failures if "expectation why: " in f]
+    assert why.startswith("the thread went to a person at model step 3 after transfer_to_human_agents (ok)"), why
+    assert "Customer asks about an order I cannot find" in why

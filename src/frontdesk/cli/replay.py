@@ -143,7 +143,7 @@ def replay(
         if target.suffix not in {".xml", ".json"}:
             fail(f"--report {target}: use a .xml (JUnit) or .json file")
     if live:
-        _live(paths, keyword, runs, _real_models(model, base_url))
+        _live(paths, keyword, runs, _real_models(model, base_url), report or [])
         return
     results = _run_all(paths, traces=traces, keyword=keyword, show=verbose, jobs=jobs)
     print_summary(console, results)
@@ -165,8 +165,8 @@ def schema(out: Annotated[Path | None, typer.Option("--out", help="Write here in
         console.print(f"Scenario schema written to {out}")
 
 
-def _live(paths: list[Path], keyword: str | None, runs: int, models: Any) -> None:
-
+def _live(paths: list[Path], keyword: str | None, runs: int, models: Any, reports: list[Path]) -> None:
+    """Each failing run shows its first failure and, when it ended with a person, where and why."""
     from frontdesk.replay.live import live, pass_hat_k
 
     scenarios = _load(paths, keyword)
@@ -177,10 +177,15 @@ def _live(paths: list[Path], keyword: str | None, runs: int, models: Any) -> Non
         passes = report.passes(path)
         table.add_row(Path(path).stem, f"{passes}/{runs}", *[f"{pass_hat_k(passes, runs, k):.2f}" for k in range(1, runs + 1)])
         for result in results:
-            for failure in result.failures[:1]:
+            shown = result.failures[:1] + [f for f in result.failures[1:] if f.expectation == "why"]
+            for failure in shown:
                 console.print(f"[dim]  {failure}[/]", soft_wrap=True)
     console.print(table)
     console.print("overall " + "  ".join(f"pass^{k} = {report.pass_hat(k):.3f}" for k in range(1, runs + 1)))
+    every_run = [result for results in report.results.values() for result in results]
+    for target in reports:
+        write_report(every_run, target)
+        console.print(f"[dim]report written to {target}[/]")
 
 
 def record(

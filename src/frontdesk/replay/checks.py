@@ -3,27 +3,39 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from frontdesk.memory.customer_memory import recall
 from frontdesk.replay.results import Failure, TurnRecord
 from frontdesk.replay.schema import DbChange, MemoryEntryExpectation, TurnExpectation
 
+ArgumentsAsUnderstood = Callable[[str, dict[str, Any]], dict[str, Any]]
+"""A tool's arguments as the tool itself reads them (``D1002`` → ``#D1002``), for live runs."""
 
-def check_turn(scenario: str, record: TurnRecord, expect: TurnExpectation) -> list[Failure]:
-    """Every way ``record`` differs from ``expect`` (empty when the turn passed)."""
+
+def check_turn(scenario: str, record: TurnRecord, expect: TurnExpectation, *, understood: ArgumentsAsUnderstood | None = None) -> list[Failure]:
+    """Every way ``record`` differs from ``expect`` (empty when the turn passed).
+
+    With ``understood`` (live runs), a call's arguments are compared after the tool's own
+    normalisation: a real model writing ``D1002`` asked for the same order as ``#D1002``.
+    A failing turn that went to a person also says where and why it did.
+    """
     turn = record.index + 1
     failures: list[Failure] = []
 
     def fail(expectation: str, message: str) -> None:
         failures.append(Failure(scenario=scenario, turn=turn, expectation=expectation, message=message))
 
+    def arguments(call: Any) -> dict[str, Any]:
+        return understood(call.name, call.args) if understood is not None else call.args
+
     if expect.tools is not None:
-        actual = [f"{c.name}({_args(c.args)})" for c in record.tools]
+        actual = [f"{c.name}({_args(arguments(c))})" for c in record.tools]
         wanted = [f"{t.name}({_args(t.args or {})})" for t in expect.tools]
         matches = len(actual) == len(wanted) and all(
             call.name == want.name
-            and all(call.args.get(k) == v for k, v in (want.args or {}).items())
+            and all(arguments(call).get(k) == v for k, v in (want.args or {}).items())
             and (want.ok is None or want.ok == call.ok)
             and (want.result_contains is None or want.result_contains in call.content)
             for call, want in zip(record.tools, expect.tools, strict=False)
@@ -45,7 +57,24 @@ def check_turn(scenario: str, record: TurnRecord, expect: TurnExpectation) -> li
         fail("approvals", f"expected {expect.approvals}, got {record.approvals}")
     if expect.customer_id is not None and record.customer_id != expect.customer_id:
         fail("customer_id", f"expected {expect.customer_id!r}, got {record.customer_id!r}")
+    if failures and record.handoff and expect.handoff is not True:
+        fail("why", why_handed_off(record))
     return failures
+
+
+def why_handed_off(record: TurnRecord) -> str:
+    """Where a turn went to a person and why: the step, the last tool call before it, the reason."""
+    steps = 0
+    last_tool = ""
+    for event in record.events:
+        if event.kind in ("agent", "withdrawn"):
+            steps += 1
+        elif event.kind == "tool":
+            outcome = "ok" if event.ok else f"error: {event.text[:120]}"
+            last_tool = f" after {event.name} ({outcome})"
+        elif event.kind == "handoff":
+            return f"the thread went to a person at model step {steps}{last_tool}: {event.text or 'no reason given'}"
+    return f"the thread went to a person after {steps} model step(s){last_tool}"
 
 
 def check_db_changes(scenario: str, actual: list[dict[str, Any]], expected: list[DbChange]) -> list[Failure]:

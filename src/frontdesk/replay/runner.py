@@ -21,15 +21,17 @@ from langgraph.types import Command
 
 from frontdesk.app import open_app
 from frontdesk.domains import get_domain
+from frontdesk.domains.base import Domain
 from frontdesk.graphs.events import AgentMessage, OperatorReply, Summary, ToolResult, TurnEvent, Verdict, Waiting, stream_turn
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptError
 from frontdesk.persistence.checkpoint import open_checkpointer
-from frontdesk.replay.checks import check_db_changes, check_memory, check_turn
+from frontdesk.replay.checks import ArgumentsAsUnderstood, check_db_changes, check_memory, check_turn
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.results import Event, Failure, ScenarioResult, ToolCallRecord, TurnRecord
 from frontdesk.replay.schema import Scenario, Turn
 from frontdesk.settings import Settings
+from frontdesk.tools.base import ToolError
 from frontdesk.tracing.setup import TracingHandle
 
 
@@ -70,7 +72,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
             result.turns.append(record)
             try:
                 with env.turn_span(thread_id=thread_id, scenario=scenario.name, turn=index + 1, labels=app.labels):
-                    _play_turn(graph, config, turn, record, scenario.name)
+                    waiting = _play_turn(graph, config, turn, record, scenario.name, live=models is not None)
             except ScriptError as exc:
                 record.events.append(Event(kind="error", text=exc.detail))
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=exc.detail))
@@ -85,7 +87,11 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
                 left = ", ".join(f"{agent}: {count} step(s)" for agent, count in leftovers.items())
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=f"scripted outputs never used ({left})"))
             _finish_record(graph.get_state(config).values, record)
-            result.failures += check_turn(scenario.name, record, turn.expect)
+            result.failures += check_turn(scenario.name, record, turn.expect, understood=as_understood(app.domain) if models is not None else None)
+            if waiting and index + 1 < len(scenario.turns):
+                left = f"turn(s) {index + 2}-{len(scenario.turns)} not run: the thread is waiting for a person the scenario did not script"
+                result.failures.append(Failure(scenario=scenario.name, turn=index + 2, expectation="run", message=left))
+                break
     result.db_changes = env.diff(before, env.snapshot(engine, domain))
     if scenario.expect.db_changes is not None:
         result.failures += check_db_changes(scenario.name, result.db_changes, scenario.expect.db_changes)
@@ -95,9 +101,14 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
     return result
 
 
-def _play_turn(graph: Any, config: RunnableConfig, turn: Turn, record: TurnRecord, scenario: str) -> None:
+def _play_turn(graph: Any, config: RunnableConfig, turn: Turn, record: TurnRecord, scenario: str, *, live: bool = False) -> bool:
     """Run one customer message to the end, answering each pause: a confirmation with the
-    turn's next ``confirm``, a handoff or approval with its next operator action."""
+    turn's next ``confirm``, a handoff or approval with its next operator action.
+
+    Returns whether the thread is left waiting for a person: in a live run a real model may
+    hand off where the scenario scripted no operator, and that is the customer's outcome
+    (judged by the expectations), not a fault of the script.
+    """
     payload: Any = {"messages": [HumanMessage(record.user)]}
     operator = list(turn.operator)
     confirmations = list(turn.confirm)
@@ -117,7 +128,7 @@ def _play_turn(graph: Any, config: RunnableConfig, turn: Turn, record: TurnRecor
             )
             if unused:
                 raise fault(f"{' and '.join(unused)} never used")
-            return
+            return False
         resumes = {}
         for item in pending:
             value = item.value or {}
@@ -131,6 +142,8 @@ def _play_turn(graph: Any, config: RunnableConfig, turn: Turn, record: TurnRecor
                 resumes[interrupt_id] = {"confirmed": answer}
                 continue
             if not operator:
+                if live:
+                    return True
                 raise fault(f"the thread waits for a person ({kind}) but the turn scripts no operator action for it")
             answer_ = operator.pop(0)
             if (kind == "approval") != (answer_.decision is not None):
@@ -201,6 +214,22 @@ def _finish_record(values: dict[str, Any], record: TurnRecord) -> None:
         if isinstance(message, AIMessage) and message.content and not message.tool_calls:
             record.reply, record.reply_by = str(message.content), message.name
             break
+
+
+def as_understood(domain: Domain) -> ArgumentsAsUnderstood:
+    """Arguments as the domain's tools read them (validated and normalised); raw when they do not validate."""
+    tools = domain.tools_by_name
+
+    def understood(name: str, args: dict[str, Any]) -> dict[str, Any]:
+        tool = tools.get(name)
+        if tool is None:
+            return args
+        try:
+            return {**args, **tool.validate(args).model_dump()}
+        except ToolError:
+            return args
+
+    return understood
 
 
 def scenario_settings(scenario: Scenario, path: Path) -> dict[str, Any]:

@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from sqlmodel import Session, select
 
 from frontdesk.domains.retail.models import Order, PaymentMethod, Product, User, Variant
 from frontdesk.tools.base import ToolContext, ToolError
 
-OrderId = Annotated[str, Field(description="Order id including the leading '#', e.g. '#W2378156'")]
+
+def _with_hash(order_id: str) -> str:
+    """``D1002`` and ``#D1002`` are the same order: models often drop the '#'."""
+    cleaned = order_id.strip()
+    return cleaned if not cleaned or cleaned.startswith("#") else f"#{cleaned}"
+
+
+OrderId = Annotated[str, AfterValidator(_with_hash), Field(description="Order id including the leading '#', e.g. '#W2378156'")]
 ItemIds = Annotated[list[str], Field(description="Item ids as they appear in the order (repeat an id to act on several units)")]
 PaymentMethodId = Annotated[
     str, Field(description="One of the customer's payment method ids, e.g. 'gift_card_1234567', 'credit_card_1234567', 'paypal_1234567'")
