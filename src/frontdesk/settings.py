@@ -57,6 +57,7 @@ ENV_VALUES = {
     "request_timeout": "FRONTDESK_REQUEST_TIMEOUT",
     "local_threads": "FRONTDESK_LOCAL_THREADS",
     "grade_replies": "FRONTDESK_GRADE_REPLIES",
+    "intent_routing": "FRONTDESK_INTENT_ROUTING",
     "domain": "FRONTDESK_DOMAIN",
     "demo": "FRONTDESK_DEMO",
     "max_message_chars": "FRONTDESK_MAX_MESSAGE_CHARS",
@@ -115,6 +116,10 @@ class Settings(BaseModel):
     max_message_chars: int = Field(default=8000, ge=1, description="Longest customer message taken by chat and the HTTP server (FRONTDESK_MAX_MESSAGE_CHARS)")
     tool_time_limit: float = Field(
         default=30.0, gt=0, description="Seconds a read-only tool call may take before the turn goes on without it; writes are never cut off"
+    )
+    intent_routing: bool = Field(
+        default=False,
+        description="Match each message to a kind of request and offer the agent only its tools (FRONTDESK_INTENT_ROUTING=1; needs the embedding model)",
     )
     max_agent_steps: int = Field(default=12, description="Model calls per turn before a looping agent is handed to a person")
     return_to_bot: bool = Field(default=True, description="After an operator replies, the bot takes the thread back")

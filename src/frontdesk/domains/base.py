@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
+from frontdesk.agents.intents import Intent
 from frontdesk.operators.approval_gate import AmountFn, ApprovalPolicy
 from frontdesk.tools.base import Tool
 from frontdesk.tools.confirmation import CustomerConfirmation, DescribeFn
@@ -57,6 +58,8 @@ class Domain:
     """Whether a customer id is known (an operator moving a thread to a customer is checked against it)."""
     demo_pages: Path | None = None
     scenarios: Path | None = None
+    intents: tuple[Intent, ...] = ()
+    """Kinds of request and the tools each needs, for intent routing (``Settings.intent_routing``)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -8,6 +8,7 @@ called tools, to the grader when it drafted a reply.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from langgraph.graph import END
 from langgraph.types import Command
 
 from frontdesk.agents.base import AgentSpec
+from frontdesk.agents.intents import Intent, tools_for
 from frontdesk.gateway.errors import ModelUnavailable
 from frontdesk.gateway.model import GatewayChatModel
 from frontdesk.graphs.state import SupportState
@@ -73,16 +75,19 @@ def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | Non
     return "\n".join(lines)
 
 
-def usable_tools(spec: AgentSpec, state: SupportState) -> tuple[Tool, ...]:
-    """The tools that can succeed now: before authentication, none that needs a customer.
+def usable_tools(spec: AgentSpec, state: SupportState, intents: Sequence[Intent] = ()) -> tuple[Tool, ...]:
+    """The tools that can succeed now and that this request needs.
 
-    A tool the model cannot use yet only costs prompt tokens and invites a refused call
-    (small models reach for ``get_order_details`` first); once the customer is known, every
-    tool is offered. A call to a withheld tool is still run, and refused, by the tools node.
+    Before authentication, none that needs a customer: a tool the model cannot use yet only
+    costs prompt tokens and invites a refused call (small models reach for
+    ``get_order_details`` first). With intent routing, only the tools of the message's
+    intents (see ``agents.intents``). A call to a withheld tool is still run by the tools node.
     """
+    matched = [intent for intent in intents if intent.name in (state.get("intents") or [])]
+    tools = tools_for(matched, spec.tools, intents) if matched else spec.tools
     if state.get("customer_id"):
-        return spec.tools
-    return tuple(t for t in spec.tools if not t.requires_auth)
+        return tools
+    return tuple(t for t in tools if not t.requires_auth)
 
 
 def schemas_of(tools: tuple[Tool, ...]) -> list[dict[str, Any]]:
@@ -110,7 +115,7 @@ class _Call:
     steps: int
 
 
-def make_agent_node(spec: AgentSpec, models: ModelProvider, *, grade_replies: bool, max_steps: int = 12) -> SyncAndAsync:
+def make_agent_node(spec: AgentSpec, models: ModelProvider, *, grade_replies: bool, max_steps: int = 12, intents: Sequence[Intent] = ()) -> SyncAndAsync:
     """Build the graph node that runs ``spec`` for one model call.
 
     An agent that keeps calling tools past ``max_steps`` model calls in one turn is
@@ -149,7 +154,7 @@ def make_agent_node(spec: AgentSpec, models: ModelProvider, *, grade_replies: bo
             SystemMessage(turn_context(spec, state, context)),
         ]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
-        return _Call(model, with_tools(model, usable_tools(spec, state)), prompt, thread_id, steps)
+        return _Call(model, with_tools(model, usable_tools(spec, state, intents)), prompt, thread_id, steps)
 
     def unavailable(exc: ModelUnavailable, steps: int) -> Command[Any]:
         """Every model down, or the budget spent: a fixed reply and a person, never silence."""

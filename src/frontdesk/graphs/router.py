@@ -15,7 +15,9 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
+from opentelemetry import trace
 
+from frontdesk.agents.intents import Intent, next_intents
 from frontdesk.graphs.state import SupportState
 from frontdesk.graphs.summarize import needs_summary
 from frontdesk.guardrails.base import GuardrailContext, InputGuardrail, first_trip, record_trip
@@ -24,14 +26,19 @@ from frontdesk.runtime import RunContext
 
 
 def make_router(
-    entry_agent: str, *, summarize_after: int | None = None, input_guardrails: Sequence[InputGuardrail] = ()
+    entry_agent: str,
+    *,
+    summarize_after: int | None = None,
+    input_guardrails: Sequence[InputGuardrail] = (),
+    classify: Callable[[str], list[Intent]] | None = None,
 ) -> Callable[[SupportState, RunnableConfig, RunContext], Command[Any]]:
     """Build the router node that starts every turn at ``entry_agent``.
 
     A thread longer than ``summarize_after`` messages first passes through the summarizer;
     a thread an operator kept goes straight back to that operator. ``input_guardrails``
     check the new customer message first: a block withholds it from every model (it stays
-    in the thread), a handoff sends the thread to a person.
+    in the thread), a handoff sends the thread to a person. With ``classify`` (intent
+    routing) the message's intents are noted for the agents (see ``agents.intents``).
     """
 
     def route(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
@@ -50,6 +57,9 @@ def make_router(
                     update.update(handoff_reason=f"{name}: {result.reason}", handoff_priority="high", handoff_cause="guardrail")
                     return Command(goto="human_handoff", update=update)
                 update["messages"] = [withhold(latest, name, result.reason)]
+        if classify is not None and messages and isinstance(messages[-1], HumanMessage):
+            update["intents"] = next_intents(classify, str(messages[-1].content), state.get("intents"))
+            trace.get_current_span().set_attribute("frontdesk.intents", update["intents"])
         if needs_summary(state, summarize_after):
             return Command(goto="summarize", update=update)
         return Command(goto=entry_agent, update=update)

@@ -96,6 +96,8 @@ class SupportState(TypedDict, total=False):
     handoff_cause: HandoffCause | None
     held_by: str | None
     summary: str
+    intents: list[str]
+    """What the latest customer message asks for (intent routing); empty: every tool is offered."""
 
 
 def last_ai_message(state: SupportState) -> Any:

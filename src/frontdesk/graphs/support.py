@@ -6,6 +6,7 @@ every draft → grader → END | back to its agent once | human_handoff (``inter
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from frontdesk.agents.base import AgentSpec
 from frontdesk.agents.customer_service import customer_service_agent
+from frontdesk.agents.intents import IntentClassifier
 from frontdesk.agents.researcher import researcher_agent
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
@@ -32,6 +34,7 @@ from frontdesk.graphs.state import SupportState
 from frontdesk.graphs.summarize import make_summarize_node
 from frontdesk.graphs.tools_node import make_tools_node
 from frontdesk.guardrails.base import Guardrail, Guardrails
+from frontdesk.knowledge.embeddings import default_embedder
 from frontdesk.knowledge.store import KnowledgeBase
 from frontdesk.llm.factory import ModelProvider, as_provider, openai_compatible_model
 from frontdesk.operators.approval_gate import ApprovalPolicy
@@ -43,6 +46,8 @@ from frontdesk.tracing.instrument import traced_node
 from frontdesk.tracing.metrics import GenAIMetrics
 from frontdesk.tracing.pricing import PriceTable
 
+logger = logging.getLogger("frontdesk")
+
 ENTRY_AGENT = "customer_service"
 AGENT_ROLE = "frontdesk.agent"
 """Node metadata key marking the nodes that are agents (what stream readers listen to)."""
@@ -52,6 +57,18 @@ def default_agent_specs(domain: Domain | str = "retail") -> dict[str, AgentSpec]
     """The shipped agents for ``domain``: customer service (the entry agent) and the researcher."""
     spec = get_domain(domain)
     return {ENTRY_AGENT: customer_service_agent(spec.instructions, spec.tools), "researcher": researcher_agent()}
+
+
+def intent_classifier(domain: Domain, settings: Settings, knowledge: KnowledgeBase | None) -> IntentClassifier | None:
+    """The intent classifier when routing is on and the domain lists intents; it needs the
+    embedding model (the knowledge base's, else the bundled one) and is off without it."""
+    if not settings.intent_routing or not domain.intents:
+        return None
+    embedder = (knowledge.embedder if knowledge is not None else None) or default_embedder()
+    if embedder is None:
+        logger.warning("intent routing is on but no embedding model is installed here; every tool is offered")
+        return None
+    return IntentClassifier(domain.intents, embedder)
 
 
 def agent_names(graph: CompiledStateGraph[Any, Any, Any, Any]) -> frozenset[str]:
@@ -136,15 +153,17 @@ def build_graph(
         builder.add_node(name, traced_node(default, name, fn), **kwargs)
 
     builder = StateGraph(SupportState, context_schema=RunContext)
+    classifier = intent_classifier(spec, settings, knowledge)
     node(
         "router",
-        make_router(ENTRY_AGENT, summarize_after=limit or None, input_guardrails=sorted_guardrails.input),
+        make_router(ENTRY_AGENT, summarize_after=limit or None, input_guardrails=sorted_guardrails.input, classify=classifier.classify if classifier else None),
         destinations=(ENTRY_AGENT, "summarize", "human_handoff"),
     )
     node("summarize", make_summarize_node(provider, keep=settings.keep_messages))
     builder.add_edge("summarize", ENTRY_AGENT)
     for agent in specs.values():
-        make = make_agent_node(agent, provider, grade_replies=grading or bool(sorted_guardrails.output), max_steps=settings.max_agent_steps)
+        routed = spec.intents if classifier is not None and agent.name == ENTRY_AGENT else ()
+        make = make_agent_node(agent, provider, grade_replies=grading or bool(sorted_guardrails.output), max_steps=settings.max_agent_steps, intents=routed)
         node(agent.name, make, destinations=("tools", "grader", "human_handoff", END), metadata={AGENT_ROLE: True})
     confirming = settings.confirm_writes if confirm_writes is None else confirm_writes
     checks = spec.policies(settings.approval_limit, confirm_writes=confirming, approvals=approvals, guardrails=sorted_guardrails.tool)

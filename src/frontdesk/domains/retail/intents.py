@@ -1,0 +1,81 @@
+"""The retail store's kinds of request and the tools each needs (see ``agents.intents``)."""
+
+from __future__ import annotations
+
+from frontdesk.agents.intents import Intent
+
+ORDER_LOOKUP = frozenset({"get_order_details", "get_user_details"})
+
+RETAIL_INTENTS: tuple[Intent, ...] = (
+    Intent(
+        "order_status",
+        (
+            "Where is my order?",
+            "Has my order arrived yet?",
+            "What is the status of order #W2378156?",
+            "When will my package be delivered?",
+            "Can you check on my order?",
+            "Did my order ship?",
+        ),
+        ORDER_LOOKUP,
+    ),
+    Intent(
+        "cancel",
+        ("I want to cancel my order", "Please cancel order #W2378156", "I no longer need this order, cancel it", "Can I cancel what I ordered?"),
+        ORDER_LOOKUP | {"cancel_pending_order"},
+    ),
+    Intent(
+        "return",
+        ("I want to return an item", "How do I send back these shoes for a refund?", "Return the items from my delivered order", "I'd like a refund for this"),
+        ORDER_LOOKUP | {"return_delivered_order_items", "calculate"},
+    ),
+    Intent(
+        "exchange",
+        (
+            "I want to exchange an item for a different size",
+            "Can I swap this for another colour?",
+            "Exchange the bottle for a smaller one",
+            "Change the item in my pending order to the blue one",
+            "Can I get this item in a different colour instead?",
+        ),
+        ORDER_LOOKUP | {"exchange_delivered_order_items", "modify_pending_order_items", "get_product_details", "get_item_details", "calculate"},
+    ),
+    Intent(
+        "address",
+        ("I moved, please update my shipping address", "Change the delivery address of my order", "Update my address to 12 Main Street"),
+        ORDER_LOOKUP | {"modify_pending_order_address", "modify_user_address"},
+    ),
+    Intent(
+        "payment",
+        ("Pay for my order with my gift card instead", "Change the payment method of my order", "What is my gift card balance?"),
+        ORDER_LOOKUP | {"modify_pending_order_payment"},
+    ),
+    Intent(
+        "product",
+        (
+            "Is this product in stock?",
+            "Which colours does the water bottle come in?",
+            "What products do you sell?",
+            "Do you have it in a larger size?",
+            "Do you have the headphones in black?",
+            "Is the gold version available?",
+        ),
+        # asking for an item in another colour or size is often the start of changing it
+        ORDER_LOOKUP | {"get_product_details", "get_item_details", "list_all_product_types", "modify_pending_order_items", "exchange_delivered_order_items"},
+    ),
+    Intent(
+        "policy",
+        ("What is your return policy?", "How long do refunds take?", "Do you price match?", "What are your shipping options?"),
+        frozenset({"transfer_to_researcher"}),
+    ),
+    Intent(
+        "person",
+        (
+            "I want to talk to a human",
+            "Get me a real person",
+            "Let me speak to an agent, not a bot",
+            "I want to talk to someone about a problem with my package",
+        ),
+        frozenset({"transfer_to_human_agents"}),
+    ),
+)
