@@ -117,9 +117,12 @@ class Settings(BaseModel):
     tool_time_limit: float = Field(
         default=30.0, gt=0, description="Seconds a read-only tool call may take before the turn goes on without it; writes are never cut off"
     )
-    intent_routing: bool = Field(
-        default=False,
-        description="Match each message to a kind of request and offer the agent only its tools (FRONTDESK_INTENT_ROUTING=1; needs the embedding model)",
+    intent_routing: bool | None = Field(
+        default=None,
+        description=(
+            "Match each message to a kind of request and offer the agent only its tools "
+            "(FRONTDESK_INTENT_ROUTING=1/0; default: on for the local model; needs the embedding model)"
+        ),
     )
     max_agent_steps: int = Field(default=12, description="Model calls per turn before a looping agent is handed to a person")
     return_to_bot: bool = Field(default=True, description="After an operator replies, the bot takes the thread back")
@@ -203,3 +206,8 @@ class Settings(BaseModel):
     def model_configured(self) -> bool:
         """True when a real model endpoint can be called."""
         return self.model == "local" or bool(self.model and (self.base_url or self.api_key))
+
+    @property
+    def routes_intents(self) -> bool:
+        """Intent routing as set, else on for the bundled local model (a small model needs small prompts)."""
+        return self.intent_routing if self.intent_routing is not None else self.model == "local"

@@ -62,7 +62,7 @@ def default_agent_specs(domain: Domain | str = "retail") -> dict[str, AgentSpec]
 def intent_classifier(domain: Domain, settings: Settings, knowledge: KnowledgeBase | None) -> IntentClassifier | None:
     """The intent classifier when routing is on and the domain lists intents; it needs the
     embedding model (the knowledge base's, else the bundled one) and is off without it."""
-    if not settings.intent_routing or not domain.intents:
+    if not settings.routes_intents or not domain.intents:
         return None
     embedder = (knowledge.embedder if knowledge is not None else None) or default_embedder()
     if embedder is None:
