@@ -68,3 +68,16 @@ def test_a_short_reply_that_matches_nothing_keeps_the_current_intents() -> None:
     assert next_intents(lambda text: [], "yes", ["cancel"]) == ["cancel"]
     assert next_intents(lambda text: [], "I have a completely different question now", ["cancel"]) == []
     assert next_intents(lambda text: [cancel], "cancel it", []) == ["cancel"]
+
+
+def test_agents_read_tool_results_compactly_while_the_thread_keeps_them_whole() -> None:
+    from langchain_core.messages import ToolMessage
+
+    from frontdesk.graphs.compact import compact_tool_results
+
+    stored = ToolMessage(content='{"order_id": "#D1002", "status": "delivered", "note": null, "history": []}', tool_call_id="c1")
+    [seen] = compact_tool_results([stored])
+    assert seen.content == '{"order_id":"#D1002","status":"delivered"}'
+    assert stored.content.startswith('{"order_id": "#D1002"'), "the stored result is untouched"
+    [text] = compact_tool_results([ToolMessage(content="Error: Order not found", tool_call_id="c2")])
+    assert text.content == "Error: Order not found"

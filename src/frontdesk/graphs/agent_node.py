@@ -21,6 +21,7 @@ from frontdesk.agents.base import AgentSpec
 from frontdesk.agents.intents import Intent, tools_for
 from frontdesk.gateway.errors import ModelUnavailable
 from frontdesk.gateway.model import GatewayChatModel
+from frontdesk.graphs.compact import compact_tool_results
 from frontdesk.graphs.state import SupportState
 from frontdesk.guardrails.withheld import model_view
 from frontdesk.llm.factory import ModelProvider
@@ -150,7 +151,7 @@ def make_agent_node(spec: AgentSpec, models: ModelProvider, *, grade_replies: bo
         model = escalated(models.for_agent(spec.name), state.get("revisions", 0))
         prompt: list[BaseMessage] = [
             SystemMessage(f"{spec.instructions.strip()}\n{UNTRUSTED_CONTENT}"),
-            *model_view(state.get("messages", [])),
+            *compact_tool_results(model_view(state.get("messages", []))),
             SystemMessage(turn_context(spec, state, context)),
         ]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
