@@ -117,13 +117,14 @@ ModelOption = Annotated[str | None, typer.Option("--model", help="Model name (FR
 BaseUrlOption = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")]
 
 
-def _real_models(model: str | None, base_url: str | None) -> Any:
+def _real_models(model: str | None, base_url: str | None) -> tuple[Any, dict[str, Any]]:
+    """The real model, and the settings scenarios run with on it (intent routing: on for the local model)."""
     from frontdesk.llm.factory import NOT_CONFIGURED_HELP, SingleModel, openai_compatible_model
 
     settings = Settings.from_env(model=model, base_url=base_url)
     if not settings.model_configured:
         fail(NOT_CONFIGURED_HELP)
-    return SingleModel(openai_compatible_model(settings))
+    return SingleModel(openai_compatible_model(settings)), {"intent_routing": settings.routes_intents}
 
 
 def replay(
@@ -143,7 +144,7 @@ def replay(
         if target.suffix not in {".xml", ".json"}:
             fail(f"--report {target}: use a .xml (JUnit) or .json file")
     if live:
-        _live(paths, keyword, runs, _real_models(model, base_url), report or [])
+        _live(paths, keyword, runs, *_real_models(model, base_url), report or [])
         return
     results = _run_all(paths, traces=traces, keyword=keyword, show=verbose, jobs=jobs)
     print_summary(console, results)
@@ -165,12 +166,12 @@ def schema(out: Annotated[Path | None, typer.Option("--out", help="Write here in
         console.print(f"Scenario schema written to {out}")
 
 
-def _live(paths: list[Path], keyword: str | None, runs: int, models: Any, reports: list[Path]) -> None:
+def _live(paths: list[Path], keyword: str | None, runs: int, models: Any, settings: dict[str, Any], reports: list[Path]) -> None:
     """Each failing run shows its first failure and, when it ended with a person, where and why."""
     from frontdesk.replay.live import live, pass_hat_k
 
     scenarios = _load(paths, keyword)
-    with ReplayEnvironment() as env:
+    with ReplayEnvironment(settings=settings) as env:
         report = live(scenarios, env, models, runs)
     table = fitting_table("scenario", "passed", *[f"pass^{k}" for k in range(1, runs + 1)])
     for path, results in report.results.items():
@@ -197,14 +198,14 @@ def record(
     """Run the scenarios' customer turns on a real model and write its outputs back as their scripts."""
     from frontdesk.replay.live import record as record_one
 
-    models = _real_models(model, base_url)
+    models, settings = _real_models(model, base_url)
     scenarios = []
     for path in discover(paths):
         try:
             scenarios.append((path, load_scenario(path, check_script=False)))
         except ScenarioFileError as exc:
             fail(str(exc))
-    with ReplayEnvironment() as env:
+    with ReplayEnvironment(settings=settings) as env:
         for path, scenario in scenarios:
             result, diff = record_one(path, scenario, env, models)
             status = "[green]expectations hold[/]" if result.passed else f"[yellow]{len(result.failures)} expectation(s) fail[/]"

@@ -31,9 +31,18 @@ class ReplayEnvironment:
     """Work folder, domain fixture, knowledge base and tracer for replays."""
 
     def __init__(
-        self, *, tracer: Tracer | None = None, meter: Any = None, knowledge: Any = None, workdir: Path | None = None, domain: Domain | str = "retail"
+        self,
+        *,
+        tracer: Tracer | None = None,
+        meter: Any = None,
+        knowledge: Any = None,
+        workdir: Path | None = None,
+        domain: Domain | str = "retail",
+        settings: dict[str, Any] | None = None,
     ) -> None:
         self.domain = get_domain(domain)
+        self.settings: dict[str, Any] = dict(settings or {})
+        """Settings every scenario runs with unless it sets its own (a live run's intent routing)."""
         self._owned_workdir = workdir is None
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="frontdesk-replay-"))
         self.workdir.mkdir(parents=True, exist_ok=True)

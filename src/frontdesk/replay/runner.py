@@ -55,7 +55,7 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
     store = InMemoryStore()
     with ExitStack() as stack:
         saver = stack.enter_context(open_checkpointer(f"sqlite:///{env.workdir / f'{slug}-threads.sqlite'}"))
-        settings = Settings(data_dir=env.workdir, **scenario_settings(scenario, path))
+        settings = Settings(data_dir=env.workdir, **{**env.settings, **scenario_settings(scenario, path)})
         parts = {
             "engine": engine,
             "knowledge": env.knowledge_for(domain),
