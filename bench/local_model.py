@@ -1,0 +1,108 @@
+"""The bundled offline model on the live scenarios, with intent routing off (before) and on.
+
+For each variant: the first reply to "I'm ava.chen@example.com, where is my order #D1001?"
+(seconds from sending to the reply, the model server already up: the one-time assembly and
+start are not counted), then ``frontdesk replay scenarios/ -k live --live --model local``
+in a child process, with the pass rate and total time. One model thread
+(``FRONTDESK_LOCAL_THREADS=1``); keep the machine otherwise idle. Needs the ``local``
+extra. Writes bench/results/local_model.json (a variant run alone keeps the other's last
+numbers).
+
+    python bench/local_model.py [--variants off,on] [--keyword live]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "local_model.json"
+QUESTION = "I'm ava.chen@example.com, where is my order #D1001?"
+
+FIRST_REPLY = """
+import sys, time, json
+from pathlib import Path
+from frontdesk.app import open_app
+from frontdesk.graphs.events import stream_message, last_reply
+from frontdesk.llm.local import local_server
+from frontdesk.settings import Settings
+settings = Settings.from_env(model="local", data_dir=Path(sys.argv[1]), demo=True)
+local_server(settings)  # the server is up before the clock starts
+with open_app(settings) as app:
+    config = {"configurable": {"thread_id": "first-reply"}}
+    started = time.perf_counter()
+    for _ in stream_message(app.graph, sys.argv[2], config, context=app.context):
+        pass
+    seconds = time.perf_counter() - started
+    reply = last_reply(app.graph, config)
+print("RESULT " + json.dumps({"seconds": seconds, "reply": reply.content if reply else None}))
+"""
+
+
+def child_env(routing: bool, data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FRONTDESK_", "OPENAI_"))}
+    env.update(FRONTDESK_INTENT_ROUTING="1" if routing else "0", FRONTDESK_LOCAL_THREADS="1", FRONTDESK_DATA_DIR=str(data_dir), PYTHONWARNINGS="ignore")
+    return env
+
+
+def first_reply(routing: bool, data_dir: Path) -> dict[str, Any]:
+    command = [sys.executable, "-c", FIRST_REPLY, str(data_dir), QUESTION]
+    done = subprocess.run(command, env=child_env(routing, data_dir), capture_output=True, text=True, timeout=1800)
+    line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
+    if line is None:
+        return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
+    return dict(json.loads(line[len("RESULT ") :]))
+
+
+def live_scenarios(routing: bool, data_dir: Path, keyword: str) -> dict[str, Any]:
+    report = data_dir / "live.json"
+    command = [sys.executable, "-m", "frontdesk.cli.app", "replay", str(ROOT / "scenarios"), "-k", keyword, "--live", "--model", "local"]
+    command += ["--report", str(report)]
+    started = time.perf_counter()
+    done = subprocess.run(command, env=child_env(routing, data_dir), capture_output=True, text=True, timeout=6 * 3600)
+    seconds = time.perf_counter() - started
+    if not report.exists():
+        return {"error": (done.stderr.strip().splitlines() or done.stdout.strip().splitlines() or ["no output"])[-1], "seconds": seconds}
+    data = json.loads(report.read_text())
+    scenarios = data["scenarios"]
+    return {
+        "passed": data["passed"],
+        "scenarios": len(scenarios),
+        "pass_rate": data["passed"] / len(scenarios) if scenarios else 0.0,
+        "seconds": seconds,
+        "per_scenario": {s["path"].rsplit("/", 1)[-1]: {"passed": s["passed"], "seconds": s["duration_s"], "failures": s["failures"][:2]} for s in scenarios},
+        "output_tail": done.stdout.strip().splitlines()[-3:],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", default="off,on", help="Intent routing off (before), on (after), or both")
+    parser.add_argument("--keyword", default="live")
+    options = parser.parse_args()
+    results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    for variant in [v.strip() for v in options.variants.split(",") if v.strip()]:
+        routing = variant == "on"
+        with tempfile.TemporaryDirectory() as tmp:
+            reply = first_reply(routing, Path(tmp))
+            print(f"routing {variant}: first reply in {reply.get('seconds', float('nan')):.1f} s: {reply.get('reply') or reply.get('error')!r}", flush=True)
+            scenarios = live_scenarios(routing, Path(tmp), options.keyword)
+        if "error" in scenarios:
+            print(f"routing {variant}: live scenarios failed to run: {scenarios['error']}", flush=True)
+        else:
+            print(f"routing {variant}: {scenarios['passed']}/{scenarios['scenarios']} live scenarios passed in {scenarios['seconds'] / 60:.1f} min", flush=True)
+        results[f"routing_{variant}"] = {"first_reply": reply, "live": scenarios}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
