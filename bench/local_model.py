@@ -37,7 +37,7 @@ from frontdesk.settings import Settings
 settings = Settings.from_env(model="local", data_dir=Path(sys.argv[1]), demo=True)
 local_server(settings)  # the server is up before the clock starts
 with open_app(settings) as app:
-    config = {"configurable": {"thread_id": "first-reply"}}
+    config = {"configurable": {"thread_id": "first-reply-" + str(time.time_ns())}}
     started = time.perf_counter()
     for _ in stream_message(app.graph, sys.argv[2], config, context=app.context):
         pass
@@ -63,7 +63,8 @@ def first_reply(routing: bool, data_dir: Path) -> dict[str, Any]:
 
 
 def live_scenarios(routing: bool, data_dir: Path, keyword: str) -> dict[str, Any]:
-    report = data_dir / "live.json"
+    report = data_dir / f"live-{'on' if routing else 'off'}.json"
+    report.unlink(missing_ok=True)
     command = [sys.executable, "-m", "frontdesk.cli.app", "replay", str(ROOT / "scenarios"), "-k", keyword, "--live", "--model", "local"]
     command += ["--report", str(report)]
     started = time.perf_counter()
@@ -91,10 +92,11 @@ def main() -> None:
     results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for variant in [v.strip() for v in options.variants.split(",") if v.strip()]:
         routing = variant == "on"
-        with tempfile.TemporaryDirectory() as tmp:
-            reply = first_reply(routing, Path(tmp))
-            print(f"routing {variant}: first reply in {reply.get('seconds', float('nan')):.1f} s: {reply.get('reply') or reply.get('error')!r}", flush=True)
-            scenarios = live_scenarios(routing, Path(tmp), options.keyword)
+        data_dir = Path(tempfile.gettempdir()) / "frontdesk-local-bench"  # kept: the model's weights are assembled here once
+        data_dir.mkdir(exist_ok=True)
+        reply = first_reply(routing, data_dir)
+        print(f"routing {variant}: first reply in {reply.get('seconds', float('nan')):.1f} s: {reply.get('reply') or reply.get('error')!r}", flush=True)
+        scenarios = live_scenarios(routing, data_dir, options.keyword)
         if "error" in scenarios:
             print(f"routing {variant}: live scenarios failed to run: {scenarios['error']}", flush=True)
         else:
