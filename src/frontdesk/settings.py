@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from frontdesk.alerts_config import AlertRule
 from frontdesk.gateway_config import GATEWAY_ENV, GatewayConfig
@@ -78,6 +78,9 @@ def default_data_dir() -> Path:
     """Where threads, the domain DB, the knowledge base and traces live by default."""
     override = os.environ.get("FRONTDESK_DATA_DIR")
     return Path(override) if override else Path(platformdirs.user_data_dir("frontdesk"))
+
+
+LOCAL_MODEL_DEADLINES = {"call_deadline_s": 900.0, "turn_deadline_s": 3600.0}
 
 
 class Settings(BaseModel):
@@ -206,6 +209,17 @@ class Settings(BaseModel):
     def model_configured(self) -> bool:
         """True when a real model endpoint can be called."""
         return self.model == "local" or bool(self.model and (self.base_url or self.api_key))
+
+    @model_validator(mode="after")
+    def _local_model_deadlines(self) -> Settings:
+        """The bundled local model reads a prompt at ~20 tokens/s on one core, so a first call
+        takes minutes, not seconds: its deadlines are longer unless set (a hosted model's 45 s
+        call deadline would turn every first local call into the fallback reply)."""
+        if self.model == "local":
+            longer = {name: value for name, value in LOCAL_MODEL_DEADLINES.items() if name not in self.gateway.model_fields_set}
+            if longer:
+                self.gateway = self.gateway.model_copy(update=longer)
+        return self
 
     @property
     def routes_intents(self) -> bool:

@@ -362,3 +362,11 @@ def test_calls_through_a_closed_breaker_run_side_by_side_and_failures_still_open
     assert breaker.current_state == pybreaker.STATE_OPEN
     with pytest.raises(pybreaker.CircuitBreakerError):
         guarded_call(breaker, model_call)  # skipped at once while open
+
+
+def test_the_local_model_gets_deadlines_it_can_meet_unless_they_are_set() -> None:
+    """A first local call reads the whole prompt at ~20 tokens/s: 45 s would make it the fallback reply every time."""
+    local = Settings(model="local")
+    assert local.gateway.call_deadline_s >= 600 and local.gateway.turn_deadline_s >= local.gateway.call_deadline_s
+    assert Settings(model="local", gateway=GatewayConfig(call_deadline_s=30)).gateway.call_deadline_s == 30
+    assert Settings(model="gpt-4o-mini").gateway.call_deadline_s == GatewayConfig().call_deadline_s

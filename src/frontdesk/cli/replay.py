@@ -118,13 +118,13 @@ BaseUrlOption = Annotated[str | None, typer.Option("--base-url", help="OpenAI-co
 
 
 def _real_models(model: str | None, base_url: str | None) -> tuple[Any, dict[str, Any]]:
-    """The real model, and the settings scenarios run with on it (intent routing: on for the local model)."""
+    """The real model, and the settings scenarios run with on it (intent routing and the local model's longer deadlines)."""
     from frontdesk.llm.factory import NOT_CONFIGURED_HELP, SingleModel, openai_compatible_model
 
     settings = Settings.from_env(model=model, base_url=base_url)
     if not settings.model_configured:
         fail(NOT_CONFIGURED_HELP)
-    return SingleModel(openai_compatible_model(settings)), {"intent_routing": settings.routes_intents}
+    return SingleModel(openai_compatible_model(settings)), {"intent_routing": settings.routes_intents, "gateway": settings.gateway}
 
 
 def replay(
