@@ -370,3 +370,14 @@ def test_the_local_model_gets_deadlines_it_can_meet_unless_they_are_set() -> Non
     assert local.gateway.call_deadline_s >= 600 and local.gateway.turn_deadline_s >= local.gateway.call_deadline_s
     assert Settings(model="local", gateway=GatewayConfig(call_deadline_s=30)).gateway.call_deadline_s == 30
     assert Settings(model="gpt-4o-mini").gateway.call_deadline_s == GatewayConfig().call_deadline_s
+
+
+def test_the_graders_forced_call_is_sent_in_the_form_every_openai_compatible_server_takes(tmp_path: Path) -> None:
+    """LangChain's generic "any" made llama.cpp's server answer 500, so every graded local reply went to a person."""
+    verdict = {"tool_calls": [{"name": "GradeVerdict", "args": {"verdict": "pass", "score": 0.9, "reasons": ["fine"]}}]}
+    with OpenAITestServer(["Hello! How can I help?", verdict]) as primary:
+        desk = Desk(tmp_path, primary.base_url, grade=True)
+        assert desk.say("hi")["messages"][-1].content == "Hello! How can I help?"
+        grader_request = primary.requests[1]
+    assert grader_request["tool_choice"] == {"type": "function", "function": {"name": "GradeVerdict"}}
+    assert [tool["function"]["name"] for tool in grader_request["tools"]] == ["GradeVerdict"]

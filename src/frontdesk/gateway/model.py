@@ -59,6 +59,24 @@ def call_model(model: BaseChatModel, messages: list[BaseMessage], stop: Any, run
     return model._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
 
 
+def openai_tool_choice(choice: Any, tools: list[dict[str, Any]]) -> Any:
+    """``tool_choice`` in the OpenAI API's own form, which every compatible server understands.
+
+    LangChain's generic "must call a tool" is ``"any"`` (structured output sends it), which
+    the OpenAI API calls ``"required"`` and llama.cpp's server refuses with a 500; a forced
+    call of the only tool, or of a tool named by a string, is sent as the named-function form
+    (llama.cpp then constrains the output to that function's schema).
+    """
+    if choice in (None, "auto", "none") or isinstance(choice, dict):
+        return choice
+    names = [tool["function"]["name"] for tool in tools]
+    if choice in ("any", "required", True):
+        return {"type": "function", "function": {"name": names[0]}} if len(names) == 1 else "required"
+    if isinstance(choice, str) and choice in names:
+        return {"type": "function", "function": {"name": choice}}
+    return choice
+
+
 def unusable(result: ChatResult) -> bool:
     """A reply a cascade does not accept from a cheap model: empty, or tool calls that could not be read."""
     message = result.generations[0].message if result.generations else None
@@ -120,7 +138,8 @@ class GatewayChatModel(BaseChatModel):
 
     def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None, **kwargs: Any) -> Any:
         formatted = [convert_to_openai_tool(t) for t in tools]
-        return self.bind(tools=formatted, tool_choice=tool_choice, **kwargs) if tool_choice is not None else self.bind(tools=formatted, **kwargs)
+        choice = openai_tool_choice(tool_choice, formatted)
+        return self.bind(tools=formatted, tool_choice=choice, **kwargs) if choice is not None else self.bind(tools=formatted, **kwargs)
 
     def _generate(
         self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
