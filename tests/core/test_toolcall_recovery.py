@@ -65,3 +65,22 @@ def test_a_plain_reply_wrapped_in_template_tags_is_unwrapped() -> None:
     message = AIMessage(content='<tool_response>\nYour order #D1001 is "pending".\n</tool_response>', id="m2")
     recovered = recover_tool_calls(message, TOOLS)
     assert recovered.content == 'Your order #D1001 is "pending".' and recovered.id == "m2" and not recovered.tool_calls
+
+
+def test_a_reply_wrapped_in_a_one_field_json_object_reaches_the_customer_as_text() -> None:
+    """Seen from the local model: {"message": "Your order #D1002 has arrived."} as the whole reply."""
+    wrapped = AIMessage(content='{"message":"Your order #D1002 has arrived. Thank you for your patience."}')
+    assert recover_tool_calls(wrapped, {"get_order_details"}).content == "Your order #D1002 has arrived. Thank you for your patience."
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"payment_methods": {"credit_card_1001": {"brand": "visa"}}}',  # a tool result pasted as the reply: left for the grader
+        '{"message": "a", "status": "b"}',
+        '{"message": 42}',
+        '{"order_id": "#D1002"}',
+    ],
+)
+def test_richer_json_in_a_reply_is_left_as_it_is(content: str) -> None:
+    assert recover_tool_calls(AIMessage(content=content), {"get_order_details"}).content == content

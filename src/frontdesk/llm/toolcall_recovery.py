@@ -73,7 +73,33 @@ def recover_tool_calls(message: AIMessage, tool_names: set[str]) -> AIMessage:
     wrapped = WRAPPED.match(message.content)
     if wrapped:  # a plain reply dressed in template tags: the customer sees the text only
         return message.model_copy(update={"content": wrapped.group(2)})
+    enveloped = _envelope_text(message.content)
+    if enveloped is not None:  # {"message": "Your order has arrived."}: the customer sees the sentence
+        return message.model_copy(update={"content": enveloped})
     return message
+
+
+REPLY_KEYS = frozenset({"message", "reply", "response", "answer", "text", "content"})
+
+
+def _envelope_text(content: str) -> str | None:
+    """The text of a reply a small model wrapped in a one-field JSON object, else None.
+
+    Only an object with a single string field under a reply-like key counts: anything
+    richer (a tool result pasted as the reply) stays as it is for the grader to judge.
+    """
+    text = content.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if isinstance(value, dict) and len(value) == 1:
+        [(key, inner)] = value.items()
+        if key.lower() in REPLY_KEYS and isinstance(inner, str) and inner.strip():
+            return inner.strip()
+    return None
 
 
 def _calls(content: str, tool_names: set[str]) -> list[dict[str, Any]]:
