@@ -101,7 +101,7 @@ def main() -> None:
             print(f"routing {variant}: live scenarios failed to run: {scenarios['error']}", flush=True)
         else:
             print(f"routing {variant}: {scenarios['passed']}/{scenarios['scenarios']} live scenarios passed in {scenarios['seconds'] / 60:.1f} min", flush=True)
-        results[f"routing_{variant}"] = {"first_reply": reply, "live": scenarios}
+        results[f"routing_{variant}"] = {"keyword": options.keyword, "first_reply": reply, "live": scenarios}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")
 
