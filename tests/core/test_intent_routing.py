@@ -81,3 +81,16 @@ def test_agents_read_tool_results_compactly_while_the_thread_keeps_them_whole() 
     assert stored.content.startswith('{"order_id": "#D1002"'), "the stored result is untouched"
     [text] = compact_tool_results([ToolMessage(content="Error: Order not found", tool_call_id="c2")])
     assert text.content == "Error: Order not found"
+
+
+@needs_embedder
+def test_once_authenticated_the_agent_is_told_the_next_step_of_the_request(tmp_path: Path) -> None:
+    engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", "retail", seed_demo=True)
+    settings = Settings(data_dir=tmp_path, model="m", api_key="k", grade_replies=False, intent_routing=True)
+    with OpenAITestServer([LOGIN, "Let me look."]) as server:
+        settings = settings.model_copy(update={"base_url": server.base_url})
+        graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine)
+        graph.invoke({"messages": [HumanMessage("I'm ava.chen@example.com, has my order #D1002 arrived?")]}, {"configurable": {"thread_id": "t"}})
+        before, after = (request["messages"][-1]["content"] for request in server.requests)
+    assert "Next step" not in before, "no step is said before the customer is known"
+    assert "Next step: Look the order up with get_order_details" in after

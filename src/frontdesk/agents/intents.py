@@ -42,6 +42,8 @@ class Intent:
     name: str
     examples: tuple[str, ...]
     tools: frozenset[str]
+    next_step: str = ""
+    """Said to the agent once the customer is authenticated: small models follow a step they are told, not a rule."""
 
 
 def tools_for(matched: Sequence[Intent], tools: Sequence[Tool], intents: Sequence[Intent]) -> tuple[Tool, ...]:

@@ -39,7 +39,7 @@ UNTRUSTED_CONTENT = (
 """Appended to every agent's instructions (a stable suffix, so prompt caches still hit)."""
 
 
-def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | None = None) -> str:
+def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | None = None, intents: Sequence[Intent] = ()) -> str:
     """What the agent must know about this thread right now, sent after the conversation.
 
     The instructions (with the tool schemas that servers render next to them) stay the
@@ -62,6 +62,9 @@ def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | Non
         known = recall(context.store, customer)
         if known:
             lines.append(f"What we remember about this customer from earlier conversations: {describe(known)}")
+    if customer:
+        asked = state.get("intents") or []
+        lines += [f"Next step: {intent.next_step}" for intent in intents if intent.name in asked and intent.next_step]
     if state.get("summary"):
         lines.append(f"Summary of earlier conversation: {state['summary']}")
     grade = state.get("grade")
@@ -152,7 +155,7 @@ def make_agent_node(spec: AgentSpec, models: ModelProvider, *, grade_replies: bo
         prompt: list[BaseMessage] = [
             SystemMessage(f"{spec.instructions.strip()}\n{UNTRUSTED_CONTENT}"),
             *compact_tool_results(model_view(state.get("messages", []))),
-            SystemMessage(turn_context(spec, state, context)),
+            SystemMessage(turn_context(spec, state, context, intents)),
         ]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         return _Call(model, with_tools(model, usable_tools(spec, state, intents)), prompt, thread_id, steps)

@@ -18,16 +18,19 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
             "Did my order ship?",
         ),
         ORDER_LOOKUP,
+        "Look the order up with get_order_details (its id with the '#') and answer from its status.",
     ),
     Intent(
         "cancel",
         ("I want to cancel my order", "Please cancel order #W2378156", "I no longer need this order, cancel it", "Can I cancel what I ordered?"),
         ORDER_LOOKUP | {"cancel_pending_order"},
+        "Look the order up with get_order_details; if it is pending, call cancel_pending_order with the reason the customer gave.",
     ),
     Intent(
         "return",
         ("I want to return an item", "How do I send back these shoes for a refund?", "Return the items from my delivered order", "I'd like a refund for this"),
         ORDER_LOOKUP | {"return_delivered_order_items", "calculate"},
+        "Look the order up with get_order_details, then call return_delivered_order_items with the item ids and a payment method of the customer.",
     ),
     Intent(
         "exchange",
@@ -39,16 +42,19 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
             "Can I get this item in a different colour instead?",
         ),
         ORDER_LOOKUP | {"exchange_delivered_order_items", "modify_pending_order_items", "get_product_details", "get_item_details", "calculate"},
+        "Look the order up with get_order_details and the product with get_product_details, then exchange (delivered) or modify (pending) the items.",
     ),
     Intent(
         "address",
         ("I moved, please update my shipping address", "Change the delivery address of my order", "Update my address to 12 Main Street"),
         ORDER_LOOKUP | {"modify_pending_order_address", "modify_user_address"},
+        "Call modify_pending_order_address for an order's address, modify_user_address for the customer's own.",
     ),
     Intent(
         "payment",
         ("Pay for my order with my gift card instead", "Change the payment method of my order", "What is my gift card balance?"),
         ORDER_LOOKUP | {"modify_pending_order_payment"},
+        "See the customer's payment methods with get_user_details, then call modify_pending_order_payment.",
     ),
     Intent(
         "product",
@@ -62,11 +68,13 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
         ),
         # asking for an item in another colour or size is often the start of changing it
         ORDER_LOOKUP | {"get_product_details", "get_item_details", "list_all_product_types", "modify_pending_order_items", "exchange_delivered_order_items"},
+        "Find the product with list_all_product_types and get_product_details and say which options are available.",
     ),
     Intent(
         "policy",
         ("What is your return policy?", "How long do refunds take?", "Do you price match?", "What are your shipping options?"),
         frozenset({"transfer_to_researcher"}),
+        "Hand the question to the researcher with transfer_to_researcher.",
     ),
     Intent(
         "person",
@@ -77,5 +85,6 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
             "I want to talk to someone about a problem with my package",
         ),
         frozenset({"transfer_to_human_agents"}),
+        "Call transfer_to_human_agents with a one-line summary.",
     ),
 )
