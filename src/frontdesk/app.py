@@ -115,6 +115,7 @@ def open_app(
             stack.callback(engine.dispose)
         if knowledge is None:
             knowledge = open_knowledge(settings, domain)
+            stack.callback(knowledge.close)
         if tracing is None:
             tracing = configure_tracing(duckdb_path=settings.resolved_traces_path, otlp_endpoint=settings.otlp_endpoint, console=settings.console_traces)
             stack.callback(tracing.shutdown)

@@ -13,6 +13,7 @@ one process).
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -63,10 +64,11 @@ class SharedReader:
             self._close()
             yield
 
-    def close(self) -> None:
+    def close(self, timeout_s: float | None = None) -> None:
+        """Close the handle once no search uses it (waiting at most ``timeout_s``)."""
         with self._changed:
-            self._changed.wait_for(lambda: self._users == 0)
-            self._close()
+            if self._changed.wait_for(lambda: self._users == 0, timeout=timeout_s):
+                self._close()
 
     def _close(self) -> None:
         if self._handle is not None:
@@ -98,3 +100,13 @@ def shared_reader(path: Path) -> SharedReader:
         if reader is None:
             reader = _READERS[key] = SharedReader(lambda: connect_duckdb(Path(key), read_only=True))
         return reader
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close every open handle before the interpreter tears down: DuckDB's database object
+    destroyed during finalization, beside the idle-closing thread, aborted the process."""
+    with _READERS_GUARD:
+        readers = list(_READERS.values())
+    for reader in readers:
+        reader.close(timeout_s=5.0)

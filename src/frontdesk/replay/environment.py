@@ -95,6 +95,10 @@ class ReplayEnvironment:
             yield
 
     def close(self) -> None:
+        for knowledge in self._knowledge.values():  # let go of the shared read-only handles before the files go
+            close = getattr(knowledge, "close", None)
+            if callable(close):
+                close()
         if self._owned_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
