@@ -25,8 +25,7 @@ from tenacity import AsyncRetrying, retry_if_exception
 
 from frontdesk.gateway.breakers import BREAKERS
 from frontdesk.gateway.limits import LIMITS
-from frontdesk.gateway.transient import is_endpoint_failure, is_transient, reason_of
-from frontdesk.tracing import instrument
+from frontdesk.gateway.transient import is_transient
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -98,10 +97,10 @@ async def try_route(
     async def attempt() -> ChatResult:
         nonlocal attempts
         attempts += 1
+        timeout = gateway._timeout(route, ends)
+        if timeout is not None:
+            options["timeout"] = timeout
         left = max(0.1, ends - time.monotonic())
-        own = getattr(route.model, "request_timeout", None)
-        if own is not None or route.timeout_s is not None:
-            options["timeout"] = min(route.timeout_s or (own if isinstance(own, int | float) else left), left)
         return await asyncio.wait_for(guarded_acall(breaker, acall_model, route.model, messages, stop, run_manager, **options), timeout=left + 1.0)
 
     result: ChatResult | None = None
@@ -117,15 +116,6 @@ async def try_route(
                 result = await attempt()
         trace.get_current_span().set_attribute("frontdesk.gateway.attempts", attempts)
         return result
-    except pybreaker.CircuitBreakerError:
-        instrument.event("frontdesk.gateway.skipped", **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.breaker.state": "open"})
-        failures.append(f"{route.name}: breaker open")
     except Exception as exc:
-        if not is_endpoint_failure(exc):
-            raise
-        instrument.event(
-            "frontdesk.gateway.failed",
-            **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.reason": reason_of(exc), "frontdesk.gateway.attempts": attempts},
-        )
-        failures.append(f"{route.name}: {reason_of(exc)} after {attempts} attempt(s)")
+        gateway._route_failed(route, exc, attempts, failures)
     return None

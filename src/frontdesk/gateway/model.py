@@ -245,10 +245,9 @@ class GatewayChatModel(BaseChatModel):
         def attempt() -> ChatResult:
             nonlocal attempts
             attempts += 1
-            left = max(0.1, ends - time.monotonic())
-            own = getattr(route.model, "request_timeout", None)
-            if own is not None or route.timeout_s is not None:
-                options["timeout"] = min(route.timeout_s or (own if isinstance(own, int | float) else left), left)
+            timeout = self._timeout(route, ends)
+            if timeout is not None:
+                options["timeout"] = timeout
             result: ChatResult = guarded_call(breaker, call_model, route.model, messages, stop, run_manager, **options)
             return result
 
@@ -264,18 +263,32 @@ class GatewayChatModel(BaseChatModel):
                     result = attempt()
             trace.get_current_span().set_attribute("frontdesk.gateway.attempts", attempts)
             return result
-        except pybreaker.CircuitBreakerError:
+        except Exception as exc:
+            self._route_failed(route, exc, attempts, failures)
+        return None
+
+    def _route_failed(self, route: Route, exc: Exception, attempts: int, failures: list[str]) -> None:
+        """Note why ``route`` could not answer (its breaker is open, or its endpoint failed); re-raise anything else, a bug."""
+        if isinstance(exc, pybreaker.CircuitBreakerError):
             instrument.event("frontdesk.gateway.skipped", **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.breaker.state": "open"})
             failures.append(f"{route.name}: breaker open")
-        except Exception as exc:
-            if not is_endpoint_failure(exc):
-                raise
-            instrument.event(
-                "frontdesk.gateway.failed",
-                **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.reason": reason_of(exc), "frontdesk.gateway.attempts": attempts},
-            )
-            failures.append(f"{route.name}: {reason_of(exc)} after {attempts} attempt(s)")
-        return None
+            return
+        if not is_endpoint_failure(exc):
+            raise exc
+        instrument.event(
+            "frontdesk.gateway.failed",
+            **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.reason": reason_of(exc), "frontdesk.gateway.attempts": attempts},
+        )
+        failures.append(f"{route.name}: {reason_of(exc)} after {attempts} attempt(s)")
+
+    @staticmethod
+    def _timeout(route: Route, ends: float) -> float | None:
+        """The request timeout of one attempt: the route's or model's own, never past the call's deadline."""
+        left = max(0.1, ends - time.monotonic())
+        own = getattr(route.model, "request_timeout", None)
+        if own is None and route.timeout_s is None:
+            return None
+        return min(route.timeout_s or (own if isinstance(own, int | float) else left), left)
 
     def _stop(self, ends: float) -> Any:
         attempts = self.attempts
