@@ -1,14 +1,18 @@
-"""The bundled offline model on the live scenarios, with intent routing off (before) and on.
+"""The bundled offline model on the live scenarios, before and after the small-model features.
+
+``before``: intent routing off and the model grading its own drafts (what ``--model local``
+did before); ``after``: the defaults — intent routing with forced first steps, drafts graded
+by rules, the shared prompt prefix warmed when the app opens.
 
 For each variant: the first reply to "I'm ava.chen@example.com, where is my order #D1001?"
-(seconds from sending to the reply, the model server already up: the one-time assembly and
-start are not counted), then ``frontdesk replay scenarios/ -k live --live --model local``
-in a child process, with the pass rate and total time. One model thread
-(``FRONTDESK_LOCAL_THREADS=1``); keep the machine otherwise idle. Needs the ``local``
-extra. Writes bench/results/local_model.json (a variant run alone keeps the other's last
-numbers).
+with the settings ``frontdesk chat --model local`` uses (seconds from sending to the reply;
+the one-time assembly, the server's start and the prompt warm-up — done while the customer
+types — are timed apart), then ``frontdesk replay scenarios/ -k live --live --model local``
+in a child process with one model thread (``FRONTDESK_LOCAL_THREADS=1``), with the pass
+rate and total time. Keep the machine otherwise idle. Needs the ``local`` extra. Writes
+bench/results/local_model.json (a variant run alone keeps the other's last numbers).
 
-    python bench/local_model.py [--variants off,on] [--keyword live]
+    python bench/local_model.py [--variants before,after] [--keyword live]
 """
 
 from __future__ import annotations
@@ -35,40 +39,54 @@ from frontdesk.graphs.events import stream_message, last_reply
 from frontdesk.llm.local import local_server
 from frontdesk.settings import Settings
 settings = Settings.from_env(model="local", data_dir=Path(sys.argv[1]), demo=True)
+started = time.perf_counter()
 local_server(settings)  # the server is up before the clock starts
+server_s = time.perf_counter() - started
 with open_app(settings) as app:
+    warmup_s = None
+    if app.warmup is not None:
+        app.warmup.wait()
+        warmup_s = app.warmup.seconds
     config = {"configurable": {"thread_id": "first-reply-" + str(time.time_ns())}}
     started = time.perf_counter()
     for _ in stream_message(app.graph, sys.argv[2], config, context=app.context):
         pass
     seconds = time.perf_counter() - started
     reply = last_reply(app.graph, config)
-print("RESULT " + json.dumps({"seconds": seconds, "reply": reply.content if reply else None}))
+print("RESULT " + json.dumps({"seconds": seconds, "reply": reply.content if reply else None, "server_start_s": server_s, "warmup_s": warmup_s}))
 """
 
 
-def child_env(routing: bool, data_dir: Path) -> dict[str, str]:
+VARIANTS = {
+    "before": {"FRONTDESK_INTENT_ROUTING": "0", "FRONTDESK_GRADE_WITH": "model"},
+    "after": {},
+}
+
+
+def child_env(variant: str, data_dir: Path, *, one_thread: bool = True) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FRONTDESK_", "OPENAI_"))}
-    env.update(FRONTDESK_INTENT_ROUTING="1" if routing else "0", FRONTDESK_LOCAL_THREADS="1", FRONTDESK_DATA_DIR=str(data_dir), PYTHONWARNINGS="ignore")
+    env.update(VARIANTS[variant], FRONTDESK_DATA_DIR=str(data_dir), PYTHONWARNINGS="ignore")
+    if one_thread:
+        env["FRONTDESK_LOCAL_THREADS"] = "1"
     return env
 
 
-def first_reply(routing: bool, data_dir: Path) -> dict[str, Any]:
+def first_reply(variant: str, data_dir: Path) -> dict[str, Any]:
     command = [sys.executable, "-c", FIRST_REPLY, str(data_dir), QUESTION]
-    done = subprocess.run(command, env=child_env(routing, data_dir), capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(command, env=child_env(variant, data_dir, one_thread=False), capture_output=True, text=True, timeout=1800)
     line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
     if line is None:
         return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
     return dict(json.loads(line[len("RESULT ") :]))
 
 
-def live_scenarios(routing: bool, data_dir: Path, keyword: str) -> dict[str, Any]:
-    report = data_dir / f"live-{'on' if routing else 'off'}.json"
+def live_scenarios(variant: str, data_dir: Path, keyword: str) -> dict[str, Any]:
+    report = data_dir / f"live-{variant}.json"
     report.unlink(missing_ok=True)
     command = [sys.executable, "-m", "frontdesk.cli.app", "replay", str(ROOT / "scenarios"), "-k", keyword, "--live", "--model", "local"]
     command += ["--report", str(report)]
     started = time.perf_counter()
-    done = subprocess.run(command, env=child_env(routing, data_dir), capture_output=True, text=True, timeout=6 * 3600)
+    done = subprocess.run(command, env=child_env(variant, data_dir), capture_output=True, text=True, timeout=6 * 3600)
     seconds = time.perf_counter() - started
     if not report.exists():
         return {"error": (done.stderr.strip().splitlines() or done.stdout.strip().splitlines() or ["no output"])[-1], "seconds": seconds}
@@ -86,22 +104,26 @@ def live_scenarios(routing: bool, data_dir: Path, keyword: str) -> dict[str, Any
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variants", default="off,on", help="Intent routing off (before), on (after), or both")
+    parser.add_argument("--variants", default="before,after", help="before (routing off, model grader), after (the defaults), or both")
     parser.add_argument("--keyword", default="live")
+    parser.add_argument("--no-first-reply", action="store_true", help="Only the live scenarios")
     options = parser.parse_args()
     results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for variant in [v.strip() for v in options.variants.split(",") if v.strip()]:
-        routing = variant == "on"
+        if variant not in VARIANTS:
+            parser.error(f"--variants: {variant!r} is not one of {', '.join(VARIANTS)}")
         data_dir = Path(tempfile.gettempdir()) / "frontdesk-local-bench"  # kept: the model's weights are assembled here once
         data_dir.mkdir(exist_ok=True)
-        reply = first_reply(routing, data_dir)
-        print(f"routing {variant}: first reply in {reply.get('seconds', float('nan')):.1f} s: {reply.get('reply') or reply.get('error')!r}", flush=True)
-        scenarios = live_scenarios(routing, data_dir, options.keyword)
+        previous = results.get(variant, {})
+        reply = previous.get("first_reply", {}) if options.no_first_reply else first_reply(variant, data_dir)
+        if not options.no_first_reply:
+            print(f"{variant}: first reply in {reply.get('seconds', float('nan')):.1f} s: {reply.get('reply') or reply.get('error')!r}", flush=True)
+        scenarios = live_scenarios(variant, data_dir, options.keyword)
         if "error" in scenarios:
-            print(f"routing {variant}: live scenarios failed to run: {scenarios['error']}", flush=True)
+            print(f"{variant}: live scenarios failed to run: {scenarios['error']}", flush=True)
         else:
-            print(f"routing {variant}: {scenarios['passed']}/{scenarios['scenarios']} live scenarios passed in {scenarios['seconds'] / 60:.1f} min", flush=True)
-        results[f"routing_{variant}"] = {"keyword": options.keyword, "first_reply": reply, "live": scenarios}
+            print(f"{variant}: {scenarios['passed']}/{scenarios['scenarios']} live scenarios passed in {scenarios['seconds'] / 60:.1f} min", flush=True)
+        results[variant] = {"keyword": options.keyword, "settings": VARIANTS[variant], "first_reply": reply, "live": scenarios}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")
 

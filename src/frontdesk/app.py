@@ -25,7 +25,8 @@ from sqlalchemy.engine import Engine
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
 from frontdesk.domains.database import open_domain_db
-from frontdesk.graphs.support import build_graph, default_agent_specs
+from frontdesk.graphs.support import ENTRY_AGENT, build_graph, default_agent_specs, intent_classifier
+from frontdesk.graphs.warmup import PromptWarmup, warm_prompt_cache
 from frontdesk.guardrails.loading import load_guardrails
 from frontdesk.knowledge import KnowledgeBase, default_knowledge_base
 from frontdesk.llm.factory import ModelProvider, openai_compatible_model
@@ -58,6 +59,8 @@ class FrontdeskApp:
     locks: ThreadLocks
     labels: dict[str, str]
     """What every turn's trace says about this deployment (model, prompt version, config hash, tags)."""
+    warmup: PromptWarmup | None = None
+    """The local model's prompt-cache warm-up, running in the background (see ``graphs.warmup``)."""
 
     def inbox(self) -> Inbox:
         """The operator's inbox over this deployment (its domain's tools check edited arguments)."""
@@ -139,7 +142,17 @@ def open_app(
             graph_options["guardrails"] = [*load_guardrails(settings.guardrails), *graph_options.get("guardrails", ())]
         graph = build_graph(settings, model=chat_model, checkpointer=checkpointer, store=store, domain=domain, context=context, **graph_options)
         locks = ThreadLocks(settings.data_dir / "locks", postgres_url=url if backend(url) == "postgres" else None)
-        yield FrontdeskApp(settings, domain, graph, checkpointer, store, engine, knowledge, tracing, context, locks, run_labels(settings, domain))
+        warmup = _warm_local_model(settings, domain, knowledge, chat_model, graph_options) if model is None and settings.model == "local" else None
+        yield FrontdeskApp(settings, domain, graph, checkpointer, store, engine, knowledge, tracing, context, locks, run_labels(settings, domain), warmup)
+
+
+def _warm_local_model(settings: Settings, domain: Domain, knowledge: KnowledgeBase, chat_model: Any, graph_options: dict[str, Any]) -> PromptWarmup:
+    """Start evaluating the entry agent's shared prompt prefix on the local model (see ``graphs.warmup``),
+    after embedding the intents' examples (the embedder keeps them for the graph's classifier)."""
+    entry = default_agent_specs(domain)[ENTRY_AGENT].with_tools(*graph_options.get("tools", ()))
+    classifier = intent_classifier(domain, settings, knowledge)
+    intents = domain.intents if classifier is not None else ()
+    return warm_prompt_cache(chat_model, entry, intents, first=classifier.prepare if classifier is not None else None)
 
 
 def _add_mcp_tools(settings: Settings, domain: Domain, stack: ExitStack, graph_options: dict[str, Any]) -> None:

@@ -57,6 +57,7 @@ ENV_VALUES = {
     "request_timeout": "FRONTDESK_REQUEST_TIMEOUT",
     "local_threads": "FRONTDESK_LOCAL_THREADS",
     "grade_replies": "FRONTDESK_GRADE_REPLIES",
+    "grade_with": "FRONTDESK_GRADE_WITH",
     "intent_routing": "FRONTDESK_INTENT_ROUTING",
     "domain": "FRONTDESK_DOMAIN",
     "demo": "FRONTDESK_DEMO",
@@ -111,6 +112,13 @@ class Settings(BaseModel):
     capture_content: bool = Field(default=False, description="Put message contents on spans (FRONTDESK_TRACE_CONTENT=1)")
     redact_content: bool = Field(default=True, description="With content on spans, mask emails, card and phone numbers (FRONTDESK_TRACE_REDACT=0: keep them)")
     grade_replies: bool = Field(default=True, description="Every draft reply is graded before it is sent (FRONTDESK_GRADE_REPLIES=0: sent as drafted)")
+    grade_with: Literal["model", "rules"] | None = Field(
+        default=None,
+        description=(
+            "What grades drafts (FRONTDESK_GRADE_WITH): model — the grader model after the checks; rules — checks only, "
+            "facts must appear in tool results (default: rules for the local model, which cannot judge its own drafts)"
+        ),
+    )
     confirm_writes: bool = Field(
         default=True, description="Every WRITE waits for the customer to confirm that exact action (FRONTDESK_CONFIRM_WRITES=0: off, e.g. for batch runs)"
     )
@@ -220,6 +228,13 @@ class Settings(BaseModel):
             if longer:
                 self.gateway = self.gateway.model_copy(update=longer)
         return self
+
+    @property
+    def grading_mode(self) -> Literal["model", "rules"]:
+        """How drafts are graded: as set, else ``rules`` for the bundled local model and ``model`` otherwise."""
+        if self.grade_with is not None:
+            return self.grade_with
+        return "rules" if self.model == "local" else "model"
 
     @property
     def routes_intents(self) -> bool:

@@ -47,6 +47,8 @@ def test_the_local_model_authenticates_the_customer_through_the_tool(local_model
     assert result["customer_id"] == "ava_chen_1001", "the tool's effect: the thread is authenticated as Ava"
     results = {m.tool_call_id: m for m in result["messages"] if isinstance(m, ToolMessage)}
     assert all(call["id"] in results for call in calls), "every call the model made was run"
+    assert calls[1]["name"] == "get_order_details" and calls[1]["args"]["order_id"].lstrip("#") == "D1001", "the lookup is forced (intent routing)"
     reply = result["messages"][-1]
     assert isinstance(reply, AIMessage) and reply.content.strip() and "<tool" not in reply.content
+    assert "pending" in reply.content.lower() and not reply.content.lstrip().startswith("{"), reply.content
     engine.dispose()

@@ -33,3 +33,15 @@ def test_a_server_that_dies_while_starting_is_one_error_naming_its_log(tmp_path:
         server.start(timeout_s=60)
     assert log.read_text().strip(), "the server's own output is kept for the user"
     assert sys.executable in server.command()
+
+
+def test_requests_carry_what_llama_cpp_reads() -> None:
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from frontdesk.llm.local.client import LlamaCppChatOpenAI
+
+    client = LlamaCppChatOpenAI(model="local", base_url="http://127.0.0.1:9/v1", api_key="local")
+    calling = AIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "c1"}])
+    payload = client._get_request_payload([HumanMessage("hi"), calling], max_tokens=1)
+    assert payload["max_tokens"] == 1 and "max_completion_tokens" not in payload, "llama.cpp ignores max_completion_tokens"
+    assert payload["messages"][1]["content"] == "", "llama.cpp refuses null content"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from frontdesk.agents.steps import Step
 from frontdesk.knowledge.embeddings import Embedder
 from frontdesk.tools.base import Tool
 
@@ -34,6 +35,11 @@ the customer a tool, a wide one only a few prompt tokens."""
 SHORT_REPLY_WORDS = 4
 """A message this short that matches nothing ("yes", "the blue one") continues the turn's intent."""
 
+SHORT_MESSAGE_MIN_SIMILARITY = 0.87
+"""A message of at most ``SHORT_REPLY_WORDS`` words matches only this clearly: "yes", "no
+thanks" or an email address score 0.81-0.85 against *some* intent (noise in E5's narrow
+band), while "cancel it", "return it" or "gift card balance?" score 0.90-0.98."""
+
 
 @dataclass(frozen=True)
 class Intent:
@@ -44,6 +50,8 @@ class Intent:
     tools: frozenset[str]
     next_step: str = ""
     """Said to the agent once the customer is authenticated: small models follow a step they are told, not a rule."""
+    first_step: Step | None = None
+    """The call such a request starts with, forced when the customer's words allow it (see ``agents.steps``)."""
 
 
 def tools_for(matched: Sequence[Intent], tools: Sequence[Tool], intents: Sequence[Intent]) -> tuple[Tool, ...]:
@@ -80,6 +88,10 @@ class IntentClassifier:
                 self._vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
             return self._vectors
 
+    def prepare(self) -> None:
+        """Embed the examples now (an app warming up), not on the first customer's message."""
+        self._examples()
+
     def scores(self, text: str) -> dict[str, float]:
         """Each intent's best similarity to ``text``."""
         query = self.embedder.embed_queries([text])[0]
@@ -95,7 +107,8 @@ class IntentClassifier:
             return []
         scores = self.scores(text)
         top = max(scores.values())
-        if top < self.min_similarity:
+        least = max(self.min_similarity, SHORT_MESSAGE_MIN_SIMILARITY) if len(text.split()) <= SHORT_REPLY_WORDS else self.min_similarity
+        if top < least:
             return []
         return [self.intents[name] for name, score in sorted(scores.items(), key=lambda item: -item[1]) if score >= top - TIE_MARGIN]
 

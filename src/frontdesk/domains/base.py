@@ -16,6 +16,7 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Engine
 
 from frontdesk.agents.intents import Intent
+from frontdesk.agents.steps import Step
 from frontdesk.operators.approval_gate import AmountFn, ApprovalPolicy
 from frontdesk.tools.base import Tool
 from frontdesk.tools.confirmation import CustomerConfirmation, DescribeFn
@@ -60,6 +61,8 @@ class Domain:
     scenarios: Path | None = None
     intents: tuple[Intent, ...] = ()
     """Kinds of request and the tools each needs, for intent routing (``Settings.intent_routing``)."""
+    login_steps: tuple[Step, ...] = ()
+    """With intent routing, the login call forced before authentication when the customer's words allow it (the first that applies)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

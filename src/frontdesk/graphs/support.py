@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from frontdesk.agents.base import AgentSpec
 from frontdesk.agents.customer_service import customer_service_agent
+from frontdesk.agents.grounding import GroundedFacts
 from frontdesk.agents.intents import IntentClassifier
 from frontdesk.agents.researcher import researcher_agent
 from frontdesk.domains import get_domain
@@ -162,13 +163,23 @@ def build_graph(
     node("summarize", make_summarize_node(provider, keep=settings.keep_messages))
     builder.add_edge("summarize", ENTRY_AGENT)
     for agent in specs.values():
-        routed = spec.intents if classifier is not None and agent.name == ENTRY_AGENT else ()
-        make = make_agent_node(agent, provider, grade_replies=grading or bool(sorted_guardrails.output), max_steps=settings.max_agent_steps, intents=routed)
+        routing = classifier is not None and agent.name == ENTRY_AGENT
+        make = make_agent_node(
+            agent,
+            provider,
+            grade_replies=grading or bool(sorted_guardrails.output),
+            max_steps=settings.max_agent_steps,
+            intents=spec.intents if routing else (),
+            login_steps=spec.login_steps if routing else (),
+        )
         node(agent.name, make, destinations=("tools", "grader", "human_handoff", END), metadata={AGENT_ROLE: True})
     confirming = settings.confirm_writes if confirm_writes is None else confirm_writes
     checks = spec.policies(settings.approval_limit, confirm_writes=confirming, approvals=approvals, guardrails=sorted_guardrails.tool)
     node("tools", make_tools_node(specs, (*checks, *policies), time_limit=settings.tool_time_limit), destinations=(*names, "human_handoff"))
-    node("grader", make_grader_node(provider, sorted_guardrails.output, grade_with_model=grading), destinations=(*names, "human_handoff", END))
+    by_rules = settings.grading_mode == "rules"
+    output_checks = (GroundedFacts(), *sorted_guardrails.output) if grading and by_rules else sorted_guardrails.output
+    grader = make_grader_node(provider, output_checks, grade_with_model=grading and not by_rules)
+    node("grader", grader, destinations=(*names, "human_handoff", END))
     node("human_handoff", make_human_node(return_to_bot=settings.return_to_bot), destinations=(END,))
     builder.add_edge(START, "router")
     return builder.compile(checkpointer=checkpointer, store=store, name="frontdesk-support")

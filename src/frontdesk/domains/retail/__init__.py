@@ -7,7 +7,7 @@ from pathlib import Path
 from frontdesk.domains.base import Domain
 from frontdesk.domains.retail.dataset import export_tau2_db, load_tau2_db, tau2_db_hash, with_optional_fields
 from frontdesk.domains.retail.demo_data import demo_dataset, seed_demo
-from frontdesk.domains.retail.intents import RETAIL_INTENTS
+from frontdesk.domains.retail.intents import LOGIN_STEPS, RETAIL_INTENTS
 from frontdesk.domains.retail.models import DOMAIN_TABLES, has_data, init_domain_schema
 from frontdesk.domains.retail.policy import MONEY_TOOLS, customer_exists, describe_action, not_the_customers, owner_of, refund_amount
 from frontdesk.domains.retail.prompt import INSTRUCTIONS
@@ -30,6 +30,7 @@ DOMAIN = Domain(
     dump_hash=tau2_db_hash,
     money_tools=MONEY_TOOLS,
     intents=RETAIL_INTENTS,
+    login_steps=LOGIN_STEPS,
     amount=refund_amount,
     ownership=not_the_customers,
     describe_action=describe_action,

@@ -1,0 +1,114 @@
+"""Forced first steps and a cache-friendly prompt: what a small model cannot skip, and what it need not read twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
+
+from frontdesk import Settings, build_graph, open_domain_db
+from frontdesk.domains import get_domain
+from frontdesk.graphs.support import ENTRY_AGENT, default_agent_specs
+from frontdesk.graphs.warmup import warm_prompt_cache
+from frontdesk.knowledge.embeddings import default_embedder
+from frontdesk.llm.factory import openai_compatible_model
+from frontdesk.llm.openai_test_server import OpenAITestServer
+
+needs_embedder = pytest.mark.skipif(default_embedder() is None, reason="intent routing needs the bundled embedding model (Linux x86-64)")
+
+LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
+
+
+def lookup(order_id: str) -> dict[str, Any]:
+    return {"tool_calls": [{"name": "get_order_details", "args": {"order_id": order_id}}]}
+
+
+def run(tmp_path: Path, script: list[Any], messages: list[str], *, routing: bool = True) -> list[dict[str, Any]]:
+    """Every request the customer-service agent's model got for ``messages``, in one thread."""
+    engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", "retail", seed_demo=True)
+    settings = Settings(data_dir=tmp_path, model="m", api_key="k", grade_replies=False, intent_routing=routing)
+    with OpenAITestServer(script) as server:
+        settings = settings.model_copy(update={"base_url": server.base_url})
+        graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine)
+        for text in messages:
+            graph.invoke({"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": "t"}})
+        return list(server.requests)
+
+
+def forced(request: dict[str, Any]) -> str | None:
+    choice = request.get("tool_choice")
+    return choice["function"]["name"] if isinstance(choice, dict) else None
+
+
+def tool_names(request: dict[str, Any]) -> list[str]:
+    return [tool["function"]["name"] for tool in request.get("tools", [])]
+
+
+@needs_embedder
+def test_login_and_the_order_lookup_are_forced_when_the_message_names_both(tmp_path: Path) -> None:
+    requests = run(tmp_path, [LOGIN, lookup("#D1002"), "Your order #D1002 was delivered."], ["I'm ava.chen@example.com, has my order #D1002 arrived?"])
+    assert [forced(r) for r in requests] == ["find_user_id_by_email", "get_order_details", None], "the reply itself is the model's choice"
+
+
+@needs_embedder
+def test_nothing_is_forced_without_the_words_a_step_needs(tmp_path: Path) -> None:
+    requests = run(tmp_path, ["What is your email address?", LOGIN, "Which order do you mean?"], ["Where is my order?", "ava.chen@example.com"])
+    assert [forced(r) for r in requests] == [None, "find_user_id_by_email", None], "no email in the first message, no order id in either"
+
+
+@needs_embedder
+def test_an_order_id_given_before_logging_in_is_looked_up_right_after(tmp_path: Path) -> None:
+    script = ["Happy to help: what is your email?", LOGIN, lookup("#D1001"), "It is pending."]
+    requests = run(tmp_path, script, ["Where is my order #D1001?", "ava.chen@example.com"])
+    assert [forced(r) for r in requests] == [None, "find_user_id_by_email", "get_order_details", None]
+
+
+@needs_embedder
+def test_a_failed_forced_lookup_is_left_to_the_model_not_repeated(tmp_path: Path) -> None:
+    script = [LOGIN, lookup("#D9999"), "I could not find order #D9999: could you check the number?"]
+    requests = run(tmp_path, script, ["I'm ava.chen@example.com, where is order #D9999?"])
+    assert "not found" in requests[2]["messages"][-2]["content"].lower(), "the lookup failed"
+    assert forced(requests[2]) is None
+
+
+@needs_embedder
+def test_without_intent_routing_nothing_is_forced(tmp_path: Path) -> None:
+    requests = run(tmp_path, [LOGIN, lookup("#D1002"), "Delivered."], ["I'm ava.chen@example.com, has my order #D1002 arrived?"], routing=False)
+    assert [forced(r) for r in requests] == [None, None, None]
+
+
+@needs_embedder
+def test_logging_in_appends_tools_instead_of_rewriting_the_prompt(tmp_path: Path) -> None:
+    """A prompt cache reuses the longest shared prefix: the tools before login stay first, in order."""
+    requests = run(tmp_path, [LOGIN, lookup("#D1002"), "Delivered."], ["I'm ava.chen@example.com, has my order #D1002 arrived?"])
+    before, after = tool_names(requests[0]), tool_names(requests[1])
+    assert "get_order_details" not in before and "get_order_details" in after
+    assert after[: len(before)] == before
+    assert requests[0]["messages"][0] == requests[1]["messages"][0], "the instructions never change"
+    assert "plain sentences" in requests[2]["messages"][-1]["content"], "after a tool result the model is told to answer in words, not JSON"
+
+
+@needs_embedder
+def test_the_warm_up_sends_the_prefix_every_first_prompt_starts_with(tmp_path: Path) -> None:
+    retail = get_domain("retail")
+    with OpenAITestServer(["."]) as server:
+        settings = Settings(data_dir=tmp_path, model="m", api_key="k", base_url=server.base_url)
+        warmup = warm_prompt_cache(openai_compatible_model(settings), default_agent_specs(retail)[ENTRY_AGENT], retail.intents)
+        assert warmup.wait(30) and warmup.error is None
+        [warm] = server.requests
+    assert warm.get("max_completion_tokens", warm.get("max_tokens")) == 1 and len(warm["messages"]) == 1
+    requests = run(tmp_path, [LOGIN, lookup("#D1002"), "Delivered."], ["I'm ava.chen@example.com, has my order #D1002 arrived?"])
+    for request in requests:
+        assert request["messages"][0] == warm["messages"][0]
+        assert tool_names(request)[: len(tool_names(warm))] == tool_names(warm)
+
+
+def test_a_warm_up_that_fails_is_reported_not_raised(tmp_path: Path) -> None:
+    retail = get_domain("retail")
+    settings = Settings(data_dir=tmp_path, model="m", api_key="k", base_url="http://127.0.0.1:9/v1", request_timeout=2)
+    warmup = warm_prompt_cache(openai_compatible_model(settings), default_agent_specs(retail)[ENTRY_AGENT], retail.intents)
+    assert warmup.wait(30)
+    assert warmup.error and "Connection" in warmup.error
