@@ -58,6 +58,7 @@ ENV_VALUES = {
     "local_threads": "FRONTDESK_LOCAL_THREADS",
     "grade_replies": "FRONTDESK_GRADE_REPLIES",
     "grade_with": "FRONTDESK_GRADE_WITH",
+    "identity_from_customer": "FRONTDESK_IDENTITY_FROM_CUSTOMER",
     "intent_routing": "FRONTDESK_INTENT_ROUTING",
     "domain": "FRONTDESK_DOMAIN",
     "demo": "FRONTDESK_DEMO",
@@ -117,6 +118,13 @@ class Settings(BaseModel):
         description=(
             "What grades drafts (FRONTDESK_GRADE_WITH): model — the grader model after the checks; rules — checks only, "
             "facts must appear in tool results (default: rules for the local model, which cannot judge its own drafts)"
+        ),
+    )
+    identity_from_customer: bool | None = Field(
+        default=None,
+        description=(
+            "Authentication calls may only use details the customer wrote in the conversation "
+            "(FRONTDESK_IDENTITY_FROM_CUSTOMER=1/0; default: on for the local model, which invents identities)"
         ),
     )
     confirm_writes: bool = Field(
@@ -235,6 +243,11 @@ class Settings(BaseModel):
         if self.grade_with is not None:
             return self.grade_with
         return "rules" if self.model == "local" else "model"
+
+    @property
+    def checks_identity(self) -> bool:
+        """Whether login details must come from the customer's words: as set, else on for the bundled local model."""
+        return self.identity_from_customer if self.identity_from_customer is not None else self.model == "local"
 
     @property
     def routes_intents(self) -> bool:

@@ -26,10 +26,10 @@ def lookup(order_id: str) -> dict[str, Any]:
     return {"tool_calls": [{"name": "get_order_details", "args": {"order_id": order_id}}]}
 
 
-def run(tmp_path: Path, script: list[Any], messages: list[str], *, routing: bool = True) -> list[dict[str, Any]]:
+def run(tmp_path: Path, script: list[Any], messages: list[str], *, routing: bool = True, confirm_writes: bool = True) -> list[dict[str, Any]]:
     """Every request the customer-service agent's model got for ``messages``, in one thread."""
     engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", "retail", seed_demo=True)
-    settings = Settings(data_dir=tmp_path, model="m", api_key="k", grade_replies=False, intent_routing=routing)
+    settings = Settings(data_dir=tmp_path, model="m", api_key="k", grade_replies=False, intent_routing=routing, confirm_writes=confirm_writes)
     with OpenAITestServer(script) as server:
         settings = settings.model_copy(update={"base_url": server.base_url})
         graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine)
@@ -51,6 +51,17 @@ def tool_names(request: dict[str, Any]) -> list[str]:
 def test_login_and_the_order_lookup_are_forced_when_the_message_names_both(tmp_path: Path) -> None:
     requests = run(tmp_path, [LOGIN, lookup("#D1002"), "Your order #D1002 was delivered."], ["I'm ava.chen@example.com, has my order #D1002 arrived?"])
     assert [forced(r) for r in requests] == ["find_user_id_by_email", "get_order_details", None], "the reply itself is the model's choice"
+
+
+@needs_embedder
+def test_a_change_is_forced_after_the_lookup_and_still_waits_for_the_customers_yes(tmp_path: Path) -> None:
+    cancel = {"tool_calls": [{"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}]}
+    message = ["I'm ava.chen@example.com, please cancel order #D1001, I don't need it anymore."]
+    requests = run(tmp_path, [LOGIN, lookup("#D1001"), cancel, "Cancelled."], message)
+    assert [forced(r) for r in requests] == ["find_user_id_by_email", "get_order_details", "cancel_pending_order"], "then the thread waits for the yes"
+    (tmp_path / "unconfirmed").mkdir()
+    unconfirmed = run(tmp_path / "unconfirmed", [LOGIN, lookup("#D1001"), "Shall I cancel it?"], message, confirm_writes=False)
+    assert [forced(r) for r in unconfirmed] == ["find_user_id_by_email", "get_order_details", None], "no write is forced that nobody confirms"
 
 
 @needs_embedder

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from langchain_core.messages import HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from frontdesk import Script, ScriptedModels, ScriptedStep, ToolContext, ToolKind, build_graph, tool
+from frontdesk import Script, ScriptedModels, ScriptedStep, Settings, ToolContext, ToolKind, build_graph, open_domain_db, tool
 from frontdesk.domains import get_domain
+from frontdesk.llm.factory import openai_compatible_model
+from frontdesk.llm.openai_test_server import OpenAITestServer
 
 calculate = get_domain("retail").tools_by_name["calculate"]
 
@@ -67,3 +73,19 @@ def test_a_tool_the_model_invents_is_answered_with_the_real_ones() -> None:
     pipeline = ToolPipeline(get_domain("retail").tools)
     outcome = pipeline.run(ToolCallRequest(id="c1", name="issue_refund", args={"amount": 500}), ToolContext(customer_id="ava_chen_1001"))
     assert not outcome.ok and outcome.content.startswith("Error: Unknown tool 'issue_refund'") and "cancel_pending_order" in outcome.content
+
+
+def test_a_model_cannot_log_in_with_details_the_customer_never_gave(tmp_path: Path) -> None:
+    guess = {"tool_calls": [{"name": "find_user_id_by_name_zip", "args": {"first_name": "Ava", "last_name": "Chen", "zip": "94110"}}]}
+    engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", "retail", seed_demo=True)
+    with OpenAITestServer([guess, "Could you tell me your name and zip code?", guess, "Thanks Ava, you're logged in."]) as server:
+        settings = Settings(data_dir=tmp_path, model="m", api_key="k", base_url=server.base_url, grade_replies=False, identity_from_customer=True)
+        graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine)
+        config: Any = {"configurable": {"thread_id": "t"}}
+        first = graph.invoke({"messages": [HumanMessage("Can I still return my shoes?")]}, config)
+        [refused] = [m for m in first["messages"] if isinstance(m, ToolMessage)]
+        assert refused.status == "error" and "has not given first_name='Ava'" in refused.content and "zip='94110'" in refused.content
+        assert first.get("customer_id") is None, "a guessed identity never authenticates the thread"
+        second = graph.invoke({"messages": [HumanMessage("I'm Ava  chen, zip 94110.")]}, config)
+    assert second["customer_id"] == "ava_chen_1001", "the same details, once the customer wrote them, log in"
+    assert Settings(model="local").checks_identity and not Settings(model="gpt-4o").checks_identity

@@ -50,8 +50,8 @@ class Intent:
     tools: frozenset[str]
     next_step: str = ""
     """Said to the agent once the customer is authenticated: small models follow a step they are told, not a rule."""
-    first_step: Step | None = None
-    """The call such a request starts with, forced when the customer's words allow it (see ``agents.steps``)."""
+    steps: tuple[Step, ...] = ()
+    """The calls such a request makes, in order, forced when the customer's words allow it (see ``agents.steps``)."""
 
 
 def tools_for(matched: Sequence[Intent], tools: Sequence[Tool], intents: Sequence[Intent]) -> tuple[Tool, ...]:

@@ -1,5 +1,5 @@
-"""Forced first steps: the tool call a request obviously starts with, made by the framework's
-choice rather than the model's.
+"""Forced steps: the tool calls a request obviously needs, made by the framework's choice
+rather than the model's.
 
 Why: a small model told "look the order up first" still drafts an answer from nothing
 (measured with the bundled 1.5B model: it wrote "order #D1001 is pending" without calling
@@ -7,9 +7,12 @@ Why: a small model told "look the order up first" still drafts an answer from no
 call needs — an email to log in with, an order id to look up — the agent's model call is
 sent with ``tool_choice`` naming that tool: the model still writes the arguments (under
 the tool's JSON Schema, which servers such as llama.cpp enforce as a grammar), but it
-cannot skip the step. Each step is forced at most once per window of customer messages,
-so a failed lookup is answered by the model, never retried in a loop, and the steps only
-run with intent routing (see ``agents.intents``).
+cannot skip the step. A request's steps go in order (look the order up, then cancel it);
+each is forced at most once per window of customer messages, and nothing is forced after a
+failed call, so a failed lookup is answered by the model, never retried in a loop. A forced
+WRITE still waits for the customer's confirmation like any other, and WRITE steps are not
+forced when writes are not confirmed. Steps only run with intent routing (see
+``agents.intents``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 RECENT_CUSTOMER_MESSAGES = 2
 """How far back a step's evidence may be: "where is #D1001?", then the email a turn later."""
@@ -37,33 +40,56 @@ class Step:
         return cls(tool, re.compile(pattern, re.IGNORECASE))
 
 
-def recent_customer_text(messages: Sequence[BaseMessage], count: int = RECENT_CUSTOMER_MESSAGES) -> tuple[str, set[str]]:
-    """The customer's last ``count`` messages, and the tools called since the first of them."""
-    texts: list[str] = []
-    called: set[str] = set()
-    for message in reversed(messages):
-        if isinstance(message, HumanMessage):
-            texts.append(str(message.content))
-            if len(texts) == count:
-                break
-        elif isinstance(message, AIMessage):
-            called.update(call["name"] for call in message.tool_calls)
-    return "\n".join(reversed(texts)), called
+@dataclass(frozen=True)
+class Window:
+    """The customer's recent messages, and the tools called (and failed) since the first of them."""
+
+    text: str
+    called: frozenset[str]
+    failed: frozenset[str]
+
+    @classmethod
+    def of(cls, messages: Sequence[BaseMessage], count: int = RECENT_CUSTOMER_MESSAGES) -> Window:
+        texts: list[str] = []
+        called: set[str] = set()
+        failed: set[str] = set()
+        for message in reversed(messages):
+            if isinstance(message, HumanMessage):
+                texts.append(str(message.content))
+                if len(texts) == count:
+                    break
+            elif isinstance(message, AIMessage):
+                called.update(call["name"] for call in message.tool_calls)
+            elif isinstance(message, ToolMessage) and message.name and (message.status == "error" or str(message.content).startswith("Error")):
+                failed.add(message.name)
+        return cls("\n".join(reversed(texts)), frozenset(called), frozenset(failed))
 
 
-def forced_tool(candidates: Iterable[Step | None], messages: Sequence[BaseMessage], usable: Iterable[str]) -> str | None:
+def next_step(sequence: Sequence[Step], window: Window) -> str | None:
+    """The first step of ``sequence`` still to make: steps already called are done, steps
+    whose words are missing are skipped, and nothing is forced after a failed call (the
+    model explains the failure)."""
+    for step in sequence:
+        if step.tool in window.failed:
+            return None
+        if step.tool in window.called:
+            continue
+        if step.when.search(window.text):
+            return step.tool
+    return None
+
+
+def forced_tool(sequences: Iterable[Sequence[Step]], messages: Sequence[BaseMessage], usable: Iterable[str]) -> str | None:
     """The tool this model call must call, or ``None`` to let the model choose.
 
-    ``candidates`` are the steps that apply now (the login steps before authentication,
-    else the matched intents' first steps). They must agree — two intents starting
-    differently leave the choice to the model — and the tool must be offered, not yet
-    called in the window, and the window's text must match.
+    ``sequences`` are the steps of what the customer asked (the login steps before
+    authentication, else each matched intent's steps). Their next steps must agree — two
+    requests going on differently leave the choice to the model — and the tool must be
+    offered.
     """
-    steps = {step.tool: step for step in candidates if step is not None}
-    if len(steps) != 1:
+    window = Window.of(messages)
+    choices = {next_step(sequence, window) for sequence in sequences if sequence}
+    if len(choices) != 1:
         return None
-    (step,) = steps.values()
-    text, called = recent_customer_text(messages)
-    if step.tool in called or step.tool not in set(usable) or not step.when.search(text):
-        return None
-    return step.tool
+    (tool,) = choices
+    return tool if tool is not None and tool in set(usable) else None

@@ -118,13 +118,19 @@ BaseUrlOption = Annotated[str | None, typer.Option("--base-url", help="OpenAI-co
 
 
 def _real_models(model: str | None, base_url: str | None) -> tuple[Any, dict[str, Any]]:
-    """The real model, and the settings scenarios run with on it (intent routing and the local model's longer deadlines)."""
+    """The real model, and the settings scenarios run with on it (intent routing, how drafts are graded, the local model's longer deadlines)."""
     from frontdesk.llm.factory import NOT_CONFIGURED_HELP, SingleModel, openai_compatible_model
 
     settings = Settings.from_env(model=model, base_url=base_url)
     if not settings.model_configured:
         fail(NOT_CONFIGURED_HELP)
-    return SingleModel(openai_compatible_model(settings)), {"intent_routing": settings.routes_intents, "gateway": settings.gateway}
+    carried = {
+        "intent_routing": settings.routes_intents,
+        "grade_with": settings.grading_mode,
+        "identity_from_customer": settings.checks_identity,
+        "gateway": settings.gateway,
+    }
+    return SingleModel(openai_compatible_model(settings)), carried
 
 
 def replay(

@@ -128,7 +128,7 @@ def run_live(
     except ModelNotConfiguredError as exc:
         fail(str(exc))
     total = len(chosen) * trials
-    grading = "" if settings.grade_replies else " · replies not graded (FRONTDESK_GRADE_REPLIES=0)"
+    grading = f" · replies graded by {settings.grading_mode}" if settings.grade_replies else " · replies not graded (FRONTDESK_GRADE_REPLIES=0)"
     console.print(f"tau2 {domain} live: {len(chosen)} task(s) × {trials} trial(s), agents [bold]{model}[/], customer [bold]{user_model or model}[/]{grading}")
     marks = {True: "[green]pass[/]", False: "[red]fail[/]"}
 

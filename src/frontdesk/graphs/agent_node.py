@@ -29,7 +29,7 @@ from frontdesk.llm.factory import ModelProvider
 from frontdesk.llm.toolcall_recovery import recover_tool_calls
 from frontdesk.memory.customer_memory import describe, recall
 from frontdesk.runtime import RunContext
-from frontdesk.tools.base import Tool
+from frontdesk.tools.base import Tool, ToolKind
 from frontdesk.tracing import instrument
 from frontdesk.tracing.instrument import SyncAndAsync
 
@@ -116,16 +116,19 @@ def always_offered(tool: Tool, intents: Sequence[Intent]) -> bool:
     return tool.authenticates or tool.handoff_to is not None or not any(tool.name in intent.tools for intent in intents)
 
 
-def forced_step(state: SupportState, usable: Sequence[Tool], intents: Sequence[Intent], login_steps: Sequence[Step]) -> str | None:
-    """The tool this call must make (``agents.steps``): a login step before authentication, else the matched intents' first step."""
+def forced_step(state: SupportState, usable: Sequence[Tool], intents: Sequence[Intent], login_steps: Sequence[Step], *, writes: bool = True) -> str | None:
+    """The tool this call must make (``agents.steps``): a login step before authentication,
+    else the matched intents' next step; WRITE steps only when ``writes`` (the customer confirms each)."""
     messages = state.get("messages", [])
     names = [tool.name for tool in usable]
     if not state.get("customer_id"):
-        login = next((tool for step in login_steps if (tool := forced_tool([step], messages, names))), None)
+        login = next((tool for step in login_steps if (tool := forced_tool([(step,)], messages, names))), None)
         if login is not None:
             return login
+    writing = {tool.name for tool in usable if tool.kind is ToolKind.WRITE}
     asked = state.get("intents") or []
-    return forced_tool([intent.first_step for intent in intents if intent.name in asked], messages, names)
+    sequences = [tuple(step for step in intent.steps if writes or step.tool not in writing) for intent in intents if intent.name in asked]
+    return forced_tool(sequences, messages, names)
 
 
 def schemas_of(tools: tuple[Tool, ...]) -> list[dict[str, Any]]:
@@ -161,13 +164,15 @@ def make_agent_node(
     max_steps: int = 12,
     intents: Sequence[Intent] = (),
     login_steps: Sequence[Step] = (),
+    force_writes: bool = True,
 ) -> SyncAndAsync:
     """Build the graph node that runs ``spec`` for one model call.
 
     An agent that keeps calling tools past ``max_steps`` model calls in one turn is
     stuck; the thread goes to a person instead of looping. With ``intents`` (intent
     routing) the agent sees only the request's tools and its first step is forced when
-    the customer's words allow it (``login_steps`` before authentication).
+    the customer's words allow it (``login_steps`` before authentication; WRITE steps only
+    with ``force_writes``, which the graph sets when every WRITE waits for the customer's yes).
     """
 
     bound_models: dict[tuple[int, tuple[int, ...], str | None], tuple[Any, tuple[Tool, ...], Any]] = {}
@@ -204,7 +209,7 @@ def make_agent_node(
         ]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         usable = usable_tools(spec, state, intents)
-        forced = forced_step(state, usable, intents, login_steps) if intents else None
+        forced = forced_step(state, usable, intents, login_steps, writes=force_writes) if intents else None
         if forced:
             instrument.event("frontdesk.agent.forced_step", **{"frontdesk.agent": spec.name, "frontdesk.tool": forced})
         return _Call(model, with_tools(model, usable, forced), prompt, thread_id, steps)

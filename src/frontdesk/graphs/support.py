@@ -43,6 +43,7 @@ from frontdesk.runtime import RunContext
 from frontdesk.settings import ConfigError, Settings
 from frontdesk.tools.base import Tool
 from frontdesk.tools.execution import ToolPolicy
+from frontdesk.tools.identity import IdentityFromCustomer
 from frontdesk.tracing.instrument import traced_node
 from frontdesk.tracing.metrics import GenAIMetrics
 from frontdesk.tracing.pricing import PriceTable
@@ -162,6 +163,7 @@ def build_graph(
     )
     node("summarize", make_summarize_node(provider, keep=settings.keep_messages))
     builder.add_edge("summarize", ENTRY_AGENT)
+    confirming = settings.confirm_writes if confirm_writes is None else confirm_writes
     for agent in specs.values():
         routing = classifier is not None and agent.name == ENTRY_AGENT
         make = make_agent_node(
@@ -171,10 +173,11 @@ def build_graph(
             max_steps=settings.max_agent_steps,
             intents=spec.intents if routing else (),
             login_steps=spec.login_steps if routing else (),
+            force_writes=confirming,
         )
         node(agent.name, make, destinations=("tools", "grader", "human_handoff", END), metadata={AGENT_ROLE: True})
-    confirming = settings.confirm_writes if confirm_writes is None else confirm_writes
-    checks = spec.policies(settings.approval_limit, confirm_writes=confirming, approvals=approvals, guardrails=sorted_guardrails.tool)
+    identity_checks = (IdentityFromCustomer(), *sorted_guardrails.tool) if settings.checks_identity else sorted_guardrails.tool
+    checks = spec.policies(settings.approval_limit, confirm_writes=confirming, approvals=approvals, guardrails=identity_checks)
     node("tools", make_tools_node(specs, (*checks, *policies), time_limit=settings.tool_time_limit), destinations=(*names, "human_handoff"))
     by_rules = settings.grading_mode == "rules"
     output_checks = (GroundedFacts(), *sorted_guardrails.output) if grading and by_rules else sorted_guardrails.output

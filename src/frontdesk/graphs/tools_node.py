@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from langchain_core.messages import ToolMessage
+from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
@@ -45,7 +45,8 @@ def make_tools_node(
         message = last_ai_message(state)
         agent = agents[message.name]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
-        ctx = ToolContext(customer_id=state.get("customer_id"), thread_id=thread_id, run=context)
+        said = "\n".join([state.get("summary") or "", *(str(m.content) for m in state.get("messages", []) if isinstance(m, HumanMessage))])
+        ctx = ToolContext(customer_id=state.get("customer_id"), thread_id=thread_id, run=context, customer_said=said)
         batch = pipelines[agent.name].run_all(requests_of(message), ctx)
         update: dict[str, Any] = {
             "messages": [

@@ -66,6 +66,8 @@ class ToolContext:
     engine: Engine | None = None
     run: RunContext = field(default_factory=RunContext)
     session: Session | None = field(default=None, repr=False)
+    customer_said: str | None = field(default=None, repr=False)
+    """Everything the customer wrote in this conversation (``None`` for hosts without one): what authentication may use."""
 
     def __post_init__(self) -> None:
         if self.engine is None:

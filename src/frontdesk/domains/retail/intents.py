@@ -12,6 +12,8 @@ ORDER_ID = r"#?\b[a-z]\d{4,}\b"
 EMAIL = r"[\w.+-]+@[\w-]+\.[\w.-]+"
 
 LOOK_UP_ORDER = Step.of("get_order_details", ORDER_ID)
+"""Most requests about an order start by reading it; the change itself comes next, once the customer named the order.
+(A forced change still waits for the customer's yes: ``agents.steps``.)"""
 
 LOGIN_STEPS: tuple[Step, ...] = (Step.of("find_user_id_by_email", EMAIL),)
 """A customer who wrote their email is looked up by it before anything else."""
@@ -29,21 +31,21 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
         ),
         ORDER_LOOKUP,
         "Look the order up with get_order_details (its id with the '#') and answer from its status.",
-        first_step=LOOK_UP_ORDER,
+        steps=(LOOK_UP_ORDER,),
     ),
     Intent(
         "cancel",
         ("I want to cancel my order", "Please cancel order #W2378156", "I no longer need this order, cancel it", "Can I cancel what I ordered?"),
         ORDER_LOOKUP | {"cancel_pending_order"},
         "Look the order up with get_order_details; if it is pending, call cancel_pending_order with the reason the customer gave.",
-        first_step=LOOK_UP_ORDER,
+        steps=(LOOK_UP_ORDER, Step.of("cancel_pending_order", ORDER_ID)),
     ),
     Intent(
         "return",
         ("I want to return an item", "How do I send back these shoes for a refund?", "Return the items from my delivered order", "I'd like a refund for this"),
         ORDER_LOOKUP | {"return_delivered_order_items", "calculate"},
         "Look the order up with get_order_details, then call return_delivered_order_items with the item ids and a payment method of the customer.",
-        first_step=LOOK_UP_ORDER,
+        steps=(LOOK_UP_ORDER, Step.of("return_delivered_order_items", ORDER_ID)),
     ),
     Intent(
         "exchange",
@@ -56,21 +58,21 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
         ),
         ORDER_LOOKUP | {"exchange_delivered_order_items", "modify_pending_order_items", "get_product_details", "get_item_details", "calculate"},
         "Look the order up with get_order_details and the product with get_product_details, then exchange (delivered) or modify (pending) the items.",
-        first_step=LOOK_UP_ORDER,
+        steps=(LOOK_UP_ORDER, Step.of("get_product_details", ORDER_ID)),
     ),
     Intent(
         "address",
         ("I moved, please update my shipping address", "Change the delivery address of my order", "Update my address to 12 Main Street"),
         ORDER_LOOKUP | {"modify_pending_order_address", "modify_user_address"},
         "Call modify_pending_order_address for an order's address, modify_user_address for the customer's own.",
-        first_step=LOOK_UP_ORDER,
+        steps=(LOOK_UP_ORDER, Step.of("modify_pending_order_address", ORDER_ID)),
     ),
     Intent(
         "payment",
         ("Pay for my order with my gift card instead", "Change the payment method of my order", "What is my gift card balance?"),
         ORDER_LOOKUP | {"modify_pending_order_payment"},
         "See the customer's payment methods with get_user_details, then call modify_pending_order_payment.",
-        first_step=LOOK_UP_ORDER,
+        steps=(Step.of("get_user_details"), LOOK_UP_ORDER, Step.of("modify_pending_order_payment", ORDER_ID)),
     ),
     Intent(
         "product",
@@ -85,14 +87,14 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
         # asking for an item in another colour or size is often the start of changing it
         ORDER_LOOKUP | {"get_product_details", "get_item_details", "list_all_product_types", "modify_pending_order_items", "exchange_delivered_order_items"},
         "Find the product with list_all_product_types and get_product_details and say which options are available.",
-        first_step=Step.of("list_all_product_types"),
+        steps=(Step.of("list_all_product_types"), Step.of("get_product_details")),
     ),
     Intent(
         "policy",
         ("What is your return policy?", "How long do refunds take?", "Do you price match?", "What are your shipping options?"),
         frozenset({"transfer_to_researcher"}),
         "Hand the question to the researcher with transfer_to_researcher.",
-        first_step=Step.of("transfer_to_researcher"),
+        steps=(Step.of("transfer_to_researcher"),),
     ),
     Intent(
         "person",
