@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
 from frontdesk.domains.database import open_domain_db
-from frontdesk.graphs.support import ENTRY_AGENT, build_graph, default_agent_specs, intent_classifier
+from frontdesk.graphs.support import ENTRY_AGENT, agent_specs, build_graph, default_agent_specs, intent_classifier
 from frontdesk.graphs.warmup import PromptWarmup, warm_prompt_cache
 from frontdesk.guardrails.loading import load_guardrails
 from frontdesk.knowledge import KnowledgeBase, default_knowledge_base
@@ -148,8 +148,10 @@ def open_app(
 
 def _warm_local_model(settings: Settings, domain: Domain, knowledge: KnowledgeBase, chat_model: Any, graph_options: dict[str, Any]) -> PromptWarmup:
     """Start evaluating the entry agent's shared prompt prefix on the local model (see ``graphs.warmup``),
-    after embedding the intents' examples (the embedder keeps them for the graph's classifier)."""
-    entry = default_agent_specs(domain)[ENTRY_AGENT].with_tools(*graph_options.get("tools", ()))
+    after embedding the intents' examples (the shared embedder keeps them for the graph's classifier).
+    The entry agent is assembled as the graph assembles it, so an app's and MCP servers' tools are in the prefix too."""
+    parts = {name: graph_options[name] for name in ("tools", "agents", "agent_tools") if graph_options.get(name)}
+    entry = agent_specs(domain, **parts)[ENTRY_AGENT]
     classifier = intent_classifier(domain, settings, knowledge)
     intents = domain.intents if classifier is not None else ()
     return warm_prompt_cache(chat_model, entry, intents, first=classifier.prepare if classifier is not None else None)

@@ -79,7 +79,7 @@ def next_step(sequence: Sequence[Step], window: Window) -> str | None:
     return None
 
 
-def forced_tool(sequences: Iterable[Sequence[Step]], messages: Sequence[BaseMessage], usable: Iterable[str]) -> str | None:
+def forced_tool(sequences: Iterable[Sequence[Step]], window: Window, usable: Iterable[str]) -> str | None:
     """The tool this model call must call, or ``None`` to let the model choose.
 
     ``sequences`` are the steps of what the customer asked (the login steps before
@@ -87,7 +87,6 @@ def forced_tool(sequences: Iterable[Sequence[Step]], messages: Sequence[BaseMess
     requests going on differently leave the choice to the model — and the tool must be
     offered.
     """
-    window = Window.of(messages)
     choices = {next_step(sequence, window) for sequence in sequences if sequence}
     if len(choices) != 1:
         return None

@@ -19,7 +19,7 @@ from langgraph.types import Command
 
 from frontdesk.agents.base import AgentSpec
 from frontdesk.agents.intents import Intent, tools_for
-from frontdesk.agents.steps import Step, forced_tool
+from frontdesk.agents.steps import Step, Window, forced_tool
 from frontdesk.gateway.errors import ModelUnavailable
 from frontdesk.gateway.model import GatewayChatModel
 from frontdesk.graphs.compact import compact_tool_results
@@ -119,16 +119,16 @@ def always_offered(tool: Tool, intents: Sequence[Intent]) -> bool:
 def forced_step(state: SupportState, usable: Sequence[Tool], intents: Sequence[Intent], login_steps: Sequence[Step], *, writes: bool = True) -> str | None:
     """The tool this call must make (``agents.steps``): a login step before authentication,
     else the matched intents' next step; WRITE steps only when ``writes`` (the customer confirms each)."""
-    messages = state.get("messages", [])
+    window = Window.of(state.get("messages", []))
     names = [tool.name for tool in usable]
     if not state.get("customer_id"):
-        login = next((tool for step in login_steps if (tool := forced_tool([(step,)], messages, names))), None)
+        login = next((tool for step in login_steps if (tool := forced_tool([(step,)], window, names))), None)
         if login is not None:
             return login
     writing = {tool.name for tool in usable if tool.kind is ToolKind.WRITE}
     asked = state.get("intents") or []
     sequences = [tuple(step for step in intent.steps if writes or step.tool not in writing) for intent in intents if intent.name in asked]
-    return forced_tool(sequences, messages, names)
+    return forced_tool(sequences, window, names)
 
 
 def schemas_of(tools: tuple[Tool, ...]) -> list[dict[str, Any]]:

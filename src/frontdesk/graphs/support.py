@@ -61,6 +61,23 @@ def default_agent_specs(domain: Domain | str = "retail") -> dict[str, AgentSpec]
     return {ENTRY_AGENT: customer_service_agent(spec.instructions, spec.tools), "researcher": researcher_agent()}
 
 
+def agent_specs(
+    domain: Domain, *, tools: Sequence[Tool] = (), agents: Sequence[AgentSpec] = (), agent_tools: Mapping[str, Sequence[Tool]] | None = None
+) -> dict[str, AgentSpec]:
+    """The graph's agents: the shipped ones, replaced or joined by ``agents``, with ``tools``
+    added to the entry agent and ``agent_tools`` to the agents they name (see :func:`build_graph`)."""
+    given = {agent.name: agent for agent in agents}
+    specs = {name: given.get(name) or shipped for name, shipped in default_agent_specs(domain).items()}
+    specs.update(given)
+    if tools:
+        specs[ENTRY_AGENT] = specs[ENTRY_AGENT].with_tools(*tools)
+    for agent_name, extra in (agent_tools or {}).items():
+        if agent_name not in specs:
+            raise ConfigError(f"tools were given for agent {agent_name!r}, which the graph does not have; it has {', '.join(specs)}")
+        specs[agent_name] = specs[agent_name].with_tools(*extra)
+    return specs
+
+
 def intent_classifier(domain: Domain, settings: Settings, knowledge: KnowledgeBase | None) -> IntentClassifier | None:
     """The intent classifier when routing is on and the domain lists intents; it needs the
     embedding model (the knowledge base's, else the bundled one) and is off without it."""
@@ -140,15 +157,7 @@ def build_graph(
     sorted_guardrails = Guardrails.of(guardrails)
     limit = settings.summarize_after if summarize_after is None else summarize_after
 
-    given = {agent.name: agent for agent in agents}
-    specs = {name: given.get(name) or shipped for name, shipped in default_agent_specs(spec).items()}
-    specs.update(given)
-    if tools:
-        specs[ENTRY_AGENT] = specs[ENTRY_AGENT].with_tools(*tools)
-    for agent_name, extra in (agent_tools or {}).items():
-        if agent_name not in specs:
-            raise ConfigError(f"tools were given for agent {agent_name!r}, which the graph does not have; it has {', '.join(specs)}")
-        specs[agent_name] = specs[agent_name].with_tools(*extra)
+    specs = agent_specs(spec, tools=tools, agents=agents, agent_tools=agent_tools)
     names = tuple(specs)
 
     def node(name: str, fn: Any, **kwargs: Any) -> None:
