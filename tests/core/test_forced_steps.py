@@ -10,7 +10,9 @@ from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from frontdesk import Settings, build_graph, open_domain_db
+from frontdesk.agents.steps import Step, Window, forced_tool
 from frontdesk.domains import get_domain
+from frontdesk.domains.retail.intents import RETAIL_INTENTS
 from frontdesk.graphs.support import ENTRY_AGENT, default_agent_specs
 from frontdesk.graphs.warmup import warm_prompt_cache
 from frontdesk.knowledge.embeddings import default_embedder
@@ -83,6 +85,7 @@ def test_a_failed_forced_lookup_is_left_to_the_model_not_repeated(tmp_path: Path
     requests = run(tmp_path, script, ["I'm ava.chen@example.com, where is order #D9999?"])
     assert "not found" in requests[2]["messages"][-2]["content"].lower(), "the lookup failed"
     assert forced(requests[2]) is None
+    assert "can't find that order" in requests[2]["messages"][-1]["content"], "the model is told to say what failed, in words"
 
 
 @needs_embedder
@@ -123,3 +126,41 @@ def test_a_warm_up_that_fails_is_reported_not_raised(tmp_path: Path) -> None:
     warmup = warm_prompt_cache(openai_compatible_model(settings), default_agent_specs(retail)[ENTRY_AGENT], retail.intents)
     assert warmup.wait(30)
     assert warmup.error and "Connection" in warmup.error
+
+
+def steps_of(*names: str) -> list[tuple[Step, ...]]:
+    by_name = {intent.name: intent for intent in RETAIL_INTENTS}
+    return [by_name[name].steps for name in names]
+
+
+def window(text: str, *, called: frozenset[str] = frozenset(), failed: frozenset[str] = frozenset()) -> Window:
+    return Window(text, called, failed)
+
+
+OFFERED = ["get_order_details", "transfer_to_researcher", "list_all_product_types", "cancel_pending_order"]
+
+
+def test_a_request_with_nothing_to_do_yet_does_not_block_another_ones_step() -> None:
+    """ "Do you ship to Mars?" reads as order status and policy; with no order named only the policy question has a step."""
+    assert forced_tool(steps_of("order_status", "policy"), window("Do you ship to Mars?"), OFFERED) == "transfer_to_researcher"
+    both = window("Can I return order #D1002, and how long do refunds take?")
+    assert forced_tool(steps_of("return", "policy"), both, OFFERED) is None, "two requests with different next steps: the model chooses"
+    looked_up = window("Cancel #D1001 please", called=frozenset({"get_order_details"}))
+    assert forced_tool(steps_of("order_status", "cancel"), looked_up, OFFERED) == "cancel_pending_order", "the status request is done, the cancel goes on"
+    failed = window("Do you ship to Mars? And where is #D1001?", called=frozenset({"get_order_details"}), failed=frozenset({"get_order_details"}))
+    assert forced_tool(steps_of("order_status", "policy"), failed, OFFERED) is None, "after any failed call the model explains; nothing is forced"
+
+
+@needs_embedder
+def test_a_shop_question_is_answered_without_logging_in_and_the_question_comes_last(tmp_path: Path) -> None:
+    script = [
+        {"tool_calls": [{"name": "list_all_product_types", "args": {}}]},
+        {"tool_calls": [{"name": "get_product_details", "args": {"product_id": "1000000008"}}]},
+        "The gold smart watch is out of stock.",
+    ]
+    requests = run(tmp_path, script, ["Do you have the smart watch in gold?"])
+    assert [forced(r) for r in requests] == ["list_all_product_types", "get_product_details", None]
+    context = requests[2]["messages"][-1]["content"]
+    assert 'The customer asked: "Do you have the smart watch in gold?"' in context and context.endswith("if you need more."), "the question comes last"
+    assert "find_user_id_by_email" not in context, "a product question is not told to log in first"
+    assert "before looking at their account or orders, call" in requests[0]["messages"][-1]["content"], "before any lookup it is"

@@ -7,8 +7,9 @@ graph runs them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from frontdesk.agents.steps import Step
 from frontdesk.tools.base import Tool
 
 
@@ -21,6 +22,9 @@ class AgentSpec:
     instructions: str
     tools: tuple[Tool, ...] = field(default_factory=tuple)
     graded: bool = True
+    steps: tuple[Step, ...] = ()
+    """Calls the agent makes on every request, in order, forced with intent routing (``agents.steps``):
+    the researcher searches before it answers, whatever the model would rather do."""
 
     def tool_named(self, name: str) -> Tool | None:
         return next((t for t in self.tools if t.name == name), None)
@@ -29,4 +33,4 @@ class AgentSpec:
         """A copy with more tools (apps add their own typed tools this way)."""
         known = {t.name for t in self.tools}
         merged = self.tools + tuple(t for t in extra if t.name not in known)
-        return AgentSpec(self.name, self.description, self.instructions, merged, self.graded)
+        return replace(self, tools=merged)

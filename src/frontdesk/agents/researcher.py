@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from frontdesk.agents.base import AgentSpec
+from frontdesk.agents.steps import Step
 from frontdesk.tools.knowledge import search_knowledge_base
 
 NAME = "researcher"
@@ -24,4 +25,5 @@ def researcher_agent() -> AgentSpec:
         description="Answers policy and product questions from the knowledge base, citing sources.",
         instructions=INSTRUCTIONS,
         tools=(search_knowledge_base,),
+        steps=(Step.of(search_knowledge_base.name),),
     )

@@ -83,12 +83,16 @@ def forced_tool(sequences: Iterable[Sequence[Step]], window: Window, usable: Ite
     """The tool this model call must call, or ``None`` to let the model choose.
 
     ``sequences`` are the steps of what the customer asked (the login steps before
-    authentication, else each matched intent's steps). Their next steps must agree — two
-    requests going on differently leave the choice to the model — and the tool must be
-    offered.
+    authentication, else each matched intent's steps). The requests with a step to make
+    now must agree on it — two requests going on differently leave the choice to the
+    model; a request with nothing to do yet (a return with no order named) does not block
+    another's step (the policy question beside it). Nothing is forced after a failed call,
+    and the tool must be offered.
     """
-    choices = {next_step(sequence, window) for sequence in sequences if sequence}
+    if window.failed:
+        return None
+    choices = {step for sequence in sequences if sequence and (step := next_step(sequence, window)) is not None}
     if len(choices) != 1:
         return None
     (tool,) = choices
-    return tool if tool is not None and tool in set(usable) else None
+    return tool if tool in set(usable) else None

@@ -150,7 +150,7 @@ def replay(
         if target.suffix not in {".xml", ".json"}:
             fail(f"--report {target}: use a .xml (JUnit) or .json file")
     if live:
-        _live(paths, keyword, runs, *_real_models(model, base_url), report or [])
+        _live(paths, keyword, runs, *_real_models(model, base_url), report or [], show=verbose)
         return
     results = _run_all(paths, traces=traces, keyword=keyword, show=verbose, jobs=jobs)
     print_summary(console, results)
@@ -172,8 +172,9 @@ def schema(out: Annotated[Path | None, typer.Option("--out", help="Write here in
         console.print(f"Scenario schema written to {out}")
 
 
-def _live(paths: list[Path], keyword: str | None, runs: int, models: Any, settings: dict[str, Any], reports: list[Path]) -> None:
-    """Each failing run shows its first failure and, when it ended with a person, where and why."""
+def _live(paths: list[Path], keyword: str | None, runs: int, models: Any, settings: dict[str, Any], reports: list[Path], *, show: bool = False) -> None:
+    """Each failing run shows its first failure and, when it ended with a person, where and why;
+    with ``show`` (``-v``), every run's conversation as the model held it."""
     from frontdesk.replay.live import live, pass_hat_k
 
     scenarios = _load(paths, keyword)
@@ -184,6 +185,9 @@ def _live(paths: list[Path], keyword: str | None, runs: int, models: Any, settin
         passes = report.passes(path)
         table.add_row(Path(path).stem, f"{passes}/{runs}", *[f"{pass_hat_k(passes, runs, k):.2f}" for k in range(1, runs + 1)])
         for result in results:
+            if show:
+                print_conversation(console, result)
+                continue
             shown = result.failures[:1] + [f for f in result.failures[1:] if f.expectation == "why"]
             for failure in shown:
                 console.print(f"[dim]  {failure}[/]", soft_wrap=True)

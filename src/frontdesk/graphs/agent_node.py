@@ -8,17 +8,18 @@ called tools, to the grader when it drafted a reply.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.types import Command
 
 from frontdesk.agents.base import AgentSpec
-from frontdesk.agents.intents import Intent, tools_for
+from frontdesk.agents.intents import SHORT_REPLY_WORDS, Intent, tools_for
 from frontdesk.agents.steps import Step, Window, forced_tool
 from frontdesk.gateway.errors import ModelUnavailable
 from frontdesk.gateway.model import GatewayChatModel
@@ -39,6 +40,9 @@ UNTRUSTED_CONTENT = (
 )
 """Appended to every agent's instructions (a stable suffix, so prompt caches still hit)."""
 
+QUESTION_CHARS = 600
+"""How much of the customer's last message is repeated after a tool result (enough for any question; a 5 MB message is not sent twice)."""
+
 
 def instructions_message(spec: AgentSpec) -> SystemMessage:
     """The first, unchanging message of every prompt ``spec``'s agent sends."""
@@ -57,18 +61,21 @@ def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | Non
     lines: list[str] = []
     customer = state.get("customer_id")
     authenticators = [t.name for t in spec.tools if t.authenticates]
+    messages = state.get("messages", [])
+    answering = request_looked_up(messages, spec)
     if customer:
         lines.append(f"Authenticated customer: {customer}")
-    elif authenticators:
+    elif authenticators and not answering:
         # Said as the next step, not only as a rule: small models skip rules but follow steps.
-        lines.append(f"The customer is not authenticated yet: before anything else, call {' or '.join(authenticators)} with the details they gave.")
+        lines.append(f"No customer is logged in yet: before looking at their account or orders, call {' or '.join(authenticators)} with the details they gave.")
     else:
-        lines.append("The customer is not authenticated yet.")
+        # "not authenticated" alone made the bundled 1.5B model refuse ("I'm sorry, but I can't assist with that.")
+        lines.append("No customer is logged in (questions about products and policies need no login).")
     if customer and context is not None and context.store is not None:
         known = recall(context.store, customer)
         if known:
             lines.append(f"What we remember about this customer from earlier conversations: {describe(known)}")
-    if customer:
+    if customer and not answering:
         asked = state.get("intents") or []
         lines += [f"Next step: {intent.next_step}" for intent in intents if intent.name in asked and intent.next_step]
     if state.get("summary"):
@@ -82,11 +89,46 @@ def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | Non
             f"Reviewer's reasons: {reasons}",
             "Write a corrected reply (use tools if you need facts).",
         ]
-    messages = state.get("messages", [])
     if messages and isinstance(messages[-1], ToolMessage):
-        # small models answer a JSON tool result in JSON ('{"status":"pending"}')
-        lines.append("The tool results are for you, not the customer: call another tool, or tell the customer what they mean in plain sentences, not JSON.")
+        lines += answer_from_results(messages, {tool.name for tool in spec.tools if tool.kind is ToolKind.WRITE})
     return "\n".join(lines)
+
+
+def request_looked_up(messages: Sequence[BaseMessage], spec: AgentSpec) -> bool:
+    """Whether a tool other than logging in has run since the customer's last message: then
+    the agent is answering the request, not planning it."""
+    logins = {tool.name for tool in spec.tools if tool.authenticates}
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            return False
+        if isinstance(message, ToolMessage) and message.name not in logins:
+            return True
+    return False
+
+
+def answer_from_results(messages: Sequence[BaseMessage], changed_by: Collection[str] = ()) -> list[str]:
+    """The last lines after a tool result: the customer's own question, then how to answer it.
+
+    Why the question is repeated: a small model answers the nearest text. Told the request's
+    next step or the login rule last, the bundled 1.5B model replied with that text ("To
+    authenticate the customer, please provide…") instead of the stock it had just read;
+    with the question last it answers the question. It also answered JSON results in JSON.
+    ``changed_by``: the tools that change something (a success is said in words).
+    """
+    said = [str(m.content) for m in messages if isinstance(m, HumanMessage)]
+    # the request, not a bare "yes, please" that answered a question about it
+    question = next((text for text in reversed(said) if len(text.split()) > SHORT_REPLY_WORDS), said[-1] if said else "")
+    lines = [f"The customer asked: {json.dumps(question[:QUESTION_CHARS], ensure_ascii=False)}"] if question else []
+    failed = isinstance(messages[-1], ToolMessage) and (messages[-1].status == "error" or str(messages[-1].content).startswith("Error"))
+    if failed:
+        lines.append(
+            "The last tool call failed: tell the customer in plain words what went wrong (for example, that you can't find that order) and what they can do."
+        )
+    elif isinstance(messages[-1], ToolMessage) and messages[-1].name in changed_by:
+        # what was done is the news; read from a whole order's JSON, a small model said what it "will" do
+        lines.append(f"The call {messages[-1].name} just succeeded (its result is above).")
+    lines.append("Reply to the customer in one or two plain sentences using the tool results above (not JSON), or call another tool if you need more.")
+    return lines
 
 
 def usable_tools(spec: AgentSpec, state: SupportState, intents: Sequence[Intent] = ()) -> tuple[Tool, ...]:
@@ -116,9 +158,12 @@ def always_offered(tool: Tool, intents: Sequence[Intent]) -> bool:
     return tool.authenticates or tool.handoff_to is not None or not any(tool.name in intent.tools for intent in intents)
 
 
-def forced_step(state: SupportState, usable: Sequence[Tool], intents: Sequence[Intent], login_steps: Sequence[Step], *, writes: bool = True) -> str | None:
+def forced_step(
+    state: SupportState, usable: Sequence[Tool], intents: Sequence[Intent], login_steps: Sequence[Step], *, writes: bool = True, own: Sequence[Step] = ()
+) -> str | None:
     """The tool this call must make (``agents.steps``): a login step before authentication,
-    else the matched intents' next step; WRITE steps only when ``writes`` (the customer confirms each)."""
+    else the matched intents' next step, or the agent's ``own`` steps (the researcher's
+    search); WRITE steps only when ``writes`` (the customer confirms each)."""
     window = Window.of(state.get("messages", []))
     names = [tool.name for tool in usable]
     if not state.get("customer_id"):
@@ -128,6 +173,8 @@ def forced_step(state: SupportState, usable: Sequence[Tool], intents: Sequence[I
     writing = {tool.name for tool in usable if tool.kind is ToolKind.WRITE}
     asked = state.get("intents") or []
     sequences = [tuple(step for step in intent.steps if writes or step.tool not in writing) for intent in intents if intent.name in asked]
+    if own:
+        sequences.append(tuple(step for step in own if writes or step.tool not in writing))
     return forced_tool(sequences, window, names)
 
 
@@ -165,6 +212,7 @@ def make_agent_node(
     intents: Sequence[Intent] = (),
     login_steps: Sequence[Step] = (),
     force_writes: bool = True,
+    own_steps: Sequence[Step] = (),
 ) -> SyncAndAsync:
     """Build the graph node that runs ``spec`` for one model call.
 
@@ -172,7 +220,8 @@ def make_agent_node(
     stuck; the thread goes to a person instead of looping. With ``intents`` (intent
     routing) the agent sees only the request's tools and its first step is forced when
     the customer's words allow it (``login_steps`` before authentication; WRITE steps only
-    with ``force_writes``, which the graph sets when every WRITE waits for the customer's yes).
+    with ``force_writes``, which the graph sets when every WRITE waits for the customer's yes);
+    ``own_steps`` are the agent's own (``AgentSpec.steps``), forced the same way.
     """
 
     bound_models: dict[tuple[int, tuple[int, ...], str | None], tuple[Any, tuple[Tool, ...], Any]] = {}
@@ -209,7 +258,7 @@ def make_agent_node(
         ]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         usable = usable_tools(spec, state, intents)
-        forced = forced_step(state, usable, intents, login_steps, writes=force_writes) if intents else None
+        forced = forced_step(state, usable, intents, login_steps, writes=force_writes, own=own_steps) if intents or own_steps else None
         if forced:
             instrument.event("frontdesk.agent.forced_step", **{"frontdesk.agent": spec.name, "frontdesk.tool": forced})
         return _Call(model, with_tools(model, usable, forced), prompt, thread_id, steps)

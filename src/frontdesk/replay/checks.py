@@ -7,18 +7,31 @@ from collections.abc import Callable
 from typing import Any
 
 from frontdesk.memory.customer_memory import recall
-from frontdesk.replay.results import Failure, TurnRecord
-from frontdesk.replay.schema import DbChange, MemoryEntryExpectation, TurnExpectation
+from frontdesk.replay.results import Failure, ToolCallRecord, TurnRecord
+from frontdesk.replay.schema import DbChange, MemoryEntryExpectation, ToolExpectation, TurnExpectation
 
 ArgumentsAsUnderstood = Callable[[str, dict[str, Any]], dict[str, Any]]
 """A tool's arguments as the tool itself reads them (``D1002`` → ``#D1002``), for live runs."""
 
+MayAlsoCall = Callable[[str], bool]
+"""Whether a live run may call this tool beyond the expected ones (a read: looking something up changes nothing)."""
 
-def check_turn(scenario: str, record: TurnRecord, expect: TurnExpectation, *, understood: ArgumentsAsUnderstood | None = None) -> list[Failure]:
+
+def check_turn(
+    scenario: str,
+    record: TurnRecord,
+    expect: TurnExpectation,
+    *,
+    understood: ArgumentsAsUnderstood | None = None,
+    may_also_call: MayAlsoCall | None = None,
+) -> list[Failure]:
     """Every way ``record`` differs from ``expect`` (empty when the turn passed).
 
     With ``understood`` (live runs), a call's arguments are compared after the tool's own
     normalisation: a real model writing ``D1002`` asked for the same order as ``#D1002``.
+    With ``may_also_call`` (live runs), the expected calls must be made in order, and other
+    calls in between are accepted when ``may_also_call`` allows them: a model that reads
+    the order before cancelling it gave the customer the same outcome.
     A failing turn that went to a person also says where and why it did.
     """
     turn = record.index + 1
@@ -33,15 +46,22 @@ def check_turn(scenario: str, record: TurnRecord, expect: TurnExpectation, *, un
     if expect.tools is not None:
         actual = [f"{c.name}({_args(arguments(c))})" for c in record.tools]
         wanted = [f"{t.name}({_args(t.args or {})})" for t in expect.tools]
-        matches = len(actual) == len(wanted) and all(
-            call.name == want.name
-            and all(arguments(call).get(k) == v for k, v in (want.args or {}).items())
-            and (want.ok is None or want.ok == call.ok)
-            and (want.result_contains is None or want.result_contains in call.content)
-            for call, want in zip(record.tools, expect.tools, strict=False)
-        )
+
+        def made(call: ToolCallRecord, want: ToolExpectation) -> bool:
+            return (
+                call.name == want.name
+                and all(arguments(call).get(k) == v for k, v in (want.args or {}).items())
+                and (want.ok is None or want.ok == call.ok)
+                and (want.result_contains is None or want.result_contains in call.content)
+            )
+
+        if may_also_call is None:
+            matches = len(actual) == len(wanted) and all(made(call, want) for call, want in zip(record.tools, expect.tools, strict=False))
+        else:
+            matches = _made_in_order(record.tools, expect.tools, made, may_also_call)
         if not matches:
-            fail("tools", f"expected {wanted}, got {actual}")
+            extra = " (other calls are accepted only when they read)" if may_also_call is not None else ""
+            fail("tools", f"expected {wanted}{extra}, got {actual}")
     if expect.agents is not None and record.agents != expect.agents:
         fail("agents", f"expected {expect.agents}, got {record.agents}")
     for needle in expect.reply_contains:
@@ -60,6 +80,24 @@ def check_turn(scenario: str, record: TurnRecord, expect: TurnExpectation, *, un
     if failures and record.handoff and expect.handoff is not True:
         fail("why", why_handed_off(record))
     return failures
+
+
+def _made_in_order(
+    calls: list[ToolCallRecord], wanted: list[ToolExpectation], made: Callable[[ToolCallRecord, ToolExpectation], bool], may_also_call: MayAlsoCall
+) -> bool:
+    """``wanted`` made in order among ``calls``, every other call one ``may_also_call`` allows.
+
+    Greedy is exact here: taking the first call that satisfies the next expectation never
+    loses a match a later one would give, since a skipped call must be allowed anyway.
+    """
+    remaining = iter(wanted)
+    want = next(remaining, None)
+    for call in calls:
+        if want is not None and made(call, want):
+            want = next(remaining, None)
+        elif not may_also_call(call.name):
+            return False
+    return want is None
 
 
 def why_handed_off(record: TurnRecord) -> str:
@@ -98,16 +136,12 @@ def check_memory(scenario: str, store: Any, expected: list[MemoryEntryExpectatio
 
     failures = []
     for want in expected:
-        found = {e.kind: e.value for e in recall(store, want.customer)}
-        if found.get(want.kind) != want.value:
-            failures.append(
-                Failure(
-                    scenario=scenario,
-                    turn=None,
-                    expectation="memory",
-                    message=f"{want.customer} {want.kind}: expected {want.value!r}, got {found.get(want.kind)!r}",
-                )
-            )
+        found = {e.kind: e.value for e in recall(store, want.customer)}.get(want.kind)
+        held = found == want.value if want.value is not None else found is not None and str(want.value_contains).lower() in found.lower()
+        if not held:
+            wanted = repr(want.value) if want.value is not None else f"a value containing {want.value_contains!r}"
+            message = f"{want.customer} {want.kind}: expected {wanted}, got {found!r}"
+            failures.append(Failure(scenario=scenario, turn=None, expectation="memory", message=message))
     return failures
 
 

@@ -26,12 +26,14 @@ from frontdesk.graphs.events import AgentMessage, OperatorReply, Summary, ToolRe
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptError
 from frontdesk.persistence.checkpoint import open_checkpointer
-from frontdesk.replay.checks import ArgumentsAsUnderstood, check_db_changes, check_memory, check_turn
+from frontdesk.replay.checks import ArgumentsAsUnderstood, MayAlsoCall, check_db_changes, check_memory, check_turn
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.results import Event, Failure, ScenarioResult, ToolCallRecord, TurnRecord
 from frontdesk.replay.schema import Scenario, Turn
 from frontdesk.settings import Settings
-from frontdesk.tools.base import ToolError
+from frontdesk.tools.base import ToolError, ToolKind
+from frontdesk.tools.confirmation import parse_answer
+from frontdesk.tools.knowledge import search_knowledge_base
 from frontdesk.tracing.setup import TracingHandle
 
 
@@ -66,13 +68,15 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
         }
         app = stack.enter_context(open_app(settings, model=models or ScriptedModels(script), grade_replies=True, **parts))
         graph = app.graph
+        live = models is not None
+        asking: Waiting | None = None  # live: a confirmation the thread asked, answered by the next customer message
         for index, turn in enumerate(scenario.turns):
             script.turn = index
             record = TurnRecord(index=index, user=turn.user, events=[Event(kind="user", text=turn.user)])
             result.turns.append(record)
             try:
                 with env.turn_span(thread_id=thread_id, scenario=scenario.name, turn=index + 1, labels=app.labels):
-                    waiting = _play_turn(graph, config, turn, record, scenario.name, live=models is not None)
+                    outcome = _play_turn(graph, config, turn, record, scenario.name, live=live, answering=asking)
             except ScriptError as exc:
                 record.events.append(Event(kind="error", text=exc.detail))
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=exc.detail))
@@ -82,13 +86,19 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
                 record.events.append(Event(kind="error", text=text))
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="run", message=text))
                 break
-            leftovers = script.leftovers(index) if models is None else {}
+            leftovers = script.leftovers(index) if not live else {}
             if leftovers:
                 left = ", ".join(f"{agent}: {count} step(s)" for agent, count in leftovers.items())
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=f"scripted outputs never used ({left})"))
             _finish_record(graph.get_state(config).values, record)
-            result.failures += check_turn(scenario.name, record, turn.expect, understood=as_understood(app.domain) if models is not None else None)
-            if waiting and index + 1 < len(scenario.turns):
+            asking = outcome if isinstance(outcome, Waiting) else None
+            if asking is not None:
+                record.reply = str(asking.value.get("question", ""))  # what the customer was shown
+            if live:
+                result.failures += check_turn(scenario.name, record, turn.expect, understood=as_understood(app.domain), may_also_call=reads(app.domain))
+            else:
+                result.failures += check_turn(scenario.name, record, turn.expect)
+            if outcome is True and index + 1 < len(scenario.turns):
                 left = f"turn(s) {index + 2}-{len(scenario.turns)} not run: the thread is waiting for a person the scenario did not script"
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 2, expectation="run", message=left))
                 break
@@ -101,17 +111,28 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
     return result
 
 
-def _play_turn(graph: Any, config: RunnableConfig, turn: Turn, record: TurnRecord, scenario: str, *, live: bool = False) -> bool:
+def _play_turn(
+    graph: Any, config: RunnableConfig, turn: Turn, record: TurnRecord, scenario: str, *, live: bool = False, answering: Waiting | None = None
+) -> bool | Waiting:
     """Run one customer message to the end, answering each pause: a confirmation with the
     turn's next ``confirm``, a handoff or approval with its next operator action.
 
-    Returns whether the thread is left waiting for a person: in a live run a real model may
-    hand off where the scenario scripted no operator, and that is the customer's outcome
-    (judged by the expectations), not a fault of the script.
+    Returns ``True`` when the thread is left waiting for a person: in a live run a real model
+    may hand off where the scenario scripted no operator, and that is the customer's outcome
+    (judged by the expectations), not a fault of the script. In a live run a model may also
+    ask for a confirmation a turn earlier than the script did; then the pause is returned,
+    the customer is shown its question, and the next turn's message answers it — as in chat,
+    where the customer's next line is the answer. ``answering`` is such a pause.
     """
-    payload: Any = {"messages": [HumanMessage(record.user)]}
     operator = list(turn.operator)
     confirmations = list(turn.confirm)
+    payload: Any = {"messages": [HumanMessage(record.user)]}
+    if answering is not None:
+        answer = confirmations.pop(0) if confirmations else parse_answer(record.user) is True
+        value = answering.value
+        call = {"id": value.get("tool_call_id"), "name": value.get("tool"), "args": value.get("args") or {}}  # made last turn, run in this one
+        record.events.append(Event(kind="confirmation", text=str(value.get("question", "")), data={"confirmed": answer, "tool_calls": [call]}))
+        payload = Command(resume={answering.interrupt_id: {"confirmed": answer}})
 
     def fault(detail: str) -> ScriptError:
         return ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
@@ -123,12 +144,15 @@ def _play_turn(graph: Any, config: RunnableConfig, turn: Turn, record: TurnRecor
             if isinstance(event, Waiting):
                 pending.append(event)
         if not pending:
+            # live: a scripted yes the model never asked for is judged by the expectations (the write did not happen)
             unused = [f"{len(operator)} scripted operator action(s)"] * bool(operator) + [f"{len(confirmations)} scripted confirmation(s)"] * bool(
-                confirmations
+                confirmations and not live
             )
             if unused:
                 raise fault(f"{' and '.join(unused)} never used")
             return False
+        if live and not confirmations and len(pending) == 1 and pending[0].value.get("type") == "confirmation":
+            return pending[0]
         resumes = {}
         for item in pending:
             value = item.value or {}
@@ -191,7 +215,13 @@ def _observe(event: TurnEvent, record: TurnRecord) -> None:
 def _record_tool(result: ToolResult, record: TurnRecord) -> None:
     fallback: tuple[str | None, dict[str, Any]] = (None, {"name": result.name, "args": {}})
     agent, tool_call = next(
-        ((event.agent, c) for event in reversed(record.events) if event.kind == "agent" for c in event.data.get("tool_calls", []) if c["id"] == result.call_id),
+        (
+            (event.agent, c)
+            for event in reversed(record.events)
+            if event.kind in ("agent", "confirmation")
+            for c in event.data.get("tool_calls", [])
+            if c["id"] == result.call_id
+        ),
         fallback,
     )
     record.tools.append(ToolCallRecord(agent=agent or "?", name=tool_call["name"], args=tool_call["args"], ok=result.ok, content=result.content))
@@ -230,6 +260,12 @@ def as_understood(domain: Domain) -> ArgumentsAsUnderstood:
             return args
 
     return understood
+
+
+def reads(domain: Domain) -> MayAlsoCall:
+    """Live runs accept extra calls to tools that only read (the domain's and the knowledge base's)."""
+    readers = {tool.name for tool in (*domain.tools, search_knowledge_base) if tool.kind is ToolKind.READ}
+    return readers.__contains__
 
 
 def scenario_settings(scenario: Scenario, path: Path) -> dict[str, Any]:

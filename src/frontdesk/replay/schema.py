@@ -31,7 +31,10 @@ class ToolExpectation(_Strict):
 class TurnExpectation(_Strict):
     """What must be true after a turn. Unset fields are not checked."""
 
-    tools: list[ToolExpectation] | None = Field(default=None, description="Exactly these tool calls, in order")
+    tools: list[ToolExpectation] | None = Field(
+        default=None,
+        description="Exactly these tool calls, in order (live runs: these in order, with other calls accepted when they only read)",
+    )
     agents: list[str] | None = Field(default=None, description="Agents that spoke, in order (repeats collapsed)")
     reply_contains: list[str] = Field(default_factory=list, description="Substrings of the reply (case-insensitive)")
     reply_matches: str | None = Field(default=None, description="A regex the reply must match")
@@ -107,7 +110,14 @@ class MemoryEntryExpectation(_Strict):
 
     customer: str
     kind: str
-    value: str
+    value: str | None = Field(default=None, description="The exact value")
+    value_contains: str | None = Field(default=None, description="A substring of the value (case-insensitive): the fact, in whatever words")
+
+    @model_validator(mode="after")
+    def _one_value(self) -> MemoryEntryExpectation:
+        if (self.value is None) == (self.value_contains is None):
+            raise ValueError("give value or value_contains")
+        return self
 
 
 class EndExpectation(_Strict):

@@ -91,10 +91,31 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "policy",
-        ("What is your return policy?", "How long do refunds take?", "Do you price match?", "What are your shipping options?"),
+        (
+            "What is your return policy?",
+            "How long do refunds take?",
+            "Do you price match?",
+            "What are your shipping options?",
+            "Can I still return something I got a few weeks ago?",
+            "How many days do I have to send an item back?",
+            "Do you deliver to other countries?",
+        ),
         frozenset({"transfer_to_researcher"}),
         "Hand the question to the researcher with transfer_to_researcher.",
         steps=(Step.of("transfer_to_researcher"),),
+    ),
+    Intent(
+        "contact",
+        (
+            "Please only contact me by email",
+            "Don't call me, send me a text instead",
+            "Remember that I prefer email over phone calls",
+            "Never phone me about my orders",
+        ),
+        # the memory tool is offered with every request (no intent names it); this only makes it the step
+        frozenset(),
+        "Save how the customer wants to be contacted with remember_customer_fact (kind preferred_contact, their words as the value).",
+        steps=(Step.of("remember_customer_fact"),),
     ),
     Intent(
         "person",

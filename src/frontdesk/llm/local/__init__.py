@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 
 __all__ = ["LocalModelError", "LocalModelServer", "default_threads", "local_chat_model", "local_server"]
 
+REPLY_TOKENS = 384
+"""The longest output the local model may write per call. A customer-service reply or a tool
+call needs far less; a small model that starts repeating itself would otherwise generate
+until its context is full (minutes at ~7 tokens/s on one core)."""
+
 _server: LocalModelServer | None = None
 _lock = threading.Lock()
 
@@ -61,6 +66,7 @@ def local_chat_model(settings: Settings, *, streaming: bool = False) -> BaseChat
         timeout=max(settings.request_timeout, 600.0),
         max_retries=0,
         temperature=0,
+        max_completion_tokens=REPLY_TOKENS,  # sent as max_tokens (see client)
         # Not streamed, whatever ``streaming`` asks: a small model's tool call arrives as text
         # that is recovered only once complete (streamed, the customer would watch raw JSON),
         # and llama.cpp's streamed forced calls repeat the function name in every chunk.
