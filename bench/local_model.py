@@ -84,10 +84,11 @@ def live_scenarios(variant: str, data_dir: Path, keyword: str) -> dict[str, Any]
     report = data_dir / f"live-{variant}.json"
     report.unlink(missing_ok=True)
     command = [sys.executable, "-m", "frontdesk.cli.app", "replay", str(ROOT / "scenarios"), "-k", keyword, "--live", "--model", "local"]
-    command += ["--report", str(report)]
+    command += ["--report", str(report), "-v"]
     started = time.perf_counter()
     done = subprocess.run(command, env=child_env(variant, data_dir), capture_output=True, text=True, timeout=6 * 3600)
     seconds = time.perf_counter() - started
+    (data_dir / f"live-{variant}.txt").write_text(done.stdout, encoding="utf-8")  # every conversation, for reading why
     if not report.exists():
         return {"error": (done.stderr.strip().splitlines() or done.stdout.strip().splitlines() or ["no output"])[-1], "seconds": seconds}
     data = json.loads(report.read_text())
