@@ -38,7 +38,10 @@ from frontdesk.app import open_app
 from frontdesk.graphs.events import stream_message, last_reply
 from frontdesk.llm.local import local_server
 from frontdesk.settings import Settings
-settings = Settings.from_env(model="local", data_dir=Path(sys.argv[1]), demo=True)
+import tempfile
+# a fresh shop every run (the model's weights stay in the shared data dir): an earlier run's changes must not change the answer
+fresh = Path(tempfile.mkdtemp(prefix="frontdesk-first-reply-")) / "shop.sqlite"
+settings = Settings.from_env(model="local", data_dir=Path(sys.argv[1]), demo=True, database_url=f"sqlite:///{fresh}")
 started = time.perf_counter()
 local_server(settings)  # the server is up before the clock starts
 server_s = time.perf_counter() - started
@@ -103,11 +106,19 @@ def live_scenarios(variant: str, data_dir: Path, keyword: str) -> dict[str, Any]
     }
 
 
+def report_live(variant: str, scenarios: dict[str, Any]) -> None:
+    if "error" in scenarios:
+        print(f"{variant}: live scenarios failed to run: {scenarios['error']}", flush=True)
+    else:
+        print(f"{variant}: {scenarios['passed']}/{scenarios['scenarios']} live scenarios passed in {scenarios['seconds'] / 60:.1f} min", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", default="before,after", help="before (routing off, model grader), after (the defaults), or both")
     parser.add_argument("--keyword", default="live")
     parser.add_argument("--no-first-reply", action="store_true", help="Only the live scenarios")
+    parser.add_argument("--no-live", action="store_true", help="Only the first reply")
     options = parser.parse_args()
     results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for variant in [v.strip() for v in options.variants.split(",") if v.strip()]:
@@ -119,11 +130,9 @@ def main() -> None:
         reply = previous.get("first_reply", {}) if options.no_first_reply else first_reply(variant, data_dir)
         if not options.no_first_reply:
             print(f"{variant}: first reply in {reply.get('seconds', float('nan')):.1f} s: {reply.get('reply') or reply.get('error')!r}", flush=True)
-        scenarios = live_scenarios(variant, data_dir, options.keyword)
-        if "error" in scenarios:
-            print(f"{variant}: live scenarios failed to run: {scenarios['error']}", flush=True)
-        else:
-            print(f"{variant}: {scenarios['passed']}/{scenarios['scenarios']} live scenarios passed in {scenarios['seconds'] / 60:.1f} min", flush=True)
+        scenarios = previous.get("live", {}) if options.no_live else live_scenarios(variant, data_dir, options.keyword)
+        if not options.no_live:
+            report_live(variant, scenarios)
         results[variant] = {"keyword": options.keyword, "settings": VARIANTS[variant], "first_reply": reply, "live": scenarios}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")

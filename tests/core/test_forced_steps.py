@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.store.memory import InMemoryStore
 
 from frontdesk import Settings, build_graph, open_domain_db
 from frontdesk.agents.steps import Step, Window, forced_tool
@@ -34,7 +35,7 @@ def run(tmp_path: Path, script: list[Any], messages: list[str], *, routing: bool
     settings = Settings(data_dir=tmp_path, model="m", api_key="k", grade_replies=False, intent_routing=routing, confirm_writes=confirm_writes)
     with OpenAITestServer(script) as server:
         settings = settings.model_copy(update={"base_url": server.base_url})
-        graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine)
+        graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine, store=InMemoryStore())
         for text in messages:
             graph.invoke({"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": "t"}})
         return list(server.requests)
@@ -164,3 +165,24 @@ def test_a_shop_question_is_answered_without_logging_in_and_the_question_comes_l
     assert 'The customer asked: "Do you have the smart watch in gold?"' in context and context.endswith("if you need more."), "the question comes last"
     assert "find_user_id_by_email" not in context, "a product question is not told to log in first"
     assert "before looking at their account or orders, call" in requests[0]["messages"][-1]["content"], "before any lookup it is"
+
+
+@needs_embedder
+def test_the_researcher_searches_before_it_answers(tmp_path: Path) -> None:
+    script = [
+        {"tool_calls": [{"name": "transfer_to_researcher", "args": {"reason": "returns policy"}}]},
+        {"tool_calls": [{"name": "search_knowledge_base", "args": {"query": "return window"}}]},
+        "Delivered orders can be returned within 30 days [returns#return-window].",
+    ]
+    requests = run(tmp_path, script, ["I got my shoes three weeks ago. Can I still return them?"])
+    assert [forced(r) for r in requests] == ["transfer_to_researcher", "search_knowledge_base", None]
+    assert "not logged in" not in requests[2]["messages"][-1]["content"].replace("No customer is logged in (", ""), "no login nag"
+
+
+@needs_embedder
+def test_a_contact_preference_is_remembered_once_the_customer_is_known(tmp_path: Path) -> None:
+    remember = {"tool_calls": [{"name": "remember_customer_fact", "args": {"kind": "preferred_contact", "value": "email only"}}]}
+    script = [LOGIN, remember, "Noted: we'll only contact you by email."]
+    requests = run(tmp_path, script, ["I'm ava.chen@example.com. Please only ever contact me by email, never by phone."])
+    assert [forced(r) for r in requests] == ["find_user_id_by_email", "remember_customer_fact", None]
+    assert "The call remember_customer_fact just succeeded" in requests[2]["messages"][-1]["content"], "a change is said to have happened"

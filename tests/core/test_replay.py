@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -135,3 +136,21 @@ def test_the_committed_scenario_schema_is_current() -> None:
     committed = json.loads((SCENARIOS / "scenario.schema.json").read_text())
     assert committed == Scenario.model_json_schema()
     assert "turns" in committed["required"]
+
+
+def test_a_memory_expectation_can_name_the_fact_in_any_words() -> None:
+    from langgraph.store.memory import InMemoryStore
+
+    from frontdesk.memory.customer_memory import remember
+    from frontdesk.replay.checks import check_memory
+    from frontdesk.replay.schema import MemoryEntryExpectation
+
+    store = InMemoryStore()
+    remember(store, "ben_ortiz_1002", "preferred_contact", "Email only, please", thread_id="t")
+    loose = MemoryEntryExpectation(customer="ben_ortiz_1002", kind="preferred_contact", value_contains="email")
+    exact = MemoryEntryExpectation(customer="ben_ortiz_1002", kind="preferred_contact", value="email only, never phone")
+    assert check_memory("s", store, [loose]) == []
+    [failure] = check_memory("s", store, [exact, loose.model_copy(update={"value_contains": "phone"})])[:1]
+    assert "expected 'email only, never phone', got 'Email only, please'" in failure.message
+    with pytest.raises(ValueError, match="value or value_contains"):
+        MemoryEntryExpectation(customer="c", kind="preferred_contact")
