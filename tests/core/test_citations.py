@@ -33,7 +33,10 @@ def test_only_passages_retrieved_since_the_customers_last_message_count() -> Non
     assert unsupported_citations(messages, "30 days [returns#return-window].") == []
     reasons = unsupported_citations(messages, "30 days [returns#return-window], refunds in 5 [returns#refunds].")
     assert len(reasons) == 1 and "[returns#refunds]" in reasons[0]
-    assert unsupported_citations(messages, "No citations at all.") == []
+    [uncited] = unsupported_citations(messages, "You have 30 days.")
+    assert uncited.startswith("Cites no passage") and "[returns#return-window]" in uncited, "an answer from the passages names its source"
+    assert unsupported_citations(messages, "I'm sorry, I don't know: our pages don't cover that.") == [], "saying so needs no source"
+    assert unsupported_citations([HumanMessage("Hi")], "Hello! How can I help?") == [], "nothing retrieved, nothing to cite"
 
 
 def test_a_citation_written_inside_a_passages_text_is_not_a_retrieved_passage() -> None:

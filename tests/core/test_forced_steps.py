@@ -86,7 +86,7 @@ def test_a_failed_forced_lookup_is_left_to_the_model_not_repeated(tmp_path: Path
     requests = run(tmp_path, script, ["I'm ava.chen@example.com, where is order #D9999?"])
     assert "not found" in requests[2]["messages"][-2]["content"].lower(), "the lookup failed"
     assert forced(requests[2]) is None
-    assert "can't find that order" in requests[2]["messages"][-1]["content"], "the model is told to say what failed, in words"
+    assert 'The last tool call failed: "Order not found".' in requests[2]["messages"][-1]["content"], "the model is told what failed, to say it in words"
 
 
 @needs_embedder

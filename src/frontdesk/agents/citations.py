@@ -21,6 +21,10 @@ RETRIEVED = re.compile(r'<passage cite="\[([a-z0-9][a-z0-9_-]*#[a-z0-9][a-z0-9-]
 """A passage's own citation, in the search tool's header of the block (text inside is escaped)."""
 
 
+NOT_KNOWN = re.compile(r"\b(don't|do not|doesn't|does not|can't|cannot) (know|cover|say|find)|\bno information\b", re.IGNORECASE)
+"""A draft saying the passages do not answer the question needs no citation."""
+
+
 def cited(text: str) -> list[str]:
     """The ``doc#section`` citations in ``text``, in order, without repeats."""
     return list(dict.fromkeys(CITATION.findall(text)))
@@ -38,11 +42,18 @@ def retrieved_this_turn(messages: Sequence[BaseMessage]) -> set[str]:
 
 
 def unsupported_citations(messages: Sequence[BaseMessage], draft_text: str) -> list[str]:
-    """Reasons to fail the draft: one per citation it makes that this turn's searches did not return."""
+    """Reasons to fail the draft: one per citation it makes that this turn's searches did not
+    return, or, when this turn's searches returned passages and the draft cites none of
+    them, one naming the passages it may cite (an answer from the knowledge base says where
+    it comes from; a model that forgot gets the exact citations to add)."""
     sources = retrieved_this_turn(messages)
+    citations = cited(draft_text)
+    if sources and not citations and not NOT_KNOWN.search(draft_text):
+        offered = ", ".join(f"[{source}]" for source in sorted(sources))
+        return [f"Cites no passage: cite, in square brackets, the passage each fact comes from ({offered}), or say you don't know"]
     return [
         f"Cites [{citation}], which no knowledge-base search returned this turn; cite only passages that were retrieved"
-        for citation in cited(draft_text)
+        for citation in citations
         if citation not in sources
     ]
 

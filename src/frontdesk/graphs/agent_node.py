@@ -68,9 +68,10 @@ def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | Non
     elif authenticators and not answering:
         # Said as the next step, not only as a rule: small models skip rules but follow steps.
         lines.append(f"No customer is logged in yet: before looking at their account or orders, call {' or '.join(authenticators)} with the details they gave.")
-    else:
-        # "not authenticated" alone made the bundled 1.5B model refuse ("I'm sorry, but I can't assist with that.")
+    elif not answering:
         lines.append("No customer is logged in (questions about products and policies need no login).")
+    # answering from tool results with no one logged in, nothing is said about it: any line about
+    # it made the bundled 1.5B model refuse ("I'm sorry, but I can't assist with that.")
     if customer and context is not None and context.store is not None:
         known = recall(context.store, customer)
         if known:
@@ -121,9 +122,10 @@ def answer_from_results(messages: Sequence[BaseMessage], changed_by: Collection[
     lines = [f"The customer asked: {json.dumps(question[:QUESTION_CHARS], ensure_ascii=False)}"] if question else []
     failed = isinstance(messages[-1], ToolMessage) and (messages[-1].status == "error" or str(messages[-1].content).startswith("Error"))
     if failed:
-        lines.append(
-            "The last tool call failed: tell the customer in plain words what went wrong (for example, that you can't find that order) and what they can do."
-        )
+        # the error itself, not an example: told "for example, that you can't find that order",
+        # the model said so of an order that existed but could no longer be cancelled
+        error = str(messages[-1].content).removeprefix("Error:").strip()[:QUESTION_CHARS]
+        lines.append(f"The last tool call failed: {json.dumps(error, ensure_ascii=False)}. Tell the customer in plain words what that means and what they can do.")
     elif isinstance(messages[-1], ToolMessage) and messages[-1].name in changed_by:
         # what was done is the news; read from a whole order's JSON, a small model said what it "will" do
         lines.append(f"The call {messages[-1].name} just succeeded (its result is above).")

@@ -72,7 +72,8 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
         ("Pay for my order with my gift card instead", "Change the payment method of my order", "What is my gift card balance?"),
         ORDER_LOOKUP | {"modify_pending_order_payment"},
         "See the customer's payment methods with get_user_details, then call modify_pending_order_payment.",
-        steps=(Step.of("get_user_details"), LOOK_UP_ORDER, Step.of("modify_pending_order_payment", ORDER_ID)),
+        # the customer's payment methods, then the change (an order's payment history would offer the old method as the nearest id)
+        steps=(Step.of("get_user_details"), Step.of("modify_pending_order_payment", ORDER_ID)),
     ),
     Intent(
         "product",
@@ -127,5 +128,7 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
         ),
         frozenset({"transfer_to_human_agents"}),
         "Call transfer_to_human_agents with a one-line summary.",
+        # told to hand off, the bundled model wrote "Sure, I'll call transfer_to_human_agents" as its reply
+        steps=(Step.of("transfer_to_human_agents"),),
     ),
 )
