@@ -49,7 +49,9 @@ def instructions_message(spec: AgentSpec) -> SystemMessage:
     return SystemMessage(f"{spec.instructions.strip()}\n{UNTRUSTED_CONTENT}")
 
 
-def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | None = None, intents: Sequence[Intent] = ()) -> str:
+def turn_context(
+    spec: AgentSpec, state: SupportState, context: RunContext | None = None, intents: Sequence[Intent] = (), *, forced: str | None = None
+) -> str:
     """What the agent must know about this thread right now, sent after the conversation.
 
     The instructions (with the tool schemas that servers render next to them) stay the
@@ -90,7 +92,7 @@ def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | Non
             f"Reviewer's reasons: {reasons}",
             "Write a corrected reply (use tools if you need facts).",
         ]
-    if messages and isinstance(messages[-1], ToolMessage):
+    if messages and isinstance(messages[-1], ToolMessage) and forced is None:  # a forced call cannot answer: fewer tokens to read
         lines += answer_from_results(messages, {tool.name for tool in spec.tools if tool.kind is ToolKind.WRITE})
     return "\n".join(lines)
 
@@ -254,16 +256,16 @@ def make_agent_node(
                 goto="human_handoff", update={"handoff_reason": reason, "handoff_priority": "high", "handoff_cause": "agent_stuck", "agent_steps": steps}
             )
         model = escalated(models.for_agent(spec.name), state.get("revisions", 0))
-        prompt: list[BaseMessage] = [
-            instructions_message(spec),
-            *compact_tool_results(model_view(state.get("messages", []))),
-            SystemMessage(turn_context(spec, state, context, intents)),
-        ]
-        thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         usable = usable_tools(spec, state, intents)
         forced = forced_step(state, usable, intents, login_steps, writes=force_writes, own=own_steps) if intents or own_steps else None
         if forced:
             instrument.event("frontdesk.agent.forced_step", **{"frontdesk.agent": spec.name, "frontdesk.tool": forced})
+        prompt: list[BaseMessage] = [
+            instructions_message(spec),
+            *compact_tool_results(model_view(state.get("messages", []))),
+            SystemMessage(turn_context(spec, state, context, intents, forced=forced)),
+        ]
+        thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         return _Call(model, with_tools(model, usable, forced), prompt, thread_id, steps)
 
     def unavailable(exc: ModelUnavailable, steps: int) -> Command[Any]:
