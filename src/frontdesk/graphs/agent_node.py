@@ -127,8 +127,8 @@ def answer_from_results(messages: Sequence[BaseMessage], changed_by: Collection[
         # the error itself, not an example: told "for example, that you can't find that order",
         # the model said so of an order that existed but could no longer be cancelled
         error = str(messages[-1].content).removeprefix("Error:").strip()[:QUESTION_CHARS]
-        said = json.dumps(error, ensure_ascii=False)
-        lines.append(f"The last tool call failed: {said}. Tell the customer in plain words what that means and what they can do.")
+        quoted = json.dumps(error, ensure_ascii=False)
+        lines.append(f"The last tool call failed: {quoted}. Tell the customer in plain words what that means and what they can do.")
     elif isinstance(messages[-1], ToolMessage) and messages[-1].name in changed_by:
         # what was done is the news; read from a whole order's JSON, a small model said what it "will" do
         lines.append(f"The call {messages[-1].name} just succeeded (its result is above).")
