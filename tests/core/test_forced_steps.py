@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,12 @@ from langgraph.store.memory import InMemoryStore
 from frontdesk import Settings, build_graph, open_domain_db
 from frontdesk.agents.steps import Step, Window, forced_tool
 from frontdesk.domains import get_domain
+from frontdesk.domains.retail import DEMO_PAGES
 from frontdesk.domains.retail.intents import RETAIL_INTENTS
 from frontdesk.graphs.support import ENTRY_AGENT, default_agent_specs
 from frontdesk.graphs.warmup import warm_prompt_cache
 from frontdesk.knowledge.embeddings import default_embedder
+from frontdesk.knowledge.ingest import default_knowledge_base
 from frontdesk.llm.factory import openai_compatible_model
 from frontdesk.llm.openai_test_server import OpenAITestServer
 
@@ -29,13 +32,17 @@ def lookup(order_id: str) -> dict[str, Any]:
     return {"tool_calls": [{"name": "get_order_details", "args": {"order_id": order_id}}]}
 
 
-def run(tmp_path: Path, script: list[Any], messages: list[str], *, routing: bool = True, confirm_writes: bool = True) -> list[dict[str, Any]]:
-    """Every request the customer-service agent's model got for ``messages``, in one thread."""
+def run(
+    tmp_path: Path, script: list[Any], messages: list[str], *, routing: bool = True, confirm_writes: bool = True, pages: bool = False
+) -> list[dict[str, Any]]:
+    """Every request the agents' model got for ``messages``, in one thread (``pages``: with the shipped policy pages)."""
     engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", "retail", seed_demo=True)
+    knowledge = default_knowledge_base(tmp_path / "knowledge.duckdb", demo_pages=DEMO_PAGES) if pages else None
     settings = Settings(data_dir=tmp_path, model="m", api_key="k", grade_replies=False, intent_routing=routing, confirm_writes=confirm_writes)
     with OpenAITestServer(script) as server:
         settings = settings.model_copy(update={"base_url": server.base_url})
-        graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine, store=InMemoryStore())
+        parts = {"checkpointer": InMemorySaver(), "engine": engine, "store": InMemoryStore(), "knowledge": knowledge}
+        graph = build_graph(settings, model=openai_compatible_model(settings), **parts)
         for text in messages:
             graph.invoke({"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": "t"}})
         return list(server.requests)
@@ -176,9 +183,12 @@ def test_the_researcher_searches_before_it_answers(tmp_path: Path) -> None:
         {"tool_calls": [{"name": "search_knowledge_base", "args": {"query": "return window"}}]},
         "Delivered orders can be returned within 30 days [returns#return-window].",
     ]
-    requests = run(tmp_path, script, ["I got my shoes three weeks ago. Can I still return them?"])
+    requests = run(tmp_path, script, ["I got my shoes three weeks ago. Can I still return them?"], pages=True)
     assert [forced(r) for r in requests] == ["transfer_to_researcher", "search_knowledge_base", None]
-    assert "not logged in" not in requests[2]["messages"][-1]["content"].replace("No customer is logged in (", ""), "no login nag"
+    context = requests[2]["messages"][-1]["content"]
+    assert "logged in" not in context, "no login nag while answering"
+    best = re.search(r'<passage cite="(\[[^\]]+\])"', requests[2]["messages"][-2]["content"])
+    assert best is not None and context.endswith(f"e.g. {best.group(1)}."), "shown how to cite, with the search's best passage"
 
 
 @needs_embedder

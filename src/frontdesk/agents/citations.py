@@ -32,13 +32,18 @@ def cited(text: str) -> list[str]:
 
 def retrieved_this_turn(messages: Sequence[BaseMessage]) -> set[str]:
     """Citations of every passage the knowledge-base search returned since the customer's last message."""
-    found: set[str] = set()
+    return set(retrieved_in_order(messages))
+
+
+def retrieved_in_order(messages: Sequence[BaseMessage]) -> list[str]:
+    """The same citations, the latest search's best passage first."""
+    found: list[str] = []
     for message in reversed(messages):
         if isinstance(message, HumanMessage):
             break
         if isinstance(message, ToolMessage) and message.name == SEARCH_TOOL:
-            found.update(RETRIEVED.findall(str(message.content)))
-    return found
+            found += RETRIEVED.findall(str(message.content))
+    return list(dict.fromkeys(found))
 
 
 def unsupported_citations(messages: Sequence[BaseMessage], draft_text: str) -> list[str]:

@@ -19,6 +19,7 @@ from langgraph.graph import END
 from langgraph.types import Command
 
 from frontdesk.agents.base import AgentSpec
+from frontdesk.agents.citations import retrieved_in_order
 from frontdesk.agents.intents import SHORT_REPLY_WORDS, Intent, tools_for
 from frontdesk.agents.steps import Step, Window, forced_tool
 from frontdesk.gateway.errors import ModelUnavailable
@@ -49,9 +50,7 @@ def instructions_message(spec: AgentSpec) -> SystemMessage:
     return SystemMessage(f"{spec.instructions.strip()}\n{UNTRUSTED_CONTENT}")
 
 
-def turn_context(
-    spec: AgentSpec, state: SupportState, context: RunContext | None = None, intents: Sequence[Intent] = (), *, forced: str | None = None
-) -> str:
+def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | None = None, intents: Sequence[Intent] = (), *, forced: str | None = None) -> str:
     """What the agent must know about this thread right now, sent after the conversation.
 
     The instructions (with the tool schemas that servers render next to them) stay the
@@ -133,6 +132,9 @@ def answer_from_results(messages: Sequence[BaseMessage], changed_by: Collection[
         # what was done is the news; read from a whole order's JSON, a small model said what it "will" do
         lines.append(f"The call {messages[-1].name} just succeeded (its result is above).")
     lines.append("Reply to the customer in one or two plain sentences using the tool results above (not JSON), or call another tool if you need more.")
+    sources = retrieved_in_order(messages)
+    if sources:  # an example from this search (its best passage): a small model cites when shown how, last
+        lines.append(f"End each fact with the citation of the passage it comes from, in square brackets, e.g. [{sources[0]}].")
     return lines
 
 
