@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from frontdesk.cli.app import app
 from frontdesk.llm.openai_test_server import OpenAITestServer
@@ -27,6 +28,19 @@ ORDER_STATUS = [
     {"verdict": "pass", "score": 0.8, "reasons": ["grounded"]},
 ]
 WRONG = ["I'm sure it's on its way!", {"verdict": "pass"}]
+
+
+def live_report(path: Path, outputs: list[Any]) -> tuple[Result, list[dict[str, Any]]]:
+    """``frontdesk replay PATH --live`` on a model answering ``outputs`` (all used): the CLI's result and the JSON report's scenarios."""
+    report = path.with_suffix(".report.json")
+    with OpenAITestServer(outputs) as server:
+        result = runner.invoke(
+            app,
+            ["replay", str(path), "--live", "--model", "m", "--base-url", server.base_url, "--report", str(report)],
+            env={"OPENAI_API_KEY": "k", "COLUMNS": "200"},
+        )
+        assert server.remaining == 0, "every scripted output was asked for"
+    return result, json.loads(report.read_text())["scenarios"]
 
 
 def test_pass_hat_k() -> None:
@@ -88,16 +102,10 @@ def test_a_live_failure_says_where_and_why_the_thread_went_to_a_person(tmp_path:
         {"tool_calls": [{"name": "get_order_details", "args": {"order_id": "#D9999"}}]},
         {"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "Customer asks about an order I cannot find"}}]},
     ]
-    report = tmp_path / "live.json"
-    with OpenAITestServer(gives_up) as server:
-        result = runner.invoke(
-            app,
-            ["replay", str(path), "--live", "--model", "m", "--base-url", server.base_url, "--report", str(report)],
-            env={"OPENAI_API_KEY": "k", "COLUMNS": "200"},
-        )
+    result, scenarios = live_report(path, gives_up)
     assert result.exit_code == 0, result.output  # a live run reports pass^k; it does not fail on a miss
     assert "0/1" in result.output and "went to a person at model step 3" in result.output
-    failures = [f for scenario in json.loads(report.read_text())["scenarios"] for f in scenario["failures"]]
+    failures = [f for scenario in scenarios for f in scenario["failures"]]
     assert not [f for f in failures if "expectation script" in f], "a handoff the script did not foresee is the outcome, not a script fault"
     [why] = [f.split("expectation why: ", 1)[1] for f in failures if "expectation why: " in f]
     assert why.startswith("the thread went to a person at model step 3 after transfer_to_human_agents (ok)"), why
@@ -139,16 +147,8 @@ def test_a_confirmation_asked_a_turn_early_is_answered_by_the_customers_next_mes
     turn 1, and turn 2's "Yes, please." answers it — as in chat."""
     path = tmp_path / "cancel-pending-order.yaml"
     shutil.copy(SCENARIOS / "cancel-pending-order.yaml", path)
-    report = tmp_path / "live.json"
-    with OpenAITestServer(CANCEL_ASKED_EARLY) as server:
-        result = runner.invoke(
-            app,
-            ["replay", str(path), "--live", "--model", "m", "--base-url", server.base_url, "--report", str(report)],
-            env={"OPENAI_API_KEY": "k", "COLUMNS": "200"},
-        )
-        assert server.remaining == 0
+    result, [scenario] = live_report(path, CANCEL_ASKED_EARLY)
     assert result.exit_code == 0, result.output
-    [scenario] = json.loads(report.read_text())["scenarios"]
     assert scenario["failures"] == [] and scenario["passed"], scenario["failures"]
     assert scenario["approvals"] == ["approved"], "turn 2 still went through the operator's approval"
 
@@ -158,9 +158,6 @@ def test_a_live_no_to_an_early_confirmation_cancels_nothing(tmp_path: Path) -> N
     data = yaml.safe_load((SCENARIOS / "cancel-pending-order.yaml").read_text())
     data["turns"][1].update(user="No, keep it.", confirm=[], operator=[])
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    report = tmp_path / "live.json"
-    with OpenAITestServer([*CANCEL_ASKED_EARLY[:3], "All right, order #D1001 stays as it is.", {"verdict": "pass"}]) as server:
-        runner.invoke(app, ["replay", str(path), "--live", "--model", "m", "--base-url", server.base_url, "--report", str(report)], env={"OPENAI_API_KEY": "k"})
-    [scenario] = json.loads(report.read_text())["scenarios"]
+    _result, [scenario] = live_report(path, [*CANCEL_ASKED_EARLY[:3], "All right, order #D1001 stays as it is.", {"verdict": "pass"}])
     assert scenario["db_changes"] == [], "the customer said no"
     assert any("missing change orders/#D1001/status" in failure for failure in scenario["failures"])
