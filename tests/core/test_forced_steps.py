@@ -61,7 +61,8 @@ def tool_names(request: dict[str, Any]) -> list[str]:
 def test_login_and_the_order_lookup_are_forced_when_the_message_names_both(tmp_path: Path) -> None:
     requests = run(tmp_path, [LOGIN, lookup("#D1002"), "Your order #D1002 was delivered."], ["I'm ava.chen@example.com, has my order #D1002 arrived?"])
     assert [forced(r) for r in requests] == ["find_user_id_by_email", "get_order_details", None], "the reply itself is the model's choice"
-    assert "Reply to the customer" not in requests[1]["messages"][-1]["content"], "a forced call is not told how to answer (fewer tokens to read)"
+    forced_context = requests[1]["messages"][-1]["content"]
+    assert "Reply to the customer" not in forced_context and "Next step" not in forced_context, "a forced call is told no plan and no answer (fewer tokens)"
     assert "Reply to the customer" in requests[2]["messages"][-1]["content"]
 
 

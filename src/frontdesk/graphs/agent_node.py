@@ -77,7 +77,7 @@ def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | Non
         known = recall(context.store, customer)
         if known:
             lines.append(f"What we remember about this customer from earlier conversations: {describe(known)}")
-    if customer and not answering:
+    if customer and not answering and forced is None:  # a forced call needs no plan (fewer tokens to read)
         asked = state.get("intents") or []
         lines += [f"Next step: {intent.next_step}" for intent in intents if intent.name in asked and intent.next_step]
     if state.get("summary"):
