@@ -131,7 +131,7 @@ def answer_from_results(messages: Sequence[BaseMessage], changed_by: Collection[
     elif isinstance(messages[-1], ToolMessage) and messages[-1].name in changed_by:
         # what was done is the news; read from a whole order's JSON, a small model said what it "will" do
         lines.append(f"The call {messages[-1].name} just succeeded (its result is above).")
-    lines.append("Reply to the customer in one or two plain sentences using the tool results above (not JSON), or call another tool if you need more.")
+    lines.append("Reply to the customer in a plain sentence using the tool results above (not JSON), or call another tool if you need more.")
     sources = retrieved_in_order(messages)
     if sources:  # an example from this search (its best passage): a small model cites when shown how, last
         lines.append(f"End each fact with the citation of the passage it comes from, in square brackets, e.g. [{sources[0]}].")
