@@ -113,7 +113,7 @@ def test_logging_in_appends_tools_instead_of_rewriting_the_prompt(tmp_path: Path
     assert "get_order_details" not in before and "get_order_details" in after
     assert after[: len(before)] == before
     assert requests[0]["messages"][0] == requests[1]["messages"][0], "the instructions never change"
-    assert "plain sentences" in requests[2]["messages"][-1]["content"], "after a tool result the model is told to answer in words, not JSON"
+    assert "plain sentence" in requests[2]["messages"][-1]["content"], "after a tool result the model is told to answer in words, not JSON"
 
 
 @needs_embedder
