@@ -111,7 +111,7 @@ def pool_size(conversations: int, threads: int | None) -> int:
     return threads or min(32, (os.cpu_count() or 1) + 4)
 
 
-async def _converse(graph: Any, task: BenchTask, needle: str) -> tuple[float, bool, str]:
+async def _converse(graph: Any, task: BenchTask) -> tuple[float, bool, str]:
     script = task.frontdesk_script()
     _SCRIPT.set(script)
     config = {"configurable": {"thread_id": f"bench-concurrent-{uuid.uuid4().hex}"}}
@@ -122,7 +122,7 @@ async def _converse(graph: Any, task: BenchTask, needle: str) -> tuple[float, bo
         return time.perf_counter() - started, False, f"{type(exc).__name__}: {exc}"
     elapsed = time.perf_counter() - started
     reply = str(values["messages"][-1].content)
-    ok = needle.lower() in reply.lower() and not script.leftovers(0)
+    ok = task.scenario.turns[0].expect.reply_holds(reply) and not script.leftovers(0)
     return elapsed, ok, "" if ok else f"unexpected end: {reply[:80]!r}, leftovers {script.leftovers(0)}"
 
 
@@ -131,7 +131,6 @@ async def run_concurrency(
 ) -> ConcurrencyResult:
     """Run ``conversations`` lookup conversations at once and measure throughput and p95."""
     [task] = load_tasks(names=["lookup"])
-    needle = task.scenario.turns[0].expect.reply_contains[0]
     size = pool_size(conversations, threads)
     result = ConcurrencyResult(conversations=conversations, latency_ms=latency_ms, threads=size)
     loop = asyncio.get_running_loop()
@@ -147,7 +146,7 @@ async def run_concurrency(
             with open_app(Settings(data_dir=workdir), model=_PerConversationModels(latency_ms / 1000, clock), grade_replies=True, **parts) as app:
                 graph = app.graph
                 started = time.perf_counter()
-                outcomes = await asyncio.gather(*(_converse(graph, task, needle) for _ in range(conversations)))
+                outcomes = await asyncio.gather(*(_converse(graph, task) for _ in range(conversations)))
                 result.wall_s = time.perf_counter() - started
     finally:
         engine.dispose()

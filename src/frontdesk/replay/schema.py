@@ -7,6 +7,7 @@ thread is handed to a person, and what must be true afterwards.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -42,6 +43,12 @@ class TurnExpectation(_Strict):
     handoff: bool | None = Field(default=None, description="Whether the thread went to a person")
     approvals: list[Literal["approved", "rejected", "edited"]] | None = Field(default=None, description="Operator decisions on approvals, in order")
     customer_id: str | None = Field(default=None, description="Authenticated customer after the turn")
+
+    def reply_holds(self, reply: str) -> bool:
+        """Whether ``reply`` has every ``reply_contains`` needle and matches ``reply_matches``."""
+        return all(needle.lower() in reply.lower() for needle in self.reply_contains) and (
+            self.reply_matches is None or re.search(self.reply_matches, reply) is not None
+        )
 
     @field_validator("tools", mode="before")
     @classmethod
