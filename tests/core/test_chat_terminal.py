@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import time
@@ -83,12 +84,17 @@ def test_ctrl_c_mid_answer_cancels_the_turn_and_the_thread_goes_on(tmp_path: Pat
         chat = pexpect.spawn(
             sys.executable, ["-m", "frontdesk.cli.app", "chat", "--thread", "tty-2"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 160)
         )
+        shown = io.StringIO()
+        chat.logfile_read = shown  # the whole screen, for the failure message
         try:
             chat.expect("you")
             chat.sendline("first question")
-            time.sleep(1.0)
+            started = time.monotonic()
+            while not server.requests and time.monotonic() - started < 30:  # mid-answer: the model has the request
+                time.sleep(0.05)
+            time.sleep(0.3)
             chat.sendintr()
-            chat.expect("turn cancelled")
+            assert chat.expect(["turn cancelled", pexpect.TIMEOUT], timeout=30) == 0, shown.getvalue()
             chat.expect("you")
             chat.sendline("second question")
             chat.expect("Second answer.")
