@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,13 @@ def chat_env(data_dir: Path, base_url: str | None = None) -> dict[str, str]:
     if base_url is not None:
         env["OPENAI_BASE_URL"] = base_url
     return env
+
+
+def ctrl_c_works() -> None:
+    """In the spawned terminal, Ctrl-C interrupts as in a person's shell, even when the tests
+    themselves run as a background job (which starts every child with SIGINT ignored, and a
+    Python started so never installs its KeyboardInterrupt handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 ADDRESS_CHANGE = {"order_id": "#D1001", "address1": "77 Broadway", "address2": "", "city": "New York", "state": "NY", "country": "USA", "zip": "10006"}
@@ -82,7 +90,13 @@ def test_ctrl_c_mid_answer_cancels_the_turn_and_the_thread_goes_on(tmp_path: Pat
     with OpenAITestServer(script, delay_s=2.0) as server:
         env = chat_env(tmp_path, server.base_url)
         chat = pexpect.spawn(
-            sys.executable, ["-m", "frontdesk.cli.app", "chat", "--thread", "tty-2"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 160)
+            sys.executable,
+            ["-m", "frontdesk.cli.app", "chat", "--thread", "tty-2"],
+            env=env,
+            encoding="utf-8",
+            timeout=60,
+            dimensions=(40, 160),
+            preexec_fn=ctrl_c_works,
         )
         shown = io.StringIO()
         chat.logfile_read = shown  # the whole screen, for the failure message
@@ -111,8 +125,6 @@ def test_ctrl_c_mid_answer_cancels_the_turn_and_the_thread_goes_on(tmp_path: Pat
 
 
 def test_chat_killed_during_a_model_call_loses_nothing_when_the_customer_comes_back(tmp_path: Path) -> None:
-    import signal
-
     env = chat_env(tmp_path)
     with OpenAITestServer(["never delivered"], delay_s=30) as slow:
         chat = pexpect.spawn(
