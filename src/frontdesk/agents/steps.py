@@ -40,6 +40,11 @@ class Step:
         return cls(tool, re.compile(pattern, re.IGNORECASE))
 
 
+def failed_result(message: ToolMessage) -> bool:
+    """A tool result that reports a failure (the tools node marks it both ways)."""
+    return message.status == "error" or str(message.content).startswith("Error")
+
+
 @dataclass(frozen=True)
 class Window:
     """The customer's recent messages, and the tools called (and failed) since the first of them."""
@@ -60,7 +65,7 @@ class Window:
                     break
             elif isinstance(message, AIMessage):
                 called.update(call["name"] for call in message.tool_calls)
-            elif isinstance(message, ToolMessage) and message.name and (message.status == "error" or str(message.content).startswith("Error")):
+            elif isinstance(message, ToolMessage) and message.name and failed_result(message):
                 failed.add(message.name)
         return cls("\n".join(reversed(texts)), frozenset(called), frozenset(failed))
 

@@ -21,7 +21,7 @@ from langgraph.types import Command
 from frontdesk.agents.base import AgentSpec
 from frontdesk.agents.citations import retrieved_in_order
 from frontdesk.agents.intents import SHORT_REPLY_WORDS, Intent, tools_for
-from frontdesk.agents.steps import Step, Window, forced_tool
+from frontdesk.agents.steps import Step, Window, failed_result, forced_tool
 from frontdesk.gateway.errors import ModelUnavailable
 from frontdesk.gateway.model import GatewayChatModel
 from frontdesk.graphs.compact import compact_tool_results
@@ -121,7 +121,7 @@ def answer_from_results(messages: Sequence[BaseMessage], changed_by: Collection[
     # the request, not a bare "yes, please" that answered a question about it
     question = next((text for text in reversed(said) if len(text.split()) > SHORT_REPLY_WORDS), said[-1] if said else "")
     lines = [f"The customer asked: {json.dumps(question[:QUESTION_CHARS], ensure_ascii=False)}"] if question else []
-    failed = isinstance(messages[-1], ToolMessage) and (messages[-1].status == "error" or str(messages[-1].content).startswith("Error"))
+    failed = isinstance(messages[-1], ToolMessage) and failed_result(messages[-1])
     if failed:
         # the error itself, not an example: told "for example, that you can't find that order",
         # the model said so of an order that existed but could no longer be cancelled
