@@ -120,7 +120,8 @@ async def drive(base: str, conversations: int, turns: int, deadline_s: float) ->
 
 def run_config(backend: str, workers: int, options: argparse.Namespace, postgres: PostgresServer | None, index: int) -> dict[str, Any]:
     total = options.conversations * options.turns
-    with tempfile.TemporaryDirectory() as data, OpenAITestServer(["Thanks, noted."] * (total + 10), delay_s=options.latency) as model:
+    replies = ["Thanks, noted."] * (2 * total + 10)  # both waves
+    with tempfile.TemporaryDirectory() as data, OpenAITestServer(replies, delay_s=options.latency) as model:
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
         env.update(FRONTDESK_DATA_DIR=data, FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="k", FRONTDESK_GRADE_REPLIES="0")

@@ -104,3 +104,29 @@ def test_a_slow_write_is_never_abandoned_and_commits_once(tmp_path: Path) -> Non
     assert again.content == "charged 30"
     with Session(engine) as session:
         assert [p.amount for p in session.exec(select(Payment)).all()] == [30]
+
+
+@tool(kind=ToolKind.READ, requires_auth=False)
+def quick_lookup(sku: str) -> str:
+    """A lookup that answers at once, noting which thread ran it."""
+    ran_on.append(threading.current_thread())  # kept alive, so two threads never compare equal
+    return "ok"
+
+
+ran_on: list[threading.Thread] = []
+
+
+def test_a_hung_call_keeps_its_worker_and_later_calls_reuse_idle_ones() -> None:
+    """Workers are kept between calls, but one stuck in a hung tool is never handed the next call."""
+    released.clear()
+    pipeline = ToolPipeline([stock_level, quick_lookup], time_limit=0.2)
+    try:
+        hung = pipeline.run(ToolCallRequest(id="h1", name="stock_level", args={"sku": "A1"}), ToolContext())
+        started = time.perf_counter()
+        answers = [pipeline.run(ToolCallRequest(id=f"q{n}", name="quick_lookup", args={"sku": "A1"}), ToolContext()) for n in range(5)]
+        elapsed = time.perf_counter() - started
+    finally:
+        released.set()
+    assert "did not answer within 0.2 s" in hung.content
+    assert all(a.ok for a in answers) and elapsed < 0.2 * 5  # none of them waited behind the hung call
+    assert len(set(ran_on[-5:])) == 1 and threading.current_thread() not in ran_on  # one kept worker answered all five in turn

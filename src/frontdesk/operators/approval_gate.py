@@ -20,7 +20,7 @@ from langgraph.types import interrupt
 from sqlmodel import Session
 
 from frontdesk.operators import records, refunds
-from frontdesk.tools.base import Tool, ToolContext
+from frontdesk.tools.base import Tool, ToolContext, lookup_session
 from frontdesk.tools.execution import PolicyVerdict
 from frontdesk.tracing import instrument
 
@@ -58,7 +58,7 @@ class ApprovalPolicy:
     def _amounts(self, tool: Tool, args: Mapping[str, Any], ctx: ToolContext) -> tuple[float | None, float]:
         if tool.name not in self.tools or self.amount is None or ctx.engine is None or not ctx.customer_id:
             return None, 0.0
-        with Session(ctx.engine) as session:
+        with lookup_session(ctx) as session:
             amount = self.amount(session, ctx.customer_id, tool.name, args)
             earlier = refunds.recent_refunds(session, ctx.customer_id, self.window) if amount else 0.0
         return amount, earlier

@@ -23,7 +23,7 @@ from sqlmodel import Session
 from frontdesk.failpoints import failpoint
 from frontdesk.guardrails.base import GuardrailResult, Stage, ToolGuardrail, record_trip
 from frontdesk.persistence import tool_runs
-from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, ToolOutcome
+from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, ToolOutcome, call_session
 from frontdesk.tools.handoff import HUMAN
 from frontdesk.tools.time_limit import DEFAULT_TOOL_TIME_LIMIT_S, execute_within, may_be_abandoned
 from frontdesk.tracing import instrument
@@ -162,10 +162,11 @@ class ToolPipeline:
         if size > self.max_argument_chars:
             return tool.error(f"The arguments of {tool.name} are too large ({size} characters; at most {self.max_argument_chars})")
         hooks: list[Callable[[Session], None]] = []
-        checked = self._checked(tool, args, ctx, hooks)
-        with instrument.tool_call(ctx.run, tool.name, request.id, tool.kind.value, ctx.thread_id, args) as record:
-            outcome = checked if isinstance(checked, ToolOutcome) else self._after(tool, args, run_once(tool, ctx, checked, hooks, self._limit(tool)), ctx)
-            record(outcome.ok, outcome.content)
+        with call_session(ctx):
+            checked = self._checked(tool, args, ctx, hooks)
+            with instrument.tool_call(ctx.run, tool.name, request.id, tool.kind.value, ctx.thread_id, args) as record:
+                outcome = checked if isinstance(checked, ToolOutcome) else self._after(tool, args, run_once(tool, ctx, checked, hooks, self._limit(tool)), ctx)
+                record(outcome.ok, outcome.content)
         return outcome
 
     def _limit(self, tool: Tool) -> float | None:
@@ -276,23 +277,20 @@ def run_once(tool: Tool, ctx: ToolContext, args: Any, on_commit: Sequence[Callab
         return execute_within(tool, ctx, args, time_limit)
     if tool.kind is not ToolKind.WRITE or ctx.engine is None or not ctx.tool_call_id:
         return tool.execute(ctx, args)
-    with Session(ctx.engine, expire_on_commit=False) as session:
+    with call_session(ctx) as session:
+        assert session is not None  # an engine is configured
         earlier = tool_runs.previous_run(session, ctx.thread_id, ctx.tool_call_id)
         if earlier is not None:
             return ToolOutcome(name=tool.name, content=earlier.content, ok=True, handoff_to=tool.handoff_to)
-        ctx.session = session
-        try:
-            outcome = tool.execute(ctx, args)
-            if outcome.ok:
-                tool_runs.record_run(session, ctx.thread_id, ctx.tool_call_id, tool.name, outcome.content)
-                for hook in on_commit:
-                    hook(session)
-                session.flush()
-                failpoint("write.in_transaction")
-                session.commit()
-                failpoint("write.committed")
-            else:
-                session.rollback()
-        finally:
-            ctx.session = None
+        outcome = tool.execute(ctx, args)
+        if outcome.ok:
+            tool_runs.record_run(session, ctx.thread_id, ctx.tool_call_id, tool.name, outcome.content)
+            for hook in on_commit:
+                hook(session)
+            session.flush()
+            failpoint("write.in_transaction")
+            session.commit()
+            failpoint("write.committed")
+        else:
+            session.rollback()
     return outcome

@@ -1,7 +1,7 @@
 """Time limits for tool calls that may be abandoned: READ and GENERIC ones, never WRITEs.
 
 A lookup against a hung service must not hold the customer's turn (and the thread's
-lock) for ever, so such a call runs in a daemon worker thread and the turn moves on when
+lock) for ever, so such a call runs in a daemon worker thread (kept for the next call) and the turn moves on when
 its time is up: the model reads an error and can apologise or hand off. The worker keeps
 the caller's context variables (the trace span, LangGraph's run config), so its spans and
 logs still belong to the turn, and gets its own copy of the tool context, so a late
@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import queue
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from frontdesk.tools.base import ToolContext, ToolKind, ToolOutcome
@@ -30,14 +32,57 @@ def may_be_abandoned(tool: Tool) -> bool:
     return tool.kind is not ToolKind.WRITE
 
 
+class DaemonWorkers:
+    """Daemon threads that run abandonable calls, kept between calls.
+
+    Starting a thread per call cost a measurable share of a turn; a thread pool from
+    ``concurrent.futures`` would block interpreter exit on a hung tool. So: idle daemon
+    workers wait for jobs, every job gets a worker of its own (a waiting one, else a new
+    one, so a hung call never delays another), and at most ``keep`` idle workers stay.
+    """
+
+    def __init__(self, keep: int = 8) -> None:
+        self.keep = keep
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+        """Workers waiting for a job and not yet promised one."""
+
+    def run(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            if self._idle:
+                self._idle -= 1
+                self._jobs.put(job)
+                return
+        threading.Thread(target=self._work, args=(job,), name="frontdesk tool worker", daemon=True).start()
+
+    def _work(self, job: Callable[[], None]) -> None:
+        while True:
+            job()
+            with self._lock:
+                if self._idle >= self.keep:
+                    return
+                self._idle += 1
+            job = self._jobs.get()
+
+
+WORKERS = DaemonWorkers()
+
+
 def execute_within(tool: Tool, ctx: ToolContext, args: BaseModel, seconds: float) -> ToolOutcome:
     """``tool.execute`` with at most ``seconds`` of waiting; past that, an error outcome for the model."""
     own_ctx = dataclasses.replace(ctx, session=None)
     result: list[ToolOutcome] = []
+    finished = threading.Event()
     context = contextvars.copy_context()
-    worker = threading.Thread(target=lambda: result.append(context.run(tool.execute, own_ctx, args)), name=f"tool {tool.name}", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if result:
+
+    def job() -> None:
+        try:
+            result.append(context.run(tool.execute, own_ctx, args))
+        finally:
+            finished.set()
+
+    WORKERS.run(job)
+    if finished.wait(seconds) and result:
         return result[0]
     return tool.error(f"{tool.name} did not answer within {seconds:g} s; it may be down. Do not retry it now; tell the customer and offer a person.")
