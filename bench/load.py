@@ -6,8 +6,11 @@ test server answering every call after ``--latency`` seconds, then runs ``--conv
 conversations of ``--turns`` messages each, all at once, from one asyncio client. Prints
 turns/s, p50/p95 turn time, the servers' CPU seconds per turn and the memory idle
 conversations keep (the server's resident set after a second wave of as many conversations,
-minus before it, per conversation), and checks that every message sent was stored. Grading is off (one model call per turn) so the answers can come
-in any order. Bounded in count and time: it stops by itself.
+minus before it, per conversation), and checks that every message sent was stored. Grading
+is off (one model call per turn) so the answers can come in any order. Bounded in count and
+time: it stops by itself. It also prints how busy the whole machine was and whose CPU that
+was (the servers, the scripted model server in a process of its own, this client): a second
+worker can only add turns/s while the machine has a core to give it.
 
     python bench/load.py [--conversations 200] [--turns 2] [--latency 0.5] [--configs sqlite:1,postgres:1,postgres:2]
 """
@@ -19,9 +22,12 @@ import asyncio
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
+import aiohttp  # noqa: E402
 import httpx  # noqa: E402
 
-from frontdesk.llm.openai_test_server import OpenAITestServer  # noqa: E402
 from tests.net import free_port, listening  # noqa: E402
 from tests.postgres_server import PostgresServer  # noqa: E402
 
@@ -76,16 +82,17 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-async def conversation(client: httpx.AsyncClient, turns: int, times: list[float], failures: list[str]) -> tuple[str, str, int]:
-    created = (await client.post("/threads")).json()
+async def conversation(client: aiohttp.ClientSession, base: str, turns: int, times: list[float], failures: list[str]) -> tuple[str, str, int]:
+    async with client.post(f"{base}/threads") as response:
+        created = await response.json()
     headers = {"X-Customer-Token": created["customer_token"]}
     sent = 0
     for n in range(turns):
         started = time.perf_counter()
-        async with client.stream("POST", f"/threads/{created['thread_id']}/messages", json={"text": f"message {n}"}, headers=headers) as response:
-            body = (await response.aread()).decode()
-        if response.status_code != 200 or "event: done" not in body:
-            failures.append(f"{response.status_code}: {body[-200:]}")
+        async with client.post(f"{base}/threads/{created['thread_id']}/messages", json={"text": f"message {n}"}, headers=headers) as response:
+            body = await response.text()
+        if response.status != 200 or "event: done" not in body:
+            failures.append(f"{response.status}: {body[-200:]}")
             break
         sent += 1
         times.append(time.perf_counter() - started)
@@ -93,16 +100,18 @@ async def conversation(client: httpx.AsyncClient, turns: int, times: list[float]
 
 
 async def drive(base: str, conversations: int, turns: int, deadline_s: float) -> dict[str, Any]:
+    """Run the conversations at once (aiohttp: the load generator shares the machine, so its own CPU per request matters)."""
     times: list[float] = []
     failures: list[str] = []
-    limits = httpx.Limits(max_connections=conversations + 10, max_keepalive_connections=conversations + 10)
-    async with httpx.AsyncClient(base_url=base, timeout=deadline_s, limits=limits) as client:
+    connector = aiohttp.TCPConnector(limit=conversations + 10)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=deadline_s)) as client:
         started = time.perf_counter()
-        done = await asyncio.wait_for(asyncio.gather(*(conversation(client, turns, times, failures) for _ in range(conversations))), deadline_s)
+        done = await asyncio.wait_for(asyncio.gather(*(conversation(client, base, turns, times, failures) for _ in range(conversations))), deadline_s)
         wall = time.perf_counter() - started
         missing = 0
         for thread_id, token, sent in done:
-            stored = (await client.get(f"/threads/{thread_id}", headers={"X-Customer-Token": token})).json()
+            async with client.get(f"{base}/threads/{thread_id}", headers={"X-Customer-Token": token}) as response:
+                stored = await response.json()
             humans = [m for m in stored["messages"] if m["role"] == "human"]
             missing += sent - len(humans)
     ordered = sorted(times)
@@ -118,13 +127,47 @@ async def drive(base: str, conversations: int, turns: int, deadline_s: float) ->
     }
 
 
+MODEL_SERVER = """
+import sys, time
+from frontdesk.llm.openai_test_server import OpenAITestServer
+with OpenAITestServer(["Thanks, noted."] * int(sys.argv[1]), delay_s=float(sys.argv[2])) as model:
+    print(model.base_url, flush=True)
+    sys.stdin.read()  # until the bench closes our stdin
+"""
+
+
+@contextmanager
+def model_server(replies: int, latency_s: float) -> Iterator[tuple[str, int]]:
+    """The scripted OpenAI-compatible server in a process of its own: ``(base URL, pid)``.
+
+    Its own process, so its CPU (a thread per request) is counted apart from the servers'
+    and the client's, and does not share the client's interpreter lock.
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    command = [sys.executable, "-c", MODEL_SERVER, str(replies), str(latency_s)]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        yield process.stdout.readline().strip(), process.pid
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
+def machine_jiffies() -> tuple[int, int]:
+    """``(busy, total)`` CPU jiffies of the whole machine, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
 def run_config(backend: str, workers: int, options: argparse.Namespace, postgres: PostgresServer | None, index: int) -> dict[str, Any]:
     total = options.conversations * options.turns
-    replies = ["Thanks, noted."] * (2 * total + 10)  # both waves
-    with tempfile.TemporaryDirectory() as data, OpenAITestServer(replies, delay_s=options.latency) as model:
+    with tempfile.TemporaryDirectory() as data, model_server(2 * total + 10, options.latency) as (model_url, model_pid):  # replies for both waves
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
-        env.update(FRONTDESK_DATA_DIR=data, FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="k", FRONTDESK_GRADE_REPLIES="0")
+        env.update(FRONTDESK_DATA_DIR=data, FRONTDESK_MODEL="m", OPENAI_BASE_URL=model_url, OPENAI_API_KEY="k", FRONTDESK_GRADE_REPLIES="0")
         if backend == "postgres":
             assert postgres is not None
             env["FRONTDESK_DATABASE_URL"] = postgres.create_database(f"load_{index}")
@@ -133,9 +176,13 @@ def run_config(backend: str, workers: int, options: argparse.Namespace, postgres
             base = f"http://127.0.0.1:{port}"
             time.sleep(2 + workers)  # every worker has opened the app
             httpx.get(f"{base}/healthz", timeout=30)
-            before = cpu_seconds(server.pid)
+            before, model_before, client_before = cpu_seconds(server.pid), cpu_seconds(model_pid), time.process_time()
+            busy_before, all_before = machine_jiffies()
             result = asyncio.run(drive(base, options.conversations, options.turns, options.deadline))
             used = cpu_seconds(server.pid) - before
+            busy_after, all_after = machine_jiffies()
+            result["cpu_s"] = {"servers": used, "model_server": cpu_seconds(model_pid) - model_before, "client": time.process_time() - client_before}
+            result["machine_busy"] = (busy_after - busy_before) / max(all_after - all_before, 1)
             # A second wave of as many conversations: the first one grew the turn pool and the
             # allocator's arenas to their working size, so what the second adds is what
             # conversations keep once they are idle.
@@ -167,7 +214,8 @@ def main() -> None:
             print(
                 f"{backend:8} workers={workers}  {row['turns']:5d} turns in {row['wall_s']:6.1f} s  {row['turns_per_s']:6.1f} turns/s"
                 f"  p50 {row['p50_s'] or 0:5.2f} s  p95 {row['p95_s'] or 0:5.2f} s  CPU {1000 * (row['cpu_s_per_turn'] or 0):5.1f} ms/turn"
-                f"  idle {row['idle_kb_per_conversation']:5.1f} KB/conversation  failed {row['failed']}  not stored {row['not_stored']}",
+                f"  idle {row['idle_kb_per_conversation']:5.1f} KB/conversation  failed {row['failed']}  not stored {row['not_stored']}"
+                f"  machine busy {100 * row['machine_busy']:3.0f}% (CPU s: " + ", ".join(f"{k} {v:.1f}" for k, v in row["cpu_s"].items()) + ")",
                 flush=True,
             )
     finally:
