@@ -207,5 +207,9 @@ def stream_message(
 
 def last_reply(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig) -> AIMessage | None:
     """The reply the customer saw last: the newest assistant message with text and no tool calls."""
-    messages = graph.get_state(config).values.get("messages", [])
+    return reply_in(graph.get_state(config).values.get("messages", []))
+
+
+def reply_in(messages: Sequence[Any]) -> AIMessage | None:
+    """The newest assistant message with text and no tool calls among ``messages`` (state already read)."""
     return next((m for m in reversed(messages) if isinstance(m, AIMessage) and m.content and not m.tool_calls), None)

@@ -24,7 +24,7 @@ from langgraph.types import Command
 from pydantic import BaseModel, Field
 
 from frontdesk.app import FrontdeskApp, open_app
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, answered_pause, awaiting_customer, last_reply, stream_message, stream_turn
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, answered_pause, awaiting_customer, reply_in, stream_message, stream_turn
 from frontdesk.inputs import BadMessage, clean_message
 from frontdesk.operators.inbox import InboxError
 from frontdesk.persistence.thread_locks import ThreadBusy
@@ -206,15 +206,15 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
             logger.exception("turn failed in thread %s", thread_id)
             yield event("error", {"code": "turn_failed", "message": "Sorry, something went wrong on our side; please try again in a moment."})
             return
-        values = opened.graph.get_state(config).values
-        said = [m for m in values.get("messages", []) if isinstance(m, HumanMessage)]
+        messages = opened.graph.get_state(config).values.get("messages", [])
+        said = [m for m in messages if isinstance(m, HumanMessage)]
         if text is not None and (not said or said[-1].content != text):
             yield event(
                 "error",
                 {"code": "not_taken", "message": "Your message was not taken: this conversation is waiting for a person. Send it again once they answer."},
             )
             return
-        last = last_reply(opened.graph, config)
+        last = reply_in(messages)
         yield event("done", {"reply": str(last.content) if last else None, "by": last.name if last else None, "run_id": run_id})
 
     def _inbox_call(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:

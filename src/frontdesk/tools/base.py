@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic.fields import FieldInfo
+from sqlalchemy import event
 from sqlmodel import Session
 
 from frontdesk.runtime import RunContext
@@ -214,6 +215,20 @@ def _session_for(ctx: ToolContext, *, commit: bool) -> Iterator[None]:
             ctx.session = None
 
 
+class CallSession(Session):
+    """A tool call's session: what it loads stays loaded until the call ends.
+
+    SQLAlchemy's identity map holds rows weakly, so an order the ownership check read
+    would be gone (and read again) by the time the tool asks for it; the rows are kept in
+    ``info`` for the call's short life instead.
+    """
+
+
+@event.listens_for(CallSession, "loaded_as_persistent")
+def _keep_loaded(session: Session, instance: object) -> None:
+    session.info.setdefault("frontdesk.loaded", []).append(instance)
+
+
 @contextmanager
 def call_session(ctx: ToolContext) -> Iterator[Session | None]:
     """One DB session for a whole tool call: the policies' lookups and the tool share it.
@@ -226,7 +241,7 @@ def call_session(ctx: ToolContext) -> Iterator[Session | None]:
     if ctx.engine is None or ctx.session is not None:
         yield ctx.session
         return
-    with Session(ctx.engine, expire_on_commit=False) as session:
+    with CallSession(ctx.engine, expire_on_commit=False) as session:
         ctx.session = session
         try:
             yield session

@@ -265,7 +265,7 @@ def identity_switch_refused(outcome: ToolOutcome) -> ToolOutcome:
 
 
 def run_once(tool: Tool, ctx: ToolContext, args: Any, on_commit: Sequence[Callable[[Session], None]] = (), time_limit: float | None = None) -> ToolOutcome:
-    """Run validated ``args``; a WRITE with a domain DB and a call id takes effect once per (thread, call id).
+    """Run validated ``args``; a WRITE with a domain DB commits here, once per (thread, call id) when it has one.
 
     A READ or GENERIC call gives up after ``time_limit`` seconds (see :mod:`frontdesk.tools.time_limit`).
 
@@ -275,16 +275,17 @@ def run_once(tool: Tool, ctx: ToolContext, args: Any, on_commit: Sequence[Callab
     """
     if time_limit is not None and may_be_abandoned(tool):
         return execute_within(tool, ctx, args, time_limit)
-    if tool.kind is not ToolKind.WRITE or ctx.engine is None or not ctx.tool_call_id:
+    if tool.kind is not ToolKind.WRITE or ctx.engine is None:
         return tool.execute(ctx, args)
     with call_session(ctx) as session:
         assert session is not None  # an engine is configured
-        earlier = tool_runs.previous_run(session, ctx.thread_id, ctx.tool_call_id)
+        earlier = tool_runs.previous_run(session, ctx.thread_id, ctx.tool_call_id) if ctx.tool_call_id else None
         if earlier is not None:
             return ToolOutcome(name=tool.name, content=earlier.content, ok=True, handoff_to=tool.handoff_to)
         outcome = tool.execute(ctx, args)
         if outcome.ok:
-            tool_runs.record_run(session, ctx.thread_id, ctx.tool_call_id, tool.name, outcome.content)
+            if ctx.tool_call_id:  # a call without an id (a host that has none) cannot be recognised again
+                tool_runs.record_run(session, ctx.thread_id, ctx.tool_call_id, tool.name, outcome.content)
             for hook in on_commit:
                 hook(session)
             session.flush()
