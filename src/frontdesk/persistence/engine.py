@@ -11,6 +11,9 @@ from sqlmodel import create_engine
 
 from frontdesk.persistence.urls import BadDatabaseURL
 
+SQLITE_POOL_SIZE = 32
+"""SQLite connections an engine keeps open (a connection is a file handle and a page cache)."""
+
 
 def create_domain_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files get WAL and a busy timeout for concurrent writers."""
@@ -18,7 +21,9 @@ def create_domain_engine(url: str) -> Engine:
         if url in {"sqlite://", "sqlite:///:memory:"}:
             return create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            # Enough kept connections for every thread that runs tools at once (the node pool, the
+            # tool workers): past ``pool_size`` each checkout opened and closed a new connection.
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_POOL_SIZE)
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
         return create_engine(url, pool_pre_ping=True)
