@@ -46,6 +46,10 @@ def serve(
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
+WORKER_HEALTHCHECK_S = 60
+"""Seconds a worker may take to answer the supervisor's liveness ping before it is killed as hung."""
+
+
 def _serve_workers(settings: Settings, host: str, port: int, workers: int, *, demo: bool, domain: str | None) -> None:
     """Start ``workers`` processes of the app; each builds it from the environment, so the flags go there."""
     import os
@@ -67,4 +71,14 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int, *, de
         os.environ["FRONTDESK_DEMO"] = "1"
     if domain:
         os.environ["FRONTDESK_DOMAIN"] = domain
-    uvicorn.run("frontdesk.server.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    # A worker busy with hundreds of turns can answer the supervisor's ping late; with the
+    # default 5 s it was killed as hung, dropping every connection it had (seen under load).
+    uvicorn.run(
+        "frontdesk.server.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+    )
