@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from frontdesk import ToolContext, open_domain_db
 from frontdesk.domains import get_domain
 from frontdesk.domains.retail.models import Order
+from frontdesk.operators import refunds
+from frontdesk.operators.refunds import Refund
 from frontdesk.tools.execution import ToolCallRequest, ToolPipeline
 
 retail = get_domain("retail")
@@ -61,3 +64,26 @@ def test_the_ownership_check_and_the_tool_read_the_order_once(tmp_path: Path) ->
     )
     assert outcome.ok, outcome.content
     assert len(order_reads) == 1, order_reads
+
+
+def test_refunds_without_call_ids_each_count_towards_the_approval_limit(tmp_path: Path) -> None:
+    """The refund ledger gets a row per committed refund even from a host with no call ids,
+    so small id-less refunds cannot add up past the limit unseen (nor collide on one key)."""
+    engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", seed_demo=True)
+    with Session(engine) as session:  # a customer with two pending orders: ava's, and one more made pending
+        customer = "ava_chen_1001"
+        another = session.exec(select(Order).where(Order.user_id == customer, Order.status != "pending")).first()
+        assert another is not None
+        another.status = "pending"
+        session.add(another)
+        session.commit()
+        orders = ["#D1001", another.order_id]
+    for order_id in orders[:2]:
+        outcome = pipeline().run(
+            ToolCallRequest(id="", name=cancel.name, args={"order_id": order_id, "reason": "no longer needed"}),
+            ToolContext(customer_id=customer, thread_id="same-thread", engine=engine),
+        )
+        assert outcome.ok, outcome.content
+    with Session(engine) as session:
+        rows = session.exec(select(Refund).where(Refund.customer_id == customer)).all()
+        assert len(rows) == 2 and refunds.recent_refunds(session, customer, timedelta(hours=1)) == round(sum(r.amount for r in rows), 2) > 0

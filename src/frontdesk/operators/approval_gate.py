@@ -11,6 +11,7 @@ approve, reject with a reason (the model is told and carries on), or edit the ar
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -76,7 +77,8 @@ class ApprovalPolicy:
             args = use_args
         if not amount or amount <= 0 or not ctx.customer_id:
             return PolicyVerdict.proceed(args)
-        customer, thread, call, refund = ctx.customer_id, ctx.thread_id, ctx.tool_call_id, amount
+        # a host without call ids still gets one ledger row per refund (the row's key is thread + call id)
+        customer, thread, call, refund = ctx.customer_id, ctx.thread_id, ctx.tool_call_id or f"unidentified-{uuid.uuid4().hex}", amount
 
         def record(session: Session) -> None:
             refunds.record_refund(session, thread_id=thread, tool_call_id=call, customer_id=customer, tool=tool.name, amount=refund)
