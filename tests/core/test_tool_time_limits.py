@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import multiprocessing
 import threading
 import time
 from pathlib import Path
@@ -130,3 +131,19 @@ def test_a_hung_call_keeps_its_worker_and_later_calls_reuse_idle_ones() -> None:
     assert "did not answer within 0.2 s" in hung.content
     assert all(a.ok for a in answers) and elapsed < 0.2 * 5  # none of them waited behind the hung call
     assert len(set(ran_on[-5:])) == 1 and threading.current_thread() not in ran_on  # one kept worker answered all five in turn
+
+
+def test_a_forked_process_runs_its_calls_on_workers_of_its_own() -> None:
+    """A process pool forks after calls have run: the child must not hand its calls to the parent's idle workers."""
+    pipeline = ToolPipeline([quick_lookup], time_limit=5.0)
+    assert pipeline.run(ToolCallRequest(id="p1", name="quick_lookup", args={"sku": "A1"}), ToolContext()).ok  # leaves an idle worker
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        started = time.perf_counter()
+        ok, seconds = pool.apply(_lookup_in_child)
+    assert ok and seconds < 5.0 and time.perf_counter() - started < 5.0
+
+
+def _lookup_in_child() -> tuple[bool, float]:
+    started = time.perf_counter()
+    outcome = ToolPipeline([quick_lookup], time_limit=5.0).run(ToolCallRequest(id="c1", name="quick_lookup", args={"sku": "A1"}), ToolContext())
+    return outcome.ok, time.perf_counter() - started

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import os
 import queue
 import threading
 from collections.abc import Callable
@@ -43,6 +44,12 @@ class DaemonWorkers:
 
     def __init__(self, keep: int = 8) -> None:
         self.keep = keep
+        self._start_empty()
+        # A forked child (a process pool's worker) inherits the count of idle workers but
+        # not their threads: a job handed to them would never run.
+        os.register_at_fork(after_in_child=self._start_empty)
+
+    def _start_empty(self) -> None:
         self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = 0
