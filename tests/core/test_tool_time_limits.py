@@ -123,6 +123,8 @@ def test_a_hung_call_keeps_its_worker_and_later_calls_reuse_idle_ones() -> None:
     pipeline = ToolPipeline([stock_level, quick_lookup], time_limit=0.2)
     try:
         hung = pipeline.run(ToolCallRequest(id="h1", name="stock_level", args={"sku": "A1"}), ToolContext())
+        assert pipeline.run(ToolCallRequest(id="w1", name="quick_lookup", args={"sku": "A1"}), ToolContext()).ok  # a free worker now waits
+        kept = {t for t in threading.enumerate() if t.name == "frontdesk tool worker"}
         started = time.perf_counter()
         answers = [pipeline.run(ToolCallRequest(id=f"q{n}", name="quick_lookup", args={"sku": "A1"}), ToolContext()) for n in range(5)]
         elapsed = time.perf_counter() - started
@@ -130,7 +132,7 @@ def test_a_hung_call_keeps_its_worker_and_later_calls_reuse_idle_ones() -> None:
         released.set()
     assert "did not answer within 0.2 s" in hung.content
     assert all(a.ok for a in answers) and elapsed < 0.2 * 5  # none of them waited behind the hung call
-    assert len(set(ran_on[-5:])) == 1 and threading.current_thread() not in ran_on  # one kept worker answered all five in turn
+    assert set(ran_on[-5:]) <= kept  # no thread was started for them: kept workers answered all five
 
 
 def test_a_forked_process_runs_its_calls_on_workers_of_its_own() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import logging
 import os
 import queue
 import threading
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from frontdesk.tools.base import Tool
 
 DEFAULT_TOOL_TIME_LIMIT_S = 30.0
+logger = logging.getLogger("frontdesk")
 
 
 def may_be_abandoned(tool: Tool) -> bool:
@@ -50,27 +52,36 @@ class DaemonWorkers:
         os.register_at_fork(after_in_child=self._start_empty)
 
     def _start_empty(self) -> None:
-        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], None], threading.Event]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = 0
         """Workers waiting for a job and not yet promised one."""
 
-    def run(self, job: Callable[[], None]) -> None:
+    def run(self, job: Callable[[], None], done: threading.Event) -> None:
+        """Run ``job`` on a worker; ``done`` is set when it has finished (the worker is then already free)."""
         with self._lock:
             if self._idle:
                 self._idle -= 1
-                self._jobs.put(job)
+                self._jobs.put((job, done))
                 return
-        threading.Thread(target=self._work, args=(job,), name="frontdesk tool worker", daemon=True).start()
+        threading.Thread(target=self._work, args=((job, done),), name="frontdesk tool worker", daemon=True).start()
 
-    def _work(self, job: Callable[[], None]) -> None:
+    def _work(self, item: tuple[Callable[[], None], threading.Event]) -> None:
         while True:
-            job()
-            with self._lock:
-                if self._idle >= self.keep:
-                    return
-                self._idle += 1
-            job = self._jobs.get()
+            job, done = item
+            try:
+                job()
+            except Exception:  # tool.execute reports a tool's own errors; anything here is a bug, and the worker stays usable
+                logger.exception("a time-limited tool call failed outside the tool")
+            finally:
+                with self._lock:  # free before the caller hears of it, so its next call finds this worker
+                    staying = self._idle < self.keep
+                    if staying:
+                        self._idle += 1
+                done.set()
+            if not staying:
+                return
+            item = self._jobs.get()
 
 
 WORKERS = DaemonWorkers()
@@ -82,14 +93,7 @@ def execute_within(tool: Tool, ctx: ToolContext, args: BaseModel, seconds: float
     result: list[ToolOutcome] = []
     finished = threading.Event()
     context = contextvars.copy_context()
-
-    def job() -> None:
-        try:
-            result.append(context.run(tool.execute, own_ctx, args))
-        finally:
-            finished.set()
-
-    WORKERS.run(job)
+    WORKERS.run(lambda: result.append(context.run(tool.execute, own_ctx, args)), finished)
     if finished.wait(seconds) and result:
         return result[0]
     return tool.error(f"{tool.name} did not answer within {seconds:g} s; it may be down. Do not retry it now; tell the customer and offer a person.")
