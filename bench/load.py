@@ -133,7 +133,7 @@ async def drive(base: str, conversations: int, turns: int, deadline_s: float) ->
 
 
 MODEL_SERVER = """
-import sys, time
+import sys
 from frontdesk.llm.openai_test_server import OpenAITestServer
 with OpenAITestServer(["Thanks, noted."] * int(sys.argv[1]), delay_s=float(sys.argv[2])) as model:
     print(model.base_url, flush=True)

@@ -21,7 +21,7 @@ from langgraph.types import interrupt
 from sqlmodel import Session
 
 from frontdesk.operators import records, refunds
-from frontdesk.tools.base import Tool, ToolContext, lookup_session
+from frontdesk.tools.base import Tool, ToolContext, call_session
 from frontdesk.tools.execution import PolicyVerdict
 from frontdesk.tracing import instrument
 
@@ -59,7 +59,8 @@ class ApprovalPolicy:
     def _amounts(self, tool: Tool, args: Mapping[str, Any], ctx: ToolContext) -> tuple[float | None, float]:
         if tool.name not in self.tools or self.amount is None or ctx.engine is None or not ctx.customer_id:
             return None, 0.0
-        with lookup_session(ctx) as session:
+        with call_session(ctx) as session:
+            assert session is not None  # an engine is configured
             amount = self.amount(session, ctx.customer_id, tool.name, args)
             earlier = refunds.recent_refunds(session, ctx.customer_id, self.window) if amount else 0.0
         return amount, earlier

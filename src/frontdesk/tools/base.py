@@ -233,9 +233,9 @@ def _keep_loaded(session: Session, instance: object) -> None:
 def call_session(ctx: ToolContext) -> Iterator[Session | None]:
     """One DB session for a whole tool call: the policies' lookups and the tool share it.
 
-    Opened by the tool pipeline around a call (if none is open already): the ownership
-    check's order is then in the session when the tool reads it again, and a WRITE's
-    transaction is this session. Rolled back and closed at the end of the call; what a
+    Opened by the tool pipeline around a call, and by a check used without one (if none is
+    open already, else that one is yielded): the ownership check's order is then in the
+    session when the tool reads it again, and a WRITE's transaction is this session. Rolled back and closed at the end of the call; what a
     WRITE keeps, the pipeline committed before that.
     """
     if ctx.engine is None or ctx.session is not None:
@@ -247,18 +247,6 @@ def call_session(ctx: ToolContext) -> Iterator[Session | None]:
             yield session
         finally:
             ctx.session = None
-
-
-@contextmanager
-def lookup_session(ctx: ToolContext) -> Iterator[Session]:
-    """The call's open session for a policy's read, else a short one of its own (a host without a pipeline session)."""
-    if ctx.session is not None:
-        yield ctx.session
-        return
-    if ctx.engine is None:
-        raise ToolError("This check needs the domain database, which is not configured.")
-    with Session(ctx.engine) as session:
-        yield session
 
 
 def customer_named_by(value: Any) -> str:

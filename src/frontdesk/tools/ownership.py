@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from sqlmodel import Session
 
-from frontdesk.tools.base import Tool, ToolContext, lookup_session
+from frontdesk.tools.base import Tool, ToolContext, call_session
 from frontdesk.tools.execution import PolicyVerdict
 
 OwnershipFn = Callable[[Session, str, str, Mapping[str, Any]], str | None]
@@ -32,6 +32,7 @@ class OwnershipPolicy:
     def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
         if not tool.requires_auth or not ctx.customer_id or ctx.engine is None:
             return PolicyVerdict.proceed(args)
-        with lookup_session(ctx) as session:
+        with call_session(ctx) as session:
+            assert session is not None  # an engine is configured
             refusal = self.check(session, ctx.customer_id, tool.name, args)
         return PolicyVerdict.refuse(f"Error: {refusal}") if refusal else PolicyVerdict.proceed(args)
