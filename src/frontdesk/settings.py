@@ -60,6 +60,7 @@ ENV_VALUES = {
     "grade_with": "FRONTDESK_GRADE_WITH",
     "identity_from_customer": "FRONTDESK_IDENTITY_FROM_CUSTOMER",
     "intent_routing": "FRONTDESK_INTENT_ROUTING",
+    "direct_steps": "FRONTDESK_DIRECT_STEPS",
     "domain": "FRONTDESK_DOMAIN",
     "demo": "FRONTDESK_DEMO",
     "max_message_chars": "FRONTDESK_MAX_MESSAGE_CHARS",
@@ -141,6 +142,13 @@ class Settings(BaseModel):
         description=(
             "Match each message to a kind of request and offer the agent only its tools "
             "(FRONTDESK_INTENT_ROUTING=1/0; default: on for the local model; needs the embedding model)"
+        ),
+    )
+    direct_steps: bool | None = Field(
+        default=None,
+        description=(
+            "With intent routing, a forced lookup whose arguments the customer wrote (their email, an order id) is called "
+            "without asking the model (FRONTDESK_DIRECT_STEPS=1/0; default: on for the local model, which spends seconds on each call)"
         ),
     )
     max_agent_steps: int = Field(default=12, description="Model calls per turn before a looping agent is handed to a person")
@@ -253,3 +261,8 @@ class Settings(BaseModel):
     def routes_intents(self) -> bool:
         """Intent routing as set, else on for the bundled local model (a small model needs small prompts)."""
         return self.intent_routing if self.intent_routing is not None else self.model == "local"
+
+    @property
+    def calls_steps_directly(self) -> bool:
+        """Direct steps as set, else on for the bundled local model (``agents.steps``)."""
+        return self.direct_steps if self.direct_steps is not None else self.model == "local"

@@ -33,12 +33,21 @@ def lookup(order_id: str) -> dict[str, Any]:
 
 
 def run(
-    tmp_path: Path, script: list[Any], messages: list[str], *, routing: bool = True, confirm_writes: bool = True, pages: bool = False
+    tmp_path: Path,
+    script: list[Any],
+    messages: list[str],
+    *,
+    routing: bool = True,
+    confirm_writes: bool = True,
+    pages: bool = False,
+    direct: bool = False,
 ) -> list[dict[str, Any]]:
-    """Every request the agents' model got for ``messages``, in one thread (``pages``: with the shipped policy pages)."""
+    """Every request the agents' model got for ``messages``, in one thread (``pages``: with the shipped policy pages; ``direct``: direct steps on)."""
     engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", "retail", seed_demo=True)
     knowledge = default_knowledge_base(tmp_path / "knowledge.duckdb", demo_pages=DEMO_PAGES) if pages else None
-    settings = Settings(data_dir=tmp_path, model="m", api_key="k", grade_replies=False, intent_routing=routing, confirm_writes=confirm_writes)
+    settings = Settings(
+        data_dir=tmp_path, model="m", api_key="k", grade_replies=False, intent_routing=routing, confirm_writes=confirm_writes, direct_steps=direct
+    )
     with OpenAITestServer(script) as server:
         settings = settings.model_copy(update={"base_url": server.base_url})
         parts = {"checkpointer": InMemorySaver(), "engine": engine, "store": InMemoryStore(), "knowledge": knowledge}

@@ -13,12 +13,18 @@ failed call, so a failed lookup is answered by the model, never retried in a loo
 WRITE still waits for the customer's confirmation like any other, and WRITE steps are not
 forced when writes are not confirmed. Steps only run with intent routing (see
 ``agents.intents``).
+
+A forced READ whose arguments are all in the customer's words — the one email they wrote,
+the one order id — needs no model at all (``direct_arguments``): the framework writes the
+call itself when ``Settings.direct_steps`` is on. The bundled model spends seconds on each
+call it makes, and a hosted model bills for it; the call still goes through the tool
+pipeline's checks like any the model wrote.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
@@ -29,15 +35,17 @@ RECENT_CUSTOMER_MESSAGES = 2
 
 @dataclass(frozen=True)
 class Step:
-    """Call ``tool`` first when the customer's recent messages match ``when``."""
+    """Call ``tool`` first when the customer's recent messages match ``when``; the words
+    matched are the tool's ``argument``, when one is named (see ``direct_arguments``)."""
 
     tool: str
     when: re.Pattern[str]
+    argument: str | None = None
 
     @classmethod
-    def of(cls, tool: str, pattern: str = r"\S") -> Step:
+    def of(cls, tool: str, pattern: str = r"\S", argument: str | None = None) -> Step:
         """A step on ``tool``; ``pattern`` (default: any message) is searched case-insensitively."""
-        return cls(tool, re.compile(pattern, re.IGNORECASE))
+        return cls(tool, re.compile(pattern, re.IGNORECASE), argument)
 
 
 def failed_result(message: ToolMessage) -> bool:
@@ -70,7 +78,7 @@ class Window:
         return cls("\n".join(reversed(texts)), frozenset(called), frozenset(failed))
 
 
-def next_step(sequence: Sequence[Step], window: Window) -> str | None:
+def next_step(sequence: Sequence[Step], window: Window) -> Step | None:
     """The first step of ``sequence`` still to make: steps already called are done, steps
     whose words are missing are skipped, and nothing is forced after a failed call (the
     model explains the failure)."""
@@ -80,12 +88,18 @@ def next_step(sequence: Sequence[Step], window: Window) -> str | None:
         if step.tool in window.called:
             continue
         if step.when.search(window.text):
-            return step.tool
+            return step
     return None
 
 
 def forced_tool(sequences: Iterable[Sequence[Step]], window: Window, usable: Iterable[str]) -> str | None:
-    """The tool this model call must call, or ``None`` to let the model choose.
+    """The name of the tool this model call must call (``forced_call``), or ``None``."""
+    step = forced_call(sequences, window, usable)
+    return step.tool if step is not None else None
+
+
+def forced_call(sequences: Iterable[Sequence[Step]], window: Window, usable: Iterable[str]) -> Step | None:
+    """The step this model call must make, or ``None`` to let the model choose.
 
     ``sequences`` are the steps of what the customer asked (the login steps before
     authentication, else each matched intent's steps). The requests with a step to make
@@ -96,8 +110,24 @@ def forced_tool(sequences: Iterable[Sequence[Step]], window: Window, usable: Ite
     """
     if window.failed:
         return None
-    choices = {step for sequence in sequences if sequence and (step := next_step(sequence, window)) is not None}
-    if len(choices) != 1:
+    choices = [step for sequence in sequences if sequence and (step := next_step(sequence, window)) is not None]
+    if len({step.tool for step in choices}) != 1:
         return None
-    (tool,) = choices
-    return tool if tool in set(usable) else None
+    return choices[0] if choices[0].tool in set(usable) else None
+
+
+def direct_arguments(step: Step, window: Window, required: Collection[str]) -> dict[str, str] | None:
+    """The arguments of ``step``'s call when the customer's words give every ``required``
+    one, else ``None`` (the model writes them).
+
+    The step's ``argument`` is the words its pattern matched, only when they matched one
+    value (two emails, two order ids: which one is the model's reading, or the customer's
+    answer to a question); a tool with no required arguments needs none.
+    """
+    given: dict[str, str] = {}
+    if step.argument is not None:
+        found = [match.group(0) for match in step.when.finditer(window.text)]
+        if len({value.casefold() for value in found}) != 1:
+            return None
+        given[step.argument] = found[0]
+    return given if set(required) <= set(given) else None

@@ -126,6 +126,7 @@ def _real_models(model: str | None, base_url: str | None) -> tuple[Any, dict[str
         fail(NOT_CONFIGURED_HELP)
     carried = {
         "intent_routing": settings.routes_intents,
+        "direct_steps": settings.calls_steps_directly,
         "grade_with": settings.grading_mode,
         "identity_from_customer": settings.checks_identity,
         "gateway": settings.gateway,

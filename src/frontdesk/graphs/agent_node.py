@@ -9,6 +9,7 @@ called tools, to the grader when it drafted a reply.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from langgraph.types import Command
 from frontdesk.agents.base import AgentSpec
 from frontdesk.agents.citations import retrieved_in_order
 from frontdesk.agents.intents import SHORT_REPLY_WORDS, Intent, tools_for
-from frontdesk.agents.steps import Step, Window, failed_result, forced_tool
+from frontdesk.agents.steps import Step, Window, direct_arguments, failed_result, forced_call
 from frontdesk.gateway.errors import ModelUnavailable
 from frontdesk.gateway.model import GatewayChatModel
 from frontdesk.graphs.compact import compact_tool_results
@@ -167,14 +168,14 @@ def always_offered(tool: Tool, intents: Sequence[Intent]) -> bool:
 
 def forced_step(
     state: SupportState, usable: Sequence[Tool], intents: Sequence[Intent], login_steps: Sequence[Step], *, writes: bool = True, own: Sequence[Step] = ()
-) -> str | None:
-    """The tool this call must make (``agents.steps``): a login step before authentication,
+) -> Step | None:
+    """The step this call must make (``agents.steps``): a login step before authentication,
     else the matched intents' next step, or the agent's ``own`` steps (the researcher's
     search); WRITE steps only when ``writes`` (the customer confirms each)."""
     window = Window.of(state.get("messages", []))
     names = [tool.name for tool in usable]
     if not state.get("customer_id"):
-        login = next((tool for step in login_steps if (tool := forced_tool([(step,)], window, names))), None)
+        login = next((forced for step in login_steps if (forced := forced_call([(step,)], window, names))), None)
         if login is not None:
             return login
     writing = {tool.name for tool in usable if tool.kind is ToolKind.WRITE}
@@ -182,7 +183,21 @@ def forced_step(
     sequences = [tuple(step for step in intent.steps if writes or step.tool not in writing) for intent in intents if intent.name in asked]
     if own:
         sequences.append(tuple(step for step in own if writes or step.tool not in writing))
-    return forced_tool(sequences, window, names)
+    return forced_call(sequences, window, names)
+
+
+def direct_call(step: Step, usable: Sequence[Tool], state: SupportState) -> dict[str, Any] | None:
+    """The tool call for ``step`` written from the customer's words alone (``direct_arguments``),
+    for read-only tools only: a change is the model's reading of the request, and its call
+    waits for the customer's yes anyway."""
+    tool = next((tool for tool in usable if tool.name == step.tool), None)
+    if tool is None or tool.kind is not ToolKind.READ:
+        return None
+    required = [name for name, field in tool.args_model.model_fields.items() if field.is_required()]
+    args = direct_arguments(step, Window.of(state.get("messages", [])), required)
+    if args is None:
+        return None
+    return {"name": tool.name, "args": args, "id": f"call_{uuid.uuid4().hex[:24]}", "type": "tool_call"}
 
 
 def schemas_of(tools: tuple[Tool, ...]) -> list[dict[str, Any]]:
@@ -220,6 +235,7 @@ def make_agent_node(
     login_steps: Sequence[Step] = (),
     force_writes: bool = True,
     own_steps: Sequence[Step] = (),
+    direct_steps: bool = False,
 ) -> SyncAndAsync:
     """Build the graph node that runs ``spec`` for one model call.
 
@@ -228,7 +244,9 @@ def make_agent_node(
     routing) the agent sees only the request's tools and its first step is forced when
     the customer's words allow it (``login_steps`` before authentication; WRITE steps only
     with ``force_writes``, which the graph sets when every WRITE waits for the customer's yes);
-    ``own_steps`` are the agent's own (``AgentSpec.steps``), forced the same way.
+    ``own_steps`` are the agent's own (``AgentSpec.steps``), forced the same way. With
+    ``direct_steps`` a forced read whose arguments the customer wrote is called without the
+    model (``direct_call``).
     """
 
     bound_models: dict[tuple[int, tuple[int, ...], str | None], tuple[Any, tuple[Tool, ...], Any]] = {}
@@ -259,7 +277,13 @@ def make_agent_node(
             )
         model = escalated(models.for_agent(spec.name), state.get("revisions", 0))
         usable = usable_tools(spec, state, intents)
-        forced = forced_step(state, usable, intents, login_steps, writes=force_writes, own=own_steps) if intents or own_steps else None
+        step = forced_step(state, usable, intents, login_steps, writes=force_writes, own=own_steps) if intents or own_steps else None
+        forced = step.tool if step is not None else None
+        direct = direct_call(step, usable, state) if step is not None and direct_steps else None
+        if direct is not None:
+            instrument.event("frontdesk.agent.direct_step", **{"frontdesk.agent": spec.name, "frontdesk.tool": direct["name"]})
+            message = AIMessage(content="", tool_calls=[direct], name=spec.name)
+            return Command(goto="tools", update={"messages": [message], "active_agent": spec.name, "agent_steps": steps})
         if forced:
             instrument.event("frontdesk.agent.forced_step", **{"frontdesk.agent": spec.name, "frontdesk.tool": forced})
         prompt: list[BaseMessage] = [

@@ -184,6 +184,7 @@ def build_graph(
             login_steps=spec.login_steps if routing else (),
             force_writes=confirming,
             own_steps=agent.steps if classifier is not None else (),
+            direct_steps=settings.calls_steps_directly,
         )
         node(agent.name, make, destinations=("tools", "grader", "human_handoff", END), metadata={AGENT_ROLE: True})
     identity_checks = (IdentityFromCustomer(), *sorted_guardrails.tool) if settings.checks_identity else sorted_guardrails.tool

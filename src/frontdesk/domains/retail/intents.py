@@ -9,13 +9,14 @@ ORDER_LOOKUP = frozenset({"get_order_details", "get_user_details"})
 
 ORDER_ID = r"#?\b[a-z]\d{4,}\b"
 """An order id as customers write it ("#W2378156", "D1001")."""
-EMAIL = r"[\w.+-]+@[\w-]+\.[\w.-]+"
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+"""An email address, without the full stop of the sentence it ends ("I'm ben.ortiz@example.com.")."""
 
-LOOK_UP_ORDER = Step.of("get_order_details", ORDER_ID)
+LOOK_UP_ORDER = Step.of("get_order_details", ORDER_ID, argument="order_id")
 """Most requests about an order start by reading it; the change itself comes next, once the customer named the order.
 (A forced change still waits for the customer's yes: ``agents.steps``.)"""
 
-LOGIN_STEPS: tuple[Step, ...] = (Step.of("find_user_id_by_email", EMAIL),)
+LOGIN_STEPS: tuple[Step, ...] = (Step.of("find_user_id_by_email", EMAIL, argument="email"),)
 """A customer who wrote their email is looked up by it before anything else."""
 
 RETAIL_INTENTS: tuple[Intent, ...] = (
