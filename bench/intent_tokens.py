@@ -5,7 +5,9 @@ is sent to the scripted OpenAI-compatible test server (the customer already
 authenticated, so every tool the request may need is offered), once with intent routing off
 and once on; the request body's tokens are estimated as the gateway's rate limits do (4
 characters a token; no tokenizer files can be fetched here): the messages plus the tool
-schemas, as a hosted API bills them. Writes bench/results/intent_tokens.json.
+schemas, as a hosted API bills them. Then the whole first turn of "I'm ava.chen@example.com,
+where is my order #D1001?" with intent routing on, direct steps off and on: model calls and
+prompt tokens summed over them. Writes bench/results/intent_tokens.json.
 
     python bench/intent_tokens.py
 """
@@ -56,6 +58,24 @@ def measure(message: str, routing: bool, workdir: Path) -> tuple[int, int]:
     return request_tokens(body), len(body.get("tools") or [])
 
 
+DIRECT_QUESTION = "I'm ava.chen@example.com, where is my order #D1001?"
+
+
+def turn_with_direct_steps(direct: bool, workdir: Path) -> tuple[int, int]:
+    """(model calls, prompt tokens summed over them) of ``DIRECT_QUESTION``'s turn, logged out."""
+    engine = open_domain_db(f"sqlite:///{workdir / f'shop-direct-{direct}.sqlite'}", "retail", seed_demo=True)
+    settings = Settings(data_dir=workdir, model="m", api_key="k", grade_replies=False, intent_routing=True, direct_steps=direct)
+    lookup = {"tool_calls": [{"name": "get_order_details", "args": {"order_id": "#D1001"}}]}
+    script = ["Your order #D1001 is pending."] if direct else [LOGIN, lookup, "Your order #D1001 is pending."]
+    with OpenAITestServer(script) as server:
+        settings = settings.model_copy(update={"base_url": server.base_url})
+        graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine)
+        graph.invoke({"messages": [HumanMessage(DIRECT_QUESTION)]}, {"configurable": {"thread_id": "t"}})
+        requests = list(server.requests)
+    engine.dispose()
+    return len(requests), sum(request_tokens(body) for body in requests)
+
+
 def main() -> None:
     rows = []
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
@@ -72,7 +92,13 @@ def main() -> None:
     mean_on = statistics.fmean(r["tokens_on"] for r in rows)
     print(f"mean prompt tokens per call: {mean_off:.0f} -> {mean_on:.0f} (x{mean_on / mean_off:.2f}) over {len(rows)} live scenarios")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    summary = {"mean_tokens_off": mean_off, "mean_tokens_on": mean_on, "ratio": mean_on / mean_off, "scenarios": rows}
+    with tempfile.TemporaryDirectory() as tmp:
+        direct = {
+            name: dict(zip(("model_calls", "prompt_tokens"), turn_with_direct_steps(on, Path(tmp)), strict=True)) for name, on in (("off", False), ("on", True))
+        }
+    print(f"direct steps, {DIRECT_QUESTION!r}: {direct['off']['model_calls']} calls / {direct['off']['prompt_tokens']} tokens -> ", end="")
+    print(f"{direct['on']['model_calls']} call(s) / {direct['on']['prompt_tokens']} tokens")
+    summary = {"mean_tokens_off": mean_off, "mean_tokens_on": mean_on, "ratio": mean_on / mean_off, "scenarios": rows, "direct_steps": direct}
     (RESULTS / "intent_tokens.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
 
 
