@@ -66,6 +66,17 @@ def test_chat_talks_to_an_openai_compatible_endpoint_and_resumes_the_thread(tmp_
     assert "customer_service › Your order #D1002 was delivered." in second.stdout
 
 
+def test_chat_on_an_empty_database_says_no_customer_can_log_in(tmp_path: Path) -> None:
+    with OpenAITestServer([]) as server:
+        env = clean_env(tmp_path, FRONTDESK_MODEL="test-model", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k")
+        env.pop("FRONTDESK_DEMO")
+        empty = run(["chat"], env, stdin="/quit\n")
+        seeded = run(["chat", "--demo"], env, stdin="/quit\n")
+    assert empty.returncode == 0, empty.stdout + empty.stderr
+    assert "the retail database is empty: no customer can log in; --demo loads the demo data" in empty.stdout
+    assert seeded.returncode == 0 and "database is empty" not in seeded.stdout
+
+
 def test_chat_with_a_failing_endpoint_gives_the_fallback_reply_and_a_ticket(tmp_path: Path) -> None:
     import pexpect
 

@@ -54,6 +54,8 @@ def chat(
     with database_errors(settings.resolved_database_url), open_app(settings) as stack:
         where = "on this machine (offline)" if settings.model == "local" else f"at {settings.base_url or 'OpenAI'}"
         console.print(f"[bold]frontdesk chat[/] — model {settings.model} {where} · thread [cyan]{thread_id}[/] · {HELP}")
+        if not stack.domain.has_data(stack.engine):  # every login would fail: say why before the first one does
+            console.print(f"[yellow]the {stack.domain.name} database is empty: no customer can log in; --demo loads the demo data[/]")
         if customer:
             _authenticate(stack, thread_id, customer)
         _show_history(stack.graph, thread_id)
