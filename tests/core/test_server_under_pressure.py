@@ -3,7 +3,9 @@ drafts the grader rejects, failures mid-turn. Real server, real HTTP on 127.0.0.
 
 from __future__ import annotations
 
+import re
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -144,3 +146,44 @@ def test_concurrent_turns_each_get_their_own_trace_and_a_client_that_leaves_does
         ).fetchone()
     assert roots == (conversations + 1,) * 3, "one root span and one trace per turn"
     assert nested == (0,), "no turn inside another's trace"
+
+
+def server_threads(base: str) -> int:
+    """Threads of the ``frontdesk serve`` process listening at ``base`` (from /proc)."""
+    port = base.rsplit(":", 1)[1].encode()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+            status = (cmdline.parent / "status").read_text()
+        except OSError:
+            continue
+        if b"serve" in args and port in args and (found := re.search(r"^Threads:\s+(\d+)", status, re.MULTILINE)):
+            return int(found.group(1))
+    raise AssertionError(f"no serve process on port {port!r}")
+
+
+def test_conversations_waiting_on_the_model_hold_no_thread_each(tmp_path: Path) -> None:
+    """A server with many conversations waiting on a slow model must not run a thread per conversation."""
+    conversations = 120
+    with OpenAITestServer(["Noted."] * conversations, delay_s=3.0) as model, running_server(tmp_path, model, FRONTDESK_GRADE_REPLIES="0") as base:
+        threads = [new_thread(base) for _ in range(conversations)]
+        idle = server_threads(base)
+        done: list[str] = []
+
+        def post(thread: str, headers: dict[str, str]) -> None:
+            with httpx.stream("POST", f"{base}/threads/{thread}/messages", json={"text": "hello"}, headers=headers, timeout=120) as response:
+                done.append(sse(response)[-1][0])
+
+        workers = [threading.Thread(target=post, args=pair) for pair in threads]
+        for worker in workers:
+            worker.start()
+        deadline = time.monotonic() + 60
+        while len(model.requests) < conversations and time.monotonic() < deadline:
+            time.sleep(0.05)
+        waiting = len(model.requests)
+        busiest = server_threads(base)
+        for worker in workers:
+            worker.join()
+    assert waiting == conversations, "every conversation reached the model while the others were still waiting"
+    assert done == ["done"] * conversations
+    assert busiest - idle < conversations // 2, f"{busiest - idle} more threads with {conversations} conversations waiting on the model"

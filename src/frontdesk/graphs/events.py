@@ -1,7 +1,8 @@
 """One reader of the support graph's stream: ``graph.stream`` chunks → typed turn events.
 
 The chat CLI, the HTTP server's SSE and scenario replay all consume these, so they see the
-same turn the same way. Which nodes are agents is read from the graph (node metadata set
+same turn the same way (the server through the async twins, ``astream_message`` and
+``astream_turn``: a conversation waiting on its model holds no thread). Which nodes are agents is read from the graph (node metadata set
 by ``build_graph``), so an agent added with ``build_graph(agents=...)`` streams like the
 shipped ones.
 """
@@ -9,7 +10,7 @@ shipped ones.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +95,27 @@ class OperatorReply:
 TurnEvent = Token | AgentMessage | ToolResult | AgentHandoff | Waiting | Verdict | Summary | OperatorReply
 
 
+def _turn_setup(
+    graph: CompiledStateGraph[Any, RunContext, Any, Any], config: RunnableConfig, tokens: bool
+) -> tuple[frozenset[str], RunnableConfig, list[StreamMode]]:
+    """The agents whose tokens count, the run's config (with the turn's start time) and its stream modes."""
+    config = {**config, "configurable": {**config.get("configurable", {}), TURN_STARTED: time.time()}}
+    modes: list[StreamMode] = ["messages", "updates"] if tokens else ["updates"]
+    return agent_names(graph), config, modes
+
+
+def _chunk_events(mode: str, chunk: Any, agents: frozenset[str]) -> Iterator[TurnEvent]:
+    """The events of one ``(mode, chunk)`` pair of a multi-mode stream."""
+    if mode == "messages":
+        message, meta = chunk
+        node = meta.get("langgraph_node")
+        if isinstance(message, AIMessageChunk) and node in agents and message.content:
+            yield Token(agent=str(node), text=str(message.content))
+        return
+    for node, update in chunk.items():
+        yield from _update_events(str(node), update, agents)
+
+
 def stream_turn(
     graph: CompiledStateGraph[Any, RunContext, Any, Any],
     payload: Any,
@@ -107,19 +129,26 @@ def stream_turn(
     ``tokens`` adds :class:`Token` events for agents' streamed text. Runs with the durability
     frontdesk's entry points use (every step checkpointed before the next).
     """
-    agents = agent_names(graph)
-    config = {**config, "configurable": {**config.get("configurable", {}), TURN_STARTED: time.time()}}
-    modes: list[StreamMode] = ["messages", "updates"] if tokens else ["updates"]
+    agents, config, modes = _turn_setup(graph, config, tokens)
     stream: Iterator[tuple[str, Any]] = graph.stream(payload, config, stream_mode=modes, durability=DURABILITY, context=context)  # type: ignore[assignment]  # a list of modes yields (mode, chunk) pairs
     for mode, chunk in stream:
-        if mode == "messages":
-            message, meta = chunk
-            node = meta.get("langgraph_node")
-            if isinstance(message, AIMessageChunk) and node in agents and message.content:
-                yield Token(agent=str(node), text=str(message.content))
-            continue
-        for node, update in chunk.items():
-            yield from _update_events(str(node), update, agents)
+        yield from _chunk_events(mode, chunk, agents)
+
+
+async def astream_turn(
+    graph: CompiledStateGraph[Any, RunContext, Any, Any],
+    payload: Any,
+    config: RunnableConfig,
+    *,
+    context: RunContext | None = None,
+    tokens: bool = False,
+) -> AsyncIterator[TurnEvent]:
+    """``stream_turn`` on the event loop (the graph's checkpointer must be an async one)."""
+    agents, config, modes = _turn_setup(graph, config, tokens)
+    stream: AsyncIterator[tuple[str, Any]] = graph.astream(payload, config, stream_mode=modes, durability=DURABILITY, context=context)  # type: ignore[assignment]  # as above
+    async for mode, chunk in stream:
+        for event in _chunk_events(mode, chunk, agents):
+            yield event
 
 
 def _update_events(node: str, update: Any, agents: frozenset[str]) -> Iterator[TurnEvent]:
@@ -203,6 +232,32 @@ def stream_message(
     if snapshot.interrupts:
         return
     yield from stream_turn(graph, {"messages": [HumanMessage(text)]}, config, context=context, tokens=tokens)
+
+
+async def astream_message(
+    graph: CompiledStateGraph[Any, RunContext, Any, Any],
+    text: str,
+    config: RunnableConfig,
+    *,
+    context: RunContext | None = None,
+    tokens: bool = False,
+) -> AsyncIterator[TurnEvent]:
+    """``stream_message`` on the event loop: the same order (finish an unfinished run, then a
+    kept confirmation, then the message unless the thread waits)."""
+    snapshot = await graph.aget_state(config)
+    if stopped_part_way(snapshot):
+        async for event in astream_turn(graph, None, config, context=context, tokens=tokens):
+            yield event
+        snapshot = await graph.aget_state(config)
+    while (answered := answered_pause(snapshot.interrupts, config, context)) is not None:
+        pause, confirmed = answered
+        async for event in astream_turn(graph, Command(resume={pause.id: {"confirmed": confirmed}}), config, context=context, tokens=tokens):
+            yield event
+        snapshot = await graph.aget_state(config)
+    if snapshot.interrupts:
+        return
+    async for event in astream_turn(graph, {"messages": [HumanMessage(text)]}, config, context=context, tokens=tokens):
+        yield event
 
 
 def last_reply(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig) -> AIMessage | None:

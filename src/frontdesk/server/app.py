@@ -8,11 +8,12 @@ operators call ``/inbox`` endpoints with the API key. The OpenAPI schema is at
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import ExitStack, asynccontextmanager
 from typing import Any
 
@@ -24,15 +25,16 @@ from langgraph.types import Command
 from pydantic import BaseModel, Field
 
 from frontdesk.app import FrontdeskApp, open_app
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, answered_pause, awaiting_customer, reply_in, stream_message, stream_turn
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, answered_pause, astream_message, astream_turn, awaiting_customer, reply_in
 from frontdesk.inputs import BadMessage, clean_message
 from frontdesk.operators.inbox import InboxError
+from frontdesk.persistence.checkpoint import open_async_checkpointer
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.threads import history
 from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.server.errors import install_error_handlers
 from frontdesk.server.operations import RecentRuns, install_operations_routes, start_alert_schedule
-from frontdesk.server.turn_stream import start_turn, turn_pool
+from frontdesk.server.turn_stream import TurnTasks
 from frontdesk.settings import Settings
 from frontdesk.tools.confirmation import parse_answer
 from frontdesk.tracing import instrument
@@ -91,16 +93,20 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        with open_app(settings, model=model) as opened, turn_pool() as pool:
-            state["stack"] = opened
-            state["inbox"] = opened.inbox()
-            state["turns"] = pool
-            alerts = start_alert_schedule(settings)
-            try:
-                yield
-            finally:
-                if alerts is not None:
-                    alerts.set()
+        # one saver for both paths: turns await it on this loop; sync endpoints (state, history,
+        # the inbox) call it from their threads, and LangGraph's async savers run those calls on this loop
+        async with open_async_checkpointer(settings.resolved_database_url) as saver:
+            with open_app(settings, model=model, checkpointer=saver) as opened:
+                state["stack"] = opened
+                state["inbox"] = opened.inbox()
+                state["turns"] = turns = TurnTasks()
+                alerts = start_alert_schedule(settings)
+                try:
+                    yield
+                finally:
+                    if alerts is not None:
+                        alerts.set()
+                    await turns.drain()
 
     app = FastAPI(title="frontdesk", version="0.1.0", lifespan=lifespan, description="Multi-agent customer service: threads, streamed replies, operator inbox.")
     guards = Guards(server_secret(settings.data_dir, os.environ.get("FRONTDESK_SECRET")), os.environ.get("FRONTDESK_API_KEY"))
@@ -166,11 +172,11 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         return _response(thread_id, text, turn)
 
     def _response(thread_id: str, text: str | None, turn: ExitStack, resume: Command[Any] | None = None) -> StreamingResponse:
-        """The turn, run in one thread of the turn pool (it releases the thread's lock when it ends), as SSE."""
-        events = start_turn(lambda: _stream(thread_id, text, turn, resume), state["turns"], finally_=turn.close)
+        """The turn, run as a task on the server's loop (it releases the thread's lock when it ends), as SSE."""
+        events = state["turns"].start(lambda: _stream(thread_id, text, turn, resume), finally_=turn.close)
         return StreamingResponse(events, media_type="text/event-stream")
 
-    def _stream(thread_id: str, text: str | None, turn: ExitStack, resume: Command[Any] | None = None) -> Iterator[str]:
+    async def _stream(thread_id: str, text: str | None, turn: ExitStack, resume: Command[Any] | None = None) -> AsyncIterator[str]:
         """The turn as server-sent events. Customers see only graded replies: while an agent
         drafts, a ``thinking`` event says so; the reply itself comes in ``done``."""
 
@@ -182,14 +188,14 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         run_id = ""
         try:
             drafting: str | None = None
-            with turn, instrument.turn(opened.tracing.tracer, thread_id=thread_id, labels=opened.labels) as run_id:
+            with instrument.turn(opened.tracing.tracer, thread_id=thread_id, labels=opened.labels) as run_id:
                 items = (
-                    stream_turn(opened.graph, resume, config, context=opened.context, tokens=True)
+                    astream_turn(opened.graph, resume, config, context=opened.context, tokens=True)
                     if text is None
-                    else stream_message(opened.graph, text, config, context=opened.context, tokens=True)
+                    else astream_message(opened.graph, text, config, context=opened.context, tokens=True)
                 )
                 runs.add(thread_id, run_id)
-                for item in items:
+                async for item in items:
                     if isinstance(item, Token):
                         if drafting != item.agent:
                             drafting = item.agent
@@ -202,11 +208,13 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                     elif isinstance(item, Verdict):
                         drafting = None
                         yield event("grade", {"verdict": item.verdict})
+            messages = (await opened.graph.aget_state(config)).values.get("messages", [])
         except Exception:  # the stream has started: report the failure in-band, never its internals
             logger.exception("turn failed in thread %s", thread_id)
             yield event("error", {"code": "turn_failed", "message": "Sorry, something went wrong on our side; please try again in a moment."})
             return
-        messages = opened.graph.get_state(config).values.get("messages", [])
+        finally:
+            await asyncio.to_thread(turn.close)  # before the last event: the customer's next message finds the thread free
         said = [m for m in messages if isinstance(m, HumanMessage)]
         if text is not None and (not said or said[-1].content != text):
             yield event(

@@ -1,62 +1,76 @@
-"""Running a turn in one worker thread and streaming its events to the client asynchronously.
+"""Running a turn as a task on the server's event loop and streaming its events to the client.
 
-A sync generator handed to ``StreamingResponse`` is advanced by Starlette in whichever
-thread-pool thread is free, one ``next()`` at a time. A turn is not made for that: its
-root span is attached to the context of the thread that opened it and must be detached in
-that same thread (otherwise it leaks into the next request that thread serves, and turns
-end up inside each other's traces), and every blocked ``next()`` holds one of the pool's
-few threads, so a few dozen slow turns starve every other request. Here the whole turn
-runs in one thread of the server's turn pool, started as soon as the message is accepted,
-and the response is an async generator that waits on a queue without holding any thread.
-A client that goes away does not stop the turn half-way: it runs to its end and is stored.
+A turn waits on its model for most of its time. Run in a thread, each waiting turn held
+one: with a few hundred conversations at once the server ran a few hundred threads, and
+the ones with work to do fought over the interpreter lock (measured: the same load used a
+quarter less CPU per turn with 48 threads than with 256 — but 48 would cap how many
+conversations a slow model can serve at once). Here a turn is a coroutine (``astream``
+on the graph): waiting costs nothing, and the graph's synchronous steps (tools, the
+router, the human handoff) share the loop's small executor.
+
+The turn is started as soon as the message is accepted and is not the response itself:
+the response is an async generator reading the turn's queue, so a client that goes away
+does not stop the turn half-way: it runs to its end and is stored. Its root span is
+opened and closed inside the task, whose context is its own, so turns never end up in
+each other's traces.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Callable
 
 import anyio.from_thread
 
 logger = logging.getLogger("frontdesk.server")
 
-TURN_WORKERS = 256
-"""Turns a server process runs at once; more wait their turn in the pool's queue."""
+DRAIN_S = 30.0
+"""How long a stopping server waits for the turns still running (their clients may be gone) to be stored."""
 
 
-def turn_pool(workers: int = TURN_WORKERS) -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="frontdesk-turn")
+class TurnTasks:
+    """The turns running on one server's loop, kept so none is collected half-way and a stopping server can wait for them."""
 
+    def __init__(self) -> None:
+        self._running: set[asyncio.Task[None]] = set()
 
-def start_turn(events: Callable[[], Iterator[str]], pool: ThreadPoolExecutor, *, finally_: Callable[[], object]) -> AsyncIterator[str]:
-    """Start ``events()`` in a pool thread now (from a sync endpoint's thread); return its chunks as they come.
+    def start(self, events: Callable[[], AsyncIterator[str]], *, finally_: Callable[[], object]) -> AsyncIterator[str]:
+        """Start ``events()`` on the server's loop now (called from a sync endpoint's thread); return its chunks as they come.
 
-    ``finally_`` runs in that thread when the turn ends, however it ends (it releases the thread's lock).
-    """
-    loop = anyio.from_thread.run_sync(asyncio.get_running_loop)
-    queue: asyncio.Queue[str | None] = asyncio.Queue()
+        ``finally_`` runs when the turn ends, however it ends, in a worker thread (it
+        releases the thread's lock, which may be a round trip to Postgres).
+        """
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
 
-    def deliver(chunk: str | None) -> None:
-        with contextlib.suppress(RuntimeError):  # the server is shutting down: nobody is listening any more
-            loop.call_soon_threadsafe(queue.put_nowait, chunk)
+        async def run() -> None:
+            try:
+                async for chunk in events():
+                    queue.put_nowait(chunk)
+            except Exception:  # events() reports failures in-band; anything escaping is a bug, logged
+                logger.exception("a turn's event stream failed")
+            finally:
+                try:
+                    await asyncio.to_thread(finally_)
+                finally:
+                    queue.put_nowait(None)
 
-    def run() -> None:
-        try:
-            for chunk in events():
-                deliver(chunk)
-        except Exception:  # events() reports failures in-band; anything escaping is a bug, logged
-            logger.exception("a turn's event stream failed")
-        finally:
-            finally_()
-            deliver(None)
+        def begin() -> None:
+            task = asyncio.get_running_loop().create_task(run(), name="frontdesk-turn")
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
 
-    pool.submit(run)
+        anyio.from_thread.run_sync(begin)
 
-    async def chunks() -> AsyncIterator[str]:
-        while (chunk := await queue.get()) is not None:
-            yield chunk
+        async def chunks() -> AsyncIterator[str]:
+            while (chunk := await queue.get()) is not None:
+                yield chunk
 
-    return chunks()
+        return chunks()
+
+    async def drain(self, timeout_s: float = DRAIN_S) -> None:
+        """Wait for the running turns to finish (at most ``timeout_s``), before the savers they write to close."""
+        if self._running:
+            _done, pending = await asyncio.wait(set(self._running), timeout=timeout_s)
+            if pending:
+                logger.warning("%d turn(s) still running at shutdown after %.0f s", len(pending), timeout_s)
