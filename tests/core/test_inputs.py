@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -47,6 +48,15 @@ def test_the_http_api_refuses_bad_input_without_echo_or_500(tmp_path: Path) -> N
         headers = {"X-Customer-Token": created["customer_token"], "content-type": "application/json"}
         huge = httpx.post(url, content='{"text": "' + "A" * 5_000_000 + '"}', headers=headers, timeout=60)
         assert huge.status_code == 413 and len(huge.content) < 500
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: sent chunked
+            yield b'{"text": "'
+            for _ in range(50):
+                yield b"C" * 100_000
+            yield b'"}'
+
+        chunked = httpx.post(url, content=chunks(), headers=headers, timeout=60)
+        assert chunked.status_code == 413 and len(chunked.content) < 500
         long_text = httpx.post(url, json={"text": "B" * 9000}, headers=headers)
         assert long_text.status_code == 422 and "too long" in long_text.text and "BBBB" not in long_text.text
         blank = httpx.post(url, json={"text": "  \n "}, headers=headers)
