@@ -188,7 +188,7 @@ def run_config(backend: str, workers: int, options: argparse.Namespace, postgres
             busy_after, all_after = machine_jiffies()
             result["cpu_s"] = {"servers": used, "model_server": cpu_seconds(model_pid) - model_before, "client": time.process_time() - client_before}
             result["machine_busy"] = (busy_after - busy_before) / max(all_after - all_before, 1)
-            # A second wave of as many conversations: the first one grew the turn pool and the
+            # A second wave of as many conversations: the first one grew the request threads and the
             # allocator's arenas to their working size, so what the second adds is what
             # conversations keep once they are idle.
             time.sleep(1)
