@@ -16,6 +16,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, RemoveMessage, SystemMessage
 from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.runnables import RunnableConfig
+from langchain_core.utils.function_calling import convert_to_openai_tool
 from langgraph.graph import END
 from langgraph.types import Command
 
@@ -31,6 +32,9 @@ from frontdesk.tracing import instrument
 from frontdesk.tracing.instrument import SyncAndAsync
 
 _VERDICT_PARSER = PydanticToolsParser(tools=[GradeVerdict], first_tool_only=True)
+_VERDICT_TOOL = convert_to_openai_tool(GradeVerdict)
+"""The verdict's function-calling schema, converted once: converting the pydantic class is a
+JSON Schema generation, and every new grader model (each graph a replay builds) bound it again."""
 
 
 def read_verdict(raw: Any) -> GradeVerdict:
@@ -60,7 +64,7 @@ def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGu
         known = structured_models.get(id(model))
         if known is not None and known[0] is model:
             return known[1]
-        structured = model.bind_tools([GradeVerdict], tool_choice="any")
+        structured = model.bind_tools([_VERDICT_TOOL], tool_choice="any")
         if len(structured_models) >= 64:
             structured_models.clear()
         structured_models[id(model)] = (model, structured)

@@ -7,13 +7,21 @@ The model calls ``transfer_to_<agent>`` like any tool; the tools node turns the 
 
 from __future__ import annotations
 
+import functools
+
 from frontdesk.tools.base import Tool, ToolKind, tool
 
 HUMAN = "human"
 
 
+@functools.lru_cache(maxsize=256)
 def transfer_to_agent(target: str, when: str) -> Tool:
-    """A tool that hands the conversation to agent ``target``; ``when`` tells the model when to use it."""
+    """A tool that hands the conversation to agent ``target``; ``when`` tells the model when to use it.
+
+    One tool per (target, when), made once: a tool is immutable, and making it builds a
+    pydantic model class whose JSON Schema is then generated again for every graph built
+    (a replay builds one per scenario).
+    """
 
     def transfer(reason: str = "") -> str:
         return f"Transferred to {target}."
