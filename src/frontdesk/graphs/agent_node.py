@@ -8,6 +8,7 @@ called tools, to the grader when it drafted a reply.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Collection, Sequence
@@ -30,7 +31,7 @@ from frontdesk.graphs.state import SupportState
 from frontdesk.guardrails.withheld import model_view
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.llm.toolcall_recovery import recover_tool_calls
-from frontdesk.memory.customer_memory import describe, recall
+from frontdesk.memory.customer_memory import MemoryEntry, describe, recall
 from frontdesk.runtime import RunContext
 from frontdesk.tools.base import Tool, ToolKind
 from frontdesk.tracing import instrument
@@ -51,7 +52,7 @@ def instructions_message(spec: AgentSpec) -> SystemMessage:
     return SystemMessage(f"{spec.instructions.strip()}\n{UNTRUSTED_CONTENT}")
 
 
-def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | None = None, intents: Sequence[Intent] = (), *, forced: str | None = None) -> str:
+def turn_context(spec: AgentSpec, state: SupportState, known: Sequence[MemoryEntry] = (), intents: Sequence[Intent] = (), *, forced: str | None = None) -> str:
     """What the agent must know about this thread right now, sent after the conversation.
 
     The instructions (with the tool schemas that servers render next to them) stay the
@@ -74,10 +75,8 @@ def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | Non
         lines.append("No customer is logged in (questions about products and policies need no login).")
     # answering from tool results with no one logged in, nothing is said about it: any line about
     # it made the bundled 1.5B model refuse ("I'm sorry, but I can't assist with that.")
-    if customer and context is not None and context.store is not None:
-        known = recall(context.store, customer)
-        if known:
-            lines.append(f"What we remember about this customer from earlier conversations: {describe(known)}")
+    if customer and known:
+        lines.append(f"What we remember about this customer from earlier conversations: {describe(list(known))}")
     if customer and not answering and forced is None:  # a forced call needs no plan (fewer tokens to read)
         asked = state.get("intents") or []
         lines += [f"Next step: {intent.next_step}" for intent in intents if intent.name in asked and intent.next_step]
@@ -95,6 +94,21 @@ def turn_context(spec: AgentSpec, state: SupportState, context: RunContext | Non
     if messages and isinstance(messages[-1], ToolMessage) and forced is None:  # a forced call cannot answer: fewer tokens to read
         lines += answer_from_results(messages, {tool.name for tool in spec.tools if tool.kind is ToolKind.WRITE})
     return "\n".join(lines)
+
+
+def remembered(state: SupportState, context: RunContext) -> list[MemoryEntry]:
+    """What the long-term store knows about the thread's customer (nothing before authentication)."""
+    customer = state.get("customer_id")
+    return recall(context.store, customer) if customer and context.store is not None else []
+
+
+async def aremembered(state: SupportState, context: RunContext) -> list[MemoryEntry]:
+    """``remembered`` off the event loop: a store's read can wait (a Postgres lock, a slow
+    disk), and waiting on the loop would stall every other conversation of the process.
+    The shipped stores' own async forms are a thread too, or not there (SQLite)."""
+    if not state.get("customer_id") or context.store is None:
+        return []
+    return await asyncio.to_thread(remembered, state, context)
 
 
 def request_looked_up(messages: Sequence[BaseMessage], spec: AgentSpec) -> bool:
@@ -267,8 +281,9 @@ def make_agent_node(
         bound_models[key] = (model, usable, bound)
         return bound
 
-    def prepare(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any] | _Call:
-        """The model call this step makes, or the handoff when the agent is stuck."""
+    def prepare(state: SupportState, config: RunnableConfig, known: Sequence[MemoryEntry]) -> Command[Any] | _Call:
+        """The model call this step makes (``known``: the customer's long-term memory), or the
+        handoff when the agent is stuck."""
         steps = state.get("agent_steps", 0) + 1
         if steps > max_steps:
             reason = f"The agent is stuck: {max_steps} model calls in this turn without a reply"
@@ -289,7 +304,7 @@ def make_agent_node(
         prompt: list[BaseMessage] = [
             instructions_message(spec),
             *compact_tool_results(model_view(state.get("messages", []))),
-            SystemMessage(turn_context(spec, state, context, intents, forced=forced)),
+            SystemMessage(turn_context(spec, state, known, intents, forced=forced)),
         ]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         return _Call(model, with_tools(model, usable, forced), prompt, thread_id, steps)
@@ -319,7 +334,7 @@ def make_agent_node(
         return Command(goto=goto, update=update)
 
     def run_agent(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
-        call = prepare(state, config, context)
+        call = prepare(state, config, remembered(state, context))
         if isinstance(call, Command):
             return call
         try:  # an incomplete or failed reply is retried, and other models tried, by the model gateway
@@ -331,7 +346,7 @@ def make_agent_node(
         return route(reply, call.steps)
 
     async def arun_agent(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
-        call = prepare(state, config, context)
+        call = prepare(state, config, await aremembered(state, context))
         if isinstance(call, Command):
             return call
         try:
