@@ -9,6 +9,7 @@ shipped ones.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -249,7 +250,8 @@ async def astream_message(
         async for event in astream_turn(graph, None, config, context=context, tokens=tokens):
             yield event
         snapshot = await graph.aget_state(config)
-    while (answered := answered_pause(snapshot.interrupts, config, context)) is not None:
+    # a kept answer is looked up in the domain DB: off the loop (only a paused thread has one to look up)
+    while snapshot.interrupts and (answered := await asyncio.to_thread(answered_pause, snapshot.interrupts, config, context)) is not None:
         pause, confirmed = answered
         async for event in astream_turn(graph, Command(resume={pause.id: {"confirmed": confirmed}}), config, context=context, tokens=tokens):
             yield event
