@@ -66,3 +66,15 @@ def test_unknown_database_urls_give_one_clear_line_without_the_password(url: str
     message = str(caught.value)
     assert message.startswith(f"Cannot use database URL {shown}:")
     assert "hunter2" not in message and "\n" not in message
+
+
+def test_a_store_that_fails_leaves_the_reply_without_memory_not_without_an_answer(tmp_path: Path) -> None:
+    """Memory is context for a better reply, never a condition for one: a dropped store
+    connection costs the turn its memory, and the customer still gets the answer."""
+    with OpenAITestServer([LOGIN, "Welcome back."]) as server, open_store(f"sqlite:///{tmp_path / 'frontdesk.sqlite'}") as store:
+        settings = Settings(model="m", base_url=server.base_url, api_key="k", max_retries=0)
+        graph = build_graph(model=openai_compatible_model(settings), checkpointer=InMemorySaver(), store=store, agents=agents(), grade_replies=False)
+        store.conn.close()  # the store's connection dropped
+        result = graph.invoke({"messages": [("user", "Hi again, ava@example.com")]}, {"configurable": {"thread_id": "t"}})
+    assert result["messages"][-1].content == "Welcome back."
+    assert "What we remember" not in server.requests[1]["messages"][-1]["content"]

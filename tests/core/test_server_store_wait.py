@@ -1,8 +1,9 @@
-"""A conversation waiting on the long-term store must not stall the server's other conversations.
+"""A long-term store that waits holds neither the server's other conversations nor the reply.
 
 The server runs every turn on one event loop; the agent reads what the store remembers about
 an authenticated customer before each model call. A store that waits (a Postgres lock held
-by a migration, a slow disk) must hold only that conversation.
+by a migration, a slow disk) must not stall the loop, and the customer is answered without
+the memory after a short wait (``frontdesk.graphs.memory_read``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def post(base: str, thread: str, headers: dict[str, str], text: str, timeout: fl
         return str(sse(response)[-1][1].get("reply", ""))
 
 
-def test_a_turn_waiting_on_a_locked_store_leaves_other_conversations_running(postgres_url: str, tmp_path: Path) -> None:
+def test_a_locked_store_holds_neither_the_other_conversations_nor_the_customers_reply(postgres_url: str, tmp_path: Path) -> None:
     with OpenAITestServer(SCRIPT) as model, running_server(tmp_path, model, FRONTDESK_DATABASE_URL=postgres_url, FRONTDESK_GRADE_REPLIES="0") as base:
         ava, ava_headers = new_thread(base)
         other, other_headers = new_thread(base)
@@ -44,32 +45,28 @@ def test_a_turn_waiting_on_a_locked_store_leaves_other_conversations_running(pos
         locker = psycopg.connect(postgres_url)
         watcher = psycopg.connect(postgres_url, autocommit=True)
         released = threading.Event()
+        # a safety valve: without it a stalled server would hang this test until its timeouts
+        valve = threading.Timer(30, lambda: (released.set(), locker.rollback()))
         try:
             locker.execute("LOCK TABLE store IN ACCESS EXCLUSIVE MODE")  # held until rollback
+            valve.start()
             ava_turn: list[str] = []
             waiting = threading.Thread(target=lambda: ava_turn.append(post(base, ava, ava_headers, "thanks", 120)))
             waiting.start()
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 20
             while not waiting_on_a_lock(watcher) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert waiting_on_a_lock(watcher), "Ava's turn reads the store (and waits for the lock)"
-            # a safety valve: without it a stalled server would hang this test until its timeout
-            valve = threading.Timer(20, lambda: (released.set(), locker.rollback()))
-            valve.start()
-            started = time.monotonic()
+            assert waiting_on_a_lock(watcher), "Ava's turn reads her memory from the store (and waits for the lock)"
             try:
                 reply = post(base, other, other_headers, "hello", 60)
             except httpx.HTTPError as exc:
                 reply = f"failed: {exc!r}"
-            answered_in = time.monotonic() - started
-            assert not released.is_set(), f"the other conversation was answered only once the store's lock was released ({answered_in:.1f} s)"
-            assert reply == "Hello, how can I help?"
-            valve.cancel()
-            assert not ava_turn, "Ava's turn still waits for the store"
-            locker.rollback()
+            assert not released.is_set(), "the other conversation was answered only once the store's lock was released"
             waiting.join(60)
-            assert ava_turn == ["You're welcome."], "Ava's turn finishes once the lock is gone"
+            assert not released.is_set(), "Ava was answered only once the store's lock was released"
+            assert sorted([reply, *ava_turn]) == ["Hello, how can I help?", "You're welcome."], "both conversations answered while the store is locked"
         finally:
+            valve.cancel()
             if not released.is_set():
                 locker.rollback()
             locker.close()

@@ -8,7 +8,6 @@ called tools, to the grader when it drafted a reply.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import Collection, Sequence
@@ -27,11 +26,12 @@ from frontdesk.agents.steps import Step, Window, direct_arguments, failed_result
 from frontdesk.gateway.errors import ModelUnavailable
 from frontdesk.gateway.model import GatewayChatModel
 from frontdesk.graphs.compact import compact_tool_results
+from frontdesk.graphs.memory_read import aremembered, remembered
 from frontdesk.graphs.state import SupportState
 from frontdesk.guardrails.withheld import model_view
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.llm.toolcall_recovery import recover_tool_calls
-from frontdesk.memory.customer_memory import MemoryEntry, describe, recall
+from frontdesk.memory.customer_memory import MemoryEntry, describe
 from frontdesk.runtime import RunContext
 from frontdesk.tools.base import Tool, ToolKind
 from frontdesk.tracing import instrument
@@ -94,21 +94,6 @@ def turn_context(spec: AgentSpec, state: SupportState, known: Sequence[MemoryEnt
     if messages and isinstance(messages[-1], ToolMessage) and forced is None:  # a forced call cannot answer: fewer tokens to read
         lines += answer_from_results(messages, {tool.name for tool in spec.tools if tool.kind is ToolKind.WRITE})
     return "\n".join(lines)
-
-
-def remembered(state: SupportState, context: RunContext) -> list[MemoryEntry]:
-    """What the long-term store knows about the thread's customer (nothing before authentication)."""
-    customer = state.get("customer_id")
-    return recall(context.store, customer) if customer and context.store is not None else []
-
-
-async def aremembered(state: SupportState, context: RunContext) -> list[MemoryEntry]:
-    """``remembered`` off the event loop: a store's read can wait (a Postgres lock, a slow
-    disk), and waiting on the loop would stall every other conversation of the process.
-    The shipped stores' own async forms are a thread too, or not there (SQLite)."""
-    if not state.get("customer_id") or context.store is None:
-        return []
-    return await asyncio.to_thread(remembered, state, context)
 
 
 def request_looked_up(messages: Sequence[BaseMessage], spec: AgentSpec) -> bool:

@@ -1,0 +1,72 @@
+"""What the agent reads from the long-term store before a model call, bounded in time.
+
+The customer's memory (``frontdesk.memory``) is context that makes a reply better, never a
+condition for giving one. A store that waits — a Postgres table locked by a migration, a
+slow disk, a dropped connection — must not hold the customer's reply, and in the server it
+must not hold the event loop that every other conversation runs on. So the read runs on a
+worker thread; past ``MEMORY_WAIT_S``, or on a store error, the turn goes on without the
+memory, and an event and a log line say so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+
+from frontdesk.graphs.state import SupportState
+from frontdesk.memory.customer_memory import MemoryEntry, recall
+from frontdesk.runtime import RunContext
+from frontdesk.tools.time_limit import WORKERS
+from frontdesk.tracing import instrument
+
+MEMORY_WAIT_S = 2.0
+"""How long a turn waits for the long-term store before it answers without the customer's memory."""
+
+logger = logging.getLogger("frontdesk")
+
+
+def _read(state: SupportState, context: RunContext) -> list[MemoryEntry] | BaseException | None:
+    """The customer's memory, the store's error, or None when there is nothing to read."""
+    customer = state.get("customer_id")
+    if not customer or context.store is None:
+        return None
+    try:
+        return recall(context.store, customer)
+    except Exception as exc:  # any store failure: the turn goes on without memory
+        return exc
+
+
+def _went_without(why: str) -> list[MemoryEntry]:
+    logger.warning("answering without the customer's memory: %s", why)
+    instrument.event("frontdesk.memory.unavailable", **{"frontdesk.memory.reason": why})
+    return []
+
+
+def remembered(state: SupportState, context: RunContext, wait_s: float = MEMORY_WAIT_S) -> list[MemoryEntry]:
+    """What the store knows about the thread's customer (nothing before authentication)."""
+    if not state.get("customer_id") or context.store is None:
+        return []
+    outcome: list[list[MemoryEntry] | BaseException | None] = []
+    done = threading.Event()
+    WORKERS.run(lambda: outcome.append(_read(state, context)), done)
+    if not done.wait(wait_s) or not outcome:
+        return _went_without(f"the store did not answer within {wait_s:g} s")
+    return _known(outcome[0])
+
+
+async def aremembered(state: SupportState, context: RunContext, wait_s: float = MEMORY_WAIT_S) -> list[MemoryEntry]:
+    """``remembered`` for the async path: the loop awaits the worker thread and never blocks on the store."""
+    if not state.get("customer_id") or context.store is None:
+        return []
+    try:
+        found = await asyncio.wait_for(asyncio.to_thread(_read, state, context), wait_s)
+    except TimeoutError:
+        return _went_without(f"the store did not answer within {wait_s:g} s")
+    return _known(found)
+
+
+def _known(found: list[MemoryEntry] | BaseException | None) -> list[MemoryEntry]:
+    if isinstance(found, BaseException):
+        return _went_without(f"the store failed: {type(found).__name__}: {str(found).splitlines()[0] if str(found) else ''}")
+    return found or []
