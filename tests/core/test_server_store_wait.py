@@ -19,12 +19,10 @@ from frontdesk.llm.openai_test_server import OpenAITestServer
 from tests.core.test_server import running_server, sse
 from tests.core.test_server_under_pressure import new_thread
 
-SCRIPT = [
-    {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]},
-    "Welcome back, Ava.",
-    "Hello, how can I help?",
-    "You're welcome.",
-]
+WAITING = 8
+"""Turns waiting on the locked store at once: more than the loop's default executor has threads (6 on 2 cores)."""
+LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
+SCRIPT = [step for _ in range(WAITING) for step in (LOGIN, "Welcome back, Ava.")] + ["Fine."] * (WAITING + 1)
 
 
 def waiting_on_a_lock(conn: psycopg.Connection) -> bool:
@@ -39,32 +37,37 @@ def post(base: str, thread: str, headers: dict[str, str], text: str, timeout: fl
 
 def test_a_locked_store_holds_neither_the_other_conversations_nor_the_customers_reply(postgres_url: str, tmp_path: Path) -> None:
     with OpenAITestServer(SCRIPT) as model, running_server(tmp_path, model, FRONTDESK_DATABASE_URL=postgres_url, FRONTDESK_GRADE_REPLIES="0") as base:
-        ava, ava_headers = new_thread(base)
+        customers = [new_thread(base) for _ in range(WAITING)]
         other, other_headers = new_thread(base)
-        assert post(base, ava, ava_headers, "I'm ava.chen@example.com", 60) == "Welcome back, Ava."
+        for thread, headers in customers:
+            assert post(base, thread, headers, "I'm ava.chen@example.com", 60) == "Welcome back, Ava."
         locker = psycopg.connect(postgres_url)
         watcher = psycopg.connect(postgres_url, autocommit=True)
         released = threading.Event()
         # a safety valve: without it a stalled server would hang this test until its timeouts
-        valve = threading.Timer(30, lambda: (released.set(), locker.rollback()))
+        valve = threading.Timer(40, lambda: (released.set(), locker.rollback()))
         try:
             locker.execute("LOCK TABLE store IN ACCESS EXCLUSIVE MODE")  # held until rollback
             valve.start()
-            ava_turn: list[str] = []
-            waiting = threading.Thread(target=lambda: ava_turn.append(post(base, ava, ava_headers, "thanks", 120)))
-            waiting.start()
+            replies: list[str] = []
+            waiting = [threading.Thread(target=lambda t=thread, h=headers: replies.append(post(base, t, h, "thanks", 120))) for thread, headers in customers]
+            for worker in waiting:
+                worker.start()
             deadline = time.monotonic() + 20
             while not waiting_on_a_lock(watcher) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert waiting_on_a_lock(watcher), "Ava's turn reads her memory from the store (and waits for the lock)"
+            assert waiting_on_a_lock(watcher), "the customers' turns read their memory from the store (and wait for the lock)"
+            time.sleep(1)  # every turn reaches the store
             try:
                 reply = post(base, other, other_headers, "hello", 60)
             except httpx.HTTPError as exc:
                 reply = f"failed: {exc!r}"
             assert not released.is_set(), "the other conversation was answered only once the store's lock was released"
-            waiting.join(60)
-            assert not released.is_set(), "Ava was answered only once the store's lock was released"
-            assert sorted([reply, *ava_turn]) == ["Hello, how can I help?", "You're welcome."], "both conversations answered while the store is locked"
+            assert reply == "Fine."
+            for worker in waiting:
+                worker.join(60)
+            assert not released.is_set(), "the customers were answered only once the store's lock was released"
+            assert replies == ["Fine."] * WAITING, "every customer answered (without their memory) while the store is locked"
         finally:
             valve.cancel()
             if not released.is_set():

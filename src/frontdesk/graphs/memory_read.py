@@ -11,6 +11,7 @@ memory, and an event and a log line say so.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 
@@ -56,14 +57,31 @@ def remembered(state: SupportState, context: RunContext, wait_s: float = MEMORY_
 
 
 async def aremembered(state: SupportState, context: RunContext, wait_s: float = MEMORY_WAIT_S) -> list[MemoryEntry]:
-    """``remembered`` for the async path: the loop awaits the worker thread and never blocks on the store."""
+    """``remembered`` for the async path: the loop awaits the worker and never blocks on the store.
+
+    The read runs on its own daemon worker, not the loop's default executor: that pool is
+    small (6 threads on 2 cores) and runs every sync graph node, so a handful of reads stuck
+    on a lock there would stall every conversation of the server.
+    """
     if not state.get("customer_id") or context.store is None:
         return []
+    loop = asyncio.get_running_loop()
+    found: asyncio.Future[list[MemoryEntry] | BaseException | None] = loop.create_future()
+
+    def settle(outcome: list[MemoryEntry] | BaseException | None) -> None:
+        if not found.done():  # the turn may have stopped waiting
+            found.set_result(outcome)
+
+    def read() -> None:
+        outcome = _read(state, context)
+        with contextlib.suppress(RuntimeError):  # the loop has closed meanwhile: nobody is waiting
+            loop.call_soon_threadsafe(settle, outcome)
+
+    WORKERS.run(read, threading.Event())
     try:
-        found = await asyncio.wait_for(asyncio.to_thread(_read, state, context), wait_s)
+        return _known(await asyncio.wait_for(found, wait_s))
     except TimeoutError:
         return _went_without(f"the store did not answer within {wait_s:g} s")
-    return _known(found)
 
 
 def _known(found: list[MemoryEntry] | BaseException | None) -> list[MemoryEntry]:
