@@ -11,11 +11,16 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
 
+from frontdesk.graphs.memory_read import MAX_WAITING_READS, WAITING_READS, remembered
 from frontdesk.llm.openai_test_server import OpenAITestServer
+from frontdesk.memory.customer_memory import remember
+from frontdesk.persistence.store import open_store
+from frontdesk.runtime import RunContext
 from tests.core.test_server import running_server, sse
 from tests.core.test_server_under_pressure import new_thread
 
@@ -74,3 +79,27 @@ def test_a_locked_store_holds_neither_the_other_conversations_nor_the_customers_
                 locker.rollback()
             locker.close()
             watcher.close()
+
+
+def test_a_store_locked_for_long_keeps_a_bounded_number_of_threads_waiting_and_memory_returns(postgres_url: str) -> None:
+    with open_store(postgres_url) as store:
+        context = RunContext(store=store)
+        remember(store, "ava", "preferred_contact", "email")
+        state: Any = {"customer_id": "ava"}
+        assert [e.value for e in remembered(state, context)] == ["email"]
+        turns = MAX_WAITING_READS * 3
+        locker = psycopg.connect(postgres_url)
+        try:
+            locker.execute("LOCK TABLE store IN ACCESS EXCLUSIVE MODE")
+            before = threading.active_count()
+            outcomes = [remembered(state, context, wait_s=0.05) for _ in range(turns)]
+            grown = threading.active_count() - before
+        finally:
+            locker.rollback()
+            locker.close()
+        assert outcomes == [[]] * turns, "every turn went on without the memory"
+        assert grown <= MAX_WAITING_READS, f"{grown} threads left waiting on the store for {turns} turns"
+        deadline = time.monotonic() + 30
+        while WAITING_READS.count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [e.value for e in remembered(state, context)] == ["email"], "the memory is back once the store answers"

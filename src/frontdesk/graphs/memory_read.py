@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+from collections.abc import Callable
 
 from frontdesk.graphs.state import SupportState
 from frontdesk.memory.customer_memory import MemoryEntry, recall
@@ -24,7 +25,34 @@ from frontdesk.tracing import instrument
 MEMORY_WAIT_S = 2.0
 """How long a turn waits for the long-term store before it answers without the customer's memory."""
 
+MAX_WAITING_READS = 16
+"""Reads of the store left waiting at once: past that, turns skip the read without a thread
+(a store locked for minutes would otherwise collect a waiting thread per turn)."""
+
 logger = logging.getLogger("frontdesk")
+
+
+class _WaitingReads:
+    """How many memory reads are on a worker now (finished or not, the turn may have moved on)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            if self.count >= self.limit:
+                return False
+            self.count += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self.count -= 1
+
+
+WAITING_READS = _WaitingReads(MAX_WAITING_READS)
 
 
 def _read(state: SupportState, context: RunContext) -> list[MemoryEntry] | BaseException | None:
@@ -38,6 +66,24 @@ def _read(state: SupportState, context: RunContext) -> list[MemoryEntry] | BaseE
         return exc
 
 
+def _counted_read(state: SupportState, context: RunContext) -> list[MemoryEntry] | BaseException | None:
+    try:
+        return _read(state, context)
+    finally:
+        WAITING_READS.release()
+
+
+def _started(job: Callable[[], None], done: threading.Event) -> bool:
+    """``job`` handed to a worker (its ``_counted_read`` releases the count), or False when no
+    thread could be started (the count released here)."""
+    try:
+        WORKERS.run(job, done)
+    except RuntimeError:  # can't start new thread
+        WAITING_READS.release()
+        return False
+    return True
+
+
 def _went_without(why: str) -> list[MemoryEntry]:
     logger.warning("answering without the customer's memory: %s", why)
     instrument.event("frontdesk.memory.unavailable", **{"frontdesk.memory.reason": why})
@@ -48,9 +94,12 @@ def remembered(state: SupportState, context: RunContext, wait_s: float = MEMORY_
     """What the store knows about the thread's customer (nothing before authentication)."""
     if not state.get("customer_id") or context.store is None:
         return []
+    if not WAITING_READS.take():
+        return _went_without(f"{WAITING_READS.limit} earlier reads of the store are still waiting")
     outcome: list[list[MemoryEntry] | BaseException | None] = []
     done = threading.Event()
-    WORKERS.run(lambda: outcome.append(_read(state, context)), done)
+    if not _started(lambda: outcome.append(_counted_read(state, context)), done):
+        return _went_without("no thread could be started to read the store")
     if not done.wait(wait_s) or not outcome:
         return _went_without(f"the store did not answer within {wait_s:g} s")
     return _known(outcome[0])
@@ -65,6 +114,8 @@ async def aremembered(state: SupportState, context: RunContext, wait_s: float = 
     """
     if not state.get("customer_id") or context.store is None:
         return []
+    if not WAITING_READS.take():
+        return _went_without(f"{WAITING_READS.limit} earlier reads of the store are still waiting")
     loop = asyncio.get_running_loop()
     found: asyncio.Future[list[MemoryEntry] | BaseException | None] = loop.create_future()
 
@@ -73,11 +124,12 @@ async def aremembered(state: SupportState, context: RunContext, wait_s: float = 
             found.set_result(outcome)
 
     def read() -> None:
-        outcome = _read(state, context)
+        outcome = _counted_read(state, context)
         with contextlib.suppress(RuntimeError):  # the loop has closed meanwhile: nobody is waiting
             loop.call_soon_threadsafe(settle, outcome)
 
-    WORKERS.run(read, threading.Event())
+    if not _started(read, threading.Event()):
+        return _went_without("no thread could be started to read the store")
     try:
         return _known(await asyncio.wait_for(found, wait_s))
     except TimeoutError:
