@@ -76,7 +76,7 @@ def turn_context(spec: AgentSpec, state: SupportState, known: Sequence[MemoryEnt
     # answering from tool results with no one logged in, nothing is said about it: any line about
     # it made the bundled 1.5B model refuse ("I'm sorry, but I can't assist with that.")
     if customer and known:
-        lines.append(f"What we remember about this customer from earlier conversations: {describe(list(known))}")
+        lines.append(f"What we remember about this customer from earlier conversations: {describe(known)}")
     if customer and not answering and forced is None:  # a forced call needs no plan (fewer tokens to read)
         asked = state.get("intents") or []
         lines += [f"Next step: {intent.next_step}" for intent in intents if intent.name in asked and intent.next_step]

@@ -16,6 +16,8 @@ import logging
 import threading
 from collections.abc import Callable
 
+from langgraph.store.base import BaseStore
+
 from frontdesk.graphs.state import SupportState
 from frontdesk.memory.customer_memory import MemoryEntry, recall
 from frontdesk.runtime import RunContext
@@ -29,59 +31,39 @@ MAX_WAITING_READS = 16
 """Reads of the store left waiting at once: past that, turns skip the read without a thread
 (a store locked for minutes would otherwise collect a waiting thread per turn)."""
 
+WAITING_READS = threading.BoundedSemaphore(MAX_WAITING_READS)
+"""Taken for each read handed to a worker, given back when the read ends (the turn may have moved on)."""
+
 logger = logging.getLogger("frontdesk")
 
-
-class _WaitingReads:
-    """How many memory reads are on a worker now (finished or not, the turn may have moved on)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.count = 0
-        self._lock = threading.Lock()
-
-    def take(self) -> bool:
-        with self._lock:
-            if self.count >= self.limit:
-                return False
-            self.count += 1
-            return True
-
-    def release(self) -> None:
-        with self._lock:
-            self.count -= 1
+Outcome = list[MemoryEntry] | BaseException
+"""A read's memory, or the store's error."""
 
 
-WAITING_READS = _WaitingReads(MAX_WAITING_READS)
-
-
-def _read(state: SupportState, context: RunContext) -> list[MemoryEntry] | BaseException | None:
-    """The customer's memory, the store's error, or None when there is nothing to read."""
-    customer = state.get("customer_id")
-    if not customer or context.store is None:
-        return None
+def _read(store: BaseStore, customer: str) -> Outcome:
     try:
-        return recall(context.store, customer)
+        return recall(store, customer)
     except Exception as exc:  # any store failure: the turn goes on without memory
         return exc
-
-
-def _counted_read(state: SupportState, context: RunContext) -> list[MemoryEntry] | BaseException | None:
-    try:
-        return _read(state, context)
     finally:
         WAITING_READS.release()
 
 
-def _started(job: Callable[[], None], done: threading.Event) -> bool:
-    """``job`` handed to a worker (its ``_counted_read`` releases the count), or False when no
-    thread could be started (the count released here)."""
+def _start(state: SupportState, context: RunContext, deliver: Callable[[Outcome], None], done: threading.Event) -> list[MemoryEntry] | None:
+    """Hand the read to a worker (``deliver`` gets its outcome, then ``done`` is set); or, when
+    there is none to wait for, the memory the turn goes on with: nothing before authentication
+    or without a store, nothing when too many reads wait or no thread can be started."""
+    customer, store = state.get("customer_id"), context.store
+    if not customer or store is None:
+        return []
+    if not WAITING_READS.acquire(blocking=False):
+        return _went_without(f"{MAX_WAITING_READS} earlier reads of the store are still waiting")
     try:
-        WORKERS.run(job, done)
+        WORKERS.run(lambda: deliver(_read(store, customer)), done)
     except RuntimeError:  # can't start new thread
         WAITING_READS.release()
-        return False
-    return True
+        return _went_without("no thread could be started to read the store")
+    return None
 
 
 def _went_without(why: str) -> list[MemoryEntry]:
@@ -92,14 +74,10 @@ def _went_without(why: str) -> list[MemoryEntry]:
 
 def remembered(state: SupportState, context: RunContext, wait_s: float = MEMORY_WAIT_S) -> list[MemoryEntry]:
     """What the store knows about the thread's customer (nothing before authentication)."""
-    if not state.get("customer_id") or context.store is None:
-        return []
-    if not WAITING_READS.take():
-        return _went_without(f"{WAITING_READS.limit} earlier reads of the store are still waiting")
-    outcome: list[list[MemoryEntry] | BaseException | None] = []
+    outcome: list[Outcome] = []
     done = threading.Event()
-    if not _started(lambda: outcome.append(_counted_read(state, context)), done):
-        return _went_without("no thread could be started to read the store")
+    if (at_once := _start(state, context, outcome.append, done)) is not None:
+        return at_once
     if not done.wait(wait_s) or not outcome:
         return _went_without(f"the store did not answer within {wait_s:g} s")
     return _known(outcome[0])
@@ -112,31 +90,26 @@ async def aremembered(state: SupportState, context: RunContext, wait_s: float = 
     small (6 threads on 2 cores) and runs every sync graph node, so a handful of reads stuck
     on a lock there would stall every conversation of the server.
     """
-    if not state.get("customer_id") or context.store is None:
-        return []
-    if not WAITING_READS.take():
-        return _went_without(f"{WAITING_READS.limit} earlier reads of the store are still waiting")
     loop = asyncio.get_running_loop()
-    found: asyncio.Future[list[MemoryEntry] | BaseException | None] = loop.create_future()
+    found: asyncio.Future[Outcome] = loop.create_future()
 
-    def settle(outcome: list[MemoryEntry] | BaseException | None) -> None:
+    def settle(outcome: Outcome) -> None:
         if not found.done():  # the turn may have stopped waiting
             found.set_result(outcome)
 
-    def read() -> None:
-        outcome = _counted_read(state, context)
+    def deliver(outcome: Outcome) -> None:
         with contextlib.suppress(RuntimeError):  # the loop has closed meanwhile: nobody is waiting
             loop.call_soon_threadsafe(settle, outcome)
 
-    if not _started(read, threading.Event()):
-        return _went_without("no thread could be started to read the store")
+    if (at_once := _start(state, context, deliver, threading.Event())) is not None:
+        return at_once
     try:
         return _known(await asyncio.wait_for(found, wait_s))
     except TimeoutError:
         return _went_without(f"the store did not answer within {wait_s:g} s")
 
 
-def _known(found: list[MemoryEntry] | BaseException | None) -> list[MemoryEntry]:
+def _known(found: Outcome) -> list[MemoryEntry]:
     if isinstance(found, BaseException):
         return _went_without(f"the store failed: {type(found).__name__}: {str(found).splitlines()[0] if str(found) else ''}")
-    return found or []
+    return found

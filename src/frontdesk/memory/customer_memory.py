@@ -7,6 +7,7 @@ known about the customer in one call once they authenticate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -46,6 +47,6 @@ def recall(store: BaseStore, customer_id: str, query: str | None = None, limit: 
     return sorted(entries, key=lambda e: e.updated_at, reverse=True)
 
 
-def describe(entries: list[MemoryEntry]) -> str:
+def describe(entries: Sequence[MemoryEntry]) -> str:
     """Facts as prompt text: ``preferred_contact: email (2026-11-24)``."""
     return "; ".join(f"{e.kind}: {e.value} ({e.updated_at[:10]})" for e in entries)

@@ -235,8 +235,8 @@ def call_session(ctx: ToolContext) -> Iterator[Session | None]:
 
     Opened by the tool pipeline around a call, and by a check used without one (if none is
     open already, else that one is yielded): the ownership check's order is then in the
-    session when the tool reads it again, and a WRITE's transaction is this session. Rolled back and closed at the end of the call; what a
-    WRITE keeps, the pipeline committed before that.
+    session when the tool reads it again, and a WRITE's transaction is this session. Rolled
+    back and closed at the end of the call; what a WRITE keeps, the pipeline committed before that.
     """
     if ctx.engine is None or ctx.session is not None:
         yield ctx.session
