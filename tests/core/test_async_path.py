@@ -1,4 +1,4 @@
-"""The async path: under ``ainvoke`` the agent and grader nodes await their model calls.
+"""The async path: under ``ainvoke`` the agent nodes (and the grader, in their step) await their model calls.
 
 A conversation waiting on its model must hold no thread: a server handling many
 conversations at once cannot have one thread per conversation. The model here lets no

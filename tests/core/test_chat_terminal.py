@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import sys
@@ -122,6 +123,8 @@ def test_ctrl_c_mid_answer_cancels_the_turn_and_the_thread_goes_on(tmp_path: Pat
         finally:
             chat.close(force=True)
     assert "This answer is never seen." not in (chat.before or "")
+    # the step that was running ends without asking the grader about the cancelled draft (a paid call nobody reads)
+    assert not any("This answer is never seen." in json.dumps(request) for request in server.requests)
 
 
 def test_chat_killed_during_a_model_call_loses_nothing_when_the_customer_comes_back(tmp_path: Path) -> None:

@@ -55,10 +55,8 @@ def test_spans_follow_genai_names_and_nest_properly(traced_replay) -> None:
     names = {s["name"] for s in spans}
     assert {
         "frontdesk.turn",
-        "node router",
         "node customer_service",
         "node tools",
-        "node grader",
         "node human_handoff",
         "invoke_agent customer_service",
         "invoke_agent grader",
@@ -71,7 +69,7 @@ def test_spans_follow_genai_names_and_nest_properly(traced_replay) -> None:
         if span["name"].startswith("chat "):
             assert parent["name"].startswith("invoke_agent ")
         if span["name"].startswith("invoke_agent "):
-            assert parent["name"] in {"node customer_service", "node researcher", "node grader", "node summarize"}
+            assert parent["name"] in {"node customer_service", "node researcher", "node summarize"}  # a draft is graded in its agent's step
         if span["name"].startswith("execute_tool "):
             assert parent["name"] == "node tools"
         if span["name"].startswith("node "):
@@ -107,7 +105,7 @@ def test_queries_summarise_runs(traced_replay) -> None:
     assert all(r.scenario == "Cancel a pending order after confirmation and approval" for r in cancel_turn_two)
     assert sum(r.tool_calls for r in cancel_turn_two) == 3
     tree = run_tree(path, runs[0].run_id[:8])
-    assert tree[0].name == "frontdesk.turn" and tree[0].children[0].name == "node router"
+    assert tree[0].name == "frontdesk.turn" and tree[0].children[0].name == "node customer_service"
     result = stats(path)
     kinds = {row[1]: row for row in result.rows}
     assert kinds["execute_tool cancel_pending_order"][2] == 1

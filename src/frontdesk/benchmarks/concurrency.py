@@ -6,9 +6,10 @@ checkpointed by ``AsyncSqliteSaver`` (``open_async_checkpointer``, a SQLite file
 temporary folder) with frontdesk's ``durability="sync"``.
 
 The ideal is what a framework with zero overhead would reach: all N turns waiting on the
-model at once, so N turns per *one* turn's model time. Under ``ainvoke`` the agent and
-grader nodes are coroutines that await the model, so waiting conversations hold no thread;
-the nodes without a coroutine form (router, tools, handoff: short database work) run on the
+model at once, so N turns per *one* turn's model time. Under ``ainvoke`` the agent nodes
+(which grade their drafts in the same step) are coroutines that await the model, so waiting
+conversations hold no thread; the nodes without a coroutine form (tools, handoff: short
+database work) run on the
 event loop's default thread pool. ``threads`` sets its size: ``0`` = asyncio's own default
 (``min(32, cpus + 4)``), ``None`` = one thread per conversation, any other number as given.
 

@@ -147,7 +147,7 @@ def to_markdown(results: BenchResults) -> str:
         f"Python {machine.get('python', '?')}, {machine.get('cpus', '?')} CPUs, {machine.get('platform', '?')}. Settings: `{json.dumps(results.settings)}`.",
         "",
         "Overhead per turn = turn wall time minus simulated model time; it includes the tools' own time (the same frontdesk tools in every framework).",
-        "(×n) = ratio to bare LangGraph in the same run. frontdesk runs its full graph: router, grader (one more model call per reply),"
+        "(×n) = ratio to bare LangGraph in the same run. frontdesk runs its full graph: turn routing, grader (one more model call per reply),"
         " approval gate, human-handoff tickets, SQLite checkpointer with durability=sync; the others run one agent with an in-memory or no saver.",
         "Import time = cold import of the framework's packages in a fresh interpreter. Peak RSS = that process's high-water mark after running"
         " the four tasks once; every such process also loads the shared harness (frontdesk tools, scripted model, knowledge base),"

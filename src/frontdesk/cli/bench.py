@@ -47,7 +47,7 @@ def bench(
     concurrency_latency_ms: Annotated[float, typer.Option(help="Simulated model latency per call in the concurrency run (ms)")] = 500.0,
     threads: Annotated[
         str,
-        typer.Option(help="Thread pool for nodes without a coroutine form (router, tools, handoff) under ainvoke: default (asyncio's), auto (one each) or N"),
+        typer.Option(help="Thread pool for nodes without a coroutine form (tools, handoff) under ainvoke: default (asyncio's), auto (one each) or N"),
     ] = "default",
     probe: Annotated[bool, typer.Option(help="Measure import time and peak RSS in a fresh process per framework")] = True,
     out: Annotated[Path, typer.Option(help="Folder for results.json, results.md (and overhead.png with matplotlib)")] = Path("bench/results"),

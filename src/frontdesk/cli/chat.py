@@ -19,6 +19,7 @@ from rich.text import Text
 
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
+from frontdesk.graphs.cancellation import cancellable
 from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, awaiting_customer, stream_message, stream_turn
 from frontdesk.inputs import BadMessage, clean_message, printable
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
@@ -220,13 +221,21 @@ def _turn(stack: FrontdeskApp, thread_id: str, text: str, *, confirming: Any = N
     config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
     seen = {m.id for m in stack.graph.get_state(config).values.get("messages", [])}
     drafting: str | None = None
+    cancelled = threading.Event()  # Ctrl-C: the step still running on its worker makes no more model calls
+    running = cancellable(config, cancelled)
+
+    def cancel(number: int, frame: Any) -> None:
+        cancelled.set()  # now: Ctrl-C surfaces here only once the running step has ended
+        signal.default_int_handler(number, frame)
+
+    previous = signal.signal(signal.SIGINT, cancel)
     try:
         with stack.locks.hold(thread_id, wait_s=BUSY_WAIT_S):
             if confirming is not None:
                 resume: Command[Any] = Command(resume={confirming.id: {"confirmed": parse_answer(text) is True}})
-                events = stream_turn(stack.graph, resume, config, context=stack.context, tokens=True)
+                events = stream_turn(stack.graph, resume, running, context=stack.context, tokens=True)
             else:
-                events = stream_message(stack.graph, text, config, context=stack.context, tokens=True)
+                events = stream_message(stack.graph, text, running, context=stack.context, tokens=True)
             for event in events:
                 if isinstance(event, Token):
                     if drafting != event.agent:
@@ -244,6 +253,8 @@ def _turn(stack: FrontdeskApp, thread_id: str, text: str, *, confirming: Any = N
     except ThreadBusy:
         console.print("\n[yellow]this conversation is answering in another window; try again when it has replied[/]")
         return
+    finally:
+        signal.signal(signal.SIGINT, previous)
     console.print()
     messages = stack.graph.get_state(config).values.get("messages", [])
     for message in messages:  # a turn a crash interrupted is finished first: its reply shows too

@@ -25,8 +25,11 @@ from frontdesk.agents.intents import SHORT_REPLY_WORDS, Intent, tools_for
 from frontdesk.agents.steps import Step, Window, direct_arguments, failed_result, forced_call
 from frontdesk.gateway.errors import ModelUnavailable
 from frontdesk.gateway.model import GatewayChatModel
+from frontdesk.graphs.cancellation import cancelled
 from frontdesk.graphs.compact import compact_tool_results
 from frontdesk.graphs.memory_read import aremembered, remembered
+from frontdesk.graphs.review import REVIEW, areview_in_step, review_in_step
+from frontdesk.graphs.router import TurnOpener, TurnStart
 from frontdesk.graphs.state import SupportState
 from frontdesk.guardrails.withheld import model_view
 from frontdesk.llm.factory import ModelProvider
@@ -228,13 +231,14 @@ def make_agent_node(
     spec: AgentSpec,
     models: ModelProvider,
     *,
-    grade_replies: bool,
+    review: SyncAndAsync | None = None,
     max_steps: int = 12,
     intents: Sequence[Intent] = (),
     login_steps: Sequence[Step] = (),
     force_writes: bool = True,
     own_steps: Sequence[Step] = (),
     direct_steps: bool = False,
+    open_turn: TurnOpener | None = None,
 ) -> SyncAndAsync:
     """Build the graph node that runs ``spec`` for one model call.
 
@@ -245,7 +249,9 @@ def make_agent_node(
     with ``force_writes``, which the graph sets when every WRITE waits for the customer's yes);
     ``own_steps`` are the agent's own (``AgentSpec.steps``), forced the same way. With
     ``direct_steps`` a forced read whose arguments the customer wrote is called without the
-    model (``direct_call``).
+    model (``direct_call``). ``review`` (the grader's checks) reviews each draft of a graded
+    agent in this node's step (see ``graphs.review``). ``open_turn`` (the entry agent's) opens each new customer
+    message's turn in this node's step (see ``graphs.router``).
     """
 
     bound_models: dict[tuple[int, tuple[int, ...], str | None], tuple[Any, tuple[Tool, ...], Any]] = {}
@@ -283,7 +289,10 @@ def make_agent_node(
         if direct is not None:
             instrument.event("frontdesk.agent.direct_step", **{"frontdesk.agent": spec.name, "frontdesk.tool": direct["name"]})
             message = AIMessage(content="", tool_calls=[direct], name=spec.name)
-            return Command(goto="tools", update={"messages": [message], "active_agent": spec.name, "agent_steps": steps})
+            update: dict[str, Any] = {"messages": [message], "agent_steps": steps}
+            if state.get("active_agent") != spec.name:
+                update["active_agent"] = spec.name
+            return Command(goto="tools", update=update)
         if forced:
             instrument.event("frontdesk.agent.forced_step", **{"frontdesk.agent": spec.name, "frontdesk.tool": forced})
         prompt: list[BaseMessage] = [
@@ -301,7 +310,7 @@ def make_agent_node(
         handoff = {"messages": [fallback], "handoff_reason": str(exc), "handoff_priority": "high", "handoff_cause": "model_unavailable", "agent_steps": steps}
         return Command(goto="human_handoff", update=handoff)
 
-    def route(reply: Any, steps: int) -> Command[Any]:
+    def route(reply: Any, steps: int, active: str | None) -> Command[Any]:
         reply = recover_tool_calls(reply, {t.name for t in spec.tools})
         message = AIMessage(
             content=reply.content,
@@ -312,25 +321,37 @@ def make_agent_node(
             usage_metadata=reply.usage_metadata,
             response_metadata=reply.response_metadata,
         )
-        update: dict[str, Any] = {"messages": [message], "active_agent": spec.name, "agent_steps": steps}
+        update: dict[str, Any] = {"messages": [message], "agent_steps": steps}
+        if active != spec.name:  # written when it changes: each written key is one more checkpoint write
+            update["active_agent"] = spec.name
         if message.tool_calls or message.invalid_tool_calls:
             return Command(goto="tools", update=update)
-        goto = "grader" if grade_replies and spec.graded else END
+        goto = REVIEW if review is not None and spec.graded else END
         return Command(goto=goto, update=update)
 
-    def run_agent(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
+    def opening(state: SupportState, config: RunnableConfig, context: RunContext) -> tuple[TurnStart | None, SupportState]:
+        """The turn this step opens (if any) and the state the agent works from."""
+        start = open_turn(state, config, context) if open_turn is not None else None
+        return start, (start.applied(state) if start is not None else state)
+
+    def step(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
         call = prepare(state, config, remembered(state, context))
         if isinstance(call, Command):
             return call
+        if cancelled(config):
+            return Command(goto=END)
         try:  # an incomplete or failed reply is retried, and other models tried, by the model gateway
             with instrument.agent_call(context, spec.name, call.thread_id, call.model, call.prompt) as record:
                 reply = call.bound.invoke(call.prompt, config)
                 record(reply)
         except ModelUnavailable as exc:
             return unavailable(exc, call.steps)
-        return route(reply, call.steps)
+        command = route(reply, call.steps, state.get("active_agent"))
+        if cancelled(config):  # the review would be one more model call, for a reply nobody reads
+            return Command(goto=END)
+        return review_in_step(review, state, command, config, context) if review is not None and command.goto == REVIEW else command
 
-    async def arun_agent(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
+    async def astep(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
         call = prepare(state, config, await aremembered(state, context))
         if isinstance(call, Command):
             return call
@@ -340,7 +361,20 @@ def make_agent_node(
                 record(reply)
         except ModelUnavailable as exc:
             return unavailable(exc, call.steps)
-        return route(reply, call.steps)
+        command = route(reply, call.steps, state.get("active_agent"))
+        return await areview_in_step(review, state, command, config, context) if review is not None and command.goto == REVIEW else command
+
+    def run_agent(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
+        start, state = opening(state, config, context)
+        if start is None:
+            return step(state, config, context)
+        return start.joined(Command(goto=start.goto)) if start.goto else start.joined(step(state, config, context))
+
+    async def arun_agent(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
+        start, state = opening(state, config, context)
+        if start is None:
+            return await astep(state, config, context)
+        return start.joined(Command(goto=start.goto)) if start.goto else start.joined(await astep(state, config, context))
 
     run_agent.__name__ = arun_agent.__name__ = spec.name
     return SyncAndAsync(run_agent, arun_agent)

@@ -170,8 +170,10 @@ def _update_events(node: str, update: Any, agents: frozenset[str]) -> Iterator[T
         elif isinstance(message, AIMessage):
             calls = [{"id": c["id"], "name": c["name"], "args": c["args"]} for c in message.tool_calls]
             yield AgentMessage(agent=str(message.name or node), text=str(message.content), tool_calls=calls)
-    if node == "grader" and update.get("grade"):
+    if update.get("grade"):  # reviewed in the agent's step: a failed draft is not in the update, only in its grade
         grade = dict(update["grade"])
+        if grade.get("verdict") == "fail":
+            yield AgentMessage(agent=str(grade.get("agent") or node), text=str(grade.get("draft", "")), tool_calls=[])
         yield Verdict(verdict=str(grade.get("verdict")), grade=grade)
     if node == "tools" and update.get("active_agent") in agents:
         yield AgentHandoff(target=str(update["active_agent"]))

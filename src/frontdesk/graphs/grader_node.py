@@ -1,4 +1,5 @@
-"""The grader node: checks each draft reply before it reaches the customer.
+"""The grader: checks each draft reply before it reaches the customer (in the step of the
+agent that wrote it, see ``graphs.review``).
 
 Output guardrails run first, cheapest first: the citation check (a draft citing a passage
 no search returned this turn fails outright), then the app's own; the grader model is
@@ -17,6 +18,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, Remove
 from langchain_core.output_parsers.openai_tools import PydanticToolsParser
 from langchain_core.runnables import RunnableConfig
 from langchain_core.utils.function_calling import convert_to_openai_tool
+from langgraph.constants import TAG_NOSTREAM
 from langgraph.graph import END
 from langgraph.types import Command
 
@@ -48,8 +50,13 @@ def read_verdict(raw: Any) -> GradeVerdict:
     return parsed
 
 
+def unstreamed(config: RunnableConfig) -> RunnableConfig:
+    """``config`` with LangGraph's tag that keeps a model call out of ``stream_mode="messages"``."""
+    return {**config, "tags": [*config.get("tags", []), TAG_NOSTREAM]}
+
+
 def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGuardrail] = (), *, grade_with_model: bool = True) -> SyncAndAsync:
-    """Build the node that checks the latest draft and routes on the verdict (both forms: see ``SyncAndAsync``)."""
+    """Build the check of the latest draft that routes on the verdict (both forms: see ``SyncAndAsync``)."""
     checks: tuple[OutputGuardrail, ...] = (CitedSourcesOnly(), *output_guardrails)
 
     structured_models: dict[int, tuple[Any, Any]] = {}
@@ -71,6 +78,8 @@ def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGu
         return structured
 
     def asking(state: SupportState, config: RunnableConfig, draft: AIMessage) -> tuple[Any, Any, list[BaseMessage], str]:
+        """What to ask the grader model. Its call is kept out of the token stream: it runs in the
+        agent's step, and its tokens are not the agent's reply."""
         model = models.for_agent(NAME)
         prompt: list[BaseMessage] = [SystemMessage(INSTRUCTIONS), HumanMessage(evidence(model_view(state.get("messages", [])), draft))]
         return model, structured_for(model), prompt, str(config.get("configurable", {}).get("thread_id", ""))
@@ -78,14 +87,14 @@ def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGu
     def ask_model(state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage) -> GradeVerdict:
         model, structured, prompt, thread_id = asking(state, config, draft)
         with instrument.agent_call(context, NAME, thread_id, model, prompt) as record:
-            raw = structured.invoke(prompt, config)
+            raw = structured.invoke(prompt, unstreamed(config))
             record(raw)
         return read_verdict(raw)
 
     async def aask_model(state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage) -> GradeVerdict:
         model, structured, prompt, thread_id = asking(state, config, draft)
         with instrument.agent_call(context, NAME, thread_id, model, prompt) as record:
-            raw = await structured.ainvoke(prompt, config)
+            raw = await structured.ainvoke(prompt, unstreamed(config))
             record(raw)
         return read_verdict(raw)
 

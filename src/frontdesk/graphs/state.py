@@ -98,6 +98,8 @@ class SupportState(TypedDict, total=False):
     summary: str
     intents: list[str]
     """What the latest customer message asks for (intent routing); empty: every tool is offered."""
+    turn_of: str | None
+    """The id of the customer message the open turn answers (see ``graphs.router``)."""
 
 
 def last_ai_message(state: SupportState) -> Any:

@@ -1,7 +1,9 @@
 """``build_graph``: the support graph as a compiled LangGraph ``StateGraph``.
 
-router → customer_service ⇄ tools, customer_service → researcher (handoff tool),
-every draft → grader → END | back to its agent once | human_handoff (``interrupt()``).
+customer_service ⇄ tools (each new customer message's turn opened in customer service's own
+step, see ``graphs.router``), customer_service → researcher (handoff tool), every draft →
+reviewed by the grader in its agent's step (``graphs.review``) → END | back to its agent once
+| human_handoff (``interrupt()``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from frontdesk.gateway.provider import GatewayProvider
 from frontdesk.graphs.agent_node import make_agent_node
 from frontdesk.graphs.grader_node import make_grader_node
 from frontdesk.graphs.human import make_human_node
-from frontdesk.graphs.router import make_router
+from frontdesk.graphs.router import make_turn_opener
 from frontdesk.graphs.state import SupportState
 from frontdesk.graphs.summarize import make_summarize_node
 from frontdesk.graphs.tools_node import make_tools_node
@@ -165,35 +167,32 @@ def build_graph(
 
     builder = StateGraph(SupportState, context_schema=RunContext)
     classifier = intent_classifier(spec, settings, knowledge)
-    node(
-        "router",
-        make_router(ENTRY_AGENT, summarize_after=limit or None, input_guardrails=sorted_guardrails.input, classify=classifier.classify if classifier else None),
-        destinations=(ENTRY_AGENT, "summarize", "human_handoff"),
-    )
+    open_turn = make_turn_opener(summarize_after=limit or None, input_guardrails=sorted_guardrails.input, classify=classifier.classify if classifier else None)
     node("summarize", make_summarize_node(provider, keep=settings.keep_messages))
     builder.add_edge("summarize", ENTRY_AGENT)
     confirming = settings.confirm_writes if confirm_writes is None else confirm_writes
+    by_rules = settings.grading_mode == "rules"
+    output_checks = (GroundedFacts(), *sorted_guardrails.output) if grading and by_rules else sorted_guardrails.output
+    review = make_grader_node(provider, output_checks, grade_with_model=grading and not by_rules) if grading or sorted_guardrails.output else None
     for agent in specs.values():
         routing = classifier is not None and agent.name == ENTRY_AGENT
         make = make_agent_node(
             agent,
             provider,
-            grade_replies=grading or bool(sorted_guardrails.output),
+            review=review,
             max_steps=settings.max_agent_steps,
             intents=spec.intents if routing else (),
             login_steps=spec.login_steps if routing else (),
             force_writes=confirming,
             own_steps=agent.steps if classifier is not None else (),
             direct_steps=settings.calls_steps_directly,
+            open_turn=open_turn if agent.name == ENTRY_AGENT else None,
         )
-        node(agent.name, make, destinations=("tools", "grader", "human_handoff", END), metadata={AGENT_ROLE: True})
+        exits = ("tools", "human_handoff", END, agent.name, *(("summarize",) if agent.name == ENTRY_AGENT else ()))
+        node(agent.name, make, destinations=exits, metadata={AGENT_ROLE: True})
     identity_checks = (IdentityFromCustomer(), *sorted_guardrails.tool) if settings.checks_identity else sorted_guardrails.tool
     checks = spec.policies(settings.approval_limit, confirm_writes=confirming, approvals=approvals, guardrails=identity_checks)
     node("tools", make_tools_node(specs, (*checks, *policies), time_limit=settings.tool_time_limit), destinations=(*names, "human_handoff"))
-    by_rules = settings.grading_mode == "rules"
-    output_checks = (GroundedFacts(), *sorted_guardrails.output) if grading and by_rules else sorted_guardrails.output
-    grader = make_grader_node(provider, output_checks, grade_with_model=grading and not by_rules)
-    node("grader", grader, destinations=(*names, "human_handoff", END))
     node("human_handoff", make_human_node(return_to_bot=settings.return_to_bot), destinations=(END,))
-    builder.add_edge(START, "router")
+    builder.add_edge(START, ENTRY_AGENT)
     return builder.compile(checkpointer=checkpointer, store=store, name="frontdesk-support")

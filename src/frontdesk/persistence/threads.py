@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import START
 
 
 @dataclass
@@ -82,7 +83,8 @@ def fork(graph: Any, thread_id: str, checkpoint_id: str, new_thread_id: str | No
     target = new_thread_id or f"{thread_id}-fork-{uuid.uuid4().hex[:6]}"
     values = dict(source.values)
     messages = values.pop("messages", [])
-    graph.update_state({"configurable": {"thread_id": target}}, {**values, "messages": messages}, as_node="router")
+    first = next(end for start, end in graph.builder.edges if start == START)  # the node every turn starts at
+    graph.update_state({"configurable": {"thread_id": target}}, {**values, "messages": messages}, as_node=first)
     return target
 
 

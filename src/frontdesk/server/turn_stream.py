@@ -6,7 +6,7 @@ the ones with work to do fought over the interpreter lock (measured: the same lo
 quarter less CPU per turn with 48 threads than with 256 — but 48 would cap how many
 conversations a slow model can serve at once). Here a turn is a coroutine (``astream``
 on the graph): waiting costs nothing, and the graph's synchronous steps (tools, the
-router, the human handoff) share the loop's small executor.
+human handoff) share the loop's small executor.
 
 The turn is started as soon as the message is accepted and is not the response itself:
 the response is an async generator reading the turn's queue, so a client that goes away
