@@ -2,7 +2,7 @@
 
 Every conversation is the lookup task (order-status: three customer-service model calls
 and one grader call per turn) on one compiled support graph, driven with ``ainvoke`` and
-checkpointed by ``AsyncSqliteSaver`` (``open_async_checkpointer``, a SQLite file in a
+checkpointed by LangGraph's ``SqliteSaver`` on a thread of its own (``open_async_checkpointer``, a SQLite file in a
 temporary folder) with frontdesk's ``durability="sync"``.
 
 The ideal is what a framework with zero overhead would reach: all N turns waiting on the

@@ -158,7 +158,7 @@ def to_markdown(results: BenchResults) -> str:
     if results.concurrency:
         lines += [
             "",
-            "## Concurrent conversations (frontdesk, `ainvoke`, AsyncSqliteSaver, durability=sync)",
+            "## Concurrent conversations (frontdesk, `ainvoke`, SQLite saver, durability=sync)",
             "",
             "Ideal = N / one turn's model time (every conversation waiting on the model at once, zero overhead).",
             "",
@@ -171,7 +171,7 @@ def print_tables(console: Console, results: BenchResults) -> None:
     """The two tables, as rich tables on ``console``."""
     for title, (header, rows) in (
         ("Frameworks: overhead per turn, import time, peak RSS (×n = ratio to bare LangGraph)", framework_rows(results)),
-        ("frontdesk: N concurrent conversations (ainvoke, AsyncSqliteSaver)", concurrency_rows(results)),
+        ("frontdesk: N concurrent conversations (ainvoke, SQLite saver)", concurrency_rows(results)),
     ):
         if not rows:
             continue

@@ -26,8 +26,8 @@ from typing import Final
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite import SqliteSaver
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
+from frontdesk.persistence.sqlite_async import open_one_thread_sqlite_saver
 from frontdesk.persistence.urls import backend, sqlite_file
 
 DURABILITY: Final = "sync"
@@ -61,12 +61,8 @@ async def open_async_checkpointer(url: str) -> AsyncIterator[BaseCheckpointSaver
     kind = backend(url)
     if kind == "memory":
         yield InMemorySaver()
-    elif kind == "sqlite":
-        async with AsyncSqliteSaver.from_conn_string(sqlite_file(url)) as saver:
-            async with saver.lock:
-                for pragma in SQLITE_PRAGMAS:
-                    await saver.conn.execute(pragma)
-            await saver.setup()
+    elif kind == "sqlite":  # LangGraph's SqliteSaver on one thread of its own (see persistence.sqlite_async)
+        async with open_one_thread_sqlite_saver(sqlite_file(url), SQLITE_PRAGMAS) as saver:
             yield saver
     else:
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver  # noqa: PLC0415 — optional (extra postgres)
