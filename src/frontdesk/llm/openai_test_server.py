@@ -55,6 +55,14 @@ Response = ScriptedStep | str | dict[str, Any] | StreamFault | Delayed | HttpErr
 """One entry of the server's script."""
 
 
+class _BurstServer(ThreadingHTTPServer):
+    """Takes hundreds of connections at once, as a model endpoint does: with the standard
+    library's listen backlog of 5, a burst of conversations asking at the same moment had
+    connections dropped, and the framework was measured against a server that refused it."""
+
+    request_queue_size = 1024
+
+
 class OpenAITestServer:
     """Serve scripted chat completions over real HTTP until stopped (also a context manager)."""
 
@@ -64,7 +72,7 @@ class OpenAITestServer:
         self.delay_s = delay_s
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd = _BurstServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
