@@ -5,7 +5,7 @@ LangGraph's ``AsyncSqliteSaver`` runs every statement, fetch and commit of an op
 as its own round trip to aiosqlite's thread: storing one step took several hand-offs of
 the interpreter lock between that thread and the event loop, and with 1,000 conversations
 at once the checkpointer cost about a third of each turn's CPU (measured:
-``bench/results/``, 1,000 concurrent conversations, 43 turns/s with it against 50–52 with
+1,000 concurrent conversations of the concurrency bench, 43 turns/s with it against 47–52 with
 this saver, the same SQLite file and durability).
 
 This is LangGraph's own ``SqliteSaver`` — the same tables, queries, serialisation and
