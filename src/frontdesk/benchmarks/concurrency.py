@@ -2,16 +2,17 @@
 
 Every conversation is the lookup task (order-status: three customer-service model calls
 and one grader call per turn) on one compiled support graph, driven with ``ainvoke`` and
-checkpointed by LangGraph's ``SqliteSaver`` on a thread of its own (``open_async_checkpointer``, a SQLite file in a
-temporary folder) with frontdesk's ``durability="sync"``.
+checkpointed by LangGraph's ``SqliteSaver`` on a thread of its own
+(``open_async_checkpointer``, a SQLite file in a temporary folder) with frontdesk's
+``durability="sync"``.
 
 The ideal is what a framework with zero overhead would reach: all N turns waiting on the
 model at once, so N turns per *one* turn's model time. Under ``ainvoke`` the agent nodes
 (which grade their drafts in the same step) are coroutines that await the model, so waiting
 conversations hold no thread; the nodes without a coroutine form (tools, handoff: short
-database work) run on the
-event loop's default thread pool. ``threads`` sets its size: ``0`` = asyncio's own default
-(``min(32, cpus + 4)``), ``None`` = one thread per conversation, any other number as given.
+database work) run on the event loop's default thread pool. ``threads`` sets its size:
+``0`` = asyncio's own default (``min(32, cpus + 4)``), ``None`` = one thread per
+conversation, any other number as given.
 
 Each conversation needs its own script (its own step counters); one graph serves them
 all, so the model provider picks the script of the conversation that is calling from a

@@ -16,19 +16,12 @@ from langchain_core.messages import RemoveMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
-from frontdesk.graphs.state import SupportState, add_message_batches
+from frontdesk.graphs.state import SupportState, with_update, writes_of
 from frontdesk.runtime import RunContext
 from frontdesk.tracing.instrument import SyncAndAsync
 
 REVIEW = "grader"
 """Where an agent's ``route`` sends a draft that needs review (the grader's name)."""
-
-
-def with_draft(state: SupportState, update: dict[str, Any]) -> SupportState:
-    """``state`` as the grader sees it: the agent's ``update`` applied, the draft last."""
-    view: dict[str, Any] = {**state, **{key: value for key, value in update.items() if key != "messages"}}
-    view["messages"] = add_message_batches(state.get("messages", []), [list(update.get("messages") or [])])
-    return view  # type: ignore[return-value]  # the same keys as SupportState
 
 
 def folded(update: dict[str, Any], verdict: Command[Any]) -> Command[Any]:
@@ -37,7 +30,7 @@ def folded(update: dict[str, Any], verdict: Command[Any]) -> Command[Any]:
     A draft the verdict withdraws (``RemoveMessage``) is simply not written; the verdict's
     other writes (grade, revision count, handoff) win over the agent's.
     """
-    theirs = dict(verdict.update or {}) if isinstance(verdict.update, dict) else {}
+    theirs = writes_of(verdict)
     own = list(update.get("messages") or [])
     withdrawn = {m.id for m in theirs.get("messages") or [] if isinstance(m, RemoveMessage)}
     own_ids = {m.id for m in own}
@@ -48,11 +41,11 @@ def folded(update: dict[str, Any], verdict: Command[Any]) -> Command[Any]:
 
 def review_in_step(review: SyncAndAsync, state: SupportState, command: Command[Any], config: RunnableConfig, context: RunContext) -> Command[Any]:
     """``command`` (an agent's draft bound for review) with the review done and folded in."""
-    update = dict(command.update or {}) if isinstance(command.update, dict) else {}
-    return folded(update, review.sync(with_draft(state, update), config, context))
+    update = writes_of(command)  # the grader sees the state with the draft last
+    return folded(update, review.sync(with_update(state, update), config, context))
 
 
 async def areview_in_step(review: SyncAndAsync, state: SupportState, command: Command[Any], config: RunnableConfig, context: RunContext) -> Command[Any]:
     """``review_in_step`` awaiting the grader model."""
-    update = dict(command.update or {}) if isinstance(command.update, dict) else {}
-    return folded(update, await review.asynchronous(with_draft(state, update), config, context))
+    update = writes_of(command)
+    return folded(update, await review.asynchronous(with_update(state, update), config, context))

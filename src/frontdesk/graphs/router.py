@@ -26,7 +26,7 @@ from langgraph.types import Command
 from opentelemetry import trace
 
 from frontdesk.agents.intents import Intent, next_intents
-from frontdesk.graphs.state import SupportState, add_message_batches
+from frontdesk.graphs.state import SupportState, with_update, writes_of
 from frontdesk.graphs.summarize import needs_summary
 from frontdesk.guardrails.base import GuardrailContext, InputGuardrail, first_trip, record_trip
 from frontdesk.guardrails.withheld import withhold
@@ -46,14 +46,11 @@ class TurnStart:
 
     def applied(self, state: SupportState) -> SupportState:
         """``state`` as the entry agent sees it once the turn is open (a withheld message replaced)."""
-        view: dict[str, Any] = {**state, **{key: value for key, value in self.update.items() if key != "messages"}}
-        if self.update.get("messages"):
-            view["messages"] = add_message_batches(state.get("messages", []), [self.update["messages"]])
-        return view  # type: ignore[return-value]  # the same keys as SupportState
+        return with_update(state, self.update)
 
     def joined(self, command: Command[Any]) -> Command[Any]:
         """The agent's ``command`` with the opening's writes before its own (the agent's win)."""
-        own = dict(command.update or {}) if isinstance(command.update, dict) else {}
+        own = writes_of(command)
         update = {**self.update, **own}
         if self.update.get("messages") and own.get("messages"):
             update["messages"] = [*self.update["messages"], *own["messages"]]

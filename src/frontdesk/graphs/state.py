@@ -102,6 +102,20 @@ class SupportState(TypedDict, total=False):
     """The id of the customer message the open turn answers (see ``graphs.router``)."""
 
 
+def with_update(state: SupportState, update: dict[str, Any]) -> SupportState:
+    """``state`` as a node sees it after ``update`` (writes made earlier in the same step:
+    a turn's opening, an agent's draft), messages merged by the channel's own reducer."""
+    view: dict[str, Any] = {**state, **{key: value for key, value in update.items() if key != "messages"}}
+    if update.get("messages"):
+        view["messages"] = add_message_batches(state.get("messages", []), [list(update["messages"])])
+    return view  # type: ignore[return-value]  # the same keys as SupportState
+
+
+def writes_of(command: Any) -> dict[str, Any]:
+    """A ``Command``'s state update as a new dict (empty when it has none)."""
+    return dict(command.update) if isinstance(command.update, dict) else {}
+
+
 def last_ai_message(state: SupportState) -> Any:
     """The most recent assistant message (the draft or the tool-calling turn)."""
     for message in reversed(state.get("messages", [])):

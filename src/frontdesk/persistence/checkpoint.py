@@ -27,7 +27,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from frontdesk.persistence.sqlite_async import open_one_thread_sqlite_saver
+from frontdesk.persistence.sqlite_async import open_one_thread_sqlite_saver, prepare_sqlite_saver
 from frontdesk.persistence.urls import backend, sqlite_file
 
 DURABILITY: Final = "sync"
@@ -42,10 +42,7 @@ def open_checkpointer(url: str) -> Iterator[BaseCheckpointSaver]:
         yield InMemorySaver()
     elif kind == "sqlite":
         with SqliteSaver.from_conn_string(sqlite_file(url)) as saver:
-            with saver.lock:
-                for pragma in SQLITE_PRAGMAS:
-                    saver.conn.execute(pragma)
-            saver.setup()
+            prepare_sqlite_saver(saver, SQLITE_PRAGMAS)
             yield saver
     else:
         from langgraph.checkpoint.postgres import PostgresSaver  # noqa: PLC0415 — optional (extra postgres)

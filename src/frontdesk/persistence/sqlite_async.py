@@ -65,20 +65,21 @@ class OneThreadSqliteSaver(SqliteSaver):
         return await self._on_worker(self.get_delta_channel_history, config=config, channels=channels)
 
 
+def prepare_sqlite_saver(saver: SqliteSaver, pragmas: Sequence[str] = ()) -> None:
+    """Run ``pragmas`` on the saver's connection (under its lock), then create its tables."""
+    with saver.lock:
+        for pragma in pragmas:
+            saver.conn.execute(pragma)
+    saver.setup()
+
+
 @asynccontextmanager
 async def open_one_thread_sqlite_saver(path: str, pragmas: Sequence[str] = ()) -> AsyncIterator[OneThreadSqliteSaver]:
     """The saver over the SQLite file at ``path`` (``pragmas`` run first), closed on exit."""
     conn = sqlite3.connect(path, check_same_thread=False)
     saver = OneThreadSqliteSaver(conn)
     try:
-
-        def prepare() -> None:
-            with saver.lock:
-                for pragma in pragmas:
-                    conn.execute(pragma)
-            saver.setup()
-
-        await saver._on_worker(prepare)
+        await saver._on_worker(prepare_sqlite_saver, saver, pragmas)
         yield saver
     finally:
         saver.worker.shutdown(wait=True)
