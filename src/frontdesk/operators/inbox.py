@@ -228,11 +228,13 @@ class Inbox:
 
 
 def watch(graph: Any, thread_id: str, *, poll_s: float = 1.0, until: Callable[[], bool] | None = None) -> Any:
-    """Wait until the thread has no pause left (an operator answered); returns its state."""
+    """Wait until the thread has no pause left (an operator answered) and the run the answer
+    resumed (in the operator's process) has ended; returns its state. Returning as soon as the
+    pause was gone showed the operator's decision without the reply that followed it."""
 
     config = {"configurable": {"thread_id": thread_id}}
     while True:
         state = graph.get_state(config)
-        if not state.interrupts or (until is not None and until()):
+        if not (state.interrupts or state.next) or (until is not None and until()):
             return state
         time.sleep(poll_s)
