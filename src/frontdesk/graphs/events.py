@@ -93,16 +93,27 @@ class OperatorReply:
     text: str
 
 
-TurnEvent = Token | AgentMessage | ToolResult | AgentHandoff | Waiting | Verdict | Summary | OperatorReply
+@dataclass(frozen=True)
+class TurnState:
+    """The thread's state when the turn ended, last of a turn's events when asked for (``state=True``).
+
+    What reading the thread back would give, without that read: a checkpointer read is a
+    database round trip and a rebuild of the message history, and a server answering a
+    message needs the reply right after the turn."""
+
+    values: dict[str, Any]
+
+
+TurnEvent = Token | AgentMessage | ToolResult | AgentHandoff | Waiting | Verdict | Summary | OperatorReply | TurnState
 
 
 def _turn_setup(
-    graph: CompiledStateGraph[Any, RunContext, Any, Any], config: RunnableConfig, tokens: bool
+    graph: CompiledStateGraph[Any, RunContext, Any, Any], config: RunnableConfig, tokens: bool, state: bool = False
 ) -> tuple[frozenset[str], RunnableConfig, list[StreamMode]]:
     """The agents whose tokens count, the run's config (with the turn's start time) and its stream modes."""
     config = {**config, "configurable": {**config.get("configurable", {}), TURN_STARTED: time.time()}}
     modes: list[StreamMode] = ["messages", "updates"] if tokens else ["updates"]
-    return agent_names(graph), config, modes
+    return agent_names(graph), config, [*modes, "values"] if state else modes
 
 
 def _chunk_events(mode: str, chunk: Any, agents: frozenset[str]) -> Iterator[TurnEvent]:
@@ -143,13 +154,22 @@ async def astream_turn(
     *,
     context: RunContext | None = None,
     tokens: bool = False,
+    state: bool = False,
 ) -> AsyncIterator[TurnEvent]:
-    """``stream_turn`` on the event loop (the graph's checkpointer must be an async one)."""
-    agents, config, modes = _turn_setup(graph, config, tokens)
+    """``stream_turn`` on the event loop (the graph's checkpointer must be an async one).
+
+    ``state`` ends the events with a :class:`TurnState` (the state after the run's last step)."""
+    agents, config, modes = _turn_setup(graph, config, tokens, state)
     stream: AsyncIterator[tuple[str, Any]] = graph.astream(payload, config, stream_mode=modes, durability=DURABILITY, context=context)  # type: ignore[assignment]  # as above
+    last: dict[str, Any] | None = None
     async for mode, chunk in stream:
+        if mode == "values":
+            last = chunk
+            continue
         for event in _chunk_events(mode, chunk, agents):
             yield event
+    if state:
+        yield TurnState(values=last if last is not None else dict((await graph.aget_state(config)).values))
 
 
 def _update_events(node: str, update: Any, agents: frozenset[str]) -> Iterator[TurnEvent]:
@@ -244,10 +264,16 @@ async def astream_message(
     *,
     context: RunContext | None = None,
     tokens: bool = False,
+    snapshot: Any = None,
+    state: bool = False,
 ) -> AsyncIterator[TurnEvent]:
     """``stream_message`` on the event loop: the same order (finish an unfinished run, then a
-    kept confirmation, then the message unless the thread waits)."""
-    snapshot = await graph.aget_state(config)
+    kept confirmation, then the message unless the thread waits).
+
+    ``snapshot`` is the thread's state if the caller has just read it while holding the
+    thread's lock (nothing can have changed it since); ``state`` ends the events with the
+    thread's :class:`TurnState`."""
+    snapshot = snapshot if snapshot is not None else await graph.aget_state(config)
     if stopped_part_way(snapshot):
         async for event in astream_turn(graph, None, config, context=context, tokens=tokens):
             yield event
@@ -259,8 +285,10 @@ async def astream_message(
             yield event
         snapshot = await graph.aget_state(config)
     if snapshot.interrupts:
+        if state:
+            yield TurnState(values=dict(snapshot.values))
         return
-    async for event in astream_turn(graph, {"messages": [HumanMessage(text)]}, config, context=context, tokens=tokens):
+    async for event in astream_turn(graph, {"messages": [HumanMessage(text)]}, config, context=context, tokens=tokens, state=state):
         yield event
 
 

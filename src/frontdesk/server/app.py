@@ -25,7 +25,7 @@ from langgraph.types import Command
 from pydantic import BaseModel, Field
 
 from frontdesk.app import FrontdeskApp, open_app
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, answered_pause, astream_message, astream_turn, awaiting_customer, reply_in
+from frontdesk.graphs.events import Token, ToolResult, TurnState, Verdict, Waiting, answered_pause, astream_message, astream_turn, awaiting_customer, reply_in
 from frontdesk.inputs import BadMessage, clean_message
 from frontdesk.operators.inbox import InboxError
 from frontdesk.persistence.checkpoint import open_async_checkpointer
@@ -157,7 +157,8 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                 409, "this conversation is still answering your previous message; send this one when it has replied", headers={"Retry-After": "1"}
             ) from None
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
-        pauses = opened.graph.get_state(config).interrupts
+        snapshot = opened.graph.get_state(config)  # read under the thread's lock: the turn starts from it, not from a second read
+        pauses = snapshot.interrupts
         confirming = awaiting_customer(pauses, config, opened.context)
         if confirming is not None:
             answer = parse_answer(text)
@@ -169,14 +170,14 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         if pauses and answered_pause(pauses, config, opened.context) is None:
             turn.close()
             raise HTTPException(409, "this thread is waiting for an operator; your message can be sent once they answer")
-        return _response(thread_id, text, turn)
+        return _response(thread_id, text, turn, snapshot=snapshot)
 
-    def _response(thread_id: str, text: str | None, turn: ExitStack, resume: Command[Any] | None = None) -> StreamingResponse:
+    def _response(thread_id: str, text: str | None, turn: ExitStack, resume: Command[Any] | None = None, snapshot: Any = None) -> StreamingResponse:
         """The turn, run as a task on the server's loop (it releases the thread's lock when it ends), as SSE."""
-        events = state["turns"].start(lambda: _stream(thread_id, text, turn, resume), finally_=turn.close)
+        events = state["turns"].start(lambda: _stream(thread_id, text, turn, resume, snapshot), finally_=turn.close)
         return StreamingResponse(events, media_type="text/event-stream")
 
-    async def _stream(thread_id: str, text: str | None, turn: ExitStack, resume: Command[Any] | None = None) -> AsyncIterator[str]:
+    async def _stream(thread_id: str, text: str | None, turn: ExitStack, resume: Command[Any] | None = None, snapshot: Any = None) -> AsyncIterator[str]:
         """The turn as server-sent events. Customers see only graded replies: while an agent
         drafts, a ``thinking`` event says so; the reply itself comes in ``done``."""
 
@@ -190,10 +191,11 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
             drafting: str | None = None
             with instrument.turn(opened.tracing.tracer, thread_id=thread_id, labels=opened.labels) as run_id:
                 items = (
-                    astream_turn(opened.graph, resume, config, context=opened.context, tokens=True)
+                    astream_turn(opened.graph, resume, config, context=opened.context, tokens=True, state=True)
                     if text is None
-                    else astream_message(opened.graph, text, config, context=opened.context, tokens=True)
+                    else astream_message(opened.graph, text, config, context=opened.context, tokens=True, snapshot=snapshot, state=True)
                 )
+                values: dict[str, Any] = {}
                 runs.add(thread_id, run_id)
                 async for item in items:
                     if isinstance(item, Token):
@@ -208,7 +210,9 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                     elif isinstance(item, Verdict):
                         drafting = None
                         yield event("grade", {"verdict": item.verdict})
-            messages = (await opened.graph.aget_state(config)).values.get("messages", [])
+                    elif isinstance(item, TurnState):
+                        values = item.values
+            messages = values.get("messages", [])
         except Exception:  # the stream has started: report the failure in-band, never its internals
             logger.exception("turn failed in thread %s", thread_id)
             yield event("error", {"code": "turn_failed", "message": "Sorry, something went wrong on our side; please try again in a moment."})
