@@ -86,9 +86,11 @@ def openai_compatible_model(settings: Settings, *, streaming: bool = False) -> B
         raise ModelNotConfiguredError(NOT_CONFIGURED_HELP)
 
     # Imported here: langchain-openai costs 0.8 s of import that scripted runs, replay and the CLI's quick commands never need.
+    from frontdesk.llm.http_clients import model_async_client  # noqa: PLC0415
     from frontdesk.llm.openai_client import StrictStreamingChatOpenAI  # noqa: PLC0415
 
     return StrictStreamingChatOpenAI(
+        http_async_client=model_async_client(settings.request_timeout),
         model=settings.model or "",
         base_url=settings.base_url,
         api_key=SecretStr(settings.api_key or "not-needed"),

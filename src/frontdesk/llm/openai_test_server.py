@@ -61,6 +61,12 @@ class _BurstServer(ThreadingHTTPServer):
     connections dropped, and the framework was measured against a server that refused it."""
 
     request_queue_size = 1024
+    connections = 0
+    """Connections accepted so far (keep-alive: a client that reuses them opens few)."""
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.connections += 1  # the accepting thread only: no lock needed
+        super().process_request(request, client_address)
 
 
 class OpenAITestServer:
@@ -96,6 +102,11 @@ class OpenAITestServer:
         self.stop()
 
     @property
+    def connections(self) -> int:
+        """TCP connections clients have opened to this server."""
+        return self._httpd.connections
+
+    @property
     def remaining(self) -> int:
         return len(self.responses)
 
@@ -118,6 +129,10 @@ class OpenAITestServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, as model endpoints do: with HTTP/1.0 every call was a new connection
+            # (and a new thread here), which no client meets in production.
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 return
 
@@ -159,21 +174,30 @@ class OpenAITestServer:
                 self.wfile.write(data)
 
             def _stream(self, message: dict[str, Any], body: dict[str, Any], fault: str | None = None) -> None:
+                """Server-sent events in chunked encoding (the connection stays open for the next
+                call); a stream the fault cuts short ends the connection instead, mid-stream."""
+                cut = fault == "no_finish_reason"
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection" if cut else "Transfer-Encoding", "close" if cut else "chunked")
                 self.end_headers()
+
+                def send(data: bytes) -> None:
+                    self.wfile.write(data if cut else b"%x\r\n%s\r\n" % (len(data), data))
+                    self.wfile.flush()
+
                 if fault == "cut_arguments":
                     for call in message.get("tool_calls", []):
                         text = call["function"]["arguments"]
                         call["function"]["arguments"] = text[: max(1, len(text) // 2)]
                 for chunk in _chunks(message, server.model, body):
-                    if fault == "no_finish_reason" and any(c.get("finish_reason") for c in chunk.get("choices", [])):
-                        self.wfile.flush()
+                    if cut and any(c.get("finish_reason") for c in chunk.get("choices", [])):
                         self.close_connection = True
                         return
-                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                    self.wfile.flush()
-                self.wfile.write(b"data: [DONE]\n\n")
+                    send(f"data: {json.dumps(chunk)}\n\n".encode())
+                send(b"data: [DONE]\n\n")
+                if not cut:
+                    self.wfile.write(b"0\r\n\r\n")
 
         return Handler
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import SecretStr
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
+from frontdesk.llm.http_clients import model_async_client
 from frontdesk.llm.local.client import LlamaCppChatOpenAI
 from frontdesk.llm.local.server import MODEL_ALIAS, LocalModelServer, default_batch_threads, default_threads
 from frontdesk.llm.local.weights import QWEN_1_5B, LocalModelError
@@ -64,6 +65,7 @@ def local_chat_model(settings: Settings, *, streaming: bool = False) -> BaseChat
         base_url=server.base_url,
         api_key=SecretStr("local"),
         timeout=max(settings.request_timeout, 600.0),
+        http_async_client=model_async_client(max(settings.request_timeout, 600.0)),
         max_retries=0,
         temperature=0,
         max_completion_tokens=REPLY_TOKENS,  # sent as max_tokens (see client)
