@@ -128,6 +128,12 @@ class GatewayChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "frontdesk-gateway"
 
+    def __repr_args__(self) -> Any:
+        """The agent and its chain by name. LangChain puts a model's repr in every run's
+        callback payload (once per model object); the full one held each route's model and
+        settings, ~11 KB and half a millisecond for a scripted one."""
+        return [("agent", self.agent), ("routes", [route.name for route in self.routes]), ("start_tier", self.start_tier)]
+
     @property
     def model_name(self) -> str:
         return instrument.model_name(self.routes[self.start_tier].model)
