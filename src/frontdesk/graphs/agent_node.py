@@ -289,10 +289,7 @@ def make_agent_node(
         if direct is not None:
             instrument.event("frontdesk.agent.direct_step", **{"frontdesk.agent": spec.name, "frontdesk.tool": direct["name"]})
             message = AIMessage(content="", tool_calls=[direct], name=spec.name)
-            update: dict[str, Any] = {"messages": [message], "agent_steps": steps}
-            if state.get("active_agent") != spec.name:
-                update["active_agent"] = spec.name
-            return Command(goto="tools", update=update)
+            return Command(goto="tools", update=writes(message, steps, state.get("active_agent")))
         if forced:
             instrument.event("frontdesk.agent.forced_step", **{"frontdesk.agent": spec.name, "frontdesk.tool": forced})
         prompt: list[BaseMessage] = [
@@ -310,6 +307,14 @@ def make_agent_node(
         handoff = {"messages": [fallback], "handoff_reason": str(exc), "handoff_priority": "high", "handoff_cause": "model_unavailable", "agent_steps": steps}
         return Command(goto="human_handoff", update=handoff)
 
+    def writes(message: AIMessage, steps: int, active: str | None) -> dict[str, Any]:
+        """This step's message and step count, and the agent's name when the thread moves to it
+        (written only when it changes: each written key is one more checkpoint write)."""
+        update: dict[str, Any] = {"messages": [message], "agent_steps": steps}
+        if active != spec.name:
+            update["active_agent"] = spec.name
+        return update
+
     def route(reply: Any, steps: int, active: str | None) -> Command[Any]:
         reply = recover_tool_calls(reply, {t.name for t in spec.tools})
         message = AIMessage(
@@ -321,9 +326,7 @@ def make_agent_node(
             usage_metadata=reply.usage_metadata,
             response_metadata=reply.response_metadata,
         )
-        update: dict[str, Any] = {"messages": [message], "agent_steps": steps}
-        if active != spec.name:  # written when it changes: each written key is one more checkpoint write
-            update["active_agent"] = spec.name
+        update = writes(message, steps, active)
         if message.tool_calls or message.invalid_tool_calls:
             return Command(goto="tools", update=update)
         goto = REVIEW if review is not None and spec.graded else END

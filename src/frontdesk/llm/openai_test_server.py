@@ -61,12 +61,6 @@ class _BurstServer(ThreadingHTTPServer):
     connections dropped, and the framework was measured against a server that refused it."""
 
     request_queue_size = 1024
-    connections = 0
-    """Connections accepted so far (keep-alive: a client that reuses them opens few)."""
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        self.connections += 1  # the accepting thread only: no lock needed
-        super().process_request(request, client_address)
 
 
 class OpenAITestServer:
@@ -100,11 +94,6 @@ class OpenAITestServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-    @property
-    def connections(self) -> int:
-        """TCP connections clients have opened to this server."""
-        return self._httpd.connections
 
     @property
     def remaining(self) -> int:
