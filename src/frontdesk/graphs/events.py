@@ -223,8 +223,14 @@ def awaiting_customer(pauses: Sequence[Any], config: RunnableConfig, context: Ru
 
 
 def stopped_part_way(snapshot: Any) -> bool:
-    """True when a thread's last run stopped part-way (a crash or a kill) rather than pausing for a person."""
-    return bool(snapshot.next) and not snapshot.interrupts
+    """True when a thread's last run stopped part-way (a crash or a kill) rather than pausing for a person.
+
+    ``tasks``, not only ``next``: a step whose task finished has its writes saved and leaves
+    ``next`` before the step's checkpoint is written. Killed in between, the thread shows no
+    next node, and a new message started on top of it dropped those writes (a tool's result,
+    a login) and left the model's tool call unanswered.
+    """
+    return bool(snapshot.next or snapshot.tasks) and not snapshot.interrupts
 
 
 def stream_message(

@@ -230,11 +230,16 @@ class Inbox:
 def watch(graph: Any, thread_id: str, *, poll_s: float = 1.0, until: Callable[[], bool] | None = None) -> Any:
     """Wait until the thread has no pause left (an operator answered) and the run the answer
     resumed (in the operator's process) has ended; returns its state. Returning as soon as the
-    pause was gone showed the operator's decision without the reply that followed it."""
+    pause was gone showed the operator's decision without the reply that followed it.
+
+    "Ended" is "no tasks", not "no next node": once a step's task has finished, its writes are
+    saved and it leaves ``next``, but the step's checkpoint naming the following node comes
+    only when the step ends. A poll in between saw neither a pause nor a next node and
+    returned the operator's decision without the reply the run was still writing."""
 
     config = {"configurable": {"thread_id": thread_id}}
     while True:
         state = graph.get_state(config)
-        if not (state.interrupts or state.next) or (until is not None and until()):
+        if not (state.interrupts or state.next or state.tasks) or (until is not None and until()):
             return state
         time.sleep(poll_s)
