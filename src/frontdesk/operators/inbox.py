@@ -206,8 +206,9 @@ class Inbox:
             snapshot = self.graph.get_state(config)
             if not snapshot.values:
                 raise InboxError(f"no thread {thread_id!r}")
-            if snapshot.next:
-                raise InboxError(f"thread {thread_id} is waiting ({', '.join(snapshot.next)}); answer or finish that first")
+            if snapshot.next or snapshot.tasks:  # tasks: a run killed after a step's results were saved
+                waiting = snapshot.next or tuple(task.name for task in snapshot.tasks)
+                raise InboxError(f"thread {thread_id} is waiting ({', '.join(waiting)}); answer or finish that first")
             previous = snapshot.values.get("customer_id")
             if previous == customer_id:
                 raise InboxError(f"thread {thread_id} already belongs to {customer_id}")
