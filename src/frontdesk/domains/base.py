@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from frontdesk.agents.intents import Intent
 from frontdesk.agents.steps import Step
 from frontdesk.operators.approval_gate import AmountFn, ApprovalPolicy
+from frontdesk.persistence.engine import create_tables
 from frontdesk.tools.base import Tool
 from frontdesk.tools.confirmation import CustomerConfirmation, DescribeFn
 from frontdesk.tools.execution import Check
@@ -88,5 +89,4 @@ class Domain:
 
     def create_tables(self, engine: Engine) -> None:
         """Create the domain's tables if missing (safe on every start)."""
-        for table in self.tables:
-            table.create(engine, checkfirst=True)
+        create_tables(engine, self.tables)

@@ -4,9 +4,12 @@ Generic: which tables a domain adds is the domain's business (``frontdesk.domain
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from collections.abc import Iterable
+
+from sqlalchemy import Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.schema import CreateIndex
 from sqlmodel import create_engine
 
 from frontdesk.persistence.urls import BadDatabaseURL
@@ -37,3 +40,20 @@ def _sqlite_pragmas(connection: object, _record: object) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: a killed process loses nothing committed; only a power cut can lose the last commits
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def create_tables(engine: Engine, tables: Iterable[Table]) -> None:
+    """Create missing tables, and missing indexes on tables that exist (safe on every start).
+
+    ``create(checkfirst=True)`` skips a table that exists, and with it any index added to
+    the table since that database was made: a deployment's database gets those on its next
+    start. ``IF NOT EXISTS`` rather than a reflected check, which cannot see expression
+    indexes (``lower(email)``) on SQLite.
+    """
+    tables = list(tables)
+    for table in tables:
+        table.create(engine, checkfirst=True)
+    with engine.begin() as connection:
+        for table in tables:
+            for index in table.indexes:
+                connection.execute(CreateIndex(index, if_not_exists=True))

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Float, func
+from sqlalchemy import JSON, Column, Float, Index, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
+
+from frontdesk.persistence.engine import create_tables
 
 
 class User(SQLModel, table=True):
@@ -118,13 +120,19 @@ class Order(SQLModel, table=True):
         return data
 
 
+# Logins compare case-insensitively (see tools/lookup.py): these let the database find the
+# customer without reading every row.
+Index("ix_retail_users_email_folded", func.lower(User.email))
+Index("ix_retail_users_name_folded", func.lower(User.last_name), func.lower(User.first_name))
+# A customer's payment methods, in their order (the key starts with the method's id, shared across customers).
+Index("ix_retail_payment_methods_user", PaymentMethod.user_id, PaymentMethod.position)
+
 DOMAIN_TABLES = [User.__table__, PaymentMethod.__table__, Product.__table__, Variant.__table__, Order.__table__]  # type: ignore[attr-defined]
 
 
 def init_domain_schema(engine: Engine) -> None:
     """Create the retail tables if they do not exist (safe on every start)."""
-    for table in DOMAIN_TABLES:
-        table.create(engine, checkfirst=True)
+    create_tables(engine, DOMAIN_TABLES)
 
 
 def has_data(engine: Engine) -> bool:

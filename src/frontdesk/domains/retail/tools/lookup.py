@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from frontdesk.domains.retail.dataset import user_as_tau2
 from frontdesk.domains.retail.models import PaymentMethod, Product, User, Variant
@@ -17,19 +17,36 @@ from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 def find_user_id_by_email(ctx: ToolContext, email: str) -> str:
     """Find a customer's user id by their email address; this authenticates the customer."""
     wanted = email.lower()
-    for user in ctx.db.exec(select(User).order_by(col(User.position))):
-        if user.email.lower() == wanted:
-            return user.user_id
+    found = ctx.db.exec(ascii_narrowed(select(User.user_id, User.email), wanted, User.email).order_by(col(User.position))).all()
+    for user_id, stored in found:
+        if stored.lower() == wanted:
+            return str(user_id)
     raise ToolError("User not found")
 
 
 @tool(kind=ToolKind.READ, authenticates=True)
 def find_user_id_by_name_zip(ctx: ToolContext, first_name: str, last_name: str, zip: str) -> str:
     """Find a customer's user id by first name, last name and zip code; this authenticates the customer."""
-    for user in ctx.db.exec(select(User).order_by(col(User.position))):
-        if user.first_name.lower() == first_name.lower() and user.last_name.lower() == last_name.lower() and user.address.get("zip") == zip:
-            return user.user_id
+    first, last = first_name.lower(), last_name.lower()
+    query = ascii_narrowed(ascii_narrowed(select(User.user_id, User.first_name, User.last_name), first, User.first_name), last, User.last_name)
+    for user_id, stored_first, stored_last in ctx.db.exec(query.order_by(col(User.position))).all():
+        if stored_first.lower() == first and stored_last.lower() == last:
+            address = ctx.db.exec(select(User.address).where(User.user_id == user_id)).one()
+            if address.get("zip") == zip:
+                return str(user_id)
     raise ToolError("User not found")
+
+
+def ascii_narrowed(query: Any, wanted: str, column: Any) -> Any:
+    """``query`` limited to rows whose ``column`` lower-cases to ``wanted``, when the database can tell.
+
+    A login used to load every customer row (addresses, order lists: 22 ms for tau2's 500
+    customers, seconds for a real shop's) and compare in Python. SQL's ``lower()`` agrees
+    with Python's only on ASCII (SQLite leaves "É" alone), so the database narrows an ASCII
+    search and the caller still compares in Python; any other search reads the one or two
+    text columns of every row, never the whole row.
+    """
+    return query.where(func.lower(column) == wanted) if wanted.isascii() else query
 
 
 @tool(kind=ToolKind.READ, requires_auth=True)
