@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, Float, Index, func
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from frontdesk.persistence.engine import create_tables
 
@@ -125,7 +125,7 @@ class Order(SQLModel, table=True):
 Index("ix_retail_users_email_folded", func.lower(User.email))
 Index("ix_retail_users_name_folded", func.lower(User.last_name), func.lower(User.first_name))
 # A customer's payment methods, in their order (the key starts with the method's id, shared across customers).
-Index("ix_retail_payment_methods_user", PaymentMethod.user_id, PaymentMethod.position)
+Index("ix_retail_payment_methods_user", col(PaymentMethod.user_id), col(PaymentMethod.position))
 
 DOMAIN_TABLES = [User.__table__, PaymentMethod.__table__, Product.__table__, Variant.__table__, Order.__table__]  # type: ignore[attr-defined]
 
