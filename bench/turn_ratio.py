@@ -3,7 +3,9 @@
 The quick form of `frontdesk bench`'s first column: the same four tasks, a scripted model
 with no latency, both runners in one process taking turns round by round, so a machine
 whose speed drifts (this one's does, by ±20 % over a day) slows both alike. Prints each
-runner's median overhead per turn and the ratio:
+runner's median overhead per turn and the ratio to bare LangGraph; a third row runs the bare
+graph with frontdesk's durable checkpoints (the same SQLite saver, ``durability="sync"``),
+which shows how much of the gap is that saver alone:
 
     python bench/turn_ratio.py --rounds 15
 """
@@ -14,15 +16,18 @@ import argparse
 import statistics
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from frontdesk.benchmarks import langgraph_runner
 from frontdesk.benchmarks.measure import load_runners
 from frontdesk.benchmarks.model import ModelClock
 from frontdesk.benchmarks.tasks import load_tasks
 from frontdesk.replay.environment import ReplayEnvironment
 
 RUNNERS = ("frontdesk", "langgraph")
+DURABLE = "langgraph on frontdesk's saver"
 
 
 def main() -> None:
@@ -31,22 +36,30 @@ def main() -> None:
     options = parser.parse_args()
     runners, _rows = load_runners(list(RUNNERS))
     tasks = load_tasks()
-    overheads: dict[str, list[float]] = {name: [] for name in RUNNERS}
+    overheads: dict[str, list[float]] = {name: [] for name in (*RUNNERS, DURABLE)}
+
+    def run(name: str, task: Any) -> Any:
+        if name == DURABLE:
+            return langgraph_runner.run_task(task, env, 0.0, ModelClock(), durable=True)
+        return runners[name].run_task(task, env, 0.0, ModelClock())
+
     with ReplayEnvironment() as env:
         for task in tasks:  # warm-up: imports and first-call caches
-            for name in RUNNERS:
-                runners[name].run_task(task, env, 0.0, ModelClock())
+            for name in overheads:
+                run(name, task)
         for _ in range(options.rounds):
-            for name in RUNNERS:
+            for name in overheads:
                 for task in tasks:
-                    run = runners[name].run_task(task, env, 0.0, ModelClock())
-                    if not run.success:
-                        raise SystemExit(f"{name} failed {task.name}: {run.problems}")
-                    overheads[name] += [turn.wall_s - turn.model_s for turn in run.turns]
+                    outcome = run(name, task)
+                    if not outcome.success:
+                        raise SystemExit(f"{name} failed {task.name}: {outcome.problems}")
+                    overheads[name] += [turn.wall_s - turn.model_s for turn in outcome.turns]
     baseline = statistics.median(overheads["langgraph"])
-    for name in RUNNERS:
+    for name in overheads:
         median = statistics.median(overheads[name])
-        print(f"{name:10} {median * 1000:6.2f} ms per turn  ×{median / baseline:.2f}  ({len(overheads[name])} turns)")
+        print(f"{name:32} {median * 1000:6.2f} ms per turn  ×{median / baseline:.2f}  ({len(overheads[name])} turns)")
+    durable = statistics.median(overheads[DURABLE])
+    print(f"frontdesk against bare LangGraph on the same durable saver: ×{statistics.median(overheads['frontdesk']) / durable:.2f}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import sqlite3
 
 import pytest
 
@@ -51,3 +53,18 @@ def test_probe_measures_import_time_and_peak_rss_in_a_fresh_process() -> None:
     found = probe("langgraph", timeout_s=120)
     assert found["success"] is True
     assert 0 < found["import_s"] < 30 and found["peak_rss_mb"] > 20
+
+
+def test_bare_langgraph_on_the_durable_saver_completes_and_stores_its_threads(env: ReplayEnvironment, tasks: list[BenchTask]) -> None:
+    """The comparison row of bench/turn_ratio.py: the same bare graph, its threads in SQLite files."""
+    from frontdesk.benchmarks import langgraph_runner
+
+    before = set(env.workdir.glob("bench-*.sqlite"))
+    for task in tasks:
+        run = langgraph_runner.run_task(task, env, 0.0, ModelClock(), durable=True)
+        assert run.success, run.problems
+    files = set(env.workdir.glob("bench-*.sqlite")) - before
+    assert len(files) == len(tasks)
+    for file in files:
+        with contextlib.closing(sqlite3.connect(file)) as db:
+            assert db.execute("SELECT count(*) FROM checkpoints").fetchone()[0] >= 2, file

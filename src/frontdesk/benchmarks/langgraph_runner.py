@@ -14,10 +14,12 @@ get); the authenticated customer lives in graph state, as it would in any LangGr
 from __future__ import annotations
 
 import uuid
+from contextlib import ExitStack
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 
@@ -25,6 +27,7 @@ from frontdesk.benchmarks.model import ModelClock
 from frontdesk.benchmarks.tasks import INSTRUCTIONS, BenchTask, TaskRun, TurnOutcome, TurnTimer, bench_tools, run_single_agent
 from frontdesk.interop.session import ToolSession
 from frontdesk.llm.scripted import Script
+from frontdesk.persistence.checkpoint import DURABILITY, open_checkpointer
 from frontdesk.replay.environment import ReplayEnvironment
 
 NAME = "langgraph"
@@ -37,8 +40,8 @@ class BareState(MessagesState):
     handoff: str | None
 
 
-def build_bare_graph(model: Any, session: ToolSession) -> Any:
-    """agent ⇄ tools, END on a text reply or a handoff to a person."""
+def build_bare_graph(model: Any, session: ToolSession, checkpointer: BaseCheckpointSaver | None = None) -> Any:
+    """agent ⇄ tools, END on a text reply or a handoff to a person (``InMemorySaver`` unless given one)."""
     tools = {t.name: t for t in bench_tools()}
     bound = model.bind_tools([t.openai_schema() for t in tools.values()])
 
@@ -75,7 +78,7 @@ def build_bare_graph(model: Any, session: ToolSession) -> Any:
     graph.add_edge(START, "agent")
     graph.add_conditional_edges("agent", after_agent, ["tools", END])
     graph.add_conditional_edges("tools", after_tools, ["agent", END])
-    return graph.compile(checkpointer=InMemorySaver())
+    return graph.compile(checkpointer=checkpointer or InMemorySaver())
 
 
 def _reply(messages: list[Any]) -> str:
@@ -87,16 +90,24 @@ def _reply(messages: list[Any]) -> str:
     return ""
 
 
-def run_task(task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock) -> TaskRun:
-    """Run ``task`` turn by turn through the bare graph and judge its end state."""
+def run_task(task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock, *, durable: bool = False) -> TaskRun:
+    """Run ``task`` turn by turn through the bare graph and judge its end state.
+
+    ``durable`` gives the bare graph what frontdesk's checkpoints cost: the same SQLite saver
+    (a file, WAL) and ``durability="sync"``. Not the baseline the bench divides by — it shows
+    how much of frontdesk's time over bare LangGraph is the durable checkpointer alone.
+    """
 
     def converse(script: Script, session: ToolSession, model: Any, timer: TurnTimer, outcomes: list[TurnOutcome]) -> None:
-        graph = build_bare_graph(model, session)
-        config = {"configurable": {"thread_id": f"bench-{uuid.uuid4().hex[:8]}"}}
-        for index, turn in enumerate(task.scenario.turns):
-            script.turn = index
-            with timer.turn():
-                values = graph.invoke({"messages": [HumanMessage(turn.user)], "handoff": None}, config)
-            outcomes.append(TurnOutcome(reply=_reply(values["messages"]), handoff=bool(values.get("handoff"))))
+        thread_id = f"bench-{uuid.uuid4().hex[:8]}"
+        with ExitStack() as stack:
+            saver = stack.enter_context(open_checkpointer(f"sqlite:///{env.workdir / f'{thread_id}.sqlite'}")) if durable else None
+            graph = build_bare_graph(model, session, saver)
+            config = {"configurable": {"thread_id": thread_id}}
+            for index, turn in enumerate(task.scenario.turns):
+                script.turn = index
+                with timer.turn():
+                    values = graph.invoke({"messages": [HumanMessage(turn.user)], "handoff": None}, config, durability=DURABILITY if durable else None)
+                outcomes.append(TurnOutcome(reply=_reply(values["messages"]), handoff=bool(values.get("handoff"))))
 
     return run_single_agent(NAME, task, env, latency_s, clock, converse)
