@@ -222,15 +222,22 @@ def awaiting_customer(pauses: Sequence[Any], config: RunnableConfig, context: Ru
     return None if pause is None or answered_pause(pauses, config, context) is not None else pause
 
 
-def stopped_part_way(snapshot: Any) -> bool:
-    """True when a thread's last run stopped part-way (a crash or a kill) rather than pausing for a person.
+def run_unfinished(snapshot: Any) -> bool:
+    """True while a thread's run has steps left: running, paused for a person, or stopped by a crash.
 
-    ``tasks``, not only ``next``: a step whose task finished has its writes saved and leaves
-    ``next`` before the step's checkpoint is written. Killed in between, the thread shows no
-    next node, and a new message started on top of it dropped those writes (a tool's result,
-    a login) and left the model's tool call unanswered.
+    The snapshot's ``tasks``, not its ``next``: a step whose task has finished has its writes
+    saved and leaves ``next`` at once, but the checkpoint naming the following step comes only
+    when the step ends. In between (``next`` empty, the finished task still listed) a poll took
+    a running thread for an ended one, and a kill there left a thread that looked finished: a
+    new message started on top of it and dropped those writes (a tool's result, a login).
+    ``next`` and ``interrupts`` are both drawn from ``tasks``.
     """
-    return bool(snapshot.next or snapshot.tasks) and not snapshot.interrupts
+    return bool(snapshot.tasks)
+
+
+def stopped_part_way(snapshot: Any) -> bool:
+    """True when a thread's last run stopped part-way (a crash or a kill) rather than pausing for a person."""
+    return run_unfinished(snapshot) and not snapshot.interrupts
 
 
 def stream_message(

@@ -20,6 +20,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from sqlmodel import Session
 
+from frontdesk.graphs.events import run_unfinished
 from frontdesk.operators import records, tickets
 from frontdesk.persistence.checkpoint import DURABILITY
 from frontdesk.persistence.clock import as_utc
@@ -206,9 +207,9 @@ class Inbox:
             snapshot = self.graph.get_state(config)
             if not snapshot.values:
                 raise InboxError(f"no thread {thread_id!r}")
-            if snapshot.next or snapshot.tasks:  # tasks: a run killed after a step's results were saved
-                waiting = snapshot.next or tuple(task.name for task in snapshot.tasks)
-                raise InboxError(f"thread {thread_id} is waiting ({', '.join(waiting)}); answer or finish that first")
+            if run_unfinished(snapshot):
+                waiting = ", ".join(snapshot.next or [task.name for task in snapshot.tasks])
+                raise InboxError(f"thread {thread_id} is waiting ({waiting}); answer or finish that first")
             previous = snapshot.values.get("customer_id")
             if previous == customer_id:
                 raise InboxError(f"thread {thread_id} already belongs to {customer_id}")
@@ -231,16 +232,12 @@ class Inbox:
 def watch(graph: Any, thread_id: str, *, poll_s: float = 1.0, until: Callable[[], bool] | None = None) -> Any:
     """Wait until the thread has no pause left (an operator answered) and the run the answer
     resumed (in the operator's process) has ended; returns its state. Returning as soon as the
-    pause was gone showed the operator's decision without the reply that followed it.
-
-    "Ended" is "no tasks", not "no next node": once a step's task has finished, its writes are
-    saved and it leaves ``next``, but the step's checkpoint naming the following node comes
-    only when the step ends. A poll in between saw neither a pause nor a next node and
-    returned the operator's decision without the reply the run was still writing."""
+    pause was gone showed the operator's decision without the reply that followed it, and so
+    did a poll between a step's end and its checkpoint (see ``run_unfinished``)."""
 
     config = {"configurable": {"thread_id": thread_id}}
     while True:
         state = graph.get_state(config)
-        if not (state.interrupts or state.next or state.tasks) or (until is not None and until()):
+        if not run_unfinished(state) or (until is not None and until()):
             return state
         time.sleep(poll_s)
