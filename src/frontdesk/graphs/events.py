@@ -23,6 +23,7 @@ from langgraph.types import Command, StreamMode
 from frontdesk.graphs.support import agent_names
 from frontdesk.persistence import confirmations
 from frontdesk.persistence.checkpoint import DURABILITY
+from frontdesk.persistence.threads import run_unfinished
 from frontdesk.runtime import TURN_STARTED, RunContext
 
 
@@ -220,19 +221,6 @@ def awaiting_customer(pauses: Sequence[Any], config: RunnableConfig, context: Ru
     """Among a thread's pauses, the confirmation the customer still has to answer, or None (none, or its answer is already kept)."""
     pause = confirmation_pause(pauses)
     return None if pause is None or answered_pause(pauses, config, context) is not None else pause
-
-
-def run_unfinished(snapshot: Any) -> bool:
-    """True while a thread's run has steps left: running, paused for a person, or stopped by a crash.
-
-    The snapshot's ``tasks``, not its ``next``: a step whose task has finished has its writes
-    saved and leaves ``next`` at once, but the checkpoint naming the following step comes only
-    when the step ends. In between (``next`` empty, the finished task still listed) a poll took
-    a running thread for an ended one, and a kill there left a thread that looked finished: a
-    new message started on top of it and dropped those writes (a tool's result, a login).
-    ``next`` and ``interrupts`` are both drawn from ``tasks``.
-    """
-    return bool(snapshot.tasks)
 
 
 def stopped_part_way(snapshot: Any) -> bool:

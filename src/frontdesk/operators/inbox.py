@@ -20,11 +20,11 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from sqlmodel import Session
 
-from frontdesk.graphs.events import run_unfinished
 from frontdesk.operators import records, tickets
 from frontdesk.persistence.checkpoint import DURABILITY
 from frontdesk.persistence.clock import as_utc
 from frontdesk.persistence.thread_locks import ThreadLocks
+from frontdesk.persistence.threads import run_unfinished
 from frontdesk.runtime import RunContext
 from frontdesk.tools.base import Tool, ToolError
 

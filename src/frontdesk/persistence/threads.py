@@ -16,6 +16,19 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import START
 
 
+def run_unfinished(snapshot: Any) -> bool:
+    """True while a thread's run has steps left: running, paused for a person, or stopped by a crash.
+
+    The snapshot's ``tasks``, not its ``next``: a step whose task has finished has its writes
+    saved and leaves ``next`` at once, but the checkpoint naming the following step comes only
+    when the step ends. In between (``next`` empty, the finished task still listed) a poll took
+    a running thread for an ended one, and a kill there left a thread that looked finished: a
+    new message started on top of it and dropped those writes (a tool's result, a login).
+    ``next`` and ``interrupts`` are both drawn from ``tasks``.
+    """
+    return bool(snapshot.tasks)
+
+
 @dataclass
 class ThreadSummary:
     thread_id: str
