@@ -7,9 +7,11 @@ order wins. The database narrows an ASCII search; names with accents (which SQLi
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from sqlmodel import Session, select
 
@@ -66,11 +68,14 @@ def test_name_and_zip(engine: Any) -> None:
     assert login(engine, find_user_id_by_name_zip, first_name="Kim", last_name="Lee", zip="99999") == (False, "Error: User not found")
 
 
+LOOKUP_INDEXES = ("ix_retail_users_email_folded", "ix_retail_users_name_folded", "ix_retail_payment_methods_user")
+
+
 def test_a_database_made_before_the_lookup_indexes_gets_them_on_its_next_start(tmp_path: Any) -> None:
     url = f"sqlite:///{tmp_path / 'old-shop.sqlite'}"
     engine = open_domain_db(url, seed_demo=True)
     with engine.begin() as connection:  # as a database made before these indexes existed
-        for name in ("ix_retail_users_email_folded", "ix_retail_users_name_folded", "ix_retail_payment_methods_user"):
+        for name in LOOKUP_INDEXES:
             connection.exec_driver_sql(f"DROP INDEX {name}")
     engine.dispose()
     engine = open_domain_db(url, seed_demo=True)
@@ -80,3 +85,26 @@ def test_a_database_made_before_the_lookup_indexes_gets_them_on_its_next_start(t
     assert any("ix_retail_users_email_folded" in str(row) for row in used), used
     assert login(engine, find_user_id_by_email, email="Ava.Chen@example.com") == (True, "ava_chen_1001")
     engine.dispose()
+
+
+def test_on_postgres_a_start_adds_missing_indexes_and_does_not_wait_behind_open_writes(postgres_url: str) -> None:
+    """A CLI command started beside a busy server: checking the schema takes no lock that writes hold."""
+    engine = open_domain_db(postgres_url, seed_demo=True)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP INDEX ix_retail_users_email_folded")
+    engine.dispose()
+    open_domain_db(postgres_url).dispose()
+    writer = psycopg.connect(postgres_url)
+    try:
+        indexes = {row[0] for row in writer.execute("SELECT indexname FROM pg_indexes WHERE tablename IN ('retail_users', 'retail_payment_methods')")}
+        assert set(LOOKUP_INDEXES) <= indexes, indexes
+        writer.execute("UPDATE retail_users SET first_name = first_name WHERE user_id = 'ava_chen_1001'")  # a write still open
+        started: list[Any] = []
+        opener = threading.Thread(target=lambda: started.append(open_domain_db(postgres_url)), daemon=True)
+        opener.start()
+        opener.join(20)
+        assert started, "opening the database waited for another connection's open write"
+        started[0].dispose()
+    finally:
+        writer.rollback()
+        writer.close()

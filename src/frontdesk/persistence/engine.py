@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Table, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, event, inspect
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex
 from sqlmodel import create_engine
@@ -47,13 +47,21 @@ def create_tables(engine: Engine, tables: Iterable[Table]) -> None:
 
     ``create(checkfirst=True)`` skips a table that exists, and with it any index added to
     the table since that database was made: a deployment's database gets those on its next
-    start. ``IF NOT EXISTS`` rather than a reflected check, which cannot see expression
-    indexes (``lower(email)``) on SQLite.
+    start. Only missing indexes are created: ``CREATE INDEX`` on Postgres locks the table
+    against writes even when the index exists, so a CLI command started beside a busy server
+    would have stalled the server's writes behind it.
     """
-    tables = list(tables)
     for table in tables:
         table.create(engine, checkfirst=True)
-    with engine.begin() as connection:
-        for table in tables:
-            for index in table.indexes:
+        with engine.begin() as connection:
+            missing = [index for index in table.indexes if index.name not in index_names(connection, table)]
+            for index in missing:  # IF NOT EXISTS: two processes starting together both see it missing
                 connection.execute(CreateIndex(index, if_not_exists=True))
+
+
+def index_names(connection: Connection, table: Table) -> set[str]:
+    """The names of ``table``'s indexes in the database (SQLAlchemy's reflection skips expression indexes on SQLite)."""
+    if connection.dialect.name == "sqlite":
+        rows = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table.name,))
+        return {str(row[0]) for row in rows}
+    return {str(index["name"]) for index in inspect(connection).get_indexes(table.name, schema=table.schema)}
