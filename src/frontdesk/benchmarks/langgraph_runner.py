@@ -14,7 +14,7 @@ get); the authenticated customer lives in graph state, as it would in any LangGr
 from __future__ import annotations
 
 import uuid
-from contextlib import ExitStack
+from contextlib import nullcontext
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
@@ -100,8 +100,7 @@ def run_task(task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: M
 
     def converse(script: Script, session: ToolSession, model: Any, timer: TurnTimer, outcomes: list[TurnOutcome]) -> None:
         thread_id = f"bench-{uuid.uuid4().hex[:8]}"
-        with ExitStack() as stack:
-            saver = stack.enter_context(open_checkpointer(f"sqlite:///{env.workdir / f'{thread_id}.sqlite'}")) if durable else None
+        with open_checkpointer(f"sqlite:///{env.workdir / f'{thread_id}.sqlite'}") if durable else nullcontext() as saver:
             graph = build_bare_graph(model, session, saver)
             config = {"configurable": {"thread_id": thread_id}}
             for index, turn in enumerate(task.scenario.turns):
