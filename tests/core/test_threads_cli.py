@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from frontdesk.cli.threads import app
@@ -74,3 +75,40 @@ def test_a_bad_database_url_is_one_clear_line() -> None:
     assert "s3cret" not in out and "Traceback" not in out
     code, out = invoke("list", "--db", "oracle://x")
     assert code == 2 and "Cannot use database URL oracle://x" in out
+
+
+def test_show_tells_a_finished_thread_from_one_with_steps_left(tmp_path: Path) -> None:
+    """A run killed after a step's results were saved, before the step's checkpoint, has no
+    next node, only a finished task: `show` must not call that thread finished."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    from frontdesk import build_graph
+    from frontdesk.domains.database import open_domain_db
+    from frontdesk.graphs.events import stream_message
+    from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
+    from tests.core.test_crash_between_steps import LOGIN, SIGNED_IN, Killed, KilledAfterToolStep, drain
+
+    engine = open_domain_db(f"sqlite:///{tmp_path / 'domain.sqlite'}", seed_demo=True)
+    agent = [ScriptedStep.model_validate(step) for step in [LOGIN, SIGNED_IN]]
+    script = Script("killed", [{"customer_service": agent, "grader": [ScriptedStep.model_validate({"verdict": "pass"})]}])
+    url = f"sqlite:///{tmp_path / 'threads.sqlite'}"
+    with SqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite")) as plain:
+        graph = build_graph(model=ScriptedModels(script), checkpointer=KilledAfterToolStep(plain.conn), engine=engine)
+        with pytest.raises(Killed):
+            drain(stream_message(graph, "I'm ava.chen@example.com", {"configurable": {"thread_id": "killed"}}))
+    engine.dispose()
+    code, out = invoke("show", "killed", "--db", url)
+    assert code == 0, out
+    assert "status: steps left (tools)" in out and "finished" not in out.splitlines()[0]
+    (tmp_path / "other").mkdir()
+    make_thread(tmp_path / "other")
+    code, out = invoke("show", "t1", "--db", f"sqlite:///{tmp_path / 'other' / 'frontdesk.sqlite'}")
+    assert code == 0 and "status: finished" in out.splitlines()[0]
+
+
+def test_show_names_what_a_paused_thread_waits_for(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'frontdesk.sqlite'}"
+    handoff = steps(customer_service=[{"tool_calls": [{"name": "ask_a_person", "args": {"summary": "wants a person"}}]}])
+    run_turn(url, 0, [handoff], "a person, please")
+    code, out = invoke("show", "t1", "--db", url)
+    assert code == 0 and "status: waiting for handoff" in out.splitlines()[0], out

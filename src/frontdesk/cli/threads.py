@@ -68,7 +68,7 @@ def show(thread_id: str, db: DbOption = None) -> None:
     if not state.values:
         fail(f"no thread {thread_id!r}")
     values = state.values
-    console.print(f"[bold]{thread_id}[/]  customer: {values.get('customer_id') or '—'}  waiting: {', '.join(state.next) or 'no'}")
+    console.print(f"[bold]{thread_id}[/]  customer: {values.get('customer_id') or '—'}  status: {thread_ops.thread_status(state)}")
     if values.get("summary"):
         console.print(Text(f"summary: {printable(values['summary'])}", style="dim"))
     for message in values.get("messages", []):

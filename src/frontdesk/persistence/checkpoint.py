@@ -10,11 +10,13 @@ step starts. A turn that hands off, waits for approval or runs a WRITE tool must
 crash at any point, and together with the per-tool-call idempotency keys of WRITE tools this
 gives "resume from the last step, never act twice". The cost is measured in bench/.
 
-A SQLite saver's file runs in WAL mode with ``synchronous=NORMAL``: a commit is a write to
-the log, not an fsync (which was the largest single cost of a step). A killed process
-loses nothing committed; a power cut may lose the last steps' checkpoints, never corrupt
-the file, and those steps re-run on resume — where the domain database (fsynced on every
-commit) already holds each WRITE's once-per-call record, so nothing is done twice.
+A SQLite saver's file runs in WAL mode with ``synchronous=NORMAL``, as does a SQLite domain
+database (``persistence.engine``): a commit is a write to the log, not an fsync (which was
+the largest single cost of a step). A killed process loses nothing committed in either
+file, and a WRITE and its once-per-call record commit together, so a step re-run on resume
+never acts twice. A power cut never corrupts either file but may lose each file's last
+commits independently — a step's checkpoint can outlive the write it reported. A
+deployment that must survive power loss keeps both on Postgres, which syncs every commit.
 """
 
 from __future__ import annotations

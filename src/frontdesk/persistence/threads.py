@@ -29,6 +29,23 @@ def run_unfinished(snapshot: Any) -> bool:
     return bool(snapshot.tasks)
 
 
+def thread_status(snapshot: Any) -> str:
+    """Where the thread's run stands, in words for an operator.
+
+    Waiting for a person (what it waits for), steps left without a pause (a run under way, or
+    one a crash stopped: the customer's next message finishes it first) or finished. Read
+    from ``tasks`` (see :func:`run_unfinished`): ``next`` alone called a run stopped between a
+    finished task and its step's checkpoint finished.
+    """
+    if snapshot.interrupts:
+        values = [getattr(item, "value", None) for item in snapshot.interrupts]
+        kinds = sorted({str(value.get("type", "a person")) if isinstance(value, dict) else "a person" for value in values})
+        return "waiting for " + ", ".join(kinds)
+    if run_unfinished(snapshot):
+        return "steps left (" + ", ".join(sorted({task.name for task in snapshot.tasks})) + "): running, or stopped part-way; the next message finishes it"
+    return "finished"
+
+
 @dataclass
 class ThreadSummary:
     thread_id: str
