@@ -23,3 +23,26 @@ def test_pool_size_choices() -> None:
     assert pool_size(100, None) == 100
     assert 5 <= pool_size(100, 0) <= 32
     assert pool_size(100, 8) == 8
+
+
+def test_the_run_uses_the_servers_collector_thresholds_and_gives_the_process_its_own_back(tmp_path: Path, env: ReplayEnvironment) -> None:
+    import gc
+
+    from frontdesk.settings import SERVER_GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+
+    def note(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start" and len(seen) < 5:
+            seen.append(gc.get_threshold())
+
+    gc.callbacks.append(note)
+    try:
+        result = asyncio.run(run_concurrency(5, 5.0, tmp_path, env=env))
+    finally:
+        gc.callbacks.remove(note)
+    assert result.gc_thresholds == SERVER_GC_THRESHOLDS and result.succeeded == 5
+    assert gc.get_threshold() == before
+    quiet = asyncio.run(run_concurrency(5, 5.0, tmp_path / "python", env=env, gc_thresholds=None))
+    assert quiet.gc_thresholds is None and gc.get_threshold() == before

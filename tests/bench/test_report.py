@@ -25,7 +25,17 @@ def sample() -> BenchResults:
             FrameworkResult("crewai", "CrewAI", status="not installed", note="crewai missing: pip install 'frontdesk[crewai]'"),
         ],
         concurrency=[
-            ConcurrencyResult(conversations=100, latency_ms=500, threads=100, finished=100, succeeded=100, wall_s=4.0, throughput=25.0, ideal_throughput=50.0)
+            ConcurrencyResult(
+                conversations=100,
+                latency_ms=500,
+                threads=100,
+                gc_thresholds=(50000, 20, 50),
+                finished=100,
+                succeeded=100,
+                wall_s=4.0,
+                throughput=25.0,
+                ideal_throughput=50.0,
+            )
         ],
         settings={"repeat": 1},
         machine={"python": "3.11", "cpus": 2, "platform": "linux"},
@@ -52,7 +62,7 @@ def test_markdown_table_rows() -> None:
     assert "| frontdesk | 2/2 | 10.00 (×5.00) | 30.00 (×6.00) | 1.50 (×3.00) | 300 (×1.50) |" in lines
     assert "| bare LangGraph | 2/2 | 2.00 (×1.00) | 5.00 (×1.00) | 0.50 (×1.00) | 200 (×1.00) |" in lines
     assert "| CrewAI | not installed: crewai missing: pip install 'frontdesk[crewai]' |" in lines
-    assert "| 100 | 500 | 100 | 100/100 | 4.00 | 25.0 | 50.0 | 50% | 0 | 0 |" in lines
+    assert "| 100 | 500 | 100 | 50000,20,50 | 100/100 | 4.00 | 25.0 | 50.0 | 50% | 0 | 0 |" in lines
 
 
 def test_cli_runs_one_framework_and_writes_the_files(tmp_path: Path) -> None:

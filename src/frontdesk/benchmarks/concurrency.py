@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
 import os
 import time
 import uuid
@@ -44,7 +45,7 @@ from frontdesk.benchmarks.tasks import BenchTask, load_tasks
 from frontdesk.llm.scripted import Script
 from frontdesk.persistence.checkpoint import DURABILITY, open_async_checkpointer
 from frontdesk.replay.environment import ReplayEnvironment
-from frontdesk.settings import Settings
+from frontdesk.settings import SERVER_GC_THRESHOLDS, Settings
 from frontdesk.tracing.setup import TracingHandle
 
 _SCRIPT: contextvars.ContextVar[Script] = contextvars.ContextVar("frontdesk_bench_script")
@@ -57,6 +58,8 @@ class ConcurrencyResult:
     conversations: int
     latency_ms: float
     threads: int
+    gc_thresholds: tuple[int, int, int] | None = None
+    """The collector's thresholds during the run (``None``: Python's own, as they were)."""
     finished: int = 0
     succeeded: int = 0
     wall_s: float = 0.0
@@ -129,12 +132,23 @@ async def _converse(graph: Any, task: BenchTask) -> tuple[float, bool, str]:
 
 
 async def run_concurrency(
-    conversations: int, latency_ms: float, workdir: Path, *, threads: int | None = None, env: ReplayEnvironment | None = None
+    conversations: int,
+    latency_ms: float,
+    workdir: Path,
+    *,
+    threads: int | None = None,
+    env: ReplayEnvironment | None = None,
+    gc_thresholds: tuple[int, int, int] | None = SERVER_GC_THRESHOLDS,
 ) -> ConcurrencyResult:
-    """Run ``conversations`` lookup conversations at once and measure throughput and p95."""
+    """Run ``conversations`` lookup conversations at once and measure throughput and p95.
+
+    The process runs with ``gc_thresholds`` meanwhile, as a ``frontdesk serve`` process does
+    (default: the server's; ``None`` leaves the interpreter's), and gets its own back after.
+    """
     [task] = load_tasks(names=["lookup"])
     size = pool_size(conversations, threads)
-    result = ConcurrencyResult(conversations=conversations, latency_ms=latency_ms, threads=size)
+    result = ConcurrencyResult(conversations=conversations, latency_ms=latency_ms, threads=size, gc_thresholds=gc_thresholds)
+    own_thresholds = gc.get_threshold()
     loop = asyncio.get_running_loop()
     executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="bench-node")
     loop.set_default_executor(executor)
@@ -147,10 +161,13 @@ async def run_concurrency(
             parts = {"engine": engine, "knowledge": env.knowledge, "tracing": TracingHandle(tracer=env.tracer), "checkpointer": saver, "store": InMemoryStore()}
             with open_app(Settings(data_dir=workdir), model=_PerConversationModels(latency_ms / 1000, clock), grade_replies=True, **parts) as app:
                 graph = app.graph
+                if gc_thresholds is not None:
+                    gc.set_threshold(*gc_thresholds)
                 started = time.perf_counter()
                 outcomes = await asyncio.gather(*(_converse(graph, task) for _ in range(conversations)))
                 result.wall_s = time.perf_counter() - started
     finally:
+        gc.set_threshold(*own_thresholds)
         engine.dispose()
         if owned:
             env.close()

@@ -109,12 +109,25 @@ def framework_rows(results: BenchResults) -> tuple[list[str], list[list[str]]]:
 
 def concurrency_rows(results: BenchResults) -> tuple[list[str], list[list[str]]]:
     """Header and cells of the concurrency table."""
-    header = ["conversations", "model latency ms", "threads", "finished/ok", "wall s", "turns/s", "ideal turns/s", "efficiency", "p50 ms", "p95 ms"]
+    header = [
+        "conversations",
+        "model latency ms",
+        "threads",
+        "gc thresholds",
+        "finished/ok",
+        "wall s",
+        "turns/s",
+        "ideal turns/s",
+        "efficiency",
+        "p50 ms",
+        "p95 ms",
+    ]
     rows = [
         [
             str(c.conversations),
             f"{c.latency_ms:g}",
             str(c.threads),
+            ",".join(map(str, c.gc_thresholds)) if c.gc_thresholds else "Python's",
             f"{c.finished}/{c.succeeded}",
             f"{c.wall_s:.2f}",
             f"{c.throughput:.1f}",
@@ -160,7 +173,8 @@ def to_markdown(results: BenchResults) -> str:
             "",
             "## Concurrent conversations (frontdesk, `ainvoke`, SQLite saver, durability=sync)",
             "",
-            "Ideal = N / one turn's model time (every conversation waiting on the model at once, zero overhead).",
+            "Ideal = N / one turn's model time (every conversation waiting on the model at once, zero overhead). "
+            "GC thresholds: the garbage collector's during the run, `frontdesk serve`'s default (`FRONTDESK_GC_THRESHOLDS`).",
             "",
             *_markdown_table(*concurrency_rows(results)),
         ]

@@ -27,7 +27,7 @@ def serve(
     try:
         import uvicorn
 
-        from frontdesk.server.app import create_app
+        from frontdesk.server.process import create_served_app
     except ImportError:
         fail("the server needs its extra: pip install 'frontdesk[server]'")
     settings = Settings.from_env(demo=demo or None, domain=domain)
@@ -43,7 +43,7 @@ def serve(
         _serve_workers(settings, host, port, workers, demo=demo, domain=domain)
         return
     with database_errors(settings.resolved_database_url):
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_served_app(settings), host=host, port=port, log_level="warning")
 
 
 WORKER_HEALTHCHECK_S = 60
@@ -74,7 +74,7 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int, *, de
     # A worker busy with hundreds of turns can answer the supervisor's ping late; with the
     # default 5 s it was killed as hung, dropping every connection it had (seen under load).
     uvicorn.run(
-        "frontdesk.server.app:create_app",
+        "frontdesk.server.process:create_served_app",
         factory=True,
         host=host,
         port=port,
