@@ -1,6 +1,7 @@
 """1,000 concurrent conversations with Python's garbage-collector thresholds and with `frontdesk serve`'s.
 
-The concurrency bench (one process, the async path, a 0.5 s scripted model), run alternately
+The concurrency bench (one process, the async path, a 0.5 s scripted model, the event loop's
+default thread pool for the nodes without a coroutine form, as the server has), run alternately
 with the interpreter's thresholds (700, 10, 10) and the server's (``SERVER_GC_THRESHOLDS``),
 so a machine whose speed drifts slows both alike. Prints turns/s, p95, the collector's own
 time (``gc.callbacks``) and the full collections of each run, then the ratio of the medians:
@@ -49,7 +50,7 @@ def one_run(conversations: int, thresholds: tuple[int, int, int]) -> tuple[float
     gc.callbacks.append(clock)
     try:
         with tempfile.TemporaryDirectory() as workdir:
-            result = asyncio.run(run_concurrency(conversations, 500.0, Path(workdir), gc_thresholds=thresholds))
+            result = asyncio.run(run_concurrency(conversations, 500.0, Path(workdir), threads=0, gc_thresholds=thresholds))
     finally:
         gc.callbacks.remove(clock)
     if result.succeeded != conversations:
