@@ -53,8 +53,11 @@ def create_tables(engine: Engine, tables: Iterable[Table]) -> None:
     """
     for table in tables:
         table.create(engine, checkfirst=True)
+        if not table.indexes:
+            continue
         with engine.begin() as connection:
-            missing = [index for index in table.indexes if index.name not in index_names(connection, table)]
+            present = index_names(connection, table)
+            missing = [index for index in table.indexes if index.name not in present]
             for index in missing:  # IF NOT EXISTS: two processes starting together both see it missing
                 connection.execute(CreateIndex(index, if_not_exists=True))
 
