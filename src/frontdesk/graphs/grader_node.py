@@ -16,6 +16,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, RemoveMessage, SystemMessage
 from langchain_core.output_parsers.openai_tools import PydanticToolsParser
+from langchain_core.outputs import ChatGeneration
 from langchain_core.runnables import RunnableConfig
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langgraph.constants import TAG_NOSTREAM
@@ -41,8 +42,8 @@ JSON Schema generation, and every new grader model (each graph a replay builds) 
 
 def read_verdict(raw: Any) -> GradeVerdict:
     """The verdict the grader model called with; a failing one naming why when it cannot be read."""
-    try:
-        parsed = _VERDICT_PARSER.invoke(raw)
+    try:  # parsed directly: the parser's Runnable ``invoke`` set up a callback run per verdict (~0.1 ms, ~4x the parsing)
+        parsed = _VERDICT_PARSER.parse_result([ChatGeneration(message=raw)]) if isinstance(raw, BaseMessage) else _VERDICT_PARSER.invoke(raw)
     except Exception as exc:  # malformed arguments, wrong types: the draft is not trusted
         return GradeVerdict(verdict="fail", score=0.0, reasons=[f"The grader's output could not be read: {exc}"])
     if not isinstance(parsed, GradeVerdict):
