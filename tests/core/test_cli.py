@@ -156,3 +156,25 @@ def test_an_error_line_keeps_its_brackets(capsys) -> None:
     with pytest.raises(typer.Exit):
         fail("Postgres support needs the extra: pip install 'frontdesk[postgres]' ([bold]not markup[/])")
     assert "pip install 'frontdesk[postgres]' ([bold]not markup[/])" in capsys.readouterr().err
+
+
+def test_a_local_model_error_is_the_users_line_not_an_unexpected_one(tmp_path: Path, monkeypatch, capsys) -> None:
+    import pytest
+
+    import frontdesk.cli
+    import frontdesk.cli.app
+    from frontdesk.llm.local_errors import LocalModelError
+
+    said = "the local model server crashed on its first completion (SIGILL): rebuild it portable: CMAKE_ARGS=... pip install ..."
+
+    def failing_app() -> None:
+        raise LocalModelError(said)
+
+    monkeypatch.setenv("FRONTDESK_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(frontdesk.cli.app, "app", failing_app)
+    with pytest.raises(SystemExit) as exited:
+        frontdesk.cli.main()
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert said in err and "unexpected" not in err and "Traceback" not in err
+    assert not (tmp_path / "logs" / "cli.log").exists(), "a known failure is not logged as a crash"

@@ -13,6 +13,7 @@ import traceback
 
 from rich.markup import escape
 
+from frontdesk.llm.local_errors import LocalModelError
 from frontdesk.persistence.duckdb_files import DataFileBusy
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.urls import BadDatabaseURL, mask_password
@@ -28,7 +29,7 @@ def main() -> None:
         app()  # usage errors, --help and typer.Exit end here with their own message and code
     except KeyboardInterrupt:
         sys.exit(130)
-    except (ConfigError, DataFileBusy, ThreadBusy, BadDatabaseURL) as exc:
+    except (ConfigError, DataFileBusy, ThreadBusy, BadDatabaseURL, LocalModelError) as exc:
         _fail(str(exc))
     except Exception as exc:  # the last net: one line for the user, the traceback in the log
         first_line = str(exc).splitlines()[0] if str(exc) else ""

@@ -14,7 +14,9 @@ loopback port and is stopped when the process exits.
 from __future__ import annotations
 
 import atexit
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -37,6 +39,19 @@ The count leaves out each state's copy of the logits buffer (311 MB with ``--log
 false``; 5 GB with the server's default), so the defaults together let one server grow
 past 21 GB in a tau2 run until the machine killed it.
 """
+
+
+PORTABLE_BUILD = "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+"""``CMAKE_ARGS`` for a llama.cpp build that runs on any x86-64 CPU with AVX2 (``.ci/run`` and the README use it).
+
+A native build compiles in every instruction set the CPU advertises. A virtual machine's CPU
+may advertise AMX that its kernel or hypervisor never enables: llama.cpp then loads and
+serves ``/models``, and dies with SIGILL on its first completion.
+"""
+
+
+FIRST_PROMPT = "Reply with one word: is the support desk ready to answer customers today?"
+"""What the server is asked when it starts (see ``LocalModelServer._first_completion``)."""
 
 
 def default_threads() -> int:
@@ -132,11 +147,36 @@ class LocalModelServer:
             try:
                 with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:
                     if response.status == 200:
+                        self._first_completion(max(5.0, deadline - time.monotonic()))
                         return self
             except (urllib.error.URLError, OSError):
                 time.sleep(0.5)
         self.stop()
         raise LocalModelError(f"the local model server did not answer on {self.base_url} within {timeout_s:.0f} s")
+
+    def _first_completion(self, timeout_s: float) -> None:
+        """Ask for one token now, so a server that cannot compute fails here, in one clear error,
+        and not as a "connection error" on the first customer's message."""
+        # A prompt of a dozen tokens: llama.cpp evaluates it as one batch, through the same
+        # matrix kernels as a real prompt (a one-token prompt skipped them and passed on a
+        # build that then crashed on every real message).
+        payload = json.dumps({"prompt": FIRST_PROMPT, "max_tokens": 1}).encode()
+        request = urllib.request.Request(f"{self.base_url}/completions", data=payload, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout_s) as response:
+                response.read()
+            return
+        except urllib.error.HTTPError:
+            return  # it answered: an endpoint's error is the calls' business
+        except (urllib.error.URLError, OSError):
+            pass  # no answer: did it die?
+        process = self._process
+        try:
+            code = process.wait(timeout=5) if process is not None else None
+        except subprocess.TimeoutExpired:
+            return
+        where = f"; its log is {self.log}" if self.log else ""
+        raise LocalModelError(crash_message(code) + where)
 
     def stop(self) -> None:
         process, self._process = self._process, None
@@ -154,3 +194,16 @@ class LocalModelServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def crash_message(code: int | None) -> str:
+    """What a server's exit on its first completion means, and for SIGILL what to do."""
+    if code is not None and code < 0 and -code in {int(s) for s in signal.Signals}:
+        name = signal.Signals(-code).name
+        if name == "SIGILL":
+            return (
+                "the local model server crashed on its first completion (SIGILL): llama.cpp was built for CPU instructions this machine "
+                f'does not run; rebuild it portable: CMAKE_ARGS="{PORTABLE_BUILD}" pip install --force-reinstall --no-deps --no-cache-dir llama-cpp-python'
+            )
+        return f"the local model server crashed on its first completion ({name})"
+    return f"the local model server exited with code {code} on its first completion"

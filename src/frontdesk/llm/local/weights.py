@@ -17,11 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from frontdesk.llm.local_errors import LocalModelError
+
 CHUNK = 4 * 1024 * 1024
-
-
-class LocalModelError(RuntimeError):
-    """The local model cannot be used; the message says which part or file and what to do."""
 
 
 def installed_part(package: str, number: int) -> Path:
