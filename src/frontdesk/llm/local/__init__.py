@@ -16,7 +16,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 from frontdesk.llm.http_clients import model_async_client
 from frontdesk.llm.local.client import LlamaCppChatOpenAI
 from frontdesk.llm.local.server import MODEL_ALIAS, LocalModelServer, default_batch_threads, default_threads
-from frontdesk.llm.local.weights import QWEN_1_5B, LocalModelError
+from frontdesk.llm.local.weights import QWEN_1_5B
+from frontdesk.llm.local_errors import LocalModelError
 from frontdesk.terminal import err_console
 
 if TYPE_CHECKING:

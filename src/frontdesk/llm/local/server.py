@@ -25,7 +25,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from frontdesk.llm.local.weights import LocalModelError
+from frontdesk.llm.local_errors import LocalModelError
 
 MODEL_ALIAS = "local"
 CHAT_FORMAT: str | None = None
@@ -198,8 +198,8 @@ class LocalModelServer:
 
 def crash_message(code: int | None) -> str:
     """What a server's exit on its first completion means, and for SIGILL what to do."""
-    if code is not None and code < 0 and -code in {int(s) for s in signal.Signals}:
-        name = signal.Signals(-code).name
+    name = _signal_name(code)
+    if name is not None:
         if name == "SIGILL":
             return (
                 "the local model server crashed on its first completion (SIGILL): llama.cpp was built for CPU instructions this machine "
@@ -207,3 +207,13 @@ def crash_message(code: int | None) -> str:
             )
         return f"the local model server crashed on its first completion ({name})"
     return f"the local model server exited with code {code} on its first completion"
+
+
+def _signal_name(code: int | None) -> str | None:
+    """``SIGILL`` for a child killed by it (``Popen`` gives ``-signal``), ``None`` for an exit code."""
+    if code is None or code >= 0:
+        return None
+    try:
+        return signal.Signals(-code).name
+    except ValueError:
+        return None
