@@ -183,7 +183,7 @@ def test_a_write_waits_for_the_customers_yes_in_the_terminal(tmp_path: Path) -> 
             chat.expect("Please confirm: ship order #D1001 to 77 Broadway")
             chat.expect("you")
             chat.sendline("what would that change?")
-            chat.expect("please answer yes or no")
+            chat.expect("I need a clear yes or no")
             chat.sendline("no")
             chat.expect("did not confirm")
             chat.expect("left the address as it was")

@@ -26,7 +26,7 @@ from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.settings import Settings
 from frontdesk.tools.base import ToolContext
-from frontdesk.tools.confirmation import parse_answer
+from frontdesk.tools.confirmation import ask_again, parse_answer
 from frontdesk.tracing import instrument
 
 BUSY_WAIT_S = 30.0
@@ -107,7 +107,7 @@ def chat(
                     last_run = run_id
                     confirming = awaiting_customer(stack.graph.get_state(config).interrupts, config, stack.context)
                     if confirming is not None and parse_answer(text) is None:
-                        console.print(f"[yellow]please answer yes or no:[/] {escape(printable(str(confirming.value.get('question'))))}")
+                        console.print(f"[yellow]{escape(printable(ask_again(text, str(confirming.value.get('question')))))}[/]")
                         continue
                     _turn(stack, thread_id, text, confirming=confirming)
                 _wait_for_operator(stack.graph, thread_id)

@@ -9,7 +9,7 @@ from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
 from frontdesk.gateway import spend
 from frontdesk.operators import records, refunds, tickets
-from frontdesk.persistence import confirmations, tool_runs
+from frontdesk.persistence import confirmations, customer_locks, tool_runs
 from frontdesk.persistence.engine import create_domain_engine
 
 
@@ -18,6 +18,7 @@ def ensure_frontdesk_tables(engine: Engine) -> None:
     tickets.ensure_tables(engine)
     tool_runs.ensure_tables(engine)
     confirmations.ensure_tables(engine)
+    customer_locks.ensure_tables(engine)
     spend.ensure_tables(engine)
     records.ensure_tables(engine)
     refunds.ensure_tables(engine)

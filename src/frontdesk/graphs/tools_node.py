@@ -46,7 +46,9 @@ def make_tools_node(
         agent = agents[message.name]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         said = "\n".join([state.get("summary") or "", *(str(m.content) for m in state.get("messages", []) if isinstance(m, HumanMessage))])
-        ctx = ToolContext(customer_id=state.get("customer_id"), thread_id=thread_id, run=context, customer_said=said)
+        # the turn and the model message scope the model's call ids: a model reusing an id later makes a new call
+        scope = f"{state.get('turn_of') or ''}|{message.id or ''}"
+        ctx = ToolContext(customer_id=state.get("customer_id"), thread_id=thread_id, run=context, customer_said=said, call_scope=scope)
         batch = pipelines[agent.name].run_all(requests_of(message), ctx)
         update: dict[str, Any] = {
             "messages": [

@@ -21,6 +21,7 @@ from langgraph.types import interrupt
 from sqlmodel import Session
 
 from frontdesk.operators import records, refunds
+from frontdesk.persistence import customer_locks, tool_runs
 from frontdesk.tools.base import Tool, ToolContext, call_session
 from frontdesk.tools.execution import PolicyVerdict
 from frontdesk.tracing import instrument
@@ -57,19 +58,32 @@ class ApprovalPolicy:
         return f"{tool.name} would refund {amount:.2f}, above the approval limit of {self.limit:.2f}", amount
 
     def _amounts(self, tool: Tool, args: Mapping[str, Any], ctx: ToolContext) -> tuple[float | None, float]:
+        """What the call would move and what the customer was refunded in the window, read under the customer's lock.
+
+        The lock (``persistence.customer_locks``) is taken in the call's transaction and held
+        until its write commits, so a second refund for the customer reads a ledger with this
+        one in it. The call's own ledger row (a re-run after a crash) is not counted against it.
+        """
         if tool.name not in self.tools or self.amount is None or ctx.engine is None or not ctx.customer_id:
             return None, 0.0
         with call_session(ctx) as session:
             assert session is not None  # an engine is configured
             amount = self.amount(session, ctx.customer_id, tool.name, args)
-            earlier = refunds.recent_refunds(session, ctx.customer_id, self.window) if amount else 0.0
+            if not amount or amount <= 0:
+                return amount, 0.0
+            customer_locks.hold(session, ctx.customer_id)
+            earlier = refunds.recent_refunds(session, ctx.customer_id, self.window, excluding=(ctx.thread_id, ctx.tool_call_id))
         return amount, earlier
 
     def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
         """The tool-pipeline hook: pass, or pause for an operator and act on the answer; refunds go on the ledger."""
+        if already_ran(ctx):  # its write committed before a crash: the pipeline returns that result, nothing moves again
+            _take_decided_pause(tool, args, ctx)
+            return PolicyVerdict.proceed(args)
         amount, earlier = self._amounts(tool, args, ctx)
         check = self._check(tool, amount, earlier)
         if check is not None:
+            release(ctx)  # nobody waits on this customer's lock while a person decides
             use_args, refusal = _ask_operator(tool, args, ctx, *check)
             if refusal is not None or use_args is None:
                 return PolicyVerdict.refuse(refusal or "The action was not approved.")
@@ -85,6 +99,32 @@ class ApprovalPolicy:
             refunds.record_refund(session, thread_id=thread, tool_call_id=call, customer_id=customer, tool=tool.name, amount=refund)
 
         return PolicyVerdict.proceed(args, on_commit=record)
+
+
+def already_ran(ctx: ToolContext) -> bool:
+    """True when this very call (thread and call key) committed already: a re-run after a crash, never a new request."""
+    if ctx.engine is None or not ctx.tool_call_id:
+        return False
+    with call_session(ctx) as session:
+        assert session is not None  # an engine is configured
+        return tool_runs.previous_run(session, ctx.thread_id, ctx.tool_call_id) is not None
+
+
+def _take_decided_pause(tool: Tool, args: dict[str, Any], ctx: ToolContext) -> None:
+    """Pause again where the first run paused for this call's approval, if it did, and ignore the answer.
+
+    LangGraph hands resume values to a node's pauses by position: a re-run that skipped the
+    approval its first run waited for would hand that decision to the next pause (another
+    call's confirmation). The decision was acted on when the write committed."""
+    key = records.approval_id(ctx.thread_id, ctx.tool_call_id)
+    if ctx.engine is not None and records.get_approval(ctx.engine, key) is not None:
+        interrupt({"type": "approval", "approval_id": key, "tool": tool.name, "args": args, "reason": "already decided", "customer_id": ctx.customer_id})
+
+
+def release(ctx: ToolContext) -> None:
+    """End the call's transaction (and the customer's lock with it) before waiting for a person."""
+    if ctx.session is not None:
+        ctx.session.rollback()
 
 
 def _hours(window: timedelta) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -34,14 +34,18 @@ def ensure_tables(engine: Engine) -> None:
     Refund.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
 
 
-def refunded_since(session: Session, customer_id: str, since: datetime) -> float:
-    """What ``customer_id`` has been refunded since ``since``."""
-    total = session.exec(select(func.sum(Refund.amount)).where(Refund.customer_id == customer_id, col(Refund.created_at) >= since)).one()
+def refunded_since(session: Session, customer_id: str, since: datetime, *, excluding: tuple[str, str] | None = None) -> float:
+    """What ``customer_id`` has been refunded since ``since`` (leaving out the ``(thread, call key)`` row ``excluding``)."""
+    query = select(func.sum(Refund.amount)).where(Refund.customer_id == customer_id, col(Refund.created_at) >= since)
+    if excluding is not None:
+        thread_id, tool_call_id = excluding
+        query = query.where(or_(col(Refund.thread_id) != thread_id, col(Refund.tool_call_id) != tool_call_id))
+    total = session.exec(query).one()
     return round(float(total or 0.0), 2)
 
 
-def recent_refunds(session: Session, customer_id: str, window: timedelta) -> float:
-    return refunded_since(session, customer_id, utc_now() - window)
+def recent_refunds(session: Session, customer_id: str, window: timedelta, *, excluding: tuple[str, str] | None = None) -> float:
+    return refunded_since(session, customer_id, utc_now() - window, excluding=excluding)
 
 
 def record_refund(session: Session, *, thread_id: str, tool_call_id: str, customer_id: str, tool: str, amount: float) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, col, select
 
+from frontdesk.persistence.call_keys import ACTION_SEPARATOR, id_part
 from frontdesk.persistence.clock import utc_now
 
 
@@ -34,6 +35,20 @@ def ensure_tables(engine: Engine) -> None:
 
 def previous_run(session: Session, thread_id: str, tool_call_id: str) -> ToolRun | None:
     return session.get(ToolRun, (thread_id, tool_call_id))
+
+
+def run_for_other_action(session: Session, thread_id: str, tool_call_id: str) -> ToolRun | None:
+    """A committed run under the same id and scope as ``tool_call_id`` but for another action, if any.
+
+    Keys are ``<scoped id>#<action digest>`` (``persistence.call_keys``): a hit means the host
+    reused one id for a different action (an idempotency key sent again with other arguments)."""
+    prefix = id_part(tool_call_id)
+    if prefix == tool_call_id:
+        return None
+    query = select(ToolRun).where(
+        ToolRun.thread_id == thread_id, col(ToolRun.tool_call_id).startswith(prefix + ACTION_SEPARATOR, autoescape=True), ToolRun.tool_call_id != tool_call_id
+    )
+    return session.exec(query).first()
 
 
 def record_run(session: Session, thread_id: str, tool_call_id: str, tool: str, content: str) -> None:

@@ -130,7 +130,8 @@ def _play_turn(
     if answering is not None:
         answer = confirmations.pop(0) if confirmations else parse_answer(record.user) is True
         value = answering.value
-        call = {"id": value.get("tool_call_id"), "name": value.get("tool"), "args": value.get("args") or {}}  # made last turn, run in this one
+        # made last turn, run in this one
+        call = {"id": value.get("call_id") or value.get("tool_call_id"), "name": value.get("tool"), "args": value.get("args") or {}}
         record.events.append(Event(kind="confirmation", text=str(value.get("question", "")), data={"confirmed": answer, "tool_calls": [call]}))
         payload = Command(resume={answering.interrupt_id: {"confirmed": answer}})
 

@@ -36,7 +36,7 @@ from frontdesk.server.errors import install_error_handlers
 from frontdesk.server.operations import RecentRuns, install_operations_routes, start_alert_schedule
 from frontdesk.server.turn_stream import TurnTasks
 from frontdesk.settings import Settings
-from frontdesk.tools.confirmation import parse_answer
+from frontdesk.tools.confirmation import ask_again, parse_answer
 from frontdesk.tracing import instrument
 
 logger = logging.getLogger("frontdesk.server")
@@ -164,7 +164,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
             answer = parse_answer(text)
             if answer is None:
                 turn.close()
-                raise HTTPException(409, f"please answer yes or no to: {confirming.value.get('question')}")
+                raise HTTPException(409, ask_again(text, str(confirming.value.get("question"))))
             resume: Command[Any] = Command(resume={confirming.id: {"confirmed": answer}})
             return _response(thread_id, None, turn, resume)
         if pauses and answered_pause(pauses, config, opened.context) is None:

@@ -64,6 +64,11 @@ class ToolContext:
     customer_id: str | None = None
     thread_id: str = ""
     tool_call_id: str = ""
+    """The call's identity (set by the tool pipeline: the model's id, scoped, and the action; see ``persistence.call_keys``)."""
+    call_scope: str = ""
+    """Where the host's calls are made (the graph: the turn and the model message), so a reused model id is a new call."""
+    model_call_id: str = ""
+    """The id the model (or host) gave the call, as given."""
     engine: Engine | None = None
     run: RunContext = field(default_factory=RunContext)
     session: Session | None = field(default=None, repr=False)

@@ -27,11 +27,48 @@ from frontdesk.tracing import instrument
 DescribeFn = Callable[[str, Mapping[str, Any]], str | None]
 """``(tool name, arguments) -> the action in the customer's words`` (a domain's; None: the generic wording)."""
 
-YES = frozenset({"yes", "y", "yes please", "yes, please", "confirm", "confirmed", "i confirm", "ok", "okay", "sure", "go ahead", "do it", "correct"})
-NO = frozenset({"no", "n", "no thanks", "no, thanks", "cancel", "stop", "don't", "do not", "wait"})
-YES_WORDS = frozenset({"yes", "yeah", "yep", "sure", "ok", "okay", "confirm", "confirmed", "correct", "proceed", "please", "absolutely"})
-NO_WORDS = frozenset({"no", "nope", "cancel", "stop", "wait", "hold"})
-NEGATIONS = frozenset({"no", "not", "don't", "dont", "never", "nope", "cancel", "stop", "wait"})
+YES_CORE = frozenset(
+    {
+        "yes", "yeah", "yea", "yep", "yup", "ya", "y", "sure", "ok", "okay", "okey", "k", "confirm", "confirmed", "correct",
+        "absolutely", "definitely", "certainly", "affirmative", "proceed", "agreed", "alright",
+        # other languages: a clear yes is a clear yes
+        "oui", "si", "sí", "ja", "jawohl", "sim", "da", "tak", "evet", "igen", "kyllä", "haan", "hai", "да", "так", "はい", "是", "是的", "好", "好的",
+        "对", "네", "예", "نعم", "כן", "ναι", "ano", "áno", "jes",
+    }
+)  # fmt: skip
+"""Words that, with nothing else but politeness around them, answer yes."""
+YES_PHRASES = ("go ahead", "do it", "please do", "of course", "that's right", "that is right", "sounds good", "all right", "i confirm", "i agree")
+"""Several-word yeses (their words are then as good as a core word)."""
+YES_COMPANIONS = frozenset(
+    {
+        "please", "pls", "plz", "thanks", "thank", "you", "thx", "ty", "go", "ahead", "do", "it", "that", "that's", "is", "right", "fine",
+        "good", "great", "perfect", "sounds", "i", "i'm", "thing", "all", "of", "course", "agree", "just", "now", "then", "sir", "madam", "very", "much",
+        "bitte", "danke", "merci", "s'il", "vous", "plaît", "por", "favor", "gracias", "obrigado", "obrigada", "grazie", "prego", "pożalujsta",
+        "пожалуйста", "спасибо", "ください", "请", "谢谢",
+    }
+)  # fmt: skip
+"""Words a yes may come with (politeness, 'go ahead'); any other word makes the answer unclear."""
+ACTION_WORDS = frozenset(
+    {"cancel", "change", "refund", "return", "exchange", "update", "modify", "book", "swap", "switch", "the", "order", "my", "this", "them"}
+)
+"""Naming the action after a yes ('yes, cancel it'): taken only after a yes word, never alone ('cancel' alone may mean stop)."""
+NO_CORE = frozenset(
+    {
+        "no", "nope", "nah", "not", "don't", "dont", "never", "stop", "n", "negative",
+        "non", "nein", "nee", "não", "nao", "nie", "нет", "ні", "いいえ", "不", "不要", "아니요", "아니", "hayır", "ne", "لا", "לא", "όχι",
+    }
+)  # fmt: skip
+"""Words that, opening an answer, say no (the write does not happen; the model is told)."""
+NO_OPENINGS = ("do not", "never mind", "nevermind", "hold off", "don't", "cancel that", "rather not", "i changed my mind", "changed my mind")
+NOT_REFUSALS = ("no problem", "no worries", "not a problem", "no doubt", "nope, go ahead")
+"""Openings with a no word that do not refuse ('no problem, go ahead'): unclear, so asked again."""
+HEDGES = frozenset(
+    {
+        "but", "however", "although", "though", "if", "unless", "wait", "hold", "maybe", "perhaps", "first", "before", "think",
+        "not", "don't", "dont", "no", "never", "which", "what", "how", "why", "when", "where", "who",
+    }
+)  # fmt: skip
+"""Words that turn a yes into a question or a condition."""
 
 
 def describe_generic(tool: Tool, args: Mapping[str, Any]) -> str:
@@ -40,24 +77,66 @@ def describe_generic(tool: Tool, args: Mapping[str, Any]) -> str:
     return f"{tool.name.replace('_', ' ')} ({shown})"
 
 
+def _words(text: str) -> list[str]:
+    """The answer's words, lower case (letters in any script, apostrophes kept; CJK characters one word each)."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]+|[^\W\d_](?:[^\W\d_]|')*", text.lower())
+
+
 def parse_answer(answer: Any) -> bool | None:
-    """``True``/``False`` for a clear yes or no (a bool, ``{"confirmed": ...}`` or text); ``None`` when unclear."""
+    """``True`` only for an unmistakable yes, ``False`` for a clear no, ``None`` for everything else.
+
+    A write happens on ``True`` alone, so the grammar is short and strict: a yes word
+    ("yes", "ok", "go ahead", "oui"...) with nothing but politeness around it, or naming
+    the action after it ("yes, cancel it"). A question, a condition ("ok, but..."), a
+    hedge ("let me think") or any word outside that grammar is unclear — the entry point
+    asks again in the customer's words — never a yes. ``{"confirmed": bool}`` and a bool
+    (an entry point's buttons) are taken as they are.
+    """
     if isinstance(answer, Mapping):
         answer = answer.get("confirmed")
     if isinstance(answer, bool):
         return answer
-    if isinstance(answer, str):
-        text = answer.strip().lower().rstrip(".!")
-        if text in YES:
-            return True
-        if text in NO:
+    if not isinstance(answer, str):
+        return None
+    text = " ".join(answer.strip().lower().split())
+    if not text or len(text) > 200 or "?" in text or "\uff1f" in text:
+        return None
+    words = _words(text)
+    if not words:
+        return None
+    joined = " ".join(words)
+    if any(joined.startswith(opening) for opening in NOT_REFUSALS):
+        return None
+    if words[0] in NO_CORE or any(joined.startswith(opening) for opening in NO_OPENINGS):
+        return False
+    return True if _is_plain_yes(words, joined) else None
+
+
+def _is_plain_yes(words: list[str], joined: str) -> bool:
+    if HEDGES & set(words):
+        return False
+    for phrase in YES_PHRASES:
+        joined = joined.replace(phrase, "yes")
+    words = joined.split()
+    if not words or words[0] not in YES_CORE | {"please", "i", "thanks", "thank", "bitte", "por", "s'il"}:
+        return False
+    said_yes = False
+    for word in words:
+        if word in YES_CORE:
+            said_yes = True
+        elif word in ACTION_WORDS and said_yes:
+            continue
+        elif word not in YES_COMPANIONS:
             return False
-        words = re.findall(r"[a-z']+", text)
-        if words and words[0] in YES_WORDS and not NEGATIONS & set(words):
-            return True
-        if words and (words[0] in NO_WORDS or words[0] in NEGATIONS):
-            return False
-    return None
+    return said_yes
+
+
+def ask_again(said: str, question: str) -> str:
+    """What an entry point says to an answer that is not a clear yes or no: the customer's words, then the question."""
+    shown = " ".join(said.split())
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    return f'You wrote "{shown}". I need a clear yes or no before anything is done. {question}'
 
 
 @dataclass(frozen=True)
@@ -79,7 +158,8 @@ class CustomerConfirmation:
         # Always pause here, even when the answer is kept: LangGraph matches resume values to a
         # node's pauses by position, so skipping this one would hand its answer to the next
         # (the approval). After a crash the entry points resume it with the kept answer.
-        answer = interrupt({"type": "confirmation", "question": question, "tool": tool.name, "args": args, "tool_call_id": ctx.tool_call_id})
+        pause = {"type": "confirmation", "question": question, "tool": tool.name, "args": args, "tool_call_id": ctx.tool_call_id, "call_id": ctx.model_call_id}
+        answer = interrupt(pause)
         confirmed = parse_answer(answer) is True
         if ctx.engine is not None and ctx.tool_call_id and ctx.thread_id:
             confirmed = confirmations.record(ctx.engine, ctx.thread_id, ctx.tool_call_id, confirmed)

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from frontdesk.failpoints import failpoint
 from frontdesk.guardrails.base import GuardrailResult, Stage, ToolGuardrail, record_trip
 from frontdesk.persistence import tool_runs
+from frontdesk.persistence.call_keys import call_key
 from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, ToolOutcome, call_session
 from frontdesk.tools.handoff import HUMAN
 from frontdesk.tools.time_limit import DEFAULT_TOOL_TIME_LIMIT_S, execute_within, may_be_abandoned
@@ -151,7 +152,7 @@ class ToolPipeline:
         if tool is None:
             allowed = ", ".join(self.tools)
             return ToolOutcome(name=request.name or "?", content=f"Error: Unknown tool {request.name!r}. Available tools: {allowed}", ok=False)
-        ctx.tool_call_id = request.id
+        ctx.model_call_id, ctx.tool_call_id = request.id, ""
         if request.parse_error is not None:
             return tool.error(f"Could not parse the arguments of {tool.name}: {request.parse_error}")
         try:
@@ -161,6 +162,7 @@ class ToolPipeline:
         size = len(json.dumps(args, default=str))
         if size > self.max_argument_chars:
             return tool.error(f"The arguments of {tool.name} are too large ({size} characters; at most {self.max_argument_chars})")
+        ctx.tool_call_id = call_key(ctx.call_scope, request.id, tool.name, args)
         hooks: list[Callable[[Session], None]] = []
         with call_session(ctx):
             checked = self._checked(tool, args, ctx, hooks)
@@ -282,6 +284,11 @@ def run_once(tool: Tool, ctx: ToolContext, args: Any, on_commit: Sequence[Callab
         earlier = tool_runs.previous_run(session, ctx.thread_id, ctx.tool_call_id) if ctx.tool_call_id else None
         if earlier is not None:
             return ToolOutcome(name=tool.name, content=earlier.content, ok=True, handoff_to=tool.handoff_to)
+        if ctx.tool_call_id and (clash := tool_runs.run_for_other_action(session, ctx.thread_id, ctx.tool_call_id)) is not None:
+            return tool.error(
+                f"Not done: the call id {ctx.model_call_id!r} was already used for another action ({clash.tool} with other arguments); "
+                "one id names one action. Nothing was changed."
+            )
         outcome = tool.execute(ctx, args)
         if outcome.ok:
             if ctx.tool_call_id:  # a call without an id (a host that has none) cannot be recognised again
