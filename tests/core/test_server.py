@@ -97,7 +97,7 @@ def test_a_conversation_streams_over_sse_and_an_operator_approves_a_refund(serve
             and asked["question"] == "Please confirm: cancel order #D1001 (reason: no longer needed). Shall I go ahead? (yes/no)"
         )
         unclear = client.post(f"/threads/{thread}/messages", json={"text": "hmm, what will that do?"}, headers=headers)
-        assert unclear.status_code == 409 and unclear.json()["detail"].startswith("You wrote \"hmm, what will that do?\". I need a clear yes or no")
+        assert unclear.status_code == 409 and unclear.json()["detail"].startswith('You wrote "hmm, what will that do?". I need a clear yes or no')
         with client.stream("POST", f"/threads/{thread}/messages", json={"text": "yes"}, headers=headers) as response:
             events = sse(response)
         waiting = [data for kind, data in events if kind == "waiting"]

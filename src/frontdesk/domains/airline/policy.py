@@ -6,10 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from frontdesk.domains.airline.models import Reservation, Traveller
+from frontdesk.domains.airline.tools.changes import price_change
+from frontdesk.domains.airline.tools.common import FlightRef
+from frontdesk.tools.base import ToolError
 
 MONEY_TOOLS = frozenset({"cancel_reservation", "send_certificate", "update_reservation_flights"})
 """Airline WRITEs that can give money back: cancellations, certificates, and changes to cheaper flights."""
@@ -21,12 +25,24 @@ def refund_amount(session: Session, customer_id: str | None, tool: str, args: Ma
         amount = args.get("amount")
         return float(amount) if isinstance(amount, int | float) else None
     reservation_id = args.get("reservation_id")
-    if tool != "cancel_reservation" or not isinstance(reservation_id, str):
+    if tool not in {"cancel_reservation", "update_reservation_flights"} or not isinstance(reservation_id, str):
         return None
     reservation = session.get(Reservation, reservation_id)
-    if reservation is None or reservation.user_id != customer_id:
+    if reservation is None or reservation.user_id != customer_id or reservation.data.get("status") == "cancelled":
         return None
+    if tool == "update_reservation_flights":
+        return _flight_change_refund(session, reservation.data, args)
     return float(sum(p["amount"] for p in reservation.data["payment_history"]))
+
+
+def _flight_change_refund(session: Session, data: Mapping[str, Any], args: Mapping[str, Any]) -> float | None:
+    """What a flight change gives back (the negated price difference), 0 when it costs; None when the tool would fail."""
+    try:
+        refs = [FlightRef.model_validate(f) for f in args.get("flights") or []]
+        charge, _ = price_change(session, dict(data), str(args.get("cabin")), refs)
+    except (ToolError, ValidationError, KeyError, TypeError):
+        return None
+    return float(-charge) if charge < 0 else 0.0
 
 
 def not_the_customers(session: Session, customer_id: str, tool: str, args: Mapping[str, Any]) -> str | None:

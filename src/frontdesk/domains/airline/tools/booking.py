@@ -66,19 +66,27 @@ def book_reservation(
         total += price * len(passengers)
     if insurance == "yes":
         total += INSURANCE_PER_PASSENGER * len(passengers)
+    if nonfree_baggages < 0:  # would lower the price: the reference never books a negative count
+        raise ToolError("nonfree_baggages cannot be negative")
     total += BAG_PRICE * nonfree_baggages
     account = editable(user)
+    drawn: dict[str, int] = {}
     for split in payment_methods:
         method = account["payment_methods"].get(split.payment_id)
         if method is None:
             raise ToolError(f"Payment method {split.payment_id} not found")
-        if method["source"] in {"gift_card", "certificate"} and method["amount"] < split.amount:
+        if split.amount < 0:
+            raise ToolError(f"Payment amount for {split.payment_id} cannot be negative")
+        drawn[split.payment_id] = drawn.get(split.payment_id, 0) + split.amount
+        if method["source"] in {"gift_card", "certificate"} and method["amount"] < drawn[split.payment_id]:
             raise ToolError(f"Not enough balance in payment method {split.payment_id}")
     paid = sum(split.amount for split in payment_methods)
     if paid != total:
         raise ToolError(f"Payment amount does not add up, total price is {total}, but paid {paid}")
     for split in payment_methods:
-        method = account["payment_methods"][split.payment_id]
+        method = account["payment_methods"].get(split.payment_id)
+        if method is None:  # a certificate named in two splits is used up by the first
+            continue
         if method["source"] == "gift_card":
             method["amount"] = method["amount"] - split.amount
         elif method["source"] == "certificate":
@@ -121,6 +129,8 @@ def cancel_reservation(ctx: ToolContext, reservation_id: ReservationId) -> dict[
     """Cancel a whole reservation: every payment is refunded to the method it came from."""
     reservation = owned_reservation(ctx, reservation_id)
     data = editable(reservation)
+    if data.get("status") == "cancelled":
+        raise ToolError(f"Reservation {reservation_id} is already cancelled")
     refunds = [{"payment_id": p["payment_id"], "amount": -p["amount"]} for p in data["payment_history"]]
     data["payment_history"] = [*data["payment_history"], *refunds]
     data["status"] = "cancelled"
@@ -131,6 +141,8 @@ def cancel_reservation(ctx: ToolContext, reservation_id: ReservationId) -> dict[
 @tool(kind=ToolKind.WRITE, requires_auth=True)
 def send_certificate(ctx: ToolContext, user_id: UserId, amount: int) -> str:
     """Give the customer a travel certificate worth ``amount`` dollars (goodwill compensation, only as policy allows)."""
+    if amount <= 0:
+        raise ToolError("A certificate's amount must be positive")
     user = own_user(ctx, user_id)
     account = editable(user)
     for payment_id in CERTIFICATE_IDS:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import Session
+
 from frontdesk.domains.airline.models import Reservation
 from frontdesk.domains.airline.tools.common import (
     Cabin,
@@ -38,13 +40,8 @@ def settle(ctx: ToolContext, reservation: Reservation, data: dict[str, Any], pay
         data["payment_history"] = [*data["payment_history"], payment]
 
 
-@tool(kind=ToolKind.WRITE, requires_auth=True)
-def update_reservation_flights(
-    ctx: ToolContext, reservation_id: ReservationId, cabin: Cabin, flights: list[FlightRef], payment_id: PaymentId
-) -> dict[str, Any]:
-    """Change a reservation's flights and/or cabin. ``flights`` is the whole new itinerary, unchanged flights included."""
-    reservation = owned_reservation(ctx, reservation_id)
-    data = editable(reservation)
+def price_change(session: Session, data: dict[str, Any], cabin: str, flights: list[FlightRef]) -> tuple[int, list[dict[str, Any]]]:
+    """What changing reservation ``data`` to ``flights`` in ``cabin`` costs (negative: a refund), and the new itinerary."""
     passengers = len(data["passengers"])
     total, itinerary = 0, []
     for ref in flights:
@@ -53,7 +50,7 @@ def update_reservation_flights(
             total += kept["price"] * passengers
             itinerary.append(kept)
             continue
-        flight = get_flight(ctx.db, ref.flight_number)
+        flight = get_flight(session, ref.flight_number)
         day = flight_on(flight, ref.date)
         if day.get("status") != "available":
             raise ToolError(f"Flight {ref.flight_number} not available on date {ref.date}")
@@ -69,6 +66,17 @@ def update_reservation_flights(
         total += entry["price"] * passengers
         itinerary.append(entry)
     total -= sum(f["price"] for f in data["flights"]) * passengers
+    return total, itinerary
+
+
+@tool(kind=ToolKind.WRITE, requires_auth=True)
+def update_reservation_flights(
+    ctx: ToolContext, reservation_id: ReservationId, cabin: Cabin, flights: list[FlightRef], payment_id: PaymentId
+) -> dict[str, Any]:
+    """Change a reservation's flights and/or cabin. ``flights`` is the whole new itinerary, unchanged flights included."""
+    reservation = owned_reservation(ctx, reservation_id)
+    data = editable(reservation)
+    total, itinerary = price_change(ctx.db, data, cabin, flights)
     settle(ctx, reservation, data, payment_id, total)
     data["flights"] = itinerary
     data["cabin"] = cabin

@@ -1,0 +1,147 @@
+"""The refund limit holds when one customer's refunds run at the same time.
+
+30 customers each confirm two refunds of 59.00 at the same moment (limit 100.00 a day):
+for every customer one refund goes through and the other waits for an operator — on SQLite
+through the graph, and on PostgreSQL through the path ``frontdesk mcp serve`` calls, from
+threads and from two processes. Before the approval check and the write's commit were held
+together per customer, most customers got 118.00 without anyone approving it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine, select
+
+from frontdesk import build_graph
+from frontdesk.domains.database import ensure_frontdesk_tables
+from frontdesk.llm.scripted import Script, ScriptedModels
+from frontdesk.mcp.exported import ApprovalWithoutWaiting, ExportedTools
+from frontdesk.operators.approval_gate import ApprovalPolicy
+from frontdesk.operators.refunds import Refund
+from frontdesk.runtime import RunContext
+from tests.core.support_app import CreditLedger, add_credit, agents, login, steps
+
+CUSTOMERS = 30
+LIMIT = 100.0
+REFUND = 59
+
+
+def credit_amount(_session: Session, _customer: str | None, _tool: str, args: Mapping[str, Any]) -> float:
+    return float(args.get("amount") or 0)
+
+
+GATE = ApprovalPolicy(limit=LIMIT, tools=frozenset({add_credit.name}), amount=credit_amount)
+
+
+def shop(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {})
+    ensure_frontdesk_tables(engine)
+    CreditLedger.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
+    return engine
+
+
+def credited(engine: Engine) -> dict[str, int]:
+    """What each customer was granted (the tool's own table) and what the ledger says, which must agree."""
+    with Session(engine) as session:
+        granted: dict[str, int] = {}
+        for row in session.exec(select(CreditLedger)):
+            granted[row.customer_id] = granted.get(row.customer_id, 0) + row.amount
+        ledger: dict[str, float] = {}
+        for refund in session.exec(select(Refund)):
+            ledger[refund.customer_id] = ledger.get(refund.customer_id, 0.0) + refund.amount
+    assert {k: float(v) for k, v in granted.items()} == ledger
+    return granted
+
+
+def conversation(engine: Engine, customer: str) -> tuple[Any, dict[str, Any]]:
+    """A graph for one conversation that asks for a 59.00 credit, paused at the customer's confirmation."""
+    turn = steps(customer_service=[{"tool_calls": [{"name": "login", "args": {"email": f"{customer}@example.com"}}]}, {"tool_calls": [{"name": "add_credit", "args": {"amount": REFUND}}]}, "Done."])  # fmt: skip
+    graph = build_graph(
+        model=ScriptedModels(Script("race", [turn])), checkpointer=InMemorySaver(), agents=agents(), engine=engine, grade_replies=False, approvals=GATE
+    )
+    config = {"configurable": {"thread_id": f"{customer}-{id(graph)}"}}
+    graph.invoke({"messages": [HumanMessage("Please credit me 59.")]}, config)
+    [pause] = graph.get_state(config).interrupts
+    assert pause.value["type"] == "confirmation"
+    return graph, config
+
+
+def test_two_refunds_confirmed_at_once_through_the_graph_never_pass_the_limit_unapproved(tmp_path: Path) -> None:
+    engine = shop(f"sqlite:///{tmp_path / 'shop.sqlite'}")
+    pairs = [(conversation(engine, f"c{n}"), conversation(engine, f"c{n}")) for n in range(CUSTOMERS)]
+    start = threading.Barrier(CUSTOMERS * 2)
+
+    def confirm(graph: Any, config: dict[str, Any]) -> str:
+        [pause] = graph.get_state(config).interrupts
+        start.wait()
+        graph.invoke(Command(resume={pause.id: {"confirmed": True}}), config)
+        waiting = graph.get_state(config).interrupts
+        return str(waiting[0].value["type"]) if waiting else "done"
+
+    with concurrent.futures.ThreadPoolExecutor(CUSTOMERS * 2) as pool:
+        outcomes = list(pool.map(lambda item: confirm(*item), [c for pair in pairs for c in pair]))
+    granted = credited(engine)
+    assert max(granted.values()) <= LIMIT, {c: v for c, v in granted.items() if v > LIMIT}
+    assert granted == {f"c{n}": REFUND for n in range(CUSTOMERS)}
+    assert sorted(outcomes) == ["approval"] * CUSTOMERS + ["done"] * CUSTOMERS
+
+
+def mcp_refunds(url: str, customers: list[str], barrier: threading.Barrier | None = None) -> list[bool]:
+    """Each customer's 59.00 credit through the MCP export's call path, all at once; which succeeded."""
+    engine = shop(url)
+    exported = ExportedTools([add_credit, login], RunContext(engine=engine), [ApprovalWithoutWaiting(GATE)])
+
+    def call(customer: str) -> bool:
+        if barrier is not None:
+            barrier.wait()
+        return not exported.call(customer, add_credit.name, {"amount": REFUND}).isError
+
+    with concurrent.futures.ThreadPoolExecutor(len(customers)) as pool:
+        return list(pool.map(call, customers))
+
+
+def test_two_refunds_at_once_through_the_mcp_path_on_postgres_never_pass_the_limit(postgres_url: str) -> None:
+    customers = [f"c{n}" for n in range(CUSTOMERS)] * 2
+    ok = mcp_refunds(postgres_url, customers, threading.Barrier(len(customers)))
+    granted = credited(shop(postgres_url))
+    assert sum(ok) == CUSTOMERS and granted == {f"c{n}": REFUND for n in range(CUSTOMERS)}
+
+
+def test_two_processes_on_one_postgres_share_the_limit(postgres_url: str, tmp_path: Path) -> None:
+    """Two server processes (as with ``serve --workers 2`` or two machines): the lock is in the database, not a process."""
+    shop(postgres_url)
+    script = "import json, sys; from tests.core.test_money_races import mcp_refunds; print(json.dumps(mcp_refunds(sys.argv[1], json.loads(sys.argv[2]))))"
+    customers = json.dumps([f"c{n}" for n in range(CUSTOMERS)])
+    root = Path(__file__).resolve().parents[2]
+    processes = [subprocess.Popen([sys.executable, "-c", script, postgres_url, customers], cwd=root, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [json.loads(p.communicate(timeout=120)[0]) for p in processes]
+    assert all(p.returncode == 0 for p in processes)
+    granted = credited(shop(postgres_url))
+    assert sum(sum(r) for r in results) == CUSTOMERS and granted == {f"c{n}": REFUND for n in range(CUSTOMERS)}
+
+
+@pytest.mark.parametrize("limit", [LIMIT])
+def test_a_call_that_already_ran_is_not_counted_against_itself(tmp_path: Path, limit: float) -> None:
+    """A re-run of a committed refund (a crash after its commit) passes, returns the stored result and moves nothing."""
+    from frontdesk.tools.base import ToolContext
+    from frontdesk.tools.execution import ToolCallRequest, ToolPipeline
+
+    engine = shop(f"sqlite:///{tmp_path / 'shop.sqlite'}")
+    pipeline = ToolPipeline([add_credit], [ApprovalPolicy(limit=limit, tools=frozenset({add_credit.name}), amount=credit_amount)])
+    first = pipeline.run(ToolCallRequest(id="call-1", name=add_credit.name, args={"amount": 99}), ToolContext(customer_id="c1", thread_id="t", engine=engine))
+    again = pipeline.run(ToolCallRequest(id="call-1", name=add_credit.name, args={"amount": 99}), ToolContext(customer_id="c1", thread_id="t", engine=engine))
+    assert first.ok and again.ok and again.content == first.content
+    assert credited(engine) == {"c1": 99}
