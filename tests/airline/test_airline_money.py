@@ -55,7 +55,7 @@ def book(ctx: ToolContext, passengers: int, payments: list[dict[str, Any]]) -> A
 
 
 def test_a_cancelled_reservation_cannot_be_cancelled_and_refunded_again(shop: tuple[Engine, ToolContext]) -> None:
-    engine, ctx = shop
+    _engine, ctx = shop
     assert tools["cancel_reservation"].invoke(ctx, {"reservation_id": "AV1002"}).ok
     gate = airline.approval_policy(100.0)
     assert gate.needs_approval(tools["cancel_reservation"], {"reservation_id": "AV1002"}, ctx) is None  # nothing left to refund
@@ -66,7 +66,12 @@ def test_a_cancelled_reservation_cannot_be_cancelled_and_refunded_again(shop: tu
 def test_gift_card_splits_are_checked_together_against_the_balance(shop: tuple[Engine, ToolContext]) -> None:
     engine, ctx = shop
     before = gift_card(engine)  # 120.00
-    twice = book(ctx, 3, [{"payment_id": "gift_card_1001", "amount": 120}, {"payment_id": "gift_card_1001", "amount": 120}, {"payment_id": "credit_card_1001", "amount": 27}])  # fmt: skip
+    splits = [
+        {"payment_id": "gift_card_1001", "amount": 120},
+        {"payment_id": "gift_card_1001", "amount": 120},
+        {"payment_id": "credit_card_1001", "amount": 27},
+    ]
+    twice = book(ctx, 3, splits)
     assert not twice.ok and "Not enough balance in payment method gift_card_1001" in twice.content
     assert gift_card(engine) == before
 
@@ -76,7 +81,8 @@ def test_a_negative_payment_split_is_refused_and_adds_no_money(shop: tuple[Engin
     before = gift_card(engine)
     negative = book(ctx, 1, [{"payment_id": "gift_card_1001", "amount": -31}, {"payment_id": "credit_card_1001", "amount": 120}])
     assert not negative.ok and "cannot be negative" in negative.content
-    bags = tools["book_reservation"].invoke(ctx, {**ONE_WAY, "passengers": [AVA], "nonfree_baggages": -1, "payment_methods": [{"payment_id": "credit_card_1001", "amount": 39}]})  # fmt: skip
+    card = [{"payment_id": "credit_card_1001", "amount": 39}]
+    bags = tools["book_reservation"].invoke(ctx, {**ONE_WAY, "passengers": [AVA], "nonfree_baggages": -1, "payment_methods": card})
     assert not bags.ok and "nonfree_baggages cannot be negative" in bags.content
     certificate = tools["send_certificate"].invoke(ctx, {"user_id": "ava_chen_1001", "amount": -50})
     assert not certificate.ok and "must be positive" in certificate.content

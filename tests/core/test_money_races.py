@@ -68,7 +68,8 @@ def credited(engine: Engine) -> dict[str, int]:
 
 def conversation(engine: Engine, customer: str) -> tuple[Any, dict[str, Any]]:
     """A graph for one conversation that asks for a 59.00 credit, paused at the customer's confirmation."""
-    turn = steps(customer_service=[{"tool_calls": [{"name": "login", "args": {"email": f"{customer}@example.com"}}]}, {"tool_calls": [{"name": "add_credit", "args": {"amount": REFUND}}]}, "Done."])  # fmt: skip
+    log_in = {"tool_calls": [{"name": "login", "args": {"email": f"{customer}@example.com"}}]}
+    turn = steps(customer_service=[log_in, {"tool_calls": [{"name": "add_credit", "args": {"amount": REFUND}}]}, "Done."])
     graph = build_graph(
         model=ScriptedModels(Script("race", [turn])), checkpointer=InMemorySaver(), agents=agents(), engine=engine, grade_replies=False, approvals=GATE
     )
