@@ -60,7 +60,7 @@ NO_CORE = frozenset(
 )  # fmt: skip
 """Words that, opening an answer, say no (the write does not happen; the model is told)."""
 NO_OPENINGS = ("do not", "never mind", "nevermind", "hold off", "don't", "cancel that", "rather not", "i changed my mind", "changed my mind")
-NOT_REFUSALS = ("no problem", "no worries", "not a problem", "no doubt", "nope, go ahead")
+NOT_REFUSALS = ("no problem", "no worries", "not a problem", "no doubt", "not sure", "not yet sure")
 """Openings with a no word that do not refuse ('no problem, go ahead'): unclear, so asked again."""
 HEDGES = frozenset(
     {
@@ -119,8 +119,6 @@ def _is_plain_yes(words: list[str], joined: str) -> bool:
     for phrase in YES_PHRASES:
         joined = joined.replace(phrase, "yes")
     words = joined.split()
-    if not words or words[0] not in YES_CORE | {"please", "i", "thanks", "thank", "bitte", "por", "s'il"}:
-        return False
     said_yes = False
     for word in words:
         if word in YES_CORE:
