@@ -85,5 +85,6 @@ def test_any_text_gives_true_false_or_none_without_raising(text: str) -> None:
 
 def test_asking_again_quotes_the_customer_and_repeats_the_question() -> None:
     asked = ask_again("ok, but\nwhich order is that?", "Please confirm: cancel order #D1001. Shall I go ahead? (yes/no)")
-    assert asked == 'You wrote "ok, but which order is that?". I need a clear yes or no before anything is done. Please confirm: cancel order #D1001. Shall I go ahead? (yes/no)'  # fmt: skip
+    assert asked.startswith('You wrote "ok, but which order is that?". I need a clear yes or no before anything is done. ')
+    assert asked.endswith("Please confirm: cancel order #D1001. Shall I go ahead? (yes/no)")
     assert len(ask_again("x" * 5000, "Q?")) < 200

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -125,6 +125,8 @@ def parse_arguments(raw: Mapping[str, Any] | str | None) -> dict[str, Any]:
 
 MAX_ARGUMENT_CHARS = 20_000
 """Longest tool-call arguments (as JSON) taken; a model cannot push megabytes into a tool or a DB row."""
+MAX_RESULT_CHARS = 16_000
+"""Longest tool result the model (and the checkpoint, and the grader) gets; the rest is cut with a note saying so."""
 MAX_CALLS_PER_MESSAGE = 16
 """Tool calls run from one model message; the rest are answered with an error."""
 
@@ -138,11 +140,13 @@ class ToolPipeline:
         policies: Sequence[Check] = (),
         *,
         max_argument_chars: int = MAX_ARGUMENT_CHARS,
+        max_result_chars: int = MAX_RESULT_CHARS,
         time_limit: float | None = DEFAULT_TOOL_TIME_LIMIT_S,
     ) -> None:
         self.tools = {t.name: t for t in tools}
         self.policies = tuple(policies)
         self.max_argument_chars = max_argument_chars
+        self.max_result_chars = max_result_chars
         self.time_limit = time_limit
         """Seconds a READ/GENERIC call may take (a tool's own ``time_limit`` wins); ``None``: no limit."""
 
@@ -168,6 +172,7 @@ class ToolPipeline:
             checked = self._checked(tool, args, ctx, hooks)
             with instrument.tool_call(ctx.run, tool.name, request.id, tool.kind.value, ctx.thread_id, args) as record:
                 outcome = checked if isinstance(checked, ToolOutcome) else self._after(tool, args, run_once(tool, ctx, checked, hooks, self._limit(tool)), ctx)
+                outcome = bounded(outcome, self.max_result_chars)
                 record(outcome.ok, outcome.content)
         return outcome
 
@@ -238,6 +243,14 @@ class ToolPipeline:
                 reason = str(raw.get("summary") or raw.get("reason") or "")
                 batch.handoff = Handoff(outcome.handoff_to, reason)
         return batch
+
+
+def bounded(outcome: ToolOutcome, limit: int) -> ToolOutcome:
+    """``outcome`` with its content cut to ``limit`` characters and a note that says so (a 10 MB result is not a message)."""
+    if len(outcome.content) <= limit:
+        return outcome
+    note = f"\n[result cut: {len(outcome.content) - limit} more characters not shown; ask for something narrower]"
+    return replace(outcome, content=outcome.content[:limit] + note)
 
 
 def tripped(tool: Tool, name: str, stage: Stage, result: GuardrailResult, ctx: ToolContext) -> ToolOutcome:

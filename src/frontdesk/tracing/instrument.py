@@ -51,8 +51,14 @@ def _messages_json(messages: Any, context: RunContext) -> str:
     return _content(json.dumps([{"role": getattr(m, "type", "?"), "content": str(getattr(m, "content", m))} for m in messages or []]), context)
 
 
+MAX_CONTENT_CHARS = 8_000
+"""Longest content put on one span attribute; the rest is cut with a note (a 10 MB tool result is not a span)."""
+
+
 def _content(text: str, context: RunContext) -> str:
-    """Content as it may go on a span (only called when capture is on): redacted unless turned off."""
+    """Content as it may go on a span (only called when capture is on): at most ``MAX_CONTENT_CHARS``, redacted unless turned off."""
+    if len(text) > MAX_CONTENT_CHARS:
+        text = f"{text[:MAX_CONTENT_CHARS]}... [{len(text) - MAX_CONTENT_CHARS} more characters not recorded]"
     return redact(text) if context.redact_content else text
 
 
