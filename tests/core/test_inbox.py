@@ -227,3 +227,19 @@ def test_a_paused_thread_is_not_moved_to_another_customer(make_desk) -> None:
     desk.graph.invoke({"messages": [HumanMessage("I'm ava.chen@example.com, cancel #D1001")]}, {"configurable": {"thread_id": "t1"}})
     with pytest.raises(InboxError, match="is waiting"):
         desk.inbox.switch_customer("t1", "ben_ortiz_1002", reason="verified by phone")
+
+
+def test_a_clock_stepped_back_never_makes_an_item_younger_than_new(make_desk) -> None:
+    """A ticket stamped ten minutes in the future (the clock stepped back since): age 0, within its SLA, never negative."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from frontdesk.operators.tickets import Ticket
+
+    desk = make_desk([steps(customer_service=[{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "wants a person"}}]}])])
+    desk.say("A person, please.")
+    with desk.engine.begin() as connection:
+        connection.execute(update(Ticket.__table__).values(created_at=datetime.now(UTC) + timedelta(minutes=10)))  # type: ignore[arg-type]
+    [item] = desk.inbox.items()
+    assert item.age == timedelta(0) and not item.overdue

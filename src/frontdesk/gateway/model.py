@@ -191,7 +191,7 @@ class GatewayChatModel(BaseChatModel):
             span.set_attribute("frontdesk.budget.tokens_left", tokens_left)
         ends = time.monotonic() + self.gateway.call_deadline_s
         if scope is not None and scope.turn_started is not None:
-            ends = min(ends, time.monotonic() + self.gateway.turn_deadline_s - (time.time() - scope.turn_started))
+            ends = min(ends, scope.turn_started + self.gateway.turn_deadline_s)  # both monotonic
         thread_id = scope.thread_id if scope else ""
         chain = self.routes[self.start_tier :]
         key = self._cache_key(thread_id, chain, messages, stop, kwargs)

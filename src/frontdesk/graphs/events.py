@@ -112,7 +112,7 @@ def _turn_setup(
     graph: CompiledStateGraph[Any, RunContext, Any, Any], config: RunnableConfig, tokens: bool, state: bool = False
 ) -> tuple[frozenset[str], RunnableConfig, list[StreamMode]]:
     """The agents whose tokens count, the run's config (with the turn's start time) and its stream modes."""
-    config = {**config, "configurable": {**config.get("configurable", {}), TURN_STARTED: time.time()}}
+    config = {**config, "configurable": {**config.get("configurable", {}), TURN_STARTED: time.monotonic()}}
     modes: list[StreamMode] = ["messages", "updates"] if tokens else ["updates"]
     return agent_names(graph), config, [*modes, "values"] if state else modes
 

@@ -184,7 +184,7 @@ def _approval_waits(engine: Engine) -> Table:
 
     with Session(engine) as session:
         approvals = session.exec(select(Approval)).all()
-    waits = sorted((as_utc(a.decided_at) - as_utc(a.created_at)).total_seconds() / 60 for a in approvals if a.decided_at is not None)
+    waits = sorted(max(0.0, (as_utc(a.decided_at) - as_utc(a.created_at)).total_seconds()) / 60 for a in approvals if a.decided_at is not None)
     pending = sum(1 for a in approvals if a.status == "pending")
     rows: list[list[Any]] = [
         ["decided", len(waits)],

@@ -48,7 +48,12 @@ class InboxItem:
 
     @property
     def age(self) -> timedelta:
-        return datetime.now(UTC) - as_utc(self.created_at)
+        return age_of(self.created_at)
+
+
+def age_of(created: datetime, now: datetime | None = None) -> timedelta:
+    """Time since ``created``, never negative: after the wall clock steps back, an item is new, not younger than new."""
+    return max(timedelta(0), (now or datetime.now(UTC)) - as_utc(created))
 
 
 class Inbox:
@@ -77,7 +82,7 @@ class Inbox:
         self.customer_exists = customer_exists
 
     def _overdue(self, created: datetime, status: str) -> bool:
-        return status in {"open", "pending"} and datetime.now(UTC) - as_utc(created) > self.sla
+        return status in {"open", "pending"} and age_of(created) > self.sla
 
     def _ticket_item(self, row: tickets.Ticket) -> InboxItem:
         return InboxItem(
