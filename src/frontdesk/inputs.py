@@ -39,10 +39,20 @@ def clean_message(text: str, max_chars: int = MAX_MESSAGE_CHARS) -> str:
     return cleaned
 
 
-def printable(text: str) -> str:
-    """Text safe for a terminal: escape and other control characters shown as ``\\x1b``-style codes.
+SHOWN_AS_CODES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Unicode categories a terminal must not interpret: controls, format characters (bidirectional
+overrides such as U+202E, zero-width characters), lone surrogates, line and paragraph separators."""
 
-    Newlines and tabs stay; everything else in Unicode's control category is made visible
-    instead of being interpreted (colour changes, cursor moves, window titles, hyperlinks).
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: control and format characters shown as ``\\x1b``/``\\u202e``-style codes.
+
+    Newlines and tabs stay; the rest of those categories is made visible instead of being
+    interpreted (colour changes, cursor moves, window titles, hyperlinks, and bidirectional
+    overrides that make "refund of 0001" display as 1000).
     """
-    return "".join(ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else f"\\x{ord(ch):02x}" for ch in text)
+    return "".join(ch if ch in "\n\t" or unicodedata.category(ch) not in SHOWN_AS_CODES else _code(ord(ch)) for ch in text)
+
+
+def _code(point: int) -> str:
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"

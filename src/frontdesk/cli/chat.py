@@ -153,9 +153,10 @@ def _show_tools(graph: Any, thread_id: str) -> None:
         console.print("No tool calls in the last turn.")
     for call in calls:
         result = results.get(call["id"] or "")
-        mark = "[green]✓[/]" if result is not None and result.status != "error" else "[red]✗[/]"
-        console.print(f"{mark} [bold]{call['name']}[/]({json.dumps(call['args'], ensure_ascii=False)})")
-        console.print(f"   → {result.content if result is not None else '(no result)'}", markup=False, soft_wrap=True)
+        ok = result is not None and result.status != "error"
+        mark = ("✓", "green") if ok else ("✗", "red")
+        console.print(Text.assemble(mark, " ", (printable(str(call["name"])), "bold"), printable(f"({json.dumps(call['args'], ensure_ascii=False)})")))
+        console.print(Text(printable(f"   → {result.content if result is not None else '(no result)'}")), soft_wrap=True)
 
 
 def _show_trace(stack: Any, run_id: str | None) -> None:
@@ -204,11 +205,10 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
     for message in state.values.get("messages", [])[seen:]:
         if isinstance(message, AIMessage) and message.content and not message.tool_calls:
             style = "bold green" if message.name == "operator" else "bold cyan"
-            console.print(f"[{style}]{message.name}[/] › ", end="")
-            console.print(printable(str(message.content)), markup=False)
+            console.print(Text.assemble((printable(str(message.name)), style), " › ", printable(str(message.content))))
         elif isinstance(message, ToolMessage):
-            mark = "[green]✓[/]" if message.status != "error" else "[red]✗[/]"
-            console.print(f"  {mark} [bold]{message.name}[/] [dim]{str(message.content)[:100]}[/]")
+            mark = ("✓", "green") if message.status != "error" else ("✗", "red")
+            console.print(Text.assemble("  ", mark, " ", (printable(str(message.name)), "bold"), " ", (printable(str(message.content)[:100]), "dim")))
 
 
 def _turn(stack: FrontdeskApp, thread_id: str, text: str, *, confirming: Any = None) -> None:

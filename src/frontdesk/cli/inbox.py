@@ -56,11 +56,11 @@ def overview(ctx: typer.Context) -> None:
     for item in items:
         what = item.summary if item.kind == "ticket" else f"{item.details['tool']} {json.dumps(item.details['args'])}"
         table.add_row(
-            item.id,
+            Text(printable(item.id)),
             item.kind,
             _age(item.age),
-            item.priority,
-            item.customer_id or "—",
+            Text(printable(item.priority)),
+            Text(printable(item.customer_id or "—")),
             Text(printable(what[:70])),
             "[bold red]OVERDUE[/]" if item.overdue else "ok",
         )
@@ -73,15 +73,22 @@ def show(item_id: str) -> None:
     with _inbox(needs_model=False) as inbox:
         item = inbox.get(item_id)
         messages = inbox.conversation(item_id)
-    console.print(f"[bold]{item.kind} {item.id}[/] · {item.status} · thread {item.thread_id} · customer {item.customer_id or '—'} · priority {item.priority}")
-    console.print(f"reason: {printable(item.summary)}", markup=False)
+    # every value here may come from a customer, a model or a tool: never markup, never raw format characters
+    heading = f"{item.kind} {item.id}"
+    console.print(
+        Text.assemble(
+            (printable(heading), "bold"),
+            printable(f" · {item.status} · thread {item.thread_id} · customer {item.customer_id or '—'} · priority {item.priority}"),
+        )
+    )
+    console.print(Text(f"reason: {printable(item.summary)}"))
     if item.kind == "approval":
-        console.print(f"tool call: {item.details['tool']}({json.dumps(item.details['args'])}) · amount {item.details['amount']}")
+        call = f"{item.details['tool']}({json.dumps(item.details['args'], ensure_ascii=False)})"
+        console.print(Text(printable(f"tool call: {call} · amount {item.details['amount']}")))
     for message in messages:
         who = getattr(message, "name", None) or ("customer" if message.type == "human" else message.type)
         if message.content:
-            console.print(f"[bold]{who}[/] › ", end="")
-            console.print(printable(str(message.content)), markup=False)
+            console.print(Text.assemble((printable(str(who)), "bold"), " › ", printable(str(message.content))))
 
 
 @app.command("reply")

@@ -56,7 +56,7 @@ def list_threads(db: DbOption = None) -> None:
         return
     table = fitting_table("thread", "updated", "checkpoints", "last step")
     for row in rows:
-        table.add_row(row.thread_id, thread_ops.format_time(row.updated_at), str(row.checkpoints), str(row.last_step))
+        table.add_row(Text(printable(row.thread_id)), thread_ops.format_time(row.updated_at), str(row.checkpoints), str(row.last_step))
     console.print(table)
 
 
@@ -68,15 +68,15 @@ def show(thread_id: str, db: DbOption = None) -> None:
     if not state.values:
         fail(f"no thread {thread_id!r}")
     values = state.values
-    console.print(f"[bold]{thread_id}[/]  customer: {values.get('customer_id') or '—'}  status: {thread_ops.thread_status(state)}")
+    customer = values.get("customer_id") or "—"
+    console.print(Text.assemble((printable(thread_id), "bold"), printable(f"  customer: {customer}  status: {thread_ops.thread_status(state)}")))
     if values.get("summary"):
         console.print(Text(f"summary: {printable(values['summary'])}", style="dim"))
     for message in values.get("messages", []):
         who = getattr(message, "name", None) or ("customer" if message.type == "human" else message.type)
         calls = ", ".join(c["name"] for c in getattr(message, "tool_calls", None) or [])
         text = str(message.content) or (f"[calls {calls}]" if calls else "")
-        console.print(f"[bold]{who}[/] › ", end="")
-        console.print(printable(text), markup=False)
+        console.print(Text.assemble((printable(str(who)), "bold"), " › ", printable(text)))
 
 
 @app.command("history")
@@ -88,7 +88,9 @@ def history(thread_id: str, db: DbOption = None) -> None:
         fail(f"no thread {thread_id!r}")
     table = fitting_table("checkpoint", "step", "source", "next", "messages", "last message")
     for entry in entries:
-        table.add_row(entry.checkpoint_id, str(entry.step), entry.source, ",".join(entry.next_nodes), str(entry.messages), entry.last_message[:60])
+        table.add_row(
+            entry.checkpoint_id, str(entry.step), entry.source, ",".join(entry.next_nodes), str(entry.messages), Text(printable(entry.last_message[:60]))
+        )
     console.print(table)
 
 
