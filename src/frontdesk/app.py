@@ -164,6 +164,8 @@ def _add_mcp_tools(settings: Settings, domain: Domain, stack: ExitStack, graph_o
     except ImportError as exc:
         raise ConfigError(f"mcp_servers needs the optional dependency {exc.name!r}: pip install 'frontdesk[mcp]'") from None
     own = {tool.name for spec in default_agent_specs(domain).values() for tool in spec.tools} | {tool.name for tool in graph_options.get("tools", ())}
+    own |= {tool.name for spec in graph_options.get("agents", ()) for tool in spec.tools}
+    own |= {tool.name for tools in (graph_options.get("agent_tools") or {}).values() for tool in tools}
     imported = open_mcp_tools(settings.mcp_servers, settings.data_dir, stack, taken=own)
     merged = {agent: list(tools) for agent, tools in (graph_options.get("agent_tools") or {}).items()}
     for agent, tools in imported.by_agent.items():

@@ -100,6 +100,22 @@ def test_a_write_called_twice_with_one_key_is_applied_once(tmp_path: Path) -> No
     assert fresh_key.isError and "pending" in text_of(fresh_key).lower()  # a new key really acts again, and the order is no longer pending
 
 
+def test_a_key_reused_for_other_arguments_or_another_tool_is_an_error_not_the_first_result(tmp_path: Path) -> None:
+    token = issue_token(tmp_path, "ava_chen_1001")
+    address = {"address1": "5 Elm Street", "address2": "", "city": "Springfield", "state": "IL", "country": "USA", "zip": "62701"}
+    first = ("modify_pending_order_address", {"order_id": "#D1001", **address, "idempotency_key": "k-1"})
+    other_arguments = ("modify_pending_order_address", {"order_id": "#D1001", **address, "address1": "9 Oak Road", "idempotency_key": "k-1"})
+    other_tool = ("cancel_pending_order", {"order_id": "#D1001", "reason": "no longer needed", "idempotency_key": "k-1"})
+    _tools, results = over_stdio(tmp_path, token, [first, other_arguments, other_tool, first], FRONTDESK_APPROVAL_LIMIT="1000")
+    done, moved, cancelled, repeated = results
+    assert not done.isError and "5 Elm Street" in text_of(done)
+    for refused in (moved, cancelled):
+        assert refused.isError and "'idempotency_key=k-1' was already used for another action (modify_pending_order_address" in text_of(refused)
+    assert not repeated.isError and text_of(repeated) == text_of(done)
+    assert order_status(tmp_path, "#D1001") == "pending"
+    assert count_rows(tmp_path, "frontdesk_tool_runs", "thread_id = 'mcp:ava_chen_1001'") == 1
+
+
 def test_a_write_that_needs_an_operator_is_refused_with_the_reason(tmp_path: Path) -> None:
     token = issue_token(tmp_path, "ava_chen_1001")
     _tools, (refused,) = over_stdio(tmp_path, token, [("cancel_pending_order", {"order_id": "#D1001", "reason": "no longer needed", "idempotency_key": "k"})])

@@ -8,7 +8,9 @@ once-per-key WRITEs and a span per call. Two things differ because nobody can be
 for: a WRITE does not ask the customer to confirm (the client acts on their behalf and
 says so with their token), and a call that would need an operator's approval is refused
 with the reason instead of waiting. READ/WRITE show as MCP tool annotations; a WRITE takes
-an optional ``idempotency_key``: the same key again returns the first result, applied once.
+an optional ``idempotency_key``: the same key again with the same tool and arguments returns
+the first result, applied once; with another tool or other arguments it is an error, never
+the first call's "ok".
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ class ExportedTools:
         key = args.pop(IDEMPOTENCY_KEY, None) if tool is not None and tool.kind is ToolKind.WRITE else None
         if key is not None and (not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY_CHARS):
             return _result(f"Error: {IDEMPOTENCY_KEY} must be a non-empty string of at most {MAX_KEY_CHARS} characters", ok=False)
-        call_id = f"mcp-key-{key}" if key else f"mcp-{uuid.uuid4().hex}"
+        call_id = f"idempotency_key={key}" if key else f"mcp-{uuid.uuid4().hex}"  # bound to the tool and arguments (see persistence.call_keys)
         ctx = ToolContext(customer_id=customer_id, thread_id=f"mcp:{customer_id}", run=self.run)
         outcome = self.pipeline.run(ToolCallRequest(id=call_id, name=name, args=args), ctx)
         return _result(outcome.content, ok=outcome.ok)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Collection, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -23,7 +24,6 @@ from frontdesk.mcp.connection import McpConnection, McpUnavailable
 from frontdesk.mcp.imported import McpTool, import_tools
 from frontdesk.mcp_config import McpServerConfig
 from frontdesk.operators.approval_gate import OperatorApproval
-from frontdesk.settings import ConfigError
 
 logger = logging.getLogger("frontdesk.mcp")
 
@@ -47,29 +47,37 @@ class McpTools:
 def open_mcp_tools(servers: Sequence[McpServerConfig], data_dir: Path, stack: ExitStack, *, taken: Collection[str] = ()) -> McpTools:
     """Connect to ``servers`` (closed with ``stack``) and import their tools.
 
-    ``taken`` are the names the graph's own tools already use: an MCP tool may not shadow
-    one (``ConfigError`` naming both), nor may two servers offer the same name.
+    ``taken`` are the names the graph's own tools already use. An MCP tool whose name is one
+    of them, or another server's, with case, ``-``, ``_`` and spaces not counting
+    (``Cancel-Pending-Order`` is ``cancel_pending_order`` to a model), is left out with a
+    warning naming both: one server's tool never stops the deployment from starting, and
+    never stands beside a built-in under a look-alike name.
     """
     result = McpTools()
-    owners: dict[str, str] = {}
+    owners: dict[str, str] = {folded(name): "frontdesk's own tools" for name in taken}
     approvals: set[str] = set()
     for config in servers:
         connection = McpConnection(config, errlog=data_dir / "mcp" / f"{config.name}.log")
         stack.callback(connection.close)
         result.connections.append(connection)
-        tools = import_tools(config, _listing(config, connection, data_dir), connection)
-        for tool in tools:
-            if tool.name in taken:
-                raise ConfigError(f"mcp_servers.{config.name}: tool {tool.name!r} has the name of one of frontdesk's own tools; list the others in 'tools'")
-            if tool.name in owners and owners[tool.name] != config.name:
-                raise ConfigError(f"mcp_servers.{config.name}: tool {tool.name!r} is also offered by {owners[tool.name]}; list one of them in 'tools'")
-            owners[tool.name] = config.name
+        tools = []
+        for tool in import_tools(config, _listing(config, connection, data_dir), connection):
+            owner = owners.setdefault(folded(tool.name), f"{config.name}'s {tool.name!r}")
+            if owner != f"{config.name}'s {tool.name!r}":
+                logger.warning("MCP server %s: tool %r left out: its name is taken by %s", config.name, tool.name, owner)
+                continue
+            tools.append(tool)
         approvals |= {tool.name for tool in tools if tool.name in config.needs_approval}
         for agent in config.agents:
             result.by_agent.setdefault(agent, []).extend(tools)
     if approvals:
         result.approvals = OperatorApproval(frozenset(approvals))
     return result
+
+
+def folded(name: str) -> str:
+    """A tool name as a model may confuse it: case, '-', '_' and spaces do not count."""
+    return re.sub(r"[-_\s]+", "_", name).casefold().strip("_")
 
 
 def _listing(config: McpServerConfig, connection: McpConnection, data_dir: Path) -> list[types.Tool]:

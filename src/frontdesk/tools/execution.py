@@ -125,7 +125,7 @@ def parse_arguments(raw: Mapping[str, Any] | str | None) -> dict[str, Any]:
 
 MAX_ARGUMENT_CHARS = 20_000
 """Longest tool-call arguments (as JSON) taken; a model cannot push megabytes into a tool or a DB row."""
-MAX_RESULT_CHARS = 16_000
+MAX_RESULT_CHARS = 32_000
 """Longest tool result the model (and the checkpoint, and the grader) gets; the rest is cut with a note saying so."""
 MAX_CALLS_PER_MESSAGE = 16
 """Tool calls run from one model message; the rest are answered with an error."""
@@ -299,8 +299,8 @@ def run_once(tool: Tool, ctx: ToolContext, args: Any, on_commit: Sequence[Callab
             return ToolOutcome(name=tool.name, content=earlier.content, ok=True, handoff_to=tool.handoff_to)
         if ctx.tool_call_id and (clash := tool_runs.run_for_other_action(session, ctx.thread_id, ctx.tool_call_id)) is not None:
             return tool.error(
-                f"Not done: the call id {ctx.model_call_id!r} was already used for another action ({clash.tool} with other arguments); "
-                "one id names one action. Nothing was changed."
+                f"Not done: {ctx.model_call_id!r} was already used for another action ({clash.tool} with other arguments); "
+                "one id names one action, so nothing was changed. Use a new id for a new action."
             )
         outcome = tool.execute(ctx, args)
         if outcome.ok:
