@@ -119,7 +119,9 @@ def serve(
             console.print(
                 f"frontdesk MCP server on http://{host}:{port}/mcp ({len(exported.tools)} tools; clients send Authorization: Bearer <token>)", markup=False
             )
-            uvicorn.run(http_app(exported, engine), host=host, port=port, log_level="warning")
+            from frontdesk.server.connections import guarded_protocol
+
+            uvicorn.run(http_app(exported, engine), host=host, port=port, log_level="warning", http=guarded_protocol(), timeout_keep_alive=5)
             return
         given = token or os.environ.get(TOKEN_ENV)
         if not given:

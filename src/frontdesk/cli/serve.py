@@ -39,13 +39,26 @@ def serve(
         load_guardrails(settings.guardrails)  # a bad entry is one line now, not a traceback from the server's start-up
     except GuardrailLoadError as exc:
         fail(str(exc))
+    from frontdesk.server.connections import check_limits, guarded_protocol
+
+    try:
+        check_limits()
+    except ValueError as exc:
+        fail(str(exc))
     if workers > 1:
         _serve_workers(settings, host, port, workers, demo=demo, domain=domain)
         return
+    from frontdesk.app import open_app
+    from frontdesk.llm.factory import NoModel
+
+    with database_errors(settings.resolved_database_url), open_app(settings, model=NoModel(), streaming=False):
+        pass  # the database opens (and gets its tables) here: unreachable, it is one line, not uvicorn's start-up traceback
     with database_errors(settings.resolved_database_url):
-        uvicorn.run(create_served_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_served_app(settings), host=host, port=port, log_level="warning", http=guarded_protocol(), timeout_keep_alive=KEEP_ALIVE_S)
 
 
+KEEP_ALIVE_S = 5
+"""Seconds an idle keep-alive connection stays open after a response (a request head has its own deadline)."""
 WORKER_HEALTHCHECK_S = 60
 """Seconds a worker may take to answer the supervisor's liveness ping before it is killed as hung."""
 
@@ -60,6 +73,7 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int, *, de
     from frontdesk.llm.factory import NoModel
     from frontdesk.persistence.urls import backend
     from frontdesk.server.auth import server_secret
+    from frontdesk.server.connections import guarded_protocol
 
     url = settings.resolved_database_url
     if backend(url) != "postgres":
@@ -81,4 +95,6 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int, *, de
         workers=workers,
         log_level="warning",
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+        http=guarded_protocol(),
+        timeout_keep_alive=KEEP_ALIVE_S,
     )

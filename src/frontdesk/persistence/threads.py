@@ -8,6 +8,7 @@ same on SQLite and Postgres.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -82,12 +83,15 @@ def list_threads(saver: BaseCheckpointSaver) -> list[ThreadSummary]:
     return sorted(threads.values(), key=lambda t: t.updated_at, reverse=True)
 
 
-def history(graph: Any, thread_id: str) -> list[HistoryEntry]:
-    """The thread's checkpoints, newest first (what ``fork --checkpoint`` takes)."""
+def history(graph: Any, thread_id: str, *, shown: Callable[[Any], bool] | None = None) -> list[HistoryEntry]:
+    """The thread's checkpoints, newest first (what ``fork --checkpoint`` takes).
+
+    ``shown`` picks the messages ``last_message`` may quote (a customer's view leaves out tool calls and results)."""
     entries = []
     for snapshot in graph.get_state_history({"configurable": {"thread_id": thread_id}}):
         messages = snapshot.values.get("messages", [])
-        last = messages[-1] if messages else None
+        quotable = [m for m in messages if shown(m)] if shown is not None else messages
+        last = quotable[-1] if quotable else None
         entries.append(
             HistoryEntry(
                 checkpoint_id=snapshot.config["configurable"]["checkpoint_id"],

@@ -19,7 +19,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import StreamingResponse
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from pydantic import BaseModel, Field
@@ -79,6 +79,14 @@ def customer_view(pause: dict[str, Any]) -> dict[str, Any]:
     return pause
 
 
+def shown_to_customer(message: Any) -> bool:
+    """Whether the customer saw ``message``: their own messages and the replies sent to them.
+
+    Tool calls and results are the agents' working: a handoff's summary ("flagged for fraud
+    review, do not refund"), a guardrail's reason or another record's data a tool returned."""
+    return isinstance(message, HumanMessage) or (isinstance(message, AIMessage) and bool(message.content) and not message.tool_calls)
+
+
 def _message(message: Any) -> dict[str, Any]:
     data = {"role": message.type, "name": getattr(message, "name", None), "content": str(message.content)}
     if getattr(message, "tool_calls", None):
@@ -133,14 +141,14 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         return {
             "thread_id": thread_id,
             "customer_id": values.get("customer_id"),
-            "messages": [_message(m) for m in values.get("messages", [])],
+            "messages": [_message(m) for m in values.get("messages", []) if shown_to_customer(m)],
             "waiting_for": [customer_view(i.value) for i in snapshot.interrupts],
         }
 
     @app.get("/threads/{thread_id}/history")
     def get_history(thread_id: str = Depends(guards.customer)) -> list[dict[str, Any]]:
 
-        return [entry.__dict__ for entry in history(graph(), thread_id)]
+        return [entry.__dict__ for entry in history(graph(), thread_id, shown=shown_to_customer)]
 
     @app.post("/threads/{thread_id}/messages")
     def post_message(body: PostMessage, thread_id: str = Depends(guards.customer)) -> StreamingResponse:
