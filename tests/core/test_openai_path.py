@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 from langgraph.checkpoint.memory import InMemorySaver
@@ -79,6 +80,19 @@ def test_a_broken_tool_call_goes_back_to_the_model_and_the_turn_continues() -> N
     assert any(m.get("role") == "tool" and "Could not parse" in m.get("content", "") for m in second_request)
     assert result["customer_id"] == "ava"
     assert result["messages"][-1].content == "Signed in."
+
+
+@pytest.mark.parametrize("raw", ['["ava@example.com"]', '"ava@example.com"', "5"])
+def test_arguments_that_are_json_but_not_an_object_go_back_to_the_model_on_the_non_streaming_path(raw: str) -> None:
+    """The local model and operator-continued threads call without streaming: a list or a string is an error for the model, not for the turn."""
+    login = {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]}
+    script = [{"tool_calls": [{"name": "login", "raw_arguments": raw}]}, login, "Signed in.", {"verdict": "pass"}]
+    with OpenAITestServer(script) as server:
+        graph = build_graph(model=model_for(server, streaming=False), checkpointer=InMemorySaver(), agents=agents())
+        result = graph.invoke({"messages": [("user", "I'm ava@example.com")]}, {"configurable": {"thread_id": "not-an-object"}})
+    tool_replies = [m for m in result["messages"] if m.type == "tool"]
+    assert tool_replies[0].status == "error" and "the arguments must be a JSON object" in tool_replies[0].content
+    assert result["customer_id"] == "ava" and result["messages"][-1].content == "Signed in."
 
 
 def test_a_model_timeout_gives_the_fallback_reply_and_loses_nothing() -> None:

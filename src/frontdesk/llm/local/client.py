@@ -13,8 +13,10 @@ from typing import Any
 
 from langchain_openai import ChatOpenAI
 
+from frontdesk.llm.openai_client import ObjectArgumentsOnly
 
-class LlamaCppChatOpenAI(ChatOpenAI):
+
+class LlamaCppChatOpenAI(ObjectArgumentsOnly, ChatOpenAI):
     """``ChatOpenAI`` whose requests carry ``""`` rather than ``null`` message content, and ``max_tokens``."""
 
     def _get_request_payload(self, input_: Any, *, stop: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
