@@ -87,3 +87,15 @@ def test_unknown_agents_and_tools_in_a_script_are_reported_before_running(tmp_pa
         match=rf"^{path}:6: field turns.0.script.customer_service.0.tool_calls.0.name: agent 'customer_service' has no tool 'refund_everything'",
     ):
         load_scenario(path)
+
+
+def test_a_grader_step_that_is_not_a_verdict_is_reported_before_running(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace("{verdict: pass}", "{verdict: passed}"))
+    with pytest.raises(ScenarioFileError, match=rf"^{path}:\d+: field turns.0.script.grader.0.verdict: not a grader verdict: Input should be 'pass' or 'fail'"):
+        load_scenario(path)
+
+
+def test_an_expected_tool_no_agent_has_is_reported_before_running(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace("tools: [find_user_id_by_email]", "tools: [find_user_id_by_email, get_order]"))
+    with pytest.raises(ScenarioFileError, match=rf"^{path}:\d+: field turns.0.expect.tools.1.name: no agent has a tool 'get_order'"):
+        load_scenario(path)

@@ -7,7 +7,12 @@ front with the field it sits in.
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import ValidationError
+
 from frontdesk.agents.base import AgentSpec
+from frontdesk.agents.grader import GradeVerdict
 from frontdesk.replay.schema import Scenario
 from frontdesk.settings import Settings
 
@@ -30,7 +35,22 @@ def script_problems(scenario: Scenario, agents: dict[str, AgentSpec]) -> list[tu
                 for c, call in enumerate(step.tool_calls):
                     if call.name not in tools:
                         problems.append((("turns", t, "script", agent, s, "tool_calls", c, "name"), f"agent {agent!r} has no tool {call.name!r}"))
+                if agent == "grader" and step.structured is not None:
+                    problems += verdict_problems(step.structured, ("turns", t, "script", agent, s))
+        every_tool = {tool.name for spec in agents.values() for tool in spec.tools} | {name for names in declared.values() for name in names}
+        for e, expected in enumerate(turn.expect.tools or []):
+            if expected.name not in every_tool:
+                problems.append((("turns", t, "expect", "tools", e, "name"), f"no agent has a tool {expected.name!r}"))
     return problems
+
+
+def verdict_problems(structured: dict[str, Any], where: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+    """A scripted grader step that is not a verdict the grader could give (``verdict: passed``, a score of 7)."""
+    try:
+        GradeVerdict.model_validate(structured)
+    except ValidationError as exc:
+        return [((*where, *error["loc"]), f"not a grader verdict: {error['msg']}") for error in exc.errors()]
+    return []
 
 
 def declared_mcp_tools(scenario: Scenario) -> dict[str, set[str]]:
