@@ -146,3 +146,73 @@ def test_a_call_that_already_ran_is_not_counted_against_itself(tmp_path: Path, l
     again = pipeline.run(ToolCallRequest(id="call-1", name=add_credit.name, args={"amount": 99}), ToolContext(customer_id="c1", thread_id="t", engine=engine))
     assert first.ok and again.ok and again.content == first.content
     assert credited(engine) == {"c1": 99}
+
+
+def race_shop(data_dir: Path) -> None:
+    """The demo shop plus customers c0..c29, each with two pending orders of one 59.00 coffee maker."""
+    from frontdesk.domains.database import open_domain_db
+    from frontdesk.domains.retail import demo_dataset, load_tau2_db
+
+    data = demo_dataset()
+    coffee = next(variant for product in data["products"].values() for variant in product["variants"].values() if variant["price"] == 59.0)
+    item = {"name": "Coffee Maker", "product_id": "1000000006", "item_id": coffee["item_id"], "price": 59.0, "options": coffee["options"]}
+    address = {"address1": "1 Main Street", "address2": "", "city": "Austin", "country": "USA", "state": "TX", "zip": "73301"}
+    for n in range(CUSTOMERS):
+        user_id, card = f"c{n}", f"credit_card_c{n}"
+        orders = [f"#C{n}A", f"#C{n}B"]
+        data["users"][user_id] = {
+            "user_id": user_id, "name": {"first_name": "C", "last_name": str(n)}, "address": address, "email": f"c{n}@example.com",
+            "payment_methods": {card: {"source": "credit_card", "id": card, "brand": "visa", "last_four": "0000"}}, "orders": orders,
+        }  # fmt: skip
+        for order_id in orders:
+            data["orders"][order_id] = {
+                "order_id": order_id, "user_id": user_id, "address": address, "items": [item], "status": "pending", "fulfillments": [],
+                "payment_history": [{"transaction_type": "payment", "amount": 59.0, "payment_method_id": card}],
+            }  # fmt: skip
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = open_domain_db(f"sqlite:///{data_dir / 'frontdesk.sqlite'}", "retail")
+    load_tau2_db(engine, data)
+    engine.dispose()
+
+
+def test_two_refunds_confirmed_at_once_over_http_never_pass_the_limit_unapproved(tmp_path: Path) -> None:
+    """Each customer opens two conversations, asks to cancel a 59.00 order in each, and says yes in both at the same moment."""
+    import httpx
+
+    from frontdesk.domains.database import open_domain_db
+    from frontdesk.domains.retail import export_tau2_db
+    from frontdesk.llm.openai_test_server import OpenAITestServer
+    from tests.core.test_server import running_server, sse
+
+    race_shop(tmp_path / "data")
+    routes: dict[str, list[Any]] = {}
+    for n in range(CUSTOMERS):
+        for order in (f"#C{n}A", f"#C{n}B"):
+            cancel = {"name": "cancel_pending_order", "args": {"order_id": order, "reason": "no longer needed"}}
+            log_in = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": f"c{n}@example.com"}}]}
+            routes[order] = [log_in, {"tool_calls": [cancel]}, "Cancelled.", {"verdict": "pass"}]
+    with OpenAITestServer(routes=routes) as model, running_server(tmp_path / "data", model) as base, httpx.Client(base_url=base, timeout=120) as client:
+        threads = []
+        for n in range(CUSTOMERS):
+            for order in (f"#C{n}A", f"#C{n}B"):
+                created = client.post("/threads").json()
+                headers = {"X-Customer-Token": created["customer_token"]}
+                ask = {"text": f"I'm c{n}@example.com, please cancel {order}"}
+                with client.stream("POST", f"/threads/{created['thread_id']}/messages", json=ask, headers=headers) as response:
+                    assert [data["type"] for kind, data in sse(response) if kind == "waiting"] == ["confirmation"]
+                threads.append((created["thread_id"], headers))
+        start = threading.Barrier(len(threads))
+
+        def say_yes(thread: tuple[str, dict[str, str]]) -> str:
+            start.wait()
+            with client.stream("POST", f"/threads/{thread[0]}/messages", json={"text": "yes"}, headers=thread[1]) as response:
+                waiting = [data["type"] for kind, data in sse(response) if kind == "waiting"]
+            return waiting[0] if waiting else "done"
+
+        with concurrent.futures.ThreadPoolExecutor(len(threads)) as pool:
+            outcomes = list(pool.map(say_yes, threads))
+    engine = open_domain_db(f"sqlite:///{tmp_path / 'data' / 'frontdesk.sqlite'}", "retail")
+    orders = export_tau2_db(engine)["orders"]
+    cancelled = {n: sum(orders[f"#C{n}{x}"]["status"] == "cancelled" for x in "AB") for n in range(CUSTOMERS)}
+    assert cancelled == dict.fromkeys(range(CUSTOMERS), 1), "one cancellation each went through; the other waits for an operator"
+    assert sorted(outcomes) == ["approval"] * CUSTOMERS + ["done"] * CUSTOMERS

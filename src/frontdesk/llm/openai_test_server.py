@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
@@ -74,8 +74,16 @@ class _BurstServer(ThreadingHTTPServer):
 class OpenAITestServer:
     """Serve scripted chat completions over real HTTP until stopped (also a context manager)."""
 
-    def __init__(self, responses: Iterable[Response], *, model: str = "scripted-http", delay_s: float = 0.0) -> None:
+    def __init__(
+        self, responses: Iterable[Response] = (), *, model: str = "scripted-http", delay_s: float = 0.0, routes: Mapping[str, Iterable[Response]] | None = None
+    ) -> None:
+        """``responses`` are served in order to every request; ``routes`` give each conversation a script of its own.
+
+        A request whose messages contain a route's key (say the customer's email) takes that
+        route's next response, so many conversations can run at once against one server, each
+        getting its own script however their calls interleave."""
         self.responses = [_fault_or_step(r) for r in responses]
+        self.routes = {key: [_fault_or_step(r) for r in script] for key, script in (routes or {}).items()}
         self.model = model
         self.delay_s = delay_s
         self.requests: list[dict[str, Any]] = []
@@ -110,9 +118,11 @@ class OpenAITestServer:
     def _next(self, body: dict[str, Any]) -> tuple[dict[str, Any], str | None] | HttpError | None:
         with self._lock:
             self.requests.append(body)
-            if not self.responses:
+            said = json.dumps(body.get("messages") or [], ensure_ascii=False) if self.routes else ""
+            queue = next((script for key, script in self.routes.items() if key in said), self.responses)
+            if not queue:
                 return None
-            step = self.responses.pop(0)
+            step = queue.pop(0)
         while isinstance(step, Delayed):
             time.sleep(step.seconds)
             step = _fault_or_step(step.step)
