@@ -13,8 +13,13 @@ server on 127.0.0.1), bounded in count and time:
    accepted (200), refused (409), stored, lost.
 3. Operator races: approve and reject sent at the same moment to one approval, K times;
    how many had exactly one winner.
+4. Refund races: N customers each confirm two 59.00 credits at the same moment through the
+   graph (approval limit 100.00, one SQLite domain DB); how many customers got past the
+   limit without an operator.
+5. Reused call ids: a model resends the id of a call the customer confirmed, for another
+   action, and the customer says no; how many such actions happened anyway.
 
-    python bench/reliability.py [--kills 50] [--posts 100] [--races 20]
+    python bench/reliability.py [--kills 50] [--posts 100] [--races 20] [--refunds 30] [--reuses 10]
 """
 
 from __future__ import annotations
@@ -187,14 +192,60 @@ def races(count: int) -> None:
     print(f"approve‖reject races: {count}; exactly one winner, matching the record: {exactly_one}")
 
 
+def refund_races(customers: int) -> None:
+    import concurrent.futures
+
+    from langgraph.types import Command
+
+    from tests.core import test_money_races as race
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        engine = race.shop(f"sqlite:///{Path(folder) / 'shop.sqlite'}")
+        conversations = [race.conversation(engine, f"c{n}") for n in range(customers) for _ in range(2)]
+        barrier = threading.Barrier(len(conversations))
+
+        def confirm(graph: object, config: dict[str, object]) -> None:
+            [pause] = graph.get_state(config).interrupts  # type: ignore[attr-defined]
+            barrier.wait()
+            graph.invoke(Command(resume={pause.id: {"confirmed": True}}), config)  # type: ignore[attr-defined]
+
+        with concurrent.futures.ThreadPoolExecutor(len(conversations)) as pool:
+            list(pool.map(lambda item: confirm(*item), conversations))
+        granted = race.credited(engine)
+        engine.dispose()
+    over = sum(amount > race.LIMIT for amount in granted.values())
+    print(
+        f"refund races: {customers} customers x 2 credits of {race.REFUND}.00 confirmed at once (limit {race.LIMIT:.2f}), {time.perf_counter() - started:.1f} s"
+    )
+    print(f"  customers over the limit without an operator: {over}; credited once: {sum(a == race.REFUND for a in granted.values())}")
+
+
+def reused_ids(trials: int) -> None:
+    from tests.core import test_reused_call_ids as reuse
+
+    applied = 0
+    for _ in range(trials):
+        with tempfile.TemporaryDirectory() as folder:
+            turns = [reuse.turn(reuse.LOGIN, reuse.FAILED_CANCEL, "Not accepted."), reuse.turn(reuse.ATTACKER_ADDRESS, "Left as it was.")]
+            desk = reuse.Thread(Path(folder), turns)
+            reuse.kept_yes_reused(desk)
+            applied += reuse.export_tau2_db(desk.engine)["orders"]["#D1001"]["address"]["address1"] == "1 Attacker Way"
+            desk.close()
+    print(f"reused call ids: {trials}; an action the customer said no to happened anyway: {applied}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--posts", type=int, default=100)
     parser.add_argument("--races", type=int, default=20)
+    parser.add_argument("--refunds", type=int, default=30, help="customers in the refund race (two credits each)")
+    parser.add_argument("--reuses", type=int, default=10, help="trials of a model reusing a confirmed call's id")
     args = parser.parse_args()
     os.environ.setdefault("COLUMNS", "200")
-    for count, experiment in ((args.kills, kills), (args.posts, posts), (args.races, races)):
+    experiments = ((args.kills, kills), (args.posts, posts), (args.races, races), (args.refunds, refund_races), (args.reuses, reused_ids))
+    for count, experiment in experiments:
         if count > 0:
             experiment(count)
 

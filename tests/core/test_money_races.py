@@ -23,7 +23,7 @@ from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, select
 
 from frontdesk import build_graph
 from frontdesk.domains.database import ensure_frontdesk_tables
@@ -31,6 +31,8 @@ from frontdesk.llm.scripted import Script, ScriptedModels
 from frontdesk.mcp.exported import ApprovalWithoutWaiting, ExportedTools
 from frontdesk.operators.approval_gate import ApprovalPolicy
 from frontdesk.operators.refunds import Refund
+from frontdesk.persistence.engine import create_domain_engine
+from frontdesk.persistence.urls import domain_url
 from frontdesk.runtime import RunContext
 from tests.core.support_app import CreditLedger, add_credit, agents, login, steps
 
@@ -47,7 +49,7 @@ GATE = ApprovalPolicy(limit=LIMIT, tools=frozenset({add_credit.name}), amount=cr
 
 
 def shop(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {})
+    engine = create_domain_engine(domain_url(url))  # WAL, a busy timeout and a pool for every thread, as frontdesk opens it
     ensure_frontdesk_tables(engine)
     CreditLedger.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
     return engine

@@ -78,21 +78,25 @@ def thread(tmp_path: Path) -> Iterator[Any]:
         each.close()
 
 
-def test_a_kept_yes_does_not_apply_to_another_action_under_the_same_id(thread: Any) -> None:
-    """The customer said yes to one address, then no to another the model sent under the same id."""
-    desk = thread(
-        [
-            turn(LOGIN, call("modify_pending_order_address", {"order_id": "#D1001", "address1": "5 Elm Street", **ADDRESS}), "Changed."),
-            turn(call("modify_pending_order_address", {"order_id": "#D1001", "address1": "1 Attacker Way", **ADDRESS}), "Left as it was."),
-        ]
-    )
-    desk.say("I'm ava.chen@example.com; ship #D1001 to 5 Elm Street, Springfield.", 0)
+FAILED_CANCEL = call("cancel_pending_order", {"order_id": "#D1001", "reason": "changed my mind"})
+"""Confirmed, then refused by the tool itself (not a valid reason): a kept yes and no write under ``call-1``."""
+ATTACKER_ADDRESS = call("modify_pending_order_address", {"order_id": "#D1001", "address1": "1 Attacker Way", **ADDRESS})
+
+
+def kept_yes_reused(desk: Thread) -> None:
+    """The customer says yes to a cancellation that fails, then no to an address change the model sends under the same id."""
+    desk.say("I'm ava.chen@example.com; cancel #D1001, I changed my mind.", 0)
     desk.answer(True)
-    desk.say("Actually, another address?", 1)
-    [asked] = desk.waiting()
-    assert asked["type"] == "confirmation" and "1 Attacker Way" in asked["question"]  # asked, not taken from the earlier yes
-    desk.answer(False)
-    assert export_tau2_db(desk.engine)["orders"]["#D1001"]["address"]["address1"] == "5 Elm Street"
+    desk.say("Then ship it somewhere else?", 1)
+    if any(w["type"] == "confirmation" for w in desk.waiting()):
+        desk.answer(False)
+
+
+def test_a_kept_yes_does_not_apply_to_another_action_under_the_same_id(thread: Any) -> None:
+    desk = thread([turn(LOGIN, FAILED_CANCEL, "That reason is not accepted."), turn(ATTACKER_ADDRESS, "Left as it was.")])
+    kept_yes_reused(desk)
+    order = export_tau2_db(desk.engine)["orders"]["#D1001"]
+    assert order["address"]["address1"] == "12 Valencia Street" and order["status"] == "pending"
     assert "did not confirm" in desk.tool_results()[-1]
 
 
