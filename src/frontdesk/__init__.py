@@ -11,6 +11,10 @@ The public API is what this module exports (``frontdesk.__all__``); everything e
   pipeline every call takes; ``InputGuardrail``/``OutputGuardrail``/``ToolGuardrail`` (or
   the ``input_guardrail``/``output_guardrail``/``tool_guardrail`` decorators) check
   messages, replies and calls (``build_graph(guardrails=...)``); ``Domain``/``register_domain`` plug in a business domain.
+- Talk: ``app.conversation(thread_id)`` (a ``Conversation``) sends a customer's message and
+  answers a confirmation, yielding typed events (``Token``, ``ToolResult``, ``Waiting``,
+  ``Verdict``... then ``TurnDone``; ``NotTaken`` when the thread cannot take the message);
+  ``pending`` says what the thread waits for. Errors share one base, ``FrontdeskError``.
 - Run: ``RunContext`` is what each run's nodes and tools receive; ``stream_turn`` turns a
   graph run into typed events (``stream_message`` sends a customer's message the way the
   entry points do: an unfinished run first); ``Inbox`` is the operator's side.
@@ -27,10 +31,26 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from frontdesk.agents.base import AgentSpec
     from frontdesk.app import FrontdeskApp, open_app
-    from frontdesk.domains import get_domain, register_domain
+    from frontdesk.conversation import Confirmation, Conversation, ConversationEvent, NotTaken, OperatorWait, Pending, Said, TurnDone
+    from frontdesk.domains import UnknownDomain, get_domain, register_domain
     from frontdesk.domains.base import Domain
     from frontdesk.domains.database import open_domain_db
-    from frontdesk.graphs.events import TurnEvent, stream_message, stream_turn
+    from frontdesk.errors import FrontdeskError, MessageNotTaken
+    from frontdesk.gateway.errors import ModelUnavailable
+    from frontdesk.graphs.events import (
+        AgentHandoff,
+        AgentMessage,
+        OperatorReply,
+        Summary,
+        Token,
+        ToolResult,
+        TurnEvent,
+        TurnState,
+        Verdict,
+        Waiting,
+        stream_message,
+        stream_turn,
+    )
     from frontdesk.graphs.support import build_graph
     from frontdesk.guardrails.base import (
         GuardrailContext,
@@ -42,17 +62,45 @@ if TYPE_CHECKING:
         output_guardrail,
         tool_guardrail,
     )
+    from frontdesk.inputs import BadMessage
+    from frontdesk.llm.factory import ModelNotConfiguredError
     from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
     from frontdesk.operators.approval_gate import ApprovalPolicy
     from frontdesk.operators.inbox import Inbox, InboxError
     from frontdesk.persistence.checkpoint import open_checkpointer
     from frontdesk.persistence.store import open_store
+    from frontdesk.persistence.thread_locks import ThreadBusy
     from frontdesk.runtime import RunContext
-    from frontdesk.settings import Settings
+    from frontdesk.settings import ConfigError, Settings
     from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, tool
     from frontdesk.tools.execution import PolicyVerdict, ToolPipeline, ToolPolicy
 
 _EXPORTS = {
+    "Conversation": "frontdesk.conversation",
+    "ConversationEvent": "frontdesk.conversation",
+    "Confirmation": "frontdesk.conversation",
+    "OperatorWait": "frontdesk.conversation",
+    "Pending": "frontdesk.conversation",
+    "NotTaken": "frontdesk.conversation",
+    "TurnDone": "frontdesk.conversation",
+    "Said": "frontdesk.conversation",
+    "Token": "frontdesk.graphs.events",
+    "AgentMessage": "frontdesk.graphs.events",
+    "ToolResult": "frontdesk.graphs.events",
+    "AgentHandoff": "frontdesk.graphs.events",
+    "Waiting": "frontdesk.graphs.events",
+    "Verdict": "frontdesk.graphs.events",
+    "Summary": "frontdesk.graphs.events",
+    "OperatorReply": "frontdesk.graphs.events",
+    "TurnState": "frontdesk.graphs.events",
+    "FrontdeskError": "frontdesk.errors",
+    "MessageNotTaken": "frontdesk.errors",
+    "ThreadBusy": "frontdesk.persistence.thread_locks",
+    "BadMessage": "frontdesk.inputs",
+    "ConfigError": "frontdesk.settings",
+    "UnknownDomain": "frontdesk.domains",
+    "ModelUnavailable": "frontdesk.gateway.errors",
+    "ModelNotConfiguredError": "frontdesk.llm.factory",
     "AgentSpec": "frontdesk.agents.base",
     "ApprovalPolicy": "frontdesk.operators.approval_gate",
     "Domain": "frontdesk.domains.base",
@@ -93,22 +141,41 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "AgentHandoff",
+    "AgentMessage",
     "AgentSpec",
     "ApprovalPolicy",
+    "BadMessage",
+    "ConfigError",
+    "Confirmation",
+    "Conversation",
+    "ConversationEvent",
     "Domain",
     "FrontdeskApp",
+    "FrontdeskError",
     "GuardrailContext",
     "GuardrailResult",
     "Inbox",
     "InboxError",
     "InputGuardrail",
+    "MessageNotTaken",
+    "ModelNotConfiguredError",
+    "ModelUnavailable",
+    "NotTaken",
+    "OperatorReply",
+    "OperatorWait",
     "OutputGuardrail",
+    "Pending",
     "PolicyVerdict",
     "RunContext",
+    "Said",
     "Script",
     "ScriptedModels",
     "ScriptedStep",
     "Settings",
+    "Summary",
+    "ThreadBusy",
+    "Token",
     "Tool",
     "ToolContext",
     "ToolError",
@@ -116,7 +183,13 @@ __all__ = [
     "ToolKind",
     "ToolPipeline",
     "ToolPolicy",
+    "ToolResult",
+    "TurnDone",
     "TurnEvent",
+    "TurnState",
+    "UnknownDomain",
+    "Verdict",
+    "Waiting",
     "build_graph",
     "get_domain",
     "input_guardrail",

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -42,6 +42,9 @@ from frontdesk.tracing.metrics import GenAIMetrics
 from frontdesk.tracing.pricing import PriceTable
 from frontdesk.tracing.setup import TracingHandle, configure_tracing
 
+if TYPE_CHECKING:
+    from frontdesk.conversation import Conversation
+
 
 @dataclass
 class FrontdeskApp:
@@ -61,6 +64,12 @@ class FrontdeskApp:
     """What every turn's trace says about this deployment (model, prompt version, config hash, tags)."""
     warmup: PromptWarmup | None = None
     """The local model's prompt-cache warm-up, running in the background (see ``graphs.warmup``)."""
+
+    def conversation(self, thread_id: str) -> Conversation:
+        """One thread of this deployment: send messages, answer confirmations, read where it stands."""
+        from frontdesk.conversation import Conversation  # noqa: PLC0415  # the app opens without it
+
+        return Conversation(self, thread_id)
 
     def inbox(self) -> Inbox:
         """The operator's inbox over this deployment (its domain's tools check edited arguments)."""

@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from frontdesk.errors import FrontdeskError
+
 MAX_MESSAGE_CHARS = 8000
 """The default longest customer message (``Settings.max_message_chars``)."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 
 
-class BadMessage(ValueError):
+class BadMessage(FrontdeskError, ValueError):
     """A customer message that cannot be taken; the text says why in one line."""
 
 

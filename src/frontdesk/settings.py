@@ -16,11 +16,12 @@ import platformdirs
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from frontdesk.alerts_config import AlertRule
+from frontdesk.errors import FrontdeskError
 from frontdesk.gateway_config import GATEWAY_ENV, GatewayConfig
 from frontdesk.mcp_config import McpServerConfig
 
 
-class ConfigError(ValueError):
+class ConfigError(FrontdeskError, ValueError):
     """The config file cannot be used; the message names the file and the problem."""
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import importlib
 
 from frontdesk.domains.base import Domain
+from frontdesk.errors import FrontdeskError
 
 _SHIPPED = {"retail": "frontdesk.domains.retail", "airline": "frontdesk.domains.airline"}
 _REGISTERED: dict[str, Domain] = {}
 
 
-class UnknownDomain(LookupError):
+class UnknownDomain(FrontdeskError, LookupError):
     """No domain of that name is registered; the message lists the known ones."""
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from frontdesk.errors import FrontdeskError
 from frontdesk.gateway_config import DEFAULT_FALLBACK_REPLY
 
 
-class ModelUnavailable(RuntimeError):
+class ModelUnavailable(FrontdeskError, RuntimeError):
     """No model in the chain answered in time (all failed, their breakers open, or the deadline passed).
 
     The message is for operators (it lands on the ticket); the customer reads

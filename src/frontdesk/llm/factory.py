@@ -14,10 +14,11 @@ from typing import Protocol, runtime_checkable
 from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 
+from frontdesk.errors import FrontdeskError
 from frontdesk.settings import Settings
 
 
-class ModelNotConfiguredError(RuntimeError):
+class ModelNotConfiguredError(FrontdeskError, RuntimeError):
     """No model endpoint is configured; the message says how to configure one."""
 
 

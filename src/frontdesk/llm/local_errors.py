@@ -3,6 +3,8 @@ user as they are, and importing them must not load the model client (the CLI sta
 
 from __future__ import annotations
 
+from frontdesk.errors import FrontdeskError
 
-class LocalModelError(RuntimeError):
+
+class LocalModelError(FrontdeskError, RuntimeError):
     """The local model cannot be used; the message says which part or file and what to do."""

@@ -20,6 +20,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from sqlmodel import Session
 
+from frontdesk.errors import FrontdeskError
 from frontdesk.operators import records, tickets
 from frontdesk.persistence.checkpoint import DURABILITY
 from frontdesk.persistence.clock import as_utc
@@ -29,7 +30,7 @@ from frontdesk.runtime import RunContext
 from frontdesk.tools.base import Tool, ToolError
 
 
-class InboxError(ValueError):
+class InboxError(FrontdeskError, ValueError):
     """An operator action that cannot be carried out; the message says why in one line."""
 
 

@@ -25,8 +25,10 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from frontdesk.errors import FrontdeskError
 
-class ThreadBusy(RuntimeError):
+
+class ThreadBusy(FrontdeskError, RuntimeError):
     """Another turn of this thread is running; try again when it has finished."""
 
 

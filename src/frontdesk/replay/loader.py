@@ -8,12 +8,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from frontdesk.errors import FrontdeskError
 from frontdesk.graphs.support import default_agent_specs
 from frontdesk.replay.lint import script_problems
 from frontdesk.replay.schema import Scenario
 
 
-class ScenarioFileError(ValueError):
+class ScenarioFileError(FrontdeskError, ValueError):
     """A scenario file that cannot be used; the message is one line naming file, line, field."""
 
 

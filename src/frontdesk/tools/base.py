@@ -25,6 +25,7 @@ from pydantic.fields import FieldInfo
 from sqlalchemy import event
 from sqlmodel import Session
 
+from frontdesk.errors import FrontdeskError
 from frontdesk.runtime import RunContext
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class ToolKind(StrEnum):
     GENERIC = "GENERIC"
 
 
-class ToolError(Exception):
+class ToolError(FrontdeskError):
     """A failure the model should read and react to (``Order not found``, a refusal...).
 
     The message is sent back verbatim as the tool result, so it must make sense to the

@@ -1,0 +1,298 @@
+"""The public way to talk to one thread: ``send`` a customer's message, ``answer`` a confirmation.
+
+A customer message means different things depending on where the thread stands: a new
+request, the answer to "Shall I go ahead?", or something the thread cannot take because
+a person has it. :class:`Conversation` owns that whole protocol so an application never
+builds a LangGraph ``Command`` or reads an interrupt id:
+
+- the text is cleaned and bounded (:class:`frontdesk.inputs.BadMessage` otherwise);
+- the thread's lock is held for the turn (:class:`ThreadBusy` when another turn runs);
+- where the thread stands is read under that lock: a run a crash left unfinished is
+  finished first, a confirmation answered before a crash is resumed with the kept answer;
+- a message while a confirmation waits is the customer's answer when it is a clear yes or
+  no, and otherwise a :class:`NotTaken` event that asks again in their words; a message
+  while a person has the thread is a :class:`NotTaken` event — never silently dropped;
+- every turn is one ``frontdesk.turn`` root span (what the dashboard, ``traces stats`` and
+  alert rules count), and ends with a :class:`TurnDone` event carrying the reply.
+
+LangGraph stays reachable underneath: ``conversation.graph`` is the compiled graph.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.types import Command
+from opentelemetry import trace
+
+from frontdesk.errors import MessageNotTaken
+from frontdesk.graphs.events import (
+    TurnEvent,
+    answered_pause,
+    astream_turn,
+    confirmation_pause,
+    reply_in,
+    stopped_part_way,
+    stream_turn,
+)
+from frontdesk.inputs import MAX_MESSAGE_CHARS, clean_message
+from frontdesk.persistence.thread_locks import ThreadLocks
+from frontdesk.runtime import RunContext
+from frontdesk.tools.confirmation import ask_again, parse_answer
+from frontdesk.tracing import instrument
+
+BUSY_WAIT_S = 2.0
+"""Seconds a message waits for the thread's previous turn before :class:`ThreadBusy`."""
+MAX_STEPS = 20
+"""Runs one message may take: unfinished runs and kept answers first, then the message (a bound, not a budget)."""
+WAITING_FOR_A_PERSON = "This conversation is waiting for a person; your message can be sent once they answer."
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The thread waits for the customer's yes or no to this exact action."""
+
+    question: str
+    tool: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OperatorWait:
+    """The thread waits for a person: ``kind`` is ``approval`` (a refund above the limit) or ``handoff``."""
+
+    kind: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+Pending = Confirmation | OperatorWait
+
+
+@dataclass(frozen=True)
+class NotTaken:
+    """The message was not taken (nothing ran): ``reason`` is ``awaiting_confirmation`` (it was not a
+    clear yes or no to the waiting question) or ``awaiting_operator`` (a person has the thread);
+    ``message`` is what to tell the customer. ``answer`` raises :class:`MessageNotTaken` instead,
+    with ``nothing_to_answer`` when no confirmation waits."""
+
+    reason: Literal["awaiting_confirmation", "awaiting_operator", "nothing_to_answer"]
+    message: str
+
+
+@dataclass(frozen=True)
+class TurnDone:
+    """The last event of a turn: the reply this turn produced (None when it ended waiting), who wrote it, the trace id."""
+
+    reply: str | None
+    by: str | None
+    run_id: str
+    pending: Pending | None = None
+
+
+ConversationEvent = TurnEvent | NotTaken | TurnDone
+
+
+@dataclass(frozen=True)
+class Said:
+    """One line of the conversation as the customer saw it."""
+
+    role: Literal["customer", "agent", "operator"]
+    name: str | None
+    text: str
+
+
+class Conversation:
+    """One thread of a deployment (``app.conversation(thread_id)``) or of a graph an app built.
+
+    ``target`` is a :class:`frontdesk.FrontdeskApp` (its graph, run context, thread locks,
+    tracer and labels are used) or a compiled graph from :func:`frontdesk.build_graph` (pass
+    ``context``/``locks``/``tracer`` as needed; without locks, turns are serialised in this
+    process only). Consume each ``send``/``answer`` iterator to its end: the thread is held
+    until then.
+    """
+
+    def __init__(
+        self,
+        target: Any,
+        thread_id: str,
+        *,
+        context: RunContext | None = None,
+        locks: ThreadLocks | None = None,
+        tracer: trace.Tracer | None = None,
+        labels: Mapping[str, str] | None = None,
+        max_message_chars: int | None = None,
+        busy_wait_s: float = BUSY_WAIT_S,
+    ) -> None:
+        app = target if hasattr(target, "graph") and hasattr(target, "settings") else None
+        self.graph: Any = app.graph if app is not None else target
+        self.thread_id = thread_id
+        self.context = context or (app.context if app is not None else None)
+        self.locks = locks or (app.locks if app is not None else _process_locks)
+        self.tracer = tracer or (app.tracing.tracer if app is not None else trace.get_tracer("frontdesk"))
+        self.labels = dict(labels or (app.labels if app is not None else {}))
+        self.max_message_chars = max_message_chars or (app.settings.max_message_chars if app is not None else MAX_MESSAGE_CHARS)
+        self.busy_wait_s = busy_wait_s
+
+    @property
+    def config(self) -> RunnableConfig:
+        return {"configurable": {"thread_id": self.thread_id}}
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def pending(self) -> Pending | None:
+        """What the thread waits for now: the customer's yes or no, a person, or nothing."""
+        return _pending_of(self.graph.get_state(self.config).interrupts)
+
+    @property
+    def reply(self) -> str | None:
+        """The reply the customer saw last."""
+        last = reply_in(self.graph.get_state(self.config).values.get("messages", []))
+        return str(last.content) if last is not None else None
+
+    @property
+    def history(self) -> list[Said]:
+        """The conversation as the customer saw it: their messages and the replies, never the agents' working."""
+        said: list[Said] = []
+        for message in self.graph.get_state(self.config).values.get("messages", []):
+            if isinstance(message, HumanMessage):
+                said.append(Said("customer", None, str(message.content)))
+            elif isinstance(message, AIMessage) and message.content and not message.tool_calls:
+                role: Literal["agent", "operator"] = "operator" if message.name == "operator" else "agent"
+                said.append(Said(role, message.name, str(message.content)))
+        return said
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def send(self, text: str, *, tokens: bool = False) -> Iterator[ConversationEvent]:
+        """The customer's message, run to the end of its turn; yields what happens, then :class:`TurnDone`.
+
+        ``tokens`` adds the agents' streamed drafts (:class:`frontdesk.Token`: not yet
+        reviewed, never for customers' eyes)."""
+        cleaned = clean_message(text, self.max_message_chars)
+        yield from self._run(cleaned, None, tokens=tokens)
+
+    def answer(self, yes: bool) -> Iterator[ConversationEvent]:
+        """Answer the pending confirmation (buttons, or an app's own yes/no); :class:`MessageNotTaken` if none waits."""
+        yield from self._run(None, yes, tokens=False)
+
+    async def asend(self, text: str, *, tokens: bool = False) -> AsyncIterator[ConversationEvent]:
+        """:meth:`send` on the event loop (the graph's checkpointer must be an async one)."""
+        cleaned = clean_message(text, self.max_message_chars)
+        async for event in self._arun(cleaned, None, tokens=tokens):
+            yield event
+
+    async def aanswer(self, yes: bool) -> AsyncIterator[ConversationEvent]:
+        """:meth:`answer` on the event loop."""
+        async for event in self._arun(None, yes, tokens=False):
+            yield event
+
+    # -- the protocol ----------------------------------------------------------------------
+
+    def _run(self, text: str | None, yes: bool | None, *, tokens: bool) -> Iterator[ConversationEvent]:
+        with self._held(), instrument.turn(self.tracer, thread_id=self.thread_id, labels=self.labels) as run_id:
+            seen = self._message_ids()
+            for _step in range(MAX_STEPS):
+                payload, last = self._next(text, yes)
+                if isinstance(payload, NotTaken):
+                    if yes is not None:
+                        raise MessageNotTaken(payload.reason, payload.message)
+                    yield payload
+                    return
+                yield from stream_turn(self.graph, payload, self.config, context=self.context, tokens=tokens)
+                if last:
+                    break
+            yield self._done(run_id, seen)
+
+    async def _arun(self, text: str | None, yes: bool | None, *, tokens: bool) -> AsyncIterator[ConversationEvent]:
+        async with _AsyncHeld(self._held()):
+            with instrument.turn(self.tracer, thread_id=self.thread_id, labels=self.labels) as run_id:
+                seen = await asyncio.to_thread(self._message_ids)
+                for _step in range(MAX_STEPS):
+                    payload, last = await asyncio.to_thread(self._next, text, yes)
+                    if isinstance(payload, NotTaken):
+                        if yes is not None:
+                            raise MessageNotTaken(payload.reason, payload.message)
+                        yield payload
+                        return
+                    async for event in astream_turn(self.graph, payload, self.config, context=self.context, tokens=tokens):
+                        yield event
+                    if last:
+                        break
+                yield await asyncio.to_thread(self._done, run_id, seen)
+
+    def _next(self, text: str | None, yes: bool | None) -> tuple[Any, bool]:
+        """The next thing to run, read under the thread's lock, and whether it is the message itself.
+
+        First a run a crash left unfinished (``None``: finish it), then a confirmation the
+        customer answered before a crash (resumed with the kept answer), then the message:
+        the answer to a waiting confirmation, a refusal, or a new message."""
+        snapshot = self.graph.get_state(self.config)
+        if stopped_part_way(snapshot):
+            return None, False
+        kept = answered_pause(snapshot.interrupts, self.config, self.context) if snapshot.interrupts else None
+        if kept is not None:
+            pause, confirmed = kept
+            return Command(resume={pause.id: {"confirmed": confirmed}}), False
+        confirming = confirmation_pause(snapshot.interrupts)
+        if confirming is not None:
+            answer = yes if yes is not None else parse_answer(text)
+            if answer is None:
+                return NotTaken("awaiting_confirmation", ask_again(str(text), str(confirming.value.get("question")))), True
+            return Command(resume={confirming.id: {"confirmed": answer}}), True
+        if snapshot.interrupts:
+            return NotTaken("awaiting_operator", WAITING_FOR_A_PERSON), True
+        if yes is not None:
+            return NotTaken("nothing_to_answer", "Nothing in this conversation is waiting for a yes or no."), True
+        return {"messages": [HumanMessage(str(text))]}, True
+
+    def _held(self) -> AbstractContextManager[None]:
+        return self.locks.hold(self.thread_id, wait_s=self.busy_wait_s) if self.locks is not None else nullcontext()
+
+    def _message_ids(self) -> set[str]:
+        return {str(m.id) for m in self.graph.get_state(self.config).values.get("messages", [])}
+
+    def _done(self, run_id: str, seen: set[str]) -> TurnDone:
+        snapshot = self.graph.get_state(self.config)
+        last = reply_in(snapshot.values.get("messages", []))
+        new = last is not None and str(last.id) not in seen
+        return TurnDone(
+            reply=str(last.content) if new and last is not None else None,
+            by=str(last.name) if new and last is not None and last.name else None,
+            run_id=run_id,
+            pending=_pending_of(snapshot.interrupts),
+        )
+
+
+def _pending_of(pauses: Any) -> Pending | None:
+    for pause in pauses:
+        value = dict(pause.value or {})
+        if value.get("type") == "confirmation":
+            return Confirmation(question=str(value.get("question")), tool=str(value.get("tool")), args=dict(value.get("args") or {}))
+    for pause in pauses:
+        value = dict(pause.value or {})
+        return OperatorWait(kind=str(value.get("type", "handoff")), details=value)
+    return None
+
+
+class _AsyncHeld:
+    """A thread lock (blocking to take) held across awaits: taken and released off the event loop."""
+
+    def __init__(self, held: AbstractContextManager[None]) -> None:
+        self.held = held
+
+    async def __aenter__(self) -> None:
+        await asyncio.to_thread(self.held.__enter__)
+
+    async def __aexit__(self, *exc: object) -> None:
+        await asyncio.to_thread(self.held.__exit__, None, None, None)
+
+
+_process_locks = ThreadLocks()
+"""Locks for conversations over a bare graph: one turn per thread in this process."""
