@@ -21,6 +21,7 @@ LangGraph stays reachable underneath: ``conversation.graph`` is the compiled gra
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from langgraph.types import Command
 from opentelemetry import trace
 
 from frontdesk.errors import MessageNotTaken
+from frontdesk.graphs.cancellation import cancellable
 from frontdesk.graphs.events import (
     TurnEvent,
     answered_pause,
@@ -87,12 +89,15 @@ class NotTaken:
 
 @dataclass(frozen=True)
 class TurnDone:
-    """The last event of a turn: the reply this turn produced (None when it ended waiting), who wrote it, the trace id."""
+    """The last event of a turn: the reply this turn produced (None when it ended waiting), who wrote it,
+    the trace id, and what the thread waits for now. ``replies`` are all the replies it produced, in
+    order (a run a crash left unfinished is finished first, and its reply comes before this one's)."""
 
     reply: str | None
     by: str | None
     run_id: str
     pending: Pending | None = None
+    replies: tuple[Said, ...] = ()
 
 
 ConversationEvent = TurnEvent | NotTaken | TurnDone
@@ -170,17 +175,18 @@ class Conversation:
 
     # -- sending ---------------------------------------------------------------------------
 
-    def send(self, text: str, *, tokens: bool = False) -> Iterator[ConversationEvent]:
+    def send(self, text: str, *, tokens: bool = False, cancel: threading.Event | None = None) -> Iterator[ConversationEvent]:
         """The customer's message, run to the end of its turn; yields what happens, then :class:`TurnDone`.
 
         ``tokens`` adds the agents' streamed drafts (:class:`frontdesk.Token`: not yet
-        reviewed, never for customers' eyes)."""
+        reviewed, never for customers' eyes). Setting ``cancel`` stops the turn's further
+        model calls (a Ctrl-C in a terminal): the step running finishes, nothing more is asked."""
         cleaned = clean_message(text, self.max_message_chars)
-        yield from self._run(cleaned, None, tokens=tokens)
+        yield from self._run(cleaned, None, tokens=tokens, cancel=cancel)
 
-    def answer(self, yes: bool) -> Iterator[ConversationEvent]:
+    def answer(self, yes: bool, *, tokens: bool = False, cancel: threading.Event | None = None) -> Iterator[ConversationEvent]:
         """Answer the pending confirmation (buttons, or an app's own yes/no); :class:`MessageNotTaken` if none waits."""
-        yield from self._run(None, yes, tokens=False)
+        yield from self._run(None, yes, tokens=tokens, cancel=cancel)
 
     async def asend(self, text: str, *, tokens: bool = False) -> AsyncIterator[ConversationEvent]:
         """:meth:`send` on the event loop (the graph's checkpointer must be an async one)."""
@@ -195,7 +201,8 @@ class Conversation:
 
     # -- the protocol ----------------------------------------------------------------------
 
-    def _run(self, text: str | None, yes: bool | None, *, tokens: bool) -> Iterator[ConversationEvent]:
+    def _run(self, text: str | None, yes: bool | None, *, tokens: bool, cancel: threading.Event | None = None) -> Iterator[ConversationEvent]:
+        config = cancellable(self.config, cancel) if cancel is not None else self.config
         with self._held(), instrument.turn(self.tracer, thread_id=self.thread_id, labels=self.labels) as run_id:
             seen = self._message_ids()
             for _step in range(MAX_STEPS):
@@ -205,7 +212,7 @@ class Conversation:
                         raise MessageNotTaken(payload.reason, payload.message)
                     yield payload
                     return
-                yield from stream_turn(self.graph, payload, self.config, context=self.context, tokens=tokens)
+                yield from stream_turn(self.graph, payload, config, context=self.context, tokens=tokens)
                 if last:
                     break
             yield self._done(run_id, seen)
@@ -260,13 +267,20 @@ class Conversation:
 
     def _done(self, run_id: str, seen: set[str]) -> TurnDone:
         snapshot = self.graph.get_state(self.config)
-        last = reply_in(snapshot.values.get("messages", []))
+        messages = snapshot.values.get("messages", [])
+        last = reply_in(messages)
         new = last is not None and str(last.id) not in seen
+        replies = tuple(
+            Said("operator" if m.name == "operator" else "agent", m.name, str(m.content))
+            for m in messages
+            if str(m.id) not in seen and isinstance(m, AIMessage) and m.content and not m.tool_calls
+        )
         return TurnDone(
             reply=str(last.content) if new and last is not None else None,
             by=str(last.name) if new and last is not None and last.name else None,
             run_id=run_id,
             pending=_pending_of(snapshot.interrupts),
+            replies=replies,
         )
 
 

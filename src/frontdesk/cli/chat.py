@@ -12,21 +12,19 @@ from typing import Annotated, Any
 import typer
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
-from langgraph.types import Command
 from rich.markup import escape
 from rich.prompt import Prompt
 from rich.text import Text
 
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
-from frontdesk.graphs.cancellation import cancellable
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, awaiting_customer, stream_message, stream_turn
-from frontdesk.inputs import BadMessage, clean_message, printable
+from frontdesk.conversation import Conversation, NotTaken, TurnDone
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, awaiting_customer
+from frontdesk.inputs import BadMessage, printable
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.settings import Settings
 from frontdesk.tools.base import ToolContext
-from frontdesk.tools.confirmation import ask_again, parse_answer
 from frontdesk.tracing import instrument
 
 BUSY_WAIT_S = 30.0
@@ -98,18 +96,7 @@ def chat(
                 console.print(HELP)
                 continue
             try:
-                text = clean_message(text, settings.max_message_chars)
-            except BadMessage as exc:
-                console.print(f"[yellow]not sent: {exc}[/]")
-                continue
-            try:
-                with instrument.turn(stack.tracing.tracer, thread_id=thread_id, labels=stack.labels) as run_id:
-                    last_run = run_id
-                    confirming = awaiting_customer(stack.graph.get_state(config).interrupts, config, stack.context)
-                    if confirming is not None and parse_answer(text) is None:
-                        console.print(f"[yellow]{escape(printable(ask_again(text, str(confirming.value.get('question')))))}[/]")
-                        continue
-                    _turn(stack, thread_id, text, confirming=confirming)
+                last_run = _turn(stack, thread_id, text) or last_run
                 _wait_for_operator(stack.graph, thread_id)
             except KeyboardInterrupt:
                 console.print("\n[yellow]turn cancelled[/]")
@@ -211,18 +198,17 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
             console.print(Text.assemble("  ", mark, " ", (printable(str(message.name)), "bold"), " ", (printable(str(message.content)[:100]), "dim")))
 
 
-def _turn(stack: FrontdeskApp, thread_id: str, text: str, *, confirming: Any = None) -> None:
-    """One turn: tool calls, handoffs and pauses as compact lines; the reply once it is graded.
+def _turn(stack: FrontdeskApp, thread_id: str, text: str) -> str | None:
+    """One customer line through the thread's :class:`Conversation`: tool calls, handoffs and
+    pauses as compact lines, then the replies once they are graded; returns the turn's trace id.
 
-    ``confirming`` is the pause this line answers (the customer's yes or no to a write).
     Drafts are never shown as they stream: the grader may still hold one back (an invented
     discount, another customer's data), so the customer sees "writing…" until it passes.
     """
-    config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
-    seen = {m.id for m in stack.graph.get_state(config).values.get("messages", [])}
+    conversation = Conversation(stack, thread_id, busy_wait_s=BUSY_WAIT_S)
     drafting: str | None = None
+    done: TurnDone | None = None
     cancelled = threading.Event()  # Ctrl-C: the step still running on its worker makes no more model calls
-    running = cancellable(config, cancelled)
 
     def cancel(number: int, frame: Any) -> None:
         cancelled.set()  # now: Ctrl-C surfaces here only once the running step has ended
@@ -230,40 +216,38 @@ def _turn(stack: FrontdeskApp, thread_id: str, text: str, *, confirming: Any = N
 
     previous = signal.signal(signal.SIGINT, cancel)
     try:
-        with stack.locks.hold(thread_id, wait_s=BUSY_WAIT_S):
-            if confirming is not None:
-                resume: Command[Any] = Command(resume={confirming.id: {"confirmed": parse_answer(text) is True}})
-                events = stream_turn(stack.graph, resume, running, context=stack.context, tokens=True)
-            else:
-                events = stream_message(stack.graph, text, running, context=stack.context, tokens=True)
-            for event in events:
-                if isinstance(event, Token):
-                    if drafting != event.agent:
-                        drafting = event.agent
-                        console.print(f"\n[dim]{event.agent} is writing…[/]", end="")
-                elif isinstance(event, Waiting):
-                    _show_pause(event)
-                elif isinstance(event, ToolResult):
-                    drafting = None
-                    mark = "[green]✓[/]" if event.ok else "[red]✗[/]"
-                    console.print(f"\n  {mark} [bold]{escape(event.name)}[/] [dim]{escape(printable(event.content[:100]))}[/]", end="")
-                elif isinstance(event, Verdict) and event.verdict == "fail":
-                    drafting = None
-                    console.print("\n[yellow](the grader held that draft back; revising…)[/]", end="")
+        for event in conversation.send(text, tokens=True, cancel=cancelled):
+            if isinstance(event, Token):
+                if drafting != event.agent:
+                    drafting = event.agent
+                    console.print(f"\n[dim]{escape(event.agent)} is writing…[/]", end="")
+            elif isinstance(event, Waiting):
+                _show_pause(event)
+            elif isinstance(event, ToolResult):
+                drafting = None
+                mark = ("✓", "green") if event.ok else ("✗", "red")
+                console.print(Text.assemble("\n  ", mark, " ", (printable(event.name), "bold"), " ", (printable(event.content[:100]), "dim")), end="")
+            elif isinstance(event, Verdict) and event.verdict == "fail":
+                drafting = None
+                console.print("\n[yellow](the grader held that draft back; revising…)[/]", end="")
+            elif isinstance(event, NotTaken):
+                console.print(Text(f"your message was not sent: {printable(event.message)}", style="yellow"))
+            elif isinstance(event, TurnDone):
+                done = event
+    except BadMessage as exc:
+        console.print(Text(f"not sent: {exc}", style="yellow"))
+        return None
     except ThreadBusy:
         console.print("\n[yellow]this conversation is answering in another window; try again when it has replied[/]")
-        return
+        return None
     finally:
         signal.signal(signal.SIGINT, previous)
+    if done is None:
+        return None
     console.print()
-    messages = stack.graph.get_state(config).values.get("messages", [])
-    for message in messages:  # a turn a crash interrupted is finished first: its reply shows too
-        if message.id not in seen and isinstance(message, AIMessage) and message.content and not message.tool_calls:
-            console.print(f"[bold cyan]{message.name}[/] › ", end="")
-            console.print(printable(str(message.content)), markup=False)
-    said = [m for m in messages if isinstance(m, HumanMessage)]
-    if confirming is None and (not said or said[-1].id in seen or said[-1].content != text):
-        console.print("[yellow]your message was not sent: the conversation is waiting on the question above; answer it first[/]")
+    for said in done.replies:  # a turn a crash interrupted is finished first: its reply shows too
+        console.print(Text.assemble((printable(str(said.name)), "bold cyan"), " › ", printable(said.text)))
+    return done.run_id
 
 
 def _show_pause(event: Waiting) -> None:
