@@ -37,7 +37,6 @@ from frontdesk.graphs.cancellation import cancellable
 from frontdesk.graphs.events import (
     TurnEvent,
     answered_pause,
-    astream_turn,
     confirmation_pause,
     reply_in,
     stopped_part_way,
@@ -45,6 +44,7 @@ from frontdesk.graphs.events import (
 )
 from frontdesk.inputs import MAX_MESSAGE_CHARS, clean_message
 from frontdesk.persistence.thread_locks import ThreadLocks
+from frontdesk.prepared_turn import PreparedTurn
 from frontdesk.runtime import RunContext
 from frontdesk.tools.confirmation import ask_again, parse_answer
 from frontdesk.tracing import instrument
@@ -153,7 +153,7 @@ class Conversation:
     @property
     def pending(self) -> Pending | None:
         """What the thread waits for now: the customer's yes or no, a person, or nothing."""
-        return _pending_of(self.graph.get_state(self.config).interrupts)
+        return _pending_of([p.value for p in self.graph.get_state(self.config).interrupts])
 
     @property
     def reply(self) -> str | None:
@@ -190,14 +190,40 @@ class Conversation:
 
     async def asend(self, text: str, *, tokens: bool = False) -> AsyncIterator[ConversationEvent]:
         """:meth:`send` on the event loop (the graph's checkpointer must be an async one)."""
-        cleaned = clean_message(text, self.max_message_chars)
-        async for event in self._arun(cleaned, None, tokens=tokens):
+        prepared = await asyncio.to_thread(self.prepare, text)
+        if isinstance(prepared, NotTaken):
+            yield prepared
+            return
+        async for event in prepared.astream(tokens=tokens):
             yield event
 
-    async def aanswer(self, yes: bool) -> AsyncIterator[ConversationEvent]:
+    async def aanswer(self, yes: bool, *, tokens: bool = False) -> AsyncIterator[ConversationEvent]:
         """:meth:`answer` on the event loop."""
-        async for event in self._arun(None, yes, tokens=False):
+        prepared = await asyncio.to_thread(self.prepare, yes=yes)
+        if isinstance(prepared, NotTaken):
+            raise MessageNotTaken(prepared.reason, prepared.message)
+        async for event in prepared.astream(tokens=tokens):
             yield event
+
+    def prepare(self, text: str | None = None, *, yes: bool | None = None) -> PreparedTurn | NotTaken:
+        """Take the thread and decide now what the message (or the yes/no) means; for servers.
+
+        Returns :class:`NotTaken` (the thread is free again: answer the request at once, with a
+        status, before any stream starts) or a :class:`PreparedTurn` that holds the thread
+        until its stream ends. :class:`ThreadBusy` when another turn holds it."""
+        cleaned = clean_message(text, self.max_message_chars) if text is not None else None
+        held = self._held()
+        held.__enter__()
+        try:
+            snapshot = self.graph.get_state(self.config)  # read under the lock: the turn starts from it
+            first = self._decide(snapshot, cleaned, yes)
+        except BaseException:
+            held.__exit__(None, None, None)
+            raise
+        if isinstance(first[0], NotTaken):
+            held.__exit__(None, None, None)
+            return first[0]
+        return PreparedTurn(self, held, cleaned, yes, snapshot, first)
 
     # -- the protocol ----------------------------------------------------------------------
 
@@ -217,30 +243,15 @@ class Conversation:
                     break
             yield self._done(run_id, seen)
 
-    async def _arun(self, text: str | None, yes: bool | None, *, tokens: bool) -> AsyncIterator[ConversationEvent]:
-        async with _AsyncHeld(self._held()):
-            with instrument.turn(self.tracer, thread_id=self.thread_id, labels=self.labels) as run_id:
-                seen = await asyncio.to_thread(self._message_ids)
-                for _step in range(MAX_STEPS):
-                    payload, last = await asyncio.to_thread(self._next, text, yes)
-                    if isinstance(payload, NotTaken):
-                        if yes is not None:
-                            raise MessageNotTaken(payload.reason, payload.message)
-                        yield payload
-                        return
-                    async for event in astream_turn(self.graph, payload, self.config, context=self.context, tokens=tokens):
-                        yield event
-                    if last:
-                        break
-                yield await asyncio.to_thread(self._done, run_id, seen)
-
     def _next(self, text: str | None, yes: bool | None) -> tuple[Any, bool]:
-        """The next thing to run, read under the thread's lock, and whether it is the message itself.
+        return self._decide(self.graph.get_state(self.config), text, yes)
+
+    def _decide(self, snapshot: Any, text: str | None, yes: bool | None) -> tuple[Any, bool]:
+        """The next thing to run from the thread's ``snapshot`` (read under its lock), and whether it is the message itself.
 
         First a run a crash left unfinished (``None``: finish it), then a confirmation the
         customer answered before a crash (resumed with the kept answer), then the message:
         the answer to a waiting confirmation, a refusal, or a new message."""
-        snapshot = self.graph.get_state(self.config)
         if stopped_part_way(snapshot):
             return None, False
         kept = answered_pause(snapshot.interrupts, self.config, self.context) if snapshot.interrupts else None
@@ -267,32 +278,27 @@ class Conversation:
 
     def _done(self, run_id: str, seen: set[str]) -> TurnDone:
         snapshot = self.graph.get_state(self.config)
-        messages = snapshot.values.get("messages", [])
-        last = reply_in(messages)
-        new = last is not None and str(last.id) not in seen
-        replies = tuple(
-            Said("operator" if m.name == "operator" else "agent", m.name, str(m.content))
-            for m in messages
-            if str(m.id) not in seen and isinstance(m, AIMessage) and m.content and not m.tool_calls
-        )
-        return TurnDone(
-            reply=str(last.content) if new and last is not None else None,
-            by=str(last.name) if new and last is not None and last.name else None,
-            run_id=run_id,
-            pending=_pending_of(snapshot.interrupts),
-            replies=replies,
-        )
+        return turn_done(run_id, seen, snapshot.values.get("messages", []), [p.value for p in snapshot.interrupts])
 
 
-def _pending_of(pauses: Any) -> Pending | None:
-    for pause in pauses:
-        value = dict(pause.value or {})
+def turn_done(run_id: str, seen: set[str], messages: list[Any], pauses: list[Any]) -> TurnDone:
+    """The :class:`TurnDone` of a turn that ended with ``messages`` and ``pauses`` (their values), ``seen`` being the message ids before it."""
+    replies = tuple(
+        Said("operator" if m.name == "operator" else "agent", m.name, str(m.content))
+        for m in messages
+        if str(m.id) not in seen and isinstance(m, AIMessage) and m.content and not m.tool_calls
+    )
+    last = replies[-1] if replies else None
+    return TurnDone(reply=last.text if last else None, by=last.name if last else None, run_id=run_id, pending=_pending_of(pauses), replies=replies)
+
+
+def _pending_of(pauses: list[Any]) -> Pending | None:
+    """What a thread paused with ``pauses`` (the interrupts' values) waits for."""
+    values = [dict(value or {}) for value in pauses]
+    for value in values:
         if value.get("type") == "confirmation":
             return Confirmation(question=str(value.get("question")), tool=str(value.get("tool")), args=dict(value.get("args") or {}))
-    for pause in pauses:
-        value = dict(pause.value or {})
-        return OperatorWait(kind=str(value.get("type", "handoff")), details=value)
-    return None
+    return OperatorWait(kind=str(values[0].get("type", "handoff")), details=values[0]) if values else None
 
 
 class _AsyncHeld:

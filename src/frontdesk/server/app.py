@@ -8,36 +8,33 @@ operators call ``/inbox`` endpoints with the API key. The OpenAPI schema is at
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import ExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import StreamingResponse
 from langchain_core.messages import AIMessage, HumanMessage
-from langchain_core.runnables import RunnableConfig
-from langgraph.types import Command
 from pydantic import BaseModel, Field
 
-from frontdesk.app import FrontdeskApp, open_app
-from frontdesk.graphs.events import Token, ToolResult, TurnState, Verdict, Waiting, answered_pause, astream_message, astream_turn, awaiting_customer, reply_in
-from frontdesk.inputs import BadMessage, clean_message
+from frontdesk.app import open_app
+from frontdesk.conversation import Conversation, NotTaken, TurnDone
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting
+from frontdesk.inputs import BadMessage
 from frontdesk.operators.inbox import InboxError
 from frontdesk.persistence.checkpoint import open_async_checkpointer
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.threads import history
+from frontdesk.prepared_turn import PreparedTurn
 from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.server.errors import install_error_handlers
 from frontdesk.server.operations import RecentRuns, install_operations_routes, start_alert_schedule
 from frontdesk.server.turn_stream import TurnTasks
 from frontdesk.settings import Settings
-from frontdesk.tools.confirmation import ask_again, parse_answer
-from frontdesk.tracing import instrument
 
 logger = logging.getLogger("frontdesk.server")
 BUSY_WAIT_S = 2.0
@@ -152,90 +149,52 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
 
     @app.post("/threads/{thread_id}/messages")
     def post_message(body: PostMessage, thread_id: str = Depends(guards.customer)) -> StreamingResponse:
-        opened: FrontdeskApp = state["stack"]
+        """The customer's message through the thread's :class:`Conversation`: refused with a status
+        before any stream starts (busy, not a clear yes or no, a person has the thread), else streamed."""
+        conversation = Conversation(state["stack"], thread_id, busy_wait_s=BUSY_WAIT_S)
         try:
-            text = clean_message(body.text, settings.max_message_chars)
+            prepared = conversation.prepare(body.text)
         except BadMessage as exc:
             raise HTTPException(422, f"text: {exc}") from None
-        turn = ExitStack()
-        try:
-            turn.enter_context(opened.locks.hold(thread_id, wait_s=BUSY_WAIT_S))
         except ThreadBusy:
             raise HTTPException(
                 409, "this conversation is still answering your previous message; send this one when it has replied", headers={"Retry-After": "1"}
             ) from None
-        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
-        snapshot = opened.graph.get_state(config)  # read under the thread's lock: the turn starts from it, not from a second read
-        pauses = snapshot.interrupts
-        confirming = awaiting_customer(pauses, config, opened.context)
-        if confirming is not None:
-            answer = parse_answer(text)
-            if answer is None:
-                turn.close()
-                raise HTTPException(409, ask_again(text, str(confirming.value.get("question"))))
-            resume: Command[Any] = Command(resume={confirming.id: {"confirmed": answer}})
-            return _response(thread_id, None, turn, resume)
-        if pauses and answered_pause(pauses, config, opened.context) is None:
-            turn.close()
-            raise HTTPException(409, "this thread is waiting for an operator; your message can be sent once they answer")
-        return _response(thread_id, text, turn, snapshot=snapshot)
-
-    def _response(thread_id: str, text: str | None, turn: ExitStack, resume: Command[Any] | None = None, snapshot: Any = None) -> StreamingResponse:
-        """The turn, run as a task on the server's loop (it releases the thread's lock when it ends), as SSE."""
-        events = state["turns"].start(lambda: _stream(thread_id, text, turn, resume, snapshot), finally_=turn.close)
+        if isinstance(prepared, NotTaken):
+            raise HTTPException(409, prepared.message)
+        events = state["turns"].start(lambda: _stream(thread_id, prepared), finally_=prepared.close)
         return StreamingResponse(events, media_type="text/event-stream")
 
-    async def _stream(thread_id: str, text: str | None, turn: ExitStack, resume: Command[Any] | None = None, snapshot: Any = None) -> AsyncIterator[str]:
+    async def _stream(thread_id: str, prepared: PreparedTurn) -> AsyncIterator[str]:
         """The turn as server-sent events. Customers see only graded replies: while an agent
         drafts, a ``thinking`` event says so; the reply itself comes in ``done``."""
 
         def event(kind: str, data: dict[str, Any]) -> str:
             return f"event: {kind}\ndata: {json.dumps(data)}\n\n"
 
-        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
-        opened: FrontdeskApp = state["stack"]
-        run_id = ""
+        drafting: str | None = None
         try:
-            drafting: str | None = None
-            with instrument.turn(opened.tracing.tracer, thread_id=thread_id, labels=opened.labels) as run_id:
-                items = (
-                    astream_turn(opened.graph, resume, config, context=opened.context, tokens=True, state=True)
-                    if text is None
-                    else astream_message(opened.graph, text, config, context=opened.context, tokens=True, snapshot=snapshot, state=True)
-                )
-                values: dict[str, Any] = {}
-                runs.add(thread_id, run_id)
-                async for item in items:
-                    if isinstance(item, Token):
-                        if drafting != item.agent:
-                            drafting = item.agent
-                            yield event("thinking", {"agent": item.agent})
-                    elif isinstance(item, Waiting):
-                        yield event("waiting", customer_view(item.value))
-                    elif isinstance(item, ToolResult):
-                        drafting = None
-                        yield event("tool", {"name": item.name, "ok": item.ok})
-                    elif isinstance(item, Verdict):
-                        drafting = None
-                        yield event("grade", {"verdict": item.verdict})
-                    elif isinstance(item, TurnState):
-                        values = item.values
-            messages = values.get("messages", [])
+            async for item in prepared.astream(tokens=True):
+                if isinstance(item, Token):
+                    if drafting != item.agent:
+                        drafting = item.agent
+                        yield event("thinking", {"agent": item.agent})
+                elif isinstance(item, Waiting):
+                    yield event("waiting", customer_view(item.value))
+                elif isinstance(item, ToolResult):
+                    drafting = None
+                    yield event("tool", {"name": item.name, "ok": item.ok})
+                elif isinstance(item, Verdict):
+                    drafting = None
+                    yield event("grade", {"verdict": item.verdict})
+                elif isinstance(item, NotTaken):
+                    yield event("error", {"code": "not_taken", "message": f"Your message was not taken: {item.message}"})
+                elif isinstance(item, TurnDone):
+                    runs.add(thread_id, item.run_id)
+                    yield event("done", {"reply": item.reply, "by": item.by, "run_id": item.run_id})
         except Exception:  # the stream has started: report the failure in-band, never its internals
             logger.exception("turn failed in thread %s", thread_id)
             yield event("error", {"code": "turn_failed", "message": "Sorry, something went wrong on our side; please try again in a moment."})
-            return
-        finally:
-            await asyncio.to_thread(turn.close)  # before the last event: the customer's next message finds the thread free
-        said = [m for m in messages if isinstance(m, HumanMessage)]
-        if text is not None and (not said or said[-1].content != text):
-            yield event(
-                "error",
-                {"code": "not_taken", "message": "Your message was not taken: this conversation is waiting for a person. Send it again once they answer."},
-            )
-            return
-        last = reply_in(messages)
-        yield event("done", {"reply": str(last.content) if last else None, "by": last.name if last else None, "run_id": run_id})
 
     def _inbox_call(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         try:
