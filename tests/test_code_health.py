@@ -83,3 +83,14 @@ def test_lower_layers_never_import_entry_points() -> None:
     entry_points = {"cli", "server"}
     offenders = {source: sorted(targets & entry_points) for source, targets in edges.items() if source not in entry_points and targets & entry_points}
     assert offenders == {}
+
+
+def test_entry_points_leave_the_message_protocol_to_conversation() -> None:
+    """The server, the CLI and tau2 live runs send customer messages through ``Conversation``: none
+    resumes a confirmation or reads what a message means on its own (the copies had drifted apart)."""
+    offenders = []
+    for folder in ("server", "cli", "tau2"):
+        for path in (PACKAGE / folder).rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            offenders += [f"{path.relative_to(PACKAGE)}: {name}" for name in ("Command(resume", "parse_answer(", "awaiting_customer(") if name in source]
+    assert offenders == []

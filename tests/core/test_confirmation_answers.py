@@ -62,6 +62,27 @@ def test_anything_else_is_asked_again_never_a_yes(answer: str) -> None:
     assert parse_answer(answer) is None
 
 
+QUESTION = "Please confirm: cancel order #D1001 (reason: no longer needed), refunding 129.00. Shall I go ahead? (yes/no)"
+
+
+@pytest.mark.parametrize(
+    ("answer", "reading"),
+    [
+        ("yes, cancel #D1001", True),
+        ("Yes, please cancel order #d1001.", True),
+        ("yes, refund 129.00", True),
+        ("yes, cancel #D1002", None),  # agreeing to another order than the one asked about
+        ("yes, refund 130", None),
+        ("Yes, please proceed with the cancellation.", True),
+        ("Yes, that is correct. Please go ahead and cancel it.", True),
+        ("Yes, cancel #D1001 instead", None),
+    ],
+)
+def test_a_yes_naming_an_id_or_amount_must_name_the_ones_asked_about(answer: str, reading: bool | None) -> None:
+    assert parse_answer(answer, QUESTION) is reading
+    assert parse_answer(answer) is (None if any(ch.isdigit() for ch in answer) else reading)  # without the question, no id is trusted
+
+
 def test_buttons_and_structured_answers_are_taken_as_they_are() -> None:
     assert parse_answer(True) is True and parse_answer({"confirmed": False}) is False
     assert parse_answer({"confirmed": "yes please"}) is True and parse_answer(None) is None and parse_answer(1) is None

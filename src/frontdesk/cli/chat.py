@@ -11,15 +11,14 @@ from typing import Annotated, Any
 
 import typer
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langchain_core.runnables import RunnableConfig
 from rich.markup import escape
 from rich.prompt import Prompt
 from rich.text import Text
 
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
-from frontdesk.conversation import Conversation, NotTaken, TurnDone
-from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting, awaiting_customer
+from frontdesk.conversation import Confirmation, Conversation, NotTaken, TurnDone
+from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting
 from frontdesk.inputs import BadMessage, printable
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.persistence.thread_locks import ThreadBusy
@@ -58,9 +57,8 @@ def chat(
         if customer:
             _authenticate(stack, thread_id, customer)
         _show_history(stack.graph, thread_id)
-        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
-        if (waiting := awaiting_customer(stack.graph.get_state(config).interrupts, config, stack.context)) is not None:
-            console.print(f"[bold yellow]?[/] {escape(printable(str(waiting.value.get('question'))))}")
+        if isinstance(waiting := stack.conversation(thread_id).pending, Confirmation):
+            console.print(f"[bold yellow]?[/] {escape(printable(waiting.question))}")
         last_run: str | None = None
         while True:
             try:

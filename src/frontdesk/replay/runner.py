@@ -128,7 +128,7 @@ def _play_turn(
     confirmations = list(turn.confirm)
     payload: Any = {"messages": [HumanMessage(record.user)]}
     if answering is not None:
-        answer = confirmations.pop(0) if confirmations else parse_answer(record.user) is True
+        answer = confirmations.pop(0) if confirmations else parse_answer(record.user, str(answering.value.get("question") or "")) is True
         value = answering.value
         # made last turn, run in this one
         call = {"id": value.get("call_id") or value.get("tool_call_id"), "name": value.get("tool"), "args": value.get("args") or {}}

@@ -22,14 +22,13 @@ from langchain_core.messages import AIMessage, HumanMessage
 from pydantic import BaseModel, Field
 
 from frontdesk.app import open_app
-from frontdesk.conversation import Conversation, NotTaken, TurnDone
+from frontdesk.conversation import Conversation, NotTaken, PreparedTurn, TurnDone
 from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting
 from frontdesk.inputs import BadMessage
 from frontdesk.operators.inbox import InboxError
 from frontdesk.persistence.checkpoint import open_async_checkpointer
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.threads import history
-from frontdesk.prepared_turn import PreparedTurn
 from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.server.errors import install_error_handlers
 from frontdesk.server.operations import RecentRuns, install_operations_routes, start_alert_schedule

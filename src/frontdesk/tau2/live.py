@@ -23,25 +23,26 @@ from typing import Any
 
 from langchain_core.callbacks import UsageMetadataCallbackHandler
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.store.memory import InMemoryStore
-from langgraph.types import Command
 from pydantic import BaseModel, Field
 
 from frontdesk.app import open_app
+from frontdesk.conversation import Confirmation, Conversation, NotTaken
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
-from frontdesk.graphs.events import confirmation_pause
 from frontdesk.llm.factory import ModelProvider
-from frontdesk.persistence.checkpoint import DURABILITY, open_checkpointer
+from frontdesk.persistence.checkpoint import open_checkpointer
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.live import pass_hat_k
 from frontdesk.settings import Settings
 from frontdesk.tau2.replay_gold import replay_task
 from frontdesk.tau2.user_simulator import TRANSFER, UserSimulator, UserTurn, task_instructions, task_opening
-from frontdesk.tools.confirmation import parse_answer
 from frontdesk.tracing.setup import TracingHandle
+
+MAX_CONFIRMATION_ASKS = 3
+"""Times the simulated customer is asked to confirm one write before an unclear answer counts as no."""
 
 
 class Trial(BaseModel):
@@ -132,12 +133,30 @@ class Tau2Run:
         return self.domain.dump_hash(final)
 
     @staticmethod
-    def _confirm(user: UserSimulator, pause: Any, result: Trial) -> UserTurn:
+    def _confirm(user: UserSimulator, question: str, result: Trial) -> UserTurn:
         """The framework asks the simulated customer to confirm a write, as chat or the server would."""
-        question = str((pause.value or {}).get("question", "Please confirm (yes/no)."))
         result.transcript.append({"role": "agent", "text": question})
         said = user.respond(question)
         result.transcript.append({"role": "user", "text": said.text})
+        return said
+
+    def _answer_confirmations(self, conversation: Conversation, user: UserSimulator, said: UserTurn, result: Trial) -> UserTurn:
+        """While a write waits for the simulated customer's yes or no, ask them, as the chat would.
+
+        Their words go through the same :class:`Conversation` as a customer's: a clear yes or
+        no answers, anything else is asked again in their words (three times, then it is a no)."""
+        question: str | None = None
+        asked = 0
+        while isinstance(pending := conversation.pending, Confirmation) and not said.ended:
+            if asked == MAX_CONFIRMATION_ASKS:
+                list(conversation.answer(False))
+                break
+            asked += 1
+            said = self._confirm(user, question or pending.question, result)
+            if said.ended:
+                break
+            events = list(conversation.send(said.text))
+            question = events[0].message if events and isinstance(events[0], NotTaken) else None
         return said
 
     def trial(self, task: dict[str, Any], number: int, gold_hash: str) -> Trial:
@@ -166,6 +185,7 @@ class Tau2Run:
                 ) as app,
             ):
                 graph = app.graph
+                conversation = Conversation(app, thread_id, config={"callbacks": [usage], "recursion_limit": 100})
                 said = user.open(task_opening(task))
                 while True:
                     result.transcript.append({"role": "user", "text": said.text})
@@ -177,12 +197,9 @@ class Tau2Run:
                         break
                     result.turns += 1
                     before = len(graph.get_state(config).values.get("messages", []))
-                    graph.invoke({"messages": [HumanMessage(said.text)]}, config, durability=DURABILITY)
+                    list(conversation.send(said.text))
+                    said = self._answer_confirmations(conversation, user, said, result)
                     state = graph.get_state(config)
-                    while (pause := confirmation_pause(state.interrupts)) is not None and not said.ended:
-                        said = self._confirm(user, pause, result)
-                        graph.invoke(Command(resume={pause.id: {"confirmed": parse_answer(said.text) is True}}), config, durability=DURABILITY)
-                        state = graph.get_state(config)
                     if said.ended:
                         result.ended_by = "transfer" if said.marker == TRANSFER else "customer"
                         break

@@ -27,6 +27,8 @@ from frontdesk.tracing import instrument
 DescribeFn = Callable[[str, Mapping[str, Any]], str | None]
 """``(tool name, arguments) -> the action in the customer's words`` (a domain's; None: the generic wording)."""
 
+ID_TOKEN = "<id>"
+"""What an order number, an amount or any word with a digit in it reads as (``#W2378156``, ``129.00``)."""
 YES_CORE = frozenset(
     {
         "yes", "yeah", "yea", "yep", "yup", "ya", "y", "sure", "ok", "okay", "okey", "k", "confirm", "confirmed", "correct",
@@ -49,8 +51,13 @@ YES_COMPANIONS = frozenset(
 )  # fmt: skip
 """Words a yes may come with (politeness, 'go ahead'); any other word makes the answer unclear."""
 ACTION_WORDS = frozenset(
-    {"cancel", "change", "refund", "return", "exchange", "update", "modify", "book", "swap", "switch", "the", "order", "my", "this", "them"}
-)
+    {
+        "cancel", "change", "refund", "return", "exchange", "update", "modify", "book", "swap", "switch", "proceed", "process", "send",
+        "the", "a", "an", "my", "this", "them", "those", "these", "both", "with", "and", "to", "for", "of", "on",
+        "order", "orders", "item", "items", "cancellation", "address", "payment", "method", "card", "booking", "reservation",
+        "flight", "flights", "changes", "upgrade", "certificate", "baggage", "bags", ID_TOKEN,
+    }
+)  # fmt: skip
 """Naming the action after a yes ('yes, cancel it'): taken only after a yes word, never alone ('cancel' alone may mean stop)."""
 NO_CORE = frozenset(
     {
@@ -65,6 +72,7 @@ NOT_REFUSALS = ("no problem", "no worries", "not a problem", "no doubt", "not su
 HEDGES = frozenset(
     {
         "but", "however", "although", "though", "if", "unless", "wait", "hold", "maybe", "perhaps", "first", "before", "think",
+        "instead", "except", "only", "caution", "haven't", "hasn't", "later", "yet", "another", "other", "different",
         "not", "don't", "dont", "no", "never", "which", "what", "how", "why", "when", "where", "who",
     }
 )  # fmt: skip
@@ -80,17 +88,20 @@ def describe_generic(tool: Tool, args: Mapping[str, Any]) -> str:
 def _words(text: str) -> list[str]:
     """The answer's words, lower case (letters in any script, apostrophes kept; CJK characters one word each)."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
-    return re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]+|[^\W\d_](?:[^\W\d_]|')*", text.lower())
+    found = re.findall(r"#?[\w.-]*\d[\w.-]*|[\u3040-\u30ff\u4e00-\u9fff]+|[^\W\d_](?:[^\W\d_]|')*", text.lower())
+    return [ID_TOKEN if any(ch.isdigit() for ch in word) else word for word in found]
 
 
-def parse_answer(answer: Any) -> bool | None:
+def parse_answer(answer: Any, question: str | None = None) -> bool | None:
     """``True`` only for an unmistakable yes, ``False`` for a clear no, ``None`` for everything else.
 
     A write happens on ``True`` alone, so the grammar is short and strict: a yes word
     ("yes", "ok", "go ahead", "oui"...) with nothing but politeness around it, or naming
     the action after it ("yes, cancel it"). A question, a condition ("ok, but..."), a
     hedge ("let me think") or any word outside that grammar is unclear — the entry point
-    asks again in the customer's words — never a yes. ``{"confirmed": bool}`` and a bool
+    asks again in the customer's words — never a yes. A yes naming an id or an amount
+    ("yes, cancel #D1002") is a yes only when ``question`` names the same: otherwise the
+    customer may be agreeing to something else than what was asked. ``{"confirmed": bool}`` and a bool
     (an entry point's buttons) are taken as they are.
     """
     if isinstance(answer, Mapping):
@@ -110,7 +121,14 @@ def parse_answer(answer: Any) -> bool | None:
         return None
     if words[0] in NO_CORE or any(joined.startswith(opening) for opening in NO_OPENINGS):
         return False
+    if ID_TOKEN in words and not set(_ids(text)) <= set(_ids(question or "")):
+        return None
     return True if _is_plain_yes(words, joined) else None
+
+
+def _ids(text: str) -> list[str]:
+    """The ids and amounts in ``text`` (words with a digit), without '#' or trailing dots, lower case."""
+    return [word.lstrip("#").rstrip(".") for word in re.findall(r"#?[\w.-]*\d[\w.-]*", text.lower())]
 
 
 def _is_plain_yes(words: list[str], joined: str) -> bool:

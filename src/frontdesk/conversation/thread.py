@@ -24,7 +24,6 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, HumanMessage
@@ -32,10 +31,21 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from opentelemetry import trace
 
+from frontdesk.conversation.events import (
+    MAX_STEPS,
+    WAITING_FOR_A_PERSON,
+    ConversationEvent,
+    NotTaken,
+    Pending,
+    Said,
+    TurnDone,
+    pending_of,
+    turn_done,
+)
+from frontdesk.conversation.prepared import PreparedTurn
 from frontdesk.errors import MessageNotTaken
 from frontdesk.graphs.cancellation import cancellable
 from frontdesk.graphs.events import (
-    TurnEvent,
     answered_pause,
     confirmation_pause,
     reply_in,
@@ -44,72 +54,12 @@ from frontdesk.graphs.events import (
 )
 from frontdesk.inputs import MAX_MESSAGE_CHARS, clean_message
 from frontdesk.persistence.thread_locks import ThreadLocks
-from frontdesk.prepared_turn import PreparedTurn
 from frontdesk.runtime import RunContext
 from frontdesk.tools.confirmation import ask_again, parse_answer
 from frontdesk.tracing import instrument
 
 BUSY_WAIT_S = 2.0
 """Seconds a message waits for the thread's previous turn before :class:`ThreadBusy`."""
-MAX_STEPS = 20
-"""Runs one message may take: unfinished runs and kept answers first, then the message (a bound, not a budget)."""
-WAITING_FOR_A_PERSON = "This conversation is waiting for a person; your message can be sent once they answer."
-
-
-@dataclass(frozen=True)
-class Confirmation:
-    """The thread waits for the customer's yes or no to this exact action."""
-
-    question: str
-    tool: str
-    args: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class OperatorWait:
-    """The thread waits for a person: ``kind`` is ``approval`` (a refund above the limit) or ``handoff``."""
-
-    kind: str
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-Pending = Confirmation | OperatorWait
-
-
-@dataclass(frozen=True)
-class NotTaken:
-    """The message was not taken (nothing ran): ``reason`` is ``awaiting_confirmation`` (it was not a
-    clear yes or no to the waiting question) or ``awaiting_operator`` (a person has the thread);
-    ``message`` is what to tell the customer. ``answer`` raises :class:`MessageNotTaken` instead,
-    with ``nothing_to_answer`` when no confirmation waits."""
-
-    reason: Literal["awaiting_confirmation", "awaiting_operator", "nothing_to_answer"]
-    message: str
-
-
-@dataclass(frozen=True)
-class TurnDone:
-    """The last event of a turn: the reply this turn produced (None when it ended waiting), who wrote it,
-    the trace id, and what the thread waits for now. ``replies`` are all the replies it produced, in
-    order (a run a crash left unfinished is finished first, and its reply comes before this one's)."""
-
-    reply: str | None
-    by: str | None
-    run_id: str
-    pending: Pending | None = None
-    replies: tuple[Said, ...] = ()
-
-
-ConversationEvent = TurnEvent | NotTaken | TurnDone
-
-
-@dataclass(frozen=True)
-class Said:
-    """One line of the conversation as the customer saw it."""
-
-    role: Literal["customer", "agent", "operator"]
-    name: str | None
-    text: str
 
 
 class Conversation:
@@ -133,6 +83,7 @@ class Conversation:
         labels: Mapping[str, str] | None = None,
         max_message_chars: int | None = None,
         busy_wait_s: float = BUSY_WAIT_S,
+        config: RunnableConfig | None = None,
     ) -> None:
         app = target if hasattr(target, "graph") and hasattr(target, "settings") else None
         self.graph: Any = app.graph if app is not None else target
@@ -143,17 +94,26 @@ class Conversation:
         self.labels = dict(labels or (app.labels if app is not None else {}))
         self.max_message_chars = max_message_chars or (app.settings.max_message_chars if app is not None else MAX_MESSAGE_CHARS)
         self.busy_wait_s = busy_wait_s
+        self.run_config: RunnableConfig = dict(config or {})  # type: ignore[assignment]  # a RunnableConfig is a dict
+        """Extra run config for every run of this thread (callbacks, ``recursion_limit``); the thread id is the conversation's."""
 
     @property
     def config(self) -> RunnableConfig:
-        return {"configurable": {"thread_id": self.thread_id}}
+        """The thread's run config (LangGraph's): the thread id and any extra ``config`` given."""
+        return {**self.run_config, "configurable": {**self.run_config.get("configurable", {}), "thread_id": self.thread_id}}
 
     # -- reading ---------------------------------------------------------------------------
 
     @property
     def pending(self) -> Pending | None:
-        """What the thread waits for now: the customer's yes or no, a person, or nothing."""
-        return _pending_of([p.value for p in self.graph.get_state(self.config).interrupts])
+        """What the thread waits for now: the customer's yes or no, a person, or nothing.
+
+        A confirmation the customer answered before a crash is not pending: their next message
+        finishes it with the kept answer."""
+        pauses = self.graph.get_state(self.config).interrupts
+        if pauses and answered_pause(pauses, self.config, self.context) is not None:
+            return None
+        return pending_of([p.value for p in pauses])
 
     @property
     def reply(self) -> str | None:
@@ -260,7 +220,7 @@ class Conversation:
             return Command(resume={pause.id: {"confirmed": confirmed}}), False
         confirming = confirmation_pause(snapshot.interrupts)
         if confirming is not None:
-            answer = yes if yes is not None else parse_answer(text)
+            answer = yes if yes is not None else parse_answer(text, str(confirming.value.get("question") or ""))
             if answer is None:
                 return NotTaken("awaiting_confirmation", ask_again(str(text), str(confirming.value.get("question")))), True
             return Command(resume={confirming.id: {"confirmed": answer}}), True
@@ -279,26 +239,6 @@ class Conversation:
     def _done(self, run_id: str, seen: set[str]) -> TurnDone:
         snapshot = self.graph.get_state(self.config)
         return turn_done(run_id, seen, snapshot.values.get("messages", []), [p.value for p in snapshot.interrupts])
-
-
-def turn_done(run_id: str, seen: set[str], messages: list[Any], pauses: list[Any]) -> TurnDone:
-    """The :class:`TurnDone` of a turn that ended with ``messages`` and ``pauses`` (their values), ``seen`` being the message ids before it."""
-    replies = tuple(
-        Said("operator" if m.name == "operator" else "agent", m.name, str(m.content))
-        for m in messages
-        if str(m.id) not in seen and isinstance(m, AIMessage) and m.content and not m.tool_calls
-    )
-    last = replies[-1] if replies else None
-    return TurnDone(reply=last.text if last else None, by=last.name if last else None, run_id=run_id, pending=_pending_of(pauses), replies=replies)
-
-
-def _pending_of(pauses: list[Any]) -> Pending | None:
-    """What a thread paused with ``pauses`` (the interrupts' values) waits for."""
-    values = [dict(value or {}) for value in pauses]
-    for value in values:
-        if value.get("type") == "confirmation":
-            return Confirmation(question=str(value.get("question")), tool=str(value.get("tool")), args=dict(value.get("args") or {}))
-    return OperatorWait(kind=str(values[0].get("type", "handoff")), details=values[0]) if values else None
 
 
 class _AsyncHeld:

@@ -16,11 +16,12 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
+from frontdesk.conversation.events import MAX_STEPS, ConversationEvent, NotTaken, turn_done
 from frontdesk.graphs.events import TurnState, Waiting, astream_turn
 from frontdesk.tracing import instrument
 
 if TYPE_CHECKING:
-    from frontdesk.conversation import Conversation, ConversationEvent
+    from frontdesk.conversation.thread import Conversation
 
 
 class PreparedTurn:
@@ -45,8 +46,6 @@ class PreparedTurn:
     async def astream(self, *, tokens: bool = False) -> AsyncIterator[ConversationEvent]:
         """Run the turn on the event loop: what happens, then ``TurnDone`` (or ``NotTaken`` when
         finishing an earlier run left the thread waiting on a person or a question)."""
-        from frontdesk.conversation import MAX_STEPS, NotTaken, turn_done  # noqa: PLC0415  # the two modules need each other
-
         conversation = self.conversation
         seen = {str(m.id) for m in self.snapshot.values.get("messages", [])}
         try:

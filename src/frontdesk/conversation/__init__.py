@@ -1,0 +1,22 @@
+"""Talking to one thread: :class:`Conversation` and what its turns report.
+
+``thread`` holds :class:`Conversation` (the protocol of a customer's message), ``prepared``
+the server's two-part form of a turn (decide under the lock, then stream), ``events`` the
+events and states a turn reports besides the graph's own.
+"""
+
+from __future__ import annotations
+
+from frontdesk.conversation.events import (
+    Confirmation,
+    ConversationEvent,
+    NotTaken,
+    OperatorWait,
+    Pending,
+    Said,
+    TurnDone,
+)
+from frontdesk.conversation.prepared import PreparedTurn
+from frontdesk.conversation.thread import Conversation
+
+__all__ = ["Confirmation", "Conversation", "ConversationEvent", "NotTaken", "OperatorWait", "Pending", "PreparedTurn", "Said", "TurnDone"]
