@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from frontdesk.alerts_config import AlertRule
 from frontdesk.errors import FrontdeskError
@@ -36,6 +36,8 @@ def read_config_file() -> dict[str, object]:
 
     path = config_path()
     if not path.exists():
+        if os.environ.get("FRONTDESK_CONFIG"):  # named, so meant: a typo must not run the deployment on defaults
+            raise ConfigError(f"FRONTDESK_CONFIG={path}: no such file")
         return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -96,7 +98,12 @@ LOCAL_MODEL_DEADLINES = {"call_deadline_s": 900.0, "turn_deadline_s": 3600.0}
 
 
 class Settings(BaseModel):
-    """Everything frontdesk needs to run; every field has an environment variable."""
+    """Everything frontdesk needs to run; every field has an environment variable.
+
+    Unknown fields are refused: ``Settings(databse_url=...)`` is an error, not a deployment
+    silently running on its default database."""
+
+    model_config = ConfigDict(extra="forbid")
 
     data_dir: Path = Field(default_factory=default_data_dir)
     domain: str = Field(default="retail", description="The business domain served (FRONTDESK_DOMAIN): a registered name such as retail")

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from frontdesk.llm.openai_test_server import OpenAITestServer
 
 FRONTDESK = [sys.executable, "-m", "frontdesk.cli.app"]
@@ -178,3 +180,15 @@ def test_a_local_model_error_is_the_users_line_not_an_unexpected_one(tmp_path: P
     assert exited.value.code == 2
     assert said in err and "unexpected" not in err and "Traceback" not in err
     assert not (tmp_path / "logs" / "cli.log").exists(), "a known failure is not logged as a crash"
+
+
+def test_settings_refuse_unknown_fields_and_a_named_config_file_that_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from frontdesk import ConfigError, Settings
+
+    with pytest.raises(ValidationError, match="databse_url"):
+        Settings(databse_url="sqlite:///x.sqlite")  # type: ignore[call-arg]
+    monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "typo.toml"))
+    with pytest.raises(ConfigError, match=r"FRONTDESK_CONFIG=.*typo.toml: no such file"):
+        Settings.from_env()

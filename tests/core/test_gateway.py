@@ -312,7 +312,8 @@ def test_a_bad_gateway_setting_is_one_line_naming_it(tmp_path: Path, monkeypatch
     monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "config.toml"))
     with pytest.raises(ConfigError, match=r"config.toml: gateway.call_deadline_s=-1 is not valid"):
         Settings.from_env()
-    monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "empty.toml").write_text("")
+    monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "empty.toml"))
     monkeypatch.setenv("FRONTDESK_TURN_DEADLINE", "soon")
     with pytest.raises(ConfigError, match=r"FRONTDESK_TURN_DEADLINE: gateway.turn_deadline_s='soon' is not valid"):
         Settings.from_env()
