@@ -53,3 +53,15 @@ def test_structured_step_without_structured_request_fails_loudly() -> None:
     script = make_script()
     with pytest.raises(ScriptError, match="did not ask for structured output"):
         ScriptedModels(script).for_agent("grader").invoke([HumanMessage("grade")])
+
+
+def test_next_turn_moves_the_script_on_and_refuses_to_run_past_its_end() -> None:
+    import pytest
+
+    from frontdesk.llm.scripted import Script, ScriptedStep, ScriptError
+
+    script = Script("two", [{"a": [ScriptedStep(text="one")]}, {"a": [ScriptedStep(text="two")]}])
+    assert script.next_step("a").text == "one"
+    assert script.next_turn() == 1 and script.next_step("a").text == "two"
+    with pytest.raises(ScriptError, match="the script has 2 turn"):
+        script.next_turn()

@@ -84,6 +84,17 @@ class Script:
         self.consumed[(self.turn, agent)] = used + 1
         return steps[used]
 
+    def next_turn(self) -> int:
+        """Move on to the next scripted turn (what a test does before the customer's next message); returns its index.
+
+        Raises :class:`ScriptError` past the last turn: a test sending more messages than it
+        scripted learns so at the message, not at the model call after it."""
+        if self.turn + 1 >= len(self.turns):
+            detail = f"the script has {len(self.turns)} turn(s); there is no turn {self.turn + 2}"
+            raise ScriptError(f"scenario {self.scenario!r}: {detail}", detail)
+        self.turn += 1
+        return self.turn
+
     def leftovers(self, turn: int) -> dict[str, int]:
         """Agents whose scripted steps in ``turn`` were not all consumed, with the count left."""
         steps = self.turns[turn] if turn < len(self.turns) else {}
