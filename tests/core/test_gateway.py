@@ -382,3 +382,19 @@ def test_the_graders_forced_call_is_sent_in_the_form_every_openai_compatible_ser
         grader_request = primary.requests[1]
     assert grader_request["tool_choice"] == {"type": "function", "function": {"name": "GradeVerdict"}}
     assert [tool["function"]["name"] for tool in grader_request["tools"]] == ["GradeVerdict"]
+
+
+def test_a_wall_clock_step_mid_turn_neither_ends_nor_stretches_the_turn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock jumps 10 minutes ahead while the model drafts: the reply is still graded and sent, not handed to a person."""
+    import threading
+
+    from frontdesk.graphs.events import stream_turn
+
+    real_time, stepped = time.time, threading.Event()
+    monkeypatch.setattr(time, "time", lambda: real_time() + (600.0 if stepped.is_set() else 0.0))
+    with OpenAITestServer([Delayed("A draft.", 0.8), {"verdict": "pass"}]) as primary:
+        desk = Desk(tmp_path, primary.base_url, grade=True, retries=0, timeout=5, turn_deadline_s=30)
+        threading.Timer(0.3, stepped.set).start()  # while the first call drafts
+        list(stream_turn(desk.graph, {"messages": [HumanMessage("hi")]}, {"configurable": {"thread_id": "d"}}))
+    assert stepped.is_set()
+    assert desk.graph.get_state({"configurable": {"thread_id": "d"}}).values["messages"][-1].content == "A draft."
