@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,3 +66,19 @@ def test_inbox_list_prints_markup_as_text(fake_inbox: None) -> None:
 
 def test_printable_shows_every_kind_of_invisible_or_steering_character() -> None:
     assert printable("a\u202eb\u200bc\u2066d\u2069\x1b[2J\u2028e\tf\n") == "a\\u202eb\\u200bc\\u2066d\\u2069\\x1b[2J\\u2028e\tf\n"
+
+
+def test_kb_search_prints_page_text_and_the_query_as_text(tmp_path: Path) -> None:
+    """A page's markdown link or a bracket in a query is text: it neither vanishes nor crashes the table."""
+    from frontdesk.cli.app import app
+
+    page = tmp_path / "pages" / "returns.md"
+    page.parent.mkdir()
+    page.write_text("# Returns\n\n## Window\n\nReturns within 90 days [/] see [the returns page](https://x) \u202eevil.\n")
+    env = {"COLUMNS": "300", "FRONTDESK_DATA_DIR": str(tmp_path / "data"), "FRONTDESK_RETRIEVAL": "bm25", "NO_COLOR": "1"}
+    runner = CliRunner()
+    assert runner.invoke(app, ["kb", "ingest", str(page)], env=env).exit_code == 0
+    done = runner.invoke(app, ["kb", "search", "returns within 90 days [bold]", "--mode", "bm25"], env=env)
+    assert done.exit_code == 0, done.output
+    assert "[the returns page](https://x)" in done.output and "[/]" in done.output and "[bold]" in done.output
+    assert "\u202e" not in done.output and "\\u202e" in done.output

@@ -8,10 +8,12 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from frontdesk.app import open_knowledge
 from frontdesk.cli.common import console, fail
 from frontdesk.domains import get_domain
+from frontdesk.inputs import printable
 from frontdesk.knowledge.store import KnowledgeBase
 from frontdesk.settings import Settings
 
@@ -70,10 +72,10 @@ def search(query: str, kb: KbOption = None, k: Annotated[int, typer.Option("-k",
     except (FileNotFoundError, RetrievalError) as exc:
         fail(str(exc))
     if not passages:
-        console.print(f"No relevant passage for {query!r} ({base.effective_mode}).")
+        console.print(Text(printable(f"No relevant passage for {query!r} ({base.effective_mode}).")))
         return
     table = Table(
-        title=f"{base.effective_mode} retrieval: {query}",
+        title=Text(printable(f"{base.effective_mode} retrieval: {query}")),
         title_justify="left",
         caption="cov: share of the query's BM25 weight a passage matches · sim: cosine similarity",
         caption_justify="left",
@@ -84,5 +86,6 @@ def search(query: str, kb: KbOption = None, k: Annotated[int, typer.Option("-k",
     room = max(10, console.width - 36 - max(len(p.citation) for p in passages))
     for p in passages:
         signals = ["—" if v is None else f"{v:.2f}" for v in (p.coverage, p.similarity)]
-        table.add_row(str(p.rank), p.citation, f"{p.score:.3f}", *signals, p.text if len(p.text) <= room else p.text[: room - 1] + "…")
+        text = p.text if len(p.text) <= room else p.text[: room - 1] + "…"
+        table.add_row(str(p.rank), Text(printable(p.citation)), f"{p.score:.3f}", *signals, Text(printable(text)))  # page text is data, not markup
     console.print(table)

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from frontdesk.cli.common import console, fail, fitting_table
+from frontdesk.inputs import printable
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.loader import ScenarioFileError, discover, load_scenario
 from frontdesk.replay.render import print_conversation, print_failures, print_summary
@@ -191,7 +193,7 @@ def _live(paths: list[Path], keyword: str | None, runs: int, models: Any, settin
                 continue
             shown = result.failures[:1] + [f for f in result.failures[1:] if f.expectation == "why"]
             for failure in shown:
-                console.print(f"[dim]  {failure}[/]", soft_wrap=True)
+                console.print(Text(printable(f"  {failure}"), style="dim"), soft_wrap=True)
     console.print(table)
     console.print("overall " + "  ".join(f"pass^{k} = {report.pass_hat(k):.3f}" for k in range(1, runs + 1)))
     every_run = [result for results in report.results.values() for result in results]
@@ -222,5 +224,5 @@ def record(
             status = "[green]expectations hold[/]" if result.passed else f"[yellow]{len(result.failures)} expectation(s) fail[/]"
             console.print(f"recorded {path} — {status}")
             for failure in result.failures:
-                console.print(f"  {failure}", soft_wrap=True)
+                console.print(Text(printable(f"  {failure}")), soft_wrap=True)
             console.print(diff if diff else "  (script unchanged)", markup=False, highlight=False, soft_wrap=True)

@@ -11,6 +11,7 @@ import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from frontdesk.cli.common import console, fail, fitting_table
@@ -88,9 +89,10 @@ def show(run_id: str, db: DbOption = None, attrs: Annotated[bool, typer.Option("
         colour = "red" if node.status == "ERROR" else "white"
         shown = node.attributes if attrs else {k: v for k, v in node.attributes.items() if k in KEY_ATTRIBUTES}
         details = "  ".join(f"{k.split('.')[-1] if not attrs else k}={v}" for k, v in shown.items())
-        branch = parent.add(f"[{colour}]{node.name}[/] [dim]{node.duration_ms:.1f} ms[/] {details}")
+        # span names and attributes carry model output (tool-call ids, captured content): text, never markup
+        branch = parent.add(Text.assemble((printable(node.name), colour), " ", (f"{node.duration_ms:.1f} ms", "dim"), " ", printable(details)))
         for event in node.events:
-            branch.add(f"[yellow]• {event['name']}[/] [dim]{event.get('attributes')}[/]")
+            branch.add(Text.assemble((printable(f"• {event['name']}"), "yellow"), " ", (printable(str(event.get("attributes"))), "dim")))
         stack[0:0] = [(branch, child) for child in node.children]
     console.print(tree)
 
@@ -117,7 +119,7 @@ def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="T
         fail(str(exc), code=1)
     table = fitting_table("kind", "span", "calls", "p50 ms", "p95 ms", "p99 ms", "errors")
     for kind, name, calls, p50, p95, p99, errors in result.rows:
-        table.add_row(kind, name, str(calls), f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}", f"{errors:.0%}")
+        table.add_row(kind, Text(printable(name)), str(calls), f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}", f"{errors:.0%}")
     console.print(table)
     if result.gateway is not None and result.gateway.model_calls:
         gw = result.gateway
