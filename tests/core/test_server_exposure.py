@@ -81,3 +81,22 @@ def test_a_bad_connection_limit_is_one_line(tmp_path: Path) -> None:
     with OpenAITestServer([]) as model:
         done = frontdesk(["serve", "--demo", "--port", "1"], env_for(tmp_path, model, FRONTDESK_MAX_CONNECTIONS="many"))
     assert done.returncode == 2 and done.stderr.strip() == "error: FRONTDESK_MAX_CONNECTIONS='many' is not a number"
+
+
+def test_serve_says_where_it_listens(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.net import free_port
+
+    port = free_port()
+    with OpenAITestServer([]) as model:
+        env = env_for(tmp_path, model)
+        server = subprocess.Popen([sys.executable, "-m", "frontdesk.cli.app", "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, text=True)
+        try:
+            assert server.stdout is not None
+            line = server.stdout.readline()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert line.startswith(f"frontdesk serve on http://127.0.0.1:{port} — retail domain, model m;") and "/dashboard" in line

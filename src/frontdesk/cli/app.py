@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from frontdesk.cli import alerts, bench, chat, config, dashboard, inbox, kb, mcp, replay, serve, tau2, threads, traces
+from frontdesk.cli import alerts, bench, chat, config, dashboard, inbox, kb, mcp, model_server, replay, serve, tau2, threads, traces
 
 app = typer.Typer(
     name="frontdesk",
@@ -24,6 +24,7 @@ app.command("record")(replay.record)
 app.command("chat")(chat.chat)
 app.command("serve")(serve.serve)
 app.command("bench")(bench.bench)
+app.command("model-server")(model_server.model_server)
 app.add_typer(config.app, name="config")
 app.add_typer(inbox.app, name="inbox")
 app.add_typer(threads.app, name="threads")

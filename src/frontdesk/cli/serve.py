@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from frontdesk.cli.common import DemoOption, DomainOption, database_errors, fail
+from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.settings import Settings
 
@@ -53,8 +53,20 @@ def serve(
 
     with database_errors(settings.resolved_database_url), open_app(settings, model=NoModel(), streaming=False):
         pass  # the database opens (and gets its tables) here: unreachable, it is one line, not uvicorn's start-up traceback
+    _announce(settings, host, port, workers=1)
     with database_errors(settings.resolved_database_url):
         uvicorn.run(create_served_app(settings), host=host, port=port, log_level="warning", http=guarded_protocol(), timeout_keep_alive=KEEP_ALIVE_S)
+
+
+def _announce(settings: Settings, host: str, port: int, *, workers: int) -> None:
+    """One line before serving: where, for which domain and model, and where operators look."""
+    processes = f", {workers} workers" if workers > 1 else ""
+    console.print(
+        f"frontdesk serve on http://{host}:{port} — {settings.domain} domain, model {settings.model}{processes}; "
+        f"operators: http://{host}:{port}/dashboard and /inbox (X-API-Key); Ctrl-C stops",
+        markup=False,
+        highlight=False,
+    )
 
 
 KEEP_ALIVE_S = 5
@@ -85,6 +97,7 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int, *, de
         os.environ["FRONTDESK_DEMO"] = "1"
     if domain:
         os.environ["FRONTDESK_DOMAIN"] = domain
+    _announce(settings, host, port, workers=workers)
     # A worker busy with hundreds of turns can answer the supervisor's ping late; with the
     # default 5 s it was killed as hung, dropping every connection it had (seen under load).
     uvicorn.run(

@@ -75,7 +75,13 @@ class OpenAITestServer:
     """Serve scripted chat completions over real HTTP until stopped (also a context manager)."""
 
     def __init__(
-        self, responses: Iterable[Response] = (), *, model: str = "scripted-http", delay_s: float = 0.0, routes: Mapping[str, Iterable[Response]] | None = None
+        self,
+        responses: Iterable[Response] = (),
+        *,
+        model: str = "scripted-http",
+        delay_s: float = 0.0,
+        routes: Mapping[str, Iterable[Response]] | None = None,
+        port: int = 0,
     ) -> None:
         """``responses`` are served in order to every request; ``routes`` give each conversation a script of its own.
 
@@ -88,7 +94,7 @@ class OpenAITestServer:
         self.delay_s = delay_s
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
-        self._httpd = _BurstServer(("127.0.0.1", 0), self._handler())
+        self._httpd = _BurstServer(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
