@@ -92,5 +92,5 @@ def test_entry_points_leave_the_message_protocol_to_conversation() -> None:
     for folder in ("server", "cli", "tau2"):
         for path in (PACKAGE / folder).rglob("*.py"):
             source = path.read_text(encoding="utf-8")
-            offenders += [f"{path.relative_to(PACKAGE)}: {name}" for name in ("Command(resume", "parse_answer(", "awaiting_customer(") if name in source]
+            offenders += [f"{path.relative_to(PACKAGE)}: {name}" for name in ("Command(resume", "parse_answer(", "answered_pause(") if name in source]
     assert offenders == []

@@ -19,8 +19,9 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from frontdesk import build_graph
+from frontdesk.conversation import Conversation
 from frontdesk.domains.database import open_domain_db
-from frontdesk.graphs.events import astream_message, stream_message
+from frontdesk.graphs.events import stream_message
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 
 LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
@@ -116,10 +117,11 @@ def test_the_servers_next_message_finishes_the_killed_run_first(tmp_path: Path, 
     async def scenario() -> dict[str, Any]:
         async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite")) as plain:
             graph = build_graph(model=ScriptedModels(script), checkpointer=AsyncKilledAfterToolStep(plain.conn), engine=engine)
+            conversation = Conversation(graph, "t")  # what the server sends each message through
             with pytest.raises(Killed):
-                async for _event in astream_message(graph, "I'm ava.chen@example.com", config):
+                async for _event in conversation.asend("I'm ava.chen@example.com"):
                     pass
-            async for _event in astream_message(graph, "thanks", config):
+            async for _event in conversation.asend("thanks"):
                 pass
             return dict((await graph.aget_state(config)).values)
 

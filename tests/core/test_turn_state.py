@@ -1,12 +1,13 @@
-"""A turn's last event can be the thread's state, so a server answering a message need not read it back.
+"""The server's turn reads the thread's checkpoint once besides the run's own, and ends with what a read gives.
 
 The server used to read a thread's checkpoint three times per message: to see whether it
 was waiting (under the thread's lock), again at the start of the turn, and once more after
 it for the reply. Each read is a database round trip and a rebuild of the message history.
-Now the turn starts from the state read under the lock and ends with a ``TurnState`` event:
-one read besides the run's own. These tests hold the event to what a read gives, for a
-reply after tools, a pause for the customer's confirmation, and a message the thread does
-not take because it is waiting.
+Now ``Conversation.prepare`` reads it once under the lock, the turn starts from that state,
+and ``PreparedTurn.astream`` ends with a ``TurnDone`` built from the run's own last state
+(``TurnState``). These tests hold the end to what a read gives, for a reply after tools, a
+pause for the customer's confirmation, and a message the thread does not take because it
+is waiting.
 """
 
 from __future__ import annotations
@@ -21,20 +22,22 @@ from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.memory import InMemorySaver
 
-from frontdesk import Script, ScriptedModels, ScriptedStep, Settings, build_graph
-from frontdesk.graphs.events import TurnEvent, TurnState, Waiting, astream_message
+from frontdesk import Confirmation, Conversation, NotTaken, Script, ScriptedModels, ScriptedStep, Settings, TurnDone, build_graph
+from frontdesk.conversation import ConversationEvent
+from frontdesk.graphs.events import Waiting
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.runtime import RunContext
 
 
 class CountingSaver(InMemorySaver):
-    """An in-memory saver that counts checkpoint reads."""
+    """An in-memory saver that counts checkpoint reads: the server's under the lock (from a worker
+    thread) and the run's on the loop (``aget_tuple`` reads through ``get_tuple``)."""
 
     reads = 0
 
-    async def aget_tuple(self, config: RunnableConfig) -> Any:
+    def get_tuple(self, config: RunnableConfig) -> Any:
         self.reads += 1
-        return await super().aget_tuple(config)
+        return super().get_tuple(config)
 
 
 def steps(*items: Any) -> list[ScriptedStep]:
@@ -71,13 +74,14 @@ def support(tmp_path: Path) -> Iterator[tuple[Any, CountingSaver, RunContext, Sc
         engine.dispose()
 
 
-def message(graph: Any, saver: CountingSaver, context: RunContext, text: str, config: RunnableConfig) -> tuple[list[TurnEvent], int, dict[str, Any]]:
-    """Send ``text`` as the server does; the events, the checkpoint reads the turn made, and a fresh read after."""
+def message(graph: Any, saver: CountingSaver, context: RunContext, text: str, config: RunnableConfig) -> tuple[list[ConversationEvent], int, dict[str, Any]]:
+    """Send ``text`` as the server does; the events, the checkpoint reads the message made, and a fresh read after."""
+    conversation = Conversation(graph, config["configurable"]["thread_id"], context=context)
 
-    async def run() -> tuple[list[TurnEvent], int, dict[str, Any]]:
-        snapshot = await graph.aget_state(config)  # the server's read under the thread's lock
+    async def run() -> tuple[list[ConversationEvent], int, dict[str, Any]]:
         before = saver.reads
-        events = [event async for event in astream_message(graph, text, config, context=context, snapshot=snapshot, state=True)]
+        prepared = await asyncio.to_thread(conversation.prepare, text)  # the server's read under the thread's lock
+        events = [prepared] if isinstance(prepared, NotTaken) else [event async for event in prepared.astream()]
         reads = saver.reads - before
         return events, reads, dict((await graph.aget_state(config)).values)
 
@@ -94,18 +98,16 @@ def test_the_last_event_is_the_state_a_read_would_give(support: tuple[Any, Count
 
     script.turn = 0
     events, reads, read_back = message(graph, saver, context, "Hi, I'm ava.chen@example.com: where is #D1002?", config)
-    assert isinstance(events[-1], TurnState)
-    assert not any(isinstance(e, TurnState) for e in events[:-1])
-    assert texts(events[-1].values) == texts(read_back)
-    assert texts(read_back)[-1] == ("ai", "Your order #D1002 was delivered.")
-    assert events[-1].values["customer_id"] == read_back["customer_id"] is not None
-    assert reads == 1, "the turn started from the state read under the lock: only the run itself read the checkpoint"
+    assert isinstance(events[-1], TurnDone)
+    assert not any(isinstance(e, TurnDone) for e in events[:-1])
+    assert texts(read_back)[-1] == ("ai", "Your order #D1002 was delivered.") == ("ai", events[-1].reply)
+    assert events[-1].pending is None and read_back["customer_id"] is not None
+    assert reads == 2, "one read under the lock, and the run's own: the turn started from the first, and ended on the run's last state"
 
     script.turn = 1
     events, _reads, read_back = message(graph, saver, context, "Please cancel #D1001.", config)
     assert any(isinstance(e, Waiting) and e.kind == "confirmation" for e in events)
-    assert isinstance(events[-1], TurnState)
-    assert texts(events[-1].values) == texts(read_back)
+    assert isinstance(events[-1], TurnDone) and isinstance(events[-1].pending, Confirmation) and events[-1].reply is None
     assert texts(read_back)[-2:][0] == ("human", "Please cancel #D1001.")
 
 
@@ -117,7 +119,6 @@ def test_a_message_the_waiting_thread_does_not_take_ends_with_the_state_without_
     paused = graph.invoke({"messages": [HumanMessage("Please cancel #D1001.")]}, config)
     assert paused["__interrupt__"][0].value["type"] == "confirmation"
     events, reads, read_back = message(graph, saver, context, "and what about my other order?", config)
-    assert [type(e) for e in events] == [TurnState]
-    assert texts(events[0].values) == texts(read_back)
+    assert [type(e) for e in events] == [NotTaken] and events[0].reason == "awaiting_confirmation"  # type: ignore[union-attr]
     assert "and what about my other order?" not in [text for _kind, text in texts(read_back)]
-    assert reads == 0
+    assert reads == 1, "the read under the lock only: nothing ran"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from langchain_core.messages import AIMessage
+from langchain_core.messages import HumanMessage
 
-from frontdesk.graphs.events import TurnEvent
+from frontdesk.graphs.events import TurnEvent, is_reply
 
 MAX_STEPS = 20
 """Runs one message may take: unfinished runs and kept answers first, then the message (a bound, not a budget)."""
@@ -70,13 +70,23 @@ class Said:
     text: str
 
 
+def said_by(message: Any) -> Said | None:
+    """``message`` as the customer saw it: their own words or a reply sent to them; None for the agents' working."""
+    if isinstance(message, HumanMessage):
+        return Said("customer", None, str(message.content))
+    if is_reply(message):
+        return Said("operator" if message.name == "operator" else "agent", message.name, str(message.content))
+    return None
+
+
+def message_ids(snapshot: Any) -> set[str]:
+    """The ids of a thread snapshot's messages (what a turn's new messages are told apart from)."""
+    return {str(m.id) for m in snapshot.values.get("messages", [])}
+
+
 def turn_done(run_id: str, seen: set[str], messages: list[Any], pauses: list[Any]) -> TurnDone:
     """The :class:`TurnDone` of a turn that ended with ``messages`` and ``pauses`` (their values), ``seen`` being the message ids before it."""
-    replies = tuple(
-        Said("operator" if m.name == "operator" else "agent", m.name, str(m.content))
-        for m in messages
-        if str(m.id) not in seen and isinstance(m, AIMessage) and m.content and not m.tool_calls
-    )
+    replies = tuple(said for m in messages if str(m.id) not in seen and (said := said_by(m)) is not None and said.role != "customer")
     last = replies[-1] if replies else None
     return TurnDone(reply=last.text if last else None, by=last.name if last else None, run_id=run_id, pending=pending_of(pauses), replies=replies)
 

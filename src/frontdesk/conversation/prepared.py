@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from frontdesk.conversation.events import MAX_STEPS, ConversationEvent, NotTaken, turn_done
+from frontdesk.conversation.events import MAX_STEPS, ConversationEvent, NotTaken, message_ids, turn_done
 from frontdesk.graphs.events import TurnState, Waiting, astream_turn
 from frontdesk.tracing import instrument
 
@@ -47,7 +47,7 @@ class PreparedTurn:
         """Run the turn on the event loop: what happens, then ``TurnDone`` (or ``NotTaken`` when
         finishing an earlier run left the thread waiting on a person or a question)."""
         conversation = self.conversation
-        seen = {str(m.id) for m in self.snapshot.values.get("messages", [])}
+        seen = message_ids(self.snapshot)
         try:
             with instrument.turn(conversation.tracer, thread_id=conversation.thread_id, labels=conversation.labels) as run_id:
                 payload, last = self.first

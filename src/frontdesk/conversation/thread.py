@@ -23,10 +23,10 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import AbstractContextManager, nullcontext
-from typing import Any, Literal
+from contextlib import AbstractContextManager
+from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from opentelemetry import trace
@@ -38,8 +38,9 @@ from frontdesk.conversation.events import (
     NotTaken,
     Pending,
     Said,
-    TurnDone,
+    message_ids,
     pending_of,
+    said_by,
     turn_done,
 )
 from frontdesk.conversation.prepared import PreparedTurn
@@ -124,14 +125,7 @@ class Conversation:
     @property
     def history(self) -> list[Said]:
         """The conversation as the customer saw it: their messages and the replies, never the agents' working."""
-        said: list[Said] = []
-        for message in self.graph.get_state(self.config).values.get("messages", []):
-            if isinstance(message, HumanMessage):
-                said.append(Said("customer", None, str(message.content)))
-            elif isinstance(message, AIMessage) and message.content and not message.tool_calls:
-                role: Literal["agent", "operator"] = "operator" if message.name == "operator" else "agent"
-                said.append(Said(role, message.name, str(message.content)))
-        return said
+        return [said for m in self.graph.get_state(self.config).values.get("messages", []) if (said := said_by(m)) is not None]
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -190,21 +184,20 @@ class Conversation:
     def _run(self, text: str | None, yes: bool | None, *, tokens: bool, cancel: threading.Event | None = None) -> Iterator[ConversationEvent]:
         config = cancellable(self.config, cancel) if cancel is not None else self.config
         with self._held(), instrument.turn(self.tracer, thread_id=self.thread_id, labels=self.labels) as run_id:
-            seen = self._message_ids()
+            snapshot = self.graph.get_state(self.config)  # read under the lock: where the thread stands, and what is new after
+            seen = message_ids(snapshot)
             for _step in range(MAX_STEPS):
-                payload, last = self._next(text, yes)
+                payload, last = self._decide(snapshot, text, yes)
                 if isinstance(payload, NotTaken):
                     if yes is not None:
                         raise MessageNotTaken(payload.reason, payload.message)
                     yield payload
                     return
                 yield from stream_turn(self.graph, payload, config, context=self.context, tokens=tokens)
+                snapshot = self.graph.get_state(self.config)
                 if last:
                     break
-            yield self._done(run_id, seen)
-
-    def _next(self, text: str | None, yes: bool | None) -> tuple[Any, bool]:
-        return self._decide(self.graph.get_state(self.config), text, yes)
+            yield turn_done(run_id, seen, snapshot.values.get("messages", []), [p.value for p in snapshot.interrupts])
 
     def _decide(self, snapshot: Any, text: str | None, yes: bool | None) -> tuple[Any, bool]:
         """The next thing to run from the thread's ``snapshot`` (read under its lock), and whether it is the message itself.
@@ -231,27 +224,7 @@ class Conversation:
         return {"messages": [HumanMessage(str(text))]}, True
 
     def _held(self) -> AbstractContextManager[None]:
-        return self.locks.hold(self.thread_id, wait_s=self.busy_wait_s) if self.locks is not None else nullcontext()
-
-    def _message_ids(self) -> set[str]:
-        return {str(m.id) for m in self.graph.get_state(self.config).values.get("messages", [])}
-
-    def _done(self, run_id: str, seen: set[str]) -> TurnDone:
-        snapshot = self.graph.get_state(self.config)
-        return turn_done(run_id, seen, snapshot.values.get("messages", []), [p.value for p in snapshot.interrupts])
-
-
-class _AsyncHeld:
-    """A thread lock (blocking to take) held across awaits: taken and released off the event loop."""
-
-    def __init__(self, held: AbstractContextManager[None]) -> None:
-        self.held = held
-
-    async def __aenter__(self) -> None:
-        await asyncio.to_thread(self.held.__enter__)
-
-    async def __aexit__(self, *exc: object) -> None:
-        await asyncio.to_thread(self.held.__exit__, None, None, None)
+        return self.locks.hold(self.thread_id, wait_s=self.busy_wait_s)
 
 
 _process_locks = ThreadLocks()

@@ -1,15 +1,14 @@
 """One reader of the support graph's stream: ``graph.stream`` chunks → typed turn events.
 
-The chat CLI, the HTTP server's SSE and scenario replay all consume these, so they see the
-same turn the same way (the server through the async twins, ``astream_message`` and
-``astream_turn``: a conversation waiting on its model holds no thread). Which nodes are agents is read from the graph (node metadata set
+``frontdesk.Conversation`` (the chat CLI, the HTTP server's SSE, tau2 live runs) and
+scenario replay all consume these, so they see the same turn the same way (the server
+through the async twin, ``astream_turn``: a conversation waiting on its model holds no thread). Which nodes are agents is read from the graph (node metadata set
 by ``build_graph``), so an agent added with ``build_graph(agents=...)`` streams like the
 shipped ones.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -217,12 +216,6 @@ def answered_pause(pauses: Sequence[Any], config: RunnableConfig, context: RunCo
     return None if answer is None else (pause, answer)
 
 
-def awaiting_customer(pauses: Sequence[Any], config: RunnableConfig, context: RunContext | None) -> Any:
-    """Among a thread's pauses, the confirmation the customer still has to answer, or None (none, or its answer is already kept)."""
-    pause = confirmation_pause(pauses)
-    return None if pause is None or answered_pause(pauses, config, context) is not None else pause
-
-
 def stopped_part_way(snapshot: Any) -> bool:
     """True when a thread's last run stopped part-way (a crash or a kill) rather than pausing for a person."""
     return run_unfinished(snapshot) and not snapshot.interrupts
@@ -258,41 +251,6 @@ def stream_message(
     yield from stream_turn(graph, {"messages": [HumanMessage(text)]}, config, context=context, tokens=tokens)
 
 
-async def astream_message(
-    graph: CompiledStateGraph[Any, RunContext, Any, Any],
-    text: str,
-    config: RunnableConfig,
-    *,
-    context: RunContext | None = None,
-    tokens: bool = False,
-    snapshot: Any = None,
-    state: bool = False,
-) -> AsyncIterator[TurnEvent]:
-    """``stream_message`` on the event loop: the same order (finish an unfinished run, then a
-    kept confirmation, then the message unless the thread waits).
-
-    ``snapshot`` is the thread's state if the caller has just read it while holding the
-    thread's lock (nothing can have changed it since); ``state`` ends the events with the
-    thread's :class:`TurnState`."""
-    snapshot = snapshot if snapshot is not None else await graph.aget_state(config)
-    if stopped_part_way(snapshot):
-        async for event in astream_turn(graph, None, config, context=context, tokens=tokens):
-            yield event
-        snapshot = await graph.aget_state(config)
-    # a kept answer is looked up in the domain DB: off the loop (only a paused thread has one to look up)
-    while snapshot.interrupts and (answered := await asyncio.to_thread(answered_pause, snapshot.interrupts, config, context)) is not None:
-        pause, confirmed = answered
-        async for event in astream_turn(graph, Command(resume={pause.id: {"confirmed": confirmed}}), config, context=context, tokens=tokens):
-            yield event
-        snapshot = await graph.aget_state(config)
-    if snapshot.interrupts:
-        if state:
-            yield TurnState(values=dict(snapshot.values))
-        return
-    async for event in astream_turn(graph, {"messages": [HumanMessage(text)]}, config, context=context, tokens=tokens, state=state):
-        yield event
-
-
 def last_reply(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig) -> AIMessage | None:
     """The reply the customer saw last: the newest assistant message with text and no tool calls."""
     return reply_in(graph.get_state(config).values.get("messages", []))
@@ -300,4 +258,9 @@ def last_reply(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableCo
 
 def reply_in(messages: Sequence[Any]) -> AIMessage | None:
     """The newest assistant message with text and no tool calls among ``messages`` (state already read)."""
-    return next((m for m in reversed(messages) if isinstance(m, AIMessage) and m.content and not m.tool_calls), None)
+    return next((m for m in reversed(messages) if is_reply(m)), None)
+
+
+def is_reply(message: Any) -> bool:
+    """Whether ``message`` is a reply the customer was sent: an assistant message with text and no tool calls."""
+    return isinstance(message, AIMessage) and bool(message.content) and not message.tool_calls

@@ -18,11 +18,11 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import StreamingResponse
-from langchain_core.messages import AIMessage, HumanMessage
 from pydantic import BaseModel, Field
 
 from frontdesk.app import open_app
 from frontdesk.conversation import Conversation, NotTaken, PreparedTurn, TurnDone
+from frontdesk.conversation.events import said_by
 from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting
 from frontdesk.inputs import BadMessage
 from frontdesk.operators.inbox import InboxError
@@ -80,7 +80,7 @@ def shown_to_customer(message: Any) -> bool:
 
     Tool calls and results are the agents' working: a handoff's summary ("flagged for fraud
     review, do not refund"), a guardrail's reason or another record's data a tool returned."""
-    return isinstance(message, HumanMessage) or (isinstance(message, AIMessage) and bool(message.content) and not message.tool_calls)
+    return said_by(message) is not None
 
 
 def _message(message: Any) -> dict[str, Any]:
