@@ -77,7 +77,7 @@ class ApprovalPolicy:
 
     def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
         """The tool-pipeline hook: pass, or pause for an operator and act on the answer; refunds go on the ledger."""
-        if already_ran(ctx):  # its write committed before a crash: the pipeline returns that result, nothing moves again
+        if tool.name in self.tools and already_ran(ctx):  # committed before a crash: the pipeline returns that result, nothing moves again
             _take_decided_pause(tool, args, ctx)
             return PolicyVerdict.proceed(args)
         amount, earlier = self._amounts(tool, args, ctx)

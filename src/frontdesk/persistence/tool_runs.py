@@ -37,18 +37,20 @@ def previous_run(session: Session, thread_id: str, tool_call_id: str) -> ToolRun
     return session.get(ToolRun, (thread_id, tool_call_id))
 
 
-def run_for_other_action(session: Session, thread_id: str, tool_call_id: str) -> ToolRun | None:
-    """A committed run under the same id and scope as ``tool_call_id`` but for another action, if any.
+def runs_under_id(session: Session, thread_id: str, tool_call_id: str) -> tuple[ToolRun | None, ToolRun | None]:
+    """``(this call's run, a run of another action under the same id)``, each None when there is none; one query.
 
-    Keys are ``<scoped id>#<action digest>`` (``persistence.call_keys``): a hit means the host
-    reused one id for a different action (an idempotency key sent again with other arguments)."""
+    Keys are ``<scoped id>#<action digest>`` (``persistence.call_keys``): a run under the same
+    id for another action means the host reused one id for a different action (an
+    idempotency key sent again with other arguments)."""
     prefix = id_part(tool_call_id)
     if prefix == tool_call_id:
-        return None
-    query = select(ToolRun).where(
-        ToolRun.thread_id == thread_id, col(ToolRun.tool_call_id).startswith(prefix + ACTION_SEPARATOR, autoescape=True), ToolRun.tool_call_id != tool_call_id
-    )
-    return session.exec(query).first()
+        return previous_run(session, thread_id, tool_call_id), None
+    query = select(ToolRun).where(ToolRun.thread_id == thread_id, col(ToolRun.tool_call_id).startswith(prefix + ACTION_SEPARATOR, autoescape=True))
+    runs = list(session.exec(query))
+    same = next((run for run in runs if run.tool_call_id == tool_call_id), None)
+    other = next((run for run in runs if run.tool_call_id != tool_call_id), None)
+    return same, other
 
 
 def record_run(session: Session, thread_id: str, tool_call_id: str, tool: str, content: str) -> None:

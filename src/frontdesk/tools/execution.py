@@ -294,10 +294,10 @@ def run_once(tool: Tool, ctx: ToolContext, args: Any, on_commit: Sequence[Callab
         return tool.execute(ctx, args)
     with call_session(ctx) as session:
         assert session is not None  # an engine is configured
-        earlier = tool_runs.previous_run(session, ctx.thread_id, ctx.tool_call_id) if ctx.tool_call_id else None
+        earlier, clash = tool_runs.runs_under_id(session, ctx.thread_id, ctx.tool_call_id) if ctx.tool_call_id else (None, None)
         if earlier is not None:
             return ToolOutcome(name=tool.name, content=earlier.content, ok=True, handoff_to=tool.handoff_to)
-        if ctx.tool_call_id and (clash := tool_runs.run_for_other_action(session, ctx.thread_id, ctx.tool_call_id)) is not None:
+        if clash is not None:
             return tool.error(
                 f"Not done: {ctx.model_call_id!r} was already used for another action ({clash.tool} with other arguments); "
                 "one id names one action, so nothing was changed. Use a new id for a new action."
