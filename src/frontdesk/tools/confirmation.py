@@ -85,11 +85,17 @@ def describe_generic(tool: Tool, args: Mapping[str, Any]) -> str:
     return f"{tool.name.replace('_', ' ')} ({shown})"
 
 
+_ID = re.compile(r"#?[\w.-]*\d[\w.-]*")
+"""An id or an amount: a run of word characters, dots and dashes with a digit in it (``#W2378156``, ``129.00``)."""
+_WORD = re.compile(rf"{_ID.pattern}|[\u3040-\u30ff\u4e00-\u9fff]+|[^\W\d_](?:[^\W\d_]|')*")
+"""An id, a run of Japanese or Chinese characters, or a word of letters (apostrophes kept)."""
+
+
 def _words(text: str) -> list[str]:
-    """The answer's words, lower case (letters in any script, apostrophes kept; CJK characters one word each)."""
+    """The answer's words, lower case, an id or amount read as ``ID_TOKEN``."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
-    found = re.findall(r"#?[\w.-]*\d[\w.-]*|[\u3040-\u30ff\u4e00-\u9fff]+|[^\W\d_](?:[^\W\d_]|')*", text.lower())
-    return [ID_TOKEN if any(ch.isdigit() for ch in word) else word for word in found]
+    found = _WORD.findall(text.lower())
+    return [ID_TOKEN if _ID.fullmatch(word) else word for word in found]
 
 
 def parse_answer(answer: Any, question: str | None = None) -> bool | None:
@@ -128,7 +134,7 @@ def parse_answer(answer: Any, question: str | None = None) -> bool | None:
 
 def _ids(text: str) -> list[str]:
     """The ids and amounts in ``text`` (words with a digit), without '#' or trailing dots, lower case."""
-    return [word.lstrip("#").rstrip(".") for word in re.findall(r"#?[\w.-]*\d[\w.-]*", text.lower())]
+    return [word.lstrip("#").rstrip(".") for word in _ID.findall(text.lower())]
 
 
 def _is_plain_yes(words: list[str], joined: str) -> bool:
