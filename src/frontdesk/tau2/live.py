@@ -24,7 +24,6 @@ from typing import Any
 from langchain_core.callbacks import UsageMetadataCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
-from langchain_core.runnables import RunnableConfig
 from langgraph.store.memory import InMemoryStore
 from pydantic import BaseModel, Field
 
@@ -167,7 +166,6 @@ class Tau2Run:
         usage = UsageMetadataCallbackHandler()
         engine = self.env.fresh_domain_db(f"task-{task_id}-trial-{number}", self.db_path, self.domain)
         thread_id = f"tau2-{task_id}-{number}-{uuid.uuid4().hex[:6]}"
-        config: RunnableConfig = {"configurable": {"thread_id": thread_id}, "callbacks": [usage], "recursion_limit": 100}
         user = UserSimulator(self.user_model, task_instructions(task))
         replies: list[str] = []
         settings = (self.settings or Settings(data_dir=self.env.workdir)).model_copy(update={"approval_limit": math.inf})
@@ -186,6 +184,7 @@ class Tau2Run:
             ):
                 graph = app.graph
                 conversation = Conversation(app, thread_id, config={"callbacks": [usage], "recursion_limit": 100})
+                config = conversation.config
                 said = user.open(task_opening(task))
                 while True:
                     result.transcript.append({"role": "user", "text": said.text})
