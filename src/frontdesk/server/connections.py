@@ -13,6 +13,7 @@ Served requests — an SSE stream of a long turn included — are not timed here
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import resource
 from typing import Any
@@ -25,11 +26,13 @@ DESCRIPTOR_RESERVE = 128
 """Descriptors kept for what a server opens besides customer connections."""
 
 
+@functools.cache  # read once per process: every connection asks
 def header_timeout_s() -> float:
     """Seconds a connection may take to send a complete request head (``FRONTDESK_HEADER_TIMEOUT``)."""
     return float(os.environ.get("FRONTDESK_HEADER_TIMEOUT") or 10.0)
 
 
+@functools.cache
 def max_connections() -> int:
     """Connections served at once (``FRONTDESK_MAX_CONNECTIONS``); above it a new one is closed at once."""
     configured = os.environ.get("FRONTDESK_MAX_CONNECTIONS")
