@@ -189,11 +189,19 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
         return
     for message in state.values.get("messages", [])[seen:]:
         if isinstance(message, AIMessage) and message.content and not message.tool_calls:
-            style = "bold green" if message.name == "operator" else "bold cyan"
-            console.print(Text.assemble((printable(str(message.name)), style), " › ", printable(str(message.content))))
+            console.print(_reply_line(str(message.name), str(message.content), "bold green" if message.name == "operator" else "bold cyan"))
         elif isinstance(message, ToolMessage):
-            mark = ("✓", "green") if message.status != "error" else ("✗", "red")
-            console.print(Text.assemble("  ", mark, " ", (printable(str(message.name)), "bold"), " ", (printable(str(message.content)[:100]), "dim")))
+            console.print(_tool_line(str(message.name), message.status != "error", str(message.content)))
+
+
+def _tool_line(name: str, ok: bool, content: str) -> Text:
+    """A tool call's outcome in one line: ✓ or ✗, the tool, the start of its result (model and tool text, never markup)."""
+    return Text.assemble("  ", ("✓", "green") if ok else ("✗", "red"), " ", (printable(name), "bold"), " ", (printable(content[:100]), "dim"))
+
+
+def _reply_line(name: str, text: str, style: str) -> Text:
+    """A reply as the customer reads it: who, then what."""
+    return Text.assemble((printable(name), style), " › ", printable(text))
 
 
 def _turn(stack: FrontdeskApp, thread_id: str, text: str) -> str | None:
@@ -223,8 +231,7 @@ def _turn(stack: FrontdeskApp, thread_id: str, text: str) -> str | None:
                 _show_pause(event)
             elif isinstance(event, ToolResult):
                 drafting = None
-                mark = ("✓", "green") if event.ok else ("✗", "red")
-                console.print(Text.assemble("\n  ", mark, " ", (printable(event.name), "bold"), " ", (printable(event.content[:100]), "dim")), end="")
+                console.print(Text.assemble("\n", _tool_line(event.name, event.ok, event.content)), end="")
             elif isinstance(event, Verdict) and event.verdict == "fail":
                 drafting = None
                 console.print("\n[yellow](the grader held that draft back; revising…)[/]", end="")
@@ -244,7 +251,7 @@ def _turn(stack: FrontdeskApp, thread_id: str, text: str) -> str | None:
         return None
     console.print()
     for said in done.replies:  # a turn a crash interrupted is finished first: its reply shows too
-        console.print(Text.assemble((printable(str(said.name)), "bold cyan"), " › ", printable(said.text)))
+        console.print(_reply_line(str(said.name), said.text, "bold cyan"))
     return done.run_id
 
 
