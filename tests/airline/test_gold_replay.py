@@ -10,8 +10,9 @@ from typer.testing import CliRunner
 from frontdesk.cli.app import app
 from frontdesk.domains import get_domain
 from frontdesk.tau2.replay_gold import replay_gold
+from tests.tau2_data import tau2_dir
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "tau2-airline"
+SHARED = tau2_dir("airline")
 
 
 def test_every_airline_train_task_matches_the_reference() -> None:

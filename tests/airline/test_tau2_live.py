@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from frontdesk.llm.scripted import Script, ScriptedChatModel, ScriptedModels, ScriptedStep
@@ -13,8 +12,9 @@ from frontdesk.tau2.importer import scenario_for
 from frontdesk.tau2.live import Tau2Run, run_tau2
 from frontdesk.tau2.live_report import to_markdown
 from frontdesk.tau2.user_simulator import STOP
+from tests.tau2_data import tau2_dir
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "tau2-airline"
+SHARED = tau2_dir("airline")
 DB = SHARED / "db.json"
 
 

@@ -13,8 +13,9 @@ import pytest
 from frontdesk.domains.retail import export_tau2_db, init_domain_schema, load_tau2_db, tau2_db_hash
 from frontdesk.persistence.engine import create_domain_engine
 from frontdesk.tools.base import ToolContext
+from tests.tau2_data import tau2_dir
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "tau2-retail"
+SHARED = tau2_dir("retail")
 
 
 @pytest.fixture(scope="session")
