@@ -35,7 +35,6 @@ FIRST_REPLY = """
 import sys, time, json
 from pathlib import Path
 from frontdesk.app import open_app
-from frontdesk.graphs.events import stream_message, last_reply
 from frontdesk.llm.local import local_server
 from frontdesk.settings import Settings
 import tempfile
@@ -50,13 +49,13 @@ with open_app(settings) as app:
     if app.warmup is not None:
         app.warmup.wait()
         warmup_s = app.warmup.seconds
-    config = {"configurable": {"thread_id": "first-reply-" + str(time.time_ns())}}
+    conversation = app.conversation("first-reply-" + str(time.time_ns()))
     started = time.perf_counter()
-    for _ in stream_message(app.graph, sys.argv[2], config, context=app.context):
+    for _ in conversation.send(sys.argv[2]):
         pass
     seconds = time.perf_counter() - started
-    reply = last_reply(app.graph, config)
-print("RESULT " + json.dumps({"seconds": seconds, "reply": reply.content if reply else None, "server_start_s": server_s, "warmup_s": warmup_s}))
+    reply = conversation.reply
+print("RESULT " + json.dumps({"seconds": seconds, "reply": reply, "server_start_s": server_s, "warmup_s": warmup_s}))
 """
 
 

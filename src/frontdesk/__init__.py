@@ -14,10 +14,11 @@ The public API is what this module exports (``frontdesk.__all__``); everything e
 - Talk: ``app.conversation(thread_id)`` (a ``Conversation``) sends a customer's message and
   answers a confirmation, yielding typed events (``Token``, ``ToolResult``, ``Waiting``,
   ``Verdict``... then ``TurnDone``; ``NotTaken`` when the thread cannot take the message);
-  ``pending`` says what the thread waits for. Errors share one base, ``FrontdeskError``.
+  ``pending`` says what the thread waits for; ``resolve`` takes a person's ``HandoffReply``
+  or ``ApprovalDecision``. Errors share one base, ``FrontdeskError``.
 - Run: ``RunContext`` is what each run's nodes and tools receive; ``stream_turn`` turns a
-  graph run into typed events (``stream_message`` sends a customer's message the way the
-  entry points do: an unfinished run first); ``Inbox`` is the operator's side.
+  graph run into typed events (a raw run: no lock, no message rules — ``Conversation`` is
+  how a customer's message is sent); ``Inbox`` is the operator's side (claims, log).
 - Test: ``Script``/``ScriptedModels``/``ScriptedStep`` script every agent's model.
 
 Names resolve on first use, so ``import frontdesk`` (and the CLI's start) stays fast.
@@ -31,7 +32,20 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from frontdesk.agents.base import AgentSpec
     from frontdesk.app import FrontdeskApp, open_app
-    from frontdesk.conversation import Confirmation, Conversation, ConversationEvent, NotTaken, OperatorWait, Pending, Said, TurnDone
+    from frontdesk.conversation import (
+        ApprovalDecision,
+        Confirmation,
+        Conversation,
+        ConversationEvent,
+        HandoffReply,
+        NotTaken,
+        OperatorAction,
+        OperatorWait,
+        Pending,
+        Said,
+        TurnDone,
+    )
+    from frontdesk.conversation.inbox import Inbox, InboxError
     from frontdesk.domains import UnknownDomain, get_domain, register_domain
     from frontdesk.domains.base import Domain
     from frontdesk.domains.database import open_domain_db
@@ -48,7 +62,6 @@ if TYPE_CHECKING:
         TurnState,
         Verdict,
         Waiting,
-        stream_message,
         stream_turn,
     )
     from frontdesk.graphs.support import build_graph
@@ -66,7 +79,6 @@ if TYPE_CHECKING:
     from frontdesk.llm.factory import ModelNotConfiguredError
     from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
     from frontdesk.operators.approval_gate import ApprovalPolicy
-    from frontdesk.operators.inbox import Inbox, InboxError
     from frontdesk.persistence.checkpoint import open_checkpointer
     from frontdesk.persistence.store import open_store
     from frontdesk.persistence.thread_locks import ThreadBusy
@@ -84,6 +96,9 @@ _EXPORTS = {
     "NotTaken": "frontdesk.conversation",
     "TurnDone": "frontdesk.conversation",
     "Said": "frontdesk.conversation",
+    "HandoffReply": "frontdesk.conversation",
+    "ApprovalDecision": "frontdesk.conversation",
+    "OperatorAction": "frontdesk.conversation",
     "Token": "frontdesk.graphs.events",
     "AgentMessage": "frontdesk.graphs.events",
     "ToolResult": "frontdesk.graphs.events",
@@ -107,8 +122,8 @@ _EXPORTS = {
     "FrontdeskApp": "frontdesk.app",
     "GuardrailContext": "frontdesk.guardrails.base",
     "GuardrailResult": "frontdesk.guardrails.base",
-    "Inbox": "frontdesk.operators.inbox",
-    "InboxError": "frontdesk.operators.inbox",
+    "Inbox": "frontdesk.conversation.inbox",
+    "InboxError": "frontdesk.conversation.inbox",
     "InputGuardrail": "frontdesk.guardrails.base",
     "OutputGuardrail": "frontdesk.guardrails.base",
     "PolicyVerdict": "frontdesk.tools.execution",
@@ -134,7 +149,6 @@ _EXPORTS = {
     "open_store": "frontdesk.persistence.store",
     "output_guardrail": "frontdesk.guardrails.base",
     "register_domain": "frontdesk.domains",
-    "stream_message": "frontdesk.graphs.events",
     "stream_turn": "frontdesk.graphs.events",
     "tool": "frontdesk.tools.base",
     "tool_guardrail": "frontdesk.guardrails.base",
@@ -144,6 +158,7 @@ __all__ = [
     "AgentHandoff",
     "AgentMessage",
     "AgentSpec",
+    "ApprovalDecision",
     "ApprovalPolicy",
     "BadMessage",
     "ConfigError",
@@ -155,6 +170,7 @@ __all__ = [
     "FrontdeskError",
     "GuardrailContext",
     "GuardrailResult",
+    "HandoffReply",
     "Inbox",
     "InboxError",
     "InputGuardrail",
@@ -162,6 +178,7 @@ __all__ = [
     "ModelNotConfiguredError",
     "ModelUnavailable",
     "NotTaken",
+    "OperatorAction",
     "OperatorReply",
     "OperatorWait",
     "OutputGuardrail",
@@ -199,7 +216,6 @@ __all__ = [
     "open_store",
     "output_guardrail",
     "register_domain",
-    "stream_message",
     "stream_turn",
     "tool",
     "tool_guardrail",

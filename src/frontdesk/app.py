@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -22,6 +22,8 @@ from langgraph.store.base import BaseStore
 from opentelemetry.metrics import Meter
 from sqlalchemy.engine import Engine
 
+from frontdesk.conversation.inbox import Inbox
+from frontdesk.conversation.thread import Conversation
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
 from frontdesk.domains.database import open_domain_db
@@ -30,7 +32,6 @@ from frontdesk.graphs.warmup import PromptWarmup, warm_prompt_cache
 from frontdesk.guardrails.loading import load_guardrails
 from frontdesk.knowledge import KnowledgeBase, default_knowledge_base
 from frontdesk.llm.factory import ModelProvider, openai_compatible_model
-from frontdesk.operators.inbox import Inbox
 from frontdesk.persistence.checkpoint import open_checkpointer
 from frontdesk.persistence.store import open_store
 from frontdesk.persistence.thread_locks import ThreadLocks
@@ -41,9 +42,6 @@ from frontdesk.tracing.labels import run_labels
 from frontdesk.tracing.metrics import GenAIMetrics
 from frontdesk.tracing.pricing import PriceTable
 from frontdesk.tracing.setup import TracingHandle, configure_tracing
-
-if TYPE_CHECKING:
-    from frontdesk.conversation import Conversation
 
 
 @dataclass
@@ -67,8 +65,6 @@ class FrontdeskApp:
 
     def conversation(self, thread_id: str) -> Conversation:
         """One thread of this deployment: send messages, answer confirmations, read where it stands."""
-        from frontdesk.conversation import Conversation  # noqa: PLC0415  # the app opens without it
-
         return Conversation(self, thread_id)
 
     def inbox(self) -> Inbox:
@@ -82,6 +78,7 @@ class FrontdeskApp:
             context=self.context,
             locks=self.locks,
             customer_exists=self.domain.customer_exists,
+            conversations=lambda thread_id: Conversation(self, thread_id, busy_wait_s=30.0),
         )
 
 

@@ -16,9 +16,10 @@ class FrontdeskError(Exception):
 class MessageNotTaken(FrontdeskError, RuntimeError):
     """A customer's message the thread cannot take now: it waits for a yes or no, or for a person.
 
-    ``reason`` is ``awaiting_confirmation``, ``awaiting_operator`` or ``nothing_to_answer``;
-    ``message`` is what to tell the customer. Raised by :meth:`frontdesk.Conversation.answer` with nothing to answer;
-    ``send`` reports the same as a :class:`frontdesk.NotTaken` event instead."""
+    ``reason`` is ``awaiting_confirmation``, ``awaiting_operator``, ``nothing_to_answer`` or
+    ``nothing_to_resolve``; ``message`` is what to tell the customer (or the operator). Raised by
+    :meth:`frontdesk.Conversation.answer` with nothing to answer and by ``resolve`` with nothing
+    for the operator's action; ``send`` reports the same as a :class:`frontdesk.NotTaken` event instead."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)

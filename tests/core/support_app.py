@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel, create_engine, func, select
 
-from frontdesk import AgentSpec, ToolContext, ToolKind, build_graph, stream_message, tool
+from frontdesk import AgentSpec, Conversation, ToolContext, ToolKind, build_graph, tool
 from frontdesk.domains.database import ensure_frontdesk_tables
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 from frontdesk.persistence.checkpoint import open_checkpointer
@@ -98,7 +98,7 @@ def run_turn(db_url: str, turn: int, script_turns: list[dict[str, list[ScriptedS
         config = {"configurable": {"thread_id": "t1"}}
         if resume == "next-message":
             # What every entry point does with a customer's next message: finish an unfinished run first.
-            for _event in stream_message(graph, str(user), config):
+            for _event in Conversation(graph, "t1").send(str(user)):
                 pass
         else:
             if resume == "continue":

@@ -19,9 +19,11 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
 from frontdesk import (
+    ApprovalDecision,
     Confirmation,
     Conversation,
     FrontdeskError,
+    HandoffReply,
     MessageNotTaken,
     NotTaken,
     OperatorWait,
@@ -98,6 +100,30 @@ def test_a_message_while_a_person_has_the_thread_is_refused_and_answer_with_noth
         assert conversation.reply == DONE
         with pytest.raises(MessageNotTaken, match="Nothing in this conversation is waiting for a yes or no"):
             list(conversation.answer(False))
+
+
+def test_an_operator_answers_through_resolve_and_a_wrong_answer_changes_nothing(tmp_path: Path) -> None:
+    """An app's own console decides an approval with ``resolve``: a reply cannot approve a refund,
+    a decision for another approval id is refused, and the right one runs as a turn with its reply."""
+    with open_app(Settings(data_dir=tmp_path, demo=True, approval_limit=100.0), model=scripted(LOGIN, CANCEL, DONE)) as opened:
+        conversation = opened.conversation("t5")
+        list(conversation.send("I'm ava.chen@example.com, cancel #D1001"))
+        list(conversation.answer(True))
+        waiting = conversation.pending
+        assert isinstance(waiting, OperatorWait) and waiting.kind == "approval"
+        before = conversation.graph.get_state(conversation.config).values["messages"]
+        with pytest.raises(MessageNotTaken, match="no handoff waiting; it waits for: approval") as raised:
+            list(conversation.resolve(HandoffReply("sure, done", operator="maya")))
+        assert raised.value.reason == "nothing_to_resolve"
+        with pytest.raises(MessageNotTaken, match="no approval A-nope waiting"):
+            list(conversation.resolve(ApprovalDecision("approve", operator="maya"), waiting_id="A-nope"))
+        assert conversation.graph.get_state(conversation.config).values["messages"] == before, "nothing ran"
+        assert conversation.pending == waiting
+        events = list(conversation.resolve(ApprovalDecision("approve", operator="maya"), waiting_id=waiting.details["approval_id"]))
+        assert any(isinstance(e, ToolResult) and e.name == "cancel_pending_order" and e.ok for e in events)
+        assert isinstance(events[-1], TurnDone) and events[-1].reply == DONE and events[-1].pending is None and events[-1].run_id
+        with pytest.raises(MessageNotTaken, match="nothing waits in it"):
+            list(conversation.resolve(ApprovalDecision("approve", operator="maya")))
 
 
 def test_a_second_message_while_a_turn_runs_is_thread_busy(app: Any) -> None:

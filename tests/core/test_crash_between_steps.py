@@ -18,10 +18,8 @@ from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from frontdesk import build_graph
-from frontdesk.conversation import Conversation
+from frontdesk import Conversation, build_graph
 from frontdesk.domains.database import open_domain_db
-from frontdesk.graphs.events import stream_message
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 
 LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
@@ -100,10 +98,10 @@ def test_the_next_message_finishes_the_killed_run_first(tmp_path: Path, script: 
     with SqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite")) as plain:
         graph = build_graph(model=ScriptedModels(script), checkpointer=KilledAfterToolStep(plain.conn), engine=engine)
         with pytest.raises(Killed):
-            drain(stream_message(graph, "I'm ava.chen@example.com", config))
+            drain(Conversation(graph, "t").send("I'm ava.chen@example.com"))
         left = graph.get_state(config)
         assert not left.next and [t.name for t in left.tasks] == ["tools"], "killed in the window: a finished task, no next node"
-        drain(stream_message(graph, "thanks", config))
+        drain(Conversation(graph, "t").send("thanks"))
         values = graph.get_state(config).values
     engine.dispose()
     check(values["messages"], script)

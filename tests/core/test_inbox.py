@@ -10,12 +10,12 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
 from frontdesk import build_graph
+from frontdesk.conversation.inbox import Inbox, InboxError, InboxItem
 from frontdesk.domains import get_domain
 from frontdesk.domains.database import open_domain_db
 from frontdesk.domains.retail import export_tau2_db
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
 from frontdesk.operators import records
-from frontdesk.operators.inbox import Inbox, InboxError, InboxItem
 
 LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
 CANCEL = {"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}

@@ -18,8 +18,8 @@ from langchain_core.messages import AIMessage, HumanMessage
 from typer.testing import CliRunner
 
 from frontdesk.cli import inbox as inbox_cli
+from frontdesk.conversation.inbox import InboxItem
 from frontdesk.inputs import printable
-from frontdesk.operators.inbox import InboxItem
 
 HOSTILE = {"order_id": "#D1001", "reason": "[conceal]secret[/conceal] [/] [bold red]urgent", "note": "refund of \u202e1000"}
 

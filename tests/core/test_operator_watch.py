@@ -12,7 +12,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 from langgraph.types import Command, interrupt
 
-from frontdesk.operators.inbox import watch
+from frontdesk.conversation.inbox import watch
 
 
 class State(TypedDict):

@@ -18,11 +18,11 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
 from frontdesk import build_graph
+from frontdesk.conversation.inbox import Inbox
 from frontdesk.domains import get_domain
 from frontdesk.domains.database import open_domain_db
 from frontdesk.domains.retail import export_tau2_db
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
-from frontdesk.operators.inbox import Inbox
 
 LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}, "id": "login"}]}
 ADDRESS = {"address2": "", "city": "Springfield", "state": "IL", "country": "USA", "zip": "62701"}

@@ -82,9 +82,8 @@ def test_show_tells_a_finished_thread_from_one_with_steps_left(tmp_path: Path) -
     next node, only a finished task: `show` must not call that thread finished."""
     from langgraph.checkpoint.sqlite import SqliteSaver
 
-    from frontdesk import build_graph
+    from frontdesk import Conversation, build_graph
     from frontdesk.domains.database import open_domain_db
-    from frontdesk.graphs.events import stream_message
     from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
     from tests.core.test_crash_between_steps import LOGIN, SIGNED_IN, Killed, KilledAfterToolStep, drain
 
@@ -95,7 +94,7 @@ def test_show_tells_a_finished_thread_from_one_with_steps_left(tmp_path: Path) -
     with SqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite")) as plain:
         graph = build_graph(model=ScriptedModels(script), checkpointer=KilledAfterToolStep(plain.conn), engine=engine)
         with pytest.raises(Killed):
-            drain(stream_message(graph, "I'm ava.chen@example.com", {"configurable": {"thread_id": "killed"}}))
+            drain(Conversation(graph, "killed").send("I'm ava.chen@example.com"))
     engine.dispose()
     code, out = invoke("show", "killed", "--db", url)
     assert code == 0, out

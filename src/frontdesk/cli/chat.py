@@ -168,7 +168,7 @@ def _show_history(graph: Any, thread_id: str) -> None:
 
 def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
     """While the thread waits for a person, poll it and show what the operator's side adds."""
-    from frontdesk.operators.inbox import watch
+    from frontdesk.conversation.inbox import watch
 
     config = {"configurable": {"thread_id": thread_id}}
     state = graph.get_state(config)

@@ -24,8 +24,8 @@ OperatorOption = Annotated[str, typer.Option("--operator", "-o", help="Who is an
 @contextmanager
 def _inbox(*, needs_model: bool) -> Iterator[Any]:
     """An Inbox over the configured database; with a model when the thread will continue."""
+    from frontdesk.conversation.inbox import InboxError
     from frontdesk.llm.factory import NOT_CONFIGURED_HELP, NoModel
-    from frontdesk.operators.inbox import InboxError
 
     settings = Settings.from_env()
     if needs_model and not settings.model_configured:

@@ -1,6 +1,7 @@
 """Talking to one thread: :class:`Conversation` and what its turns report.
 
-``thread`` holds :class:`Conversation` (the protocol of a customer's message), ``prepared``
+``thread`` holds :class:`Conversation` (the protocol of a customer's message), ``operator``
+what a person answers a waiting thread with, ``prepared``
 the server's two-part form of a turn (decide under the lock, then stream), ``events`` the
 events and states a turn reports besides the graph's own.
 """
@@ -16,7 +17,21 @@ from frontdesk.conversation.events import (
     Said,
     TurnDone,
 )
+from frontdesk.conversation.operator import ApprovalDecision, HandoffReply, OperatorAction
 from frontdesk.conversation.prepared import PreparedTurn
 from frontdesk.conversation.thread import Conversation
 
-__all__ = ["Confirmation", "Conversation", "ConversationEvent", "NotTaken", "OperatorWait", "Pending", "PreparedTurn", "Said", "TurnDone"]
+__all__ = [
+    "ApprovalDecision",
+    "Confirmation",
+    "Conversation",
+    "ConversationEvent",
+    "HandoffReply",
+    "NotTaken",
+    "OperatorAction",
+    "OperatorWait",
+    "Pending",
+    "PreparedTurn",
+    "Said",
+    "TurnDone",
+]

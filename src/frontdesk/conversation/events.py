@@ -21,6 +21,8 @@ class Confirmation:
     question: str
     tool: str
     args: dict[str, Any]
+    call_id: str | None = None
+    """The id of the tool call the confirmation is for (what its result will carry)."""
 
 
 @dataclass(frozen=True)
@@ -96,5 +98,11 @@ def pending_of(pauses: list[Any]) -> Pending | None:
     values = [dict(value or {}) for value in pauses]
     for value in values:
         if value.get("type") == "confirmation":
-            return Confirmation(question=str(value.get("question")), tool=str(value.get("tool")), args=dict(value.get("args") or {}))
+            call_id = value.get("call_id") or value.get("tool_call_id")
+            return Confirmation(
+                question=str(value.get("question")),
+                tool=str(value.get("tool")),
+                args=dict(value.get("args") or {}),
+                call_id=str(call_id) if call_id else None,
+            )
     return OperatorWait(kind=str(values[0].get("type", "handoff")), details=values[0]) if values else None

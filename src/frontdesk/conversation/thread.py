@@ -43,16 +43,12 @@ from frontdesk.conversation.events import (
     said_by,
     turn_done,
 )
+from frontdesk.conversation.operator import OperatorAction, operator_pause
 from frontdesk.conversation.prepared import PreparedTurn
+from frontdesk.conversation.standing import answered_pause, confirmation_pause, stopped_part_way
 from frontdesk.errors import MessageNotTaken
 from frontdesk.graphs.cancellation import cancellable
-from frontdesk.graphs.events import (
-    answered_pause,
-    confirmation_pause,
-    reply_in,
-    stopped_part_way,
-    stream_turn,
-)
+from frontdesk.graphs.events import reply_in, stream_turn
 from frontdesk.inputs import MAX_MESSAGE_CHARS, clean_message
 from frontdesk.persistence.thread_locks import ThreadLocks
 from frontdesk.runtime import RunContext
@@ -141,6 +137,23 @@ class Conversation:
     def answer(self, yes: bool, *, tokens: bool = False, cancel: threading.Event | None = None) -> Iterator[ConversationEvent]:
         """Answer the pending confirmation (buttons, or an app's own yes/no); :class:`MessageNotTaken` if none waits."""
         yield from self._run(None, yes, tokens=tokens, cancel=cancel)
+
+    def resolve(self, action: OperatorAction, *, waiting_id: str | None = None) -> Iterator[ConversationEvent]:
+        """A person answers what the thread waits for: a :class:`HandoffReply` to a handoff, an
+        :class:`ApprovalDecision` on an approval (``waiting_id``: which ticket or approval, when
+        it matters). The run it resumes is a turn like a customer's (same lock, same root span),
+        ending with :class:`TurnDone`. :class:`MessageNotTaken` (``nothing_to_resolve``) when
+        nothing of that kind waits: the thread is left as it was.
+
+        This does not claim an inbox item or log the decision: :class:`frontdesk.Inbox` does
+        both and then calls this; an app with its own console may call it directly."""
+        with self._held(), instrument.turn(self.tracer, thread_id=self.thread_id, labels=self.labels) as run_id:
+            snapshot = self.graph.get_state(self.config)
+            seen = message_ids(snapshot)
+            pause = operator_pause(snapshot.interrupts, action, waiting_id)
+            yield from stream_turn(self.graph, Command(resume={pause.id: action.resume_value()}), self.config, context=self.context)
+            snapshot = self.graph.get_state(self.config)
+            yield turn_done(run_id, seen, snapshot.values.get("messages", []), [p.value for p in snapshot.interrupts])
 
     async def asend(self, text: str, *, tokens: bool = False) -> AsyncIterator[ConversationEvent]:
         """:meth:`send` on the event loop (the graph's checkpointer must be an async one)."""

@@ -14,15 +14,13 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command, StreamMode
+from langgraph.types import StreamMode
 
 from frontdesk.graphs.support import agent_names
-from frontdesk.persistence import confirmations
 from frontdesk.persistence.checkpoint import DURABILITY
-from frontdesk.persistence.threads import run_unfinished
 from frontdesk.runtime import TURN_STARTED, RunContext
 
 
@@ -197,58 +195,6 @@ def _update_events(node: str, update: Any, agents: frozenset[str]) -> Iterator[T
         yield Verdict(verdict=str(grade.get("verdict")), grade=grade)
     if node == "tools" and update.get("active_agent") in agents:
         yield AgentHandoff(target=str(update["active_agent"]))
-
-
-def confirmation_pause(pauses: Sequence[Any]) -> Any:
-    """Among a thread's pauses (``snapshot.interrupts``), the one waiting for the customer to confirm a write."""
-    return next((p for p in pauses if (p.value or {}).get("type") == "confirmation"), None)
-
-
-def answered_pause(pauses: Sequence[Any], config: RunnableConfig, context: RunContext | None) -> Any:
-    """Among a thread's pauses, a confirmation the customer already answered (the process died
-    before the run went on), with the kept answer; or None."""
-    pause = confirmation_pause(pauses)
-    engine = context.engine if context is not None else None
-    if pause is None or engine is None:
-        return None
-    thread_id = str(config.get("configurable", {}).get("thread_id", ""))
-    answer = confirmations.recorded(engine, thread_id, str((pause.value or {}).get("tool_call_id") or ""))
-    return None if answer is None else (pause, answer)
-
-
-def stopped_part_way(snapshot: Any) -> bool:
-    """True when a thread's last run stopped part-way (a crash or a kill) rather than pausing for a person."""
-    return run_unfinished(snapshot) and not snapshot.interrupts
-
-
-def stream_message(
-    graph: CompiledStateGraph[Any, RunContext, Any, Any],
-    text: str,
-    config: RunnableConfig,
-    *,
-    context: RunContext | None = None,
-    tokens: bool = False,
-) -> Iterator[TurnEvent]:
-    """Send a customer's message: first finish a run a crash left unfinished, then take the message.
-
-    Starting a new run on top of an unfinished one would drop its pending steps (a
-    confirmed cancel never executed, tool calls left without results). Resuming first
-    replays only the steps whose checkpoint was not written; WRITE tools run once per
-    tool-call id, so nothing is done twice. A confirmation the customer answered before the
-    crash is finished with the kept answer, not asked again. If the thread is then waiting
-    (a new question, an operator), the message is not taken: the caller tells the customer.
-    """
-    snapshot = graph.get_state(config)
-    if stopped_part_way(snapshot):
-        yield from stream_turn(graph, None, config, context=context, tokens=tokens)
-        snapshot = graph.get_state(config)
-    while (answered := answered_pause(snapshot.interrupts, config, context)) is not None:
-        pause, confirmed = answered
-        yield from stream_turn(graph, Command(resume={pause.id: {"confirmed": confirmed}}), config, context=context, tokens=tokens)
-        snapshot = graph.get_state(config)
-    if snapshot.interrupts:
-        return
-    yield from stream_turn(graph, {"messages": [HumanMessage(text)]}, config, context=context, tokens=tokens)
 
 
 def last_reply(graph: CompiledStateGraph[Any, Any, Any, Any], config: RunnableConfig) -> AIMessage | None:

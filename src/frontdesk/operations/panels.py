@@ -196,7 +196,7 @@ def _approval_waits(engine: Engine) -> Table:
 
 
 def _inbox(engine: Engine, sla: timedelta) -> Table:
-    from frontdesk.operators.inbox import Inbox  # noqa: PLC0415
+    from frontdesk.conversation.inbox import Inbox  # noqa: PLC0415
 
     items = Inbox(None, engine, sla=sla).items()  # listing needs no graph
     rows = [[item.id, item.kind, item.priority, f"{item.age.total_seconds() / 60:.0f} min", "overdue" if item.overdue else "ok"] for item in items]

@@ -4,7 +4,7 @@ LangGraph hands a resume value to the paused node but keeps it only with the nod
 checkpoint; a process killed after the answer arrived and before that checkpoint forgets
 it, and the thread would ask the customer again. Stored here per (thread, tool-call id),
 the answer survives: the entry points resume such a pause with the kept answer instead of
-asking (see ``graphs.events.answered_pause``), and the first answer kept is the one used.
+asking (see ``conversation.standing.answered_pause``), and the first answer kept is the one used.
 """
 
 from __future__ import annotations

@@ -63,8 +63,11 @@ def _event_line(event: Event) -> Text | None:
     if event.kind == "operator":
         return Text.assemble(("  operator ", "bold green"), ("› ", "dim"), event.text)
     if event.kind == "confirmation":
-        answer = ("yes", "bold green") if event.data.get("confirmed") else ("no", "bold red")
+        confirmed = event.data.get("confirmed")
+        answer = ("in their words", "bold") if confirmed is None else ("yes", "bold green") if confirmed else ("no", "bold red")
         return Text.assemble(("    ? ", "bold"), (_short(event.text, 110), "dim"), " → customer: ", answer)
+    if event.kind == "not_taken":
+        return Text.assemble(("  not taken ", "bold yellow"), (_short(event.text, 110), "dim"))
     if event.kind == "error":
         return Text.assemble(("  error ", "bold red"), event.text)
     return None

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-EventKind = Literal["user", "agent", "tool", "handoff", "approval", "confirmation", "grade", "operator", "withdrawn", "error"]
+EventKind = Literal["user", "agent", "tool", "handoff", "approval", "confirmation", "grade", "operator", "withdrawn", "error", "not_taken"]
 
 
 class Event(BaseModel):

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage
-from langchain_core.runnables import RunnableConfig
 from langgraph.store.memory import InMemoryStore
-from langgraph.types import Command
 
 from frontdesk.app import open_app
+from frontdesk.conversation.events import Confirmation, ConversationEvent, NotTaken, TurnDone
+from frontdesk.conversation.thread import Conversation
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
-from frontdesk.graphs.events import AgentMessage, OperatorReply, Summary, ToolResult, TurnEvent, Verdict, Waiting, stream_turn
+from frontdesk.graphs.events import AgentMessage, OperatorReply, Summary, ToolResult, Verdict, Waiting
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptError
 from frontdesk.persistence.checkpoint import open_checkpointer
@@ -32,7 +33,6 @@ from frontdesk.replay.results import Event, Failure, ScenarioResult, ToolCallRec
 from frontdesk.replay.schema import Scenario, Turn
 from frontdesk.settings import Settings
 from frontdesk.tools.base import ToolError, ToolKind
-from frontdesk.tools.confirmation import parse_answer
 from frontdesk.tools.knowledge import search_knowledge_base
 from frontdesk.tracing.setup import TracingHandle
 
@@ -53,7 +53,6 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
     domain = get_domain(str(scenario.settings.get("domain") or env.domain.name))
     engine = env.fresh_domain_db(slug, fixture, domain)
     before = env.snapshot(engine, domain)
-    config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
     store = InMemoryStore()
     with ExitStack() as stack:
         saver = stack.enter_context(open_checkpointer(f"sqlite:///{env.workdir / f'{slug}-threads.sqlite'}"))
@@ -67,16 +66,17 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
             "store": store,
         }
         app = stack.enter_context(open_app(settings, model=models or ScriptedModels(script), grade_replies=True, **parts))
-        graph = app.graph
+        conversation = Conversation(app, thread_id)
         live = models is not None
-        asking: Waiting | None = None  # live: a confirmation the thread asked, answered by the next customer message
+        asking: Confirmation | None = None  # live: a confirmation the thread asked, answered by the next customer message
         for index, turn in enumerate(scenario.turns):
-            script.turn = index
+            if index:
+                script.next_turn()
             record = TurnRecord(index=index, user=turn.user, events=[Event(kind="user", text=turn.user)])
             result.turns.append(record)
             try:
                 with env.turn_span(thread_id=thread_id, scenario=scenario.name, turn=index + 1, labels=app.labels):
-                    outcome = _play_turn(graph, config, turn, record, scenario.name, live=live, answering=asking)
+                    outcome = _play_turn(conversation, turn, record, scenario.name, live=live, answering=asking)
             except ScriptError as exc:
                 record.events.append(Event(kind="error", text=exc.detail))
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=exc.detail))
@@ -90,10 +90,12 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
             if leftovers:
                 left = ", ".join(f"{agent}: {count} step(s)" for agent, count in leftovers.items())
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=f"scripted outputs never used ({left})"))
-            _finish_record(graph.get_state(config).values, record)
-            asking = outcome if isinstance(outcome, Waiting) else None
-            if asking is not None:
-                record.reply = str(asking.value.get("question", ""))  # what the customer was shown
+            _finish_record(conversation.graph.get_state(conversation.config).values, record)
+            asking = outcome if isinstance(outcome, Confirmation) else None
+            if record.events[-1].kind == "not_taken":
+                record.reply = record.events[-1].text  # what the customer was shown
+            elif asking is not None:
+                record.reply = asking.question
             if live:
                 result.failures += check_turn(scenario.name, record, turn.expect, understood=as_understood(app.domain), may_also_call=reads(app.domain))
             else:
@@ -112,77 +114,85 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
 
 
 def _play_turn(
-    graph: Any, config: RunnableConfig, turn: Turn, record: TurnRecord, scenario: str, *, live: bool = False, answering: Waiting | None = None
-) -> bool | Waiting:
-    """Run one customer message to the end, answering each pause: a confirmation with the
-    turn's next ``confirm``, a handoff or approval with its next operator action.
+    conversation: Conversation, turn: Turn, record: TurnRecord, scenario: str, *, live: bool = False, answering: Confirmation | None = None
+) -> bool | Confirmation:
+    """Run one customer message to the end through ``conversation``, answering each pause: a
+    confirmation with the turn's next ``confirm``, a handoff or approval with its next operator action.
 
     Returns ``True`` when the thread is left waiting for a person: in a live run a real model
     may hand off where the scenario scripted no operator, and that is the customer's outcome
     (judged by the expectations), not a fault of the script. In a live run a model may also
-    ask for a confirmation a turn earlier than the script did; then the pause is returned,
-    the customer is shown its question, and the next turn's message answers it — as in chat,
-    where the customer's next line is the answer. ``answering`` is such a pause.
+    ask for a confirmation a turn earlier than the script did; then the pending confirmation
+    is returned, the customer is shown its question, and the next turn's message answers it —
+    as in chat, where the customer's next line is the answer. ``answering`` is such a pause.
     """
     operator = list(turn.operator)
     confirmations = list(turn.confirm)
-    payload: Any = {"messages": [HumanMessage(record.user)]}
-    if answering is not None:
-        answer = confirmations.pop(0) if confirmations else parse_answer(record.user, str(answering.value.get("question") or "")) is True
-        value = answering.value
-        # made last turn, run in this one
-        call = {"id": value.get("call_id") or value.get("tool_call_id"), "name": value.get("tool"), "args": value.get("args") or {}}
-        record.events.append(Event(kind="confirmation", text=str(value.get("question", "")), data={"confirmed": answer, "tool_calls": [call]}))
-        payload = Command(resume={answering.interrupt_id: {"confirmed": answer}})
 
     def fault(detail: str) -> ScriptError:
         return ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
 
+    events: Iterator[ConversationEvent]
+    if answering is not None:  # asked last turn, answered in this one: scripted, or the customer's own words (as in chat)
+        answer = confirmations.pop(0) if confirmations else None
+        _record_confirmation(record, answering, answer)
+        events = conversation.answer(answer) if answer is not None else conversation.send(record.user)
+    else:
+        events = conversation.send(record.user)
     while True:
-        pending: list[Waiting] = []  # the pauses the run ended on, as the stream reported them (no second read of the thread)
-        for event in stream_turn(graph, payload, config):
-            _observe(event, record)
-            if isinstance(event, Waiting):
-                pending.append(event)
-        if not pending:
+        done = _observe_turn(events, record)
+        if isinstance(done, NotTaken):  # the thread could not take the message: the customer is told why
+            record.events.append(Event(kind="not_taken", text=done.message, data={"reason": done.reason}))
+            waiting = conversation.pending
+            return waiting if isinstance(waiting, Confirmation) else waiting is not None
+        pending = done.pending
+        if pending is None:
             # live: a scripted yes the model never asked for is judged by the expectations (the write did not happen)
-            unused = [f"{len(operator)} scripted operator action(s)"] * bool(operator) + [f"{len(confirmations)} scripted confirmation(s)"] * bool(
-                confirmations and not live
-            )
+            unused = [f"{len(operator)} scripted operator action(s)"] * bool(operator)
+            unused += [f"{len(confirmations)} scripted confirmation(s)"] * bool(confirmations and not live)
             if unused:
                 raise fault(f"{' and '.join(unused)} never used")
             return False
-        if live and not confirmations and len(pending) == 1 and pending[0].value.get("type") == "confirmation":
-            return pending[0]
-        resumes = {}
-        for item in pending:
-            value = item.value or {}
-            interrupt_id = item.interrupt_id
-            kind = value.get("type")
-            if kind == "confirmation":
-                if not confirmations:
-                    raise fault(f"the thread asks the customer to confirm ({value.get('question')}) but the turn scripts no confirmation: add confirm: [yes]")
-                answer = confirmations.pop(0)
-                record.events.append(Event(kind="confirmation", text=str(value.get("question", "")), data={"confirmed": answer}))
-                resumes[interrupt_id] = {"confirmed": answer}
-                continue
-            if not operator:
+        if isinstance(pending, Confirmation):
+            if not confirmations:
                 if live:
-                    return True
-                raise fault(f"the thread waits for a person ({kind}) but the turn scripts no operator action for it")
-            answer_ = operator.pop(0)
-            if (kind == "approval") != (answer_.decision is not None):
-                waits, given = ("an approval" if kind == "approval" else "a reply"), ("a reply" if answer_.reply is not None else "a decision")
-                raise fault(f"the thread waits for {waits} but the next operator action is {given}")
-            if kind == "approval":
-                status = {"approve": "approved", "reject": "rejected", "edit": "edited"}[answer_.decision or "approve"]
-                record.approvals.append(status)
-                record.events.append(Event(kind="approval", text=answer_.reason or "", data={**value, "status": status, "operator": answer_.operator}))
-            resumes[interrupt_id] = answer_.resume_payload()
-        payload = Command(resume=resumes)
+                    return pending
+                raise fault(f"the thread asks the customer to confirm ({pending.question}) but the turn scripts no confirmation: add confirm: [yes]")
+            answer = confirmations.pop(0)
+            _record_confirmation(record, pending, answer)
+            events = conversation.answer(answer)
+            continue
+        if not operator:
+            if live:
+                return True
+            raise fault(f"the thread waits for a person ({pending.kind}) but the turn scripts no operator action for it")
+        action = operator.pop(0)
+        if (pending.kind == "approval") != (action.decision is not None):
+            waits, given = ("an approval" if pending.kind == "approval" else "a reply"), ("a reply" if action.reply is not None else "a decision")
+            raise fault(f"the thread waits for {waits} but the next operator action is {given}")
+        if pending.kind == "approval":
+            status = {"approve": "approved", "reject": "rejected", "edit": "edited"}[action.decision or "approve"]
+            record.approvals.append(status)
+            record.events.append(Event(kind="approval", text=action.reason or "", data={**pending.details, "status": status, "operator": action.operator}))
+        events = conversation.resolve(action.as_action())
 
 
-def _observe(event: TurnEvent, record: TurnRecord) -> None:
+def _record_confirmation(record: TurnRecord, pending: Confirmation, answer: bool | None) -> None:
+    """The customer's answer to ``pending`` (``None``: in their own words, read by the conversation)."""
+    call = {"id": pending.call_id, "name": pending.tool, "args": pending.args}
+    record.events.append(Event(kind="confirmation", text=pending.question, data={"confirmed": answer, "tool_calls": [call]}))
+
+
+def _observe_turn(events: Iterator[ConversationEvent], record: TurnRecord) -> TurnDone | NotTaken:
+    """Record a turn's events; returns how it ended."""
+    for event in events:
+        if isinstance(event, TurnDone | NotTaken):
+            return event
+        _observe(event, record)
+    raise RuntimeError("a conversation turn ended without TurnDone")  # pragma: no cover - Conversation always ends with one
+
+
+def _observe(event: ConversationEvent, record: TurnRecord) -> None:
     """Turn one stream event into transcript events and facts."""
     if isinstance(event, Waiting):
         if event.kind == "handoff":

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from frontdesk.conversation.operator import ApprovalDecision, HandoffReply, OperatorAction
 from frontdesk.llm.scripted import ScriptedStep
 from frontdesk.settings import Settings
 
@@ -78,13 +79,11 @@ class OperatorAnswer(_Strict):
             raise ValueError("give either reply (for a handoff) or decision (for an approval)")
         return self
 
-    def resume_payload(self) -> dict[str, Any]:
+    def as_action(self) -> OperatorAction:
+        """What the operator does, as :meth:`frontdesk.Conversation.resolve` takes it."""
         if self.reply is not None:
-            payload: dict[str, Any] = {"reply": self.reply, "operator": self.operator}
-            if self.return_to_bot is not None:
-                payload["return_to_bot"] = self.return_to_bot
-            return payload
-        return {"decision": self.decision, "reason": self.reason, "args": self.args, "operator": self.operator}
+            return HandoffReply(self.reply, operator=self.operator, return_to_bot=self.return_to_bot)
+        return ApprovalDecision(self.decision or "approve", operator=self.operator, reason=self.reason, args=self.args)
 
 
 class Turn(_Strict):

@@ -23,9 +23,9 @@ from pydantic import BaseModel, Field
 from frontdesk.app import open_app
 from frontdesk.conversation import Conversation, NotTaken, PreparedTurn, TurnDone
 from frontdesk.conversation.events import said_by
+from frontdesk.conversation.inbox import InboxError
 from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting
 from frontdesk.inputs import BadMessage
-from frontdesk.operators.inbox import InboxError
 from frontdesk.persistence.checkpoint import open_async_checkpointer
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.threads import history

@@ -148,6 +148,11 @@ def turn(tracer: Any, *, thread_id: str, scenario: str | None = None, turn: int 
         attributes["frontdesk.scenario"] = scenario
     if turn is not None:
         attributes["frontdesk.turn"] = turn
+    current = trace.get_current_span()
+    if current.is_recording() and getattr(current, "name", None) == "frontdesk.turn":
+        # a turn inside a turn (a scenario's turn answering its own confirmation) is part of it
+        yield format(current.get_span_context().trace_id, "032x")
+        return
     with tracer.start_as_current_span("frontdesk.turn", attributes=attributes) as span:
         run_id = format(span.get_span_context().trace_id, "032x")
         span.set_attribute("frontdesk.run.id", run_id)

@@ -1,9 +1,10 @@
 """The operator's side: what waits for a person, and answering it.
 
 ``Inbox`` lists open handoff tickets and pending approvals (with age, priority, customer
-and an overdue flag past the SLA) and resumes the exact paused thread with
-``Command(resume=...)`` — a reply for a ticket; approve, reject or edit for an approval.
-Every decision is stored with who made it and when. The CLI's ``frontdesk inbox`` and the
+and an overdue flag past the SLA), claims an item so one operator decides it, and resumes
+the exact paused thread through :meth:`frontdesk.Conversation.resolve` — a reply for a
+ticket; approve, reject or edit for an approval. Every decision is stored with who made
+it and when. The CLI's ``frontdesk inbox`` and the
 HTTP server use this; apps can too.
 """
 
@@ -17,12 +18,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.types import Command
 from sqlmodel import Session
 
-from frontdesk.errors import FrontdeskError
+from frontdesk.conversation.events import ConversationEvent
+from frontdesk.conversation.operator import ApprovalDecision, HandoffReply, OperatorAction
+from frontdesk.conversation.thread import Conversation
+from frontdesk.errors import FrontdeskError, MessageNotTaken
 from frontdesk.operators import records, tickets
-from frontdesk.persistence.checkpoint import DURABILITY
 from frontdesk.persistence.clock import as_utc
 from frontdesk.persistence.thread_locks import ThreadLocks
 from frontdesk.persistence.threads import run_unfinished
@@ -70,10 +72,12 @@ class Inbox:
         context: RunContext | None = None,
         locks: ThreadLocks | None = None,
         customer_exists: Callable[[Any, str], bool] | None = None,
+        conversations: Callable[[str], Conversation] | None = None,
     ) -> None:
         """``tools`` (the domain's, by name) validate an operator's edited arguments before the thread resumes;
         ``locks`` keep a resumed thread from running beside a customer's turn; ``customer_exists``
-        (the domain's) checks the target of a customer switch."""
+        (the domain's) checks the target of a customer switch; ``conversations`` opens a thread as
+        a :class:`Conversation` (an app's own, with its tracer and labels; default: over ``graph``)."""
         self.graph = graph
         self.engine = engine
         self.sla = sla
@@ -81,6 +85,9 @@ class Inbox:
         self.context = context
         self.locks = locks
         self.customer_exists = customer_exists
+        self.conversations = conversations
+        self.events: list[ConversationEvent] = []
+        """What the last reply or decision's run reported (the graph's events, then ``TurnDone``)."""
 
     def _overdue(self, created: datetime, status: str) -> bool:
         return status in {"open", "pending"} and age_of(created) > self.sla
@@ -134,26 +141,30 @@ class Inbox:
         item = self.get(item_id)
         return list(self.graph.get_state({"configurable": {"thread_id": item.thread_id}}).values.get("messages", []))
 
-    def _resume(self, item: InboxItem, key: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Claim the item (one operator wins), then resume its thread under the thread's lock."""
+    def _resume(self, item: InboxItem, action: OperatorAction) -> dict[str, Any]:
+        """Claim the item (one operator wins), then resume its thread as a turn of its conversation."""
         table = tickets.Ticket.__table__ if item.kind == "ticket" else records.Approval.__table__  # type: ignore[attr-defined]
-        operator = str(payload.get("operator", "operator"))
-        if not records.claim(self.engine, table, item.id, open_status=item.status, operator=operator):
+        if not records.claim(self.engine, table, item.id, open_status=item.status, operator=action.operator):
             current = self.get(item.id)
             who = f" by {current.details.get('operator')}" if current.details.get("operator") else ""
             state = "being decided" if current.status == records.CLAIMED else f"already {current.status}"
             raise InboxError(f"{item.kind} {item.id} is {state}{who}")
-        config: RunnableConfig = {"configurable": {"thread_id": item.thread_id}}
+        conversation = self.conversation_of(item.thread_id)
         try:
-            with self.locks.hold(item.thread_id, wait_s=30.0) if self.locks is not None else nullcontext():
-                pending = [i for i in self.graph.get_state(config).interrupts if (i.value or {}).get(key) == item.id]
-                if not pending:
-                    raise InboxError(f"{item.kind} {item.id} is not waiting (status: {item.status}); thread {item.thread_id} has no pause for it")
-                self.graph.invoke(Command(resume={pending[0].id: payload}), config, durability=DURABILITY, context=self.context)
+            self.events = list(conversation.resolve(action, waiting_id=item.id))
+        except MessageNotTaken:
+            records.release(self.engine, table, item.id, open_status=item.status)
+            raise InboxError(f"{item.kind} {item.id} is not waiting (status: {item.status}); thread {item.thread_id} has no pause for it") from None
         except BaseException:
             records.release(self.engine, table, item.id, open_status=item.status)
             raise
-        return dict(self.graph.get_state(config).values)
+        return dict(self.graph.get_state(conversation.config).values)
+
+    def conversation_of(self, thread_id: str) -> Conversation:
+        """The thread an item belongs to, as a :class:`Conversation` sharing this inbox's locks and context."""
+        if self.conversations is not None:
+            return self.conversations(thread_id)
+        return Conversation(self.graph, thread_id, context=self.context, locks=self.locks, busy_wait_s=30.0)
 
     def _open(self, item_id: str, kind: str) -> InboxItem:
         item = self.get(item_id)
@@ -168,20 +179,17 @@ class Inbox:
     def reply(self, ticket_id: str, text: str, *, operator: str = "operator", return_to_bot: bool | None = None) -> dict[str, Any]:
         """Answer a handoff ticket; the customer sees ``text`` from the operator."""
         item = self._open(ticket_id, "ticket")
-        payload: dict[str, Any] = {"reply": text, "operator": operator}
-        if return_to_bot is not None:
-            payload["return_to_bot"] = return_to_bot
-        values = self._resume(item, "ticket_id", payload)
+        values = self._resume(item, HandoffReply(text, operator=operator, return_to_bot=return_to_bot))
         records.log_decision(
             self.engine, target_id=ticket_id, thread_id=item.thread_id, kind="reply", operator=operator, details={"reply": text, "return_to_bot": return_to_bot}
         )
         return values
 
     def approve(self, approval_id: str, *, operator: str = "operator") -> dict[str, Any]:
-        return self._decide(approval_id, {"decision": "approve", "operator": operator})
+        return self._decide(approval_id, ApprovalDecision("approve", operator=operator))
 
     def reject(self, approval_id: str, reason: str, *, operator: str = "operator") -> dict[str, Any]:
-        return self._decide(approval_id, {"decision": "reject", "reason": reason, "operator": operator})
+        return self._decide(approval_id, ApprovalDecision("reject", operator=operator, reason=reason))
 
     def edit(self, approval_id: str, args: dict[str, Any], *, operator: str = "operator") -> dict[str, Any]:
         """Approve with changed arguments, validated by the tool's schema before resuming."""
@@ -192,7 +200,7 @@ class Inbox:
                 tool.validate(args)
             except ToolError as exc:
                 raise InboxError(str(exc)) from None
-        return self._decide(approval_id, {"decision": "edit", "args": args, "operator": operator})
+        return self._decide(approval_id, ApprovalDecision("edit", operator=operator, args=args))
 
     def switch_customer(self, thread_id: str, customer_id: str, *, reason: str, operator: str = "operator") -> dict[str, Any]:
         """Move a thread to another customer: the one way a thread changes hands, and it is logged.
@@ -230,9 +238,9 @@ class Inbox:
             )
         return dict(self.graph.get_state(config).values)
 
-    def _decide(self, approval_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+    def _decide(self, approval_id: str, decision: ApprovalDecision) -> dict[str, Any]:
         item = self._open(approval_id, "approval")
-        return self._resume(item, "approval_id", payload)
+        return self._resume(item, decision)
 
 
 def watch(graph: Any, thread_id: str, *, poll_s: float = 1.0, until: Callable[[], bool] | None = None) -> Any:
