@@ -1,4 +1,8 @@
-"""An app that embeds frontdesk: its own typed tool joins the customer-service agent.
+"""An app that embeds frontdesk: its own typed tool, with its own typed dependency, joins the customer-service agent.
+
+The tool reads the app's loyalty service from ``ctx.deps`` (``ToolContext[Loyalty]``: a
+type checker knows what ``deps`` is), handed to the graph once with ``build_graph(deps=...)``;
+a conversation may hand its own (``Conversation(..., deps=...)``: a signed-in user's client).
 
 Runs offline: the model is scripted here; in a real app pass any LangChain chat model
 (e.g. ``ChatOpenAI``) instead. Only frontdesk's public API is used. Run:
@@ -7,40 +11,51 @@ Runs offline: the model is scripted here; in a real app pass any LangChain chat 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.store.memory import InMemoryStore
 
-from frontdesk import Script, ScriptedModels, ScriptedStep, ToolContext, ToolKind, build_graph, open_domain_db, tool
+from frontdesk import Conversation, RunContext, Script, ScriptedModels, ScriptedStep, ToolContext, ToolKind, build_graph, open_domain_db, tool
 
-LOYALTY_POINTS = {"ava_chen_1001": 420}
+
+@dataclass
+class Loyalty:
+    """The app's own loyalty service (a client of another system in a real app)."""
+
+    points: dict[str, int]
+
+    def balance(self, customer_id: str) -> int:
+        return self.points.get(customer_id, 0)
 
 
 @tool(kind=ToolKind.READ, requires_auth=True)
-def loyalty_points(ctx: ToolContext) -> int:
+def loyalty_points(ctx: ToolContext[Loyalty]) -> int:
     """How many loyalty points the authenticated customer has."""
-    return LOYALTY_POINTS.get(ctx.require_customer(), 0)
+    return ctx.deps.balance(ctx.require_customer())
+
+
+def scripted_model() -> ScriptedModels:
+    """What the agents' model says in this demo (a real app passes its chat model instead)."""
+    login = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
+    steps = [login, {"tool_calls": [{"name": "loyalty_points"}]}, "You have 420 loyalty points, Ava."]
+    turn = {"customer_service": [ScriptedStep.model_validate(s) for s in steps], "grader": [ScriptedStep.model_validate({"verdict": "pass"})]}
+    return ScriptedModels(Script("embedded-app", [turn]))
 
 
 def main() -> str:
     engine = open_domain_db("sqlite://", "retail", seed_demo=True)
-    script = Script(
-        "embedded-app",
-        [
-            {
-                "customer_service": [
-                    ScriptedStep.model_validate({"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}),
-                    ScriptedStep.model_validate({"tool_calls": [{"name": "loyalty_points"}]}),
-                    ScriptedStep(text="You have 420 loyalty points, Ava."),
-                ],
-                "grader": [ScriptedStep.model_validate({"verdict": "pass"})],
-            }
-        ],
-    )
-    graph = build_graph(model=ScriptedModels(script), checkpointer=InMemorySaver(), store=InMemoryStore(), engine=engine, tools=[loyalty_points])
-    result = graph.invoke({"messages": [("user", "I'm ava.chen@example.com — how many points do I have?")]}, {"configurable": {"thread_id": "app-1"}})
-    reply = result["messages"][-1].content
+    loyalty = Loyalty({"ava_chen_1001": 420})
+    context = RunContext(engine=engine, deps=loyalty)
+    graph = build_graph(model=scripted_model(), checkpointer=InMemorySaver(), store=InMemoryStore(), context=context, tools=[loyalty_points])
+    conversation = Conversation(graph, "app-1", context=context)
+    for _event in conversation.send("I'm ava.chen@example.com — how many points do I have?"):
+        pass
+    tool_output = [m.content for m in graph.get_state(conversation.config).values["messages"] if m.type == "tool"]
+    assert tool_output[-1] == "420", tool_output  # the tool read the app's service, not a global
+    reply = conversation.reply or ""
     print(reply)
-    return str(reply)
+    return reply
 
 
 if __name__ == "__main__":

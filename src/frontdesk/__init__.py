@@ -64,6 +64,7 @@ if TYPE_CHECKING:
         Waiting,
         stream_turn,
     )
+    from frontdesk.graphs.options import GraphOptions
     from frontdesk.graphs.support import build_graph
     from frontdesk.guardrails.base import (
         GuardrailContext,
@@ -152,6 +153,7 @@ _EXPORTS = {
     "stream_turn": "frontdesk.graphs.events",
     "tool": "frontdesk.tools.base",
     "tool_guardrail": "frontdesk.guardrails.base",
+    "GraphOptions": "frontdesk.graphs.options",
 }
 
 __all__ = [
@@ -168,6 +170,7 @@ __all__ = [
     "Domain",
     "FrontdeskApp",
     "FrontdeskError",
+    "GraphOptions",
     "GuardrailContext",
     "GuardrailResult",
     "HandoffReply",

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -27,6 +27,7 @@ from frontdesk.conversation.thread import Conversation
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
 from frontdesk.domains.database import open_domain_db
+from frontdesk.graphs.options import GraphOptions, check_graph_options
 from frontdesk.graphs.support import ENTRY_AGENT, agent_specs, build_graph, default_agent_specs, intent_classifier
 from frontdesk.graphs.warmup import PromptWarmup, warm_prompt_cache
 from frontdesk.guardrails.loading import load_guardrails
@@ -105,15 +106,18 @@ def open_app(
     checkpointer: BaseCheckpointSaver | None = None,
     store: BaseStore | None = None,
     meter: Meter | None = None,
-    **graph_options: Any,
+    **options: Unpack[GraphOptions],
 ) -> Iterator[FrontdeskApp]:
     """Open checkpointer, store, domain DB, knowledge base and tracing, and build the graph.
 
     Parts handed in are used as they are and left open; parts opened here are closed
-    when the block ends. ``graph_options`` go to :func:`build_graph` (``grade_replies``,
-    ``tools``, ``agents``, ``policies``, ``guardrails``...); guardrails named in
-    ``settings.guardrails`` are imported and applied first.
+    when the block ends. ``options`` go to :func:`build_graph` (``grade_replies``,
+    ``tools``, ``agents``, ``policies``, ``guardrails``, ``deps``...: :class:`GraphOptions`);
+    guardrails named in ``settings.guardrails`` are imported and applied first.
     """
+    check_graph_options(options)
+    graph_options: dict[str, Any] = dict(options)
+    deps = graph_options.pop("deps", None)
     domain = get_domain(settings.domain)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     url = settings.resolved_database_url
@@ -141,6 +145,7 @@ def open_app(
             redact_content=settings.redact_content,
             metrics=GenAIMetrics(metered) if (metered := meter or tracing.meter) is not None else None,
             prices=PriceTable.from_env(),
+            deps=deps,
         )
         if settings.mcp_servers:
             _add_mcp_tools(settings, domain, stack, graph_options)

@@ -48,6 +48,10 @@ class RunContext:
     redact_content: bool = True
     metrics: GenAIMetrics | None = None
     prices: PriceTable | None = None
+    deps: Any = None
+    """The app's own dependencies for its tools and guardrails (an API client, a feature-flag
+    set): ``open_app(deps=...)`` for the deployment, ``Conversation(deps=...)`` for one
+    conversation. Tools read them typed as ``ctx.deps`` with ``ctx: ToolContext[MyDeps]``."""
 
 
 def resolve_context(runtime: Any, default: RunContext) -> RunContext:

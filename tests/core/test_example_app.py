@@ -13,6 +13,8 @@ def test_the_embedded_app_example_runs_and_uses_its_own_tool() -> None:
     done = subprocess.run([sys.executable, str(EXAMPLE)], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "You have 420 loyalty points, Ava."
+    checked = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(EXAMPLE)], capture_output=True, text=True, timeout=300, check=False)
+    assert checked.returncode == 0, checked.stdout
 
 
 def test_the_example_uses_only_the_public_api() -> None:

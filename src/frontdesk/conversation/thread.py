@@ -24,6 +24,7 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.messages import HumanMessage
@@ -52,6 +53,7 @@ from frontdesk.graphs.events import reply_in, stream_turn
 from frontdesk.inputs import MAX_MESSAGE_CHARS, clean_message
 from frontdesk.persistence.thread_locks import ThreadLocks
 from frontdesk.runtime import RunContext
+from frontdesk.settings import ConfigError
 from frontdesk.tools.confirmation import ask_again, parse_answer
 from frontdesk.tracing import instrument
 
@@ -65,7 +67,8 @@ class Conversation:
     ``target`` is a :class:`frontdesk.FrontdeskApp` (its graph, run context, thread locks,
     tracer and labels are used) or a compiled graph from :func:`frontdesk.build_graph` (pass
     ``context``/``locks``/``tracer`` as needed; without locks, turns are serialised in this
-    process only). Consume each ``send``/``answer`` iterator to its end: the thread is held
+    process only). ``deps`` replace the app's own dependencies for this conversation's tools
+    and guardrails (the signed-in user's API client, say). Consume each ``send``/``answer`` iterator to its end: the thread is held
     until then.
     """
 
@@ -81,11 +84,16 @@ class Conversation:
         max_message_chars: int | None = None,
         busy_wait_s: float = BUSY_WAIT_S,
         config: RunnableConfig | None = None,
+        deps: Any = None,
     ) -> None:
         app = target if hasattr(target, "graph") and hasattr(target, "settings") else None
         self.graph: Any = app.graph if app is not None else target
         self.thread_id = thread_id
         self.context = context or (app.context if app is not None else None)
+        if deps is not None:
+            if self.context is None:
+                raise ConfigError("deps for a conversation over a bare graph need its context too: Conversation(graph, thread_id, context=..., deps=...)")
+            self.context = replace(self.context, deps=deps)
         self.locks = locks or (app.locks if app is not None else _process_locks)
         self.tracer = tracer or (app.tracing.tracer if app is not None else trace.get_tracer("frontdesk"))
         self.labels = dict(labels or (app.labels if app is not None else {}))

@@ -119,6 +119,7 @@ def build_graph(
     policies: Sequence[ToolPolicy] = (),
     confirm_writes: bool | None = None,
     guardrails: Sequence[Guardrail] = (),
+    deps: Any = None,
 ) -> CompiledStateGraph[SupportState, RunContext, SupportState, SupportState]:
     """Build and compile the support graph.
 
@@ -147,7 +148,7 @@ def build_graph(
     spec = get_domain(domain or settings.domain)
     base = as_provider(model) if model is not None else as_provider(openai_compatible_model(settings))
     provider = GatewayProvider(settings, base, streaming=bool(getattr(model, "streaming", False)))
-    default = context or RunContext(engine=engine, knowledge=knowledge, store=store, prices=PriceTable.from_env())
+    default = context or RunContext(engine=engine, knowledge=knowledge, store=store, prices=PriceTable.from_env(), deps=deps)
     if context is None:
         default.capture_content = settings.capture_content if capture_content is None else capture_content
         default.redact_content = settings.redact_content

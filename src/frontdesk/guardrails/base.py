@@ -69,6 +69,11 @@ class GuardrailContext:
     messages: Sequence[BaseMessage]
     run: RunContext = field(default_factory=RunContext)
 
+    @property
+    def deps(self) -> Any:
+        """The app's own dependencies (``RunContext.deps``), as tools see them."""
+        return self.run.deps
+
 
 class InputGuardrail(ABC):
     """Checks a customer's message before an agent sees it."""

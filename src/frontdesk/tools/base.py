@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, get_type_hints
+from typing import TYPE_CHECKING, Any, Generic, cast, get_origin, get_type_hints, overload
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic.fields import FieldInfo
 from sqlalchemy import event
 from sqlmodel import Session
+from typing_extensions import TypeVar
 
 from frontdesk.errors import FrontdeskError
 from frontdesk.runtime import RunContext
@@ -51,15 +52,20 @@ class ToolError(FrontdeskError):
     """
 
 
+DepsT = TypeVar("DepsT", default=Any)
+"""The type of the app's own dependencies (``RunContext.deps``) a tool reads as ``ctx.deps``."""
+
+
 @dataclass
-class ToolContext:
+class ToolContext(Generic[DepsT]):
     """What a tool may know about the conversation it runs in.
 
     ``customer_id`` is the authenticated customer from graph state — only tools marked
     ``authenticates=True`` can change it, so the model cannot talk its way into another
     account by putting an id in an argument. ``run`` carries the run's parts (store,
     knowledge base, tracer); ``engine`` is the domain DB (defaults to ``run.engine``);
-    ``session`` is the call's open DB session, set by the tool pipeline.
+    ``session`` is the call's open DB session, set by the tool pipeline. ``deps`` are the
+    app's own dependencies, typed by annotating ``ctx: ToolContext[MyDeps]``.
     """
 
     customer_id: str | None = None
@@ -79,6 +85,11 @@ class ToolContext:
     def __post_init__(self) -> None:
         if self.engine is None:
             self.engine = self.run.engine
+
+    @property
+    def deps(self) -> DepsT:
+        """The app's own dependencies (``open_app(deps=...)``, ``Conversation(deps=...)``); ``None`` when none were given."""
+        return cast(DepsT, self.run.deps)
 
     @property
     def db(self) -> Session:
@@ -283,8 +294,10 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+@overload
 def tool(
-    fn: Callable[..., Any] | None = None,
+    fn: Callable[..., Any],
+    /,
     *,
     kind: ToolKind = ToolKind.READ,
     name: str | None = None,
@@ -293,7 +306,36 @@ def tool(
     handoff_to: str | None = None,
     confirm: bool = True,
     time_limit: float | None = None,
-) -> Any:
+) -> Tool: ...
+
+
+@overload
+def tool(
+    fn: None = None,
+    /,
+    *,
+    kind: ToolKind = ToolKind.READ,
+    name: str | None = None,
+    requires_auth: bool = False,
+    authenticates: bool = False,
+    handoff_to: str | None = None,
+    confirm: bool = True,
+    time_limit: float | None = None,
+) -> Callable[[Callable[..., Any]], Tool]: ...
+
+
+def tool(
+    fn: Callable[..., Any] | None = None,
+    /,
+    *,
+    kind: ToolKind = ToolKind.READ,
+    name: str | None = None,
+    requires_auth: bool = False,
+    authenticates: bool = False,
+    handoff_to: str | None = None,
+    confirm: bool = True,
+    time_limit: float | None = None,
+) -> Tool | Callable[[Callable[..., Any]], Tool]:
     """Turn a typed function into a :class:`Tool`.
 
     The first parameter may be ``ctx: ToolContext``; every other parameter becomes a field
@@ -322,7 +364,8 @@ def tool(
 def _takes_context(func: Callable[..., Any]) -> bool:
     params = list(inspect.signature(func).parameters.values())
     hints = get_type_hints(func, include_extras=True)
-    return bool(params) and (params[0].name == "ctx" or hints.get(params[0].name) is ToolContext)
+    first = hints.get(params[0].name) if params else None
+    return bool(params) and (params[0].name == "ctx" or (get_origin(first) or first) is ToolContext)
 
 
 def _description(func: Callable[..., Any]) -> str:
