@@ -26,13 +26,13 @@ from langgraph.types import Command
 from frontdesk.agents.citations import CitedSourcesOnly
 from frontdesk.agents.grader import INSTRUCTIONS, MAX_REVISIONS, NAME, GradeVerdict, evidence
 from frontdesk.gateway.errors import ModelUnavailable
+from frontdesk.graphs.nodes import SyncAndAsync
 from frontdesk.graphs.state import SupportState, last_ai_message
 from frontdesk.guardrails.base import GuardrailContext, GuardrailResult, OutputGuardrail, first_trip, record_trip
 from frontdesk.guardrails.withheld import model_view
 from frontdesk.llm.factory import ModelProvider
 from frontdesk.runtime import RunContext
 from frontdesk.tracing import instrument
-from frontdesk.tracing.instrument import SyncAndAsync
 
 _VERDICT_PARSER = PydanticToolsParser(tools=[GradeVerdict], first_tool_only=True)
 _VERDICT_TOOL = convert_to_openai_tool(GradeVerdict)

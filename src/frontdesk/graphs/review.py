@@ -10,18 +10,24 @@ checkpoint holds it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.messages import RemoveMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
+from frontdesk.graphs.nodes import SyncAndAsync
 from frontdesk.graphs.state import SupportState, with_update, writes_of
 from frontdesk.runtime import RunContext
-from frontdesk.tracing.instrument import SyncAndAsync
 
-REVIEW = "grader"
-"""Where an agent's ``route`` sends a draft that needs review (the grader's name)."""
+
+@dataclass(frozen=True)
+class Draft:
+    """An agent's reply draft bound for review in the same step: ``update`` is the step's writes
+    (the draft last). Not a graph destination — nothing routes to a node named for the grader."""
+
+    update: dict[str, Any]
 
 
 def folded(update: dict[str, Any], verdict: Command[Any]) -> Command[Any]:
@@ -39,13 +45,11 @@ def folded(update: dict[str, Any], verdict: Command[Any]) -> Command[Any]:
     return Command(goto=verdict.goto, update={**update, **theirs, "messages": messages})
 
 
-def review_in_step(review: SyncAndAsync, state: SupportState, command: Command[Any], config: RunnableConfig, context: RunContext) -> Command[Any]:
-    """``command`` (an agent's draft bound for review) with the review done and folded in."""
-    update = writes_of(command)  # the grader sees the state with the draft last
+def review_in_step(review: SyncAndAsync, state: SupportState, update: dict[str, Any], config: RunnableConfig, context: RunContext) -> Command[Any]:
+    """An agent's draft step (``update``: its writes, the draft last) with the review done and folded in."""
     return folded(update, review.sync(with_update(state, update), config, context))
 
 
-async def areview_in_step(review: SyncAndAsync, state: SupportState, command: Command[Any], config: RunnableConfig, context: RunContext) -> Command[Any]:
+async def areview_in_step(review: SyncAndAsync, state: SupportState, update: dict[str, Any], config: RunnableConfig, context: RunContext) -> Command[Any]:
     """``review_in_step`` awaiting the grader model."""
-    update = writes_of(command)
     return folded(update, await review.asynchronous(with_update(state, update), config, context))

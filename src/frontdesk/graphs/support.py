@@ -32,6 +32,7 @@ from frontdesk.gateway.provider import GatewayProvider
 from frontdesk.graphs.agent_node import make_agent_node
 from frontdesk.graphs.grader_node import make_grader_node
 from frontdesk.graphs.human import make_human_node
+from frontdesk.graphs.nodes import graph_node
 from frontdesk.graphs.router import make_turn_opener
 from frontdesk.graphs.state import SupportState
 from frontdesk.graphs.summarize import make_summarize_node
@@ -46,7 +47,6 @@ from frontdesk.settings import ConfigError, Settings
 from frontdesk.tools.base import Tool
 from frontdesk.tools.execution import ToolPolicy
 from frontdesk.tools.identity import IdentityFromCustomer
-from frontdesk.tracing.instrument import traced_node
 from frontdesk.tracing.metrics import GenAIMetrics
 from frontdesk.tracing.pricing import PriceTable
 
@@ -164,7 +164,7 @@ def build_graph(
     names = tuple(specs)
 
     def node(name: str, fn: Any, **kwargs: Any) -> None:
-        builder.add_node(name, traced_node(default, name, fn), **kwargs)
+        builder.add_node(name, graph_node(default, name, fn), **kwargs)
 
     builder = StateGraph(SupportState, context_schema=RunContext)
     classifier = intent_classifier(spec, settings, knowledge)

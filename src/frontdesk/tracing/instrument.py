@@ -14,20 +14,16 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
-from langgraph._internal._runnable import RunnableCallable  # how LangGraph itself runs a node with both forms
 from langgraph.errors import GraphBubbleUp
-from langgraph.runtime import Runtime
 from opentelemetry import trace
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as gen_ai
 from opentelemetry.trace import Status, StatusCode
 
-from frontdesk.runtime import TURN_STARTED, NodeScope, RunContext, node_scope, resolve_context
+from frontdesk.runtime import RunContext
 from frontdesk.tracing.redact import redact
 
 TOOL_KIND = "frontdesk.tool.kind"
@@ -159,59 +155,21 @@ def turn(tracer: Any, *, thread_id: str, scenario: str | None = None, turn: int 
         yield run_id
 
 
-@dataclass(frozen=True)
-class SyncAndAsync:
-    """A node body in two forms: ``sync`` for ``invoke``/``stream``, ``asynchronous`` for
-    ``ainvoke``/``astream`` (which then awaits its model call instead of holding a thread)."""
-
-    sync: Callable[[Any, RunnableConfig, RunContext], Any]
-    asynchronous: Callable[[Any, RunnableConfig, RunContext], Awaitable[Any]]
-
-
-def traced_node(default: RunContext, name: str, fn: Callable[[Any, RunnableConfig, RunContext], Any] | SyncAndAsync) -> Any:
-    """Wrap a graph node in a ``node {name}`` span and hand it the run's context.
-
-    ``fn(state, config, context)`` gets the context of this run (LangGraph's
-    ``Runtime.context``, else ``default``; see :func:`frontdesk.runtime.resolve_context`).
-    A LangGraph interrupt (the thread pausing for a person) passes through as a normal
-    outcome, not an error; any other exception marks the span as failed. A
-    :class:`SyncAndAsync` body becomes a node with both forms (LangGraph's own
-    ``RunnableCallable``, which picks by how the graph is run).
-    """
-    body = fn.sync if isinstance(fn, SyncAndAsync) else fn
-
-    def run(state: Any, config: RunnableConfig, runtime: Runtime[RunContext]) -> Any:
-        with _node_span(default, name, config, runtime) as context:
-            return body(state, config, context)
-
-    run.__name__ = name
-    run.__doc__ = body.__doc__
-    if not isinstance(fn, SyncAndAsync):
-        return run
-    asynchronous = fn.asynchronous
-
-    async def arun(state: Any, config: RunnableConfig, runtime: Runtime[RunContext]) -> Any:
-        with _node_span(default, name, config, runtime) as context:
-            return await asynchronous(state, config, context)
-
-    arun.__name__ = name
-    return RunnableCallable(run, arun, name=name, trace=False)
-
-
 @contextmanager
-def _node_span(default: RunContext, name: str, config: RunnableConfig, runtime: Runtime[RunContext]) -> Iterator[RunContext]:
-    context = resolve_context(runtime, default)
-    thread_id = str((config or {}).get("configurable", {}).get("thread_id", ""))
+def node_span(context: RunContext, name: str, thread_id: str) -> Iterator[None]:
+    """The ``node {name}`` span of one graph step (see :func:`frontdesk.graphs.nodes.graph_node`).
+
+    A LangGraph interrupt (the thread pausing for a person) passes through as a normal
+    outcome, an event on the span, not an error; any other exception marks the span as
+    failed (its message only with content capture on)."""
     with context.tracer.start_as_current_span(
         f"node {name}",
         attributes={"frontdesk.node": name, gen_ai.GEN_AI_CONVERSATION_ID: thread_id},
         record_exception=False,
         set_status_on_exception=False,
     ) as span:
-        started = (config or {}).get("configurable", {}).get(TURN_STARTED)
         try:
-            with node_scope(NodeScope(context, thread_id, started if isinstance(started, int | float) else None)):
-                yield context
+            yield
         except GraphBubbleUp:
             span.add_event("frontdesk.interrupt")
             raise
