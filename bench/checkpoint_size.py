@@ -24,9 +24,9 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from frontdesk import build_graph
+from frontdesk.config.settings import Settings
 from frontdesk.graphs.state import MESSAGES_SNAPSHOT_EVERY
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
-from frontdesk.settings import Settings
 from tests.core.support_app import agents
 
 RESULTS = Path(__file__).resolve().parents[1] / "bench" / "results"

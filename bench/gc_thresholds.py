@@ -24,7 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from frontdesk.benchmarks.concurrency import run_concurrency
-from frontdesk.settings import SERVER_GC_THRESHOLDS
+from frontdesk.config.settings import SERVER_GC_THRESHOLDS
 
 PYTHONS = (700, 10, 10)
 

@@ -36,7 +36,7 @@ import sys, time, json
 from pathlib import Path
 from frontdesk.app import open_app
 from frontdesk.llm.local import local_server
-from frontdesk.settings import Settings
+from frontdesk.config.settings import Settings
 import tempfile
 # a fresh shop every run (the model's weights stay in the shared data dir): an earlier run's changes must not change the answer
 fresh = Path(tempfile.mkdtemp(prefix="frontdesk-first-reply-")) / "shop.sqlite"

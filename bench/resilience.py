@@ -33,8 +33,8 @@ from langchain_core.messages import HumanMessage  # noqa: E402
 from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
 
 from frontdesk import Settings, build_graph, open_domain_db  # noqa: E402
+from frontdesk.config.gateway import GatewayConfig  # noqa: E402
 from frontdesk.gateway.provider import GatewayProvider  # noqa: E402
-from frontdesk.gateway_config import GatewayConfig  # noqa: E402
 from frontdesk.llm.factory import as_provider, openai_compatible_model  # noqa: E402
 from frontdesk.llm.openai_test_server import HttpError, OpenAITestServer  # noqa: E402
 from frontdesk.runtime import NodeScope, RunContext, node_scope  # noqa: E402

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import subprocess
 import sys
 from collections import defaultdict
@@ -97,4 +98,38 @@ def test_entry_points_leave_the_message_protocol_to_conversation() -> None:
             continue
         source = path.read_text(encoding="utf-8")
         offenders += [f"{path.relative_to(PACKAGE)}: {name}" for name in ("Command(resume", "parse_answer(", "answered_pause(") if name in source]
+    assert offenders == []
+
+
+def test_each_subpackage_is_public_with_its_names_or_says_it_is_internal() -> None:
+    """A subpackage either re-exports what apps may use (``__all__``, every name importable) or
+    its docstring begins "Internal:" and names the public face apps use instead, so a reader
+    knows what is safe to build on without reading the code."""
+    undecided, broken = [], []
+    for init in sorted(PACKAGE.glob("*/__init__.py")):
+        package = f"frontdesk.{init.parent.name}"
+        tree = ast.parse(init.read_text(encoding="utf-8"))
+        internal = (ast.get_docstring(tree) or "").startswith("Internal:")
+        if internal:
+            continue
+        module = importlib.import_module(package)
+        names = getattr(module, "__all__", None)
+        if not names:
+            undecided.append(package)
+        broken += [f"{package}.{name}" for name in names or () if not hasattr(module, name)]
+    assert undecided == [] and broken == []
+
+
+def test_no_module_imports_another_packages_underscored_names() -> None:
+    """``_name`` is private to its package: reaching into another package's underscored names
+    couples the two behind the public surface's back."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        own = _package_of(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("frontdesk."):
+                other = node.module.split(".")[1]
+                private = [alias.name for alias in node.names if alias.name.startswith("_")]
+                if other != own and private:
+                    offenders.append(f"{path.relative_to(PACKAGE)}: {node.module} {private}")
     assert offenders == []

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from frontdesk.agents.base import AgentSpec
     from frontdesk.app import FrontdeskApp, open_app
+    from frontdesk.config.settings import Settings
     from frontdesk.conversation import (
         ApprovalDecision,
         Confirmation,
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from frontdesk.domains import UnknownDomain, get_domain, register_domain
     from frontdesk.domains.base import Domain
     from frontdesk.domains.database import open_domain_db
-    from frontdesk.errors import FrontdeskError, MessageNotTaken
+    from frontdesk.errors import ConfigError, FrontdeskError, MessageNotTaken
     from frontdesk.gateway.errors import ModelUnavailable
     from frontdesk.graphs.events import (
         AgentHandoff,
@@ -84,7 +85,6 @@ if TYPE_CHECKING:
     from frontdesk.persistence.store import open_store
     from frontdesk.persistence.thread_locks import ThreadBusy
     from frontdesk.runtime import RunContext
-    from frontdesk.settings import ConfigError, Settings
     from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, tool
     from frontdesk.tools.execution import PolicyVerdict, ToolPipeline, ToolPolicy
 
@@ -113,7 +113,7 @@ _EXPORTS = {
     "MessageNotTaken": "frontdesk.errors",
     "ThreadBusy": "frontdesk.persistence.thread_locks",
     "BadMessage": "frontdesk.inputs",
-    "ConfigError": "frontdesk.settings",
+    "ConfigError": "frontdesk.errors",
     "UnknownDomain": "frontdesk.domains",
     "ModelUnavailable": "frontdesk.gateway.errors",
     "ModelNotConfiguredError": "frontdesk.llm.factory",
@@ -132,7 +132,7 @@ _EXPORTS = {
     "Script": "frontdesk.llm.scripted",
     "ScriptedModels": "frontdesk.llm.scripted",
     "ScriptedStep": "frontdesk.llm.scripted",
-    "Settings": "frontdesk.settings",
+    "Settings": "frontdesk.config.settings",
     "Tool": "frontdesk.tools.base",
     "ToolContext": "frontdesk.tools.base",
     "ToolError": "frontdesk.tools.base",

@@ -22,6 +22,7 @@ from langgraph.store.base import BaseStore
 from opentelemetry.metrics import Meter
 from sqlalchemy.engine import Engine
 
+from frontdesk.config.settings import ConfigError, Settings
 from frontdesk.conversation.inbox import Inbox
 from frontdesk.conversation.thread import Conversation
 from frontdesk.domains import get_domain
@@ -38,7 +39,6 @@ from frontdesk.persistence.store import open_store
 from frontdesk.persistence.thread_locks import ThreadLocks
 from frontdesk.persistence.urls import backend, domain_url
 from frontdesk.runtime import RunContext
-from frontdesk.settings import ConfigError, Settings
 from frontdesk.tracing.labels import run_labels
 from frontdesk.tracing.metrics import GenAIMetrics
 from frontdesk.tracing.pricing import PriceTable

@@ -17,14 +17,16 @@ import tempfile
 import time
 from pathlib import Path
 
-ARMED = frozenset(name.strip() for name in os.environ.get("FRONTDESK_FAILPOINTS", "").split(",") if name.strip())
+from frontdesk.config import environment
+
+ARMED = frozenset(name.strip() for name in (environment.read("FRONTDESK_FAILPOINTS") or "").split(",") if name.strip())
 
 
 def failpoint(name: str) -> None:
     """Stop here for good if ``name`` is armed (see the module docstring)."""
     if name not in ARMED:
         return
-    folder = Path(os.environ.get("FRONTDESK_FAILPOINT_DIR") or tempfile.gettempdir())
+    folder = Path(environment.read("FRONTDESK_FAILPOINT_DIR") or tempfile.gettempdir())
     (folder / f"{name}.hit").write_text(str(os.getpid()), encoding="utf-8")
     while True:
         time.sleep(60)

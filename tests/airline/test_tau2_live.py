@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from frontdesk.config.settings import Settings
 from frontdesk.llm.scripted import Script, ScriptedChatModel, ScriptedModels, ScriptedStep
 from frontdesk.replay.environment import ReplayEnvironment
-from frontdesk.settings import Settings
 from frontdesk.tau2.importer import scenario_for
 from frontdesk.tau2.live import Tau2Run, run_tau2
 from frontdesk.tau2.live_report import to_markdown

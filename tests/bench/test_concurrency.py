@@ -28,7 +28,7 @@ def test_pool_size_choices() -> None:
 def test_the_run_uses_the_servers_collector_thresholds_and_gives_the_process_its_own_back(tmp_path: Path, env: ReplayEnvironment) -> None:
     import gc
 
-    from frontdesk.settings import SERVER_GC_THRESHOLDS
+    from frontdesk.config.settings import SERVER_GC_THRESHOLDS
 
     before = gc.get_threshold()
     seen: list[tuple[int, int, int]] = []

@@ -28,11 +28,11 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from sqlmodel import Session, select
 
 from frontdesk.app import open_app
+from frontdesk.config.settings import Settings
 from frontdesk.domains.retail.models import Order
 from frontdesk.llm.factory import NoModel
 from frontdesk.llm.openai_test_server import Delayed, OpenAITestServer
 from frontdesk.persistence.tool_runs import ToolRun
-from frontdesk.settings import Settings
 from tests.core.test_server import sse
 from tests.net import free_port
 

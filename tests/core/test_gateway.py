@@ -17,9 +17,9 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from frontdesk import Settings, build_graph, open_domain_db
+from frontdesk.config.gateway import DEFAULT_FALLBACK_REPLY, GatewayConfig
 from frontdesk.gateway import cache
 from frontdesk.gateway.breakers import BREAKERS
-from frontdesk.gateway_config import DEFAULT_FALLBACK_REPLY, GatewayConfig
 from frontdesk.llm.factory import openai_compatible_model
 from frontdesk.llm.openai_test_server import Delayed, HttpError, OpenAITestServer, StreamFault
 from frontdesk.operators import tickets
@@ -306,7 +306,7 @@ def test_the_readme_config_example_is_a_valid_config(tmp_path: Path, monkeypatch
 
 
 def test_a_bad_gateway_setting_is_one_line_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from frontdesk.settings import ConfigError
+    from frontdesk.config.settings import ConfigError
 
     (tmp_path / "config.toml").write_text("[gateway]\ncall_deadline_s = -1\n")
     monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "config.toml"))

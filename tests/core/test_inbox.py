@@ -147,7 +147,7 @@ def test_unknown_ids_and_threads_that_are_not_waiting(make_desk) -> None:
 def test_a_looping_agent_is_handed_to_a_person_with_high_priority(tmp_path: Path) -> None:
     from langgraph.checkpoint.memory import InMemorySaver
 
-    from frontdesk.settings import Settings
+    from frontdesk.config.settings import Settings
 
     engine = open_domain_db(f"sqlite:///{tmp_path / 'd.sqlite'}", seed_demo=True)
     loop = [{"tool_calls": [{"name": "list_all_product_types"}]}] * 3

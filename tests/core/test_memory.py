@@ -8,12 +8,12 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
 from frontdesk import build_graph
+from frontdesk.config.settings import Settings
 from frontdesk.llm.factory import openai_compatible_model
 from frontdesk.llm.openai_test_server import OpenAITestServer
 from frontdesk.memory.customer_memory import recall
 from frontdesk.persistence.store import open_store
 from frontdesk.persistence.urls import BadDatabaseURL
-from frontdesk.settings import Settings
 from tests.core.support_app import agents
 
 LOGIN = {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]}

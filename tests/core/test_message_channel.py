@@ -18,9 +18,9 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from frontdesk import build_graph
+from frontdesk.config.settings import Settings
 from frontdesk.graphs.state import add_message_batches
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
-from frontdesk.settings import Settings
 from tests.core.support_app import agents
 
 texts = st.sampled_from(["hi", "yes", "where is my order?", "thanks", ""])

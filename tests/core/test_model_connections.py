@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 
+from frontdesk.config.settings import Settings
 from frontdesk.llm.factory import openai_compatible_model
 from frontdesk.llm.openai_test_server import OpenAITestServer
-from frontdesk.settings import Settings
 
 
 def test_each_asyncio_run_gets_a_working_connection() -> None:

@@ -11,9 +11,9 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from frontdesk import build_graph
 from frontdesk.agents.grader import GradeVerdict
+from frontdesk.config.settings import Settings
 from frontdesk.llm.factory import openai_compatible_model
 from frontdesk.llm.openai_test_server import OpenAITestServer
-from frontdesk.settings import Settings
 from tests.core.support_app import agents
 
 
@@ -96,7 +96,7 @@ def test_arguments_that_are_json_but_not_an_object_go_back_to_the_model_on_the_n
 
 
 def test_a_model_timeout_gives_the_fallback_reply_and_loses_nothing() -> None:
-    from frontdesk.gateway_config import DEFAULT_FALLBACK_REPLY
+    from frontdesk.config.gateway import DEFAULT_FALLBACK_REPLY
 
     saver = InMemorySaver()
     config = {"configurable": {"thread_id": "slow"}}

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from frontdesk.cli.app import app
+from frontdesk.config.settings import ConfigError, Settings
 from frontdesk.domains.retail import DEMO_PAGES
 from frontdesk.knowledge import KnowledgeBase, RetrievalError, default_knowledge_base, ingest_paths, search
 from frontdesk.knowledge.embeddings import CachedEmbedder, E5SmallEmbedder, default_embedder
-from frontdesk.settings import ConfigError, Settings
 
 
 class CountingEmbedder(E5SmallEmbedder):

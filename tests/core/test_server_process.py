@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.settings import SERVER_GC_THRESHOLDS, ConfigError, Settings
+from frontdesk.config.settings import SERVER_GC_THRESHOLDS, ConfigError, Settings
 from tests.core.test_operator_cli import env_for, frontdesk
 
 

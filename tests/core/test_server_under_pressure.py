@@ -66,7 +66,7 @@ def test_a_draft_the_grader_rejects_never_reaches_the_customer(tmp_path: Path) -
 
 
 def test_a_model_down_mid_turn_gives_the_fallback_reply_never_internals(tmp_path: Path) -> None:
-    from frontdesk.gateway_config import DEFAULT_FALLBACK_REPLY
+    from frontdesk.config.gateway import DEFAULT_FALLBACK_REPLY
 
     with OpenAITestServer([]) as model, running_server(tmp_path, model, FRONTDESK_MAX_RETRIES="1") as base:
         thread, headers = new_thread(base)
@@ -81,8 +81,8 @@ def test_a_failure_inside_the_turn_is_a_stable_code_and_a_sentence_never_interna
     from fastapi.testclient import TestClient
     from langchain_core.language_models import BaseChatModel
 
+    from frontdesk.config.settings import Settings
     from frontdesk.server.app import create_app
-    from frontdesk.settings import Settings
 
     class Broken(BaseChatModel):
         """A model integration with a bug (not an endpoint failure: nothing to fall back on)."""

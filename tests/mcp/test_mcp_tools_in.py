@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from frontdesk.app import open_engine
+from frontdesk.config.mcp import McpServerConfig
+from frontdesk.config.settings import Settings
 from frontdesk.domains import get_domain
 from frontdesk.mcp.loading import McpTools, open_mcp_tools
-from frontdesk.mcp_config import McpServerConfig
-from frontdesk.settings import Settings
 from frontdesk.tools.base import ToolContext
 from frontdesk.tools.execution import ToolCallRequest, ToolPipeline
 from tests.net import free_port, listening

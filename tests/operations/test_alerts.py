@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from frontdesk.settings import ConfigError, Settings
+from frontdesk.config.settings import ConfigError, Settings
 from tests.operations.recorded import record_turns
 
 FRONTDESK = str(Path(sys.executable).with_name("frontdesk"))

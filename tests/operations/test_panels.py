@@ -37,8 +37,8 @@ def test_gateway_events_causes_and_ratings_are_counted_per_turn(tmp_path: Path) 
 
 def test_a_population_can_be_one_prompt_version_or_config(tmp_path: Path) -> None:
     from frontdesk.app import open_app
+    from frontdesk.config.settings import Settings
     from frontdesk.llm.factory import NoModel
-    from frontdesk.settings import Settings
 
     settings = Settings(data_dir=tmp_path, demo=True)
     with open_app(settings, model=NoModel()) as app:

@@ -42,10 +42,10 @@ from frontdesk.app import open_app
 from frontdesk.benchmarks.measure import percentile
 from frontdesk.benchmarks.model import ModelClock, TimedScriptedChatModel
 from frontdesk.benchmarks.tasks import BenchTask, load_tasks
+from frontdesk.config.settings import SERVER_GC_THRESHOLDS, Settings
 from frontdesk.llm.scripted import Script
 from frontdesk.persistence.checkpoint import DURABILITY, open_async_checkpointer
 from frontdesk.replay.environment import ReplayEnvironment
-from frontdesk.settings import SERVER_GC_THRESHOLDS, Settings
 from frontdesk.tracing.setup import TracingHandle
 
 _SCRIPT: contextvars.ContextVar[Script] = contextvars.ContextVar("frontdesk_bench_script")

@@ -1,4 +1,4 @@
-"""The ``frontdesk`` command line (``frontdesk.cli.app``).
+"""Internal: the ``frontdesk`` command line (``frontdesk.cli.app``).
 
 Whatever goes wrong, a user sees one line on stderr, never a traceback: known failures
 say what to do; anything unexpected is logged in full to ``<data dir>/logs/cli.log`` and
@@ -13,11 +13,11 @@ import traceback
 
 from rich.markup import escape
 
+from frontdesk.config.settings import ConfigError, default_data_dir
 from frontdesk.llm.local_errors import LocalModelError
 from frontdesk.persistence.duckdb_files import DataFileBusy
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.urls import BadDatabaseURL, mask_password
-from frontdesk.settings import ConfigError, default_data_dir
 from frontdesk.terminal import err_console
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from frontdesk.cli.common import console, fail, fitting_table
-from frontdesk.settings import Settings
+from frontdesk.config.settings import Settings
 
 app = typer.Typer(help="Alert rules from the config file ([[alerts]]).", no_args_is_help=True)
 

@@ -17,12 +17,12 @@ from rich.text import Text
 
 from frontdesk.app import FrontdeskApp, open_app
 from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
+from frontdesk.config.settings import Settings
 from frontdesk.conversation import Confirmation, Conversation, NotTaken, TurnDone
 from frontdesk.graphs.events import Token, ToolResult, Verdict, Waiting
 from frontdesk.inputs import BadMessage, printable
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 from frontdesk.persistence.thread_locks import ThreadBusy
-from frontdesk.settings import Settings
 from frontdesk.tools.base import ToolContext
 from frontdesk.tracing import instrument
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import typer
 
 from frontdesk.cli.common import console, fail
-from frontdesk.settings import Settings
+from frontdesk.config.settings import Settings
 
 
 def dashboard(

@@ -13,8 +13,8 @@ from rich.text import Text
 
 from frontdesk.app import open_app
 from frontdesk.cli.common import console, database_errors, fail, fitting_table
+from frontdesk.config.settings import Settings
 from frontdesk.inputs import printable
-from frontdesk.settings import Settings
 
 app = typer.Typer(help="Handoffs and approvals waiting for a person.", invoke_without_command=True)
 

@@ -12,10 +12,10 @@ from rich.text import Text
 
 from frontdesk.app import open_knowledge
 from frontdesk.cli.common import console, fail
+from frontdesk.config.settings import Settings
 from frontdesk.domains import get_domain
 from frontdesk.inputs import printable
 from frontdesk.knowledge.store import KnowledgeBase
-from frontdesk.settings import Settings
 
 app = typer.Typer(help="The knowledge base the researcher answers from (DuckDB).", no_args_is_help=True)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -11,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
-from frontdesk.settings import Settings
+from frontdesk.config import environment
+from frontdesk.config.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -123,7 +123,7 @@ def serve(
 
             uvicorn.run(http_app(exported, engine), host=host, port=port, log_level="warning", http=guarded_protocol(), timeout_keep_alive=5)
             return
-        given = token or os.environ.get(TOKEN_ENV)
+        given = token or environment.read(TOKEN_ENV)
         if not given:
             fail(f"stdio serves one customer: give --token or {TOKEN_ENV} (frontdesk mcp token issue CUSTOMER)")
         found = tokens.customer_for(engine, given)

@@ -14,6 +14,7 @@ import typer
 from rich.text import Text
 
 from frontdesk.cli.common import console, fail, fitting_table
+from frontdesk.config.settings import Settings
 from frontdesk.inputs import printable
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.loader import ScenarioFileError, discover, load_scenario
@@ -22,7 +23,6 @@ from frontdesk.replay.reports import progress, write_report
 from frontdesk.replay.results import ScenarioResult
 from frontdesk.replay.runner import run_scenario
 from frontdesk.replay.schema import Scenario
-from frontdesk.settings import Settings
 from frontdesk.tracing.setup import configure_tracing
 
 

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
+from frontdesk.config import environment
+from frontdesk.config.settings import Settings
 from frontdesk.llm.factory import NOT_CONFIGURED_HELP
-from frontdesk.settings import Settings
 
 
 def serve(
@@ -92,7 +93,7 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int, *, de
         fail(f"--workers {workers} needs a Postgres database shared by the processes (FRONTDESK_DATABASE_URL=postgresql://…); {backend(url)} is for one")
     with database_errors(url), open_app(settings, model=NoModel(), streaming=False):
         pass  # tables, demo data and migrations once, here, not raced by N processes starting together
-    os.environ["FRONTDESK_SECRET"] = server_secret(settings.data_dir, os.environ.get("FRONTDESK_SECRET")).decode()  # one secret for all
+    os.environ["FRONTDESK_SECRET"] = server_secret(settings.data_dir, environment.read("FRONTDESK_SECRET")).decode()  # one secret for all
     if demo:
         os.environ["FRONTDESK_DEMO"] = "1"
     if domain:

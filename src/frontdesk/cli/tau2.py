@@ -99,9 +99,9 @@ def run_live(
     domain: DomainOption = "retail",
 ) -> None:
     """Run our agents on tau2 tasks against a simulated customer, a fresh DB per trial; report pass^k."""
+    from frontdesk.config.settings import Settings
     from frontdesk.llm.factory import ModelNotConfiguredError, SingleModel, named_model
     from frontdesk.replay.environment import ReplayEnvironment
-    from frontdesk.settings import Settings
     from frontdesk.tau2.live import Tau2Run, Trial, run_tau2
     from frontdesk.tau2.live_report import to_markdown, write_report
     from frontdesk.tau2.replay_gold import GoldInputError, read_json

@@ -10,11 +10,11 @@ import typer
 from rich.text import Text
 
 from frontdesk.cli.common import console, fail, fitting_table
+from frontdesk.config.settings import Settings
 from frontdesk.inputs import printable
 from frontdesk.persistence import threads as thread_ops
 from frontdesk.persistence.checkpoint import open_checkpointer
 from frontdesk.persistence.urls import BadDatabaseURL, mask_password
-from frontdesk.settings import Settings
 
 app = typer.Typer(help="Conversation threads stored in the database (FRONTDESK_DATABASE_URL).", no_args_is_help=True)
 

@@ -15,8 +15,8 @@ from rich.text import Text
 from rich.tree import Tree
 
 from frontdesk.cli.common import console, fail, fitting_table
+from frontdesk.config.settings import Settings
 from frontdesk.inputs import printable
-from frontdesk.settings import Settings
 
 app = typer.Typer(help="Traces stored in DuckDB by every run.", no_args_is_help=True)
 

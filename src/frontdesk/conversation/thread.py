@@ -32,6 +32,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from opentelemetry import trace
 
+from frontdesk.config.settings import ConfigError
 from frontdesk.conversation.events import (
     MAX_STEPS,
     WAITING_FOR_A_PERSON,
@@ -53,7 +54,6 @@ from frontdesk.graphs.events import reply_in, stream_turn
 from frontdesk.inputs import MAX_MESSAGE_CHARS, clean_message
 from frontdesk.persistence.thread_locks import ThreadLocks
 from frontdesk.runtime import RunContext
-from frontdesk.settings import ConfigError
 from frontdesk.tools.confirmation import ask_again, parse_answer
 from frontdesk.tracing import instrument
 

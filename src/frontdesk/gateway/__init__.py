@@ -1,1 +1,4 @@
-"""The model gateway: every agent's model calls go through it (retries, fallbacks, breakers, limits, budgets, cascades, cache)."""
+"""Internal: the model gateway every agent's model calls go through (retries, fallbacks, breakers, limits,
+budgets, cascades, cache). Apps configure it with ``Settings.gateway`` ([gateway] in the config file)
+and meet its one error, ``frontdesk.ModelUnavailable``.
+"""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from frontdesk.config.gateway import DEFAULT_FALLBACK_REPLY
 from frontdesk.errors import FrontdeskError
-from frontdesk.gateway_config import DEFAULT_FALLBACK_REPLY
 
 
 class ModelUnavailable(FrontdeskError, RuntimeError):

@@ -30,12 +30,12 @@ from pydantic import ConfigDict
 from tenacity import RetryCallState, Retrying, retry_if_exception
 from tenacity.wait import wait_exponential_jitter
 
+from frontdesk.config.gateway import GatewayConfig
 from frontdesk.gateway import aio, cache, spend
 from frontdesk.gateway.breakers import BREAKERS, guarded_call
 from frontdesk.gateway.errors import BudgetExceeded, ModelUnavailable
 from frontdesk.gateway.limits import LIMITS
 from frontdesk.gateway.transient import is_endpoint_failure, is_transient, reason_of, retry_after_s
-from frontdesk.gateway_config import GatewayConfig
 from frontdesk.runtime import current_scope
 from frontdesk.tracing import instrument
 

@@ -7,10 +7,10 @@ import threading
 
 from langchain_core.language_models import BaseChatModel
 
+from frontdesk.config.gateway import Endpoint, GatewayConfig
+from frontdesk.config.settings import Settings
 from frontdesk.gateway.model import GatewayChatModel, Route
-from frontdesk.gateway_config import Endpoint, GatewayConfig
 from frontdesk.llm.factory import ModelProvider, openai_compatible_model
-from frontdesk.settings import Settings
 from frontdesk.tracing.instrument import model_name
 
 PRIMARY = "primary"

@@ -18,8 +18,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel
 
+from frontdesk.config.gateway import GatewayConfig
 from frontdesk.gateway.errors import BudgetExceeded
-from frontdesk.gateway_config import GatewayConfig
 from frontdesk.tracing import instrument
 
 

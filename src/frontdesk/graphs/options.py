@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from frontdesk.settings import ConfigError
+from frontdesk.config.settings import ConfigError
 
 if TYPE_CHECKING:
     from frontdesk.agents.base import AgentSpec

@@ -26,6 +26,7 @@ from frontdesk.agents.customer_service import customer_service_agent
 from frontdesk.agents.grounding import GroundedFacts
 from frontdesk.agents.intents import IntentClassifier
 from frontdesk.agents.researcher import researcher_agent
+from frontdesk.config.settings import ConfigError, Settings
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
 from frontdesk.gateway.provider import GatewayProvider
@@ -43,7 +44,6 @@ from frontdesk.knowledge.store import KnowledgeBase
 from frontdesk.llm.factory import ModelProvider, as_provider, openai_compatible_model
 from frontdesk.operators.approval_gate import ApprovalPolicy
 from frontdesk.runtime import RunContext
-from frontdesk.settings import ConfigError, Settings
 from frontdesk.tools.base import Tool
 from frontdesk.tools.execution import ToolPolicy
 from frontdesk.tools.identity import IdentityFromCustomer

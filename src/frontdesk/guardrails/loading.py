@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from frontdesk.config.settings import ConfigError
 from frontdesk.guardrails.base import Guardrail, InputGuardrail, OutputGuardrail, ToolGuardrail
-from frontdesk.settings import ConfigError
 
 KINDS = (InputGuardrail, OutputGuardrail, ToolGuardrail)
 

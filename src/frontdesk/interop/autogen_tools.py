@@ -27,11 +27,12 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that hides 
 
 from pydantic import BaseModel
 
+from frontdesk.errors import FrontdeskError
 from frontdesk.interop.session import ToolSession, default_tools
 from frontdesk.tools.base import Tool
 
 
-class FrontdeskToolError(Exception):
+class FrontdeskToolError(FrontdeskError):
     """A frontdesk tool call that failed; ``str()`` is the message the model should read."""
 
     def __init__(self, content: str) -> None:

@@ -25,6 +25,8 @@ from typing import Protocol
 import numpy as np
 import platformdirs
 
+from frontdesk.config import environment
+
 E5_MODEL_NAME = "multilingual-e5-small-q4"
 
 
@@ -67,7 +69,7 @@ class E5SmallEmbedder:
 
 def cache_dir() -> Path:
     """Where passage embeddings are cached (``FRONTDESK_CACHE_DIR`` overrides)."""
-    override = os.environ.get("FRONTDESK_CACHE_DIR")
+    override = environment.read("FRONTDESK_CACHE_DIR")
     return (Path(override) if override else Path(platformdirs.user_cache_dir("frontdesk"))) / "embeddings"
 
 
@@ -147,7 +149,7 @@ def default_embedder() -> Embedder | None:
     machine a second thread slows it down).
     """
     try:
-        model = E5SmallEmbedder(threads=int(os.environ.get("FRONTDESK_EMBED_THREADS", "1")))
+        model = E5SmallEmbedder(threads=int(environment.read("FRONTDESK_EMBED_THREADS") or "1"))
     except (ImportError, OSError):
         return None
     return CachedEmbedder(model)

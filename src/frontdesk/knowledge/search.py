@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from frontdesk.errors import FrontdeskError
 from frontdesk.knowledge.store import KnowledgeBase, RetrievalMode
 from frontdesk.knowledge.tokens import tokenize
 
@@ -82,7 +83,7 @@ ORDER BY fused.score DESC, c.citation
 LIMIT ?"""
 
 
-class RetrievalError(RuntimeError):
+class RetrievalError(FrontdeskError, RuntimeError):
     """The asked-for retrieval mode cannot run on this knowledge base; the message says why."""
 
 

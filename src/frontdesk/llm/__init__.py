@@ -1,1 +1,3 @@
-"""Chat models: OpenAI-compatible endpoints and the scripted replay model."""
+"""Internal: chat models (OpenAI-compatible endpoints, the bundled local model, the scripted model).
+Apps test with ``frontdesk.testing``; the model is chosen by ``Settings``.
+"""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from frontdesk.errors import FrontdeskError
 
-class IncompleteOutput(RuntimeError):
+
+class IncompleteOutput(FrontdeskError, RuntimeError):
     """The model's output was cut off or unfinished; it must not be acted on."""

@@ -14,8 +14,8 @@ from typing import Protocol, runtime_checkable
 from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 
+from frontdesk.config.settings import Settings
 from frontdesk.errors import FrontdeskError
-from frontdesk.settings import Settings
 
 
 class ModelNotConfiguredError(FrontdeskError, RuntimeError):

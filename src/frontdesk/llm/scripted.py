@@ -18,8 +18,10 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from frontdesk.errors import FrontdeskError
 
-class ScriptError(RuntimeError):
+
+class ScriptError(FrontdeskError, RuntimeError):
     """The graph and the script disagree (a call with no step left, or steps left over).
 
     ``detail`` is the message without the scenario/turn prefix, for reports that already

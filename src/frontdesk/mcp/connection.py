@@ -27,13 +27,14 @@ from mcp import ClientSession, McpError, StdioServerParameters, types
 from mcp.client.stdio import get_default_environment, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from frontdesk.mcp_config import McpServerConfig
+from frontdesk.config.mcp import McpServerConfig
+from frontdesk.errors import FrontdeskError
 
 logger = logging.getLogger("frontdesk.mcp")
 T = TypeVar("T")
 
 
-class McpUnavailable(Exception):
+class McpUnavailable(FrontdeskError):
     """The server could not be reached or stopped answering; the message is one line for the model and the log."""
 
 

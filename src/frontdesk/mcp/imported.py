@@ -25,8 +25,8 @@ import jsonschema
 from mcp import McpError, types
 from pydantic import BaseModel, ConfigDict
 
+from frontdesk.config.mcp import McpServerConfig
 from frontdesk.mcp.connection import McpConnection, McpUnavailable
-from frontdesk.mcp_config import McpServerConfig
 from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind
 from frontdesk.tracing import instrument
 

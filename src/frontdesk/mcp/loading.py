@@ -20,9 +20,9 @@ from pathlib import Path
 
 from mcp import types
 
+from frontdesk.config.mcp import McpServerConfig
 from frontdesk.mcp.connection import McpConnection, McpUnavailable
 from frontdesk.mcp.imported import McpTool, import_tools
-from frontdesk.mcp_config import McpServerConfig
 from frontdesk.operators.approval_gate import OperatorApproval
 
 logger = logging.getLogger("frontdesk.mcp")

@@ -23,10 +23,10 @@ import httpx
 from filelock import FileLock
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from frontdesk.alerts_config import AlertRule
+from frontdesk.config.alerts import AlertRule
+from frontdesk.config.settings import Settings
 from frontdesk.operations.population import Population
 from frontdesk.operations.turns import turns
-from frontdesk.settings import Settings
 from frontdesk.tracing.queries import NoTraces
 
 logger = logging.getLogger("frontdesk.alerts")

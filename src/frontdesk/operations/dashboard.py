@@ -14,13 +14,14 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from frontdesk.errors import FrontdeskError
 from frontdesk.operations.panels import Chart, Panels
 from frontdesk.operations.population import Population
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf", "#7f7f7f")
 
 
-class DashboardUnavailable(RuntimeError):
+class DashboardUnavailable(FrontdeskError, RuntimeError):
     """The dashboard's optional dependencies are missing; the message says which extra brings them."""
 
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from frontdesk.alerts_config import duration
+from frontdesk.config.alerts import duration
+from frontdesk.errors import FrontdeskError
 
 KEYS = ("since", "until", "model", "agent", "scenario", "thread", "prompt", "config")
 
 
-class BadFilter(ValueError):
+class BadFilter(FrontdeskError, ValueError):
     """A filter that cannot be read; the message names the part."""
 
 

@@ -1,1 +1,3 @@
-"""frontdesk.persistence."""
+"""Internal: where threads, the store and data files live (LangGraph savers and stores, thread locks,
+database URLs). Apps open them with ``frontdesk.open_checkpointer`` and ``frontdesk.open_store``.
+"""

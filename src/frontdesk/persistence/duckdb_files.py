@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random_exponential
 
+from frontdesk.errors import FrontdeskError
+
 LOCK_WAIT_S = 15.0
 _LOCKS: dict[str, threading.RLock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -30,7 +32,7 @@ def in_process_lock(path: Path) -> threading.RLock:
         return _LOCKS.setdefault(key, threading.RLock())
 
 
-class DataFileBusy(RuntimeError):
+class DataFileBusy(FrontdeskError, RuntimeError):
     """A DuckDB file stayed locked by another process; the message names the file."""
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from frontdesk.errors import FrontdeskError
+
 SECRET_PARAMETERS = ("password", "passwd", "pwd", "sslpassword", "secret", "token", "api_key", "apikey", "key")
 
 
@@ -18,7 +20,7 @@ def mask_password(url: str) -> str:
     return re.sub(rf"([?&;](?:{names})=)[^&;#]*", r"\1***", masked, flags=re.IGNORECASE)
 
 
-class BadDatabaseURL(ValueError):
+class BadDatabaseURL(FrontdeskError, ValueError):
     """A database URL frontdesk cannot use; the message names it with the password masked."""
 
     def __init__(self, url: str, why: str) -> None:

@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from frontdesk.agents.base import AgentSpec
 from frontdesk.agents.grader import GradeVerdict
+from frontdesk.config.settings import Settings
 from frontdesk.replay.schema import Scenario
-from frontdesk.settings import Settings
 
 MODEL_ONLY_AGENTS = ("grader", "summarizer")
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from frontdesk.errors import FrontdeskError
 from frontdesk.replay.loader import ScenarioFileError, load_scenario
 
 _ENV_KEY = pytest.StashKey[Any]()
@@ -65,7 +66,7 @@ class ScenarioFile(pytest.File):
         yield item
 
 
-class ScenarioFailed(Exception):
+class ScenarioFailed(FrontdeskError):
     """Raised by a scenario item whose expectations failed."""
 
 

@@ -19,6 +19,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.store.memory import InMemoryStore
 
 from frontdesk.app import open_app
+from frontdesk.config.settings import Settings
 from frontdesk.conversation.events import Confirmation, ConversationEvent, NotTaken, TurnDone
 from frontdesk.conversation.thread import Conversation
 from frontdesk.domains import get_domain
@@ -31,7 +32,6 @@ from frontdesk.replay.checks import ArgumentsAsUnderstood, MayAlsoCall, check_db
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.results import Event, Failure, ScenarioResult, ToolCallRecord, TurnRecord
 from frontdesk.replay.schema import Scenario, Turn
-from frontdesk.settings import Settings
 from frontdesk.tools.base import ToolError, ToolKind
 from frontdesk.tools.knowledge import search_knowledge_base
 from frontdesk.tracing.setup import TracingHandle

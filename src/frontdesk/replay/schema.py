@@ -12,9 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from frontdesk.config.settings import Settings
 from frontdesk.conversation.operator import ApprovalDecision, HandoffReply, OperatorAction
 from frontdesk.llm.scripted import ScriptedStep
-from frontdesk.settings import Settings
 
 
 class _Strict(BaseModel):

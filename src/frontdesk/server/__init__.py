@@ -1,1 +1,1 @@
-"""HTTP server (extra ``server``): threads with streamed replies, and the operator inbox."""
+"""Internal: the HTTP server (extra ``server``), run with ``frontdesk serve``; its public face is the HTTP API."""

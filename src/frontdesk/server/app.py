@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +20,8 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from frontdesk.app import open_app
+from frontdesk.config import environment
+from frontdesk.config.settings import Settings
 from frontdesk.conversation import Conversation, NotTaken, PreparedTurn, TurnDone
 from frontdesk.conversation.events import said_by
 from frontdesk.conversation.inbox import InboxError
@@ -33,7 +34,6 @@ from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.server.errors import install_error_handlers
 from frontdesk.server.operations import RecentRuns, install_operations_routes, start_alert_schedule
 from frontdesk.server.turn_stream import TurnTasks
-from frontdesk.settings import Settings
 
 logger = logging.getLogger("frontdesk.server")
 BUSY_WAIT_S = 2.0
@@ -113,7 +113,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                     await turns.drain()
 
     app = FastAPI(title="frontdesk", version="0.1.0", lifespan=lifespan, description="Multi-agent customer service: threads, streamed replies, operator inbox.")
-    guards = Guards(server_secret(settings.data_dir, os.environ.get("FRONTDESK_SECRET")), os.environ.get("FRONTDESK_API_KEY"))
+    guards = Guards(server_secret(settings.data_dir, environment.read("FRONTDESK_SECRET")), environment.read("FRONTDESK_API_KEY"))
     install_error_handlers(app, max_body_bytes=4 * settings.max_message_chars + 4096)
     runs = RecentRuns()
     install_operations_routes(app, settings, guards, state, runs)

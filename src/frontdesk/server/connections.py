@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 import resource
 from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from frontdesk.config import environment
 
 DESCRIPTOR_RESERVE = 128
 """Descriptors kept for what a server opens besides customer connections."""
@@ -29,13 +30,13 @@ DESCRIPTOR_RESERVE = 128
 @functools.cache  # read once per process: every connection asks
 def header_timeout_s() -> float:
     """Seconds a connection may take to send a complete request head (``FRONTDESK_HEADER_TIMEOUT``)."""
-    return float(os.environ.get("FRONTDESK_HEADER_TIMEOUT") or 10.0)
+    return float(environment.read("FRONTDESK_HEADER_TIMEOUT") or 10.0)
 
 
 @functools.cache
 def max_connections() -> int:
     """Connections served at once (``FRONTDESK_MAX_CONNECTIONS``); above it a new one is closed at once."""
-    configured = os.environ.get("FRONTDESK_MAX_CONNECTIONS")
+    configured = environment.read("FRONTDESK_MAX_CONNECTIONS")
     if configured:
         return int(configured)
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -48,9 +49,9 @@ def check_limits() -> None:
         try:
             value = read()
         except ValueError:
-            raise ValueError(f"{name}={os.environ.get(name)!r} is not a number") from None
+            raise ValueError(f"{name}={environment.read(name)!r} is not a number") from None
         if value <= 0:
-            raise ValueError(f"{name}={os.environ.get(name)!r} must be positive")
+            raise ValueError(f"{name}={environment.read(name)!r} must be positive")
 
 
 class _HeadDeadline:

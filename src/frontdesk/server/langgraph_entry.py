@@ -12,9 +12,9 @@ from typing import Any
 from langgraph.graph.state import CompiledStateGraph
 
 from frontdesk.app import open_engine, open_knowledge
+from frontdesk.config.settings import Settings
 from frontdesk.domains import get_domain
 from frontdesk.graphs.support import build_graph
-from frontdesk.settings import Settings
 
 
 def make_graph(config: Any = None) -> CompiledStateGraph[Any, Any, Any, Any]:

@@ -21,8 +21,8 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from frontdesk.config.settings import Settings
 from frontdesk.server.auth import Guards
-from frontdesk.settings import Settings
 from frontdesk.tracing import instrument
 
 logger = logging.getLogger("frontdesk.server")

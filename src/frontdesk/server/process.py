@@ -11,8 +11,8 @@ import gc
 
 from fastapi import FastAPI
 
+from frontdesk.config.settings import Settings
 from frontdesk.server.app import create_app
-from frontdesk.settings import Settings
 
 
 def tune_garbage_collector(thresholds: tuple[int, int, int] | None) -> None:

@@ -28,6 +28,7 @@ from langgraph.store.memory import InMemoryStore
 from pydantic import BaseModel, Field
 
 from frontdesk.app import open_app
+from frontdesk.config.settings import Settings
 from frontdesk.conversation import Confirmation, Conversation, NotTaken
 from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
@@ -35,7 +36,6 @@ from frontdesk.llm.factory import ModelProvider
 from frontdesk.persistence.checkpoint import open_checkpointer
 from frontdesk.replay.environment import ReplayEnvironment
 from frontdesk.replay.live import pass_hat_k
-from frontdesk.settings import Settings
 from frontdesk.tau2.replay_gold import replay_task
 from frontdesk.tau2.user_simulator import TRANSFER, UserSimulator, UserTurn, task_instructions, task_opening
 from frontdesk.tracing.setup import TracingHandle

@@ -20,6 +20,7 @@ from frontdesk.domains import get_domain
 from frontdesk.domains.base import Domain
 from frontdesk.domains.database import ensure_frontdesk_tables, open_domain_db
 from frontdesk.domains.diff import db_diff
+from frontdesk.errors import FrontdeskError
 from frontdesk.persistence.engine import create_domain_engine
 from frontdesk.tools.base import ToolContext
 from frontdesk.tools.execution import ToolCallRequest, ToolPipeline
@@ -76,7 +77,7 @@ class GoldReport(BaseModel):
         }
 
 
-class GoldInputError(ValueError):
+class GoldInputError(FrontdeskError, ValueError):
     """An input file that cannot be used; the message names it."""
 
 

@@ -11,6 +11,8 @@ import ast
 import operator
 from collections.abc import Callable
 
+from frontdesk.errors import FrontdeskError
+
 MAX_LENGTH = 500
 MAX_MAGNITUDE = 1e15
 
@@ -23,7 +25,7 @@ _BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
 _UNARY: dict[type[ast.unaryop], Callable[[float], float]] = {ast.UAdd: operator.pos, ast.USub: operator.neg}
 
 
-class UnsafeExpression(ValueError):
+class UnsafeExpression(FrontdeskError, ValueError):
     """The expression cannot be computed; the message says why in words a model can act on."""
 
 

@@ -13,8 +13,8 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from frontdesk.config.settings import Settings
     from frontdesk.domains.base import Domain
-    from frontdesk.settings import Settings
 
 NOT_BEHAVIOUR = {"data_dir", "database_url", "api_key", "base_url", "traces_path", "knowledge_path", "otlp_endpoint", "console_traces", "alert_webhook", "tags"}
 

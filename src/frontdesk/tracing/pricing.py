@@ -8,8 +8,9 @@ and are reported as unpriced rather than guessed.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+from frontdesk.config import environment
 
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o": (2.50, 10.00),
@@ -30,7 +31,7 @@ class PriceTable:
     @classmethod
     def from_env(cls) -> PriceTable:
         table = cls()
-        path = os.environ.get("FRONTDESK_PRICES")
+        path = environment.read("FRONTDESK_PRICES")
         if path:
             overrides = json.loads(Path(path).read_text(encoding="utf-8"))
             table.prices.update({name: (float(p[0]), float(p[1])) for name, p in overrides.items()})

@@ -17,10 +17,11 @@ from typing import Any
 
 import duckdb
 
+from frontdesk.errors import FrontdeskError
 from frontdesk.persistence.duckdb_files import connect_duckdb, in_process_lock
 
 
-class NoTraces(FileNotFoundError):
+class NoTraces(FrontdeskError, FileNotFoundError):
     """There is no span store at the path (nothing has been traced yet)."""
 
 

@@ -20,6 +20,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor
 from opentelemetry.trace import Tracer
 
+from frontdesk.config import environment
 from frontdesk.tracing.duckdb_exporter import DuckDBSpanExporter
 
 
@@ -69,7 +70,7 @@ def configure_tracing(
     Metrics (GenAI token usage and duration histograms) go to OTLP when it is configured,
     and to any ``metric_readers`` given (tests read them in memory).
     """
-    env_otlp = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    env_otlp = environment.read("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
     use_otlp = otlp_endpoint or env_otlp
     readers = list(metric_readers or [])
     resource = Resource.create({"service.name": service_name})

@@ -23,7 +23,7 @@ from frontdesk.terminal import err_console
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from frontdesk.settings import Settings
+    from frontdesk.config.settings import Settings
 
 __all__ = ["LocalModelError", "LocalModelServer", "default_threads", "local_chat_model", "local_server"]
 

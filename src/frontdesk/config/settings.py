@@ -15,19 +15,16 @@ from typing import Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from frontdesk.alerts_config import AlertRule
-from frontdesk.errors import FrontdeskError
-from frontdesk.gateway_config import GATEWAY_ENV, GatewayConfig
-from frontdesk.mcp_config import McpServerConfig
-
-
-class ConfigError(FrontdeskError, ValueError):
-    """The config file cannot be used; the message names the file and the problem."""
+from frontdesk.config import environment
+from frontdesk.config.alerts import AlertRule
+from frontdesk.config.gateway import GATEWAY_ENV, GatewayConfig
+from frontdesk.config.mcp import McpServerConfig
+from frontdesk.errors import ConfigError
 
 
 def config_path() -> Path:
     """Where the optional config file lives."""
-    override = os.environ.get("FRONTDESK_CONFIG")
+    override = environment.read("FRONTDESK_CONFIG")
     return Path(override) if override else Path(platformdirs.user_config_dir("frontdesk")) / "config.toml"
 
 
@@ -36,7 +33,7 @@ def read_config_file() -> dict[str, object]:
 
     path = config_path()
     if not path.exists():
-        if os.environ.get("FRONTDESK_CONFIG"):  # named, so meant: a typo must not run the deployment on defaults
+        if environment.read("FRONTDESK_CONFIG"):  # named, so meant: a typo must not run the deployment on defaults
             raise ConfigError(f"FRONTDESK_CONFIG={path}: no such file")
         return {}
     try:
@@ -77,7 +74,13 @@ ENV_VALUES = {
 }
 """Settings taken verbatim from an environment variable (``FRONTDESK_BASE_URL`` also works for ``base_url``)."""
 
-ENV_NAMES = {**ENV_VALUES, "capture_content": "FRONTDESK_TRACE_CONTENT", "data_dir": "FRONTDESK_DATA_DIR"}
+ENV_NAMES = {
+    **ENV_VALUES,
+    "capture_content": "FRONTDESK_TRACE_CONTENT",
+    "data_dir": "FRONTDESK_DATA_DIR",
+    "tags": "FRONTDESK_TAGS",
+    "guardrails": "FRONTDESK_GUARDRAILS",
+}
 """Every setting an environment variable can set, with that variable."""
 
 
