@@ -27,7 +27,7 @@ from frontdesk import build_graph
 from frontdesk.config.settings import Settings
 from frontdesk.graphs.state import MESSAGES_SNAPSHOT_EVERY
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
-from tests.core.support_app import agents
+from tests.support_app import agents
 
 RESULTS = Path(__file__).resolve().parents[1] / "bench" / "results"
 

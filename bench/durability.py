@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from frontdesk import build_graph
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep
-from tests.core.support_app import agents
+from tests.support_app import agents
 
 
 def per_turn_seconds(mode: str, turns: int) -> list[float]:

@@ -42,9 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from frontdesk.llm.openai_test_server import OpenAITestServer  # noqa: E402
-from tests.core.test_server import running_server, sse  # noqa: E402
+from tests.server.test_server import running_server, sse  # noqa: E402
 
-APP = ROOT / "tests" / "core" / "support_app.py"
+APP = ROOT / "tests" / "support_app.py"
 FIRST = [
     {
         "customer_service": [
@@ -197,7 +197,7 @@ def refund_races(customers: int) -> None:
 
     from langgraph.types import Command
 
-    from tests.core import test_money_races as race
+    from tests.tools import test_money_races as race
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
@@ -222,7 +222,7 @@ def refund_races(customers: int) -> None:
 
 
 def reused_ids(trials: int) -> None:
-    from tests.core import test_reused_call_ids as reuse
+    from tests.tools import test_reused_call_ids as reuse
 
     applied = 0
     for _ in range(trials):

@@ -111,7 +111,7 @@ def test_a_bad_rule_is_one_line_naming_it(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_the_server_evaluates_the_rules_on_its_own_schedule(tmp_path: Path) -> None:
     from frontdesk.llm.openai_test_server import OpenAITestServer
-    from tests.core.test_server import running_server, sse
+    from tests.server.test_server import running_server, sse
 
     config = tmp_path / "config.toml"
     with webhook_receiver() as (url, received), OpenAITestServer(["Hello!", {"verdict": "pass"}]) as model:

@@ -16,8 +16,8 @@ import pytest
 
 from frontdesk.llm.openai_test_server import OpenAITestServer
 from frontdesk.tracing.queries import stats
-from tests.core.test_server import running_server, sse
 from tests.net import free_port, listening
+from tests.server.test_server import running_server, sse
 
 FRONTDESK = str(Path(sys.executable).with_name("frontdesk"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

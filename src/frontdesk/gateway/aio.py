@@ -1,6 +1,6 @@
 """The gateway's async path: one model of the chain, awaited, so waiting holds no thread.
 
-The same policy as the sync path in :mod:`frontdesk.gateway.model` — rate limits, the
+The same policy as the sync path (:mod:`frontdesk.gateway.attempts`, whose decisions it calls) — rate limits, the
 endpoint's breaker, retries with backoff on transient failures only, one deadline — with
 the model awaited (``_agenerate``/``_astream``) and tenacity's ``AsyncRetrying``. What
 blocks by nature runs in a worker thread only when it is configured: waiting under rate
@@ -23,14 +23,12 @@ from langchain_core.outputs import ChatResult
 from opentelemetry import trace
 from tenacity import AsyncRetrying, retry_if_exception
 
-from frontdesk.gateway.breakers import BREAKERS
-from frontdesk.gateway.limits import LIMITS
+from frontdesk.config.gateway import GatewayConfig
+from frontdesk.gateway.attempts import Route, backoff, guards_of, note_failure, note_retry, patience_s, request_timeout, stop_after
 from frontdesk.gateway.transient import is_transient
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
-
-    from frontdesk.gateway.model import GatewayChatModel, Route
 
 T = TypeVar("T")
 
@@ -72,7 +70,8 @@ async def guarded_acall(breaker: pybreaker.CircuitBreaker, fn: Callable[..., Awa
 
 
 async def try_route(
-    gateway: GatewayChatModel,
+    config: GatewayConfig,
+    attempts: int,
     route: Route,
     messages: list[BaseMessage],
     stop: list[str] | None,
@@ -84,20 +83,17 @@ async def try_route(
     last: bool,
 ) -> ChatResult | None:
     """One model's attempts, awaited; None (with the reason noted) when it cannot answer."""
-    settings = gateway.gateway
-    breaker = BREAKERS.for_endpoint(route.key, failures=settings.breaker_failures, cooldown_s=settings.breaker_cooldown_s)
-    limits = LIMITS.for_endpoint(route.key, route.rpm, route.tpm)
-    patience = max(0.0, ends - time.monotonic()) * (1.0 if last else 0.5)
-    if limits is not None and not await asyncio.to_thread(limits.wait_turn, messages, patience):
+    breaker, limits = guards_of(route, config)
+    if limits is not None and not await asyncio.to_thread(limits.wait_turn, messages, patience_s(ends, last=last)):
         failures.append(f"{route.name}: rate limit wait past the deadline")
         return None
     options = dict(kwargs)
-    attempts = 0
+    made = 0
 
     async def attempt() -> ChatResult:
-        nonlocal attempts
-        attempts += 1
-        timeout = gateway._timeout(route, ends)
+        nonlocal made
+        made += 1
+        timeout = request_timeout(route, ends)
         if timeout is not None:
             options["timeout"] = timeout
         left = max(0.1, ends - time.monotonic())
@@ -106,16 +102,16 @@ async def try_route(
     result: ChatResult | None = None
     try:
         async for trying in AsyncRetrying(
-            stop=gateway._stop(ends),
-            wait=gateway._wait(ends),
+            stop=stop_after(attempts, ends),
+            wait=backoff(config, ends),
             retry=retry_if_exception(is_transient),
-            before_sleep=lambda state: gateway._retrying(route, state),
+            before_sleep=lambda state: note_retry(route, state),
             reraise=True,
         ):
             with trying:
                 result = await attempt()
-        trace.get_current_span().set_attribute("frontdesk.gateway.attempts", attempts)
+        trace.get_current_span().set_attribute("frontdesk.gateway.attempts", made)
         return result
     except Exception as exc:
-        gateway._route_failed(route, exc, attempts, failures)
+        note_failure(route, exc, made, failures)
     return None

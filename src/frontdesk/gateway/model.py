@@ -18,45 +18,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pybreaker
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
-from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatResult
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from opentelemetry import trace
 from pydantic import ConfigDict
-from tenacity import RetryCallState, Retrying, retry_if_exception
-from tenacity.wait import wait_exponential_jitter
 
 from frontdesk.config.gateway import GatewayConfig
-from frontdesk.gateway import aio, cache, spend
-from frontdesk.gateway.breakers import BREAKERS, guarded_call
+from frontdesk.gateway import aio, attempts, cache, spend
+from frontdesk.gateway.attempts import Route
 from frontdesk.gateway.errors import BudgetExceeded, ModelUnavailable
-from frontdesk.gateway.limits import LIMITS
-from frontdesk.gateway.transient import is_endpoint_failure, is_transient, reason_of, retry_after_s
 from frontdesk.runtime import current_scope
 from frontdesk.tracing import instrument
-
-
-@dataclass(frozen=True)
-class Route:
-    """One model of a chain: its name (for spans), its endpoint key (breaker, limits) and the model."""
-
-    name: str
-    key: str
-    model: BaseChatModel
-    rpm: int | None = None
-    tpm: int | None = None
-    timeout_s: float | None = None
-
-
-def call_model(model: BaseChatModel, messages: list[BaseMessage], stop: Any, run_manager: Any, **kwargs: Any) -> ChatResult:
-    """One request to a model; a streaming one streams (its tokens reach the caller's callbacks) and is assembled."""
-    if getattr(model, "streaming", False):
-        return generate_from_stream(model._stream(messages, stop=stop, run_manager=run_manager, **kwargs))
-    return model._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
 
 
 def openai_tool_choice(choice: Any, tools: list[dict[str, Any]]) -> Any:
@@ -156,7 +131,8 @@ class GatewayChatModel(BaseChatModel):
         for index, route in enumerate(call.chain):
             if not call.time_left(route):
                 break
-            result = self._try_route(route, messages, stop, run_manager, kwargs, call.ends, call.failures, last=index + 1 == len(call.chain))
+            last = index + 1 == len(call.chain)
+            result = attempts.try_route(self.gateway, self.attempts, route, messages, stop, run_manager, kwargs, call.ends, call.failures, last=last)
             if result is not None and self._accepted(call, index, route, result):
                 self._account(call.span, route, index + self.start_tier, result, call.engine, call.thread_id, call.scope)
                 return self._finish(call, result)
@@ -173,7 +149,8 @@ class GatewayChatModel(BaseChatModel):
         for index, route in enumerate(call.chain):
             if not call.time_left(route):
                 break
-            result = await aio.try_route(self, route, messages, stop, run_manager, kwargs, call.ends, call.failures, last=index + 1 == len(call.chain))
+            last = index + 1 == len(call.chain)
+            result = await aio.try_route(self.gateway, self.attempts, route, messages, stop, run_manager, kwargs, call.ends, call.failures, last=last)
             if result is not None and self._accepted(call, index, route, result):
                 account = (call.span, route, index + self.start_tier, result, call.engine, call.thread_id, call.scope)
                 if self.gateway.has_budgets:
@@ -221,111 +198,6 @@ class GatewayChatModel(BaseChatModel):
             return None
         scope = f"thread:{thread_id}" if self.cache_scope == "thread" else f"shared:{self.agent}"
         return cache.cache_key(scope, [r.key for r in chain], messages, {"stop": stop, **kwargs})
-
-    def _try_route(
-        self,
-        route: Route,
-        messages: list[BaseMessage],
-        stop: list[str] | None,
-        run_manager: CallbackManagerForLLMRun | None,
-        kwargs: dict[str, Any],
-        ends: float,
-        failures: list[str],
-        *,
-        last: bool,
-    ) -> ChatResult | None:
-        """One model's attempts; None (with the reason noted) when it cannot answer.
-
-        A call waits its turn under the endpoint's rate limits — until the deadline for the
-        chain's last model, at most half the time left while another model could answer.
-        """
-        breaker = BREAKERS.for_endpoint(route.key, failures=self.gateway.breaker_failures, cooldown_s=self.gateway.breaker_cooldown_s)
-        limits = LIMITS.for_endpoint(route.key, route.rpm, route.tpm)
-        patience = max(0.0, ends - time.monotonic()) * (1.0 if last else 0.5)
-        if limits is not None and not limits.wait_turn(messages, patience):
-            failures.append(f"{route.name}: rate limit wait past the deadline")
-            return None
-        options = dict(kwargs)
-        attempts = 0
-
-        def attempt() -> ChatResult:
-            nonlocal attempts
-            attempts += 1
-            timeout = self._timeout(route, ends)
-            if timeout is not None:
-                options["timeout"] = timeout
-            result: ChatResult = guarded_call(breaker, call_model, route.model, messages, stop, run_manager, **options)
-            return result
-
-        try:
-            for trying in Retrying(
-                stop=self._stop(ends),
-                wait=self._wait(ends),
-                retry=retry_if_exception(is_transient),
-                before_sleep=lambda state: self._retrying(route, state),
-                reraise=True,
-            ):
-                with trying:
-                    result = attempt()
-            trace.get_current_span().set_attribute("frontdesk.gateway.attempts", attempts)
-            return result
-        except Exception as exc:
-            self._route_failed(route, exc, attempts, failures)
-        return None
-
-    def _route_failed(self, route: Route, exc: Exception, attempts: int, failures: list[str]) -> None:
-        """Note why ``route`` could not answer (its breaker is open, or its endpoint failed); re-raise anything else, a bug."""
-        if isinstance(exc, pybreaker.CircuitBreakerError):
-            instrument.event("frontdesk.gateway.skipped", **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.breaker.state": "open"})
-            failures.append(f"{route.name}: breaker open")
-            return
-        if not is_endpoint_failure(exc):
-            raise exc
-        instrument.event(
-            "frontdesk.gateway.failed",
-            **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.reason": reason_of(exc), "frontdesk.gateway.attempts": attempts},
-        )
-        failures.append(f"{route.name}: {reason_of(exc)} after {attempts} attempt(s)")
-
-    @staticmethod
-    def _timeout(route: Route, ends: float) -> float | None:
-        """The request timeout of one attempt: the route's or model's own, never past the call's deadline."""
-        left = max(0.1, ends - time.monotonic())
-        own = getattr(route.model, "request_timeout", None)
-        if own is None and route.timeout_s is None:
-            return None
-        return min(route.timeout_s or (own if isinstance(own, int | float) else left), left)
-
-    def _stop(self, ends: float) -> Any:
-        attempts = self.attempts
-
-        def stop(state: RetryCallState) -> bool:
-            if state.attempt_number >= attempts or ends - time.monotonic() <= 0:
-                return True
-            exc = state.outcome.exception() if state.outcome else None
-            asked = retry_after_s(exc) if exc else None
-            return asked is not None and asked >= ends - time.monotonic()  # asked to wait past the deadline: next model now
-
-        return stop
-
-    def _wait(self, ends: float) -> Any:
-        backoff = wait_exponential_jitter(multiplier=self.gateway.backoff_s, max=self.gateway.max_backoff_s, jitter=self.gateway.backoff_s)
-
-        def wait(state: RetryCallState) -> float:
-            exc = state.outcome.exception() if state.outcome else None
-            asked = retry_after_s(exc) if exc else None
-            chosen = backoff(state) if asked is None else max(asked, 0.0)
-            return max(0.0, min(chosen, ends - time.monotonic()))
-
-        return wait
-
-    def _retrying(self, route: Route, state: RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        reason = reason_of(exc) if exc else "?"
-        instrument.event(
-            "frontdesk.gateway.retry",
-            **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.attempt": state.attempt_number, "frontdesk.gateway.reason": reason},
-        )
 
     def _account(self, span: Any, route: Route, tier: int, result: ChatResult, engine: Any, thread_id: str, scope: Any) -> None:
         """The span's gateway attributes, and the call's tokens and cost added to the budgets."""

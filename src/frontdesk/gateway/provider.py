@@ -9,7 +9,8 @@ from langchain_core.language_models import BaseChatModel
 
 from frontdesk.config.gateway import Endpoint, GatewayConfig
 from frontdesk.config.settings import Settings
-from frontdesk.gateway.model import GatewayChatModel, Route
+from frontdesk.gateway.attempts import Route
+from frontdesk.gateway.model import GatewayChatModel
 from frontdesk.llm.factory import ModelProvider, openai_compatible_model
 from frontdesk.tracing.instrument import model_name
 

@@ -21,7 +21,8 @@ from langchain_core.messages import BaseMessage
 
 from frontdesk.agents.base import AgentSpec
 from frontdesk.agents.intents import Intent
-from frontdesk.graphs.agent_node import always_offered, instructions_message, schemas_of
+from frontdesk.graphs.agent_prompt import instructions_message
+from frontdesk.graphs.offered_tools import always_offered, schemas_of
 
 
 def shared_prefix(spec: AgentSpec, intents: Sequence[Intent] = ()) -> tuple[list[BaseMessage], list[dict[str, Any]]]:

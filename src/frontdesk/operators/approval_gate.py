@@ -22,8 +22,9 @@ from sqlmodel import Session
 
 from frontdesk.operators import records, refunds
 from frontdesk.persistence import customer_locks, tool_runs
-from frontdesk.tools.base import Tool, ToolContext, call_session
+from frontdesk.tools.base import Tool, ToolContext
 from frontdesk.tools.execution import PolicyVerdict
+from frontdesk.tools.sessions import call_session
 from frontdesk.tracing import instrument
 
 AmountFn = Callable[[Session, str | None, str, Mapping[str, Any]], float | None]

@@ -14,20 +14,19 @@ import functools
 import inspect
 import json
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, cast, get_origin, get_type_hints, overload
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic.fields import FieldInfo
-from sqlalchemy import event
 from sqlmodel import Session
 from typing_extensions import TypeVar
 
 from frontdesk.errors import FrontdeskError
 from frontdesk.runtime import RunContext
+from frontdesk.tools.sessions import session_for
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -170,26 +169,24 @@ class Tool:
         except ValidationError as exc:
             raise ToolError(f"Invalid arguments for {self.name}: {describe_validation_error(exc)}") from None
 
-    def invoke(self, ctx: ToolContext, raw_args: dict[str, Any] | None) -> ToolOutcome:
-        """Validate and run the tool in its own DB session. Never raises for model mistakes.
+    def invoke(self, ctx: ToolContext, raw_args: dict[str, Any] | None, *, call_id: str = "") -> ToolOutcome:
+        """Run one call of this tool on its own, as the graph would run it. Never raises for model mistakes.
 
-        The primitive under :mod:`frontdesk.tools.execution` (which adds policies, once-per-
-        call-id WRITEs and spans, and is what the graph and adapters use). WRITE tools run
-        inside one transaction that commits only if the function returns, so a refusal
-        half-way leaves the domain DB unchanged.
+        A thin call into the one tool pipeline (:class:`frontdesk.tools.execution.ToolPipeline`)
+        with no policies and no time limit: arguments validated (an error names the field),
+        the login checked, a WRITE in one transaction that commits only if the function
+        returns (a refusal half-way leaves the domain DB unchanged) and, given a ``call_id``,
+        done once however often that id is sent again. An app's policies, guardrails and time
+        limits: build a ``ToolPipeline`` with them.
         """
-        try:
-            args = self.validate(raw_args)
-            if self.requires_auth:
-                ctx.require_customer()
-        except ToolError as exc:
-            return self.error(str(exc))
-        return self.execute(ctx, args)
+        from frontdesk.tools.execution import ToolCallRequest, ToolPipeline  # noqa: PLC0415 — the pipeline is built on this module
+
+        return ToolPipeline([self], time_limit=None).run(ToolCallRequest(id=call_id, name=self.name, args=raw_args), ctx)
 
     def execute(self, ctx: ToolContext, args: BaseModel) -> ToolOutcome:
         """Run the function on validated ``args`` (in ``ctx.session`` if one is open, else its own)."""
         try:
-            with _session_for(ctx, commit=self.kind is ToolKind.WRITE):
+            with session_for(ctx, commit=self.kind is ToolKind.WRITE):
                 kwargs = {name: getattr(args, name) for name in type(args).model_fields} | dict(args.model_extra or {})
                 value = self.fn(ctx, **kwargs) if self.takes_context else self.fn(**kwargs)
         except ToolError as exc:
@@ -209,61 +206,6 @@ class Tool:
     def error(self, text: str) -> ToolOutcome:
         """An error outcome for the model: ``Error: <text>``."""
         return ToolOutcome(name=self.name, content=f"Error: {text}", ok=False)
-
-
-@contextmanager
-def _session_for(ctx: ToolContext, *, commit: bool) -> Iterator[None]:
-    """Open the call's DB session (if an engine is configured); commit or roll back."""
-    if ctx.engine is None or ctx.session is not None:
-        yield
-        return
-    with Session(ctx.engine, expire_on_commit=False) as session:
-        ctx.session = session
-        try:
-            yield
-            if commit:
-                session.commit()
-            else:
-                session.rollback()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            ctx.session = None
-
-
-class CallSession(Session):
-    """A tool call's session: what it loads stays loaded until the call ends.
-
-    SQLAlchemy's identity map holds rows weakly, so an order the ownership check read
-    would be gone (and read again) by the time the tool asks for it; the rows are kept in
-    ``info`` for the call's short life instead.
-    """
-
-
-@event.listens_for(CallSession, "loaded_as_persistent")
-def _keep_loaded(session: Session, instance: object) -> None:
-    session.info.setdefault("frontdesk.loaded", []).append(instance)
-
-
-@contextmanager
-def call_session(ctx: ToolContext) -> Iterator[Session | None]:
-    """One DB session for a whole tool call: the policies' lookups and the tool share it.
-
-    Opened by the tool pipeline around a call, and by a check used without one (if none is
-    open already, else that one is yielded): the ownership check's order is then in the
-    session when the tool reads it again, and a WRITE's transaction is this session. Rolled
-    back and closed at the end of the call; what a WRITE keeps, the pipeline committed before that.
-    """
-    if ctx.engine is None or ctx.session is not None:
-        yield ctx.session
-        return
-    with CallSession(ctx.engine, expire_on_commit=False) as session:
-        ctx.session = session
-        try:
-            yield session
-        finally:
-            ctx.session = None
 
 
 def customer_named_by(value: Any) -> str:

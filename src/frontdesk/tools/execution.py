@@ -24,8 +24,9 @@ from frontdesk.failpoints import failpoint
 from frontdesk.guardrails.base import GuardrailResult, Stage, ToolGuardrail, record_trip
 from frontdesk.persistence import tool_runs
 from frontdesk.persistence.call_keys import call_key
-from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, ToolOutcome, call_session
+from frontdesk.tools.base import Tool, ToolContext, ToolError, ToolKind, ToolOutcome
 from frontdesk.tools.handoff import HUMAN
+from frontdesk.tools.sessions import call_session
 from frontdesk.tools.time_limit import DEFAULT_TOOL_TIME_LIMIT_S, execute_within, may_be_abandoned
 from frontdesk.tracing import instrument
 

@@ -14,8 +14,9 @@ from typing import Any, ClassVar
 
 from sqlmodel import Session
 
-from frontdesk.tools.base import Tool, ToolContext, call_session
+from frontdesk.tools.base import Tool, ToolContext
 from frontdesk.tools.execution import PolicyVerdict
+from frontdesk.tools.sessions import call_session
 
 OwnershipFn = Callable[[Session, str, str, Mapping[str, Any]], str | None]
 """``(session, customer_id, tool name, arguments) -> refusal text`` when the call touches what is not the customer's."""
