@@ -52,11 +52,18 @@ def conversation(turns: int, summarize_after: int) -> list[int]:
         steps = {
             "customer_service": [
                 ScriptedStep.model_validate(
-                    {"tool_calls": [{"name": "whoami"}]} if n else {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]}
+                    {"tool_calls": [{"name": "whoami"}]}
+                    if n
+                    else {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]}
                 ),
-                ScriptedStep(text=f"Here is my answer number {n}: your order is on its way and should arrive within three business days."),
+                ScriptedStep(
+                    text=f"Here is my answer number {n}: your order is on its way and should arrive within three "
+                    "business days."
+                ),
             ],
-            "summarizer": [ScriptedStep(text=f"Ava (authenticated) asked {n} questions about her orders; all were answered.")],
+            "summarizer": [
+                ScriptedStep(text=f"Ava (authenticated) asked {n} questions about her orders; all were answered.")
+            ],
         }
         script_turns.append(steps)
     script = Script("checkpoint-size", script_turns)
@@ -65,12 +72,18 @@ def conversation(turns: int, summarize_after: int) -> list[int]:
     with tempfile.TemporaryDirectory() as tmp, SqliteSaver.from_conn_string(str(Path(tmp) / "threads.sqlite")) as saver:
         saver.serde = serde
         settings = Settings(summarize_after=summarize_after, keep_messages=12)
-        graph = build_graph(settings, model=ScriptedModels(script), checkpointer=saver, agents=agents(), grade_replies=False)
+        graph = build_graph(
+            settings, model=ScriptedModels(script), checkpointer=saver, agents=agents(), grade_replies=False
+        )
         config = {"configurable": {"thread_id": "bench"}}
         for n in range(turns):
             script.turn = n
             before = serde.bytes
-            graph.invoke({"messages": [HumanMessage(f"Question {n}: where is my order? I'm ava@example.com")]}, config, durability="sync")
+            graph.invoke(
+                {"messages": [HumanMessage(f"Question {n}: where is my order? I'm ava@example.com")]},
+                config,
+                durability="sync",
+            )
             per_turn.append(serde.bytes - before)
     return per_turn
 
@@ -79,7 +92,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=100)
     args = parser.parse_args()
-    runs = {"no summary": conversation(args.turns, summarize_after=0), "summarised": conversation(args.turns, summarize_after=40)}
+    runs = {
+        "no summary": conversation(args.turns, summarize_after=0),
+        "summarised": conversation(args.turns, summarize_after=40),
+    }
     marks = [t for t in (1, 10, args.turns) if t <= args.turns]
     print(f"{'turn':>6} " + " ".join(f"{name + ' (bytes)':>20}" for name in runs))
     for turn in marks:
@@ -98,10 +114,13 @@ def main() -> None:
         print(
             f"{name}: turn {args.turns} / turn 1 = {summary[name]['ratio_last_to_first']:.2f} (target <= 2), "
             f"mean of the last 10 turns / turn 1 = {summary[name]['ratio_mean_last_10_to_first']:.2f}, "
-            f"largest turn / turn 1 = {summary[name]['ratio_max_to_first']:.2f} (a full copy of the list every {MESSAGES_SNAPSHOT_EVERY} updates)"
+            f"largest turn / turn 1 = {summary[name]['ratio_max_to_first']:.2f} (a full copy of the list every "
+            f"{MESSAGES_SNAPSHOT_EVERY} updates)"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "checkpoint_size.json").write_text(json.dumps({"turns": args.turns, "runs": summary}, indent=2), encoding="utf-8")
+    (RESULTS / "checkpoint_size.json").write_text(
+        json.dumps({"turns": args.turns, "runs": summary}, indent=2), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

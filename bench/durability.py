@@ -39,7 +39,9 @@ def per_turn_seconds(mode: str, turns: int) -> list[float]:
     script = Script("durability", steps)
     times = []
     with tempfile.TemporaryDirectory() as tmp, SqliteSaver.from_conn_string(str(Path(tmp) / "threads.sqlite")) as saver:
-        graph = build_graph(model=ScriptedModels(script), checkpointer=saver, agents=agents(), grade_replies=False, summarize_after=0)
+        graph = build_graph(
+            model=ScriptedModels(script), checkpointer=saver, agents=agents(), grade_replies=False, summarize_after=0
+        )
         for n in range(turns):
             script.turn = n
             start = time.perf_counter()

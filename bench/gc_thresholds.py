@@ -50,7 +50,9 @@ def one_run(conversations: int, thresholds: tuple[int, int, int]) -> tuple[float
     gc.callbacks.append(clock)
     try:
         with tempfile.TemporaryDirectory() as workdir:
-            result = asyncio.run(run_concurrency(conversations, 500.0, Path(workdir), threads=0, gc_thresholds=thresholds))
+            result = asyncio.run(
+                run_concurrency(conversations, 500.0, Path(workdir), threads=0, gc_thresholds=thresholds)
+            )
     finally:
         gc.callbacks.remove(clock)
     if result.succeeded != conversations:
@@ -68,9 +70,16 @@ def main() -> None:
         for name, thresholds in (("python", PYTHONS), ("server", SERVER_GC_THRESHOLDS)):
             rate, p95, collecting, full = one_run(options.conversations, thresholds)
             throughputs[name].append(rate)
-            print(f"{name:6} {thresholds}: {rate:5.1f} turns/s  p95 {p95 / 1000:5.1f} s  collector {collecting:5.2f} s  full collections {full}", flush=True)
+            print(
+                f"{name:6} {thresholds}: {rate:5.1f} turns/s  p95 {p95 / 1000:5.1f} s  collector {collecting:5.2f} s  "
+                f"full collections {full}",
+                flush=True,
+            )
     ratio = statistics.median(throughputs["server"]) / statistics.median(throughputs["python"])
-    print(f"server's thresholds against Python's: ×{ratio:.2f} turns/s ({options.conversations} conversations, medians of {options.rounds})")
+    print(
+        f"server's thresholds against Python's: ×{ratio:.2f} turns/s ({options.conversations} conversations, medians "
+        f"of {options.rounds})"
+    )
 
 
 if __name__ == "__main__":

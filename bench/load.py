@@ -66,7 +66,9 @@ def rss_bytes(pid: int) -> int:
     total = 0
     for current in process_tree(pid):
         try:
-            line = next(line for line in Path(f"/proc/{current}/status").read_text().splitlines() if line.startswith("VmRSS:"))
+            line = next(
+                line for line in Path(f"/proc/{current}/status").read_text().splitlines() if line.startswith("VmRSS:")
+            )
         except (OSError, StopIteration):
             continue
         total += int(line.split()[1]) * 1024
@@ -96,9 +98,13 @@ async def conversation(
     for n in range(turns):
         started = time.perf_counter()
         try:
-            async with client.post(f"{base}/threads/{created['thread_id']}/messages", json={"text": f"message {n}"}, headers=headers) as response:
+            async with client.post(
+                f"{base}/threads/{created['thread_id']}/messages", json={"text": f"message {n}"}, headers=headers
+            ) as response:
                 status, body = response.status, await response.text()
-        except aiohttp.ClientError as exc:  # counted, and the conversation stops: its message may or may not have been taken
+        except (
+            aiohttp.ClientError
+        ) as exc:  # counted, and the conversation stops: its message may or may not have been taken
             failures.append(f"{type(exc).__name__}: {exc}")
             break
         if status != 200 or "event: done" not in body:
@@ -112,17 +118,25 @@ async def conversation(
 
 
 async def drive(base: str, conversations: int, turns: int, deadline_s: float) -> dict[str, Any]:
-    """Run the conversations at once (aiohttp: the load generator shares the machine, so its own CPU per request matters)."""
+    """Run the conversations at once (aiohttp: the load generator shares the machine, so its own CPU per request
+    matters)."""
     times: list[float] = []
     finished: list[float] = []
     failures: list[str] = []
     connector = aiohttp.TCPConnector(limit=conversations + 10)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=deadline_s)) as client:
         started = time.perf_counter()
-        done = await asyncio.wait_for(asyncio.gather(*(conversation(client, base, turns, times, finished, failures) for _ in range(conversations))), deadline_s)
+        done = await asyncio.wait_for(
+            asyncio.gather(
+                *(conversation(client, base, turns, times, finished, failures) for _ in range(conversations))
+            ),
+            deadline_s,
+        )
         wall = time.perf_counter() - started
     missing = 0
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=deadline_s)) as client:  # fresh connections: the server closes idle ones after 5 s
+    async with aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=deadline_s)
+    ) as client:  # fresh connections: the server closes idle ones after 5 s
         for thread_id, token, sent in done:
             async with client.get(f"{base}/threads/{thread_id}", headers={"X-Customer-Token": token}) as response:
                 stored = await response.json()
@@ -192,16 +206,37 @@ def machine_jiffies() -> tuple[int, int]:
     return sum(values) - idle, sum(values)
 
 
-def run_config(backend: str, workers: int, options: argparse.Namespace, postgres: PostgresServer | None, index: int) -> dict[str, Any]:
+def run_config(
+    backend: str, workers: int, options: argparse.Namespace, postgres: PostgresServer | None, index: int
+) -> dict[str, Any]:
     total = options.conversations * options.turns
-    with tempfile.TemporaryDirectory() as data, model_server(2 * total + 10, options.latency) as (model_url, model_pid):  # replies for both waves
+    with (
+        tempfile.TemporaryDirectory() as data,
+        model_server(2 * total + 10, options.latency) as (model_url, model_pid),
+    ):  # replies for both waves
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
-        env.update(FRONTDESK_DATA_DIR=data, FRONTDESK_MODEL="m", OPENAI_BASE_URL=model_url, OPENAI_API_KEY="k", FRONTDESK_GRADE_REPLIES="0")
+        env.update(
+            FRONTDESK_DATA_DIR=data,
+            FRONTDESK_MODEL="m",
+            OPENAI_BASE_URL=model_url,
+            OPENAI_API_KEY="k",
+            FRONTDESK_GRADE_REPLIES="0",
+        )
         if backend == "postgres":
             assert postgres is not None
             env["FRONTDESK_DATABASE_URL"] = postgres.create_database(f"load_{index}")
-        command = [sys.executable, "-m", "frontdesk.cli.app", "serve", "--demo", "--port", str(port), "--workers", str(workers)]
+        command = [
+            sys.executable,
+            "-m",
+            "frontdesk.cli.app",
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
         with listening(command, port, env=env, text=True) as server:
             base = f"http://127.0.0.1:{port}"
             time.sleep(2 + workers)  # every worker has opened the app
@@ -211,7 +246,11 @@ def run_config(backend: str, workers: int, options: argparse.Namespace, postgres
             result = asyncio.run(drive(base, options.conversations, options.turns, options.deadline))
             used = cpu_seconds(server.pid) - before
             busy_after, all_after = machine_jiffies()
-            result["cpu_s"] = {"servers": used, "model_server": cpu_seconds(model_pid) - model_before, "client": time.process_time() - client_before}
+            result["cpu_s"] = {
+                "servers": used,
+                "model_server": cpu_seconds(model_pid) - model_before,
+                "client": time.process_time() - client_before,
+            }
             result["machine_busy"] = (busy_after - busy_before) / max(all_after - all_before, 1)
             # A second wave of as many conversations: the first one grew the request threads and the
             # allocator's arenas to their working size, so what the second adds is what
@@ -222,7 +261,12 @@ def run_config(backend: str, workers: int, options: argparse.Namespace, postgres
             time.sleep(1)
             idle = (rss_bytes(server.pid) - resident) / options.conversations
             result["second_wave_failed"] = again["failed"] + again["not_stored"]
-    result.update(backend=backend, workers=workers, cpu_s_per_turn=used / result["turns"] if result["turns"] else None, idle_kb_per_conversation=idle / 1024)
+    result.update(
+        backend=backend,
+        workers=workers,
+        cpu_s_per_turn=used / result["turns"] if result["turns"] else None,
+        idle_kb_per_conversation=idle / 1024,
+    )
     return result
 
 
@@ -239,9 +283,15 @@ def scaling_lines(rows: list[dict[str, Any]]) -> list[str]:
         if row["workers"] == 1:
             one = row
         elif row["workers"] == 2 and one is not None and one["turns_per_s"]:
-            line = f"2 workers / 1 worker on Postgres: x{row['turns_per_s'] / one['turns_per_s']:.2f} turns/s (target x1.8)"
+            line = (
+                f"2 workers / 1 worker on Postgres: x{row['turns_per_s'] / one['turns_per_s']:.2f} turns/s (target "
+                "x1.8)"
+            )
             if one["steady_turns_per_s"] and row["steady_turns_per_s"]:
-                line += f", x{row['steady_turns_per_s'] / one['steady_turns_per_s']:.2f} while every conversation is in flight"
+                line += (
+                    f", x{row['steady_turns_per_s'] / one['steady_turns_per_s']:.2f} while every conversation is "
+                    "in flight"
+                )
             lines.append(line)
             one = None
     return lines
@@ -263,11 +313,16 @@ def main() -> None:
             row = run_config(backend, workers, options, postgres, index)
             rows.append(row)
             print(
-                f"{backend:8} workers={workers}  {row['turns']:5d} turns in {row['wall_s']:6.1f} s  {row['turns_per_s']:6.1f} turns/s"
-                f" (steady {row['steady_turns_per_s'] or 0:6.1f})  p50 {row['p50_s'] or 0:5.2f} s  p95 {row['p95_s'] or 0:5.2f} s"
+                f"{backend:8} workers={workers}  {row['turns']:5d} turns in {row['wall_s']:6.1f} s  "
+                f"{row['turns_per_s']:6.1f} turns/s"
+                f" (steady {row['steady_turns_per_s'] or 0:6.1f})  p50 {row['p50_s'] or 0:5.2f} s  p95 "
+                f"{row['p95_s'] or 0:5.2f} s"
                 f"  CPU {1000 * (row['cpu_s_per_turn'] or 0):5.1f} ms/turn"
-                f"  idle {row['idle_kb_per_conversation']:5.1f} KB/conversation  failed {row['failed']}  not stored {row['not_stored']}"
-                f"  machine busy {100 * row['machine_busy']:3.0f}% (CPU s: " + ", ".join(f"{k} {v:.1f}" for k, v in row["cpu_s"].items()) + ")",
+                f"  idle {row['idle_kb_per_conversation']:5.1f} KB/conversation  failed {row['failed']}  not stored "
+                f"{row['not_stored']}"
+                f"  machine busy {100 * row['machine_busy']:3.0f}% (CPU s: "
+                + ", ".join(f"{k} {v:.1f}" for k, v in row["cpu_s"].items())
+                + ")",
                 flush=True,
             )
     finally:
@@ -276,7 +331,12 @@ def main() -> None:
     for line in scaling_lines(rows):
         print(line)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    settings = {"conversations": options.conversations, "turns": options.turns, "latency_s": options.latency, "cores": os.cpu_count()}
+    settings = {
+        "conversations": options.conversations,
+        "turns": options.turns,
+        "latency_s": options.latency,
+        "cores": os.cpu_count(),
+    }
     (RESULTS / "load.json").write_text(json.dumps({"settings": settings, "runs": rows}, indent=2), encoding="utf-8")
 
 

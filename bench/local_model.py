@@ -38,7 +38,8 @@ from frontdesk.app import open_app
 from frontdesk.llm.local import local_server
 from frontdesk.config.settings import Settings
 import tempfile
-# a fresh shop every run (the model's weights stay in the shared data dir): an earlier run's changes must not change the answer
+# a fresh shop every run (the model's weights stay in the shared data dir): an earlier run's changes must not change the
+    answer
 fresh = Path(tempfile.mkdtemp(prefix="frontdesk-first-reply-")) / "shop.sqlite"
 settings = Settings.from_env(model="local", data_dir=Path(sys.argv[1]), demo=True, database_url=f"sqlite:///{fresh}")
 started = time.perf_counter()
@@ -75,7 +76,9 @@ def child_env(variant: str, data_dir: Path, *, one_thread: bool = True) -> dict[
 
 def first_reply(variant: str, data_dir: Path) -> dict[str, Any]:
     command = [sys.executable, "-c", FIRST_REPLY, str(data_dir), QUESTION]
-    done = subprocess.run(command, env=child_env(variant, data_dir, one_thread=False), capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(
+        command, env=child_env(variant, data_dir, one_thread=False), capture_output=True, text=True, timeout=1800
+    )
     line = next((line for line in done.stdout.splitlines() if line.startswith("RESULT ")), None)
     if line is None:
         return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
@@ -83,7 +86,8 @@ def first_reply(variant: str, data_dir: Path) -> dict[str, Any]:
 
 
 def first_replies(variant: str, data_dir: Path, runs: int) -> dict[str, Any]:
-    """The first reply ``runs`` times (each in a fresh process, on a fresh shop): the median run, with every run's seconds."""
+    """The first reply ``runs`` times (each in a fresh process, on a fresh shop): the median run, with every run's
+    seconds."""
     results = [first_reply(variant, data_dir) for _ in range(runs)]
     timed = sorted((r for r in results if "seconds" in r), key=lambda r: float(r["seconds"]))
     if not timed:
@@ -94,14 +98,28 @@ def first_replies(variant: str, data_dir: Path, runs: int) -> dict[str, Any]:
 def live_scenarios(variant: str, data_dir: Path, keyword: str) -> dict[str, Any]:
     report = data_dir / f"live-{variant}.json"
     report.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "frontdesk.cli.app", "replay", str(ROOT / "scenarios"), "-k", keyword, "--live", "--model", "local"]
+    command = [
+        sys.executable,
+        "-m",
+        "frontdesk.cli.app",
+        "replay",
+        str(ROOT / "scenarios"),
+        "-k",
+        keyword,
+        "--live",
+        "--model",
+        "local",
+    ]
     command += ["--report", str(report), "-v"]
     started = time.perf_counter()
     done = subprocess.run(command, env=child_env(variant, data_dir), capture_output=True, text=True, timeout=6 * 3600)
     seconds = time.perf_counter() - started
     (data_dir / f"live-{variant}.txt").write_text(done.stdout, encoding="utf-8")  # every conversation, for reading why
     if not report.exists():
-        return {"error": (done.stderr.strip().splitlines() or done.stdout.strip().splitlines() or ["no output"])[-1], "seconds": seconds}
+        return {
+            "error": (done.stderr.strip().splitlines() or done.stdout.strip().splitlines() or ["no output"])[-1],
+            "seconds": seconds,
+        }
     data = json.loads(report.read_text())
     scenarios = data["scenarios"]
     return {
@@ -109,7 +127,14 @@ def live_scenarios(variant: str, data_dir: Path, keyword: str) -> dict[str, Any]
         "scenarios": len(scenarios),
         "pass_rate": data["passed"] / len(scenarios) if scenarios else 0.0,
         "seconds": seconds,
-        "per_scenario": {s["path"].rsplit("/", 1)[-1]: {"passed": s["passed"], "seconds": s["duration_s"], "failures": s["failures"][:2]} for s in scenarios},
+        "per_scenario": {
+            s["path"].rsplit("/", 1)[-1]: {
+                "passed": s["passed"],
+                "seconds": s["duration_s"],
+                "failures": s["failures"][:2],
+            }
+            for s in scenarios
+        },
         "output_tail": done.stdout.strip().splitlines()[-3:],
     }
 
@@ -118,12 +143,18 @@ def report_live(variant: str, scenarios: dict[str, Any]) -> None:
     if "error" in scenarios:
         print(f"{variant}: live scenarios failed to run: {scenarios['error']}", flush=True)
     else:
-        print(f"{variant}: {scenarios['passed']}/{scenarios['scenarios']} live scenarios passed in {scenarios['seconds'] / 60:.1f} min", flush=True)
+        print(
+            f"{variant}: {scenarios['passed']}/{scenarios['scenarios']} live scenarios passed in "
+            f"{scenarios['seconds'] / 60:.1f} min",
+            flush=True,
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variants", default="before,after", help="before (routing off, model grader), after (the defaults), or both")
+    parser.add_argument(
+        "--variants", default="before,after", help="before (routing off, model grader), after (the defaults), or both"
+    )
     parser.add_argument("--keyword", default="live")
     parser.add_argument("--no-first-reply", action="store_true", help="Only the live scenarios")
     parser.add_argument("--no-live", action="store_true", help="Only the first reply")
@@ -133,17 +164,32 @@ def main() -> None:
     for variant in [v.strip() for v in options.variants.split(",") if v.strip()]:
         if variant not in VARIANTS:
             parser.error(f"--variants: {variant!r} is not one of {', '.join(VARIANTS)}")
-        data_dir = Path(tempfile.gettempdir()) / "frontdesk-local-bench"  # kept: the model's weights are assembled here once
+        data_dir = (
+            Path(tempfile.gettempdir()) / "frontdesk-local-bench"
+        )  # kept: the model's weights are assembled here once
         data_dir.mkdir(exist_ok=True)
         previous = results.get(variant, {})
-        reply = previous.get("first_reply", {}) if options.no_first_reply else first_replies(variant, data_dir, options.first_replies)
+        reply = (
+            previous.get("first_reply", {})
+            if options.no_first_reply
+            else first_replies(variant, data_dir, options.first_replies)
+        )
         if not options.no_first_reply:
             runs = f" (runs: {', '.join(map(str, reply.get('runs_s', [])))} s)"
-            print(f"{variant}: first reply in {reply.get('seconds', float('nan')):.1f} s{runs}: {reply.get('reply') or reply.get('error')!r}", flush=True)
+            print(
+                f"{variant}: first reply in {reply.get('seconds', float('nan')):.1f} s{runs}: "
+                f"{reply.get('reply') or reply.get('error')!r}",
+                flush=True,
+            )
         scenarios = previous.get("live", {}) if options.no_live else live_scenarios(variant, data_dir, options.keyword)
         if not options.no_live:
             report_live(variant, scenarios)
-        results[variant] = {"keyword": options.keyword, "settings": VARIANTS[variant], "first_reply": reply, "live": scenarios}
+        results[variant] = {
+            "keyword": options.keyword,
+            "settings": VARIANTS[variant],
+            "first_reply": reply,
+            "live": scenarios,
+        }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")
 

@@ -42,12 +42,20 @@ def grown(data: dict[str, Any], customers: int) -> dict[str, Any]:
         source = originals[copy % len(originals)]
         user_id = f"copy{copy}_{source['user_id']}"
         name = {"first_name": f"{source['name']['first_name']}{copy}", "last_name": source["name"]["last_name"]}
-        users[user_id] = {**source, "user_id": user_id, "name": name, "email": f"copy{copy}.{source['email']}", "orders": []}
+        users[user_id] = {
+            **source,
+            "user_id": user_id,
+            "name": name,
+            "email": f"copy{copy}.{source['email']}",
+            "orders": [],
+        }
         copy += 1
     return {**data, "users": users}
 
 
-def median_ms(tool: Any, engine: Any, args: dict[str, Any], calls: int, customer_id: str | None = None) -> tuple[float, str]:
+def median_ms(
+    tool: Any, engine: Any, args: dict[str, Any], calls: int, customer_id: str | None = None
+) -> tuple[float, str]:
     timings, content = [], ""
     validated = tool.validate(args)
     for _ in range(calls):
@@ -66,7 +74,9 @@ def measure(data: dict[str, Any], workdir: Path, calls: int) -> dict[str, Any]:
     init_domain_schema(engine)
     load_tau2_db(engine, data)
     last = list(data["users"].values())[-1]
-    profile_ms, _ = median_ms(get_user_details, engine, {"user_id": last["user_id"]}, calls, customer_id=last["user_id"])
+    profile_ms, _ = median_ms(
+        get_user_details, engine, {"user_id": last["user_id"]}, calls, customer_id=last["user_id"]
+    )
     email_ms, found_by_email = median_ms(find_user_id_by_email, engine, {"email": last["email"].upper()}, calls)
     name = last["name"]
     name_ms, found_by_name = median_ms(find_user_id_by_name_zip, engine, {**name, "zip": last["address"]["zip"]}, calls)
@@ -90,11 +100,15 @@ def main() -> None:
     options = parser.parse_args()
     data = json.loads(TAU2_DB.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as workdir:
-        rows = [measure(data, Path(workdir), options.calls), measure(grown(data, options.customers), Path(workdir), options.calls)]
+        rows = [
+            measure(data, Path(workdir), options.calls),
+            measure(grown(data, options.customers), Path(workdir), options.calls),
+        ]
     for row in rows:
         print(
             f"{row['customers']:>7} customers: get_user_details {row['get_user_details_ms']:.2f} ms; "
-            f"by email {row['by_email_ms']:.2f} ms (x{row['by_email_ratio']}), by name+zip {row['by_name_zip_ms']:.2f} ms (x{row['by_name_zip_ratio']})"
+            f"by email {row['by_email_ms']:.2f} ms (x{row['by_email_ratio']}), by name+zip {row['by_name_zip_ms']:.2f} "
+            f"ms (x{row['by_name_zip_ratio']})"
         )
     out = Path(__file__).resolve().parent / "results" / "login_lookup.json"
     out.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")

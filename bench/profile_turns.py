@@ -37,7 +37,10 @@ def main() -> None:
         for _ in range(options.rounds):
             for task in tasks:
                 runner.run_task(task, env, 0.0, ModelClock())
-        print(f"{options.framework}: {(time.perf_counter() - started) / options.rounds * 1000:.0f} ms per round of {len(tasks)} tasks")
+        print(
+            f"{options.framework}: {(time.perf_counter() - started) / options.rounds * 1000:.0f} ms per round of "
+            f"{len(tasks)} tasks"
+        )
 
 
 if __name__ == "__main__":

@@ -60,14 +60,22 @@ ASK = "Please add my $5 credit, I'm ava@example.com"
 
 def kill_trial(folder: Path, delay_s: float) -> dict[str, object]:
     db = f"sqlite:///{folder / 'app.sqlite'}"
-    process = subprocess.Popen([sys.executable, str(APP), db, "0", "turn", json.dumps(FIRST), ASK], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, str(APP), db, "0", "turn", json.dumps(FIRST), ASK],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(delay_s)
     finished_before_kill = process.poll() is not None
     if not finished_before_kill:
         process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     done = subprocess.run(
-        [sys.executable, str(APP), db, "0", "next-message", json.dumps(NEXT), "Thanks!"], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, str(APP), db, "0", "next-message", json.dumps(NEXT), "Thanks!"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "resume failed"}
@@ -106,7 +114,10 @@ def kills(count: int) -> None:
         lost_next += result["thanks"] != 1
         dangling += int(result["dangling"] > 0)
     print(f"kill trials: {count} in {time.perf_counter() - started:.0f} s")
-    print(f"  request stored before the kill: {count - not_stored - errors}; write applied once {once}, twice {twice}, asked for but never applied {never}")
+    print(
+        f"  request stored before the kill: {count - not_stored - errors}; write applied once {once}, twice {twice}, "
+        f"asked for but never applied {never}"
+    )
     print(f"  killed before the model asked for the write (the resumed model replied instead): {not_asked}")
     print(f"  killed before the message was stored (the customer saw no reply): {not_stored}")
     print(f"  next message lost: {lost_next}; tool calls left without a result: {dangling}; harness errors: {errors}")
@@ -115,14 +126,20 @@ def kills(count: int) -> None:
 def posts(count: int) -> None:
     script = [step for n in range(count) for step in (f"Answer {n}.", {"verdict": "pass"})]
     outcomes: dict[str, str] = {}
-    with tempfile.TemporaryDirectory() as tmp, OpenAITestServer(script, delay_s=0.05) as model, running_server(Path(tmp), model) as base:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        OpenAITestServer(script, delay_s=0.05) as model,
+        running_server(Path(tmp), model) as base,
+    ):
         created = httpx.post(f"{base}/threads").json()
         thread, headers = created["thread_id"], {"X-Customer-Token": created["customer_token"]}
 
         def post(n: int) -> None:
             text = f"question {n}"
             try:
-                with httpx.stream("POST", f"{base}/threads/{thread}/messages", json={"text": text}, headers=headers, timeout=300) as response:
+                with httpx.stream(
+                    "POST", f"{base}/threads/{thread}/messages", json={"text": text}, headers=headers, timeout=300
+                ) as response:
                     if response.status_code == 409:
                         response.read()
                         outcomes[text] = "refused"
@@ -137,20 +154,37 @@ def posts(count: int) -> None:
             worker.start()
         for worker in workers:
             worker.join(timeout=600)
-        stored = {m["content"] for m in httpx.get(f"{base}/threads/{thread}", headers=headers).json()["messages"] if m["role"] == "human"}
+        stored = {
+            m["content"]
+            for m in httpx.get(f"{base}/threads/{thread}", headers=headers).json()["messages"]
+            if m["role"] == "human"
+        }
     accepted = {text for text, outcome in outcomes.items() if outcome == "accepted"}
     print(f"concurrent posts to one thread: {count}")
     print(
-        f"  accepted {len(accepted)}, refused with 409 {sum(o == 'refused' for o in outcomes.values())}, failed {sum(o == 'failed' for o in outcomes.values())}"
+        f"  accepted {len(accepted)}, refused with 409 {sum(o == 'refused' for o in outcomes.values())}, failed "
+        f"{sum(o == 'failed' for o in outcomes.values())}"
     )
-    print(f"  stored {len(stored)}; accepted but lost {len(accepted - stored)}; refused but stored {len(stored - accepted)}")
+    print(
+        f"  stored {len(stored)}; accepted but lost {len(accepted - stored)}; refused but stored "
+        f"{len(stored - accepted)}"
+    )
 
 
 def races(count: int) -> None:
     from langgraph.checkpoint.memory import InMemorySaver
     from langgraph.types import Command
 
-    from frontdesk import Inbox, InboxError, Script, ScriptedModels, ScriptedStep, build_graph, get_domain, open_domain_db
+    from frontdesk import (
+        Inbox,
+        InboxError,
+        Script,
+        ScriptedModels,
+        ScriptedStep,
+        build_graph,
+        get_domain,
+        open_domain_db,
+    )
     from frontdesk.operators import records
 
     exactly_one = 0
@@ -159,11 +193,21 @@ def races(count: int) -> None:
             engine = open_domain_db(f"sqlite:///{tmp}/shop.sqlite", "retail", seed_demo=True)
             steps = [
                 {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]},
-                {"tool_calls": [{"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}]},
+                {
+                    "tool_calls": [
+                        {"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}
+                    ]
+                },
                 "Done.",
             ]
             script = Script(
-                "race", [{"customer_service": [ScriptedStep.model_validate(s) for s in steps], "grader": [ScriptedStep.model_validate({"verdict": "pass"})]}]
+                "race",
+                [
+                    {
+                        "customer_service": [ScriptedStep.model_validate(s) for s in steps],
+                        "grader": [ScriptedStep.model_validate({"verdict": "pass"})],
+                    }
+                ],
             )
             graph = build_graph(model=ScriptedModels(script), checkpointer=InMemorySaver(), engine=engine)
             config = {"configurable": {"thread_id": f"race-{n}"}}
@@ -187,7 +231,11 @@ def races(count: int) -> None:
             for racer in racers:
                 racer.join(timeout=60)
             status = records.get_approval(engine, item.id)
-            exactly_one += len(wins) == 1 and status is not None and status.status == {"approve": "approved", "reject": "rejected"}[wins[0]]
+            exactly_one += (
+                len(wins) == 1
+                and status is not None
+                and status.status == {"approve": "approved", "reject": "rejected"}[wins[0]]
+            )
             engine.dispose()
     print(f"approve‖reject races: {count}; exactly one winner, matching the record: {exactly_one}")
 
@@ -216,9 +264,13 @@ def refund_races(customers: int) -> None:
         engine.dispose()
     over = sum(amount > race.LIMIT for amount in granted.values())
     print(
-        f"refund races: {customers} customers x 2 credits of {race.REFUND}.00 confirmed at once (limit {race.LIMIT:.2f}), {time.perf_counter() - started:.1f} s"
+        f"refund races: {customers} customers x 2 credits of {race.REFUND}.00 confirmed at once (limit "
+        f"{race.LIMIT:.2f}), {time.perf_counter() - started:.1f} s"
     )
-    print(f"  customers over the limit without an operator: {over}; credited once: {sum(a == race.REFUND for a in granted.values())}")
+    print(
+        f"  customers over the limit without an operator: {over}; credited once: "
+        f"{sum(a == race.REFUND for a in granted.values())}"
+    )
 
 
 def reused_ids(trials: int) -> None:
@@ -227,7 +279,10 @@ def reused_ids(trials: int) -> None:
     applied = 0
     for _ in range(trials):
         with tempfile.TemporaryDirectory() as folder:
-            turns = [reuse.turn(reuse.LOGIN, reuse.FAILED_CANCEL, "Not accepted."), reuse.turn(reuse.ATTACKER_ADDRESS, "Left as it was.")]
+            turns = [
+                reuse.turn(reuse.LOGIN, reuse.FAILED_CANCEL, "Not accepted."),
+                reuse.turn(reuse.ATTACKER_ADDRESS, "Left as it was."),
+            ]
             desk = reuse.Thread(Path(folder), turns)
             reuse.kept_yes_reused(desk)
             applied += reuse.export_tau2_db(desk.engine)["orders"]["#D1001"]["address"]["address1"] == "1 Attacker Way"
@@ -244,7 +299,13 @@ def main() -> None:
     parser.add_argument("--reuses", type=int, default=10, help="trials of a model reusing a confirmed call's id")
     args = parser.parse_args()
     os.environ.setdefault("COLUMNS", "200")
-    experiments = ((args.kills, kills), (args.posts, posts), (args.races, races), (args.refunds, refund_races), (args.reuses, reused_ids))
+    experiments = (
+        (args.kills, kills),
+        (args.posts, posts),
+        (args.races, races),
+        (args.refunds, refund_races),
+        (args.reuses, reused_ids),
+    )
     for count, experiment in experiments:
         if count > 0:
             experiment(count)

@@ -89,8 +89,12 @@ def flaky(count: int) -> None:
         done, slow = run_conversations(lambda text: bare.invoke([HumanMessage(text)]), count)
     print(f"   bare client (2 retries):        {done}/{count} completed ({done / count:.1%}), p95 {slow:.2f} s")
     with OpenAITestServer(flaky_script(calls, rng)) as endpoint, OpenAITestServer(["Backup answer."] * calls) as backup:
-        gateway = GatewayConfig.model_validate({"endpoints": {"backup": {"model": "m", "base_url": backup.base_url}}, "fallback_models": ["backup"]})
-        settings = Settings(model="m", base_url=endpoint.base_url, api_key="k", request_timeout=10, max_retries=2, gateway=gateway)
+        gateway = GatewayConfig.model_validate(
+            {"endpoints": {"backup": {"model": "m", "base_url": backup.base_url}}, "fallback_models": ["backup"]}
+        )
+        settings = Settings(
+            model="m", base_url=endpoint.base_url, api_key="k", request_timeout=10, max_retries=2, gateway=gateway
+        )
         provider = GatewayProvider(settings, as_provider(openai_compatible_model(settings)))
 
         def through_gateway(text: str) -> Any:
@@ -99,25 +103,39 @@ def flaky(count: int) -> None:
 
         done, slow = run_conversations(through_gateway, count)
         share = len(backup.requests) / max(1, len(endpoint.requests) + len(backup.requests))
-    print(f"   gateway (2 retries + backup):   {done}/{count} completed ({done / count:.1%}), p95 {slow:.2f} s; {share:.1%} of requests went to the backup")
+    print(
+        f"   gateway (2 retries + backup):   {done}/{count} completed ({done / count:.1%}), p95 {slow:.2f} s; "
+        f"{share:.1%} of requests went to the backup"
+    )
 
 
 def all_down() -> None:
     print("2. every endpoint answering 500: time to the customer's fallback reply")
     with tempfile.TemporaryDirectory() as tmp, OpenAITestServer([]) as primary, OpenAITestServer([]) as backup:
         engine = open_domain_db(f"sqlite:///{Path(tmp) / 'shop.sqlite'}", "retail", seed_demo=True)
-        gateway = GatewayConfig.model_validate({"endpoints": {"backup": {"model": "m", "base_url": backup.base_url}}, "fallback_models": ["backup"]})
+        gateway = GatewayConfig.model_validate(
+            {"endpoints": {"backup": {"model": "m", "base_url": backup.base_url}}, "fallback_models": ["backup"]}
+        )
         settings = Settings(data_dir=Path(tmp), model="m", base_url=primary.base_url, api_key="k", gateway=gateway)
-        graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine)
+        graph = build_graph(
+            settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine
+        )
         started = time.perf_counter()
-        result = graph.invoke({"messages": [HumanMessage("Where is my order?")]}, {"configurable": {"thread_id": "down"}})
+        result = graph.invoke(
+            {"messages": [HumanMessage("Where is my order?")]}, {"configurable": {"thread_id": "down"}}
+        )
         seconds = time.perf_counter() - started
         reply = result["messages"][-1].content
-    print(f"   fallback reply after {seconds:.2f} s (target ≤ 10 s), {len(primary.requests) + len(backup.requests)} requests: {reply!r}")
+    print(
+        f"   fallback reply after {seconds:.2f} s (target ≤ 10 s), {len(primary.requests) + len(backup.requests)} "
+        f"requests: {reply!r}"
+    )
 
 
 def cost_of(server: OpenAITestServer, price: float) -> float:
-    tokens = sum(sum(len(str(m.get("content") or "").split()) for m in body.get("messages", [])) + 12 for body in server.requests)
+    tokens = sum(
+        sum(len(str(m.get("content") or "").split()) for m in body.get("messages", [])) + 12 for body in server.requests
+    )
     return tokens * price / 1_000_000
 
 
@@ -141,15 +159,22 @@ def cascade(turns: int) -> None:
                 models = ["small", "strong"] if mode == "cascade" else ["strong"]
                 gateway = GatewayConfig.model_validate(
                     {
-                        "endpoints": {"small": {"model": "small", "base_url": small.base_url}, "strong": {"model": "strong", "base_url": strong.base_url}},
+                        "endpoints": {
+                            "small": {"model": "small", "base_url": small.base_url},
+                            "strong": {"model": "strong", "base_url": strong.base_url},
+                        },
                         "agents": {"customer_service": {"models": models, "cascade": mode == "cascade"}},
                     }
                 )
-                settings = Settings(data_dir=Path(tmp), model="grader", base_url=grader.base_url, api_key="k", gateway=gateway)
+                settings = Settings(
+                    data_dir=Path(tmp), model="grader", base_url=grader.base_url, api_key="k", gateway=gateway
+                )
                 graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver())
                 passed = 0
                 for n in range(turns):
-                    result = graph.invoke({"messages": [HumanMessage(f"question {n}")]}, {"configurable": {"thread_id": f"{mode}-{n}"}})
+                    result = graph.invoke(
+                        {"messages": [HumanMessage(f"question {n}")]}, {"configurable": {"thread_id": f"{mode}-{n}"}}
+                    )
                     passed += (result.get("grade") or {}).get("verdict") == "pass"
                 cost = cost_of(small, PRICES["small"]) + cost_of(strong, PRICES["strong"])
                 results[mode] = (passed, len(small.requests), len(strong.requests), cost)
@@ -157,7 +182,8 @@ def cascade(turns: int) -> None:
     for mode, (passed, small_calls, strong_calls, cost) in results.items():
         share = (turns - strong_calls) / turns if mode == "cascade" else 0.0
         print(
-            f"   {mode:12} pass {passed}/{turns}; small answered {share:.0%} of turns ({small_calls} small, {strong_calls} strong calls); "
+            f"   {mode:12} pass {passed}/{turns}; small answered {share:.0%} of turns ({small_calls} small, "
+            f"{strong_calls} strong calls); "
             f"model cost ${cost:.6f} (×{cost / base_cost:.2f} of strong only)"
         )
 

@@ -61,7 +61,21 @@ def large_kb(path: Path, chunks: int) -> KnowledgeBase:
     pages = [(p.stem, p.read_text()) for p in sorted(DEMO_PAGES.glob("*.md"))]
     per_copy = sum(len(chunk_markdown(stem, text)) for stem, text in pages)
     kb = open_knowledge_base(path)
-    noise = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike"]
+    noise = [
+        "alpha",
+        "bravo",
+        "charlie",
+        "delta",
+        "echo",
+        "foxtrot",
+        "golf",
+        "hotel",
+        "india",
+        "juliet",
+        "kilo",
+        "lima",
+        "mike",
+    ]
     for copy in range(max(1, chunks // per_copy)):
         for stem, text in pages:
             extra = " ".join(rng.choice(noise) for _ in range(8))

@@ -49,7 +49,10 @@ def main() -> None:
             off.append(suite_seconds(False, Path(tmp)))
             on.append(suite_seconds(True, Path(tmp) / str(n)))
     median_off, median_on = statistics.median(off), statistics.median(on)
-    print(f"scenario suite, median of {args.rounds} rounds: tracing off {median_off * 1000:.0f} ms, on (DuckDB) {median_on * 1000:.0f} ms")
+    print(
+        f"scenario suite, median of {args.rounds} rounds: tracing off {median_off * 1000:.0f} ms, on (DuckDB) "
+        f"{median_on * 1000:.0f} ms"
+    )
     print(f"overhead ratio on/off: {median_on / median_off:.3f} (target <= 1.05)")
 
 

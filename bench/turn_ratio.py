@@ -59,7 +59,10 @@ def main() -> None:
         median = statistics.median(overheads[name])
         print(f"{name:32} {median * 1000:6.2f} ms per turn  ×{median / baseline:.2f}  ({len(overheads[name])} turns)")
     durable = statistics.median(overheads[DURABLE])
-    print(f"frontdesk against bare LangGraph on the same durable saver: ×{statistics.median(overheads['frontdesk']) / durable:.2f}")
+    print(
+        "frontdesk against bare LangGraph on the same durable saver: "
+        f"×{statistics.median(overheads['frontdesk']) / durable:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -14,15 +14,30 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from frontdesk import Confirmation, NotTaken, OperatorWait, Script, ScriptedModels, ScriptedStep, Settings, TurnDone, open_app
+from frontdesk import (
+    Confirmation,
+    NotTaken,
+    OperatorWait,
+    Script,
+    ScriptedModels,
+    ScriptedStep,
+    Settings,
+    TurnDone,
+    open_app,
+)
 
 
 def scripted_model() -> ScriptedModels:
     """What the agents' model says in this demo, in order (a real app passes its chat model instead)."""
     login = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
-    cancel = {"tool_calls": [{"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}]}
+    cancel = {
+        "tool_calls": [{"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}]
+    }
     steps = [login, cancel, "Order #D1001 is cancelled; 129.00 goes back to your card."]
-    turn = {"customer_service": [ScriptedStep.model_validate(s) for s in steps], "grader": [ScriptedStep.model_validate({"verdict": "pass"})]}
+    turn = {
+        "customer_service": [ScriptedStep.model_validate(s) for s in steps],
+        "grader": [ScriptedStep.model_validate({"verdict": "pass"})],
+    }
     return ScriptedModels(Script("conversation-app", [turn]))
 
 
@@ -37,7 +52,8 @@ def main(data_dir: Path) -> list[str]:
             if isinstance(event, TurnDone) and isinstance(event.pending, Confirmation):
                 shown.append(f"asked: {event.pending.question}")
 
-        for event in conversation.send("what would that cost me?"):  # not a yes: nothing happens, the customer is asked again
+        # not a yes: nothing happens, the customer is asked again
+        for event in conversation.send("what would that cost me?"):
             if isinstance(event, NotTaken):
                 shown.append(f"not taken ({event.reason})")
 

@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.store.memory import InMemoryStore
 
-from frontdesk import Conversation, RunContext, Script, ScriptedModels, ScriptedStep, ToolContext, ToolKind, build_graph, open_domain_db, tool
+from frontdesk import (
+    Conversation,
+    RunContext,
+    Script,
+    ScriptedModels,
+    ScriptedStep,
+    ToolContext,
+    ToolKind,
+    build_graph,
+    open_domain_db,
+    tool,
+)
 
 
 @dataclass
@@ -39,7 +50,10 @@ def scripted_model() -> ScriptedModels:
     """What the agents' model says in this demo (a real app passes its chat model instead)."""
     login = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
     steps = [login, {"tool_calls": [{"name": "loyalty_points"}]}, "You have 420 loyalty points, Ava."]
-    turn = {"customer_service": [ScriptedStep.model_validate(s) for s in steps], "grader": [ScriptedStep.model_validate({"verdict": "pass"})]}
+    turn = {
+        "customer_service": [ScriptedStep.model_validate(s) for s in steps],
+        "grader": [ScriptedStep.model_validate({"verdict": "pass"})],
+    }
     return ScriptedModels(Script("embedded-app", [turn]))
 
 
@@ -47,7 +61,13 @@ def main() -> str:
     engine = open_domain_db("sqlite://", "retail", seed_demo=True)
     loyalty = Loyalty({"ava_chen_1001": 420})
     context = RunContext(engine=engine, deps=loyalty)
-    graph = build_graph(model=scripted_model(), checkpointer=InMemorySaver(), store=InMemoryStore(), context=context, tools=[loyalty_points])
+    graph = build_graph(
+        model=scripted_model(),
+        checkpointer=InMemorySaver(),
+        store=InMemoryStore(),
+        context=context,
+        tools=[loyalty_points],
+    )
     conversation = Conversation(graph, "app-1", context=context)
     for _event in conversation.send("I'm ava.chen@example.com — how many points do I have?"):
         pass

@@ -17,8 +17,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def listening(command: Sequence[str], port: int, *, timeout_s: float = 60, **popen: Any) -> Iterator[subprocess.Popen[Any]]:
-    """Start ``command`` and wait until ``port`` accepts connections (the process's stderr if it dies first); stop it after."""
+def listening(
+    command: Sequence[str], port: int, *, timeout_s: float = 60, **popen: Any
+) -> Iterator[subprocess.Popen[Any]]:
+    """Start ``command`` and wait until ``port`` accepts connections (the process's stderr if it dies first); stop it
+    after."""
     process = subprocess.Popen(list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen)
     try:
         deadline = time.monotonic() + timeout_s
@@ -28,7 +31,9 @@ def listening(command: Sequence[str], port: int, *, timeout_s: float = 60, **pop
                 break
             except OSError:
                 if process.poll() is not None:
-                    raise AssertionError(f"{command[0]} exited before listening: {process.stderr.read() if process.stderr else ''}") from None
+                    raise AssertionError(
+                        f"{command[0]} exited before listening: {process.stderr.read() if process.stderr else ''}"
+                    ) from None
                 if time.monotonic() > deadline:
                     raise AssertionError(f"nothing listened on port {port} within {timeout_s:g} s") from None
                 time.sleep(0.1)

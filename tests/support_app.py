@@ -74,7 +74,12 @@ def credits(engine) -> int:
 
 def agents() -> list[AgentSpec]:
     return [
-        AgentSpec("customer_service", "front desk", "Help the customer.", (login, whoami, ask_a_person, remember_customer_fact, add_credit, slow_check)),
+        AgentSpec(
+            "customer_service",
+            "front desk",
+            "Help the customer.",
+            (login, whoami, ask_a_person, remember_customer_fact, add_credit, slow_check),
+        ),
         AgentSpec("researcher", "answers questions", "Answer questions.", ()),
     ]
 
@@ -83,7 +88,9 @@ def steps(**per_agent: list[Any]) -> dict[str, list[ScriptedStep]]:
     return {agent: [ScriptedStep.model_validate(s) for s in items] for agent, items in per_agent.items()}
 
 
-def run_turn(db_url: str, turn: int, script_turns: list[dict[str, list[ScriptedStep]]], user: str | None, resume: Any = None) -> dict[str, Any]:
+def run_turn(
+    db_url: str, turn: int, script_turns: list[dict[str, list[ScriptedStep]]], user: str | None, resume: Any = None
+) -> dict[str, Any]:
     """Run one turn (or resume) of thread ``t1`` against the database at ``db_url``."""
     from langgraph.types import Command
 
@@ -94,7 +101,14 @@ def run_turn(db_url: str, turn: int, script_turns: list[dict[str, list[ScriptedS
     ensure_frontdesk_tables(engine)
     CreditLedger.__table__.create(engine, checkfirst=True)
     with open_checkpointer(db_url) as saver:
-        graph = build_graph(model=ScriptedModels(script), checkpointer=saver, agents=agents(), engine=engine, grade_replies=False, confirm_writes=False)
+        graph = build_graph(
+            model=ScriptedModels(script),
+            checkpointer=saver,
+            agents=agents(),
+            engine=engine,
+            grade_replies=False,
+            confirm_writes=False,
+        )
         config = {"configurable": {"thread_id": "t1"}}
         if resume == "next-message":
             # What every entry point does with a customer's next message: finish an unfinished run first.

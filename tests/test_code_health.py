@@ -14,7 +14,9 @@ PACKAGE = REPO / "src" / "frontdesk"
 
 
 def run(*command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *command], cwd=REPO, capture_output=True, text=True, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", *command], cwd=REPO, capture_output=True, text=True, timeout=600, check=False
+    )
 
 
 def test_mypy_passes_on_the_package() -> None:
@@ -82,7 +84,11 @@ def test_no_import_cycle_between_packages() -> None:
 def test_lower_layers_never_import_entry_points() -> None:
     edges = package_graph()
     entry_points = {"cli", "server"}
-    offenders = {source: sorted(targets & entry_points) for source, targets in edges.items() if source not in entry_points and targets & entry_points}
+    offenders = {
+        source: sorted(targets & entry_points)
+        for source, targets in edges.items()
+        if source not in entry_points and targets & entry_points
+    }
     assert offenders == {}
 
 
@@ -97,7 +103,11 @@ def test_entry_points_leave_the_message_protocol_to_conversation() -> None:
         if path.relative_to(PACKAGE).as_posix() in allowed:
             continue
         source = path.read_text(encoding="utf-8")
-        offenders += [f"{path.relative_to(PACKAGE)}: {name}" for name in ("Command(resume", "parse_answer(", "answered_pause(") if name in source]
+        offenders += [
+            f"{path.relative_to(PACKAGE)}: {name}"
+            for name in ("Command(resume", "parse_answer(", "answered_pause(")
+            if name in source
+        ]
     assert offenders == []
 
 
@@ -133,3 +143,13 @@ def test_no_module_imports_another_packages_underscored_names() -> None:
                 if other != own and private:
                     offenders.append(f"{path.relative_to(PACKAGE)}: {node.module} {private}")
     assert offenders == []
+
+
+def test_modules_stay_small() -> None:
+    """One job per module: a module past 400 lines is doing two, and is split by job."""
+    long = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}

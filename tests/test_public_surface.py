@@ -24,7 +24,9 @@ def _exception_classes() -> list[tuple[str, str]]:
     for path in PACKAGE.rglob("*.py"):
         module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.ClassDef) and any(re.search(r"Error|Exception|Unavailable|Busy|NotTaken|Failed", ast.unparse(base)) for base in node.bases):
+            if isinstance(node, ast.ClassDef) and any(
+                re.search(r"Error|Exception|Unavailable|Busy|NotTaken|Failed", ast.unparse(base)) for base in node.bases
+            ):
                 found.append((module, node.name))
     return found
 
@@ -32,7 +34,11 @@ def _exception_classes() -> list[tuple[str, str]]:
 def test_every_error_frontdesk_raises_on_purpose_has_the_one_base() -> None:
     classes = _exception_classes()
     assert len(classes) > 20  # the scan sees the package's errors
-    not_ours = [f"{module}.{name}" for module, name in classes if not issubclass(getattr(importlib.import_module(module), name), frontdesk.FrontdeskError)]
+    not_ours = [
+        f"{module}.{name}"
+        for module, name in classes
+        if not issubclass(getattr(importlib.import_module(module), name), frontdesk.FrontdeskError)
+    ]
     assert not_ours == []
 
 
@@ -46,7 +52,11 @@ def test_every_public_error_is_reachable_from_frontdesk_errors_and_keeps_its_bui
     assert frontdesk.errors.ModelUnavailable is frontdesk.ModelUnavailable
     with pytest.raises(AttributeError, match="NoSuchError"):
         frontdesk.errors.NoSuchError  # noqa: B018 — the attribute access is the test
-    exported = {name for name in frontdesk.__all__ if name.endswith(("Error", "Busy", "Unavailable", "NotTaken", "UnknownDomain", "BadMessage"))}
+    exported = {
+        name
+        for name in frontdesk.__all__
+        if name.endswith(("Error", "Busy", "Unavailable", "NotTaken", "UnknownDomain", "BadMessage"))
+    }
     assert exported <= set(frontdesk.errors.__all__) | {"NotTaken", "ModelNotConfiguredError"}
 
 
@@ -55,13 +65,26 @@ def test_environment_variables_are_declared_once_in_the_config_package() -> None
     process's), so ``frontdesk config show`` and the docs can list every one; no module outside
     the config package reads ``os.environ`` for a frontdesk variable itself."""
     declared = set(ENV_NAMES.values()) | set(GATEWAY_ENV.values()) | set(environment.PROCESS_VARIABLES)
-    declared |= {"FRONTDESK_BASE_URL", "FRONTDESK_FALLBACK_MODELS", "FRONTDESK_DEMO", "FRONTDESK_DOMAIN", "OTEL_EXPORTER_OTLP_ENDPOINT"}
+    declared |= {
+        "FRONTDESK_BASE_URL",
+        "FRONTDESK_FALLBACK_MODELS",
+        "FRONTDESK_DEMO",
+        "FRONTDESK_DOMAIN",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+    }
     undeclared, read_directly = [], []
     for path in PACKAGE.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        undeclared += [f"{path.name}: {name}" for name in re.findall(r"\"((?:FRONTDESK|OPENAI|OTEL)_[A-Z_]+)\"", source) if name not in declared]
+        undeclared += [
+            f"{path.name}: {name}"
+            for name in re.findall(r"\"((?:FRONTDESK|OPENAI|OTEL)_[A-Z_]+)\"", source)
+            if name not in declared
+        ]
         if "config" not in path.relative_to(PACKAGE).parts:
-            read_directly += [f"{path.name}: {m}" for m in re.findall(r"(?:os\.environ\.get|os\.getenv)\(\"(FRONTDESK_[A-Z_]+)", source)]
+            read_directly += [
+                f"{path.name}: {m}"
+                for m in re.findall(r"(?:os\.environ\.get|os\.getenv)\(\"(FRONTDESK_[A-Z_]+)", source)
+            ]
     assert undeclared == [] and read_directly == []
     assert len(set(ENV_NAMES.values())) == len(ENV_NAMES)  # one variable, one setting
     with pytest.raises(KeyError, match="FRONTDESK_TYPO"):

@@ -48,7 +48,10 @@ def db() -> sqlite3.Connection:
     if _db is None:
         _db = sqlite3.connect(os.environ.get("LOYALTY_DB", ":memory:"), check_same_thread=False, isolation_level=None)
         _db.execute("CREATE TABLE IF NOT EXISTS points (customer_id TEXT PRIMARY KEY, points INTEGER NOT NULL)")
-        _db.execute("CREATE TABLE IF NOT EXISTS redemptions (key TEXT PRIMARY KEY, customer_id TEXT, reward TEXT, points INTEGER, balance INTEGER)")
+        _db.execute(
+            "CREATE TABLE IF NOT EXISTS redemptions (key TEXT PRIMARY KEY, customer_id TEXT, reward TEXT, points "
+            "INTEGER, balance INTEGER)"
+        )
         _db.executemany("INSERT OR IGNORE INTO points VALUES (?, ?)", SEED.items())
     return _db
 
@@ -91,7 +94,9 @@ def redeem_points(
     if reward not in REWARDS:
         raise ValueError(f"unknown reward {reward!r}; rewards: {', '.join(REWARDS)}")
     with _lock:
-        earlier = db().execute("SELECT reward, points, balance FROM redemptions WHERE key = ?", (idempotency_key,)).fetchone()
+        earlier = (
+            db().execute("SELECT reward, points, balance FROM redemptions WHERE key = ?", (idempotency_key,)).fetchone()
+        )
         if earlier is not None:
             return {"reward": earlier[0], "points_spent": earlier[1], "balance": earlier[2], "repeated": True}
         cost = REWARDS[reward]
@@ -100,7 +105,10 @@ def redeem_points(
             raise ValueError(f"not enough points: {reward} costs {cost}, the balance is {points}")
         db().execute("BEGIN IMMEDIATE")
         db().execute("UPDATE points SET points = points - ? WHERE customer_id = ?", (cost, customer_id))
-        db().execute("INSERT INTO redemptions VALUES (?, ?, ?, ?, ?)", (idempotency_key, customer_id, reward, cost, points - cost))
+        db().execute(
+            "INSERT INTO redemptions VALUES (?, ?, ?, ?, ?)",
+            (idempotency_key, customer_id, reward, cost, points - cost),
+        )
         db().execute("COMMIT")
     maybe_die("redeem_points")
     return {"reward": reward, "points_spent": cost, "balance": points - cost}
@@ -111,7 +119,12 @@ def track_parcel(order_id: str) -> dict[str, Any]:
     """Where the parcel of an order is, from the carrier."""
     maybe_die("track_parcel")
     digits = sum(ord(c) for c in order_id)
-    return {"order_id": order_id, "carrier": "UPS", "status": ["label created", "in transit", "out for delivery"][digits % 3], "eta_days": digits % 4 + 1}
+    return {
+        "order_id": order_id,
+        "carrier": "UPS",
+        "status": ["label created", "in transit", "out for delivery"][digits % 3],
+        "eta_days": digits % 4 + 1,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,7 +10,8 @@ The public API is what this module exports (``frontdesk.__all__``); everything e
   ``AgentSpec`` defines agents; ``ToolPolicy``/``PolicyVerdict`` add checks to the one tool
   pipeline every call takes; ``InputGuardrail``/``OutputGuardrail``/``ToolGuardrail`` (or
   the ``input_guardrail``/``output_guardrail``/``tool_guardrail`` decorators) check
-  messages, replies and calls (``build_graph(guardrails=...)``); ``Domain``/``register_domain`` plug in a business domain.
+  messages, replies and calls (``build_graph(guardrails=...)``); ``Domain``/``register_domain`` plug in a business
+  domain.
 - Talk: ``app.conversation(thread_id)`` (a ``Conversation``) sends a customer's message and
   answers a confirmation, yielding typed events (``Token``, ``ToolResult``, ``Waiting``,
   ``Verdict``... then ``TurnDone``; ``NotTaken`` when the thread cannot take the message);

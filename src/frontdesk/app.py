@@ -130,7 +130,11 @@ def open_app(
             knowledge = open_knowledge(settings, domain)
             stack.callback(knowledge.close)
         if tracing is None:
-            tracing = configure_tracing(duckdb_path=settings.resolved_traces_path, otlp_endpoint=settings.otlp_endpoint, console=settings.console_traces)
+            tracing = configure_tracing(
+                duckdb_path=settings.resolved_traces_path,
+                otlp_endpoint=settings.otlp_endpoint,
+                console=settings.console_traces,
+            )
             stack.callback(tracing.shutdown)
         if checkpointer is None:
             checkpointer = stack.enter_context(open_checkpointer(url))
@@ -151,13 +155,40 @@ def open_app(
             _add_mcp_tools(settings, domain, stack, graph_options)
         if settings.guardrails:
             graph_options["guardrails"] = [*load_guardrails(settings.guardrails), *graph_options.get("guardrails", ())]
-        graph = build_graph(settings, model=chat_model, checkpointer=checkpointer, store=store, domain=domain, context=context, **graph_options)
+        graph = build_graph(
+            settings,
+            model=chat_model,
+            checkpointer=checkpointer,
+            store=store,
+            domain=domain,
+            context=context,
+            **graph_options,
+        )
         locks = ThreadLocks(settings.data_dir / "locks", postgres_url=url if backend(url) == "postgres" else None)
-        warmup = _warm_local_model(settings, domain, knowledge, chat_model, graph_options) if model is None and settings.model == "local" else None
-        yield FrontdeskApp(settings, domain, graph, checkpointer, store, engine, knowledge, tracing, context, locks, run_labels(settings, domain), warmup)
+        warmup = (
+            _warm_local_model(settings, domain, knowledge, chat_model, graph_options)
+            if model is None and settings.model == "local"
+            else None
+        )
+        yield FrontdeskApp(
+            settings,
+            domain,
+            graph,
+            checkpointer,
+            store,
+            engine,
+            knowledge,
+            tracing,
+            context,
+            locks,
+            run_labels(settings, domain),
+            warmup,
+        )
 
 
-def _warm_local_model(settings: Settings, domain: Domain, knowledge: KnowledgeBase, chat_model: Any, graph_options: dict[str, Any]) -> PromptWarmup:
+def _warm_local_model(
+    settings: Settings, domain: Domain, knowledge: KnowledgeBase, chat_model: Any, graph_options: dict[str, Any]
+) -> PromptWarmup:
     """Start evaluating the entry agent's shared prompt prefix on the local model (see ``graphs.warmup``),
     after embedding the intents' examples (the shared embedder keeps them for the graph's classifier).
     The entry agent is assembled as the graph assembles it, so an app's and MCP servers' tools are in the prefix too."""
@@ -169,12 +200,17 @@ def _warm_local_model(settings: Settings, domain: Domain, knowledge: KnowledgeBa
 
 
 def _add_mcp_tools(settings: Settings, domain: Domain, stack: ExitStack, graph_options: dict[str, Any]) -> None:
-    """Connect the configured MCP servers (closed with ``stack``); their tools and approval gate join the graph's options."""
+    """Connect the configured MCP servers (closed with ``stack``); their tools and approval gate join the graph's
+    options."""
     try:
         from frontdesk.mcp.loading import open_mcp_tools  # noqa: PLC0415  # the optional ``mcp`` extra
     except ImportError as exc:
-        raise ConfigError(f"mcp_servers needs the optional dependency {exc.name!r}: pip install 'frontdesk[mcp]'") from None
-    own = {tool.name for spec in default_agent_specs(domain).values() for tool in spec.tools} | {tool.name for tool in graph_options.get("tools", ())}
+        raise ConfigError(
+            f"mcp_servers needs the optional dependency {exc.name!r}: pip install 'frontdesk[mcp]'"
+        ) from None
+    own = {tool.name for spec in default_agent_specs(domain).values() for tool in spec.tools} | {
+        tool.name for tool in graph_options.get("tools", ())
+    }
     own |= {tool.name for spec in graph_options.get("agents", ()) for tool in spec.tools}
     own |= {tool.name for tools in (graph_options.get("agent_tools") or {}).values() for tool in tools}
     imported = open_mcp_tools(settings.mcp_servers, settings.data_dir, stack, taken=own)

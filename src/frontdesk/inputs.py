@@ -53,7 +53,9 @@ def printable(text: str) -> str:
     interpreted (colour changes, cursor moves, window titles, hyperlinks, and bidirectional
     overrides that make "refund of 0001" display as 1000).
     """
-    return "".join(ch if ch in "\n\t" or unicodedata.category(ch) not in SHOWN_AS_CODES else _code(ord(ch)) for ch in text)
+    return "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch) not in SHOWN_AS_CODES else _code(ord(ch)) for ch in text
+    )
 
 
 def _code(point: int) -> str:

@@ -69,7 +69,8 @@ def resolve_context(runtime: Any, default: RunContext) -> RunContext:
 
 
 TURN_STARTED = "frontdesk_turn_started"
-"""``configurable`` key: when the turn began (``time.monotonic()`` in this process); the model gateway's turn deadline counts from it.
+"""``configurable`` key: when the turn began (``time.monotonic()`` in this process); the model gateway's turn deadline
+counts from it.
 
 Monotonic, not wall time: a clock step (NTP, a VM resumed) must not end or stretch a turn."""
 

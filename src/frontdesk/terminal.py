@@ -13,7 +13,22 @@ from rich.table import Table
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
-RIGHT_ALIGNED = frozenset({"turns", "tool calls", "handoffs", "time", "calls", "trips", "value", "p50 ms", "p95 ms", "p99 ms", "errors", "cost USD"})
+RIGHT_ALIGNED = frozenset(
+    {
+        "turns",
+        "tool calls",
+        "handoffs",
+        "time",
+        "calls",
+        "trips",
+        "value",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "errors",
+        "cost USD",
+    }
+)
 
 
 def fitting_table(*columns: str, title: str | None = None) -> Table:

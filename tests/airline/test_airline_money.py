@@ -51,14 +51,18 @@ def gift_card(engine: Engine) -> float:
 
 
 def book(ctx: ToolContext, passengers: int, payments: list[dict[str, Any]]) -> Any:
-    return tools["book_reservation"].invoke(ctx, {**ONE_WAY, "passengers": [AVA] * passengers, "payment_methods": payments})
+    return tools["book_reservation"].invoke(
+        ctx, {**ONE_WAY, "passengers": [AVA] * passengers, "payment_methods": payments}
+    )
 
 
 def test_a_cancelled_reservation_cannot_be_cancelled_and_refunded_again(shop: tuple[Engine, ToolContext]) -> None:
     _engine, ctx = shop
     assert tools["cancel_reservation"].invoke(ctx, {"reservation_id": "AV1002"}).ok
     gate = airline.approval_policy(100.0)
-    assert gate.needs_approval(tools["cancel_reservation"], {"reservation_id": "AV1002"}, ctx) is None  # nothing left to refund
+    assert (
+        gate.needs_approval(tools["cancel_reservation"], {"reservation_id": "AV1002"}, ctx) is None
+    )  # nothing left to refund
     again = tools["cancel_reservation"].invoke(ctx, {"reservation_id": "AV1002"})
     assert not again.ok and "already cancelled" in again.content
 
@@ -79,10 +83,14 @@ def test_gift_card_splits_are_checked_together_against_the_balance(shop: tuple[E
 def test_a_negative_payment_split_is_refused_and_adds_no_money(shop: tuple[Engine, ToolContext]) -> None:
     engine, ctx = shop
     before = gift_card(engine)
-    negative = book(ctx, 1, [{"payment_id": "gift_card_1001", "amount": -31}, {"payment_id": "credit_card_1001", "amount": 120}])
+    negative = book(
+        ctx, 1, [{"payment_id": "gift_card_1001", "amount": -31}, {"payment_id": "credit_card_1001", "amount": 120}]
+    )
     assert not negative.ok and "cannot be negative" in negative.content
     card = [{"payment_id": "credit_card_1001", "amount": 39}]
-    bags = tools["book_reservation"].invoke(ctx, {**ONE_WAY, "passengers": [AVA], "nonfree_baggages": -1, "payment_methods": card})
+    bags = tools["book_reservation"].invoke(
+        ctx, {**ONE_WAY, "passengers": [AVA], "nonfree_baggages": -1, "payment_methods": card}
+    )
     assert not bags.ok and "nonfree_baggages cannot be negative" in bags.content
     certificate = tools["send_certificate"].invoke(ctx, {"user_id": "ava_chen_1001", "amount": -50})
     assert not certificate.ok and "must be positive" in certificate.content
@@ -94,7 +102,11 @@ def test_a_change_to_cheaper_flights_is_a_refund_the_approval_gate_counts(shop: 
     engine, ctx = shop
     needed = airline.approval_policy(100.0).needs_approval(tools["update_reservation_flights"], CHEAPER_FLIGHT, ctx)
     assert needed is not None and needed[1] == 732.0 and "above the approval limit of 100.00" in needed[0]
-    assert airline.approval_policy(1000.0).needs_approval(tools["update_reservation_flights"], CHEAPER_FLIGHT, ctx) is None
+    assert (
+        airline.approval_policy(1000.0).needs_approval(tools["update_reservation_flights"], CHEAPER_FLIGHT, ctx) is None
+    )
     unknown_flight = {**CHEAPER_FLIGHT, "flights": [{"flight_number": "NOPE", "date": "2024-05-20"}]}
-    assert airline.approval_policy(100.0).needs_approval(tools["update_reservation_flights"], unknown_flight, ctx) is None  # the tool itself refuses it
+    assert (
+        airline.approval_policy(100.0).needs_approval(tools["update_reservation_flights"], unknown_flight, ctx) is None
+    )  # the tool itself refuses it
     assert gift_card(engine) == 120.0

@@ -19,10 +19,18 @@ DB = SHARED / "db.json"
 
 
 def run(env: ReplayEnvironment, task: dict[str, Any], agents: dict[str, list[Any]], customer: list[Any]) -> Any:
-    script = Script("airline-live", [{agent: [ScriptedStep.model_validate(s) for s in steps] for agent, steps in agents.items()}])
+    script = Script(
+        "airline-live", [{agent: [ScriptedStep.model_validate(s) for s in steps] for agent, steps in agents.items()}]
+    )
     user_script = Script("customer", [{"user": [ScriptedStep.model_validate(s) for s in customer]}])
     settings = Settings(data_dir=env.workdir, domain="airline")
-    tau2 = Tau2Run(db_path=DB, agent_models=ScriptedModels(script), user_model=ScriptedChatModel(script=user_script, agent="user"), env=env, settings=settings)
+    tau2 = Tau2Run(
+        db_path=DB,
+        agent_models=ScriptedModels(script),
+        user_model=ScriptedChatModel(script=user_script, agent="user"),
+        env=env,
+        settings=settings,
+    )
     return run_tau2(tau2, [task], trials=1, agent_model="scripted", user_model="scripted")
 
 
@@ -32,7 +40,12 @@ def test_a_live_airline_task_passes_with_the_gold_actions_and_fails_without_them
     assert gold["customer_service"][0]["tool_calls"][0]["name"] == "get_user_details"
     with ReplayEnvironment() as env:
         good = run(env, task, gold, ["I need to change my flights, here is my user id.", "Yes, go ahead.", STOP])
-        idle = run(env, task, {"customer_service": ["Sorry, I can't change flights."], "grader": [{"verdict": "pass"}]}, ["Change my flights please.", STOP])
+        idle = run(
+            env,
+            task,
+            {"customer_service": ["Sorry, I can't change flights."], "grader": [{"verdict": "pass"}]},
+            ["Change my flights please.", STOP],
+        )
     trial = good.trials[0]
     assert trial.db_match and trial.passed and trial.tool_calls == 2, trial
     assert not idle.trials[0].db_match and not idle.trials[0].passed

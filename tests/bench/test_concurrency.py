@@ -25,7 +25,9 @@ def test_pool_size_choices() -> None:
     assert pool_size(100, 8) == 8
 
 
-def test_the_run_uses_the_servers_collector_thresholds_and_gives_the_process_its_own_back(tmp_path: Path, env: ReplayEnvironment) -> None:
+def test_the_run_uses_the_servers_collector_thresholds_and_gives_the_process_its_own_back(
+    tmp_path: Path, env: ReplayEnvironment
+) -> None:
     import gc
 
     from frontdesk.config.settings import SERVER_GC_THRESHOLDS

@@ -15,14 +15,26 @@ from frontdesk.benchmarks.report import BenchResults, to_markdown, write_results
 def sample() -> BenchResults:
     def latency(ms: float, median: float, p95: float) -> LatencyResult:
         return LatencyResult(
-            latency_ms=ms, runs=4, successes=4, tasks={"lookup": True, "cancel": True}, turns=5, overhead_median_ms=median, overhead_p95_ms=p95
+            latency_ms=ms,
+            runs=4,
+            successes=4,
+            tasks={"lookup": True, "cancel": True},
+            turns=5,
+            overhead_median_ms=median,
+            overhead_p95_ms=p95,
         )
 
     return BenchResults(
         frameworks=[
-            FrameworkResult("frontdesk", "frontdesk", latencies=[latency(0, 10.0, 30.0)], import_s=1.5, peak_rss_mb=300.0),
-            FrameworkResult("langgraph", "bare LangGraph", latencies=[latency(0, 2.0, 5.0)], import_s=0.5, peak_rss_mb=200.0),
-            FrameworkResult("crewai", "CrewAI", status="not installed", note="crewai missing: pip install 'frontdesk[crewai]'"),
+            FrameworkResult(
+                "frontdesk", "frontdesk", latencies=[latency(0, 10.0, 30.0)], import_s=1.5, peak_rss_mb=300.0
+            ),
+            FrameworkResult(
+                "langgraph", "bare LangGraph", latencies=[latency(0, 2.0, 5.0)], import_s=0.5, peak_rss_mb=200.0
+            ),
+            FrameworkResult(
+                "crewai", "CrewAI", status="not installed", note="crewai missing: pip install 'frontdesk[crewai]'"
+            ),
         ],
         concurrency=[
             ConcurrencyResult(
@@ -48,7 +60,10 @@ def test_json_has_numbers_and_ratios_to_bare_langgraph(tmp_path: Path) -> None:
     doc = json.loads((tmp_path / "results.json").read_text())
     frontdesk, langgraph, crewai = doc["frameworks"]
     assert doc["baseline"] == "langgraph" and doc["machine"]["cpus"] == 2
-    assert frontdesk["latencies"][0]["overhead_median_ratio"] == 5.0 and frontdesk["latencies"][0]["overhead_p95_ratio"] == 6.0
+    assert (
+        frontdesk["latencies"][0]["overhead_median_ratio"] == 5.0
+        and frontdesk["latencies"][0]["overhead_p95_ratio"] == 6.0
+    )
     assert frontdesk["import_ratio"] == 3.0 and frontdesk["peak_rss_ratio"] == 1.5 and frontdesk["tasks_ok"] == "2/2"
     assert langgraph["latencies"][0]["overhead_median_ratio"] == 1.0
     assert crewai["status"] == "not installed" and crewai["latencies"] == []
@@ -68,7 +83,20 @@ def test_markdown_table_rows() -> None:
 def test_cli_runs_one_framework_and_writes_the_files(tmp_path: Path) -> None:
     from frontdesk.cli.app import app
 
-    args = ["bench", "--frameworks", "langgraph", "--repeat", "1", "--latency-ms", "0", "--concurrency", "0", "--no-probe", "--out", str(tmp_path)]
+    args = [
+        "bench",
+        "--frameworks",
+        "langgraph",
+        "--repeat",
+        "1",
+        "--latency-ms",
+        "0",
+        "--concurrency",
+        "0",
+        "--no-probe",
+        "--out",
+        str(tmp_path),
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "bare LangGraph" in result.output and "4/4" in result.output

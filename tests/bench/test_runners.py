@@ -42,7 +42,9 @@ def test_run_frameworks_summarises_each_latency(env: ReplayEnvironment, tasks: l
 
 
 def test_missing_extra_is_a_not_installed_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = FrameworkInfo("autogen", "AutoGen", "frontdesk.benchmarks.autogen_runner", (), ("no_such_framework_pkg",), "autogen")
+    fake = FrameworkInfo(
+        "autogen", "AutoGen", "frontdesk.benchmarks.autogen_runner", (), ("no_such_framework_pkg",), "autogen"
+    )
     monkeypatch.setitem(FRAMEWORKS, "autogen", fake)
     runners, [row] = load_runners(["autogen"])
     assert runners == {}
@@ -55,7 +57,9 @@ def test_probe_measures_import_time_and_peak_rss_in_a_fresh_process() -> None:
     assert 0 < found["import_s"] < 30 and found["peak_rss_mb"] > 20
 
 
-def test_bare_langgraph_on_the_durable_saver_completes_and_stores_its_threads(env: ReplayEnvironment, tasks: list[BenchTask]) -> None:
+def test_bare_langgraph_on_the_durable_saver_completes_and_stores_its_threads(
+    env: ReplayEnvironment, tasks: list[BenchTask]
+) -> None:
     """The comparison row of bench/turn_ratio.py: the same bare graph, its threads in SQLite files."""
     from frontdesk.benchmarks import langgraph_runner
 

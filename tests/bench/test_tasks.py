@@ -23,7 +23,12 @@ def calls(step: ScriptedStep) -> list[str]:
 
 def test_the_four_tasks_are_the_shipped_scenarios(tasks: list[BenchTask]) -> None:
     assert [t.name for t in tasks] == list(TASKS) == ["lookup", "cancel", "policy", "handoff"]
-    assert [t.path.stem for t in tasks] == ["order-status", "cancel-pending-order", "policy-question", "handoff-to-human"]
+    assert [t.path.stem for t in tasks] == [
+        "order-status",
+        "cancel-pending-order",
+        "policy-question",
+        "handoff-to-human",
+    ]
 
 
 def test_policy_drops_the_researcher_handoff_and_the_grader(tasks: list[BenchTask]) -> None:

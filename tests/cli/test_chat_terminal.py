@@ -18,7 +18,14 @@ from frontdesk.llm.openai_test_server import OpenAITestServer
 def chat_env(data_dir: Path, base_url: str | None = None) -> dict[str, str]:
     """The environment of a `frontdesk chat` on the demo shop in ``data_dir``, with the test model at ``base_url``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
-    env.update(FRONTDESK_DEMO="1", FRONTDESK_DATA_DIR=str(data_dir), FRONTDESK_MODEL="m", OPENAI_API_KEY="k", NO_COLOR="1", TERM="xterm")
+    env.update(
+        FRONTDESK_DEMO="1",
+        FRONTDESK_DATA_DIR=str(data_dir),
+        FRONTDESK_MODEL="m",
+        OPENAI_API_KEY="k",
+        NO_COLOR="1",
+        TERM="xterm",
+    )
     if base_url is not None:
         env["OPENAI_BASE_URL"] = base_url
     return env
@@ -31,7 +38,15 @@ def ctrl_c_works() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-ADDRESS_CHANGE = {"order_id": "#D1001", "address1": "77 Broadway", "address2": "", "city": "New York", "state": "NY", "country": "USA", "zip": "10006"}
+ADDRESS_CHANGE = {
+    "order_id": "#D1001",
+    "address1": "77 Broadway",
+    "address2": "",
+    "city": "New York",
+    "state": "NY",
+    "country": "USA",
+    "zip": "10006",
+}
 
 
 def test_a_chat_session_in_a_terminal(tmp_path: Path) -> None:
@@ -78,11 +93,15 @@ def test_config_show_and_a_broken_config_file(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
     config = tmp_path / "config.toml"
     config.write_text('model = "from-file"\nbase_url = "http://127.0.0.1:9/v1"\n')
-    env.update(FRONTDESK_CONFIG=str(config), FRONTDESK_DATA_DIR=str(tmp_path), OPENAI_API_KEY="sk-secret", COLUMNS="200")
+    env.update(
+        FRONTDESK_CONFIG=str(config), FRONTDESK_DATA_DIR=str(tmp_path), OPENAI_API_KEY="sk-secret", COLUMNS="200"
+    )
     shown = pexpect.run(f"{sys.executable} -m frontdesk.cli.app config show", env=env, encoding="utf-8", timeout=60)
     assert "from-file" in shown and "config file" in shown and "sk-secret" not in shown and "***" in shown
     config.write_text("model = \n")
-    broken, status = pexpect.run(f"{sys.executable} -m frontdesk.cli.app config show", env=env, encoding="utf-8", timeout=60, withexitstatus=True)
+    broken, status = pexpect.run(
+        f"{sys.executable} -m frontdesk.cli.app config show", env=env, encoding="utf-8", timeout=60, withexitstatus=True
+    )
     assert status == 2 and f"{config}: invalid TOML" in broken and "Traceback" not in broken
 
 
@@ -147,7 +166,11 @@ def test_chat_killed_during_a_model_call_loses_nothing_when_the_customer_comes_b
     script = ["Your order #D1002 was delivered on Monday.", {"verdict": "pass"}, "Glad to help!", {"verdict": "pass"}]
     with OpenAITestServer(script) as model:
         back = pexpect.spawn(
-            sys.executable, ["-m", "frontdesk.cli.app", "chat", "--thread", "k1"], env={**env, "OPENAI_BASE_URL": model.base_url}, encoding="utf-8", timeout=60
+            sys.executable,
+            ["-m", "frontdesk.cli.app", "chat", "--thread", "k1"],
+            env={**env, "OPENAI_BASE_URL": model.base_url},
+            encoding="utf-8",
+            timeout=60,
         )
         try:
             back.expect("you › Where is #D1002\\?")

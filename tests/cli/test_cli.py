@@ -21,16 +21,22 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FRONTDESK, *args], input=stdin, capture_output=True, text=True, env=env, timeout=300, check=False)
+    return subprocess.run(
+        [*FRONTDESK, *args], input=stdin, capture_output=True, text=True, env=env, timeout=300, check=False
+    )
 
 
 def test_demo_runs_offline_and_stores_traces(tmp_path: Path) -> None:
     done = run(["demo"], clean_env(tmp_path))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     shipped = Path(__file__).resolve().parents[2] / "scenarios"
-    scenarios = len(list(shipped.rglob("*.yaml"))) - len(list((shipped / "airline").glob("*.yaml")))  # the retail ones (the default domain)
+    scenarios = len(list(shipped.rglob("*.yaml"))) - len(
+        list((shipped / "airline").glob("*.yaml"))
+    )  # the retail ones (the default domain)
     assert f"{scenarios}/{scenarios} scenarios passed" in done.stdout
-    assert "⇢ handed to a person" in done.stdout and "grader" in done.stdout and "✓ find_user_id_by_email" in done.stdout
+    assert (
+        "⇢ handed to a person" in done.stdout and "grader" in done.stdout and "✓ find_user_id_by_email" in done.stdout
+    )
     assert (tmp_path / "data" / "traces.duckdb").exists()
     listed = run(["traces", "list", "--limit", "100"], clean_env(tmp_path))
     assert listed.returncode == 0 and "Order status" in listed.stdout
@@ -53,7 +59,9 @@ def test_chat_talks_to_an_openai_compatible_endpoint_and_resumes_the_thread(tmp_
     ]
     with OpenAITestServer(script) as server:
         env = clean_env(tmp_path, FRONTDESK_MODEL="test-model", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k")
-        first = run(["chat", "--thread", "t-42"], env, stdin="I'm ava.chen@example.com, where is order #D1002?\n/quit\n")
+        first = run(
+            ["chat", "--thread", "t-42"], env, stdin="I'm ava.chen@example.com, where is order #D1002?\n/quit\n"
+        )
         assert server.remaining == 0
         assert server.requests[0]["stream"] is True
     assert first.returncode == 0, first.stdout + first.stderr
@@ -83,8 +91,22 @@ def test_chat_with_a_failing_endpoint_gives_the_fallback_reply_and_a_ticket(tmp_
     import pexpect
 
     with OpenAITestServer([]) as server:  # every request: 500
-        env = clean_env(tmp_path, FRONTDESK_MODEL="m", OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="k", FRONTDESK_MAX_RETRIES="1", NO_COLOR="1")
-        chat = pexpect.spawn(sys.executable, ["-m", "frontdesk.cli.app", "chat"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 200))
+        env = clean_env(
+            tmp_path,
+            FRONTDESK_MODEL="m",
+            OPENAI_BASE_URL=server.base_url,
+            OPENAI_API_KEY="k",
+            FRONTDESK_MAX_RETRIES="1",
+            NO_COLOR="1",
+        )
+        chat = pexpect.spawn(
+            sys.executable,
+            ["-m", "frontdesk.cli.app", "chat"],
+            env=env,
+            encoding="utf-8",
+            timeout=60,
+            dimensions=(40, 200),
+        )
         try:
             chat.expect("you")
             chat.sendline("hello")
@@ -114,7 +136,11 @@ def test_an_owners_page_survives_the_demo_pages_and_a_deployment_gets_no_demo_da
     assert ingested.returncode == 0, ingested.stderr
     assert run(["inbox"], demo_env).returncode == 0
     with OpenAITestServer([]) as model:
-        chat = run(["chat"], clean_env(tmp_path, FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="k"), stdin="/quit\n")
+        chat = run(
+            ["chat"],
+            clean_env(tmp_path, FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="k"),
+            stdin="/quit\n",
+        )
     assert chat.returncode == 0, chat.stderr
     kb = open_knowledge_base(tmp_path / "data" / "knowledge.duckdb", "bm25")
     assert kb.source("returns") == str(own)
@@ -129,7 +155,9 @@ def test_an_owners_page_survives_the_demo_pages_and_a_deployment_gets_no_demo_da
             {**fresh, "FRONTDESK_MODEL": "m", "OPENAI_BASE_URL": model.base_url, "OPENAI_API_KEY": "k"},
             stdin="/quit\n",
         )
-    assert refused.returncode == 2 and "--customer ava.chen@example.com: User not found" in refused.stderr, refused.stderr
+    assert refused.returncode == 2 and "--customer ava.chen@example.com: User not found" in refused.stderr, (
+        refused.stderr
+    )
     assert (
         not (tmp_path / "deployment" / "data" / "knowledge.duckdb").exists()
         or open_knowledge_base(tmp_path / "deployment" / "data" / "knowledge.duckdb", "bm25").counts()[0] == 0
@@ -167,7 +195,10 @@ def test_a_local_model_error_is_the_users_line_not_an_unexpected_one(tmp_path: P
     import frontdesk.cli.app
     from frontdesk.llm.local_errors import LocalModelError
 
-    said = "the local model server crashed on its first completion (SIGILL): rebuild it portable: CMAKE_ARGS=... pip install ..."
+    said = (
+        "the local model server crashed on its first completion (SIGILL): rebuild it portable: CMAKE_ARGS=... pip "
+        "install ..."
+    )
 
     def failing_app() -> None:
         raise LocalModelError(said)
@@ -182,7 +213,9 @@ def test_a_local_model_error_is_the_users_line_not_an_unexpected_one(tmp_path: P
     assert not (tmp_path / "logs" / "cli.log").exists(), "a known failure is not logged as a crash"
 
 
-def test_settings_refuse_unknown_fields_and_a_named_config_file_that_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_settings_refuse_unknown_fields_and_a_named_config_file_that_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from pydantic import ValidationError
 
     from frontdesk import ConfigError, Settings

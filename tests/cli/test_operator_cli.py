@@ -24,7 +24,9 @@ def env_for(tmp_path: Path, server: OpenAITestServer | None = None, **extra: str
 
 
 def frontdesk(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FRONTDESK, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120, check=False)
+    return subprocess.run(
+        [*FRONTDESK, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120, check=False
+    )
 
 
 def waiting_id(env: dict[str, str], prefix: str) -> str:
@@ -45,7 +47,12 @@ def test_chat_waits_for_the_operator_and_shows_the_reply(tmp_path: Path, db_env:
     with OpenAITestServer(script) as server:
         env = env_for(tmp_path, server, **db_env)
         chat = subprocess.Popen(
-            [*FRONTDESK, "chat", "--thread", "c1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            [*FRONTDESK, "chat", "--thread", "c1"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         assert chat.stdin is not None and chat.stdout is not None
         chat.stdin.write("I want a human\n")
@@ -57,9 +64,13 @@ def test_chat_waits_for_the_operator_and_shows_the_reply(tmp_path: Path, db_env:
             if not line and chat.poll() is not None:
                 break
             lines.append(line)
-        assert any("handed to a person" in line for line in lines), "".join(lines) + (chat.stderr.read() if chat.poll() is not None else "")
+        assert any("handed to a person" in line for line in lines), "".join(lines) + (
+            chat.stderr.read() if chat.poll() is not None else ""
+        )
         ticket = waiting_id(env_for(tmp_path, **db_env), "T-")
-        replied = frontdesk(["inbox", "reply", ticket, "Hello, this is Maya from support.", "-o", "maya"], env_for(tmp_path, **db_env))
+        replied = frontdesk(
+            ["inbox", "reply", ticket, "Hello, this is Maya from support.", "-o", "maya"], env_for(tmp_path, **db_env)
+        )
         assert replied.returncode == 0, replied.stderr
         out, err = chat.communicate("/quit\n", timeout=60)
     assert "operator › Hello, this is Maya from support." in out, out + err
@@ -81,14 +92,23 @@ def read_until(process: subprocess.Popen, marker: str, timeout_s: float = 60) ->
 def test_approve_and_reject_from_the_inbox(tmp_path: Path) -> None:
     script = [
         {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]},
-        {"tool_calls": [{"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}]},
+        {
+            "tool_calls": [
+                {"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}
+            ]
+        },
         "Sorry — the cancellation was declined by our team.",
         {"verdict": "pass"},
     ]
     with OpenAITestServer(script) as server:
         env = env_for(tmp_path, server)
         chat = subprocess.Popen(
-            [*FRONTDESK, "chat", "--thread", "c2"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            [*FRONTDESK, "chat", "--thread", "c2"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         chat.stdin.write("I'm ava.chen@example.com, cancel #D1001 please, yes\n")
         chat.stdin.flush()
@@ -112,8 +132,13 @@ def test_approve_and_reject_from_the_inbox(tmp_path: Path) -> None:
     assert "The operator rejected this action: Order already packed" in shown.stdout
     assert frontdesk(["inbox"], env_for(tmp_path)).stdout.strip() == "Nothing is waiting for a person."
     unknown = frontdesk(["inbox", "switch-customer", "c2", "mallory_0000", "--reason", "said so"], env_for(tmp_path))
-    assert unknown.returncode == 2 and "no customer 'mallory_0000'" in unknown.stderr and "Traceback" not in unknown.stderr
-    moved = frontdesk(["inbox", "switch-customer", "c2", "ben_ortiz_1002", "--reason", "verified by phone", "-o", "sam"], env_for(tmp_path))
+    assert (
+        unknown.returncode == 2 and "no customer 'mallory_0000'" in unknown.stderr and "Traceback" not in unknown.stderr
+    )
+    moved = frontdesk(
+        ["inbox", "switch-customer", "c2", "ben_ortiz_1002", "--reason", "verified by phone", "-o", "sam"],
+        env_for(tmp_path),
+    )
     assert moved.returncode == 0 and "Thread c2 now belongs to ben_ortiz_1002" in moved.stdout, moved.stderr
     assert "customer: ben_ortiz_1002" in frontdesk(["threads", "show", "c2"], env_for(tmp_path)).stdout
 

@@ -21,7 +21,11 @@ from frontdesk.cli import inbox as inbox_cli
 from frontdesk.conversation.inbox import InboxItem
 from frontdesk.inputs import printable
 
-HOSTILE = {"order_id": "#D1001", "reason": "[conceal]secret[/conceal] [/] [bold red]urgent", "note": "refund of \u202e1000"}
+HOSTILE = {
+    "order_id": "#D1001",
+    "reason": "[conceal]secret[/conceal] [/] [bold red]urgent",
+    "note": "refund of \u202e1000",
+}
 
 
 class FakeInbox:
@@ -65,7 +69,10 @@ def test_inbox_list_prints_markup_as_text(fake_inbox: None) -> None:
 
 
 def test_printable_shows_every_kind_of_invisible_or_steering_character() -> None:
-    assert printable("a\u202eb\u200bc\u2066d\u2069\x1b[2J\u2028e\tf\n") == "a\\u202eb\\u200bc\\u2066d\\u2069\\x1b[2J\\u2028e\tf\n"
+    assert (
+        printable("a\u202eb\u200bc\u2066d\u2069\x1b[2J\u2028e\tf\n")
+        == "a\\u202eb\\u200bc\\u2066d\\u2069\\x1b[2J\\u2028e\tf\n"
+    )
 
 
 def test_kb_search_prints_page_text_and_the_query_as_text(tmp_path: Path) -> None:
@@ -74,8 +81,15 @@ def test_kb_search_prints_page_text_and_the_query_as_text(tmp_path: Path) -> Non
 
     page = tmp_path / "pages" / "returns.md"
     page.parent.mkdir()
-    page.write_text("# Returns\n\n## Window\n\nReturns within 90 days [/] see [the returns page](https://x) \u202eevil.\n")
-    env = {"COLUMNS": "300", "FRONTDESK_DATA_DIR": str(tmp_path / "data"), "FRONTDESK_RETRIEVAL": "bm25", "NO_COLOR": "1"}
+    page.write_text(
+        "# Returns\n\n## Window\n\nReturns within 90 days [/] see [the returns page](https://x) \u202eevil.\n"
+    )
+    env = {
+        "COLUMNS": "300",
+        "FRONTDESK_DATA_DIR": str(tmp_path / "data"),
+        "FRONTDESK_RETRIEVAL": "bm25",
+        "NO_COLOR": "1",
+    }
     runner = CliRunner()
     assert runner.invoke(app, ["kb", "ingest", str(page)], env=env).exit_code == 0
     done = runner.invoke(app, ["kb", "search", "returns within 90 days [bold]", "--mode", "bm25"], env=env)

@@ -31,7 +31,8 @@ WRONG = ["I'm sure it's on its way!", {"verdict": "pass"}]
 
 
 def live_report(path: Path, outputs: list[Any]) -> tuple[Result, list[dict[str, Any]]]:
-    """``frontdesk replay PATH --live`` on a model answering ``outputs`` (all used): the CLI's result and the JSON report's scenarios."""
+    """``frontdesk replay PATH --live`` on a model answering ``outputs`` (all used): the CLI's result and the JSON
+    report's scenarios."""
     report = path.with_suffix(".report.json")
     with OpenAITestServer(outputs) as server:
         result = runner.invoke(
@@ -54,7 +55,9 @@ def test_record_writes_the_models_outputs_back_and_they_replay(tmp_path: Path) -
     path = tmp_path / "order-status.yaml"
     shutil.copy(SCENARIOS / "order-status.yaml", path)
     with OpenAITestServer(ORDER_STATUS) as server:
-        result = runner.invoke(app, ["record", str(path), "--model", "m", "--base-url", server.base_url], env={"OPENAI_API_KEY": "k"})
+        result = runner.invoke(
+            app, ["record", str(path), "--model", "m", "--base-url", server.base_url], env={"OPENAI_API_KEY": "k"}
+        )
     assert result.exit_code == 0, result.output
     assert "expectations hold" in result.output
     assert "+  - 'Yes, Ava — #D1002 was delivered on Monday.'" in result.output
@@ -64,7 +67,9 @@ def test_record_writes_the_models_outputs_back_and_they_replay(tmp_path: Path) -
     replayed = runner.invoke(app, ["replay", str(path)])
     assert replayed.exit_code == 0 and "1/1 scenarios passed" in replayed.output
     with OpenAITestServer(ORDER_STATUS) as server:
-        again = runner.invoke(app, ["record", str(path), "--model", "m", "--base-url", server.base_url], env={"OPENAI_API_KEY": "k"})
+        again = runner.invoke(
+            app, ["record", str(path), "--model", "m", "--base-url", server.base_url], env={"OPENAI_API_KEY": "k"}
+        )
     assert "(script unchanged)" in again.output
 
 
@@ -73,7 +78,9 @@ def test_live_runs_n_times_and_reports_pass_hat_k(tmp_path: Path) -> None:
     shutil.copy(SCENARIOS / "order-status.yaml", path)
     with OpenAITestServer(ORDER_STATUS + WRONG + ORDER_STATUS) as server:
         result = runner.invoke(
-            app, ["replay", str(path), "--live", "-n", "3", "--model", "m", "--base-url", server.base_url], env={"OPENAI_API_KEY": "k", "COLUMNS": "200"}
+            app,
+            ["replay", str(path), "--live", "-n", "3", "--model", "m", "--base-url", server.base_url],
+            env={"OPENAI_API_KEY": "k", "COLUMNS": "200"},
         )
         assert server.remaining == 0
     assert result.exit_code == 0, result.output
@@ -85,10 +92,16 @@ def test_live_compares_arguments_as_the_tool_reads_them(tmp_path: Path) -> None:
     """A real model writing D1002 asked for the same order as #D1002: the live run passes."""
     path = tmp_path / "order-status.yaml"
     shutil.copy(SCENARIOS / "order-status.yaml", path)
-    plain_id = [ORDER_STATUS[0], {"tool_calls": [{"name": "get_order_details", "args": {"order_id": "D1002"}}]}, *ORDER_STATUS[2:]]
+    plain_id = [
+        ORDER_STATUS[0],
+        {"tool_calls": [{"name": "get_order_details", "args": {"order_id": "D1002"}}]},
+        *ORDER_STATUS[2:],
+    ]
     with OpenAITestServer(plain_id) as server:
         result = runner.invoke(
-            app, ["replay", str(path), "--live", "--model", "m", "--base-url", server.base_url], env={"OPENAI_API_KEY": "k", "COLUMNS": "200"}
+            app,
+            ["replay", str(path), "--live", "--model", "m", "--base-url", server.base_url],
+            env={"OPENAI_API_KEY": "k", "COLUMNS": "200"},
         )
     assert result.exit_code == 0, result.output
     assert "1/1" in result.output
@@ -100,30 +113,43 @@ def test_a_live_failure_says_where_and_why_the_thread_went_to_a_person(tmp_path:
     gives_up = [
         ORDER_STATUS[0],
         {"tool_calls": [{"name": "get_order_details", "args": {"order_id": "#D9999"}}]},
-        {"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "Customer asks about an order I cannot find"}}]},
+        {
+            "tool_calls": [
+                {"name": "transfer_to_human_agents", "args": {"summary": "Customer asks about an order I cannot find"}}
+            ]
+        },
     ]
     result, scenarios = live_report(path, gives_up)
     assert result.exit_code == 0, result.output  # a live run reports pass^k; it does not fail on a miss
     assert "0/1" in result.output and "went to a person at model step 3" in result.output
     failures = [f for scenario in scenarios for f in scenario["failures"]]
-    assert not [f for f in failures if "expectation script" in f], "a handoff the script did not foresee is the outcome, not a script fault"
+    assert not [f for f in failures if "expectation script" in f], (
+        "a handoff the script did not foresee is the outcome, not a script fault"
+    )
     [why] = [f.split("expectation why: ", 1)[1] for f in failures if "expectation why: " in f]
     assert why.startswith("the thread went to a person at model step 3 after transfer_to_human_agents (ok)"), why
     assert "Customer asks about an order I cannot find" in why
 
 
 def record_of(*calls: tuple[str, bool]) -> TurnRecord:
-    return TurnRecord(index=0, user="", tools=[ToolCallRecord(agent="customer_service", name=name, args={}, ok=ok, content="") for name, ok in calls])
+    return TurnRecord(
+        index=0,
+        user="",
+        tools=[ToolCallRecord(agent="customer_service", name=name, args={}, ok=ok, content="") for name, ok in calls],
+    )
 
 
 def test_a_live_turn_may_read_more_than_the_script_but_not_write_more() -> None:
-    """A real model that looks the order up before cancelling gave the customer the same outcome; an extra write did not."""
+    """A real model that looks the order up before cancelling gave the customer the same outcome; an extra write did
+    not."""
     expect = TurnExpectation(tools=["find_user_id_by_email", {"name": "cancel_pending_order", "ok": False}])
     reads = {"get_order_details", "get_user_details"}.__contains__
     looked_up = record_of(("find_user_id_by_email", True), ("get_order_details", True), ("cancel_pending_order", False))
     assert check_turn("s", looked_up, expect, may_also_call=reads) == []
     assert check_turn("s", looked_up, expect) != [], "a scripted replay still wants exactly the script's calls"
-    wrote = record_of(("find_user_id_by_email", True), ("modify_pending_order_address", True), ("cancel_pending_order", False))
+    wrote = record_of(
+        ("find_user_id_by_email", True), ("modify_pending_order_address", True), ("cancel_pending_order", False)
+    )
     [failure] = check_turn("s", wrote, expect, may_also_call=reads)
     assert "other calls are accepted only when they read" in failure.message
     out_of_order = record_of(("cancel_pending_order", False), ("find_user_id_by_email", True))
@@ -158,6 +184,8 @@ def test_a_live_no_to_an_early_confirmation_cancels_nothing(tmp_path: Path) -> N
     data = yaml.safe_load((SCENARIOS / "cancel-pending-order.yaml").read_text())
     data["turns"][1].update(user="No, keep it.", confirm=[], operator=[])
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    _result, [scenario] = live_report(path, [*CANCEL_ASKED_EARLY[:3], "All right, order #D1001 stays as it is.", {"verdict": "pass"}])
+    _result, [scenario] = live_report(
+        path, [*CANCEL_ASKED_EARLY[:3], "All right, order #D1001 stays as it is.", {"verdict": "pass"}]
+    )
     assert scenario["db_changes"] == [], "the customer said no"
     assert any("missing change orders/#D1001/status" in failure for failure in scenario["failures"])

@@ -48,7 +48,9 @@ def test_fork_from_an_earlier_checkpoint_keeps_the_original(tmp_path: Path) -> N
     url = make_thread(tmp_path)
     with _opened(url) as (_saver, graph):
         entries = history(graph, "t1")
-        after_first_turn = next(e for e in entries if e.last_message == "customer_service: Hi Ava." and not e.next_nodes)
+        after_first_turn = next(
+            e for e in entries if e.last_message == "customer_service: Hi Ava." and not e.next_nodes
+        )
     code, out = invoke("fork", "t1", "--checkpoint", after_first_turn.checkpoint_id, "--to", "t1-branch", "--db", url)
     assert code == 0, out
     _, branch = invoke("show", "t1-branch", "--db", url)
@@ -89,7 +91,9 @@ def test_show_tells_a_finished_thread_from_one_with_steps_left(tmp_path: Path) -
 
     engine = open_domain_db(f"sqlite:///{tmp_path / 'domain.sqlite'}", seed_demo=True)
     agent = [ScriptedStep.model_validate(step) for step in [LOGIN, SIGNED_IN]]
-    script = Script("killed", [{"customer_service": agent, "grader": [ScriptedStep.model_validate({"verdict": "pass"})]}])
+    script = Script(
+        "killed", [{"customer_service": agent, "grader": [ScriptedStep.model_validate({"verdict": "pass"})]}]
+    )
     url = f"sqlite:///{tmp_path / 'threads.sqlite'}"
     with SqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite")) as plain:
         graph = build_graph(model=ScriptedModels(script), checkpointer=KilledAfterToolStep(plain.conn), engine=engine)
@@ -107,7 +111,9 @@ def test_show_tells_a_finished_thread_from_one_with_steps_left(tmp_path: Path) -
 
 def test_show_names_what_a_paused_thread_waits_for(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'frontdesk.sqlite'}"
-    handoff = steps(customer_service=[{"tool_calls": [{"name": "ask_a_person", "args": {"summary": "wants a person"}}]}])
+    handoff = steps(
+        customer_service=[{"tool_calls": [{"name": "ask_a_person", "args": {"summary": "wants a person"}}]}]
+    )
     run_turn(url, 0, [handoff], "a person, please")
     code, out = invoke("show", "t1", "--db", url)
     assert code == 0 and "status: waiting for handoff" in out.splitlines()[0], out

@@ -42,18 +42,25 @@ from frontdesk import (
 
 REPO = Path(__file__).resolve().parents[2]
 LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
-CANCEL = {"tool_calls": [{"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}]}
+CANCEL = {
+    "tool_calls": [{"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}]
+}
 DONE = "Order #D1001 is cancelled."
 
 
 def scripted(*steps: Any) -> ScriptedModels:
-    turn = {"customer_service": [ScriptedStep.model_validate(s) for s in steps], "grader": [ScriptedStep.model_validate({"verdict": "pass"})] * 3}
+    turn = {
+        "customer_service": [ScriptedStep.model_validate(s) for s in steps],
+        "grader": [ScriptedStep.model_validate({"verdict": "pass"})] * 3,
+    }
     return ScriptedModels(Script("conversation", [turn]))
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Any]:
-    with open_app(Settings(data_dir=tmp_path, demo=True, approval_limit=1000.0), model=scripted(LOGIN, CANCEL, DONE)) as opened:
+    with open_app(
+        Settings(data_dir=tmp_path, demo=True, approval_limit=1000.0), model=scripted(LOGIN, CANCEL, DONE)
+    ) as opened:
         yield opened
 
 
@@ -63,7 +70,11 @@ def test_a_write_is_confirmed_and_the_reply_read_without_touching_langgraph(app:
     assert isinstance(events[-1], TurnDone) and events[-1].reply is None
     assert any(isinstance(e, Waiting) and e.kind == "confirmation" for e in events)
     pending = conversation.pending
-    assert isinstance(pending, Confirmation) and pending.tool == "cancel_pending_order" and pending.args["order_id"] == "#D1001"
+    assert (
+        isinstance(pending, Confirmation)
+        and pending.tool == "cancel_pending_order"
+        and pending.args["order_id"] == "#D1001"
+    )
     done = list(conversation.answer(True))
     assert any(isinstance(e, ToolResult) and e.name == "cancel_pending_order" and e.ok for e in done)
     assert isinstance(done[-1], TurnDone) and done[-1].reply == DONE and done[-1].pending is None and done[-1].run_id
@@ -84,12 +95,18 @@ def test_a_message_while_a_confirmation_waits_is_refused_with_the_documented_eve
     assert isinstance(done[-1], TurnDone) and done[-1].reply == DONE
 
 
-def test_a_message_while_a_person_has_the_thread_is_refused_and_answer_with_nothing_to_answer_raises(tmp_path: Path) -> None:
-    with open_app(Settings(data_dir=tmp_path, demo=True, approval_limit=100.0), model=scripted(LOGIN, CANCEL, DONE)) as opened:
+def test_a_message_while_a_person_has_the_thread_is_refused_and_answer_with_nothing_to_answer_raises(
+    tmp_path: Path,
+) -> None:
+    with open_app(
+        Settings(data_dir=tmp_path, demo=True, approval_limit=100.0), model=scripted(LOGIN, CANCEL, DONE)
+    ) as opened:
         conversation = opened.conversation("t3")
         list(conversation.send("I'm ava.chen@example.com, cancel #D1001"))
         ended = list(conversation.answer(True))[-1]
-        assert isinstance(ended, TurnDone) and isinstance(ended.pending, OperatorWait) and ended.pending.kind == "approval"
+        assert (
+            isinstance(ended, TurnDone) and isinstance(ended.pending, OperatorWait) and ended.pending.kind == "approval"
+        )
         [refused] = list(conversation.send("hello? anyone?"))
         assert isinstance(refused, NotTaken) and refused.reason == "awaiting_operator"
         with pytest.raises(MessageNotTaken) as raised:
@@ -105,7 +122,9 @@ def test_a_message_while_a_person_has_the_thread_is_refused_and_answer_with_noth
 def test_an_operator_answers_through_resolve_and_a_wrong_answer_changes_nothing(tmp_path: Path) -> None:
     """An app's own console decides an approval with ``resolve``: a reply cannot approve a refund,
     a decision for another approval id is refused, and the right one runs as a turn with its reply."""
-    with open_app(Settings(data_dir=tmp_path, demo=True, approval_limit=100.0), model=scripted(LOGIN, CANCEL, DONE)) as opened:
+    with open_app(
+        Settings(data_dir=tmp_path, demo=True, approval_limit=100.0), model=scripted(LOGIN, CANCEL, DONE)
+    ) as opened:
         conversation = opened.conversation("t5")
         list(conversation.send("I'm ava.chen@example.com, cancel #D1001"))
         list(conversation.answer(True))
@@ -119,9 +138,18 @@ def test_an_operator_answers_through_resolve_and_a_wrong_answer_changes_nothing(
             list(conversation.resolve(ApprovalDecision("approve", operator="maya"), waiting_id="A-nope"))
         assert conversation.graph.get_state(conversation.config).values["messages"] == before, "nothing ran"
         assert conversation.pending == waiting
-        events = list(conversation.resolve(ApprovalDecision("approve", operator="maya"), waiting_id=waiting.details["approval_id"]))
+        events = list(
+            conversation.resolve(
+                ApprovalDecision("approve", operator="maya"), waiting_id=waiting.details["approval_id"]
+            )
+        )
         assert any(isinstance(e, ToolResult) and e.name == "cancel_pending_order" and e.ok for e in events)
-        assert isinstance(events[-1], TurnDone) and events[-1].reply == DONE and events[-1].pending is None and events[-1].run_id
+        assert (
+            isinstance(events[-1], TurnDone)
+            and events[-1].reply == DONE
+            and events[-1].pending is None
+            and events[-1].run_id
+        )
         with pytest.raises(MessageNotTaken, match="nothing waits in it"):
             list(conversation.resolve(ApprovalDecision("approve", operator="maya")))
 
@@ -136,7 +164,11 @@ def test_a_second_message_while_a_turn_runs_is_thread_busy(app: Any) -> None:
 
 
 def test_the_async_twins_take_the_same_path_on_a_bare_graph() -> None:
-    graph = build_graph(model=scripted(LOGIN, CANCEL, DONE), checkpointer=InMemorySaver(), engine=open_domain_db("sqlite://", "retail", seed_demo=True))
+    graph = build_graph(
+        model=scripted(LOGIN, CANCEL, DONE),
+        checkpointer=InMemorySaver(),
+        engine=open_domain_db("sqlite://", "retail", seed_demo=True),
+    )
     conversation = Conversation(graph, "t5")
 
     async def run() -> list[Any]:
@@ -148,12 +180,16 @@ def test_the_async_twins_take_the_same_path_on_a_bare_graph() -> None:
     first, refused, done = asyncio.run(run())
     assert isinstance(first, TurnDone) and isinstance(first.pending, Confirmation)
     assert len(refused) == 1 and isinstance(refused[0], NotTaken)
-    assert isinstance(done, TurnDone) and isinstance(done.pending, OperatorWait) and done.pending.kind == "approval"  # 129.00 > the default 100.00
+    assert (
+        isinstance(done, TurnDone) and isinstance(done.pending, OperatorWait) and done.pending.kind == "approval"
+    )  # 129.00 > the default 100.00
 
 
 def test_an_embedded_apps_turns_are_on_the_dashboard_and_in_traces_stats(tmp_path: Path) -> None:
     """Each send and answer is one frontdesk.turn root span in the deployment's span store."""
-    with open_app(Settings(data_dir=tmp_path, demo=True, approval_limit=1000.0), model=scripted(LOGIN, CANCEL, DONE)) as opened:
+    with open_app(
+        Settings(data_dir=tmp_path, demo=True, approval_limit=1000.0), model=scripted(LOGIN, CANCEL, DONE)
+    ) as opened:
         conversation = opened.conversation("t6")
         list(conversation.send("I'm ava.chen@example.com, cancel #D1001"))
         list(conversation.answer(True))
@@ -161,7 +197,14 @@ def test_an_embedded_apps_turns_are_on_the_dashboard_and_in_traces_stats(tmp_pat
 
     assert stats(tmp_path / "traces.duckdb").runs == 2
     env = {"FRONTDESK_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "COLUMNS": "200"}
-    shown = subprocess.run([sys.executable, "-m", "frontdesk.cli.app", "traces", "stats"], capture_output=True, text=True, env=env, timeout=120, check=False)
+    shown = subprocess.run(
+        [sys.executable, "-m", "frontdesk.cli.app", "traces", "stats"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert shown.returncode == 0 and "2 runs" in shown.stdout.replace("\n", " "), shown.stdout + shown.stderr
 
 
@@ -175,5 +218,12 @@ def test_the_embedding_example_runs_and_type_checks() -> None:
         "waiting for an operator: approval",
         "reply: Order #D1001 is cancelled; 129.00 goes back to your card.",
     ]
-    checked = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(example)], capture_output=True, text=True, timeout=300, check=False, cwd=REPO)
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", str(example)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=REPO,
+    )
     assert checked.returncode == 0, checked.stdout

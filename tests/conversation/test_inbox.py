@@ -19,7 +19,10 @@ from frontdesk.operators import records
 
 LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
 CANCEL = {"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}
-RETURN = {"name": "return_delivered_order_items", "args": {"order_id": "#D1002", "item_ids": ["2000300002"], "payment_method_id": "credit_card_1001"}}
+RETURN = {
+    "name": "return_delivered_order_items",
+    "args": {"order_id": "#D1002", "item_ids": ["2000300002"], "payment_method_id": "credit_card_1001"},
+}
 
 
 def steps(**agents: list) -> dict:
@@ -72,10 +75,25 @@ def make_desk(tmp_path: Path):
 
 
 def test_a_ticket_is_listed_answered_and_closed(make_desk) -> None:
-    desk = make_desk([steps(customer_service=[LOGIN, {"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "wants a person"}}]}])])
+    desk = make_desk(
+        [
+            steps(
+                customer_service=[
+                    LOGIN,
+                    {"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "wants a person"}}]},
+                ]
+            )
+        ]
+    )
     desk.say("I'm ava.chen@example.com, get me a human")
     [item] = desk.inbox.items()
-    assert (item.kind, item.customer_id, item.summary, item.priority, item.overdue) == ("ticket", "ava_chen_1001", "wants a person", "normal", False)
+    assert (item.kind, item.customer_id, item.summary, item.priority, item.overdue) == (
+        "ticket",
+        "ava_chen_1001",
+        "wants a person",
+        "normal",
+        False,
+    )
     values = desk.inbox.reply(item.id, "Hi Ava, Maya here.", operator="maya")
     assert values["messages"][-1].content == "Hi Ava, Maya here." and values["messages"][-1].name == "operator"
     assert desk.inbox.items() == []
@@ -89,7 +107,9 @@ def test_a_ticket_is_listed_answered_and_closed(make_desk) -> None:
 def test_overdue_tickets_are_flagged(make_desk) -> None:
     from datetime import timedelta
 
-    desk = make_desk([steps(customer_service=[{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "x"}}]}])])
+    desk = make_desk(
+        [steps(customer_service=[{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "x"}}]}])]
+    )
     desk.say("human please")
     assert [i.overdue for i in Inbox(desk.graph, desk.engine, sla=timedelta(0)).items()] == [True]
 
@@ -98,7 +118,11 @@ def test_two_sensitive_calls_wait_one_after_the_other(make_desk) -> None:
     desk = make_desk(
         [
             steps(
-                customer_service=[LOGIN, {"tool_calls": [CANCEL, RETURN]}, "Your cancellation went through; the return was declined."],
+                customer_service=[
+                    LOGIN,
+                    {"tool_calls": [CANCEL, RETURN]},
+                    "Your cancellation went through; the return was declined.",
+                ],
                 grader=[{"verdict": "pass"}],
             )
         ]
@@ -122,7 +146,9 @@ def test_two_sensitive_calls_wait_one_after_the_other(make_desk) -> None:
 
 
 def test_edited_arguments_are_validated_before_resuming(make_desk) -> None:
-    desk = make_desk([steps(customer_service=[LOGIN, {"tool_calls": [CANCEL]}, "Cancelled."], grader=[{"verdict": "pass"}])])
+    desk = make_desk(
+        [steps(customer_service=[LOGIN, {"tool_calls": [CANCEL]}, "Cancelled."], grader=[{"verdict": "pass"}])]
+    )
     desk.say("I'm ava.chen@example.com, cancel #D1001, yes.")
     [item] = desk.inbox.items()
     with pytest.raises(InboxError, match="Invalid arguments for cancel_pending_order: reason: Field required"):
@@ -134,7 +160,9 @@ def test_edited_arguments_are_validated_before_resuming(make_desk) -> None:
 
 
 def test_unknown_ids_and_threads_that_are_not_waiting(make_desk) -> None:
-    desk = make_desk([steps(customer_service=[{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "x"}}]}])])
+    desk = make_desk(
+        [steps(customer_service=[{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "x"}}]}])]
+    )
     with pytest.raises(InboxError, match="nothing in the inbox has id 'T-nope'"):
         desk.inbox.reply("T-nope", "hi")
     desk.say("human please")
@@ -152,7 +180,9 @@ def test_a_looping_agent_is_handed_to_a_person_with_high_priority(tmp_path: Path
     engine = open_domain_db(f"sqlite:///{tmp_path / 'd.sqlite'}", seed_demo=True)
     loop = [{"tool_calls": [{"name": "list_all_product_types"}]}] * 3
     script = Script("loop", [steps(customer_service=loop)])
-    graph = build_graph(Settings(max_agent_steps=3), model=ScriptedModels(script), checkpointer=InMemorySaver(), engine=engine)
+    graph = build_graph(
+        Settings(max_agent_steps=3), model=ScriptedModels(script), checkpointer=InMemorySaver(), engine=engine
+    )
     graph.invoke({"messages": [HumanMessage("what do you sell?")]}, {"configurable": {"thread_id": "loop"}})
     [item] = Inbox(graph, engine).items()
     assert item.summary == "The agent is stuck: 3 model calls in this turn without a reply"
@@ -163,7 +193,9 @@ def test_approve_and_reject_at_the_same_time_have_exactly_one_winner(make_desk) 
     import threading
 
     for attempt in range(3):
-        desk = make_desk([steps(customer_service=[LOGIN, {"tool_calls": [CANCEL]}, "Done."], grader=[{"verdict": "pass"}])])
+        desk = make_desk(
+            [steps(customer_service=[LOGIN, {"tool_calls": [CANCEL]}, "Done."], grader=[{"verdict": "pass"}])]
+        )
         desk.say("I'm ava.chen@example.com, cancel #D1001, yes")
         [item] = desk.inbox.items()
         results: dict[str, str] = {}
@@ -205,7 +237,10 @@ def test_only_an_operator_moves_a_thread_to_another_customer_and_it_is_logged(ma
     desk.say("actually I'm ben.ortiz@example.com", turn=1)
     config = {"configurable": {"thread_id": "t1"}}
     assert desk.graph.get_state(config).values["customer_id"] == "ava_chen_1001"  # the model could not switch
-    for bad, message in [("nobody_9999", "no customer 'nobody_9999'"), ("ava_chen_1001", "already belongs to ava_chen_1001")]:
+    for bad, message in [
+        ("nobody_9999", "no customer 'nobody_9999'"),
+        ("ava_chen_1001", "already belongs to ava_chen_1001"),
+    ]:
         with pytest.raises(InboxError, match=message):
             desk.inbox.switch_customer("t1", bad, reason="verified by phone", operator="maya")
     with pytest.raises(InboxError, match="say why"):
@@ -215,7 +250,10 @@ def test_only_an_operator_moves_a_thread_to_another_customer_and_it_is_logged(ma
     values = desk.inbox.switch_customer("t1", "ben_ortiz_1002", reason="verified by phone", operator="maya")
     assert values["customer_id"] == "ben_ortiz_1002" and desk.graph.get_state(config).next == ()
     [logged] = [d for d in records.decisions(desk.engine, "t1") if d.kind == "switch_customer"]
-    assert (logged.operator, logged.details) == ("maya", {"from": "ava_chen_1001", "to": "ben_ortiz_1002", "reason": "verified by phone"})
+    assert (logged.operator, logged.details) == (
+        "maya",
+        {"from": "ava_chen_1001", "to": "ben_ortiz_1002", "reason": "verified by phone"},
+    )
     desk.say("hello again", turn=2)
     assert desk.graph.get_state(config).values["messages"][-1].content == "Hi Ben, how can I help?"
     last_agent_prompt = [prompt for agent, prompt in desk.script.prompts if agent == "customer_service"][-1]
@@ -224,20 +262,31 @@ def test_only_an_operator_moves_a_thread_to_another_customer_and_it_is_logged(ma
 
 def test_a_paused_thread_is_not_moved_to_another_customer(make_desk) -> None:
     desk = make_desk([steps(customer_service=[LOGIN, {"tool_calls": [CANCEL]}])])
-    desk.graph.invoke({"messages": [HumanMessage("I'm ava.chen@example.com, cancel #D1001")]}, {"configurable": {"thread_id": "t1"}})
+    desk.graph.invoke(
+        {"messages": [HumanMessage("I'm ava.chen@example.com, cancel #D1001")]}, {"configurable": {"thread_id": "t1"}}
+    )
     with pytest.raises(InboxError, match="is waiting"):
         desk.inbox.switch_customer("t1", "ben_ortiz_1002", reason="verified by phone")
 
 
 def test_a_clock_stepped_back_never_makes_an_item_younger_than_new(make_desk) -> None:
-    """A ticket stamped ten minutes in the future (the clock stepped back since): age 0, within its SLA, never negative."""
+    """A ticket stamped ten minutes in the future (the clock stepped back since): age 0, within its SLA, never
+    negative."""
     from datetime import UTC, datetime, timedelta
 
     from sqlalchemy import update
 
     from frontdesk.operators.tickets import Ticket
 
-    desk = make_desk([steps(customer_service=[{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "wants a person"}}]}])])
+    desk = make_desk(
+        [
+            steps(
+                customer_service=[
+                    {"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "wants a person"}}]}
+                ]
+            )
+        ]
+    )
     desk.say("A person, please.")
     with desk.engine.begin() as connection:
         connection.execute(update(Ticket.__table__).values(created_at=datetime.now(UTC) + timedelta(minutes=10)))  # type: ignore[arg-type]

@@ -44,7 +44,8 @@ def updates(draw: Any) -> list[Any]:
 
 
 def replay(writes: list[Any], split: int) -> list[tuple[str, str, str]]:
-    """Fold ``writes`` as two batches split at ``split`` (fresh message objects each time, as a reader in another process gets)."""
+    """Fold ``writes`` as two batches split at ``split`` (fresh message objects each time, as a reader in another
+    process gets)."""
     fresh = [_copy(w) for w in writes]
     state: Any = []
     for batch in (fresh[:split], fresh[split:]):
@@ -65,7 +66,9 @@ def _copy(write: Any) -> Any:
 
 @settings(max_examples=60, deadline=None)
 @given(updates(), st.data())
-def test_rebuilding_the_list_gives_the_same_messages_and_ids_however_the_writes_are_batched(writes: list[Any], data: Any) -> None:
+def test_rebuilding_the_list_gives_the_same_messages_and_ids_however_the_writes_are_batched(
+    writes: list[Any], data: Any
+) -> None:
     split = data.draw(st.integers(0, len(writes)))
     assert replay(writes, split) == replay(writes, len(writes))
 
@@ -81,7 +84,13 @@ def test_a_long_thread_writes_no_more_per_turn_than_a_short_one(tmp_path: Path) 
     script = Script(
         "growth",
         [
-            {"customer_service": [ScriptedStep(text=f"Answer number {n}: your order is on its way and arrives within three business days.")]}
+            {
+                "customer_service": [
+                    ScriptedStep(
+                        text=f"Answer number {n}: your order is on its way and arrives within three business days."
+                    )
+                ]
+            }
             for n in range(turns)
         ],
     )
@@ -98,12 +107,20 @@ def test_a_long_thread_writes_no_more_per_turn_than_a_short_one(tmp_path: Path) 
     with SqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite")) as saver:
         saver.serde = Counting()
         graph = build_graph(
-            Settings(data_dir=tmp_path, summarize_after=0), model=ScriptedModels(script), checkpointer=saver, agents=agents(), grade_replies=False
+            Settings(data_dir=tmp_path, summarize_after=0),
+            model=ScriptedModels(script),
+            checkpointer=saver,
+            agents=agents(),
+            grade_replies=False,
         )
         for n in range(turns):
             script.turn = n
             before = Counting.total
-            graph.invoke({"messages": [HumanMessage(f"Question {n}: where is my order?")]}, {"configurable": {"thread_id": "long"}}, durability="sync")
+            graph.invoke(
+                {"messages": [HumanMessage(f"Question {n}: where is my order?")]},
+                {"configurable": {"thread_id": "long"}},
+                durability="sync",
+            )
             written.append(Counting.total - before)
         state = graph.get_state({"configurable": {"thread_id": "long"}}).values
     assert len(state["messages"]) == 2 * turns, "the whole thread is still there"

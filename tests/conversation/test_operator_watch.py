@@ -21,7 +21,11 @@ class State(TypedDict):
 
 def approval_gate(state: State) -> dict[str, Any]:
     decision = interrupt({"type": "approval", "approval_id": "A-1"})
-    return {"messages": [ToolMessage(f"The operator {decision}.", tool_call_id="c1", name="cancel_pending_order", status="error")]}
+    return {
+        "messages": [
+            ToolMessage(f"The operator {decision}.", tool_call_id="c1", name="cancel_pending_order", status="error")
+        ]
+    }
 
 
 def reply(state: State) -> dict[str, Any]:
@@ -65,7 +69,9 @@ def test_watch_waits_for_the_reply_the_operators_answer_resumed(tmp_path: Path) 
         assert graph.get_state(config).interrupts, "the thread waits for the operator"
 
         saver.armed = True
-        operator = threading.Thread(target=graph.invoke, args=(Command(resume="rejected it"), config), kwargs={"durability": "sync"})
+        operator = threading.Thread(
+            target=graph.invoke, args=(Command(resume="rejected it"), config), kwargs={"durability": "sync"}
+        )
         operator.start()
         assert saver.reached.wait(30), "the resumed run got to its checkpoint write"
         mid_run = graph.get_state(config)

@@ -22,7 +22,17 @@ from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.memory import InMemorySaver
 
-from frontdesk import Confirmation, Conversation, NotTaken, Script, ScriptedModels, ScriptedStep, Settings, TurnDone, build_graph
+from frontdesk import (
+    Confirmation,
+    Conversation,
+    NotTaken,
+    Script,
+    ScriptedModels,
+    ScriptedStep,
+    Settings,
+    TurnDone,
+    build_graph,
+)
 from frontdesk.conversation import ConversationEvent
 from frontdesk.graphs.events import Waiting
 from frontdesk.replay.environment import ReplayEnvironment
@@ -56,7 +66,18 @@ def conversation() -> Script:
                     "Your order #D1002 was delivered.",
                 )
             },
-            {"customer_service": steps({"tool_calls": [{"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}]})},
+            {
+                "customer_service": steps(
+                    {
+                        "tool_calls": [
+                            {
+                                "name": "cancel_pending_order",
+                                "args": {"order_id": "#D1001", "reason": "no longer needed"},
+                            }
+                        ]
+                    }
+                )
+            },
         ],
     )
 
@@ -69,12 +90,21 @@ def support(tmp_path: Path) -> Iterator[tuple[Any, CountingSaver, RunContext, Sc
         context = RunContext(engine=engine, knowledge=env.knowledge)
         settings = Settings(data_dir=tmp_path, grade_replies=False, confirm_writes=True)
         script = conversation()
-        graph = build_graph(settings, model=ScriptedModels(script), checkpointer=saver, engine=engine, knowledge=env.knowledge, context=context)
+        graph = build_graph(
+            settings,
+            model=ScriptedModels(script),
+            checkpointer=saver,
+            engine=engine,
+            knowledge=env.knowledge,
+            context=context,
+        )
         yield graph, saver, context, script
         engine.dispose()
 
 
-def message(graph: Any, saver: CountingSaver, context: RunContext, text: str, config: RunnableConfig) -> tuple[list[ConversationEvent], int, dict[str, Any]]:
+def message(
+    graph: Any, saver: CountingSaver, context: RunContext, text: str, config: RunnableConfig
+) -> tuple[list[ConversationEvent], int, dict[str, Any]]:
     """Send ``text`` as the server does; the events, the checkpoint reads the message made, and a fresh read after."""
     conversation = Conversation(graph, config["configurable"]["thread_id"], context=context)
 
@@ -102,16 +132,22 @@ def test_the_last_event_is_the_state_a_read_would_give(support: tuple[Any, Count
     assert not any(isinstance(e, TurnDone) for e in events[:-1])
     assert texts(read_back)[-1] == ("ai", "Your order #D1002 was delivered.") == ("ai", events[-1].reply)
     assert events[-1].pending is None and read_back["customer_id"] is not None
-    assert reads == 2, "one read under the lock, and the run's own: the turn started from the first, and ended on the run's last state"
+    assert reads == 2, (
+        "one read under the lock, and the run's own: the turn started from the first, and ended on the run's last state"
+    )
 
     script.turn = 1
     events, _reads, read_back = message(graph, saver, context, "Please cancel #D1001.", config)
     assert any(isinstance(e, Waiting) and e.kind == "confirmation" for e in events)
-    assert isinstance(events[-1], TurnDone) and isinstance(events[-1].pending, Confirmation) and events[-1].reply is None
+    assert (
+        isinstance(events[-1], TurnDone) and isinstance(events[-1].pending, Confirmation) and events[-1].reply is None
+    )
     assert texts(read_back)[-2:][0] == ("human", "Please cancel #D1001.")
 
 
-def test_a_message_the_waiting_thread_does_not_take_ends_with_the_state_without_it(support: tuple[Any, CountingSaver, RunContext, Script]) -> None:
+def test_a_message_the_waiting_thread_does_not_take_ends_with_the_state_without_it(
+    support: tuple[Any, CountingSaver, RunContext, Script],
+) -> None:
     graph, saver, context, script = support
     config: RunnableConfig = {"configurable": {"thread_id": "t-waiting"}}
     graph.invoke({"messages": [HumanMessage("Hi, I'm ava.chen@example.com: where is #D1002?")]}, config)

@@ -65,13 +65,26 @@ class Desk:
         self.engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", "retail", seed_demo=True)
         config = GatewayConfig.model_validate({"backoff_s": 0.01, "max_backoff_s": 0.05, **gateway})
         self.settings = Settings(
-            data_dir=tmp_path, model="m", base_url=primary, api_key="k", max_retries=retries, gateway=config, grade_replies=grade, request_timeout=timeout
+            data_dir=tmp_path,
+            model="m",
+            base_url=primary,
+            api_key="k",
+            max_retries=retries,
+            gateway=config,
+            grade_replies=grade,
+            request_timeout=timeout,
         )
         self.spans = InMemorySpanExporter()
         provider = TracerProvider()
         provider.add_span_processor(SimpleSpanProcessor(self.spans))
         model = openai_compatible_model(self.settings, streaming=streaming)
-        self.graph = build_graph(self.settings, model=model, checkpointer=InMemorySaver(), engine=self.engine, tracer=provider.get_tracer("t"))
+        self.graph = build_graph(
+            self.settings,
+            model=model,
+            checkpointer=InMemorySaver(),
+            engine=self.engine,
+            tracer=provider.get_tracer("t"),
+        )
 
     def say(self, text: str, thread: str = "t1") -> dict[str, Any]:
         payload, config = {"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": thread}}
@@ -110,14 +123,24 @@ def test_retry_after_is_honoured(tmp_path: Path, asynchronous: bool) -> None:
 
 def test_a_bad_request_is_not_retried_and_the_next_model_answers(tmp_path: Path, asynchronous: bool) -> None:
     with OpenAITestServer([HttpError(400, message="bad")]) as primary, OpenAITestServer(["From the backup."]) as backup:
-        desk = Desk(tmp_path, primary.base_url, endpoints={"backup": endpoint(backup)}, fallback_models=["backup"], asynchronous=asynchronous)
+        desk = Desk(
+            tmp_path,
+            primary.base_url,
+            endpoints={"backup": endpoint(backup)},
+            fallback_models=["backup"],
+            asynchronous=asynchronous,
+        )
         assert desk.say("hi")["messages"][-1].content == "From the backup."
         assert len(primary.requests) == 1
     [span] = desk.chat_spans()
-    assert span.attributes["frontdesk.gateway.model"] == "backup" and span.attributes["frontdesk.gateway.fallback"] is True
+    assert (
+        span.attributes["frontdesk.gateway.model"] == "backup" and span.attributes["frontdesk.gateway.fallback"] is True
+    )
 
 
-def test_a_refused_connection_and_a_cut_stream_go_to_the_next_attempt_or_model(tmp_path: Path, asynchronous: bool) -> None:
+def test_a_refused_connection_and_a_cut_stream_go_to_the_next_attempt_or_model(
+    tmp_path: Path, asynchronous: bool
+) -> None:
     with OpenAITestServer([StreamFault("Half a", "no_finish_reason"), "Whole reply."]) as backup:
         desk = Desk(
             tmp_path,
@@ -132,7 +155,9 @@ def test_a_refused_connection_and_a_cut_stream_go_to_the_next_attempt_or_model(t
         assert len(backup.requests) == 2
 
 
-def test_a_slow_endpoint_is_given_up_on_at_its_timeout_and_the_fallback_answers(tmp_path: Path, asynchronous: bool) -> None:
+def test_a_slow_endpoint_is_given_up_on_at_its_timeout_and_the_fallback_answers(
+    tmp_path: Path, asynchronous: bool
+) -> None:
     with OpenAITestServer([Delayed("Too late.", 5)]) as slow, OpenAITestServer(["Quick answer."]) as quick:
         desk = Desk(
             tmp_path,
@@ -148,20 +173,31 @@ def test_a_slow_endpoint_is_given_up_on_at_its_timeout_and_the_fallback_answers(
         assert time.monotonic() - started < 3
 
 
-def test_when_every_model_is_down_the_customer_gets_the_fallback_reply_and_a_ticket_fast(tmp_path: Path, asynchronous: bool) -> None:
+def test_when_every_model_is_down_the_customer_gets_the_fallback_reply_and_a_ticket_fast(
+    tmp_path: Path, asynchronous: bool
+) -> None:
     with OpenAITestServer([]) as primary, OpenAITestServer([]) as backup:
         ends = {"backup": endpoint(backup), "gone": endpoint(closed_port_url())}
-        desk = Desk(tmp_path, primary.base_url, endpoints=ends, fallback_models=["backup", "gone"], asynchronous=asynchronous)
+        desk = Desk(
+            tmp_path, primary.base_url, endpoints=ends, fallback_models=["backup", "gone"], asynchronous=asynchronous
+        )
         started = time.monotonic()
         result = desk.say("hi")
         elapsed = time.monotonic() - started
-    assert result["messages"][-1].content == DEFAULT_FALLBACK_REPLY and result["__interrupt__"][0].value["type"] == "handoff"
+    assert (
+        result["messages"][-1].content == DEFAULT_FALLBACK_REPLY
+        and result["__interrupt__"][0].value["type"] == "handoff"
+    )
     assert elapsed < 10
     [ticket] = tickets.open_tickets(desk.engine)
-    assert ticket.priority == "high" and ticket.reason.startswith("no model answered: primary: http_500 after 3 attempt(s); backup: http_500")
+    assert ticket.priority == "high" and ticket.reason.startswith(
+        "no model answered: primary: http_500 after 3 attempt(s); backup: http_500"
+    )
 
 
-def test_the_breaker_opens_skips_the_endpoint_and_recovers_after_the_cool_down(tmp_path: Path, asynchronous: bool) -> None:
+def test_the_breaker_opens_skips_the_endpoint_and_recovers_after_the_cool_down(
+    tmp_path: Path, asynchronous: bool
+) -> None:
     script = [HttpError(500), HttpError(500), "Primary is back."]
     with OpenAITestServer(script) as primary, OpenAITestServer(["Backup 1.", "Backup 2."]) as backup:
         desk = Desk(
@@ -195,7 +231,9 @@ def test_a_conversation_past_its_token_budget_goes_to_a_person(tmp_path: Path) -
     assert ticket.reason.startswith("budget: this conversation used") and ticket.priority == "high"
 
 
-def test_the_daily_cost_warning_is_an_alert_and_the_limit_stops_every_conversation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_daily_cost_warning_is_an_alert_and_the_limit_stops_every_conversation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     prices = tmp_path / "prices.json"
     prices.write_text('{"m": [1000000, 1000000]}')  # a dollar a token: every call is expensive
     monkeypatch.setenv("FRONTDESK_PRICES", str(prices))
@@ -221,19 +259,29 @@ def test_a_cascade_escalates_only_the_drafts_the_grader_fails(tmp_path: Path) ->
         OpenAITestServer(["Delivered items can be returned within 30 days for a refund."]) as strong,
     ):
         routes = {"customer_service": {"models": ["small", "strong"], "cascade": True}}
-        desk = Desk(tmp_path, grader.base_url, grade=True, endpoints={"small": endpoint(small), "strong": endpoint(strong)}, agents=routes)
+        desk = Desk(
+            tmp_path,
+            grader.base_url,
+            grade=True,
+            endpoints={"small": endpoint(small), "strong": endpoint(strong)},
+            agents=routes,
+        )
         first = desk.say("how do returns work?", "a")
         second = desk.say("and exchanges?", "b")
         assert (len(small.requests), len(strong.requests)) == (2, 1)
     assert first["messages"][-1].content == "Delivered items can be returned within 30 days for a refund."
     assert second["messages"][-1].content == "Returns are accepted for 30 days."
-    assert [e["frontdesk.gateway.reason"] for e in desk.events("frontdesk.gateway.escalated")] == ["draft_failed_review"]
+    assert [e["frontdesk.gateway.reason"] for e in desk.events("frontdesk.gateway.escalated")] == [
+        "draft_failed_review"
+    ]
 
 
 def test_a_cascade_moves_on_at_once_when_the_cheap_model_says_nothing(tmp_path: Path) -> None:
     with OpenAITestServer([""]) as small, OpenAITestServer(["A real answer."]) as strong:
         routes = {"customer_service": {"models": ["small", "strong"], "cascade": True}}
-        desk = Desk(tmp_path, small.base_url, endpoints={"small": endpoint(small), "strong": endpoint(strong)}, agents=routes)
+        desk = Desk(
+            tmp_path, small.base_url, endpoints={"small": endpoint(small), "strong": endpoint(strong)}, agents=routes
+        )
         assert desk.say("hi")["messages"][-1].content == "A real answer."
     assert [e["frontdesk.gateway.reason"] for e in desk.events("frontdesk.gateway.escalated")] == ["unusable_output"]
 
@@ -260,7 +308,9 @@ def test_cached_answers_stay_in_their_thread_unless_the_agent_never_reads_custom
         assert ask(provider, "researcher", "t1") == ask(provider, "researcher", "t2") == "Passages say 30 days."
         assert ask(provider, "grader", "t1") == ask(provider, "grader", "t1") == "Verdict for t1."
         assert ask(provider, "grader", "t2") == "Verdict for t2."
-        assert ask(provider, "customer_service", "t1", "uncached") == "Uncached."  # no route: no cache, the primary answers
+        assert (
+            ask(provider, "customer_service", "t1", "uncached") == "Uncached."
+        )  # no route: no cache, the primary answers
         assert len(server.requests) == 4
 
 
@@ -285,13 +335,31 @@ def test_traces_stats_show_fallbacks_escalations_and_cost_by_model(tmp_path: Pat
     tracing = configure_tracing(duckdb_path=tmp_path / "traces.duckdb")
     with OpenAITestServer([HttpError(400)]) as primary, OpenAITestServer(["Backup answer."]) as backup:
         routes = {"customer_service": {"models": ["primary", "backup"]}}
-        desk = Desk(tmp_path, primary.base_url, endpoints={"primary": endpoint(primary), "backup": endpoint(backup)}, agents=routes, fallback_models=[])
-        desk.graph = build_graph(desk.settings, model=openai_compatible_model(desk.settings), checkpointer=InMemorySaver(), tracer=tracing.tracer)
+        desk = Desk(
+            tmp_path,
+            primary.base_url,
+            endpoints={"primary": endpoint(primary), "backup": endpoint(backup)},
+            agents=routes,
+            fallback_models=[],
+        )
+        desk.graph = build_graph(
+            desk.settings,
+            model=openai_compatible_model(desk.settings),
+            checkpointer=InMemorySaver(),
+            tracer=tracing.tracer,
+        )
         desk.say("hi")
     tracing.flush()
     gateway = stats(tmp_path / "traces.duckdb").gateway
-    assert gateway is not None and (gateway.model_calls, gateway.fallback_rate, gateway.unavailable, gateway.escalations) == (1, 1.0, 0, 0)
-    assert [model for model, _calls, _cost in gateway.cost_by_model] == ["scripted-http"]  # the model the endpoint says answered
+    assert gateway is not None and (
+        gateway.model_calls,
+        gateway.fallback_rate,
+        gateway.unavailable,
+        gateway.escalations,
+    ) == (1, 1.0, 0, 0)
+    assert [model for model, _calls, _cost in gateway.cost_by_model] == [
+        "scripted-http"
+    ]  # the model the endpoint says answered
 
 
 def test_the_readme_config_example_is_a_valid_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -301,7 +369,10 @@ def test_the_readme_config_example_is_a_valid_config(tmp_path: Path, monkeypatch
     monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("FRONTDESK_FALLBACK_MODELS", "backup")
     settings = Settings.from_env()
-    assert settings.gateway.route_for("customer_service") is not None and settings.gateway.route_for("customer_service").cascade  # type: ignore[union-attr]
+    assert (
+        settings.gateway.route_for("customer_service") is not None
+        and settings.gateway.route_for("customer_service").cascade
+    )  # type: ignore[union-attr]
     assert settings.gateway.fallback_models == ["backup"] and settings.gateway.endpoints["backup"].rpm == 600
 
 
@@ -384,8 +455,11 @@ def test_the_graders_forced_call_is_sent_in_the_form_every_openai_compatible_ser
     assert [tool["function"]["name"] for tool in grader_request["tools"]] == ["GradeVerdict"]
 
 
-def test_a_wall_clock_step_mid_turn_neither_ends_nor_stretches_the_turn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The clock jumps 10 minutes ahead while the model drafts: the reply is still graded and sent, not handed to a person."""
+def test_a_wall_clock_step_mid_turn_neither_ends_nor_stretches_the_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clock jumps 10 minutes ahead while the model drafts: the reply is still graded and sent, not handed to a
+    person."""
     import threading
 
     from frontdesk.graphs.events import stream_turn

@@ -35,10 +35,14 @@ class MeetingModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "meeting"
 
-    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
         raise AssertionError("the async path called the model synchronously")
 
-    async def _agenerate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    async def _agenerate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
         self.waiting += 1
         self.most_waiting = max(self.most_waiting, self.waiting)
         if self.waiting >= CONVERSATIONS:
@@ -58,7 +62,9 @@ def test_conversations_wait_on_the_model_together_without_a_thread_each(tmp_path
     graph = build_graph(Settings(data_dir=tmp_path), model=model, checkpointer=InMemorySaver(), grade_replies=False)
 
     async def converse(n: int) -> str:
-        result = await graph.ainvoke({"messages": [HumanMessage(f"hello {n}")]}, {"configurable": {"thread_id": f"t{n}"}})
+        result = await graph.ainvoke(
+            {"messages": [HumanMessage(f"hello {n}")]}, {"configurable": {"thread_id": f"t{n}"}}
+        )
         return str(result["messages"][-1].content)
 
     async def main() -> list[str]:
@@ -75,7 +81,9 @@ def test_the_same_graph_still_runs_synchronously(tmp_path: Path) -> None:
     """``invoke`` takes the nodes' synchronous form (a sync model call), on the same compiled graph."""
 
     class Plain(MeetingModel):
-        def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        def _generate(
+            self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any
+        ) -> ChatResult:
             return ChatResult(generations=[ChatGeneration(message=AIMessage(content="Sync answer."))])
 
     graph = build_graph(Settings(data_dir=tmp_path), model=Plain(), checkpointer=InMemorySaver(), grade_replies=False)

@@ -71,7 +71,10 @@ class AsyncKilledAfterToolStep(AsyncSqliteSaver):
 @pytest.fixture
 def script() -> Script:
     agent = [ScriptedStep.model_validate(step) for step in [LOGIN, SIGNED_IN, HELP]]
-    return Script("killed between steps", [{"customer_service": agent, "grader": [ScriptedStep.model_validate({"verdict": "pass"})] * 2}])
+    return Script(
+        "killed between steps",
+        [{"customer_service": agent, "grader": [ScriptedStep.model_validate({"verdict": "pass"})] * 2}],
+    )
 
 
 def check(messages: list[BaseMessage], script: Script) -> None:
@@ -100,7 +103,9 @@ def test_the_next_message_finishes_the_killed_run_first(tmp_path: Path, script: 
         with pytest.raises(Killed):
             drain(Conversation(graph, "t").send("I'm ava.chen@example.com"))
         left = graph.get_state(config)
-        assert not left.next and [t.name for t in left.tasks] == ["tools"], "killed in the window: a finished task, no next node"
+        assert not left.next and [t.name for t in left.tasks] == ["tools"], (
+            "killed in the window: a finished task, no next node"
+        )
         drain(Conversation(graph, "t").send("thanks"))
         values = graph.get_state(config).values
     engine.dispose()
@@ -114,7 +119,9 @@ def test_the_servers_next_message_finishes_the_killed_run_first(tmp_path: Path, 
 
     async def scenario() -> dict[str, Any]:
         async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite")) as plain:
-            graph = build_graph(model=ScriptedModels(script), checkpointer=AsyncKilledAfterToolStep(plain.conn), engine=engine)
+            graph = build_graph(
+                model=ScriptedModels(script), checkpointer=AsyncKilledAfterToolStep(plain.conn), engine=engine
+            )
             conversation = Conversation(graph, "t")  # what the server sends each message through
             with pytest.raises(Killed):
                 async for _event in conversation.asend("I'm ava.chen@example.com"):

@@ -13,7 +13,9 @@ def _called(args: dict[str, object], name: str = "GradeVerdict") -> AIMessage:
 
 
 def test_a_well_formed_verdict_is_taken() -> None:
-    assert read_verdict(_called({"verdict": "pass", "score": 0.9, "reasons": ["grounded"]})) == GradeVerdict(verdict="pass", score=0.9, reasons=["grounded"])
+    assert read_verdict(_called({"verdict": "pass", "score": 0.9, "reasons": ["grounded"]})) == GradeVerdict(
+        verdict="pass", score=0.9, reasons=["grounded"]
+    )
 
 
 def test_wrong_types_fail_the_draft_naming_why() -> None:
@@ -24,7 +26,10 @@ def test_wrong_types_fail_the_draft_naming_why() -> None:
 
 def test_no_verdict_called_fails_the_draft() -> None:
     verdict = read_verdict(AIMessage(content="Looks good to me!"))
-    assert (verdict.verdict, verdict.reasons) == ("fail", ["The grader's output could not be read: it did not give a verdict"])
+    assert (verdict.verdict, verdict.reasons) == (
+        "fail",
+        ["The grader's output could not be read: it did not give a verdict"],
+    )
 
 
 def test_another_tool_called_fails_the_draft_naming_it() -> None:
@@ -33,6 +38,12 @@ def test_another_tool_called_fails_the_draft_naming_it() -> None:
 
 
 def test_unparseable_arguments_fail_the_draft() -> None:
-    broken = {"name": "GradeVerdict", "args": '{"verdict": "pa', "id": "call-1", "error": "bad json", "type": "invalid_tool_call"}
+    broken = {
+        "name": "GradeVerdict",
+        "args": '{"verdict": "pa',
+        "id": "call-1",
+        "error": "bad json",
+        "type": "invalid_tool_call",
+    }
     raw = AIMessage(content="", invalid_tool_calls=[broken])
     assert read_verdict(raw).verdict == "fail"

@@ -15,7 +15,12 @@ from frontdesk.persistence.urls import domain_url
 
 HERE = Path(__file__).parents[1]  # tests/, where support_app.py lives
 
-TURN_1 = {"customer_service": [{"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]}, "Hi Ava, you're signed in."]}
+TURN_1 = {
+    "customer_service": [
+        {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]},
+        "Hi Ava, you're signed in.",
+    ]
+}
 TURN_2 = {"customer_service": [{"tool_calls": [{"name": "whoami"}]}, "You are ava."]}
 HANDOFF = {"customer_service": [{"tool_calls": [{"name": "ask_a_person", "args": {"summary": "wants a person"}}]}]}
 
@@ -59,19 +64,25 @@ def test_handoff_pauses_writes_one_ticket_and_resumes_from_another_process(db_ur
     assert paused["interrupts"][0]["type"] == "handoff"
     assert paused["interrupts"][0]["reason"] == "wants a person"
     ticket_id = paused["interrupts"][0]["ticket_id"]
-    resumed = in_new_process(db, 0, [HANDOFF], "resume", json.dumps({"reply": "Hello, this is Maya.", "operator": "maya"}))
+    resumed = in_new_process(
+        db, 0, [HANDOFF], "resume", json.dumps({"reply": "Hello, this is Maya.", "operator": "maya"})
+    )
     assert resumed["interrupts"] == []
     assert resumed["messages"][-1] == ["ai", "operator", "Hello, this is Maya."]
     engine = create_engine(domain_url(db))
     with Session(engine) as session:
         tickets = list(session.exec(select(Ticket)))
-    assert [(t.id, t.status, t.operator, t.reason) for t in tickets] == [(ticket_id, "resolved", "maya", "wants a person")]
+    assert [(t.id, t.status, t.operator, t.reason) for t in tickets] == [
+        (ticket_id, "resolved", "maya", "wants a person")
+    ]
 
 
 def test_a_process_killed_during_a_write_resumes_and_writes_exactly_once(db_url: str, tmp_path: Path) -> None:
     """SIGKILL after a WRITE tool committed but before the turn finished: nothing lost, nothing doubled."""
     kill_after_the_write(db_url, tmp_path)
-    resumed = in_new_process(db_url, 0, [{"customer_service": ["Your $5 credit is on your account."]}], "resume", json.dumps("continue"))
+    resumed = in_new_process(
+        db_url, 0, [{"customer_service": ["Your $5 credit is on your account."]}], "resume", json.dumps("continue")
+    )
     assert_resumed_once(resumed)
 
 
@@ -113,12 +124,25 @@ def kill_after_the_write(db_url: str, tmp_path: Path) -> None:
         {
             "customer_service": [
                 {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]},
-                {"tool_calls": [{"name": "add_credit", "args": {"amount": 5}, "id": "call-credit-1"}, {"name": "slow_check", "id": "call-check-1"}]},
+                {
+                    "tool_calls": [
+                        {"name": "add_credit", "args": {"amount": 5}, "id": "call-credit-1"},
+                        {"name": "slow_check", "id": "call-check-1"},
+                    ]
+                },
             ]
         }
     ]
     process = subprocess.Popen(
-        [sys.executable, str(HERE / "support_app.py"), db_url, "0", "turn", json.dumps(first_script), "Please add my $5 credit, I'm ava@example.com"],
+        [
+            sys.executable,
+            str(HERE / "support_app.py"),
+            db_url,
+            "0",
+            "turn",
+            json.dumps(first_script),
+            "Please add my $5 credit, I'm ava@example.com",
+        ],
         env={**os.environ, "SUPPORT_APP_PAUSE_FILE": str(pause)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -132,7 +156,9 @@ def kill_after_the_write(db_url: str, tmp_path: Path) -> None:
         except Exception:  # the tables may not exist yet
             pass
         time.sleep(0.05)
-    assert credits(engine) == 1, process.stderr.read().decode()[-2000:] if process.poll() is not None and process.stderr else "no write seen"
+    assert credits(engine) == 1, (
+        process.stderr.read().decode()[-2000:] if process.poll() is not None and process.stderr else "no write seen"
+    )
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     pause.unlink()

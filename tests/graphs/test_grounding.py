@@ -15,7 +15,10 @@ from frontdesk.agents.grounding import ungrounded_facts
 from frontdesk.llm.factory import openai_compatible_model
 from frontdesk.llm.openai_test_server import OpenAITestServer
 
-ORDER = '{"order_id": "#D1002", "status": "delivered", "items": [{"item_id": "2000100003", "price": 80.0}], "tracking": "940011112222"}'
+ORDER = (
+    '{"order_id": "#D1002", "status": "delivered", "items": [{"item_id": "2000100003", "price": 80.0}], '
+    '"tracking": "940011112222"}'
+)
 THREAD = [
     HumanMessage("I'm ava.chen@example.com, has my order D1002 arrived?"),
     AIMessage("", tool_calls=[{"name": "get_order_details", "args": {"order_id": "#D1002"}, "id": "c1"}]),
@@ -24,7 +27,10 @@ THREAD = [
 
 
 def test_facts_the_thread_has_seen_pass_in_any_usual_spelling() -> None:
-    draft = "Hi ava.chen@example.com! Order #D1002 (item 2000100003, $80.00) was delivered, tracking 940011112222. It took 2 days."
+    draft = (
+        "Hi ava.chen@example.com! Order #D1002 (item 2000100003, $80.00) was delivered, tracking 940011112222. It "
+        "took 2 days."
+    )
     assert ungrounded_facts(THREAD, draft) == []
     assert ungrounded_facts(THREAD, "Your order d1002 cost 80 dollars, i.e. $80.") == []
 
@@ -53,9 +59,13 @@ def test_rules_grading_withdraws_an_invented_amount_without_asking_a_model(tmp_p
     script = [login, lookup, "Order #D1002 was delivered and you paid $12.34.", "Order #D1002 was delivered."]
     with OpenAITestServer(script) as server:
         settings = settings.model_copy(update={"base_url": server.base_url})
-        graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine)
+        graph = build_graph(
+            settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine
+        )
         config: Any = {"configurable": {"thread_id": "t"}}
-        result = graph.invoke({"messages": [HumanMessage("I'm ava.chen@example.com, has my order #D1002 arrived?")]}, config)
+        result = graph.invoke(
+            {"messages": [HumanMessage("I'm ava.chen@example.com, has my order #D1002 arrived?")]}, config
+        )
         requests = list(server.requests)
     replies = [m.content for m in result["messages"] if isinstance(m, AIMessage) and m.content]
     assert replies == ["Order #D1002 was delivered."], "the invented amount never reached the customer"

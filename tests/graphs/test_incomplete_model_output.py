@@ -14,15 +14,27 @@ from frontdesk.llm.openai_test_server import OpenAITestServer, StreamFault
 from frontdesk.operators import tickets
 
 LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]}
-CANCEL = {"tool_calls": [{"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}]}
+CANCEL = {
+    "tool_calls": [{"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}}]
+}
 
 
 def run(tmp_path: Path, script: list) -> tuple[dict, object, OpenAITestServer]:
     engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", "retail", seed_demo=True)
     with OpenAITestServer(script) as server:
-        settings = Settings(data_dir=tmp_path, model="m", base_url=server.base_url, api_key="k", max_retries=1, approval_limit=1000)
-        graph = build_graph(settings, model=openai_compatible_model(settings, streaming=True), checkpointer=InMemorySaver(), engine=engine)
-        result = graph.invoke({"messages": [("user", "I'm ava.chen@example.com, cancel #D1001, yes")]}, {"configurable": {"thread_id": "cut"}})
+        settings = Settings(
+            data_dir=tmp_path, model="m", base_url=server.base_url, api_key="k", max_retries=1, approval_limit=1000
+        )
+        graph = build_graph(
+            settings,
+            model=openai_compatible_model(settings, streaming=True),
+            checkpointer=InMemorySaver(),
+            engine=engine,
+        )
+        result = graph.invoke(
+            {"messages": [("user", "I'm ava.chen@example.com, cancel #D1001, yes")]},
+            {"configurable": {"thread_id": "cut"}},
+        )
     return result, engine, server
 
 
@@ -30,7 +42,9 @@ def test_cut_off_tool_arguments_are_never_executed_and_the_model_is_asked_again(
     script = [LOGIN, StreamFault(CANCEL, "cut_arguments"), "Which order would you like to cancel?", {"verdict": "pass"}]
     result, engine, server = run(tmp_path, script)
     assert server.remaining == 0
-    assert [m.name for m in result["messages"] if m.type == "tool"] == ["find_user_id_by_email"], "the cut-off cancel never ran"
+    assert [m.name for m in result["messages"] if m.type == "tool"] == ["find_user_id_by_email"], (
+        "the cut-off cancel never ran"
+    )
     assert export_tau2_db(engine)["orders"]["#D1001"]["status"] == "pending"
     assert result["messages"][-1].content == "Which order would you like to cancel?"
 

@@ -15,7 +15,9 @@ from frontdesk.knowledge.embeddings import default_embedder
 from frontdesk.llm.factory import openai_compatible_model
 from frontdesk.llm.openai_test_server import OpenAITestServer
 
-needs_embedder = pytest.mark.skipif(default_embedder() is None, reason="intent routing needs the bundled embedding model (Linux x86-64)")
+needs_embedder = pytest.mark.skipif(
+    default_embedder() is None, reason="intent routing needs the bundled embedding model (Linux x86-64)"
+)
 
 AUTHENTICATION = {"find_user_id_by_email", "find_user_id_by_name_zip"}
 ALWAYS = AUTHENTICATION | {"transfer_to_human_agents", "transfer_to_researcher", "remember_customer_fact"}
@@ -30,7 +32,9 @@ def offered(tmp_path: Path, routing: bool, messages: list[str]) -> list[set[str]
     settings = Settings(data_dir=tmp_path, model="m", api_key="k", grade_replies=False, intent_routing=routing)
     with OpenAITestServer([LOGIN, "Hello Ava!"] + ["Let me check."] * len(messages)) as server:
         settings = settings.model_copy(update={"base_url": server.base_url})
-        graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine)
+        graph = build_graph(
+            settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine
+        )
         config: Any = {"configurable": {"thread_id": "t"}}
         for text in ["Hi, I'm ava.chen@example.com", *messages]:
             graph.invoke({"messages": [HumanMessage(text)]}, config)
@@ -49,7 +53,15 @@ def test_an_order_question_is_offered_the_order_tools_only(tmp_path: Path) -> No
 
 @needs_embedder
 def test_each_message_is_routed_again_and_a_short_reply_keeps_the_request(tmp_path: Path) -> None:
-    calls = offered(tmp_path, True, ["Please cancel my order #D1001, I don't need it anymore.", "yes please", "Do you have the smart watch in gold?"])
+    calls = offered(
+        tmp_path,
+        True,
+        [
+            "Please cancel my order #D1001, I don't need it anymore.",
+            "yes please",
+            "Do you have the smart watch in gold?",
+        ],
+    )
     cancel, yes, product = calls
     assert "cancel_pending_order" in cancel and "get_product_details" not in cancel
     assert "cancel_pending_order" in yes, "'yes please' goes on with the cancellation"
@@ -75,7 +87,9 @@ def test_agents_read_tool_results_compactly_while_the_thread_keeps_them_whole() 
 
     from frontdesk.graphs.compact import compact_tool_results
 
-    stored = ToolMessage(content='{"order_id": "#D1002", "status": "delivered", "note": null, "history": []}', tool_call_id="c1")
+    stored = ToolMessage(
+        content='{"order_id": "#D1002", "status": "delivered", "note": null, "history": []}', tool_call_id="c1"
+    )
     [seen] = compact_tool_results([stored])
     assert seen.content == '{"order_id":"#D1002","status":"delivered"}'
     assert stored.content.startswith('{"order_id": "#D1002"'), "the stored result is untouched"
@@ -89,9 +103,14 @@ def test_once_authenticated_the_agent_is_told_the_next_step_of_the_request(tmp_p
     settings = Settings(data_dir=tmp_path, model="m", api_key="k", grade_replies=False, intent_routing=True)
     with OpenAITestServer([LOGIN, "Let me look."]) as server:
         settings = settings.model_copy(update={"base_url": server.base_url})
-        graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine)
+        graph = build_graph(
+            settings, model=openai_compatible_model(settings), checkpointer=InMemorySaver(), engine=engine
+        )
         # no order id: the lookup is the model's to make (a forced call is told no plan)
-        graph.invoke({"messages": [HumanMessage("I'm ava.chen@example.com, has my order arrived?")]}, {"configurable": {"thread_id": "t"}})
+        graph.invoke(
+            {"messages": [HumanMessage("I'm ava.chen@example.com, has my order arrived?")]},
+            {"configurable": {"thread_id": "t"}},
+        )
         before, after = (request["messages"][-1]["content"] for request in server.requests)
     assert "Next step" not in before, "no step is said before the customer is known"
     assert "Next step: Look the order up with get_order_details" in after

@@ -31,7 +31,9 @@ class State(TypedDict):
 
 def test_the_installed_langgraph_is_the_one_the_node_wrapper_was_checked_with() -> None:
     pinned = re.search(r'"langgraph==([^"]+)"', (REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    assert pinned is not None and pinned.group(1) == CHECKED_WITH, "LangGraph's pin moved: check graphs/nodes.py against it, then update CHECKED_WITH"
+    assert pinned is not None and pinned.group(1) == CHECKED_WITH, (
+        "LangGraph's pin moved: check graphs/nodes.py against it, then update CHECKED_WITH"
+    )
     assert version("langgraph") == CHECKED_WITH
 
 
@@ -56,6 +58,11 @@ def test_no_other_module_imports_a_langgraph_internal() -> None:
     importing = []
     for path in (REPO / "src" / "frontdesk").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("langgraph") and "._" in f".{node.module}":
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("langgraph")
+                and "._" in f".{node.module}"
+            ):
                 importing.append(path.relative_to(REPO).as_posix())
     assert importing == ["src/frontdesk/graphs/nodes.py"]

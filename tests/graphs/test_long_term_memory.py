@@ -33,7 +33,10 @@ def test_a_fact_remembered_in_one_chat_is_recalled_in_the_next(tmp_path: Path) -
     ]
     second = ["Hello again, Ava — we'll keep to email.", {"verdict": "pass"}]
     env = chat_env(tmp_path)
-    for thread, script, message in (("mem-1", first, "Please contact me by email from now on."), ("mem-2", second, "Hi, it's me again.")):
+    for thread, script, message in (
+        ("mem-1", first, "Please contact me by email from now on."),
+        ("mem-2", second, "Hi, it's me again."),
+    ):
         with OpenAITestServer(script) as model:
             chat = pexpect.spawn(
                 sys.executable,
@@ -55,7 +58,9 @@ def test_a_fact_remembered_in_one_chat_is_recalled_in_the_next(tmp_path: Path) -
                 chat.close(force=True)
             requests = list(model.requests)
         if thread == "mem-1":
-            assert any("Remembered preferred_contact: email" in r for body in requests for r in tool_results(body)), requests
+            assert any("Remembered preferred_contact: email" in r for body in requests for r in tool_results(body)), (
+                requests
+            )
         else:
             assert REMEMBERED in prompt_text(requests[0]), "the new thread's first prompt carries what was remembered"
 
@@ -74,7 +79,13 @@ def test_a_fact_remembered_over_http_is_recalled_in_a_new_thread(tmp_path: Path)
         for text in ("I'm ava.chen@example.com; email me from now on.", "I'm ava.chen@example.com again."):
             thread = httpx.post(f"{base}/threads").json()
             headers = {"X-Customer-Token": thread["customer_token"]}
-            with httpx.stream("POST", f"{base}/threads/{thread['thread_id']}/messages", json={"text": text}, headers=headers, timeout=60) as response:
+            with httpx.stream(
+                "POST",
+                f"{base}/threads/{thread['thread_id']}/messages",
+                json={"text": text},
+                headers=headers,
+                timeout=60,
+            ) as response:
                 events = sse(response)
             assert events[-1][0] == "done", events
         bodies = list(model.requests)

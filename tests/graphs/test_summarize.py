@@ -37,7 +37,9 @@ def test_a_long_thread_is_summarised_and_stays_bounded() -> None:
         turns.append(steps)
     script = Script("long", turns)
     settings = Settings(summarize_after=6, keep_messages=4)
-    graph = build_graph(settings, model=ScriptedModels(script), checkpointer=InMemorySaver(), agents=agents(), grade_replies=False)
+    graph = build_graph(
+        settings, model=ScriptedModels(script), checkpointer=InMemorySaver(), agents=agents(), grade_replies=False
+    )
     config = {"configurable": {"thread_id": "long"}}
     sizes = []
     for n in range(12):

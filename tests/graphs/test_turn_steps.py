@@ -12,7 +12,18 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from frontdesk import GuardrailContext, GuardrailResult, Script, ScriptedModels, ScriptedStep, Settings, ToolKind, build_graph, input_guardrail, tool
+from frontdesk import (
+    GuardrailContext,
+    GuardrailResult,
+    Script,
+    ScriptedModels,
+    ScriptedStep,
+    Settings,
+    ToolKind,
+    build_graph,
+    input_guardrail,
+    tool,
+)
 from frontdesk.graphs.events import AgentMessage, Verdict, stream_turn
 
 
@@ -41,14 +52,20 @@ def history(graph: Any, thread: str) -> list[Any]:
 
 
 def test_a_graded_reply_is_one_step_of_the_graph() -> None:
-    script = Script("hello", [{"customer_service": steps("Hello! How can I help?"), "grader": steps({"verdict": "pass"})}])
+    script = Script(
+        "hello", [{"customer_service": steps("Hello! How can I help?"), "grader": steps({"verdict": "pass"})}]
+    )
     graph = graph_for(script)
     result = graph.invoke({"messages": [HumanMessage("hi")]}, {"configurable": {"thread_id": "one-step"}})
     assert result["messages"][-1].content == "Hello! How can I help?"
     assert result["grade"]["verdict"] == "pass"
     checkpoints = history(graph, "one-step")
     # the empty thread, the customer's message, then one step that opened the turn, answered and graded
-    assert [(c.metadata["source"], c.metadata["step"]) for c in reversed(checkpoints)] == [("input", -1), ("loop", 0), ("loop", 1)]
+    assert [(c.metadata["source"], c.metadata["step"]) for c in reversed(checkpoints)] == [
+        ("input", -1),
+        ("loop", 0),
+        ("loop", 1),
+    ]
 
 
 def test_a_rejected_draft_is_in_no_checkpoint_and_the_stream_still_shows_it_failed() -> None:
@@ -57,7 +74,9 @@ def test_a_rejected_draft_is_in_no_checkpoint_and_the_stream_still_shows_it_fail
         [
             {
                 "customer_service": steps(
-                    "We are open all night.", {"tool_calls": [{"name": "opening_hours", "args": {}}]}, "We are open 9:00-17:00 on weekdays."
+                    "We are open all night.",
+                    {"tool_calls": [{"name": "opening_hours", "args": {}}]},
+                    "We are open 9:00-17:00 on weekdays.",
                 ),
                 "grader": steps({"verdict": "fail", "reasons": ["hours not looked up"]}, {"verdict": "pass"}),
             }
@@ -69,7 +88,10 @@ def test_a_rejected_draft_is_in_no_checkpoint_and_the_stream_still_shows_it_fail
     verdicts = [e.verdict for e in events if isinstance(e, Verdict)]
     assert verdicts == ["fail", "pass"]
     drafts = [e.text for e in events if isinstance(e, AgentMessage) and e.text]
-    assert drafts == ["We are open all night.", "We are open 9:00-17:00 on weekdays."]  # the stream (and a recorded script) keeps the draft
+    assert drafts == [
+        "We are open all night.",
+        "We are open 9:00-17:00 on weekdays.",
+    ]  # the stream (and a recorded script) keeps the draft
     for checkpoint in history(graph, "revise"):
         said = [str(m.content) for m in checkpoint.values.get("messages", []) if isinstance(m, AIMessage)]
         assert "We are open all night." not in said
@@ -92,7 +114,9 @@ def test_each_customer_message_opens_its_turn_once_and_resets_the_step_count() -
         "grader": steps({"verdict": "fail", "reasons": ["unchecked"]}, {"verdict": "pass"}),
     }
     script = Script("twice", [turn, {**turn}])
-    graph = graph_for(script, counting, max_agent_steps=3)  # each turn takes all three steps: a counter carried over would hand turn 2 to a person
+    graph = graph_for(
+        script, counting, max_agent_steps=3
+    )  # each turn takes all three steps: a counter carried over would hand turn 2 to a person
     config = {"configurable": {"thread_id": "twice"}}
     for index, text in enumerate(["when are you open?", "and on Saturday?"]):
         script.turn = index

@@ -3,7 +3,8 @@
 CrewAI phones home (anonymous telemetry to telemetry.crewai.com, trace uploads) unless
 told not to; the opt-outs are set before any test module imports it. ``OTEL_SDK_DISABLED``
 is deliberately not used: it would also switch off frontdesk's own OpenTelemetry SDK in
-the same process. CrewAI's kickoff-output store goes to a temporary directory. Every test additionally runs with outbound connections refused, so a
+the same process. CrewAI's kickoff-output store goes to a temporary directory. Every test additionally runs with
+outbound connections refused, so a
 framework that still tried to reach the network fails the test instead of hanging on it.
 """
 
@@ -73,7 +74,12 @@ def order_status(engine: Engine, order_id: str) -> str:
 
 def script(name: str, *turns: dict[str, list[Any]]) -> Script:
     """A scenario script from plain dicts/strings, as a YAML scenario would give them."""
-    return Script(scenario=name, turns=[{agent: [ScriptedStep.model_validate(s) for s in steps] for agent, steps in turn.items()} for turn in turns])
+    return Script(
+        scenario=name,
+        turns=[
+            {agent: [ScriptedStep.model_validate(s) for s in steps] for agent, steps in turn.items()} for turn in turns
+        ],
+    )
 
 
 def call(name: str, **args: Any) -> dict[str, Any]:

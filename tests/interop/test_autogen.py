@@ -35,7 +35,12 @@ def test_every_retail_tool_keeps_its_name_description_and_schema() -> None:
     assert [t.name for t in exported] == [t.name for t in RETAIL_TOOLS]
     for ours, theirs in zip(RETAIL_TOOLS, exported, strict=True):
         function = ours.openai_schema()["function"]
-        assert theirs.schema == {"name": function["name"], "description": function["description"], "parameters": function["parameters"], "strict": False}
+        assert theirs.schema == {
+            "name": function["name"],
+            "description": function["description"],
+            "parameters": function["parameters"],
+            "strict": False,
+        }
 
 
 def test_write_tool_changes_the_db_exactly_like_the_frontdesk_tool(shop, twin_shop) -> None:
@@ -50,7 +55,9 @@ def test_write_tool_changes_the_db_exactly_like_the_frontdesk_tool(shop, twin_sh
 
 def test_read_tool_returns_what_the_frontdesk_tool_returns(shop) -> None:
     result = call_tool(ToolSession(engine=shop, customer_id=AVA), "get_order_details", {"order_id": AVA_PENDING})
-    plain = TOOLS_BY_NAME["get_order_details"].invoke(ToolContext(customer_id=AVA, engine=shop), {"order_id": AVA_PENDING})
+    plain = TOOLS_BY_NAME["get_order_details"].invoke(
+        ToolContext(customer_id=AVA, engine=shop), {"order_id": AVA_PENDING}
+    )
     assert result.result[0].content == plain.content
 
 
@@ -61,9 +68,14 @@ def test_invalid_arguments_give_the_field_naming_error_and_change_nothing(shop) 
     assert missing.is_error
     assert missing.result[0].content == "Error: Invalid arguments for cancel_pending_order: reason: Field required"
     extra = call_tool(session, "get_order_details", {"order_id": AVA_PENDING, "user_id": "ben_ortiz_1002"})
-    assert extra.result[0].content.startswith("Error: Invalid arguments for get_order_details: user_id: Extra inputs are not permitted")
+    assert extra.result[0].content.startswith(
+        "Error: Invalid arguments for get_order_details: user_id: Extra inputs are not permitted"
+    )
     wrong_type = call_tool(session, "cancel_pending_order", {"order_id": 1001, "reason": "no longer needed"})
-    assert wrong_type.result[0].content == "Error: Invalid arguments for cancel_pending_order: order_id: Input should be a valid string (got 1001)"
+    assert (
+        wrong_type.result[0].content
+        == "Error: Invalid arguments for cancel_pending_order: order_id: Input should be a valid string (got 1001)"
+    )
     assert db_hash(shop) == before
 
 
@@ -71,14 +83,19 @@ def test_direct_run_json_raises_the_frontdesk_message(shop) -> None:
     from autogen_core import CancellationToken
 
     tool = autogen_tools(ToolSession(engine=shop))[0]
-    with pytest.raises(FrontdeskToolError, match=r"^Error: Invalid arguments for calculate: expression: Field required$"):
+    with pytest.raises(
+        FrontdeskToolError, match=r"^Error: Invalid arguments for calculate: expression: Field required$"
+    ):
         asyncio.run(tool.run_json({}, CancellationToken()))
 
 
 def test_another_customers_order_is_refused(shop) -> None:
     before = db_hash(shop)
     session = ToolSession(engine=shop, customer_id=AVA)
-    for name, args in [("get_order_details", {"order_id": BEN_PENDING}), ("cancel_pending_order", {"order_id": BEN_PENDING, "reason": "no longer needed"})]:
+    for name, args in [
+        ("get_order_details", {"order_id": BEN_PENDING}),
+        ("cancel_pending_order", {"order_id": BEN_PENDING, "reason": "no longer needed"}),
+    ]:
         result = call_tool(session, name, args)
         assert result.is_error
         assert result.result[0].content == "Error: Order not found"
@@ -98,7 +115,9 @@ def test_scripted_agent_authenticates_looks_up_the_order_and_replies(shop) -> No
         },
     )
     session = ToolSession(engine=shop)
-    agent = AssistantAgent("support", model_client=scripted_client(steps, "support"), tools=autogen_tools(session), max_tool_iterations=5)
+    agent = AssistantAgent(
+        "support", model_client=scripted_client(steps, "support"), tools=autogen_tools(session), max_tool_iterations=5
+    )
     result = asyncio.run(agent.run(task=f"Hi, this is {AVA_EMAIL}. Where is my order {AVA_PENDING}?"))
     executed = [r for m in result.messages if isinstance(m, ToolCallExecutionEvent) for r in m.content]
     assert [r.is_error for r in executed] == [False, True, False]
@@ -111,9 +130,18 @@ def test_scripted_agent_authenticates_looks_up_the_order_and_replies(shop) -> No
 
 
 def test_swarm_handoff_to_user_ends_the_run(shop) -> None:
-    steps = script("autogen-handoff", {"support": [{"text": "Let me find a colleague for you.", "tool_calls": [{"name": "transfer_to_user", "args": {}}]}]})
+    steps = script(
+        "autogen-handoff",
+        {
+            "support": [
+                {"text": "Let me find a colleague for you.", "tool_calls": [{"name": "transfer_to_user", "args": {}}]}
+            ]
+        },
+    )
     session = ToolSession(engine=shop)
-    agent = AssistantAgent("support", model_client=scripted_client(steps, "support"), tools=autogen_tools(session), handoffs=["user"])
+    agent = AssistantAgent(
+        "support", model_client=scripted_client(steps, "support"), tools=autogen_tools(session), handoffs=["user"]
+    )
     team = Swarm([agent], termination_condition=autogen_turn_end("support"))
     result = asyncio.run(team.run(task="I want to talk to a person."))
     assert isinstance(result.messages[-1], HandoffMessage) and result.messages[-1].target == "user"
@@ -121,10 +149,17 @@ def test_swarm_handoff_to_user_ends_the_run(shop) -> None:
 
 
 def test_tool_calls_of_one_message_run_in_order_like_the_tools_node(shop) -> None:
-    both = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": AVA_EMAIL}}, {"name": "get_order_details", "args": {"order_id": AVA_PENDING}}]}
+    both = {
+        "tool_calls": [
+            {"name": "find_user_id_by_email", "args": {"email": AVA_EMAIL}},
+            {"name": "get_order_details", "args": {"order_id": AVA_PENDING}},
+        ]
+    }
     steps = script("autogen-parallel", {"support": [both, "Found it."]})
     session = ToolSession(engine=shop)
-    agent = AssistantAgent("support", model_client=scripted_client(steps, "support"), tools=autogen_tools(session), max_tool_iterations=3)
+    agent = AssistantAgent(
+        "support", model_client=scripted_client(steps, "support"), tools=autogen_tools(session), max_tool_iterations=3
+    )
     result = asyncio.run(agent.run(task=f"I'm {AVA_EMAIL}; status of {AVA_PENDING}?"))
     [execution] = [m for m in result.messages if isinstance(m, ToolCallExecutionEvent)]
     assert [r.is_error for r in execution.content] == [False, False]

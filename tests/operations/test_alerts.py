@@ -78,13 +78,20 @@ def test_a_rule_fires_once_and_resolves_once(tmp_path: Path) -> None:
         fired = check(data, config)
         assert fired.returncode == 1 and "FIRING" in fired.stdout
         assert [(n["alert"], n["status"]) for n in received] == [("too many handoffs", "firing")]
-        assert received[0]["value"] == pytest.approx(0.6) and received[0]["threshold"] == 0.3 and received[0]["turns"] == 10
+        assert (
+            received[0]["value"] == pytest.approx(0.6)
+            and received[0]["threshold"] == 0.3
+            and received[0]["turns"] == 10
+        )
         again = check(data, config)
         assert again.returncode == 1 and len(received) == 1  # still firing: not announced again
         record_turns(traces, 20, thread="calm")  # 6 of 30 = 20%
         resolved = check(data, config)
         assert resolved.returncode == 0, resolved.stdout
-        assert [(n["alert"], n["status"]) for n in received] == [("too many handoffs", "firing"), ("too many handoffs", "resolved")]
+        assert [(n["alert"], n["status"]) for n in received] == [
+            ("too many handoffs", "firing"),
+            ("too many handoffs", "resolved"),
+        ]
         assert check(data, config).returncode == 0 and len(received) == 2
     assert "alert too many handoffs firing: handoff_rate = 0.6" in fired.stderr  # the log line
 
@@ -102,7 +109,9 @@ def test_a_bad_rule_is_one_line_naming_it(tmp_path: Path, monkeypatch: pytest.Mo
     config = tmp_path / "config.toml"
     config.write_text('[[alerts]]\nname = "x"\nmetric = "happiness"\nabove = 1\n', encoding="utf-8")
     monkeypatch.setenv("FRONTDESK_CONFIG", str(config))
-    with pytest.raises(ConfigError, match=r"alerts\.0\.metric='happiness' is not valid: Value error, unknown metric 'happiness'"):
+    with pytest.raises(
+        ConfigError, match=r"alerts\.0\.metric='happiness' is not valid: Value error, unknown metric 'happiness'"
+    ):
         Settings.from_env()
     config.write_text('[[alerts]]\nname = "x"\nmetric = "turns"\nwindow = "soon"\nabove = 1\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"alerts\.0\.window='soon'"):
@@ -115,13 +124,24 @@ def test_the_server_evaluates_the_rules_on_its_own_schedule(tmp_path: Path) -> N
 
     config = tmp_path / "config.toml"
     with webhook_receiver() as (url, received), OpenAITestServer(["Hello!", {"verdict": "pass"}]) as model:
-        config.write_text(f'alert_webhook = "{url}"\n[[alerts]]\nname = "any traffic"\nmetric = "turns"\nwindow = "1h"\nabove = 0\n', encoding="utf-8")
-        with running_server(tmp_path / "data", model, FRONTDESK_CONFIG=str(config), FRONTDESK_ALERT_INTERVAL="0.5") as base:
+        config.write_text(
+            f'alert_webhook = "{url}"\n[[alerts]]\nname = "any traffic"\nmetric = "turns"\nwindow = "1h"\nabove = 0\n',
+            encoding="utf-8",
+        )
+        with running_server(
+            tmp_path / "data", model, FRONTDESK_CONFIG=str(config), FRONTDESK_ALERT_INTERVAL="0.5"
+        ) as base:
             import httpx
 
             created = httpx.post(f"{base}/threads").json()
             headers = {"X-Customer-Token": created["customer_token"]}
-            with httpx.stream("POST", f"{base}/threads/{created['thread_id']}/messages", json={"text": "hi"}, headers=headers, timeout=60) as response:
+            with httpx.stream(
+                "POST",
+                f"{base}/threads/{created['thread_id']}/messages",
+                json={"text": "hi"},
+                headers=headers,
+                timeout=60,
+            ) as response:
                 assert sse(response)[-1][0] == "done"
             deadline = time.monotonic() + 30
             while not received and time.monotonic() < deadline:

@@ -32,11 +32,19 @@ def test_a_known_difference_in_handoff_rate_is_flagged_and_chance_is_not(tmp_pat
     real = compare(path, Population.parse("tag.variant=a"), Population.parse("tag.variant=b"))
     assert (real.turns_a, real.turns_b) == (120, 120)
     handoff = next(d for d in real.differences if d.metric == "handoff rate")
-    assert handoff.a == 0.1 and handoff.b == 0.4 and handoff.verdict == "real" and handoff.adjusted_p is not None and handoff.adjusted_p < 0.001
+    assert (
+        handoff.a == 0.1
+        and handoff.b == 0.4
+        and handoff.verdict == "real"
+        and handoff.adjusted_p is not None
+        and handoff.adjusted_p < 0.001
+    )
     same = compare(path, Population.parse("tag.variant=a"), Population.parse("tag.variant=c"))
     handoff = next(d for d in same.differences if d.metric == "handoff rate")
     assert handoff.verdict == "could be chance"
-    assert all(d.verdict != "real" for d in same.differences if d.kind == "rate")  # (latency differs for real: c ran after a, warmed up)
+    assert all(
+        d.verdict != "real" for d in same.differences if d.kind == "rate"
+    )  # (latency differs for real: c ran after a, warmed up)
 
 
 def test_the_command_prints_json_and_names_a_bad_filter(tmp_path: Path) -> None:
@@ -63,9 +71,15 @@ def test_the_command_prints_json_and_names_a_bad_filter(tmp_path: Path) -> None:
     handoff_row = next(line for line in table.stdout.splitlines() if line.strip().startswith("handoff rate"))
     assert table.returncode == 0 and handoff_row.rstrip().endswith("could be chance")
     bad = subprocess.run(
-        [FRONTDESK, "traces", "compare", "--db", str(path), "--a", "colour=red", "--b", "tag.variant=c"], capture_output=True, text=True, env=env, timeout=120
+        [FRONTDESK, "traces", "compare", "--db", str(path), "--a", "colour=red", "--b", "tag.variant=c"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert (
         bad.returncode == 2
-        and bad.stderr.strip() == "error: 'colour' is not a filter; use since, until, model, agent, scenario, thread, prompt, config or tag.NAME"
+        and bad.stderr.strip()
+        == "error: 'colour' is not a filter; use since, until, model, agent, scenario, thread, prompt, config or "
+        "tag.NAME"
     )

@@ -60,7 +60,12 @@ def dashboard_server(data: Path) -> Iterator[str]:
 def browser(*arguments: str, profile: Path) -> subprocess.CompletedProcess[str]:
     if CHROMIUM is None:
         pytest.skip("the browser tests need Debian's chromium package (apt-get install chromium)")
-    return subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *arguments], capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def chart_parts(dom: str) -> dict[str, str]:
@@ -78,7 +83,9 @@ def kpi(dom: str, name: str) -> str:
 def test_the_charts_draw_in_a_browser_and_the_numbers_are_those_of_traces_stats(replayed: Path, tmp_path: Path) -> None:
     with dashboard_server(replayed) as url:
         rendered = browser("--dump-dom", url, profile=tmp_path / "profile")
-        shot = browser("--window-size=1280,2400", f"--screenshot={tmp_path / 'dashboard.png'}", url, profile=tmp_path / "profile-2")
+        shot = browser(
+            "--window-size=1280,2400", f"--screenshot={tmp_path / 'dashboard.png'}", url, profile=tmp_path / "profile-2"
+        )
     assert rendered.returncode == 0, rendered.stderr[-2000:]
     dom = rendered.stdout
     parts = chart_parts(dom)
@@ -86,13 +93,18 @@ def test_the_charts_draw_in_a_browser_and_the_numbers_are_those_of_traces_stats(
     for key in CHARTS:
         assert 'class="main-svg"' in parts[key], f"{key}: plotly drew no SVG"
     for key in ("latency", "volume", "automation", "grader", "tool_errors"):
-        drawn = re.search(r'<g class="point"><path d="M', parts[key]) or re.search(r'<path class="point"[^>]*d="M', parts[key])  # a bar, a marker
+        drawn = re.search(r'<g class="point"><path d="M', parts[key]) or re.search(
+            r'<path class="point"[^>]*d="M', parts[key]
+        )  # a bar, a marker
         assert drawn, f"{key}: no data drawn"
     expected = stats(replayed / "traces.duckdb")
     assert kpi(dom, "turns") == str(expected.runs)
     assert kpi(dom, "conversations") == str(expected.conversations)
     assert kpi(dom, "handoff rate") == f"{expected.handoff_rate * 100:.1f}%"
-    assert expected.grader_pass_rate is not None and kpi(dom, "grader pass rate") == f"{expected.grader_pass_rate * 100:.1f}%"
+    assert (
+        expected.grader_pass_rate is not None
+        and kpi(dom, "grader pass rate") == f"{expected.grader_pass_rate * 100:.1f}%"
+    )
     assert kpi(dom, "verdicts") == str(expected.verdicts)
     assert shot.returncode == 0 and (tmp_path / "dashboard.png").stat().st_size > 50_000
 
@@ -103,20 +115,34 @@ def test_a_filter_narrows_the_page_and_a_bad_one_is_one_line_on_it(replayed: Pat
         everything = httpx.get(url, timeout=30).text
         bad = httpx.get(url, params={"since": "last tuesday"}, timeout=30)
     assert 0 < int(kpi(narrowed, "turns")) < int(kpi(everything, "turns"))
-    assert bad.status_code == 200 and "is neither a duration (7d) nor a date" in bad.text and kpi(bad.text, "turns") == kpi(everything, "turns")
+    assert (
+        bad.status_code == 200
+        and "is neither a duration (7d) nor a date" in bad.text
+        and kpi(bad.text, "turns") == kpi(everything, "turns")
+    )
 
 
 def test_the_page_can_be_written_as_one_file(replayed: Path, tmp_path: Path) -> None:
     out = tmp_path / "dashboard.html"
-    done = subprocess.run([FRONTDESK, "dashboard", "--out", str(out)], env=environment(replayed), capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [FRONTDESK, "dashboard", "--out", str(out)],
+        env=environment(replayed),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     page = out.read_text(encoding="utf-8")
-    assert "<script src=" not in page and "Plotly.newPlot" in page and len(page) > 3_000_000  # plotly.js inlined: opens offline
+    assert (
+        "<script src=" not in page and "Plotly.newPlot" in page and len(page) > 3_000_000
+    )  # plotly.js inlined: opens offline
 
 
 def test_traces_list_fits_80_columns(replayed: Path) -> None:
     env = {**environment(replayed), "COLUMNS": "80"}
-    done = subprocess.run([FRONTDESK, "traces", "list", "--limit", "10"], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [FRONTDESK, "traces", "list", "--limit", "10"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0
     lines = done.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
@@ -128,27 +154,46 @@ SCRIPT = [step for n in range(3) for step in (f"Hello {n}! How can I help?", {"v
 
 
 def test_the_server_rates_replies_and_shows_the_dashboard_to_operators(tmp_path: Path) -> None:
-    with OpenAITestServer(SCRIPT) as model, running_server(tmp_path / "data", model) as base, httpx.Client(base_url=base, timeout=60) as client:
+    with (
+        OpenAITestServer(SCRIPT) as model,
+        running_server(tmp_path / "data", model) as base,
+        httpx.Client(base_url=base, timeout=60) as client,
+    ):
         created = client.post("/threads").json()
         thread, headers = created["thread_id"], {"X-Customer-Token": created["customer_token"]}
-        assert client.post(f"/threads/{thread}/feedback", json={"rating": "up"}, headers=headers).status_code == 409  # nothing to rate yet
+        assert (
+            client.post(f"/threads/{thread}/feedback", json={"rating": "up"}, headers=headers).status_code == 409
+        )  # nothing to rate yet
         with client.stream("POST", f"/threads/{thread}/messages", json={"text": "hi"}, headers=headers) as response:
             done = sse(response)[-1]
         run_id = done[1]["run_id"]
-        rated = client.post(f"/threads/{thread}/feedback", json={"rating": "down", "comment": "too slow"}, headers=headers)
+        rated = client.post(
+            f"/threads/{thread}/feedback", json={"rating": "down", "comment": "too slow"}, headers=headers
+        )
         assert rated.status_code == 201 and rated.json() == {"run_id": run_id, "rating": "down"}
         assert client.post(f"/threads/{thread}/feedback", json={"rating": "meh"}, headers=headers).status_code == 422
         other = client.post("/threads").json()
         other_headers = {"X-Customer-Token": other["customer_token"]}
-        stolen = client.post(f"/threads/{other['thread_id']}/feedback", json={"rating": "up", "run_id": run_id}, headers=other_headers)
+        stolen = client.post(
+            f"/threads/{other['thread_id']}/feedback", json={"rating": "up", "run_id": run_id}, headers=other_headers
+        )
         assert stolen.status_code == 404  # a reply of another thread cannot be rated from here
         assert client.post(f"/threads/{thread}/feedback", json={"rating": "up"}).status_code == 401
 
         assert client.get("/dashboard").status_code == 401
         assert client.get("/dashboard", params={"key": "wrong"}).status_code == 403
         entered = client.get("/dashboard", params={"key": "operator-key"}, follow_redirects=False)
-        assert entered.status_code == 303 and "key=" not in entered.headers["location"] and "operator-key" not in entered.headers["set-cookie"]
+        assert (
+            entered.status_code == 303
+            and "key=" not in entered.headers["location"]
+            and "operator-key" not in entered.headers["set-cookie"]
+        )
         page = client.get("/dashboard")  # the client keeps the cookie
-        assert page.status_code == 200 and kpi(page.text, "turns") == "1" and kpi(page.text, "ratings") == "1" and kpi(page.text, "thumbs-up rate") == "0.0%"
+        assert (
+            page.status_code == 200
+            and kpi(page.text, "turns") == "1"
+            and kpi(page.text, "ratings") == "1"
+            and kpi(page.text, "thumbs-up rate") == "0.0%"
+        )
         assert client.get("/dashboard/plotly.js").headers["content-type"].startswith("application/javascript")
         assert httpx.get(f"{base}/dashboard/plotly.js").status_code == 401  # without the cookie

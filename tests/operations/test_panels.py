@@ -18,21 +18,31 @@ def test_gateway_events_causes_and_ratings_are_counted_per_turn(tmp_path: Path) 
     tracing = configure_tracing(duckdb_path=path)
     with instrument.turn(tracing.tracer, thread_id="fell-back", labels={"frontdesk.model": "small"}) as run_id:
         with tracing.tracer.start_as_current_span("chat big", attributes={"frontdesk.gateway.fallback": True}):
-            instrument.event("frontdesk.gateway.breaker", **{"frontdesk.gateway.endpoint": "small", "frontdesk.gateway.breaker.state": "open"})
+            instrument.event(
+                "frontdesk.gateway.breaker",
+                **{"frontdesk.gateway.endpoint": "small", "frontdesk.gateway.breaker.state": "open"},
+            )
         with tracing.tracer.start_as_current_span("node human_handoff"):
-            instrument.event("frontdesk.handoff", **{"frontdesk.handoff.to": "human", "frontdesk.handoff.cause": "model_unavailable"})
+            instrument.event(
+                "frontdesk.handoff", **{"frontdesk.handoff.to": "human", "frontdesk.handoff.cause": "model_unavailable"}
+            )
     instrument.feedback(tracing.tracer, run_id=run_id, thread_id="fell-back", rating="down")
     tracing.shutdown()
 
     with turns(path) as db:
         panels = build_panels(db)
     gateway = next(chart for chart in panels.charts if chart.key == "gateway")
-    assert sum(v or 0 for v in gateway.series["fallbacks"]) == 1 and sum(v or 0 for v in gateway.series["breaker opened"]) == 1
+    assert (
+        sum(v or 0 for v in gateway.series["fallbacks"]) == 1
+        and sum(v or 0 for v in gateway.series["breaker opened"]) == 1
+    )
     causes = next(table for table in panels.tables if table.key == "handoff_causes")
     assert sorted((row[0], row[1]) for row in causes.rows) == [("agent_transfer", 2), ("model_unavailable", 1)]
     assert panels.summary["turns"] == 5 and panels.summary["ratings"] == 1 and panels.summary["thumbs-up rate"] == 0.0
     with turns(path, Population(thread="fell-back")) as db:
-        assert db.execute("SELECT rating, handoff_cause, latency_s < 5 FROM turns").fetchall() == [("down", "model_unavailable", True)]
+        assert db.execute("SELECT rating, handoff_cause, latency_s < 5 FROM turns").fetchall() == [
+            ("down", "model_unavailable", True)
+        ]
 
 
 def test_a_population_can_be_one_prompt_version_or_config(tmp_path: Path) -> None:

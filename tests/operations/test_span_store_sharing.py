@@ -27,7 +27,9 @@ def test_reading_the_dashboard_while_spans_are_exported_in_the_same_process_lose
     reader.start()
     try:
         for batch in range(10):
-            record_turns(path, 20, thread=f"batch-{batch}")  # each batch exported (and the tracer shut down) while the reader reads
+            record_turns(
+                path, 20, thread=f"batch-{batch}"
+            )  # each batch exported (and the tracer shut down) while the reader reads
     finally:
         stop.set()
         reader.join()

@@ -37,8 +37,18 @@ from tests.net import free_port
 from tests.server.test_server import sse
 
 ASK = "I'm ava.chen@example.com. Please cancel #D1001, I no longer need it."
-LOGIN = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}, "id": "call-login"}]}
-CANCEL = {"tool_calls": [{"name": "cancel_pending_order", "args": {"order_id": "#D1001", "reason": "no longer needed"}, "id": "call-cancel"}]}
+LOGIN = {
+    "tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}, "id": "call-login"}]
+}
+CANCEL = {
+    "tool_calls": [
+        {
+            "name": "cancel_pending_order",
+            "args": {"order_id": "#D1001", "reason": "no longer needed"},
+            "id": "call-cancel",
+        }
+    ]
+}
 DONE, PASS = "Order #D1001 is cancelled.", {"verdict": "pass"}
 WELCOME = "You're welcome!"
 POINTS = ["model_call", "write.in_transaction", "write.committed", "checkpointed"]
@@ -103,7 +113,9 @@ def check_thread(data_dir: Path, thread_id: str, said: list[str]) -> None:
         messages = opened.graph.get_state({"configurable": {"thread_id": thread_id}}).values["messages"]
         with Session(opened.engine) as session:
             order = session.exec(select(Order).where(Order.order_id == "#D1001")).one()
-            runs = session.exec(select(ToolRun).where(ToolRun.thread_id == thread_id, ToolRun.tool == "cancel_pending_order")).all()
+            runs = session.exec(
+                select(ToolRun).where(ToolRun.thread_id == thread_id, ToolRun.tool == "cancel_pending_order")
+            ).all()
     refunds = [p for p in order.payment_history if p["transaction_type"] == "refund"]
     assert order.status == "cancelled" and len(refunds) == 1 and len(runs) == 1
     customer = [str(m.content) for m in messages if isinstance(m, HumanMessage)]
@@ -118,7 +130,14 @@ def check_thread(data_dir: Path, thread_id: str, said: list[str]) -> None:
 def test_chat_killed_at_each_point_and_reopened(point: str, tmp_path: Path) -> None:
     command = ["-m", "frontdesk.cli.app", "chat", "--thread", "k"]
     with OpenAITestServer(first_script(point)) as model:
-        chat = pexpect.spawn(sys.executable, command, env=environment(tmp_path, model, point), encoding="utf-8", timeout=60, dimensions=(40, 200))
+        chat = pexpect.spawn(
+            sys.executable,
+            command,
+            env=environment(tmp_path, model, point),
+            encoding="utf-8",
+            timeout=60,
+            dimensions=(40, 200),
+        )
         try:
             chat.expect("you")
             chat.sendline(ASK)
@@ -131,7 +150,14 @@ def test_chat_killed_at_each_point_and_reopened(point: str, tmp_path: Path) -> N
         finally:
             chat.close(force=True)
     with OpenAITestServer(second_script(point)) as model:
-        back = pexpect.spawn(sys.executable, command, env=environment(tmp_path, model), encoding="utf-8", timeout=60, dimensions=(40, 200))
+        back = pexpect.spawn(
+            sys.executable,
+            command,
+            env=environment(tmp_path, model),
+            encoding="utf-8",
+            timeout=60,
+            dimensions=(40, 200),
+        )
         try:
             back.expect("you")
             if point == "model_call":  # the turn is redone first, and the write asks again
@@ -180,7 +206,13 @@ def start_server(data_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[
 
 
 def post(base: str, thread: str, token: str, text: str) -> list[tuple[str, dict[str, Any]]]:
-    with httpx.stream("POST", f"{base}/threads/{thread}/messages", json={"text": text}, headers={"X-Customer-Token": token}, timeout=120) as response:
+    with httpx.stream(
+        "POST",
+        f"{base}/threads/{thread}/messages",
+        json={"text": text},
+        headers={"X-Customer-Token": token},
+        timeout=120,
+    ) as response:
         assert response.status_code == 200, response.read()
         return sse(response)
 
@@ -220,7 +252,11 @@ def test_serve_killed_at_each_point_and_the_next_message_finishes_the_turn(point
                 assert ("error", "not_taken") in [(k, d.get("code")) for k, d in events]
                 post(base, thread, token, "yes")
             events = post(base, thread, token, "thanks")
-            assert events[-1][0] == "done" and events[-1][1]["reply"] == WELCOME and events[-1][1]["by"] == "customer_service", json.dumps(events)
+            assert (
+                events[-1][0] == "done"
+                and events[-1][1]["reply"] == WELCOME
+                and events[-1][1]["by"] == "customer_service"
+            ), json.dumps(events)
         finally:
             process.terminate()
             process.wait(timeout=30)

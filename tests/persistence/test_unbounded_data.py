@@ -50,8 +50,12 @@ def test_a_ten_megabyte_result_reaches_the_model_cut_with_a_note_and_spans_stay_
     pipeline = ToolPipeline([export_everything, unbroken_letters])
     outcome = pipeline.run(ToolCallRequest(id="c1", name="export_everything"), ToolContext(thread_id="t", run=run))
     assert outcome.ok and len(outcome.content) < MAX_RESULT_CHARS + 200
-    assert outcome.content.endswith(f"[result cut: {TEN_MB - MAX_RESULT_CHARS} more characters not shown; ask for something narrower]")
-    assert finishes(lambda: pipeline.run(ToolCallRequest(id="c2", name="unbroken_letters"), ToolContext(thread_id="t", run=run)))
+    assert outcome.content.endswith(
+        f"[result cut: {TEN_MB - MAX_RESULT_CHARS} more characters not shown; ask for something narrower]"
+    )
+    assert finishes(
+        lambda: pipeline.run(ToolCallRequest(id="c2", name="unbroken_letters"), ToolContext(thread_id="t", run=run))
+    )
     sizes = [len(str(v)) for span in exporter.get_finished_spans() for v in (span.attributes or {}).values()]
     assert sizes and max(sizes) < MAX_CONTENT_CHARS + 100
 
@@ -64,7 +68,10 @@ def test_redaction_is_linear_on_hostile_text() -> None:
 
 def test_the_checkpoint_grows_by_the_cut_result_not_the_whole_one(tmp_path: Path) -> None:
     agent = AgentSpec("customer_service", "front desk", "Help.", (export_everything,))
-    script = Script("big", [steps(customer_service=[{"tool_calls": [{"name": "export_everything", "args": {}}]}, "Here is a summary."])])
+    script = Script(
+        "big",
+        [steps(customer_service=[{"tool_calls": [{"name": "export_everything", "args": {}}]}, "Here is a summary."])],
+    )
     with SqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite")) as saver:
         graph = build_graph(model=ScriptedModels(script), checkpointer=saver, agents=[agent], grade_replies=False)
         graph.invoke({"messages": [HumanMessage("Send me everything")]}, {"configurable": {"thread_id": "t1"}})

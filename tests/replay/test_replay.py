@@ -50,7 +50,8 @@ def test_a_changed_expectation_fails_naming_scenario_turn_and_expectation(tmp_pa
     code, out = replay(str(path))
     assert code == 1
     assert (
-        "scenario 'Cancel a pending order after confirmation and approval', turn 2, expectation reply_contains: expected 'refund declined' in the reply" in out
+        "scenario 'Cancel a pending order after confirmation and approval', turn 2, expectation reply_contains: "
+        "expected 'refund declined' in the reply" in out
     )
     assert "0/1 scenarios passed" in out
 
@@ -61,7 +62,10 @@ def test_a_wrong_db_expectation_fails_with_the_difference(tmp_path: Path) -> Non
 
     code, out = replay(str(edited_copy(tmp_path, "cancel-pending-order.yaml", other_status)))
     assert code == 1
-    assert "end, expectation db_changes: orders/#D1001/status: expected replace -> 'processed', got replace -> 'cancelled'" in out
+    assert (
+        "end, expectation db_changes: orders/#D1001/status: expected replace -> 'processed', got replace -> 'cancelled'"
+        in out
+    )
 
 
 def test_an_unused_or_missing_script_step_fails(tmp_path: Path) -> None:
@@ -99,7 +103,12 @@ def test_pytest_collects_scenarios_and_reports_failures_readably(tmp_path: Path)
     expect_handoff(edited)
     (folder / "order-status-broken.yaml").write_text(yaml.safe_dump(edited, sort_keys=False))
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider"], capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False
+        [sys.executable, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "1 failed, 1 passed" in done.stdout
@@ -125,7 +134,9 @@ def test_parallel_replay_and_reports(tmp_path: Path) -> None:
     assert "expected 'never said' in the reply" in broken["failures"][0]
     suite = ElementTree.parse(junit).getroot()
     assert suite.get("tests") == "4" and suite.get("failures") == "1"
-    assert [c.get("classname") for c in suite.iter("testcase") if c.find("failure") is not None] == ["ownership-refusal"]
+    assert [c.get("classname") for c in suite.iter("testcase") if c.find("failure") is not None] == [
+        "ownership-refusal"
+    ]
     serial_code, serial_out = replay(str(folder))
     assert serial_code == 1 and "3/4 scenarios passed" in serial_out
 

@@ -55,7 +55,10 @@ def test_unknown_field_names_file_line_and_field(tmp_path: Path) -> None:
 
 def test_wrong_type_names_the_nested_field(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace("{verdict: pass}", "{tool_calls: [{name: 3}]}"))
-    with pytest.raises(ScenarioFileError, match=rf"^{path}:8: field turns.0.script.grader.0.tool_calls.0.name: Input should be a valid string"):
+    with pytest.raises(
+        ScenarioFileError,
+        match=rf"^{path}:8: field turns.0.script.grader.0.tool_calls.0.name: Input should be a valid string",
+    ):
         load_scenario(path)
 
 
@@ -79,23 +82,32 @@ def test_every_shipped_scenario_validates() -> None:
 
 def test_unknown_agents_and_tools_in_a_script_are_reported_before_running(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace("customer_service:\n", "front_desk:\n"))
-    with pytest.raises(ScenarioFileError, match=rf"^{path}:5: field turns.0.script.front_desk: unknown agent 'front_desk'"):
+    with pytest.raises(
+        ScenarioFileError, match=rf"^{path}:5: field turns.0.script.front_desk: unknown agent 'front_desk'"
+    ):
         load_scenario(path)
     path = write(tmp_path, VALID.replace('- "Hi!"', "- tool_calls: [{name: refund_everything}]"))
     with pytest.raises(
         ScenarioFileError,
-        match=rf"^{path}:6: field turns.0.script.customer_service.0.tool_calls.0.name: agent 'customer_service' has no tool 'refund_everything'",
+        match=rf"^{path}:6: field turns.0.script.customer_service.0.tool_calls.0.name: agent 'customer_service' has no "
+        r"tool 'refund_everything'",
     ):
         load_scenario(path)
 
 
 def test_a_grader_step_that_is_not_a_verdict_is_reported_before_running(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace("{verdict: pass}", "{verdict: passed}"))
-    with pytest.raises(ScenarioFileError, match=rf"^{path}:\d+: field turns.0.script.grader.0.verdict: not a grader verdict: Input should be 'pass' or 'fail'"):
+    with pytest.raises(
+        ScenarioFileError,
+        match=rf"^{path}:\d+: field turns.0.script.grader.0.verdict: not a grader verdict: Input should be 'pass' or "
+        r"'fail'",
+    ):
         load_scenario(path)
 
 
 def test_an_expected_tool_no_agent_has_is_reported_before_running(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace("tools: [find_user_id_by_email]", "tools: [find_user_id_by_email, get_order]"))
-    with pytest.raises(ScenarioFileError, match=rf"^{path}:\d+: field turns.0.expect.tools.1.name: no agent has a tool 'get_order'"):
+    with pytest.raises(
+        ScenarioFileError, match=rf"^{path}:\d+: field turns.0.expect.tools.1.name: no agent has a tool 'get_order'"
+    ):
         load_scenario(path)

@@ -26,7 +26,9 @@ def test_every_train_task_matches_the_reference() -> None:
 def test_cli_json_summary_and_a_differing_task(tmp_path: Path) -> None:
     runner = CliRunner()
     expected = json.loads((SHARED / "expected_diffs_train.json").read_text())
-    ok = runner.invoke(app, [*ARGS, "--expected", str(SHARED / "expected_diffs_train.json"), "--json", "--task", "0", "--task", "3"])
+    ok = runner.invoke(
+        app, [*ARGS, "--expected", str(SHARED / "expected_diffs_train.json"), "--json", "--task", "0", "--task", "3"]
+    )
     assert ok.exit_code == 0, ok.output
     summary = json.loads(ok.output)
     assert (summary["tasks"], summary["equal"], summary["different"]) == (2, 2, 0)

@@ -24,18 +24,31 @@ def test_another_customers_orders_and_account_are_refused(engine, tau2_data) -> 
         ("get_order_details", {"order_id": pending}),
         ("cancel_pending_order", {"order_id": pending, "reason": "no longer needed"}),
         ("modify_pending_order_address", {"order_id": pending, **ADDRESS}),
-        ("modify_pending_order_items", {"order_id": pending, "item_ids": [item], "new_item_ids": [item], "payment_method_id": pm}),
+        (
+            "modify_pending_order_items",
+            {"order_id": pending, "item_ids": [item], "new_item_ids": [item], "payment_method_id": pm},
+        ),
         ("modify_pending_order_payment", {"order_id": pending, "payment_method_id": pm}),
         ("return_delivered_order_items", {"order_id": delivered, "item_ids": [], "payment_method_id": pm}),
-        ("exchange_delivered_order_items", {"order_id": delivered, "item_ids": [], "new_item_ids": [], "payment_method_id": pm}),
+        (
+            "exchange_delivered_order_items",
+            {"order_id": delivered, "item_ids": [], "new_item_ids": [], "payment_method_id": pm},
+        ),
         ("get_user_details", {"user_id": owner}),
         ("modify_user_address", {"user_id": owner, **ADDRESS}),
     ]
     for tool, args in attempts:
         outcome = TOOLS_BY_NAME[tool].invoke(ctx, args)
-        missing = TOOLS_BY_NAME[tool].invoke(ctx, {**args, **({"order_id": "#W0000000"} if "order_id" in args else {"user_id": "nobody_0000"})})
-        assert not outcome.ok and outcome.content in {"Error: Order not found", "Error: User not found"}, (tool, outcome.content)
-        assert outcome.content == missing.content, "another customer's order or account reads exactly like a missing one"
+        missing = TOOLS_BY_NAME[tool].invoke(
+            ctx, {**args, **({"order_id": "#W0000000"} if "order_id" in args else {"user_id": "nobody_0000"})}
+        )
+        assert not outcome.ok and outcome.content in {"Error: Order not found", "Error: User not found"}, (
+            tool,
+            outcome.content,
+        )
+        assert outcome.content == missing.content, (
+            "another customer's order or account reads exactly like a missing one"
+        )
     assert db_hash(engine) == before
 
 
@@ -47,10 +60,17 @@ def test_nothing_is_readable_before_authentication(engine, tau2_data) -> None:
 
 def test_authentication_tools_report_the_customer(engine, tau2_data) -> None:
     user = next(iter(tau2_data["users"].values()))
-    by_email = TOOLS_BY_NAME["find_user_id_by_email"].invoke(ToolContext(engine=engine), {"email": user["email"].upper()})
+    by_email = TOOLS_BY_NAME["find_user_id_by_email"].invoke(
+        ToolContext(engine=engine), {"email": user["email"].upper()}
+    )
     assert by_email.authenticated_customer == user["user_id"]
     by_zip = TOOLS_BY_NAME["find_user_id_by_name_zip"].invoke(
-        ToolContext(engine=engine), {"first_name": user["name"]["first_name"].lower(), "last_name": user["name"]["last_name"], "zip": user["address"]["zip"]}
+        ToolContext(engine=engine),
+        {
+            "first_name": user["name"]["first_name"].lower(),
+            "last_name": user["name"]["last_name"],
+            "zip": user["address"]["zip"],
+        },
     )
     assert by_zip.authenticated_customer == user["user_id"]
 
@@ -65,4 +85,8 @@ def test_authentication_tools_report_the_customer(engine, tau2_data) -> None:
 )
 def test_invalid_arguments_name_the_field(engine, args, fragment: str) -> None:
     outcome = TOOLS_BY_NAME["cancel_pending_order"].invoke(ToolContext(customer_id="x", engine=engine), args)
-    assert not outcome.ok and outcome.content.startswith("Error: Invalid arguments for cancel_pending_order") and fragment in outcome.content
+    assert (
+        not outcome.ok
+        and outcome.content.startswith("Error: Invalid arguments for cancel_pending_order")
+        and fragment in outcome.content
+    )

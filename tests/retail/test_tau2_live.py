@@ -66,7 +66,9 @@ def test_the_simulator_speaks_until_it_writes_a_marker() -> None:
     last = user.respond("Done, your return is requested.")
     assert last.ended and last.marker == STOP and last.text == "Thanks, that's all."
     roles = [type(m).__name__ for m in user.messages]
-    assert roles == ["HumanMessage", "AIMessage", "HumanMessage", "AIMessage"], "the agent speaks as 'user' to the simulator"
+    assert roles == ["HumanMessage", "AIMessage", "HumanMessage", "AIMessage"], (
+        "the agent speaks as 'user' to the simulator"
+    )
     _, transfer = scripted("user", [TRANSFER])
     assert UserSimulator(transfer, "x").respond("I'm transferring you to a person.").marker == TRANSFER
 
@@ -76,7 +78,9 @@ def test_a_customer_who_ends_before_speaking_opens_with_the_tasks_reason(tasks: 
     user = UserSimulator(model, task_instructions(tasks["0"]))
     first = user.open("I want to exchange two items of order #W2378156.")
     assert (first.text, first.ended) == ("I want to exchange two items of order #W2378156.", False)
-    assert [type(m).__name__ for m in user.messages] == ["HumanMessage", "AIMessage"] and user.messages[-1].content == first.text
+    assert [type(m).__name__ for m in user.messages] == ["HumanMessage", "AIMessage"] and user.messages[
+        -1
+    ].content == first.text
     _, parrot = scripted("user", ["Hello! How can I assist you today?", "Hi! How can I help you today?"])
     assert UserSimulator(parrot, "x").open("I need to exchange a keyboard.").text == "I need to exchange a keyboard."
     _, nudged = scripted("user", [STOP, "Hi, I need to exchange a keyboard."])
@@ -86,7 +90,9 @@ def test_a_customer_who_ends_before_speaking_opens_with_the_tasks_reason(tasks: 
 def test_gold_actions_pass_and_doing_nothing_fails(env: ReplayEnvironment, tasks: dict[str, dict[str, Any]]) -> None:
     db = json.loads(DB.read_text())
     task = tasks["0"]
-    opening = "I received order #W2378156 and want to exchange the keyboard and the thermostat. I'm Yusuf Rossi, zip 19122."
+    opening = (
+        "I received order #W2378156 and want to exchange the keyboard and the thermostat. I'm Yusuf Rossi, zip 19122."
+    )
     good = run(env, task, gold_script(task, db), [opening, "Yes, go ahead.", STOP])
     trial = good.trials[0]
     assert trial.db_match and trial.passed and trial.ended_by == "customer", trial
@@ -94,12 +100,16 @@ def test_gold_actions_pass_and_doing_nothing_fails(env: ReplayEnvironment, tasks
     assert trial.input_tokens > 0 and trial.seconds > 0
     assert good.pass_hat(1) == 1.0
 
-    idle = agents_script("idle", {"customer_service": ["Sorry, I can't help with exchanges."], "grader": [{"verdict": "pass"}]})
+    idle = agents_script(
+        "idle", {"customer_service": ["Sorry, I can't help with exchanges."], "grader": [{"verdict": "pass"}]}
+    )
     bad = run(env, task, idle, [opening, STOP]).trials[0]
     assert not bad.db_match and not bad.passed and bad.tool_calls == 0
 
 
-def test_pass_hat_k_over_trials_counts_each_trial_on_a_fresh_db(env: ReplayEnvironment, tasks: dict[str, dict[str, Any]]) -> None:
+def test_pass_hat_k_over_trials_counts_each_trial_on_a_fresh_db(
+    env: ReplayEnvironment, tasks: dict[str, dict[str, Any]]
+) -> None:
     db = json.loads(DB.read_text())
     task = tasks["0"]
     gold = gold_script(task, db)
@@ -112,23 +122,36 @@ def test_pass_hat_k_over_trials_counts_each_trial_on_a_fresh_db(env: ReplayEnvir
 def test_required_information_must_reach_the_customer(env: ReplayEnvironment, tasks: dict[str, dict[str, Any]]) -> None:
     task = tasks["24"]
     assert task["evaluation_criteria"]["communicate_info"] == ["polyester", "cotton"]
-    said = agents_script("said", {"customer_service": ["One jacket is polyester, the other is cotton."], "grader": [{"verdict": "pass"}]})
+    said = agents_script(
+        "said", {"customer_service": ["One jacket is polyester, the other is cotton."], "grader": [{"verdict": "pass"}]}
+    )
     assert run(env, task, said, ["What materials are my jackets?", STOP]).trials[0].passed
-    vague = agents_script("vague", {"customer_service": ["They are made of different fabrics."], "grader": [{"verdict": "pass"}]})
+    vague = agents_script(
+        "vague", {"customer_service": ["They are made of different fabrics."], "grader": [{"verdict": "pass"}]}
+    )
     trial = run(env, task, vague, ["What materials are my jackets?", STOP]).trials[0]
-    assert trial.db_match and not trial.communicated and trial.missing_info == ["polyester", "cotton"] and not trial.passed
+    assert (
+        trial.db_match and not trial.communicated and trial.missing_info == ["polyester", "cotton"] and not trial.passed
+    )
     assert communicated(["8,276.23"], ["The total is 8276.23 dollars"]) == []
 
 
 def test_a_handoff_ends_the_conversation(env: ReplayEnvironment, tasks: dict[str, dict[str, Any]]) -> None:
     agents = agents_script(
-        "handoff", {"customer_service": [{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "Customer wants a person"}}]}]}
+        "handoff",
+        {
+            "customer_service": [
+                {"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "Customer wants a person"}}]}
+            ]
+        },
     )
     trial = run(env, tasks["24"], agents, ["I want a human.", STOP]).trials[0]
     assert trial.ended_by == "handoff" and trial.error is None and not trial.passed
 
 
-def test_a_broken_model_ends_the_trial_with_the_error_not_the_run(env: ReplayEnvironment, tasks: dict[str, dict[str, Any]]) -> None:
+def test_a_broken_model_ends_the_trial_with_the_error_not_the_run(
+    env: ReplayEnvironment, tasks: dict[str, dict[str, Any]]
+) -> None:
     empty = Script("empty", [{}])
     report = run(env, tasks["24"], empty, ["Hello?", STOP])
     trial = report.trials[0]
@@ -141,7 +164,12 @@ def test_cli_runs_tasks_over_http_and_writes_json_and_markdown(tmp_path: Any) ->
     from frontdesk.cli.app import app
     from frontdesk.llm.openai_test_server import OpenAITestServer
 
-    turns = ["What are my two jackets made of? I'm Yusuf Rossi, 19122.", "One jacket is polyester and the other is cotton.", {"verdict": "pass"}, STOP]
+    turns = [
+        "What are my two jackets made of? I'm Yusuf Rossi, 19122.",
+        "One jacket is polyester and the other is cotton.",
+        {"verdict": "pass"},
+        STOP,
+    ]
     with OpenAITestServer(turns) as server:
         result = CliRunner().invoke(
             app,
@@ -159,7 +187,12 @@ def test_cli_runs_tasks_over_http_and_writes_json_and_markdown(tmp_path: Any) ->
                 "--out",
                 str(tmp_path / "out"),
             ],
-            env={"COLUMNS": "200", "OPENAI_API_KEY": "test", "FRONTDESK_DEMO": "1", "FRONTDESK_DATA_DIR": str(tmp_path / "data")},
+            env={
+                "COLUMNS": "200",
+                "OPENAI_API_KEY": "test",
+                "FRONTDESK_DEMO": "1",
+                "FRONTDESK_DATA_DIR": str(tmp_path / "data"),
+            },
         )
         assert server.remaining == 0
     assert result.exit_code == 0, result.output
@@ -206,8 +239,14 @@ def test_cli_can_run_without_grading_replies(tmp_path: Any) -> None:
     assert "replies not graded" in result.output and "task 24 trial 1: pass" in result.output
 
 
-def test_the_simulated_customer_answers_the_confirmation_and_a_no_changes_nothing(env: ReplayEnvironment, tasks: dict[str, dict[str, Any]]) -> None:
+def test_the_simulated_customer_answers_the_confirmation_and_a_no_changes_nothing(
+    env: ReplayEnvironment, tasks: dict[str, dict[str, Any]]
+) -> None:
     db = json.loads(DB.read_text())
     task = tasks["0"]
-    refused = run(env, task, gold_script(task, db), ["Exchange please, Yusuf Rossi 19122.", "No, don't do that.", STOP]).trials[0]
-    assert not refused.db_match and any("Please confirm" in line["text"] for line in refused.transcript if line["role"] == "agent")
+    refused = run(
+        env, task, gold_script(task, db), ["Exchange please, Yusuf Rossi 19122.", "No, don't do that.", STOP]
+    ).trials[0]
+    assert not refused.db_match and any(
+        "Please confirm" in line["text"] for line in refused.transcript if line["role"] == "agent"
+    )

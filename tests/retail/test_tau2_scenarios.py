@@ -52,4 +52,7 @@ def test_an_imported_scenario_fails_when_the_db_changes_differ(tmp_path: Path) -
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     result = runner.invoke(app, ["replay", str(path)])
     assert result.exit_code == 1
-    assert "expectation db_changes: orders/#W2378156/status: expected replace -> 'delivered', got replace -> 'exchange requested'" in result.output
+    assert (
+        "expectation db_changes: orders/#W2378156/status: expected replace -> 'delivered', got replace -> 'exchange "
+        "requested'" in result.output
+    )

@@ -34,44 +34,113 @@ def test_cancel_pending_order_refusals(engine, tau2_data) -> None:
     delivered = first_order(tau2_data, "delivered")
     pending = first_order(tau2_data, "pending")
     assert (
-        call(as_owner(engine, tau2_data, delivered), "cancel_pending_order", order_id=delivered, reason="no longer needed")
+        call(
+            as_owner(engine, tau2_data, delivered),
+            "cancel_pending_order",
+            order_id=delivered,
+            reason="no longer needed",
+        )
         == "Non-pending order cannot be cancelled"
     )
-    assert call(as_owner(engine, tau2_data, pending), "cancel_pending_order", order_id=pending, reason="too expensive") == "Invalid reason"
-    assert call(as_owner(engine, tau2_data, pending), "cancel_pending_order", order_id="#W0000000", reason="no longer needed") == "Order not found"
+    assert (
+        call(as_owner(engine, tau2_data, pending), "cancel_pending_order", order_id=pending, reason="too expensive")
+        == "Invalid reason"
+    )
+    assert (
+        call(
+            as_owner(engine, tau2_data, pending),
+            "cancel_pending_order",
+            order_id="#W0000000",
+            reason="no longer needed",
+        )
+        == "Order not found"
+    )
     assert db_hash(engine) == before
 
 
 def test_modify_pending_order_items_refusals(engine, tau2_data) -> None:
     before = db_hash(engine)
-    oid = first_order(tau2_data, "pending", lambda o: any(variant_of(tau2_data, i, available=False, exclude=i["item_id"]) for i in o["items"]))
+    oid = first_order(
+        tau2_data,
+        "pending",
+        lambda o: any(variant_of(tau2_data, i, available=False, exclude=i["item_id"]) for i in o["items"]),
+    )
     order = tau2_data["orders"][oid]
     ctx = as_owner(engine, tau2_data, oid)
     item = next(i for i in order["items"] if variant_of(tau2_data, i, available=False, exclude=i["item_id"]))
     method = order["payment_history"][0]["payment_method_id"]
-    same = call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[item["item_id"]], payment_method_id=method)
+    same = call(
+        ctx,
+        "modify_pending_order_items",
+        order_id=oid,
+        item_ids=[item["item_id"]],
+        new_item_ids=[item["item_id"]],
+        payment_method_id=method,
+    )
     assert same == "The new item id should be different from the old item id"
     unavailable = variant_of(tau2_data, item, available=False, exclude=item["item_id"])
     assert (
-        call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[unavailable], payment_method_id=method)
+        call(
+            ctx,
+            "modify_pending_order_items",
+            order_id=oid,
+            item_ids=[item["item_id"]],
+            new_item_ids=[unavailable],
+            payment_method_id=method,
+        )
         == f"New item {unavailable} not found or available"
     )
     assert (
-        call(ctx, "modify_pending_order_items", order_id=oid, item_ids=["0000000000"], new_item_ids=["1"], payment_method_id=method) == "0000000000 not found"
+        call(
+            ctx,
+            "modify_pending_order_items",
+            order_id=oid,
+            item_ids=["0000000000"],
+            new_item_ids=["1"],
+            payment_method_id=method,
+        )
+        == "0000000000 not found"
     )
     assert (
-        call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[], payment_method_id=method)
+        call(
+            ctx,
+            "modify_pending_order_items",
+            order_id=oid,
+            item_ids=[item["item_id"]],
+            new_item_ids=[],
+            payment_method_id=method,
+        )
         == "The number of items to be exchanged should match"
     )
-    foreign = next(v for p in tau2_data["products"].values() if p["product_id"] != item["product_id"] for v in p["variants"].values() if v["available"])
+    foreign = next(
+        v
+        for p in tau2_data["products"].values()
+        if p["product_id"] != item["product_id"]
+        for v in p["variants"].values()
+        if v["available"]
+    )
     assert (
-        call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[foreign["item_id"]], payment_method_id=method)
+        call(
+            ctx,
+            "modify_pending_order_items",
+            order_id=oid,
+            item_ids=[item["item_id"]],
+            new_item_ids=[foreign["item_id"]],
+            payment_method_id=method,
+        )
         == "Variant not found"
     )
     available = variant_of(tau2_data, item, available=True, exclude=item["item_id"])
     if available:
         assert (
-            call(ctx, "modify_pending_order_items", order_id=oid, item_ids=[item["item_id"]], new_item_ids=[available], payment_method_id="credit_card_0000000")
+            call(
+                ctx,
+                "modify_pending_order_items",
+                order_id=oid,
+                item_ids=[item["item_id"]],
+                new_item_ids=[available],
+                payment_method_id="credit_card_0000000",
+            )
             == "Payment method not found"
         )
     assert db_hash(engine) == before
@@ -83,7 +152,9 @@ def test_gift_card_balance_is_checked(engine, tau2_data) -> None:
     def poor_gift_card(order: dict) -> bool:
         methods = tau2_data["users"][order["user_id"]]["payment_methods"].values()
         amount = order["payment_history"][0]["amount"]
-        return len(order["payment_history"]) == 1 and any(m["source"] == "gift_card" and m["balance"] < amount for m in methods)
+        return len(order["payment_history"]) == 1 and any(
+            m["source"] == "gift_card" and m["balance"] < amount for m in methods
+        )
 
     oid = first_order(tau2_data, "pending", poor_gift_card)
     order = tau2_data["orders"][oid]
@@ -92,8 +163,13 @@ def test_gift_card_balance_is_checked(engine, tau2_data) -> None:
         for m in tau2_data["users"][order["user_id"]]["payment_methods"].values()
         if m["source"] == "gift_card" and m["balance"] < order["payment_history"][0]["amount"]
     )
-    message = call(as_owner(engine, tau2_data, oid), "modify_pending_order_payment", order_id=oid, payment_method_id=gift)
-    assert message in {"Insufficient gift card balance to pay for the order", "The new payment method should be different from the current one"}
+    message = call(
+        as_owner(engine, tau2_data, oid), "modify_pending_order_payment", order_id=oid, payment_method_id=gift
+    )
+    assert message in {
+        "Insufficient gift card balance to pay for the order",
+        "The new payment method should be different from the current one",
+    }
     assert db_hash(engine) == before
 
 
@@ -103,14 +179,23 @@ def test_payment_switch_refusals(engine, tau2_data) -> None:
     ctx = as_owner(engine, tau2_data, oid)
     current = order["payment_history"][0]["payment_method_id"]
     assert (
-        call(ctx, "modify_pending_order_payment", order_id=oid, payment_method_id=current) == "The new payment method should be different from the current one"
+        call(ctx, "modify_pending_order_payment", order_id=oid, payment_method_id=current)
+        == "The new payment method should be different from the current one"
     )
     delivered = first_order(tau2_data, "delivered")
     assert (
-        call(as_owner(engine, tau2_data, delivered), "modify_pending_order_payment", order_id=delivered, payment_method_id=current)
+        call(
+            as_owner(engine, tau2_data, delivered),
+            "modify_pending_order_payment",
+            order_id=delivered,
+            payment_method_id=current,
+        )
         == "Non-pending order cannot be modified"
     )
-    assert call(as_owner(engine, tau2_data, delivered), "modify_pending_order_address", order_id=delivered, **ADDRESS) == "Non-pending order cannot be modified"
+    assert (
+        call(as_owner(engine, tau2_data, delivered), "modify_pending_order_address", order_id=delivered, **ADDRESS)
+        == "Non-pending order cannot be modified"
+    )
 
 
 def test_return_and_exchange_refusals(engine, tau2_data) -> None:
@@ -120,13 +205,25 @@ def test_return_and_exchange_refusals(engine, tau2_data) -> None:
     pm = tau2_data["orders"][pending]["payment_history"][0]["payment_method_id"]
     ctx = as_owner(engine, tau2_data, pending)
     assert (
-        call(ctx, "return_delivered_order_items", order_id=pending, item_ids=[pending_item], payment_method_id=pm) == "Non-delivered order cannot be returned"
+        call(ctx, "return_delivered_order_items", order_id=pending, item_ids=[pending_item], payment_method_id=pm)
+        == "Non-delivered order cannot be returned"
     )
     assert (
-        call(ctx, "exchange_delivered_order_items", order_id=pending, item_ids=[pending_item], new_item_ids=[pending_item], payment_method_id=pm)
+        call(
+            ctx,
+            "exchange_delivered_order_items",
+            order_id=pending,
+            item_ids=[pending_item],
+            new_item_ids=[pending_item],
+            payment_method_id=pm,
+        )
         == "Non-delivered order cannot be exchanged"
     )
-    oid = first_order(tau2_data, "delivered", lambda o: other_method(tau2_data, o, "credit_card") or other_method(tau2_data, o, "paypal"))
+    oid = first_order(
+        tau2_data,
+        "delivered",
+        lambda o: other_method(tau2_data, o, "credit_card") or other_method(tau2_data, o, "paypal"),
+    )
     order = tau2_data["orders"][oid]
     ctx = as_owner(engine, tau2_data, oid)
     item = order["items"][0]["item_id"]
@@ -136,13 +233,30 @@ def test_return_and_exchange_refusals(engine, tau2_data) -> None:
         call(ctx, "return_delivered_order_items", order_id=oid, item_ids=[item], payment_method_id=not_original)
         == "Payment method should be the original payment method"
     )
-    assert call(ctx, "return_delivered_order_items", order_id=oid, item_ids=["0000000000"], payment_method_id=original) == "Some item not found"
     assert (
-        call(ctx, "exchange_delivered_order_items", order_id=oid, item_ids=["0000000000"], new_item_ids=["1"], payment_method_id=original)
+        call(ctx, "return_delivered_order_items", order_id=oid, item_ids=["0000000000"], payment_method_id=original)
+        == "Some item not found"
+    )
+    assert (
+        call(
+            ctx,
+            "exchange_delivered_order_items",
+            order_id=oid,
+            item_ids=["0000000000"],
+            new_item_ids=["1"],
+            payment_method_id=original,
+        )
         == "Number of 0000000000 not found."
     )
     assert (
-        call(ctx, "exchange_delivered_order_items", order_id=oid, item_ids=[item], new_item_ids=[], payment_method_id=original)
+        call(
+            ctx,
+            "exchange_delivered_order_items",
+            order_id=oid,
+            item_ids=[item],
+            new_item_ids=[],
+            payment_method_id=original,
+        )
         == "The number of items to be exchanged should match."
     )
     assert db_hash(engine) == before

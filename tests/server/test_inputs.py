@@ -18,7 +18,12 @@ from tests.server.test_server import running_server
 def test_messages_are_cleaned_or_refused_in_one_line() -> None:
     assert clean_message("  where is\x00 my order?\x07 ") == "where is my order?"
     assert clean_message("line one\nline two\ttab") == "line one\nline two\ttab"
-    for bad, why in (("   \n\t ", "empty"), ("\x00\x01", "empty"), ("x" * 9000, "too long"), ("bad \udc80 byte", "not valid text")):
+    for bad, why in (
+        ("   \n\t ", "empty"),
+        ("\x00\x01", "empty"),
+        ("x" * 9000, "too long"),
+        ("bad \udc80 byte", "not valid text"),
+    ):
         with pytest.raises(BadMessage, match=why):
             clean_message(bad)
 
@@ -66,9 +71,13 @@ def test_the_http_api_refuses_bad_input_without_echo_or_500(tmp_path: Path) -> N
         wrong_type = httpx.post(url, json={"text": ["x" * 1000]}, headers=headers)
         assert wrong_type.status_code == 422 and "xxxx" not in wrong_type.text
         for header in ({"X-Customer-Token": "tökén"}, {"X-Customer-Token": "x" * 64}):
-            refused = httpx.get(f"{base}/threads/{created['thread_id']}", headers={k: v.encode("utf-8") for k, v in header.items()})  # type: ignore[misc]
+            refused = httpx.get(
+                f"{base}/threads/{created['thread_id']}", headers={k: v.encode("utf-8") for k, v in header.items()}
+            )  # type: ignore[misc]
             assert refused.status_code == 403
         operator = httpx.get(f"{base}/inbox", headers={"X-API-Key": "clé".encode()})
         assert operator.status_code == 403
-        state = httpx.get(f"{base}/threads/{created['thread_id']}", headers={"X-Customer-Token": created["customer_token"]}).json()
+        state = httpx.get(
+            f"{base}/threads/{created['thread_id']}", headers={"X-Customer-Token": created["customer_token"]}
+        ).json()
     assert state["messages"] == [], "nothing refused was stored"

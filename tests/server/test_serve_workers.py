@@ -61,7 +61,9 @@ def test_two_workers_share_the_port_and_one_thread_runs_one_turn_at_a_time(postg
             took = time.monotonic() - started
             stored = {}
             for thread in threads:
-                reply = httpx.get(f"{base}/threads/{thread['thread_id']}", headers={"X-Customer-Token": thread["customer_token"]}).json()
+                reply = httpx.get(
+                    f"{base}/threads/{thread['thread_id']}", headers={"X-Customer-Token": thread["customer_token"]}
+                ).json()
                 stored[thread["thread_id"]] = [m["content"] for m in reply["messages"] if m["role"] == "human"]
     assert sorted(outcomes[text] for text in ("first", "second")) == ["done", "refused"], outcomes
     taken = next(text for text in ("first", "second") if outcomes[text] == "done")

@@ -34,10 +34,19 @@ def running_server(data_dir: Path, model: OpenAITestServer, **extra: str) -> Ite
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
     env.update(
-        FRONTDESK_DATA_DIR=str(data_dir), FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="k", FRONTDESK_API_KEY="operator-key", **extra
+        FRONTDESK_DATA_DIR=str(data_dir),
+        FRONTDESK_MODEL="m",
+        OPENAI_BASE_URL=model.base_url,
+        OPENAI_API_KEY="k",
+        FRONTDESK_API_KEY="operator-key",
+        **extra,
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "frontdesk.cli.app", "serve", "--demo", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "frontdesk.cli.app", "serve", "--demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -78,26 +87,40 @@ def test_a_conversation_streams_over_sse_and_an_operator_approves_a_refund(serve
         created = client.post("/threads").json()
         headers = {"X-Customer-Token": created["customer_token"]}
         thread = created["thread_id"]
-        with client.stream("POST", f"/threads/{thread}/messages", json={"text": "I'm ava.chen@example.com — has #D1002 arrived?"}, headers=headers) as response:
+        with client.stream(
+            "POST",
+            f"/threads/{thread}/messages",
+            json={"text": "I'm ava.chen@example.com — has #D1002 arrived?"},
+            headers=headers,
+        ) as response:
             assert response.headers["content-type"].startswith("text/event-stream")
             events = sse(response)
         kinds = [k for k, _ in events]
-        assert "token" not in kinds and ("thinking", {"agent": "customer_service"}) in events, "drafts are never streamed before grading"
+        assert "token" not in kinds and ("thinking", {"agent": "customer_service"}) in events, (
+            "drafts are never streamed before grading"
+        )
         assert ("tool", {"name": "get_order_details", "ok": True}) in events
         kind, done = events[-1]
-        assert kind == "done" and done["reply"] == "Your order #D1002 was delivered." and done["by"] == "customer_service"
+        assert (
+            kind == "done" and done["reply"] == "Your order #D1002 was delivered." and done["by"] == "customer_service"
+        )
         assert len(done["run_id"]) == 32  # the reply's trace: what a rating names
         assert model.requests[0]["stream"] is True
 
-        with client.stream("POST", f"/threads/{thread}/messages", json={"text": "Cancel #D1001 please, yes."}, headers=headers) as response:
+        with client.stream(
+            "POST", f"/threads/{thread}/messages", json={"text": "Cancel #D1001 please, yes."}, headers=headers
+        ) as response:
             events = sse(response)
         [asked] = [data for kind, data in events if kind == "waiting"]
         assert (
             asked["type"] == "confirmation"
-            and asked["question"] == "Please confirm: cancel order #D1001 (reason: no longer needed). Shall I go ahead? (yes/no)"
+            and asked["question"]
+            == "Please confirm: cancel order #D1001 (reason: no longer needed). Shall I go ahead? (yes/no)"
         )
         unclear = client.post(f"/threads/{thread}/messages", json={"text": "hmm, what will that do?"}, headers=headers)
-        assert unclear.status_code == 409 and unclear.json()["detail"].startswith('You wrote "hmm, what will that do?". I need a clear yes or no')
+        assert unclear.status_code == 409 and unclear.json()["detail"].startswith(
+            'You wrote "hmm, what will that do?". I need a clear yes or no'
+        )
         with client.stream("POST", f"/threads/{thread}/messages", json={"text": "yes"}, headers=headers) as response:
             events = sse(response)
         waiting = [data for kind, data in events if kind == "waiting"]
@@ -109,7 +132,10 @@ def test_a_conversation_streams_over_sse_and_an_operator_approves_a_refund(serve
         [item] = client.get("/inbox", headers=operator).json()
         assert item["id"] == waiting[0]["approval_id"] and item["details"]["tool"] == "cancel_pending_order"
         decided = client.post(f"/inbox/{item['id']}/approve", json={"operator": "maya"}, headers=operator)
-        assert decided.status_code == 200 and decided.json()["messages"][-1]["content"] == "Order #D1001 is cancelled and refunded."
+        assert (
+            decided.status_code == 200
+            and decided.json()["messages"][-1]["content"] == "Order #D1001 is cancelled and refunded."
+        )
         again = client.post(f"/inbox/{item['id']}/approve", json={}, headers=operator)
         assert again.status_code == 409 and "already approved by maya" in again.json()["detail"]
 
@@ -120,7 +146,12 @@ def test_a_conversation_streams_over_sse_and_an_operator_approves_a_refund(serve
 
         switch = {"customer_id": "ben_ortiz_1002", "reason": "verified by phone", "operator": "maya"}
         assert client.post(f"/threads/{thread}/customer", json=switch, headers=headers).status_code in {401, 403}
-        assert client.post(f"/threads/{thread}/customer", json={**switch, "customer_id": "nobody"}, headers=operator).status_code == 409
+        assert (
+            client.post(
+                f"/threads/{thread}/customer", json={**switch, "customer_id": "nobody"}, headers=operator
+            ).status_code
+            == 409
+        )
         moved = client.post(f"/threads/{thread}/customer", json=switch, headers=operator)
         assert moved.status_code == 200 and moved.json()["customer_id"] == "ben_ortiz_1002"
         assert client.get(f"/threads/{thread}", headers=headers).json()["customer_id"] == "ben_ortiz_1002"
@@ -138,4 +169,6 @@ def test_unauthorised_requests_are_refused(server) -> None:
         assert client.get("/inbox", headers={"X-API-Key": "guess"}).status_code == 403
         assert client.post("/inbox/A-x/reject", json={}, headers={"X-API-Key": "operator-key"}).status_code == 422
         schema = client.get("/openapi.json").json()
-        assert {"/threads", "/threads/{thread_id}/messages", "/inbox", "/inbox/{item_id}/approve"} <= set(schema["paths"])
+        assert {"/threads", "/threads/{thread_id}/messages", "/inbox", "/inbox/{item_id}/approve"} <= set(
+            schema["paths"]
+        )

@@ -26,7 +26,10 @@ def closed_by_server(sock: socket.socket, within_s: float) -> bool:
 
 
 def test_silent_half_sent_and_trickling_connections_are_closed_and_customers_still_served(tmp_path: Path) -> None:
-    with OpenAITestServer([]) as model, running_server(tmp_path, model, FRONTDESK_HEADER_TIMEOUT="1", FRONTDESK_MAX_CONNECTIONS="40") as base:
+    with (
+        OpenAITestServer([]) as model,
+        running_server(tmp_path, model, FRONTDESK_HEADER_TIMEOUT="1", FRONTDESK_MAX_CONNECTIONS="40") as base,
+    ):
         port = int(base.rsplit(":", 1)[1])
         silent = socket.create_connection(("127.0.0.1", port))
         half = socket.create_connection(("127.0.0.1", port))
@@ -35,7 +38,9 @@ def test_silent_half_sent_and_trickling_connections_are_closed_and_customers_sti
         trickle.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         assert b"200 OK" in trickle.recv(4096)
         started = time.monotonic()
-        with contextlib.suppress(OSError):  # a byte a quarter second: uvicorn's idle timer restarts on each, ours does not
+        with contextlib.suppress(
+            OSError
+        ):  # a byte a quarter second: uvicorn's idle timer restarts on each, ours does not
             while time.monotonic() - started < 5:
                 trickle.sendall(b"G")
                 time.sleep(0.25)
@@ -50,7 +55,13 @@ def test_silent_half_sent_and_trickling_connections_are_closed_and_customers_sti
             s.close()
 
 
-HANDOFF = [{"tool_calls": [{"name": "transfer_to_human_agents", "args": {"summary": "flagged for fraud review, do not refund"}}]}]
+HANDOFF = [
+    {
+        "tool_calls": [
+            {"name": "transfer_to_human_agents", "args": {"summary": "flagged for fraud review, do not refund"}}
+        ]
+    }
+]
 
 
 def test_a_customer_sees_their_messages_and_replies_not_the_agents_working(tmp_path: Path) -> None:
@@ -58,7 +69,13 @@ def test_a_customer_sees_their_messages_and_replies_not_the_agents_working(tmp_p
         created = httpx.post(f"{base}/threads").json()
         headers = {"X-Customer-Token": created["customer_token"]}
         thread = created["thread_id"]
-        with httpx.stream("POST", f"{base}/threads/{thread}/messages", json={"text": "I want my money back"}, headers=headers, timeout=60) as response:
+        with httpx.stream(
+            "POST",
+            f"{base}/threads/{thread}/messages",
+            json={"text": "I want my money back"},
+            headers=headers,
+            timeout=60,
+        ) as response:
             response.read()
         shown = httpx.get(f"{base}/threads/{thread}", headers=headers).json()
         assert "messages" in shown, shown
@@ -74,7 +91,10 @@ def test_serve_with_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
         env = env_for(tmp_path, model, FRONTDESK_DATABASE_URL="postgresql://fd:s3cret@127.0.0.1:1/nowhere")
         done = frontdesk(["serve", "--port", "1"], env)
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
-    assert done.stderr.startswith("error: cannot open postgresql://fd:***@127.0.0.1:1/nowhere") and "s3cret" not in done.stderr
+    assert (
+        done.stderr.startswith("error: cannot open postgresql://fd:***@127.0.0.1:1/nowhere")
+        and "s3cret" not in done.stderr
+    )
 
 
 def test_a_bad_connection_limit_is_one_line(tmp_path: Path) -> None:
@@ -92,11 +112,19 @@ def test_serve_says_where_it_listens(tmp_path: Path) -> None:
     port = free_port()
     with OpenAITestServer([]) as model:
         env = env_for(tmp_path, model)
-        server = subprocess.Popen([sys.executable, "-m", "frontdesk.cli.app", "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, text=True)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "frontdesk.cli.app", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert server.stdout is not None
             line = server.stdout.readline()
         finally:
             server.terminate()
             server.wait(timeout=30)
-    assert line.startswith(f"frontdesk serve on http://127.0.0.1:{port} — retail domain, model m;") and "/dashboard" in line
+    assert (
+        line.startswith(f"frontdesk serve on http://127.0.0.1:{port} — retail domain, model m;")
+        and "/dashboard" in line
+    )

@@ -33,7 +33,9 @@ def test_thresholds_come_from_the_environment(monkeypatch: pytest.MonkeyPatch, t
 
 
 @pytest.mark.parametrize("value", ["0,10,10", "50000,0,10", "many", "1000,10", "1000,10,10,10"])
-def test_a_bad_threshold_is_one_line_naming_the_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str) -> None:
+def test_a_bad_threshold_is_one_line_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str
+) -> None:
     """0 would turn the cycle collector off (cycles leak); the rest are not three numbers."""
     monkeypatch.setenv("FRONTDESK_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("FRONTDESK_GC_THRESHOLDS", value)
@@ -43,7 +45,9 @@ def test_a_bad_threshold_is_one_line_naming_the_variable(monkeypatch: pytest.Mon
     assert message.startswith("FRONTDESK_GC_THRESHOLDS: gc_thresholds") and "\n" not in message
 
 
-def test_the_served_app_tunes_its_process_and_create_app_does_not(own_thresholds: tuple[int, int, int], tmp_path: Path) -> None:
+def test_the_served_app_tunes_its_process_and_create_app_does_not(
+    own_thresholds: tuple[int, int, int], tmp_path: Path
+) -> None:
     from frontdesk.server.app import create_app
     from frontdesk.server.process import create_served_app
 
@@ -61,4 +65,7 @@ def test_serve_refuses_a_bad_threshold_before_starting(tmp_path: Path) -> None:
     result = frontdesk(["serve", "--demo", "--port", "1"], env_for(tmp_path, FRONTDESK_GC_THRESHOLDS="10,1,1"))
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith("error: FRONTDESK_GC_THRESHOLDS: gc_thresholds='10,1,1' is not valid:") and "the first at least 100" in line
+    assert (
+        line.startswith("error: FRONTDESK_GC_THRESHOLDS: gc_thresholds='10,1,1' is not valid:")
+        and "the first at least 100" in line
+    )

@@ -31,17 +31,26 @@ SCRIPT = [step for _ in range(WAITING) for step in (LOGIN, "Welcome back, Ava.")
 
 
 def waiting_on_a_lock(conn: psycopg.Connection) -> bool:
-    row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").fetchone()
+    row = conn.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    ).fetchone()
     return bool(row and row[0])
 
 
 def post(base: str, thread: str, headers: dict[str, str], text: str, timeout: float) -> str:
-    with httpx.stream("POST", f"{base}/threads/{thread}/messages", json={"text": text}, headers=headers, timeout=timeout) as response:
+    with httpx.stream(
+        "POST", f"{base}/threads/{thread}/messages", json={"text": text}, headers=headers, timeout=timeout
+    ) as response:
         return str(sse(response)[-1][1].get("reply", ""))
 
 
-def test_a_locked_store_holds_neither_the_other_conversations_nor_the_customers_reply(postgres_url: str, tmp_path: Path) -> None:
-    with OpenAITestServer(SCRIPT) as model, running_server(tmp_path, model, FRONTDESK_DATABASE_URL=postgres_url, FRONTDESK_GRADE_REPLIES="0") as base:
+def test_a_locked_store_holds_neither_the_other_conversations_nor_the_customers_reply(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    with (
+        OpenAITestServer(SCRIPT) as model,
+        running_server(tmp_path, model, FRONTDESK_DATABASE_URL=postgres_url, FRONTDESK_GRADE_REPLIES="0") as base,
+    ):
         customers = [new_thread(base) for _ in range(WAITING)]
         other, other_headers = new_thread(base)
         for thread, headers in customers:
@@ -55,13 +64,18 @@ def test_a_locked_store_holds_neither_the_other_conversations_nor_the_customers_
             locker.execute("LOCK TABLE store IN ACCESS EXCLUSIVE MODE")  # held until rollback
             valve.start()
             replies: list[str] = []
-            waiting = [threading.Thread(target=lambda t=thread, h=headers: replies.append(post(base, t, h, "thanks", 120))) for thread, headers in customers]
+            waiting = [
+                threading.Thread(target=lambda t=thread, h=headers: replies.append(post(base, t, h, "thanks", 120)))
+                for thread, headers in customers
+            ]
             for worker in waiting:
                 worker.start()
             deadline = time.monotonic() + 20
             while not waiting_on_a_lock(watcher) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert waiting_on_a_lock(watcher), "the customers' turns read their memory from the store (and wait for the lock)"
+            assert waiting_on_a_lock(watcher), (
+                "the customers' turns read their memory from the store (and wait for the lock)"
+            )
             time.sleep(1)  # every turn reaches the store
             try:
                 reply = post(base, other, other_headers, "hello", 60)
@@ -72,7 +86,9 @@ def test_a_locked_store_holds_neither_the_other_conversations_nor_the_customers_
             for worker in waiting:
                 worker.join(60)
             assert not released.is_set(), "the customers were answered only once the store's lock was released"
-            assert replies == ["Fine."] * WAITING, "every customer answered (without their memory) while the store is locked"
+            assert replies == ["Fine."] * WAITING, (
+                "every customer answered (without their memory) while the store is locked"
+            )
         finally:
             valve.cancel()
             if not released.is_set():
@@ -81,7 +97,9 @@ def test_a_locked_store_holds_neither_the_other_conversations_nor_the_customers_
             watcher.close()
 
 
-def test_a_store_locked_for_long_keeps_a_bounded_number_of_threads_waiting_and_memory_returns(postgres_url: str) -> None:
+def test_a_store_locked_for_long_keeps_a_bounded_number_of_threads_waiting_and_memory_returns(
+    postgres_url: str,
+) -> None:
     with open_store(postgres_url) as store:
         context = RunContext(store=store)
         remember(store, "ava", "preferred_contact", "email")

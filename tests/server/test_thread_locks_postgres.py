@@ -86,18 +86,28 @@ def test_two_serve_processes_with_their_own_data_dirs_never_run_one_thread_twice
         outcomes: dict[str, str] = {}
 
         def post(base: str, text: str) -> None:
-            with httpx.stream("POST", f"{base}/threads/{thread}/messages", json={"text": text}, headers=headers, timeout=120) as response:
+            with httpx.stream(
+                "POST", f"{base}/threads/{thread}/messages", json={"text": text}, headers=headers, timeout=120
+            ) as response:
                 if response.status_code == 409:
                     response.read()
                     outcomes[text] = "refused"
                 else:
                     outcomes[text] = sse(response)[-1][0]
 
-        workers = [threading.Thread(target=post, args=(base, text)) for base, text in ((first, "via a"), (second, "via b"))]
+        workers = [
+            threading.Thread(target=post, args=(base, text)) for base, text in ((first, "via a"), (second, "via b"))
+        ]
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join()
-        stored = [m["content"] for m in httpx.get(f"{second}/threads/{thread}", headers=headers).json()["messages"] if m["role"] == "human"]
+        stored = [
+            m["content"]
+            for m in httpx.get(f"{second}/threads/{thread}", headers=headers).json()["messages"]
+            if m["role"] == "human"
+        ]
     assert sorted(outcomes.values()) == ["done", "refused"], outcomes
-    assert stored == [text for text, outcome in outcomes.items() if outcome == "done"], "the refused message is not stored, the taken one is"
+    assert stored == [text for text, outcome in outcomes.items() if outcome == "done"], (
+        "the refused message is not stored, the taken one is"
+    )

@@ -47,17 +47,25 @@ def no_card_numbers(text: str, ctx: GuardrailContext) -> GuardrailResult:
 
 @input_guardrail
 def legal_threats_go_to_a_person(text: str, ctx: GuardrailContext) -> GuardrailResult:
-    return GuardrailResult.handoff("the customer mentions a lawyer") if "lawyer" in text.lower() else GuardrailResult.ok()
+    return (
+        GuardrailResult.handoff("the customer mentions a lawyer") if "lawyer" in text.lower() else GuardrailResult.ok()
+    )
 
 
 @output_guardrail
 def no_discount_codes(draft: str, ctx: GuardrailContext) -> GuardrailResult:
-    return GuardrailResult.block("never promise a discount code") if "discount code" in draft.lower() else GuardrailResult.ok()
+    return (
+        GuardrailResult.block("never promise a discount code")
+        if "discount code" in draft.lower()
+        else GuardrailResult.ok()
+    )
 
 
 @output_guardrail
 def never_admit_liability(draft: str, ctx: GuardrailContext) -> GuardrailResult:
-    return GuardrailResult.handoff("the draft admits liability") if "our fault" in draft.lower() else GuardrailResult.ok()
+    return (
+        GuardrailResult.handoff("the draft admits liability") if "our fault" in draft.lower() else GuardrailResult.ok()
+    )
 
 
 class Credit(SQLModel, table=True):
@@ -99,10 +107,21 @@ class NoInternalScores(ToolGuardrail):
     name = "no_internal_scores"
 
     def after_call(self, tool: Tool, args: dict[str, Any], outcome: ToolOutcome, ctx: ToolContext) -> GuardrailResult:
-        return GuardrailResult.block("the result held internal data") if "risk score" in outcome.content else GuardrailResult.ok()
+        return (
+            GuardrailResult.block("the result held internal data")
+            if "risk score" in outcome.content
+            else GuardrailResult.ok()
+        )
 
 
-GUARDRAILS = [no_card_numbers, legal_threats_go_to_a_person, no_discount_codes, never_admit_liability, credit_cap, NoInternalScores()]
+GUARDRAILS = [
+    no_card_numbers,
+    legal_threats_go_to_a_person,
+    no_discount_codes,
+    never_admit_liability,
+    credit_cap,
+    NoInternalScores(),
+]
 
 
 def steps(*items: Any) -> list[ScriptedStep]:
@@ -123,7 +142,9 @@ def world(tmp_path: Path) -> dict[str, Any]:
 
 
 def graph_for(world: dict[str, Any], script: Script, **options: Any) -> Any:
-    settings = Settings(grade_replies=options.pop("grade_replies", False), confirm_writes=options.pop("confirm_writes", False))
+    settings = Settings(
+        grade_replies=options.pop("grade_replies", False), confirm_writes=options.pop("confirm_writes", False)
+    )
     return build_graph(
         settings,
         model=ScriptedModels(script),
@@ -148,7 +169,9 @@ def trips(world: dict[str, Any]) -> dict[tuple[str, str, str], int]:
 
 def test_a_blocked_message_is_kept_in_the_thread_but_no_model_ever_sees_it(world: dict[str, Any]) -> None:
     secret = "my card is 4111 1111 1111 1111, charge it"
-    script = Script("card", [{"customer_service": steps("I can't take card numbers here.")}, {"customer_service": steps("Sure.")}])
+    script = Script(
+        "card", [{"customer_service": steps("I can't take card numbers here.")}, {"customer_service": steps("Sure.")}]
+    )
     graph = graph_for(world, script)
     graph.invoke({"messages": [HumanMessage(secret)]}, config("t-card"))
     script.turn = 1
@@ -171,7 +194,16 @@ def test_an_input_handoff_opens_a_high_priority_ticket_without_asking_any_model(
 
 
 def test_a_blocked_draft_never_reaches_the_customer_and_the_agent_revises(world: dict[str, Any]) -> None:
-    script = Script("discount", [{"customer_service": steps("Use discount code SAVE50!", "I can't offer discounts, but I can check your order.")}])
+    script = Script(
+        "discount",
+        [
+            {
+                "customer_service": steps(
+                    "Use discount code SAVE50!", "I can't offer discounts, but I can check your order."
+                )
+            }
+        ],
+    )
     graph = graph_for(world, script)
     events = list(stream_turn(graph, {"messages": [HumanMessage("any discounts?")]}, config("t-disc")))
     verdicts = [e.grade["checked_by"] for e in events if isinstance(e, Verdict)]
@@ -191,7 +223,15 @@ def test_an_output_handoff_withdraws_the_draft_and_calls_a_person(world: dict[st
 
 
 def test_output_guardrails_run_before_the_grader_model_which_is_not_asked(world: dict[str, Any]) -> None:
-    script = Script("both", [{"customer_service": steps("Here is a discount code!", "No discounts, sorry."), "grader": steps({"verdict": "pass"})}])
+    script = Script(
+        "both",
+        [
+            {
+                "customer_service": steps("Here is a discount code!", "No discounts, sorry."),
+                "grader": steps({"verdict": "pass"}),
+            }
+        ],
+    )
     graph = graph_for(world, script, grade_replies=True)
     graph.invoke({"messages": [HumanMessage("discount?")]}, config("t-both"))
     assert [agent for agent, _prompt in script.prompts] == ["customer_service", "customer_service", "grader"]
@@ -200,7 +240,14 @@ def test_output_guardrails_run_before_the_grader_model_which_is_not_asked(world:
 def test_a_blocked_write_is_not_run_and_the_customer_is_not_even_asked_to_confirm(world: dict[str, Any]) -> None:
     script = Script(
         "cap",
-        [{"customer_service": steps(calls(("login", {"email": "ava@x"}), ("grant_credit", {"amount": 500})), "I can't grant that much here.")}],
+        [
+            {
+                "customer_service": steps(
+                    calls(("login", {"email": "ava@x"}), ("grant_credit", {"amount": 500})),
+                    "I can't grant that much here.",
+                )
+            }
+        ],
     )
     graph = graph_for(world, script, confirm_writes=True)
     result = graph.invoke({"messages": [HumanMessage("give me 500 credit")]}, config("t-cap"))
@@ -212,7 +259,10 @@ def test_a_blocked_write_is_not_run_and_the_customer_is_not_even_asked_to_confir
 
 
 def test_a_tool_guardrail_handoff_stops_the_call_and_opens_a_ticket(world: dict[str, Any]) -> None:
-    script = Script("negative", [{"customer_service": steps(calls(("login", {"email": "ava@x"}), ("grant_credit", {"amount": -20})))}])
+    script = Script(
+        "negative",
+        [{"customer_service": steps(calls(("login", {"email": "ava@x"}), ("grant_credit", {"amount": -20})))}],
+    )
     graph = graph_for(world, script)
     result = graph.invoke({"messages": [HumanMessage("credit me -20")]}, config("t-neg"))
     assert result["__interrupt__"][0].value["type"] == "handoff"
@@ -222,7 +272,16 @@ def test_a_tool_guardrail_handoff_stops_the_call_and_opens_a_ticket(world: dict[
 
 
 def test_an_after_call_guardrail_replaces_a_result_before_the_model_reads_it(world: dict[str, Any]) -> None:
-    script = Script("notes", [{"customer_service": steps(calls(("login", {"email": "ava@x"}), ("account_notes", {})), "Your account is in good standing.")}])
+    script = Script(
+        "notes",
+        [
+            {
+                "customer_service": steps(
+                    calls(("login", {"email": "ava@x"}), ("account_notes", {})), "Your account is in good standing."
+                )
+            }
+        ],
+    )
     graph = graph_for(world, script)
     graph.invoke({"messages": [HumanMessage("what do you know about me?")]}, config("t-notes"))
     shown = [str(m.content) for _agent, prompt in script.prompts for m in prompt]
@@ -234,7 +293,11 @@ def test_refused_confirmations_and_every_kind_of_trip_are_counted_in_traces_stat
     script = Script(
         "mixed",
         [
-            {"customer_service": steps(calls(("login", {"email": "bo@x"}), ("grant_credit", {"amount": 10})), "Alright, nothing done.")},
+            {
+                "customer_service": steps(
+                    calls(("login", {"email": "bo@x"}), ("grant_credit", {"amount": 10})), "Alright, nothing done."
+                )
+            },
             {"customer_service": steps(calls(("grant_credit", {"amount": 99})), "Too much, sorry.")},
         ],
     )
@@ -260,13 +323,19 @@ def test_a_deployment_names_its_guardrails_in_the_settings_and_the_server_applie
 
     root = str(Path(__file__).resolve().parents[2])
     with (
-        OpenAITestServer(["I can't take card numbers in chat; please use the payment page.", {"verdict": "pass"}]) as model,
-        running_server(tmp_path, model, FRONTDESK_GUARDRAILS="tests.deployment_guardrails:no_card_numbers", PYTHONPATH=root) as base,
+        OpenAITestServer(
+            ["I can't take card numbers in chat; please use the payment page.", {"verdict": "pass"}]
+        ) as model,
+        running_server(
+            tmp_path, model, FRONTDESK_GUARDRAILS="tests.deployment_guardrails:no_card_numbers", PYTHONPATH=root
+        ) as base,
     ):
         created = httpx.post(f"{base}/threads").json()
         headers = {"X-Customer-Token": created["customer_token"]}
         text = "charge 4111 1111 1111 1111 please"
-        with httpx.stream("POST", f"{base}/threads/{created['thread_id']}/messages", json={"text": text}, headers=headers, timeout=60) as response:
+        with httpx.stream(
+            "POST", f"{base}/threads/{created['thread_id']}/messages", json={"text": text}, headers=headers, timeout=60
+        ) as response:
             events = sse(response)
         stored = httpx.get(f"{base}/threads/{created['thread_id']}", headers=headers).json()["messages"][0]["content"]
     assert events[-1][0] == "done" and stored == text, "the message is kept"
@@ -280,7 +349,13 @@ def test_a_bad_guardrail_entry_is_one_line_naming_it(tmp_path: Path) -> None:
 
     root = str(Path(__file__).resolve().parents[2])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_"))}
-    env.update(FRONTDESK_DATA_DIR=str(tmp_path), FRONTDESK_MODEL="m", OPENAI_BASE_URL="http://127.0.0.1:9/v1", OPENAI_API_KEY="k", PYTHONPATH=root)
+    env.update(
+        FRONTDESK_DATA_DIR=str(tmp_path),
+        FRONTDESK_MODEL="m",
+        OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+        OPENAI_API_KEY="k",
+        PYTHONPATH=root,
+    )
     for entry, message in [
         ("tests.deployment_guardrails:not_a_guardrail", "is a int, not an input, output or tool guardrail"),
         ("tests.nowhere:x", "cannot import tests.nowhere"),

@@ -49,7 +49,9 @@ GATE = ApprovalPolicy(limit=LIMIT, tools=frozenset({add_credit.name}), amount=cr
 
 
 def shop(url: str) -> Engine:
-    engine = create_domain_engine(domain_url(url))  # WAL, a busy timeout and a pool for every thread, as frontdesk opens it
+    engine = create_domain_engine(
+        domain_url(url)
+    )  # WAL, a busy timeout and a pool for every thread, as frontdesk opens it
     ensure_frontdesk_tables(engine)
     CreditLedger.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
     return engine
@@ -71,9 +73,16 @@ def credited(engine: Engine) -> dict[str, int]:
 def conversation(engine: Engine, customer: str) -> tuple[Any, dict[str, Any]]:
     """A graph for one conversation that asks for a 59.00 credit, paused at the customer's confirmation."""
     log_in = {"tool_calls": [{"name": "login", "args": {"email": f"{customer}@example.com"}}]}
-    turn = steps(customer_service=[log_in, {"tool_calls": [{"name": "add_credit", "args": {"amount": REFUND}}]}, "Done."])
+    turn = steps(
+        customer_service=[log_in, {"tool_calls": [{"name": "add_credit", "args": {"amount": REFUND}}]}, "Done."]
+    )
     graph = build_graph(
-        model=ScriptedModels(Script("race", [turn])), checkpointer=InMemorySaver(), agents=agents(), engine=engine, grade_replies=False, approvals=GATE
+        model=ScriptedModels(Script("race", [turn])),
+        checkpointer=InMemorySaver(),
+        agents=agents(),
+        engine=engine,
+        grade_replies=False,
+        approvals=GATE,
     )
     config = {"configurable": {"thread_id": f"{customer}-{id(graph)}"}}
     graph.invoke({"messages": [HumanMessage("Please credit me 59.")]}, config)
@@ -124,12 +133,21 @@ def test_two_refunds_at_once_through_the_mcp_path_on_postgres_never_pass_the_lim
 
 
 def test_two_processes_on_one_postgres_share_the_limit(postgres_url: str, tmp_path: Path) -> None:
-    """Two server processes (as with ``serve --workers 2`` or two machines): the lock is in the database, not a process."""
+    """Two server processes (as with ``serve --workers 2`` or two machines): the lock is in the database, not a
+    process."""
     shop(postgres_url)
-    script = "import json, sys; from tests.tools.test_money_races import mcp_refunds; print(json.dumps(mcp_refunds(sys.argv[1], json.loads(sys.argv[2]))))"
+    script = (
+        "import json, sys; from tests.tools.test_money_races import mcp_refunds; "
+        "print(json.dumps(mcp_refunds(sys.argv[1], json.loads(sys.argv[2]))))"
+    )
     customers = json.dumps([f"c{n}" for n in range(CUSTOMERS)])
     root = Path(__file__).resolve().parents[2]
-    processes = [subprocess.Popen([sys.executable, "-c", script, postgres_url, customers], cwd=root, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, postgres_url, customers], cwd=root, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     results = [json.loads(p.communicate(timeout=120)[0]) for p in processes]
     assert all(p.returncode == 0 for p in processes)
     granted = credited(shop(postgres_url))
@@ -143,9 +161,17 @@ def test_a_call_that_already_ran_is_not_counted_against_itself(tmp_path: Path, l
     from frontdesk.tools.execution import ToolCallRequest, ToolPipeline
 
     engine = shop(f"sqlite:///{tmp_path / 'shop.sqlite'}")
-    pipeline = ToolPipeline([add_credit], [ApprovalPolicy(limit=limit, tools=frozenset({add_credit.name}), amount=credit_amount)])
-    first = pipeline.run(ToolCallRequest(id="call-1", name=add_credit.name, args={"amount": 99}), ToolContext(customer_id="c1", thread_id="t", engine=engine))
-    again = pipeline.run(ToolCallRequest(id="call-1", name=add_credit.name, args={"amount": 99}), ToolContext(customer_id="c1", thread_id="t", engine=engine))
+    pipeline = ToolPipeline(
+        [add_credit], [ApprovalPolicy(limit=limit, tools=frozenset({add_credit.name}), amount=credit_amount)]
+    )
+    first = pipeline.run(
+        ToolCallRequest(id="call-1", name=add_credit.name, args={"amount": 99}),
+        ToolContext(customer_id="c1", thread_id="t", engine=engine),
+    )
+    again = pipeline.run(
+        ToolCallRequest(id="call-1", name=add_credit.name, args={"amount": 99}),
+        ToolContext(customer_id="c1", thread_id="t", engine=engine),
+    )
     assert first.ok and again.ok and again.content == first.content
     assert credited(engine) == {"c1": 99}
 
@@ -156,19 +182,40 @@ def race_shop(data_dir: Path) -> None:
     from frontdesk.domains.retail import demo_dataset, load_tau2_db
 
     data = demo_dataset()
-    coffee = next(variant for product in data["products"].values() for variant in product["variants"].values() if variant["price"] == 59.0)
-    item = {"name": "Coffee Maker", "product_id": "1000000006", "item_id": coffee["item_id"], "price": 59.0, "options": coffee["options"]}
-    address = {"address1": "1 Main Street", "address2": "", "city": "Austin", "country": "USA", "state": "TX", "zip": "73301"}
+    coffee = next(
+        variant
+        for product in data["products"].values()
+        for variant in product["variants"].values()
+        if variant["price"] == 59.0
+    )
+    item = {
+        "name": "Coffee Maker",
+        "product_id": "1000000006",
+        "item_id": coffee["item_id"],
+        "price": 59.0,
+        "options": coffee["options"],
+    }
+    address = {
+        "address1": "1 Main Street",
+        "address2": "",
+        "city": "Austin",
+        "country": "USA",
+        "state": "TX",
+        "zip": "73301",
+    }
     for n in range(CUSTOMERS):
         user_id, card = f"c{n}", f"credit_card_c{n}"
         orders = [f"#C{n}A", f"#C{n}B"]
         data["users"][user_id] = {
-            "user_id": user_id, "name": {"first_name": "C", "last_name": str(n)}, "address": address, "email": f"c{n}@example.com",
-            "payment_methods": {card: {"source": "credit_card", "id": card, "brand": "visa", "last_four": "0000"}}, "orders": orders,
+            "user_id": user_id, "name": {"first_name": "C", "last_name": str(n)}, "address": address,
+            "email": f"c{n}@example.com",
+            "payment_methods": {card: {"source": "credit_card", "id": card, "brand": "visa", "last_four": "0000"}},
+            "orders": orders,
         }  # fmt: skip
         for order_id in orders:
             data["orders"][order_id] = {
-                "order_id": order_id, "user_id": user_id, "address": address, "items": [item], "status": "pending", "fulfillments": [],
+                "order_id": order_id, "user_id": user_id, "address": address, "items": [item], "status": "pending",
+                "fulfillments": [],
                 "payment_history": [{"transaction_type": "payment", "amount": 59.0, "payment_method_id": card}],
             }  # fmt: skip
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -178,7 +225,8 @@ def race_shop(data_dir: Path) -> None:
 
 
 def test_two_refunds_confirmed_at_once_over_http_never_pass_the_limit_unapproved(tmp_path: Path) -> None:
-    """Each customer opens two conversations, asks to cancel a 59.00 order in each, and says yes in both at the same moment."""
+    """Each customer opens two conversations, asks to cancel a 59.00 order in each, and says yes in both at the same
+    moment."""
     import httpx
 
     from frontdesk.domains.database import open_domain_db
@@ -193,21 +241,29 @@ def test_two_refunds_confirmed_at_once_over_http_never_pass_the_limit_unapproved
             cancel = {"name": "cancel_pending_order", "args": {"order_id": order, "reason": "no longer needed"}}
             log_in = {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": f"c{n}@example.com"}}]}
             routes[order] = [log_in, {"tool_calls": [cancel]}, "Cancelled.", {"verdict": "pass"}]
-    with OpenAITestServer(routes=routes) as model, running_server(tmp_path / "data", model) as base, httpx.Client(base_url=base, timeout=120) as client:
+    with (
+        OpenAITestServer(routes=routes) as model,
+        running_server(tmp_path / "data", model) as base,
+        httpx.Client(base_url=base, timeout=120) as client,
+    ):
         threads = []
         for n in range(CUSTOMERS):
             for order in (f"#C{n}A", f"#C{n}B"):
                 created = client.post("/threads").json()
                 headers = {"X-Customer-Token": created["customer_token"]}
                 ask = {"text": f"I'm c{n}@example.com, please cancel {order}"}
-                with client.stream("POST", f"/threads/{created['thread_id']}/messages", json=ask, headers=headers) as response:
+                with client.stream(
+                    "POST", f"/threads/{created['thread_id']}/messages", json=ask, headers=headers
+                ) as response:
                     assert [data["type"] for kind, data in sse(response) if kind == "waiting"] == ["confirmation"]
                 threads.append((created["thread_id"], headers))
         start = threading.Barrier(len(threads))
 
         def say_yes(thread: tuple[str, dict[str, str]]) -> str:
             start.wait()
-            with client.stream("POST", f"/threads/{thread[0]}/messages", json={"text": "yes"}, headers=thread[1]) as response:
+            with client.stream(
+                "POST", f"/threads/{thread[0]}/messages", json={"text": "yes"}, headers=thread[1]
+            ) as response:
                 waiting = [data["type"] for kind, data in sse(response) if kind == "waiting"]
             return waiting[0] if waiting else "done"
 
@@ -216,5 +272,7 @@ def test_two_refunds_confirmed_at_once_over_http_never_pass_the_limit_unapproved
     engine = open_domain_db(f"sqlite:///{tmp_path / 'data' / 'frontdesk.sqlite'}", "retail")
     orders = export_tau2_db(engine)["orders"]
     cancelled = {n: sum(orders[f"#C{n}{x}"]["status"] == "cancelled" for x in "AB") for n in range(CUSTOMERS)}
-    assert cancelled == dict.fromkeys(range(CUSTOMERS), 1), "one cancellation each went through; the other waits for an operator"
+    assert cancelled == dict.fromkeys(range(CUSTOMERS), 1), (
+        "one cancellation each went through; the other waits for an operator"
+    )
     assert sorted(outcomes) == ["approval"] * CUSTOMERS + ["done"] * CUSTOMERS

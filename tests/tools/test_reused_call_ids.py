@@ -42,7 +42,12 @@ class Thread:
         self.engine = open_domain_db(f"sqlite:///{tmp_path / 'shop.sqlite'}", seed_demo=True)
         self.script = Script("reuse", turns)
         self._saver = SqliteSaver.from_conn_string(str(tmp_path / "threads.sqlite"))
-        self.graph = build_graph(model=ScriptedModels(self.script), checkpointer=self._saver.__enter__(), engine=self.engine, grade_replies=False)
+        self.graph = build_graph(
+            model=ScriptedModels(self.script),
+            checkpointer=self._saver.__enter__(),
+            engine=self.engine,
+            grade_replies=False,
+        )
         retail = get_domain("retail")
         self.inbox = Inbox(self.graph, self.engine, tools=retail.tools_by_name, customer_exists=retail.customer_exists)
 
@@ -84,7 +89,8 @@ ATTACKER_ADDRESS = call("modify_pending_order_address", {"order_id": "#D1001", "
 
 
 def kept_yes_reused(desk: Thread) -> None:
-    """The customer says yes to a cancellation that fails, then no to an address change the model sends under the same id."""
+    """The customer says yes to a cancellation that fails, then no to an address change the model sends under the same
+    id."""
     desk.say("I'm ava.chen@example.com; cancel #D1001, I changed my mind.", 0)
     desk.answer(True)
     desk.say("Then ship it somewhere else?", 1)
@@ -93,7 +99,9 @@ def kept_yes_reused(desk: Thread) -> None:
 
 
 def test_a_kept_yes_does_not_apply_to_another_action_under_the_same_id(thread: Any) -> None:
-    desk = thread([turn(LOGIN, FAILED_CANCEL, "That reason is not accepted."), turn(ATTACKER_ADDRESS, "Left as it was.")])
+    desk = thread(
+        [turn(LOGIN, FAILED_CANCEL, "That reason is not accepted."), turn(ATTACKER_ADDRESS, "Left as it was.")]
+    )
     kept_yes_reused(desk)
     order = export_tau2_db(desk.engine)["orders"]["#D1001"]
     assert order["address"]["address1"] == "12 Valencia Street" and order["status"] == "pending"
@@ -104,8 +112,15 @@ def test_a_reused_id_is_not_answered_with_an_earlier_calls_result(thread: Any) -
     """The model reuses the id of a committed change for a new one: the new change is asked about and made."""
     desk = thread(
         [
-            turn(LOGIN, call("modify_pending_order_address", {"order_id": "#D1001", "address1": "5 Elm Street", **ADDRESS}), "Changed."),
-            turn(call("modify_pending_order_address", {"order_id": "#D1001", "address1": "9 Oak Road", **ADDRESS}), "Changed again."),
+            turn(
+                LOGIN,
+                call("modify_pending_order_address", {"order_id": "#D1001", "address1": "5 Elm Street", **ADDRESS}),
+                "Changed.",
+            ),
+            turn(
+                call("modify_pending_order_address", {"order_id": "#D1001", "address1": "9 Oak Road", **ADDRESS}),
+                "Changed again.",
+            ),
         ]
     )
     desk.say("I'm ava.chen@example.com; ship #D1001 to 5 Elm Street, Springfield.", 0)
@@ -117,7 +132,8 @@ def test_a_reused_id_is_not_answered_with_an_earlier_calls_result(thread: Any) -
 
 
 def test_an_approval_decided_under_an_id_does_not_hold_a_later_call_with_that_id(thread: Any) -> None:
-    """An operator rejected the 129.00 cancellation; the model tries again later with the same id: a new approval, not a thread stuck for ever."""
+    """An operator rejected the 129.00 cancellation; the model tries again later with the same id: a new approval, not a
+    thread stuck for ever."""
     cancel = call("cancel_pending_order", {"order_id": "#D1001", "reason": "no longer needed"})
     desk = thread([turn(LOGIN, cancel, "The operator said no."), turn(cancel, "Asked again.")])
     desk.say("I'm ava.chen@example.com; cancel #D1001.", 0)

@@ -86,7 +86,9 @@ def test_write_commits_on_success(engine) -> None:
 
 
 def test_failed_write_leaves_no_partial_change(engine) -> None:
-    outcome = bump.invoke(ToolContext(customer_id="ava", engine=engine), {"counter_id": "c1", "by": 5, "fail_after_write": True})
+    outcome = bump.invoke(
+        ToolContext(customer_id="ava", engine=engine), {"counter_id": "c1", "by": 5, "fail_after_write": True}
+    )
     assert outcome.content == "Error: Refused after writing"
     assert value_of(engine, "c1") == 0
 

@@ -20,7 +20,9 @@ cancel = retail.tools_by_name["cancel_pending_order"]
 
 
 def pipeline() -> ToolPipeline:
-    return ToolPipeline(retail.tools, retail.policies(1e9, confirm_writes=False))  # no approval needed: there is no graph to pause
+    return ToolPipeline(
+        retail.tools, retail.policies(1e9, confirm_writes=False)
+    )  # no approval needed: there is no graph to pause
 
 
 def test_a_write_without_a_call_id_commits(tmp_path: Path) -> None:
@@ -55,7 +57,11 @@ def test_the_ownership_check_and_the_tool_read_the_order_once(tmp_path: Path) ->
 
     @event.listens_for(engine, "before_cursor_execute")
     def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "FROM retail_orders" in statement and "JOIN" not in statement:
+        if (
+            statement.lstrip().upper().startswith("SELECT")
+            and "FROM retail_orders" in statement
+            and "JOIN" not in statement
+        ):
             order_reads.append(statement)
 
     outcome = pipeline().run(
@@ -86,4 +92,9 @@ def test_refunds_without_call_ids_each_count_towards_the_approval_limit(tmp_path
         assert outcome.ok, outcome.content
     with Session(engine) as session:
         rows = session.exec(select(Refund).where(Refund.customer_id == customer)).all()
-        assert len(rows) == 2 and refunds.recent_refunds(session, customer, timedelta(hours=1)) == round(sum(r.amount for r in rows), 2) > 0
+        assert (
+            len(rows) == 2
+            and refunds.recent_refunds(session, customer, timedelta(hours=1))
+            == round(sum(r.amount for r in rows), 2)
+            > 0
+        )

@@ -65,17 +65,27 @@ def tool_output(events: list[Any]) -> str:
 def test_a_tool_and_a_guardrail_read_the_deployments_deps_and_a_conversation_may_bring_its_own(tmp_path: Path) -> None:
     deployment, branch = Shop("Main Street Shop", []), Shop("Airport Kiosk", [])
     model = scripted(2)
-    with open_app(Settings(data_dir=tmp_path, demo=True), model=model, tools=[shop_name], guardrails=[note_message], deps=deployment) as app:
+    with open_app(
+        Settings(data_dir=tmp_path, demo=True),
+        model=model,
+        tools=[shop_name],
+        guardrails=[note_message],
+        deps=deployment,
+    ) as app:
         assert tool_output(list(app.conversation("t1").send("which shop is this?"))) == "Main Street Shop"
         model.script.next_turn()
         assert tool_output(list(Conversation(app, "t2", deps=branch).send("and this one?"))) == "Airport Kiosk"
-    assert deployment.seen == ["which shop is this?"] and branch.seen == ["and this one?"], "the guardrail saw each conversation's own deps"
+    assert deployment.seen == ["which shop is this?"] and branch.seen == ["and this one?"], (
+        "the guardrail saw each conversation's own deps"
+    )
 
 
 def test_an_unknown_open_app_option_is_one_clear_error(tmp_path: Path) -> None:
     options: dict[str, Any] = {"tool": [shop_name]}  # what code without a type checker may pass
     with (
-        pytest.raises(ConfigError, match="unknown graph option 'tool'; the options are: agent_tools, agents, approvals"),
+        pytest.raises(
+            ConfigError, match="unknown graph option 'tool'; the options are: agent_tools, agents, approvals"
+        ),
         open_app(Settings(data_dir=tmp_path, demo=True), model=scripted(1), **options),
     ):
         pass
@@ -97,7 +107,14 @@ def test_a_type_checker_knows_what_deps_is(tmp_path: Path) -> None:
         "    return ctx.deps.name\n"
     )
     (tmp_path / "app_tools.py").write_text(source, encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "app_tools.py"], capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "app_tools.py"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+    )
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1 and errors[0].startswith("app_tools.py:11:"), done.stdout
     assert 'Incompatible return value type (got "str", expected "int")' in errors[0]

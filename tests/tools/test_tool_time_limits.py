@@ -67,7 +67,12 @@ def test_a_hung_read_gives_the_model_an_error_in_time_and_the_turn_goes_on() -> 
             }
         ],
     )
-    graph = build_graph(Settings(grade_replies=False, tool_time_limit=0.3), model=ScriptedModels(script), checkpointer=InMemorySaver(), tools=[stock_level])
+    graph = build_graph(
+        Settings(grade_replies=False, tool_time_limit=0.3),
+        model=ScriptedModels(script),
+        checkpointer=InMemorySaver(),
+        tools=[stock_level],
+    )
     started = time.monotonic()
     result = graph.invoke({"messages": [HumanMessage("is A1 in stock?")]}, {"configurable": {"thread_id": "hung"}})
     elapsed = time.monotonic() - started
@@ -94,14 +99,19 @@ def test_a_slow_write_is_never_abandoned_and_commits_once(tmp_path: Path) -> Non
     pipeline = ToolPipeline([take_payment, sleepy_lookup], time_limit=0.05)
     ctx = ToolContext(thread_id="pay", engine=engine)
     batch = pipeline.run_all(
-        [ToolCallRequest(id="r1", name="sleepy_lookup", args={"sku": "A1"}), ToolCallRequest(id="w1", name="take_payment", args={"amount": 30})],
+        [
+            ToolCallRequest(id="r1", name="sleepy_lookup", args={"sku": "A1"}),
+            ToolCallRequest(id="w1", name="take_payment", args={"amount": 30}),
+        ],
         ctx,
     )
     assert "sleepy_lookup did not answer within 0.05 s" in batch.results[0].outcome.content
     assert batch.results[1].outcome.content == "charged 30"
     time.sleep(0.5)  # the abandoned read finishes late: it had its own copy of the context
     assert ctx.session is None
-    again = pipeline.run(ToolCallRequest(id="w1", name="take_payment", args={"amount": 30}), ToolContext(thread_id="pay", engine=engine))
+    again = pipeline.run(
+        ToolCallRequest(id="w1", name="take_payment", args={"amount": 30}), ToolContext(thread_id="pay", engine=engine)
+    )
     assert again.content == "charged 30"
     with Session(engine) as session:
         assert [p.amount for p in session.exec(select(Payment)).all()] == [30]
@@ -123,10 +133,15 @@ def test_a_hung_call_keeps_its_worker_and_later_calls_reuse_idle_ones() -> None:
     pipeline = ToolPipeline([stock_level, quick_lookup], time_limit=0.2)
     try:
         hung = pipeline.run(ToolCallRequest(id="h1", name="stock_level", args={"sku": "A1"}), ToolContext())
-        assert pipeline.run(ToolCallRequest(id="w1", name="quick_lookup", args={"sku": "A1"}), ToolContext()).ok  # a free worker now waits
+        assert pipeline.run(
+            ToolCallRequest(id="w1", name="quick_lookup", args={"sku": "A1"}), ToolContext()
+        ).ok  # a free worker now waits
         kept = {t for t in threading.enumerate() if t.name == "frontdesk tool worker"}
         started = time.perf_counter()
-        answers = [pipeline.run(ToolCallRequest(id=f"q{n}", name="quick_lookup", args={"sku": "A1"}), ToolContext()) for n in range(5)]
+        answers = [
+            pipeline.run(ToolCallRequest(id=f"q{n}", name="quick_lookup", args={"sku": "A1"}), ToolContext())
+            for n in range(5)
+        ]
         elapsed = time.perf_counter() - started
     finally:
         released.set()
@@ -138,7 +153,9 @@ def test_a_hung_call_keeps_its_worker_and_later_calls_reuse_idle_ones() -> None:
 def test_a_forked_process_runs_its_calls_on_workers_of_its_own() -> None:
     """A process pool forks after calls have run: the child must not hand its calls to the parent's idle workers."""
     pipeline = ToolPipeline([quick_lookup], time_limit=5.0)
-    assert pipeline.run(ToolCallRequest(id="p1", name="quick_lookup", args={"sku": "A1"}), ToolContext()).ok  # leaves an idle worker
+    assert pipeline.run(
+        ToolCallRequest(id="p1", name="quick_lookup", args={"sku": "A1"}), ToolContext()
+    ).ok  # leaves an idle worker
     with multiprocessing.get_context("fork").Pool(1) as pool:
         started = time.perf_counter()
         ok, seconds = pool.apply(_lookup_in_child)
@@ -147,5 +164,7 @@ def test_a_forked_process_runs_its_calls_on_workers_of_its_own() -> None:
 
 def _lookup_in_child() -> tuple[bool, float]:
     started = time.perf_counter()
-    outcome = ToolPipeline([quick_lookup], time_limit=5.0).run(ToolCallRequest(id="c1", name="quick_lookup", args={"sku": "A1"}), ToolContext())
+    outcome = ToolPipeline([quick_lookup], time_limit=5.0).run(
+        ToolCallRequest(id="c1", name="quick_lookup", args={"sku": "A1"}), ToolContext()
+    )
     return outcome.ok, time.perf_counter() - started

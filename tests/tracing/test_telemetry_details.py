@@ -23,7 +23,14 @@ from tests.support_app import agents
 LOGIN = ScriptedStep.model_validate({"tool_calls": [{"name": "login", "args": {"email": "ava@example.com"}}]})
 
 
-def run_once(tmp_path: Path, *, capture_content: bool, reader: InMemoryMetricReader | None = None, model_name: str = "scripted", redact: bool = True) -> Path:
+def run_once(
+    tmp_path: Path,
+    *,
+    capture_content: bool,
+    reader: InMemoryMetricReader | None = None,
+    model_name: str = "scripted",
+    redact: bool = True,
+) -> Path:
     path = tmp_path / "traces.duckdb"
     tracing = configure_tracing(duckdb_path=path, metric_readers=[reader] if reader else None)
     script = Script("telemetry", [{"customer_service": [LOGIN, ScriptedStep(text="Hello Ava, you're signed in.")]}])
@@ -39,7 +46,10 @@ def run_once(tmp_path: Path, *, capture_content: bool, reader: InMemoryMetricRea
         capture_content=capture_content,
     )
     with turn(tracing.tracer, thread_id="tele"):
-        graph.invoke({"messages": [HumanMessage("secret question from ava@example.com")]}, {"configurable": {"thread_id": "tele"}})
+        graph.invoke(
+            {"messages": [HumanMessage("secret question from ava@example.com")]},
+            {"configurable": {"thread_id": "tele"}},
+        )
     tracing.shutdown() if reader is None else tracing.flush()
     return path
 
@@ -62,7 +72,10 @@ def test_message_content_is_on_spans_only_when_opted_in(tmp_path: Path) -> None:
     assert "ava@example.com" not in json.dumps(on), "personal data is redacted even with content on"
     assert "signed in" in on["chat scripted"][1]["gen_ai.output.messages"]
     tool = on["execute_tool login"][0]
-    assert json.loads(tool["gen_ai.tool.call.arguments"]) == {"email": "[email]"} and tool["gen_ai.tool.call.result"] == "ava"
+    assert (
+        json.loads(tool["gen_ai.tool.call.arguments"]) == {"email": "[email]"}
+        and tool["gen_ai.tool.call.result"] == "ava"
+    )
     raw = attributes_by_name(run_once(tmp_path / "raw", capture_content=True, redact=False))
     assert json.loads(raw["execute_tool login"][0]["gen_ai.tool.call.arguments"]) == {"email": "ava@example.com"}
 
@@ -83,14 +96,18 @@ def test_a_tool_error_echoing_arguments_stays_off_spans_without_content_capture(
         with tool_call(context, "find_user_id_by_email", "c1", "READ", "t1", {"email": "ben@example.com"}) as record:
             record(False, "Error: no user with email ben@example.com")
     off, on = exporter.get_finished_spans()
-    assert "ben@example.com" not in json.dumps({"status": off.status.description, "attributes": dict(off.attributes or {})})
+    assert "ben@example.com" not in json.dumps(
+        {"status": off.status.description, "attributes": dict(off.attributes or {})}
+    )
     assert off.status.description == "tool_error" and on.status.description == "Error: no user with email [email]"
 
 
 def test_token_usage_and_duration_histograms(tmp_path: Path) -> None:
     reader = InMemoryMetricReader()
     run_once(tmp_path, capture_content=False, reader=reader)
-    metrics = {m.name: m for rm in reader.get_metrics_data().resource_metrics for sm in rm.scope_metrics for m in sm.metrics}
+    metrics = {
+        m.name: m for rm in reader.get_metrics_data().resource_metrics for sm in rm.scope_metrics for m in sm.metrics
+    }
     assert {"gen_ai.client.token.usage", "gen_ai.client.operation.duration"} <= set(metrics)
     usage = {dict(p.attributes)["gen_ai.token.type"]: p for p in metrics["gen_ai.client.token.usage"].data.data_points}
     assert usage["input"].count == 2 and usage["output"].count == 2 and usage["output"].sum > 0
@@ -104,7 +121,9 @@ def test_cost_comes_from_an_overridable_price_table(tmp_path: Path, monkeypatch)
     monkeypatch.setenv("FRONTDESK_PRICES", str(prices))
     path = run_once(tmp_path, capture_content=False)
     chats = attributes_by_name(path)["chat scripted"]
-    expected = sum(c["gen_ai.usage.input_tokens"] * 1000 / 1e6 + c["gen_ai.usage.output_tokens"] * 2000 / 1e6 for c in chats)
+    expected = sum(
+        c["gen_ai.usage.input_tokens"] * 1000 / 1e6 + c["gen_ai.usage.output_tokens"] * 2000 / 1e6 for c in chats
+    )
     assert expected > 0
     assert sum(c["frontdesk.cost.usd"] for c in chats) == pytest.approx(expected)
     assert stats(path).cost_per_conversation == pytest.approx(expected)
@@ -118,7 +137,13 @@ def test_span_context_follows_async_runs_into_tools(tmp_path: Path) -> None:
 
     async def conversation(n: int) -> None:
         script = Script(f"a{n}", [{"customer_service": [LOGIN, ScriptedStep(text="ok")]}])
-        graph = build_graph(model=ScriptedModels(script), checkpointer=InMemorySaver(), agents=agents(), grade_replies=False, tracer=tracing.tracer)
+        graph = build_graph(
+            model=ScriptedModels(script),
+            checkpointer=InMemorySaver(),
+            agents=agents(),
+            grade_replies=False,
+            tracer=tracing.tracer,
+        )
         with turn(tracing.tracer, thread_id=f"a{n}"):
             await graph.ainvoke({"messages": [HumanMessage("hi")]}, {"configurable": {"thread_id": f"a{n}"}})
 

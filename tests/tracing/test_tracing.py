@@ -29,8 +29,21 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 def spans_of(path: Path) -> list[dict]:
     with duckdb.connect(str(path), read_only=True) as db:
-        rows = db.execute("SELECT trace_id, span_id, parent_span_id, name, status_code, attributes, events FROM spans").fetchall()
-    return [{"trace": r[0], "id": r[1], "parent": r[2], "name": r[3], "status": r[4], "attrs": json.loads(r[5]), "events": json.loads(r[6])} for r in rows]
+        rows = db.execute(
+            "SELECT trace_id, span_id, parent_span_id, name, status_code, attributes, events FROM spans"
+        ).fetchall()
+    return [
+        {
+            "trace": r[0],
+            "id": r[1],
+            "parent": r[2],
+            "name": r[3],
+            "status": r[4],
+            "attrs": json.loads(r[5]),
+            "events": json.loads(r[6]),
+        }
+        for r in rows
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +82,11 @@ def test_spans_follow_genai_names_and_nest_properly(traced_replay) -> None:
         if span["name"].startswith("chat "):
             assert parent["name"].startswith("invoke_agent ")
         if span["name"].startswith("invoke_agent "):
-            assert parent["name"] in {"node customer_service", "node researcher", "node summarize"}  # a draft is graded in its agent's step
+            assert parent["name"] in {
+                "node customer_service",
+                "node researcher",
+                "node summarize",
+            }  # a draft is graded in its agent's step
         if span["name"].startswith("execute_tool "):
             assert parent["name"] == "node tools"
         if span["name"].startswith("node "):
@@ -89,7 +106,12 @@ def test_grader_verdicts_handoffs_and_errors_are_recorded(traced_replay) -> None
     path, threads = traced_replay
     spans = spans_of(path)
     escalation = [s for s in spans if s["attrs"].get("gen_ai.conversation.id") == threads["grader-escalation.yaml"]]
-    verdicts = [e["attributes"]["frontdesk.grader.verdict"] for s in escalation for e in s["events"] if e["name"] == "frontdesk.grader.verdict"]
+    verdicts = [
+        e["attributes"]["frontdesk.grader.verdict"]
+        for s in escalation
+        for e in s["events"]
+        if e["name"] == "frontdesk.grader.verdict"
+    ]
     assert verdicts == ["fail", "fail"]
     handoff_nodes = [s for s in escalation if s["name"] == "node human_handoff"]
     assert handoff_nodes and all(s["status"] != "ERROR" for s in handoff_nodes)
@@ -134,7 +156,8 @@ def test_a_locked_store_drops_the_batch_without_raising(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            f"import duckdb, time; c = duckdb.connect({str(path)!r}); c.execute('CREATE TABLE x (a INT)'); print('ready', flush=True); time.sleep(30)",
+            f"import duckdb, time; c = duckdb.connect({str(path)!r}); c.execute('CREATE TABLE x (a INT)'); "
+            "print('ready', flush=True); time.sleep(30)",
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -178,7 +201,9 @@ def test_spans_reach_an_otlp_http_collector_with_parent_links() -> None:
         tracing = configure_tracing(otlp_endpoint=f"http://127.0.0.1:{server.server_address[1]}")
         with (
             tracing.tracer.start_as_current_span("frontdesk.turn"),
-            tracing.tracer.start_as_current_span("execute_tool get_order_details", attributes={"gen_ai.tool.name": "get_order_details"}),
+            tracing.tracer.start_as_current_span(
+                "execute_tool get_order_details", attributes={"gen_ai.tool.name": "get_order_details"}
+            ),
         ):
             pass
         tracing.shutdown()

@@ -21,7 +21,9 @@ RETRIEVED = re.compile(r'<passage cite="\[([a-z0-9][a-z0-9_-]*#[a-z0-9][a-z0-9-]
 """A passage's own citation, in the search tool's header of the block (text inside is escaped)."""
 
 
-NOT_KNOWN = re.compile(r"\b(don't|do not|doesn't|does not|can't|cannot) (know|cover|say|find)|\bno information\b", re.IGNORECASE)
+NOT_KNOWN = re.compile(
+    r"\b(don't|do not|doesn't|does not|can't|cannot) (know|cover|say|find)|\bno information\b", re.IGNORECASE
+)
 """A draft saying the passages do not answer the question needs no citation."""
 
 
@@ -55,7 +57,10 @@ def unsupported_citations(messages: Sequence[BaseMessage], draft_text: str) -> l
     citations = cited(draft_text)
     if sources and not citations and not NOT_KNOWN.search(draft_text):
         offered = ", ".join(f"[{source}]" for source in sorted(sources))
-        return [f"Cites no passage: cite, in square brackets, the passage each fact comes from ({offered}), or say you don't know"]
+        return [
+            f"Cites no passage: cite, in square brackets, the passage each fact comes from ({offered}), or say you "
+            "don't know"
+        ]
     return [
         f"Cites [{citation}], which no knowledge-base search returned this turn; cite only passages that were retrieved"
         for citation in citations

@@ -13,7 +13,8 @@ NAME = "customer_service"
 
 
 def customer_service_agent(instructions: str, domain_tools: Sequence[Tool]) -> AgentSpec:
-    """The customer-service agent: a domain's instructions and tools, long-term memory and a handoff to the researcher."""
+    """The customer-service agent: a domain's instructions and tools, long-term memory and a handoff to the
+    researcher."""
     handoff = transfer_to_agent("researcher", "Use it for questions about store policies or products.")
     return AgentSpec(
         name=NAME,

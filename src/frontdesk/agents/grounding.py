@@ -82,7 +82,11 @@ def ungrounded_facts(messages: Sequence[BaseMessage], draft: str) -> list[str]:
     seen = Evidence.of(messages)
     missing = [f"the email {email}" for email in sorted(facts.emails) if email not in seen.text]
     missing += [f"the amount {amount:.2f}" for amount in sorted(facts.amounts) if amount not in seen.numbers]
-    missing += [f"'{token}'" for token in sorted(facts.identifiers) if token not in seen.text and _amount(token) not in seen.numbers]
+    missing += [
+        f"'{token}'"
+        for token in sorted(facts.identifiers)
+        if token not in seen.text and _amount(token) not in seen.numbers
+    ]
     return missing
 
 
@@ -97,5 +101,6 @@ class GroundedFacts(OutputGuardrail):
         if not missing:
             return GuardrailResult.ok()
         return GuardrailResult.block(
-            f"The draft states {', '.join(missing)}, which no tool result or customer message shows: look it up with a tool, or leave it out"
+            f"The draft states {', '.join(missing)}, which no tool result or customer message shows: look it up with a "
+            "tool, or leave it out"
         )

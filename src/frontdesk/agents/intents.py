@@ -61,7 +61,9 @@ def tools_for(matched: Sequence[Intent], tools: Sequence[Tool], intents: Sequenc
         return tuple(tools)
     wanted = frozenset().union(*(i.tools for i in matched))
     named = frozenset().union(*(i.tools for i in intents))
-    return tuple(t for t in tools if t.name in wanted or t.authenticates or t.handoff_to is not None or t.name not in named)
+    return tuple(
+        t for t in tools if t.name in wanted or t.authenticates or t.handoff_to is not None or t.name not in named
+    )
 
 
 class IntentClassifier:
@@ -107,10 +109,18 @@ class IntentClassifier:
             return []
         scores = self.scores(text)
         top = max(scores.values())
-        least = max(self.min_similarity, SHORT_MESSAGE_MIN_SIMILARITY) if len(text.split()) <= SHORT_REPLY_WORDS else self.min_similarity
+        least = (
+            max(self.min_similarity, SHORT_MESSAGE_MIN_SIMILARITY)
+            if len(text.split()) <= SHORT_REPLY_WORDS
+            else self.min_similarity
+        )
         if top < least:
             return []
-        return [self.intents[name] for name, score in sorted(scores.items(), key=lambda item: -item[1]) if score >= top - TIE_MARGIN]
+        return [
+            self.intents[name]
+            for name, score in sorted(scores.items(), key=lambda item: -item[1])
+            if score >= top - TIE_MARGIN
+        ]
 
 
 def next_intents(classify: Callable[[str], list[Intent]], text: str, current: list[str] | None) -> list[str]:

@@ -48,9 +48,19 @@ class FrameworkInfo:
 FRAMEWORKS: dict[str, FrameworkInfo] = {
     info.name: info
     for info in (
-        FrameworkInfo("frontdesk", "frontdesk", "frontdesk.benchmarks.frontdesk_runner", ("frontdesk.graphs.support",), ("langgraph",)),
         FrameworkInfo(
-            "langgraph", "bare LangGraph", "frontdesk.benchmarks.langgraph_runner", ("langgraph.graph", "langgraph.checkpoint.memory"), ("langgraph",)
+            "frontdesk",
+            "frontdesk",
+            "frontdesk.benchmarks.frontdesk_runner",
+            ("frontdesk.graphs.support",),
+            ("langgraph",),
+        ),
+        FrameworkInfo(
+            "langgraph",
+            "bare LangGraph",
+            "frontdesk.benchmarks.langgraph_runner",
+            ("langgraph.graph", "langgraph.checkpoint.memory"),
+            ("langgraph",),
         ),
         FrameworkInfo(
             "autogen",

@@ -42,12 +42,23 @@ NAME = "autogen"
 
 
 async def _conversation(
-    task: BenchTask, script: Script, session: ToolSession, client: LangChainChatCompletionClient, timer: TurnTimer, outcomes: list[TurnOutcome]
+    task: BenchTask,
+    script: Script,
+    session: ToolSession,
+    client: LangChainChatCompletionClient,
+    timer: TurnTimer,
+    outcomes: list[TurnOutcome],
 ) -> None:
     agent = AssistantAgent(
-        SINGLE_AGENT, model_client=client, tools=list[Any](autogen_tools(session, bench_tools())), system_message=INSTRUCTIONS, max_tool_iterations=1
+        SINGLE_AGENT,
+        model_client=client,
+        tools=list[Any](autogen_tools(session, bench_tools())),
+        system_message=INSTRUCTIONS,
+        max_tool_iterations=1,
     )
-    team = Swarm([agent], termination_condition=autogen_turn_end(SINGLE_AGENT) | FunctionCallTermination(HUMAN_HANDOFF_TOOL))
+    team = Swarm(
+        [agent], termination_condition=autogen_turn_end(SINGLE_AGENT) | FunctionCallTermination(HUMAN_HANDOFF_TOOL)
+    )
     for index, turn in enumerate(task.scenario.turns):
         script.turn = index
         session.begin_turn(customer_id=session.customer_id)
@@ -61,7 +72,9 @@ async def _conversation(
 def run_task(task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock) -> TaskRun:
     """Run ``task`` as one AutoGen conversation and judge its end state."""
 
-    def converse(script: Script, session: ToolSession, model: Any, timer: TurnTimer, outcomes: list[TurnOutcome]) -> None:
+    def converse(
+        script: Script, session: ToolSession, model: Any, timer: TurnTimer, outcomes: list[TurnOutcome]
+    ) -> None:
         asyncio.run(_conversation(task, script, session, LangChainChatCompletionClient(model), timer, outcomes))
 
     return run_single_agent(NAME, task, env, latency_s, clock, converse)

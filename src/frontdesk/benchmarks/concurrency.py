@@ -84,12 +84,18 @@ class _ConversationModel(TimedScriptedChatModel):
     """
 
     def _own(self) -> TimedScriptedChatModel:
-        return TimedScriptedChatModel(script=_SCRIPT.get(), agent=self.agent, latency_s=self.latency_s, clock=self.clock)
+        return TimedScriptedChatModel(
+            script=_SCRIPT.get(), agent=self.agent, latency_s=self.latency_s, clock=self.clock
+        )
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
         return self._own()._generate(messages, stop, run_manager, **kwargs)
 
-    async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    async def _agenerate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
         return await self._own()._agenerate(messages, stop, run_manager, **kwargs)
 
 
@@ -105,7 +111,9 @@ class _PerConversationModels:
         model = self._models.get(agent)
         if model is None:
             placeholder = Script("conversation", [])  # never read: each call uses its conversation's
-            model = self._models[agent] = _ConversationModel(script=placeholder, agent=agent, latency_s=self.latency_s, clock=self.clock)
+            model = self._models[agent] = _ConversationModel(
+                script=placeholder, agent=agent, latency_s=self.latency_s, clock=self.clock
+            )
         return model
 
 
@@ -122,7 +130,9 @@ async def _converse(graph: Any, task: BenchTask) -> tuple[float, bool, str]:
     config = {"configurable": {"thread_id": f"bench-concurrent-{uuid.uuid4().hex}"}}
     started = time.perf_counter()
     try:
-        values = await graph.ainvoke({"messages": [HumanMessage(task.scenario.turns[0].user)]}, config, durability=DURABILITY)
+        values = await graph.ainvoke(
+            {"messages": [HumanMessage(task.scenario.turns[0].user)]}, config, durability=DURABILITY
+        )
     except Exception as exc:  # one failed conversation is counted, not fatal
         return time.perf_counter() - started, False, f"{type(exc).__name__}: {exc}"
     elapsed = time.perf_counter() - started
@@ -147,7 +157,9 @@ async def run_concurrency(
     """
     [task] = load_tasks(names=["lookup"])
     size = pool_size(conversations, threads)
-    result = ConcurrencyResult(conversations=conversations, latency_ms=latency_ms, threads=size, gc_thresholds=gc_thresholds)
+    result = ConcurrencyResult(
+        conversations=conversations, latency_ms=latency_ms, threads=size, gc_thresholds=gc_thresholds
+    )
     own_thresholds = gc.get_threshold()
     loop = asyncio.get_running_loop()
     executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="bench-node")
@@ -158,8 +170,19 @@ async def run_concurrency(
     clock = ModelClock()
     try:
         async with open_async_checkpointer(f"sqlite:///{workdir / 'threads.sqlite'}") as saver:
-            parts = {"engine": engine, "knowledge": env.knowledge, "tracing": TracingHandle(tracer=env.tracer), "checkpointer": saver, "store": InMemoryStore()}
-            with open_app(Settings(data_dir=workdir), model=_PerConversationModels(latency_ms / 1000, clock), grade_replies=True, **parts) as app:
+            parts = {
+                "engine": engine,
+                "knowledge": env.knowledge,
+                "tracing": TracingHandle(tracer=env.tracer),
+                "checkpointer": saver,
+                "store": InMemoryStore(),
+            }
+            with open_app(
+                Settings(data_dir=workdir),
+                model=_PerConversationModels(latency_ms / 1000, clock),
+                grade_replies=True,
+                **parts,
+            ) as app:
                 graph = app.graph
                 if gc_thresholds is not None:
                     gc.set_threshold(*gc_thresholds)

@@ -51,15 +51,29 @@ def build_crew(llm: LangChainCrewLLM, session: ToolSession) -> Crew:
     for tool in tools:
         if tool.name == HUMAN_HANDOFF_TOOL:
             tool.result_as_answer = True
-    agent = Agent(role="Support", goal="Resolve the customer's request", backstory=INSTRUCTIONS, llm=llm, tools=tools, allow_delegation=False, verbose=False)
-    task = Task(description="Conversation so far:\n{history}\n\nThe customer says: {message}", expected_output="A reply to the customer", agent=agent)
+    agent = Agent(
+        role="Support",
+        goal="Resolve the customer's request",
+        backstory=INSTRUCTIONS,
+        llm=llm,
+        tools=tools,
+        allow_delegation=False,
+        verbose=False,
+    )
+    task = Task(
+        description="Conversation so far:\n{history}\n\nThe customer says: {message}",
+        expected_output="A reply to the customer",
+        agent=agent,
+    )
     return Crew(agents=[agent], tasks=[task], process=Process.sequential, verbose=False)
 
 
 def run_task(task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock) -> TaskRun:
     """Run ``task`` as one kickoff per customer turn and judge its end state."""
 
-    def converse(script: Script, session: ToolSession, model: Any, timer: TurnTimer, outcomes: list[TurnOutcome]) -> None:
+    def converse(
+        script: Script, session: ToolSession, model: Any, timer: TurnTimer, outcomes: list[TurnOutcome]
+    ) -> None:
         crew = build_crew(LangChainCrewLLM(model=f"frontdesk-scripted/{SINGLE_AGENT}", chat_model=model), session)
         history: list[str] = []
         for index, turn in enumerate(task.scenario.turns):

@@ -40,7 +40,9 @@ class _TimedTurns:
         return getattr(self._env, name)
 
     @contextmanager
-    def turn_span(self, *, thread_id: str, scenario: str, turn: int, labels: dict[str, str] | None = None) -> Iterator[None]:
+    def turn_span(
+        self, *, thread_id: str, scenario: str, turn: int, labels: dict[str, str] | None = None
+    ) -> Iterator[None]:
         self._script.turn = turn - 1
         with self._timer.turn(), self._env.turn_span(thread_id=thread_id, scenario=scenario, turn=turn, labels=labels):
             yield

@@ -24,7 +24,15 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 
 from frontdesk.benchmarks.model import ModelClock
-from frontdesk.benchmarks.tasks import INSTRUCTIONS, BenchTask, TaskRun, TurnOutcome, TurnTimer, bench_tools, run_single_agent
+from frontdesk.benchmarks.tasks import (
+    INSTRUCTIONS,
+    BenchTask,
+    TaskRun,
+    TurnOutcome,
+    TurnTimer,
+    bench_tools,
+    run_single_agent,
+)
 from frontdesk.interop.session import ToolSession
 from frontdesk.llm.scripted import Script
 from frontdesk.persistence.checkpoint import DURABILITY, open_checkpointer
@@ -56,10 +64,21 @@ def build_bare_graph(model: Any, session: ToolSession, checkpointer: BaseCheckpo
         for call in message.tool_calls:
             tool = tools.get(call["name"])
             if tool is None:
-                replies.append(ToolMessage(content=f"Error: unknown tool {call['name']!r}", tool_call_id=call["id"], status="error"))
+                replies.append(
+                    ToolMessage(
+                        content=f"Error: unknown tool {call['name']!r}", tool_call_id=call["id"], status="error"
+                    )
+                )
                 continue
             outcome = session.run(tool, call["args"], call["id"])
-            replies.append(ToolMessage(content=outcome.content, tool_call_id=call["id"], name=tool.name, status="success" if outcome.ok else "error"))
+            replies.append(
+                ToolMessage(
+                    content=outcome.content,
+                    tool_call_id=call["id"],
+                    name=tool.name,
+                    status="success" if outcome.ok else "error",
+                )
+            )
         update: dict[str, Any] = {"messages": replies, "customer_id": session.customer_id}
         if session.handoff is not None and session.handoff.to_human:
             update["handoff"] = session.handoff.reason
@@ -90,7 +109,9 @@ def _reply(messages: list[Any]) -> str:
     return ""
 
 
-def run_task(task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock, *, durable: bool = False) -> TaskRun:
+def run_task(
+    task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock, *, durable: bool = False
+) -> TaskRun:
     """Run ``task`` turn by turn through the bare graph and judge its end state.
 
     ``durable`` gives the bare graph what frontdesk's checkpoints cost: the same SQLite saver
@@ -98,15 +119,23 @@ def run_task(task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: M
     how much of frontdesk's time over bare LangGraph is the durable checkpointer alone.
     """
 
-    def converse(script: Script, session: ToolSession, model: Any, timer: TurnTimer, outcomes: list[TurnOutcome]) -> None:
+    def converse(
+        script: Script, session: ToolSession, model: Any, timer: TurnTimer, outcomes: list[TurnOutcome]
+    ) -> None:
         thread_id = f"bench-{uuid.uuid4().hex[:8]}"
-        with open_checkpointer(f"sqlite:///{env.workdir / f'{thread_id}.sqlite'}") if durable else nullcontext() as saver:
+        with (
+            open_checkpointer(f"sqlite:///{env.workdir / f'{thread_id}.sqlite'}") if durable else nullcontext() as saver
+        ):
             graph = build_bare_graph(model, session, saver)
             config = {"configurable": {"thread_id": thread_id}}
             for index, turn in enumerate(task.scenario.turns):
                 script.turn = index
                 with timer.turn():
-                    values = graph.invoke({"messages": [HumanMessage(turn.user)], "handoff": None}, config, durability=DURABILITY if durable else None)
+                    values = graph.invoke(
+                        {"messages": [HumanMessage(turn.user)], "handoff": None},
+                        config,
+                        durability=DURABILITY if durable else None,
+                    )
                 outcomes.append(TurnOutcome(reply=_reply(values["messages"]), handoff=bool(values.get("handoff"))))
 
     return run_single_agent(NAME, task, env, latency_s, clock, converse)

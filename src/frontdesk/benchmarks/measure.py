@@ -74,7 +74,9 @@ def percentile(values: list[float], q: float) -> float:
 def summarize(latency_ms: float, runs: list[TaskRun]) -> LatencyResult:
     """Success and per-turn overhead statistics of ``runs`` (one framework, one latency)."""
     turns = [t for run in runs for t in run.turns]
-    result = LatencyResult(latency_ms=latency_ms, runs=len(runs), successes=sum(r.success for r in runs), turns=len(turns))
+    result = LatencyResult(
+        latency_ms=latency_ms, runs=len(runs), successes=sum(r.success for r in runs), turns=len(turns)
+    )
     for run in runs:
         result.tasks[run.task] = result.tasks.get(run.task, True) and run.success
         for problem in run.problems:
@@ -183,4 +185,9 @@ def machine_info() -> dict[str, Any]:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             versions[package] = None
-    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(), "versions": versions}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "versions": versions,
+    }

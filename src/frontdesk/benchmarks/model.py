@@ -60,14 +60,18 @@ class TimedScriptedChatModel(ScriptedChatModel):
     latency_s: float = 0.0
     clock: Any = Field(default=None, exclude=True)
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
         started = time.perf_counter()
         if self.latency_s > 0:
             time.sleep(self.latency_s)
         self._record(time.perf_counter() - started if self.latency_s > 0 else 0.0)
         return super()._generate(messages, stop, run_manager, **kwargs)
 
-    async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    async def _agenerate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
         started = time.perf_counter()
         if self.latency_s > 0:
             await asyncio.sleep(self.latency_s)

@@ -56,5 +56,10 @@ def finish(name: str, import_s: float) -> None:
     runner = importlib.import_module(FRAMEWORKS[name].runner)
     with ReplayEnvironment() as env:
         runs = [runner.run_task(task, env, 0.0, ModelClock()) for task in load_tasks()]
-    report = {"framework": name, "import_s": import_s, "peak_rss_mb": peak_rss_mb(), "success": all(r.success for r in runs)}
+    report = {
+        "framework": name,
+        "import_s": import_s,
+        "peak_rss_mb": peak_rss_mb(),
+        "success": all(r.success for r in runs),
+    }
     print(MARKER + json.dumps(report), flush=True)

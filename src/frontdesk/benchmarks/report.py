@@ -61,7 +61,13 @@ def to_json(results: BenchResults) -> dict[str, Any]:
             doc["overhead_p95_ratio"] = ratio(lat.overhead_p95_ms, ref.overhead_p95_ms if ref else None)
         frameworks.append(entry)
     concurrency = [{**asdict(c), "efficiency": c.efficiency} for c in results.concurrency]
-    return {"baseline": results.baseline, "machine": results.machine, "settings": results.settings, "frameworks": frameworks, "concurrency": concurrency}
+    return {
+        "baseline": results.baseline,
+        "machine": results.machine,
+        "settings": results.settings,
+        "frameworks": frameworks,
+        "concurrency": concurrency,
+    }
 
 
 def tasks_ok(row: FrameworkResult) -> str:
@@ -99,10 +105,20 @@ def framework_rows(results: BenchResults) -> tuple[list[str], list[list[str]]]:
             if lat is None:
                 cells += ["—", "—"]
                 continue
-            cells.append(_ms(lat.overhead_median_ms) + _x(ratio(lat.overhead_median_ms, ref.overhead_median_ms if ref else None)))
-            cells.append(_ms(lat.overhead_p95_ms) + _x(ratio(lat.overhead_p95_ms, ref.overhead_p95_ms if ref else None)))
-        cells.append(("—" if row.import_s is None else f"{row.import_s:.2f}") + _x(ratio(row.import_s, base.import_s if base else None)))
-        cells.append(("—" if row.peak_rss_mb is None else f"{row.peak_rss_mb:.0f}") + _x(ratio(row.peak_rss_mb, base.peak_rss_mb if base else None)))
+            cells.append(
+                _ms(lat.overhead_median_ms) + _x(ratio(lat.overhead_median_ms, ref.overhead_median_ms if ref else None))
+            )
+            cells.append(
+                _ms(lat.overhead_p95_ms) + _x(ratio(lat.overhead_p95_ms, ref.overhead_p95_ms if ref else None))
+            )
+        cells.append(
+            ("—" if row.import_s is None else f"{row.import_s:.2f}")
+            + _x(ratio(row.import_s, base.import_s if base else None))
+        )
+        cells.append(
+            ("—" if row.peak_rss_mb is None else f"{row.peak_rss_mb:.0f}")
+            + _x(ratio(row.peak_rss_mb, base.peak_rss_mb if base else None))
+        )
         rows.append(cells)
     return header, rows
 
@@ -157,13 +173,19 @@ def to_markdown(results: BenchResults) -> str:
     lines = [
         "# frontdesk bench: the same four scenarios on four frameworks",
         "",
-        f"Python {machine.get('python', '?')}, {machine.get('cpus', '?')} CPUs, {machine.get('platform', '?')}. Settings: `{json.dumps(results.settings)}`.",
+        f"Python {machine.get('python', '?')}, {machine.get('cpus', '?')} CPUs, {machine.get('platform', '?')}. "
+        f"Settings: `{json.dumps(results.settings)}`.",
         "",
-        "Overhead per turn = turn wall time minus simulated model time; it includes the tools' own time (the same frontdesk tools in every framework).",
-        "(×n) = ratio to bare LangGraph in the same run. frontdesk runs its full graph: turn routing, grader (one more model call per reply),"
-        " approval gate, human-handoff tickets, SQLite checkpointer with durability=sync; the others run one agent with an in-memory or no saver.",
-        "Import time = cold import of the framework's packages in a fresh interpreter. Peak RSS = that process's high-water mark after running"
-        " the four tasks once; every such process also loads the shared harness (frontdesk tools, scripted model, knowledge base),"
+        "Overhead per turn = turn wall time minus simulated model time; it includes the tools' own time (the same "
+        "frontdesk tools in every framework).",
+        "(×n) = ratio to bare LangGraph in the same run. frontdesk runs its full graph: turn routing, grader (one more "
+        "model call per reply),"
+        " approval gate, human-handoff tickets, SQLite checkpointer with durability=sync; the others run one agent "
+        "with an in-memory or no saver.",
+        "Import time = cold import of the framework's packages in a fresh interpreter. Peak RSS = that process's "
+        "high-water mark after running"
+        " the four tasks once; every such process also loads the shared harness (frontdesk tools, scripted model, "
+        "knowledge base),"
         " so the differences between rows are what each framework adds.",
         "",
         *_markdown_table(*framework_rows(results)),
@@ -174,7 +196,8 @@ def to_markdown(results: BenchResults) -> str:
             "## Concurrent conversations (frontdesk, `ainvoke`, SQLite saver, durability=sync)",
             "",
             "Ideal = N / one turn's model time (every conversation waiting on the model at once, zero overhead). "
-            "GC thresholds: the garbage collector's during the run, `frontdesk serve`'s default (`FRONTDESK_GC_THRESHOLDS`).",
+            "GC thresholds: the garbage collector's during the run, `frontdesk serve`'s default "
+            "(`FRONTDESK_GC_THRESHOLDS`).",
             "",
             *_markdown_table(*concurrency_rows(results)),
         ]
@@ -184,7 +207,10 @@ def to_markdown(results: BenchResults) -> str:
 def print_tables(console: Console, results: BenchResults) -> None:
     """The two tables, as rich tables on ``console``."""
     for title, (header, rows) in (
-        ("Frameworks: overhead per turn, import time, peak RSS (×n = ratio to bare LangGraph)", framework_rows(results)),
+        (
+            "Frameworks: overhead per turn, import time, peak RSS (×n = ratio to bare LangGraph)",
+            framework_rows(results),
+        ),
         ("frontdesk: N concurrent conversations (ainvoke, SQLite saver)", concurrency_rows(results)),
     ):
         if not rows:
@@ -211,7 +237,9 @@ def write_chart(results: BenchResults, path: Path) -> Path | None:
     figure, axes = plt.subplots(figsize=(8, 4.5))
     width = 0.8 / max(len(latencies), 1)
     for index, latency in enumerate(latencies):
-        values = [next((lat.overhead_median_ms for lat in row.latencies if lat.latency_ms == latency), 0.0) for row in rows]
+        values = [
+            next((lat.overhead_median_ms for lat in row.latencies if lat.latency_ms == latency), 0.0) for row in rows
+        ]
         axes.bar([x + index * width for x in range(len(rows))], values, width, label=f"model latency {latency:g} ms")
     axes.set_xticks([x + width * (len(latencies) - 1) / 2 for x in range(len(rows))], [row.label for row in rows])
     axes.set_ylabel("framework overhead per turn, median (ms)")

@@ -174,7 +174,9 @@ Converse = Callable[[Script, ToolSession, Any, "TurnTimer", list["TurnOutcome"]]
 scripted model, appending one outcome per turn (so a crash keeps the turns that ran)."""
 
 
-def run_single_agent(framework: str, task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock, converse: Converse) -> TaskRun:
+def run_single_agent(
+    framework: str, task: BenchTask, env: ReplayEnvironment, latency_s: float, clock: ModelClock, converse: Converse
+) -> TaskRun:
     """The frame every single-agent runner shares, so each framework differs only in how it converses.
 
     A fresh DB, one tool session, the derived script behind a timed scripted model; a crash
@@ -214,7 +216,9 @@ def judge(task: BenchTask, outcomes: list[TurnOutcome], db_changes: list[dict[st
         if outcome.handoff:
             problems.append(f"turn {index}: unexpected handoff")
         problems += [
-            f"turn {index}: {needle!r} not in reply {outcome.reply!r}" for needle in expect.reply_contains if needle.lower() not in outcome.reply.lower()
+            f"turn {index}: {needle!r} not in reply {outcome.reply!r}"
+            for needle in expect.reply_contains
+            if needle.lower() not in outcome.reply.lower()
         ]
         if expect.reply_matches and not re.search(expect.reply_matches, outcome.reply):
             problems.append(f"turn {index}: reply does not match /{expect.reply_matches}/")
@@ -223,7 +227,9 @@ def judge(task: BenchTask, outcomes: list[TurnOutcome], db_changes: list[dict[st
         if left:
             problems.append(f"turn {index + 1}: scripted outputs never used {left}")
     if task.scenario.expect.db_changes is not None:
-        problems += [f.message for f in check_db_changes(task.scenario.name, db_changes, task.scenario.expect.db_changes)]
+        problems += [
+            f.message for f in check_db_changes(task.scenario.name, db_changes, task.scenario.expect.db_changes)
+        ]
     return problems
 
 

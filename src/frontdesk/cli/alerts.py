@@ -30,7 +30,15 @@ def check(
             continue
         value = "no data" if state.value is None else f"{state.value:.4g}"
         shown = "[bold red]FIRING[/]" if state.firing else "ok"
-        table.add_row(state.name, shown, state.metric, value, f"{state.comparison} {state.threshold:g}", state.window, str(state.turns))
+        table.add_row(
+            state.name,
+            shown,
+            state.metric,
+            value,
+            f"{state.comparison} {state.threshold:g}",
+            state.window,
+            str(state.turns),
+        )
     console.print(table)
     if any(state.firing for state in states):
         raise typer.Exit(1)

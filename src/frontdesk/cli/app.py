@@ -8,7 +8,22 @@ from __future__ import annotations
 
 import typer
 
-from frontdesk.cli import alerts, bench, chat, config, dashboard, inbox, kb, mcp, model_server, replay, serve, tau2, threads, traces
+from frontdesk.cli import (
+    alerts,
+    bench,
+    chat,
+    config,
+    dashboard,
+    inbox,
+    kb,
+    mcp,
+    model_server,
+    replay,
+    serve,
+    tau2,
+    threads,
+    traces,
+)
 
 app = typer.Typer(
     name="frontdesk",

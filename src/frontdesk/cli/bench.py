@@ -40,17 +40,30 @@ def _threads(text: str) -> int | None:
 
 
 def bench(
-    frameworks: Annotated[str, typer.Option(help="Comma-separated frameworks: frontdesk, langgraph, autogen, crewai")] = DEFAULT_FRAMEWORKS,
+    frameworks: Annotated[
+        str, typer.Option(help="Comma-separated frameworks: frontdesk, langgraph, autogen, crewai")
+    ] = DEFAULT_FRAMEWORKS,
     repeat: Annotated[int, typer.Option(min=1, help="Runs of each scenario per framework and latency")] = 10,
     latency_ms: Annotated[str, typer.Option(help="Simulated model latencies per call (ms), comma-separated")] = "0,50",
-    concurrency: Annotated[str, typer.Option(help="Concurrent conversation counts for the frontdesk async run; empty or 0 to skip")] = "100,1000",
-    concurrency_latency_ms: Annotated[float, typer.Option(help="Simulated model latency per call in the concurrency run (ms)")] = 500.0,
+    concurrency: Annotated[
+        str, typer.Option(help="Concurrent conversation counts for the frontdesk async run; empty or 0 to skip")
+    ] = "100,1000",
+    concurrency_latency_ms: Annotated[
+        float, typer.Option(help="Simulated model latency per call in the concurrency run (ms)")
+    ] = 500.0,
     threads: Annotated[
         str,
-        typer.Option(help="Thread pool for nodes without a coroutine form (tools, handoff) under ainvoke: default (asyncio's), auto (one each) or N"),
+        typer.Option(
+            help="Thread pool for nodes without a coroutine form (tools, handoff) under ainvoke: default (asyncio's), "
+            "auto (one each) or N"
+        ),
     ] = "default",
-    probe: Annotated[bool, typer.Option(help="Measure import time and peak RSS in a fresh process per framework")] = True,
-    out: Annotated[Path, typer.Option(help="Folder for results.json, results.md (and overhead.png with matplotlib)")] = Path("bench/results"),
+    probe: Annotated[
+        bool, typer.Option(help="Measure import time and peak RSS in a fresh process per framework")
+    ] = True,
+    out: Annotated[
+        Path, typer.Option(help="Folder for results.json, results.md (and overhead.png with matplotlib)")
+    ] = Path("bench/results"),
 ) -> None:
     """Benchmark frontdesk against bare LangGraph, AutoGen and CrewAI on the same scripted scenarios."""
     from frontdesk.benchmarks import FRAMEWORKS
@@ -88,7 +101,9 @@ def bench(
     for count in counts:
         note(f"{count} concurrent conversations, {concurrency_latency_ms:g} ms per model call")
         with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as tmp:
-            results.concurrency.append(asyncio.run(run_concurrency(count, concurrency_latency_ms, Path(tmp), threads=pool)))
+            results.concurrency.append(
+                asyncio.run(run_concurrency(count, concurrency_latency_ms, Path(tmp), threads=pool))
+            )
     print_tables(console, results)
     for row in rows:
         for lat in row.latencies:

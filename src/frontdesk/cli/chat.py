@@ -30,7 +30,8 @@ BUSY_WAIT_S = 30.0
 """How long a turn waits for the same thread's turn in another window."""
 
 HELP = (
-    "/history shows the conversation · /tools expands the last turn's tool calls · /trace shows its trace · /rate up|down rates the last reply · "
+    "/history shows the conversation · /tools expands the last turn's tool calls · /trace shows its trace · /rate "
+    "up|down rates the last reply · "
     "/thread · /new starts a new thread · "
     "/quit leaves (the thread is kept)"
 )
@@ -38,8 +39,12 @@ HELP = (
 
 def chat(
     thread: Annotated[str | None, typer.Option("--thread", help="Resume this thread id")] = None,
-    customer: Annotated[str | None, typer.Option("--customer", help="Chat as this customer (email), already authenticated")] = None,
-    model: Annotated[str | None, typer.Option(help="Model name (FRONTDESK_MODEL), or 'local' for the bundled offline model")] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Chat as this customer (email), already authenticated")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Model name (FRONTDESK_MODEL), or 'local' for the bundled offline model")
+    ] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")] = None,
     demo: DemoOption = False,
     domain: DomainOption = None,
@@ -51,9 +56,14 @@ def chat(
     thread_id = thread or f"chat-{uuid.uuid4().hex[:8]}"
     with database_errors(settings.resolved_database_url), open_app(settings) as stack:
         where = "on this machine (offline)" if settings.model == "local" else f"at {settings.base_url or 'OpenAI'}"
-        console.print(f"[bold]frontdesk chat[/] — model {settings.model} {where} · thread [cyan]{thread_id}[/] · {HELP}")
+        console.print(
+            f"[bold]frontdesk chat[/] — model {settings.model} {where} · thread [cyan]{thread_id}[/] · {HELP}"
+        )
         if not stack.domain.has_data(stack.engine):  # every login would fail: say why before the first one does
-            console.print(f"[yellow]the {stack.domain.name} database is empty: no customer can log in; --demo loads the demo data[/]")
+            console.print(
+                f"[yellow]the {stack.domain.name} database is empty: no customer can log in; --demo loads the demo "
+                "data[/]"
+            )
         if customer:
             _authenticate(stack, thread_id, customer)
         _show_history(stack.graph, thread_id)
@@ -123,7 +133,11 @@ def _authenticate(stack: FrontdeskApp, thread_id: str, email: str) -> None:
     outcome = login.invoke(ToolContext(run=stack.context), {"email": email})
     if not outcome.ok:
         fail(f"--customer {email}: {outcome.content.removeprefix('Error: ')}")
-    stack.graph.update_state({"configurable": {"thread_id": thread_id}}, {"customer_id": outcome.authenticated_customer}, as_node="human_handoff")
+    stack.graph.update_state(
+        {"configurable": {"thread_id": thread_id}},
+        {"customer_id": outcome.authenticated_customer},
+        as_node="human_handoff",
+    )
     console.print(f"[dim]authenticated as {outcome.authenticated_customer}[/]")
 
 
@@ -140,8 +154,17 @@ def _show_tools(graph: Any, thread_id: str) -> None:
         result = results.get(call["id"] or "")
         ok = result is not None and result.status != "error"
         mark = ("✓", "green") if ok else ("✗", "red")
-        console.print(Text.assemble(mark, " ", (printable(str(call["name"])), "bold"), printable(f"({json.dumps(call['args'], ensure_ascii=False)})")))
-        console.print(Text(printable(f"   → {result.content if result is not None else '(no result)'}")), soft_wrap=True)
+        console.print(
+            Text.assemble(
+                mark,
+                " ",
+                (printable(str(call["name"])), "bold"),
+                printable(f"({json.dumps(call['args'], ensure_ascii=False)})"),
+            )
+        )
+        console.print(
+            Text(printable(f"   → {result.content if result is not None else '(no result)'}")), soft_wrap=True
+        )
 
 
 def _show_trace(stack: Any, run_id: str | None) -> None:
@@ -175,7 +198,10 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
     if not any((p.value or {}).get("type") in {"approval", "handoff"} for p in state.interrupts):
         return
     seen = len(state.values.get("messages", []))
-    console.print("[dim]waiting for an operator… (`frontdesk inbox` in another terminal; Ctrl-C stops waiting, the thread stays open)[/]")
+    console.print(
+        "[dim]waiting for an operator… (`frontdesk inbox` in another terminal; Ctrl-C stops waiting, the thread stays "
+        "open)[/]"
+    )
     # Ctrl-C sets a flag the poll checks, rather than raising wherever it lands (inside a
     # checkpoint read it surfaced as a decoding error instead of a clean stop).
     stop = threading.Event()
@@ -189,14 +215,26 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
         return
     for message in state.values.get("messages", [])[seen:]:
         if isinstance(message, AIMessage) and message.content and not message.tool_calls:
-            console.print(_reply_line(str(message.name), str(message.content), "bold green" if message.name == "operator" else "bold cyan"))
+            console.print(
+                _reply_line(
+                    str(message.name), str(message.content), "bold green" if message.name == "operator" else "bold cyan"
+                )
+            )
         elif isinstance(message, ToolMessage):
             console.print(_tool_line(str(message.name), message.status != "error", str(message.content)))
 
 
 def _tool_line(name: str, ok: bool, content: str) -> Text:
-    """A tool call's outcome in one line: ✓ or ✗, the tool, the start of its result (model and tool text, never markup)."""
-    return Text.assemble("  ", ("✓", "green") if ok else ("✗", "red"), " ", (printable(name), "bold"), " ", (printable(content[:100]), "dim"))
+    """A tool call's outcome in one line: ✓ or ✗, the tool, the start of its result (model and tool text, never
+    markup)."""
+    return Text.assemble(
+        "  ",
+        ("✓", "green") if ok else ("✗", "red"),
+        " ",
+        (printable(name), "bold"),
+        " ",
+        (printable(content[:100]), "dim"),
+    )
 
 
 def _reply_line(name: str, text: str, style: str) -> Text:
@@ -263,7 +301,10 @@ def _show_pause(event: Waiting) -> None:
         what = escape(printable(f"{value.get('tool')} ({value.get('approval_id')}): {value.get('reason')}"))
         console.print(f"\n[bold yellow]⏸ waiting for an operator to approve[/] {what}")
     else:
-        console.print(f"\n[bold green]⇢ handed to a person[/] (ticket {value.get('ticket_id')}): {escape(printable(str(value.get('reason'))))}")
+        console.print(
+            f"\n[bold green]⇢ handed to a person[/] (ticket {value.get('ticket_id')}): "
+            f"{escape(printable(str(value.get('reason'))))}"
+        )
 
 
 def _rate(stack: FrontdeskApp, thread_id: str, run_id: str | None, text: str) -> None:
@@ -276,6 +317,11 @@ def _rate(stack: FrontdeskApp, thread_id: str, run_id: str | None, text: str) ->
         console.print("[yellow]nothing to rate yet: send a message first[/]")
         return
     instrument.feedback(
-        stack.tracing.tracer, run_id=run_id, thread_id=thread_id, rating=rating, comment=comment.strip() or None, capture_content=stack.context.capture_content
+        stack.tracing.tracer,
+        run_id=run_id,
+        thread_id=thread_id,
+        rating=rating,
+        comment=comment.strip() or None,
+        capture_content=stack.context.capture_content,
     )
     console.print(f"[dim]thanks — rated {'👍' if rating == 'up' else '👎'}[/]")

@@ -44,6 +44,13 @@ def database_errors(url: str) -> Iterator[None]:
 
 
 DemoOption = Annotated[
-    bool, typer.Option("--demo", help="Use the domain's demo data: demo customers in an empty DB, the shipped knowledge-base pages (FRONTDESK_DEMO=1)")
+    bool,
+    typer.Option(
+        "--demo",
+        help="Use the domain's demo data: demo customers in an empty DB, the shipped knowledge-base pages "
+        "(FRONTDESK_DEMO=1)",
+    ),
 ]
-DomainOption = Annotated[str | None, typer.Option("--domain", help="The business domain (FRONTDESK_DOMAIN; default retail)")]
+DomainOption = Annotated[
+    str | None, typer.Option("--domain", help="The business domain (FRONTDESK_DOMAIN; default retail)")
+]

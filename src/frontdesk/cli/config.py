@@ -22,7 +22,11 @@ def show() -> None:
     for name in Settings.model_fields:
         value = getattr(settings, name)
         env_name = ENV_NAMES.get(name)
-        source = f"env {env_name}" if env_name and os.environ.get(env_name) else ("config file" if name in from_file else "default")
+        source = (
+            f"env {env_name}"
+            if env_name and os.environ.get(env_name)
+            else ("config file" if name in from_file else "default")
+        )
         shown = "***" if name == "api_key" and value else ("—" if value is None else str(value))
         table.add_row(name, shown, source)
     for name, variable in GATEWAY_ENV.items():
@@ -38,4 +42,7 @@ def show() -> None:
     console.print(process)
     console.print(f"config file: {config_path()}" + ("" if config_path().exists() else " (none)"))
     if not settings.model_configured:
-        console.print("[yellow]No model configured[/]: `frontdesk chat` needs FRONTDESK_MODEL and OPENAI_BASE_URL or OPENAI_API_KEY.")
+        console.print(
+            "[yellow]No model configured[/]: `frontdesk chat` needs FRONTDESK_MODEL and OPENAI_BASE_URL or "
+            "OPENAI_API_KEY."
+        )

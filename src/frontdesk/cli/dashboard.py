@@ -17,7 +17,10 @@ from frontdesk.config.settings import Settings
 def dashboard(
     port: Annotated[int, typer.Option(help="Port to serve the dashboard on (127.0.0.1 unless --host)")] = 8050,
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
-    out: Annotated[Path | None, typer.Option("--out", help="Write one self-contained HTML file instead of serving (plotly.js inlined)")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write one self-contained HTML file instead of serving (plotly.js inlined)"),
+    ] = None,
     since: Annotated[str | None, typer.Option(help="With --out: only turns since (7d, 24h or a date)")] = None,
     db: Annotated[Path | None, typer.Option("--db", help="Span store [default: traces.duckdb in the data dir]")] = None,
 ) -> None:
@@ -55,7 +58,11 @@ def dashboard(
             elif url.path in ("/", "/dashboard"):
                 values = {key: items[-1] for key, items in parse_qs(url.query).items()}
                 self._send(
-                    200, dashboard_page(traces, values, plotly_src="/plotly.js", engine=engine, sla=sla, alerts=_alert_states(settings)).encode(), "text/html"
+                    200,
+                    dashboard_page(
+                        traces, values, plotly_src="/plotly.js", engine=engine, sla=sla, alerts=_alert_states(settings)
+                    ).encode(),
+                    "text/html",
                 )
             else:
                 self._send(404, b"not found", "text/plain")

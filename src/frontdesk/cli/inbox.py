@@ -29,9 +29,15 @@ def _inbox(*, needs_model: bool) -> Iterator[Any]:
 
     settings = Settings.from_env()
     if needs_model and not settings.model_configured:
-        fail("deciding an approval lets the agents continue the conversation, which needs a model. " + NOT_CONFIGURED_HELP)
+        fail(
+            "deciding an approval lets the agents continue the conversation, which needs a model. "
+            + NOT_CONFIGURED_HELP
+        )
     try:
-        with database_errors(settings.resolved_database_url), open_app(settings, model=None if needs_model else NoModel(), streaming=False) as opened:
+        with (
+            database_errors(settings.resolved_database_url),
+            open_app(settings, model=None if needs_model else NoModel(), streaming=False) as opened,
+        ):
             yield opened.inbox()
     except InboxError as exc:
         fail(str(exc))
@@ -78,7 +84,10 @@ def show(item_id: str) -> None:
     console.print(
         Text.assemble(
             (printable(heading), "bold"),
-            printable(f" · {item.status} · thread {item.thread_id} · customer {item.customer_id or '—'} · priority {item.priority}"),
+            printable(
+                f" · {item.status} · thread {item.thread_id} · customer {item.customer_id or '—'} · priority "
+                f"{item.priority}"
+            ),
         )
     )
     console.print(Text(f"reason: {printable(item.summary)}"))
@@ -96,12 +105,16 @@ def reply(
     ticket_id: str,
     text: str,
     operator: OperatorOption = "operator",
-    keep: Annotated[bool, typer.Option("--keep", help="Keep the thread: the customer's next messages come to you")] = False,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep the thread: the customer's next messages come to you")
+    ] = False,
 ) -> None:
     """Answer a handoff ticket; the customer's chat shows the reply."""
     with _inbox(needs_model=False) as inbox:
         inbox.reply(ticket_id, text, operator=operator, return_to_bot=not keep)
-    console.print(f"Replied to {ticket_id}" + (" — you keep the thread" if keep else " — the bot takes the thread back"))
+    console.print(
+        f"Replied to {ticket_id}" + (" — you keep the thread" if keep else " — the bot takes the thread back")
+    )
 
 
 @app.command("approve")
@@ -113,7 +126,11 @@ def approve(approval_id: str, operator: OperatorOption = "operator") -> None:
 
 
 @app.command("reject")
-def reject(approval_id: str, reason: Annotated[str, typer.Option("--reason", help="Told to the agent")], operator: OperatorOption = "operator") -> None:
+def reject(
+    approval_id: str,
+    reason: Annotated[str, typer.Option("--reason", help="Told to the agent")],
+    operator: OperatorOption = "operator",
+) -> None:
     """Reject the paused tool call; the agent is told why and carries on."""
     with _inbox(needs_model=True) as inbox:
         inbox.reject(approval_id, reason, operator=operator)
@@ -121,7 +138,11 @@ def reject(approval_id: str, reason: Annotated[str, typer.Option("--reason", hel
 
 
 @app.command("edit")
-def edit(approval_id: str, args: Annotated[str, typer.Option("--args", help="New arguments as JSON")], operator: OperatorOption = "operator") -> None:
+def edit(
+    approval_id: str,
+    args: Annotated[str, typer.Option("--args", help="New arguments as JSON")],
+    operator: OperatorOption = "operator",
+) -> None:
     """Approve the paused tool call with changed arguments (validated by the tool's schema)."""
     try:
         parsed = json.loads(args)

@@ -28,7 +28,9 @@ class Mode(StrEnum):
     vector = "vector"
 
 
-ModeOption = Annotated[Mode | None, typer.Option("--mode", help="How to rank [default: FRONTDESK_RETRIEVAL, else hybrid]")]
+ModeOption = Annotated[
+    Mode | None, typer.Option("--mode", help="How to rank [default: FRONTDESK_RETRIEVAL, else hybrid]")
+]
 
 
 def _open(kb: Path | None, mode: Mode | None = None) -> KnowledgeBase:
@@ -39,7 +41,9 @@ def _open(kb: Path | None, mode: Mode | None = None) -> KnowledgeBase:
 
 
 @app.command("ingest")
-def ingest(paths: Annotated[list[Path], typer.Argument(help="Markdown/text files or folders")], kb: KbOption = None) -> None:
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Markdown/text files or folders")], kb: KbOption = None
+) -> None:
     """Add or refresh documents (unchanged files are skipped, changed ones replaced) and embed their chunks."""
     from frontdesk.knowledge import ingest_paths
 
@@ -52,11 +56,19 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Markdown/text files
     documents, total = base.counts()
     model = base.embedding_model()
     vectors = f"vectors: {model}" if model else "no vectors (BM25 only: the embedding model is not installed)"
-    console.print(f"{seen} file(s) read, {indexed} (re)indexed into {chunks} chunk(s); {base.path} now holds {documents} documents, {total} chunks; {vectors}.")
+    console.print(
+        f"{seen} file(s) read, {indexed} (re)indexed into {chunks} chunk(s); {base.path} now holds {documents} "
+        f"documents, {total} chunks; {vectors}."
+    )
 
 
 @app.command("search")
-def search(query: str, kb: KbOption = None, k: Annotated[int, typer.Option("-k", help="How many passages")] = 5, mode: ModeOption = None) -> None:
+def search(
+    query: str,
+    kb: KbOption = None,
+    k: Annotated[int, typer.Option("-k", help="How many passages")] = 5,
+    mode: ModeOption = None,
+) -> None:
     """Show the passages the researcher would get for QUERY, with the signals behind each."""
     from frontdesk.knowledge import RetrievalError
     from frontdesk.knowledge import search as run_search
@@ -65,7 +77,10 @@ def search(query: str, kb: KbOption = None, k: Annotated[int, typer.Option("-k",
     if kb is None and not base.path.exists():
         settings = Settings.from_env()
         if not settings.demo:
-            fail(f"the knowledge base {base.path} is empty: add pages with `frontdesk kb ingest PATH` (or set FRONTDESK_DEMO=1 for the demo shop's pages)")
+            fail(
+                f"the knowledge base {base.path} is empty: add pages with `frontdesk kb ingest PATH` (or set "
+                "FRONTDESK_DEMO=1 for the demo shop's pages)"
+            )
         base = open_knowledge(settings, get_domain(settings.domain))
     try:
         passages = run_search(base, query, top_k=k)
@@ -87,5 +102,7 @@ def search(query: str, kb: KbOption = None, k: Annotated[int, typer.Option("-k",
     for p in passages:
         signals = ["—" if v is None else f"{v:.2f}" for v in (p.coverage, p.similarity)]
         text = p.text if len(p.text) <= room else p.text[: room - 1] + "…"
-        table.add_row(str(p.rank), Text(printable(p.citation)), f"{p.score:.3f}", *signals, Text(printable(text)))  # page text is data, not markup
+        table.add_row(
+            str(p.rank), Text(printable(p.citation)), f"{p.score:.3f}", *signals, Text(printable(text))
+        )  # page text is data, not markup
     console.print(table)

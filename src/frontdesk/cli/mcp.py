@@ -92,10 +92,14 @@ def revoke(
 
 @app.command("serve")
 def serve(
-    http: Annotated[bool, typer.Option("--http", help="Serve streamable HTTP (bearer tokens) instead of stdio")] = False,
+    http: Annotated[
+        bool, typer.Option("--http", help="Serve streamable HTTP (bearer tokens) instead of stdio")
+    ] = False,
     host: Annotated[str, typer.Option(help="Interface to listen on (--http)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port (--http)")] = 8766,
-    token: Annotated[str | None, typer.Option(help=f"stdio: the session token, i.e. the customer ({TOKEN_ENV})")] = None,
+    token: Annotated[
+        str | None, typer.Option(help=f"stdio: the session token, i.e. the customer ({TOKEN_ENV})")
+    ] = None,
     demo: DemoOption = False,
     domain: DomainOption = None,
 ) -> None:
@@ -117,11 +121,20 @@ def serve(
             import uvicorn
 
             console.print(
-                f"frontdesk MCP server on http://{host}:{port}/mcp ({len(exported.tools)} tools; clients send Authorization: Bearer <token>)", markup=False
+                f"frontdesk MCP server on http://{host}:{port}/mcp ({len(exported.tools)} tools; clients send "
+                "Authorization: Bearer <token>)",
+                markup=False,
             )
             from frontdesk.server.connections import guarded_protocol
 
-            uvicorn.run(http_app(exported, engine), host=host, port=port, log_level="warning", http=guarded_protocol(), timeout_keep_alive=5)
+            uvicorn.run(
+                http_app(exported, engine),
+                host=host,
+                port=port,
+                log_level="warning",
+                http=guarded_protocol(),
+                timeout_keep_alive=5,
+            )
             return
         given = token or environment.read(TOKEN_ENV)
         if not given:
@@ -147,7 +160,12 @@ def _exported(settings: Settings, spec: Domain, engine: Engine) -> Iterator[Expo
     except GuardrailLoadError as exc:
         fail(str(exc))
     tracing = configure_tracing(duckdb_path=settings.resolved_traces_path, otlp_endpoint=settings.otlp_endpoint)
-    run = RunContext(engine=engine, tracer=tracing.tracer, capture_content=settings.capture_content, redact_content=settings.redact_content)
+    run = RunContext(
+        engine=engine,
+        tracer=tracing.tracer,
+        capture_content=settings.capture_content,
+        redact_content=settings.redact_content,
+    )
     ownership = (OwnershipPolicy(spec.ownership),) if spec.ownership is not None else ()
     policies = (*ownership, *guardrails, ApprovalWithoutWaiting(spec.approval_policy(settings.approval_limit)))
     try:

@@ -47,7 +47,9 @@ def model_server(
         fail(f"port {port}: {exc.strerror or exc}")
     with server:
         console.print(
-            f"scripted model at {server.base_url} ({len(responses)} responses); use OPENAI_BASE_URL={server.base_url} FRONTDESK_MODEL=scripted", markup=False
+            f"scripted model at {server.base_url} ({len(responses)} responses); use OPENAI_BASE_URL={server.base_url} "
+            "FRONTDESK_MODEL=scripted",
+            markup=False,
         )
         try:
             threading.Event().wait()

@@ -56,14 +56,19 @@ def scenario_domain(scenario: Scenario) -> str:
     return str(scenario.settings.get("domain") or "retail")
 
 
-def _run_all(paths: list[Path], *, traces: Path | None, keyword: str | None, show: bool, jobs: int = 1, domain: str | None = None) -> list[ScenarioResult]:
+def _run_all(
+    paths: list[Path], *, traces: Path | None, keyword: str | None, show: bool, jobs: int = 1, domain: str | None = None
+) -> list[ScenarioResult]:
     scenarios = [(p, s) for p, s in _load(paths, keyword) if domain is None or scenario_domain(s) == domain]
     if jobs > 1:
         return _run_parallel(scenarios, traces=traces, show=show, jobs=jobs)
     tracing = configure_tracing(duckdb_path=traces)
     results: list[ScenarioResult] = []
     try:
-        with ReplayEnvironment(tracer=tracing.tracer, meter=tracing.meter) as env, progress(len(scenarios), quiet=show) as advance:
+        with (
+            ReplayEnvironment(tracer=tracing.tracer, meter=tracing.meter) as env,
+            progress(len(scenarios), quiet=show) as advance,
+        ):
             for path, scenario in scenarios:
                 result = run_scenario(scenario, path, env)
                 results.append(result)
@@ -73,14 +78,18 @@ def _run_all(paths: list[Path], *, traces: Path | None, keyword: str | None, sho
     return results
 
 
-def _run_parallel(scenarios: list[tuple[Path, Scenario]], *, traces: Path | None, show: bool, jobs: int) -> list[ScenarioResult]:
+def _run_parallel(
+    scenarios: list[tuple[Path, Scenario]], *, traces: Path | None, show: bool, jobs: int
+) -> list[ScenarioResult]:
     """Replay in ``jobs`` processes; each has its own environment (and trace file, if tracing)."""
 
     from frontdesk.replay.parallel import init_worker, replay_one
 
     results: dict[int, ScenarioResult] = {}
     with (
-        ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(str(traces) if traces else None,)) as pool,
+        ProcessPoolExecutor(
+            max_workers=jobs, initializer=init_worker, initargs=(str(traces) if traces else None,)
+        ) as pool,
         progress(len(scenarios), quiet=show) as advance,
     ):
         futures = {pool.submit(replay_one, str(path)): index for index, (path, _s) in enumerate(scenarios)}
@@ -93,8 +102,13 @@ def _run_parallel(scenarios: list[tuple[Path, Scenario]], *, traces: Path | None
 
 
 def demo(
-    traces: Annotated[Path | None, typer.Option(help="DuckDB file for the run's traces [default: in the data dir]")] = None,
-    domain: Annotated[str | None, typer.Option("--domain", help="Whose scenarios: retail or airline [default: FRONTDESK_DOMAIN, else retail]")] = None,
+    traces: Annotated[
+        Path | None, typer.Option(help="DuckDB file for the run's traces [default: in the data dir]")
+    ] = None,
+    domain: Annotated[
+        str | None,
+        typer.Option("--domain", help="Whose scenarios: retail or airline [default: FRONTDESK_DOMAIN, else retail]"),
+    ] = None,
 ) -> None:
     """Run the shipped scenarios of a domain offline (scripted model, no API key) and show the conversations."""
     from frontdesk.domains import UnknownDomain, get_domain
@@ -107,10 +121,15 @@ def demo(
     traces_path = traces or settings.resolved_traces_path
     traces_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    console.print("[bold]frontdesk demo[/] — the support graph replaying its shipped scenarios with a scripted model (offline).\n")
+    console.print(
+        "[bold]frontdesk demo[/] — the support graph replaying its shipped scenarios with a scripted model (offline).\n"
+    )
     results = _run_all([packaged_scenarios()], traces=traces_path, keyword=None, show=True, domain=settings.domain)
     print_summary(console, results)
-    console.print(f"[dim]Finished in {time.perf_counter() - started:.1f}s. Traces stored in {traces_path} — see them with `frontdesk traces list`.[/]")
+    console.print(
+        f"[dim]Finished in {time.perf_counter() - started:.1f}s. Traces stored in {traces_path} — see them with "
+        "`frontdesk traces list`.[/]"
+    )
     if not all(r.passed for r in results):
         raise typer.Exit(1)
 
@@ -120,7 +139,8 @@ BaseUrlOption = Annotated[str | None, typer.Option("--base-url", help="OpenAI-co
 
 
 def _real_models(model: str | None, base_url: str | None) -> tuple[Any, dict[str, Any]]:
-    """The real model, and the settings scenarios run with on it (intent routing, how drafts are graded, the local model's longer deadlines)."""
+    """The real model, and the settings scenarios run with on it (intent routing, how drafts are graded, the local
+    model's longer deadlines)."""
     from frontdesk.llm.factory import NOT_CONFIGURED_HELP, SingleModel, openai_compatible_model
 
     settings = Settings.from_env(model=model, base_url=base_url)
@@ -138,12 +158,18 @@ def _real_models(model: str | None, base_url: str | None) -> tuple[Any, dict[str
 
 def replay(
     paths: Annotated[list[Path], typer.Argument(help="Scenario files or folders")],
-    keyword: Annotated[str | None, typer.Option("-k", help="Only scenarios whose file name, name or tags contain this")] = None,
+    keyword: Annotated[
+        str | None, typer.Option("-k", help="Only scenarios whose file name, name or tags contain this")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print every conversation")] = False,
     traces: Annotated[Path | None, typer.Option(help="Also store traces in this DuckDB file")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Replay in this many processes")] = 1,
-    report: Annotated[list[Path] | None, typer.Option("--report", help="Write a report: *.xml (JUnit) or *.json")] = None,
-    live: Annotated[bool, typer.Option("--live", help="Use a real model instead of the scripts (expectations kept)")] = False,
+    report: Annotated[
+        list[Path] | None, typer.Option("--report", help="Write a report: *.xml (JUnit) or *.json")
+    ] = None,
+    live: Annotated[
+        bool, typer.Option("--live", help="Use a real model instead of the scripts (expectations kept)")
+    ] = False,
     runs: Annotated[int, typer.Option("-n", min=1, help="With --live: runs per scenario, for pass^k")] = 1,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
@@ -175,7 +201,16 @@ def schema(out: Annotated[Path | None, typer.Option("--out", help="Write here in
         console.print(f"Scenario schema written to {out}")
 
 
-def _live(paths: list[Path], keyword: str | None, runs: int, models: Any, settings: dict[str, Any], reports: list[Path], *, show: bool = False) -> None:
+def _live(
+    paths: list[Path],
+    keyword: str | None,
+    runs: int,
+    models: Any,
+    settings: dict[str, Any],
+    reports: list[Path],
+    *,
+    show: bool = False,
+) -> None:
     """Each failing run shows its first failure and, when it ended with a person, where and why;
     with ``show`` (``-v``), every run's conversation as the model held it."""
     from frontdesk.replay.live import live, pass_hat_k
@@ -186,7 +221,9 @@ def _live(paths: list[Path], keyword: str | None, runs: int, models: Any, settin
     table = fitting_table("scenario", "passed", *[f"pass^{k}" for k in range(1, runs + 1)])
     for path, results in report.results.items():
         passes = report.passes(path)
-        table.add_row(Path(path).stem, f"{passes}/{runs}", *[f"{pass_hat_k(passes, runs, k):.2f}" for k in range(1, runs + 1)])
+        table.add_row(
+            Path(path).stem, f"{passes}/{runs}", *[f"{pass_hat_k(passes, runs, k):.2f}" for k in range(1, runs + 1)]
+        )
         for result in results:
             if show:
                 print_conversation(console, result)
@@ -204,7 +241,9 @@ def _live(paths: list[Path], keyword: str | None, runs: int, models: Any, settin
 
 def record(
     paths: Annotated[list[Path], typer.Argument(help="Scenario files or folders to (re-)record")],
-    keyword: Annotated[str | None, typer.Option("-k", help="Only scenarios whose file name, name or tags contain this")] = None,
+    keyword: Annotated[
+        str | None, typer.Option("-k", help="Only scenarios whose file name, name or tags contain this")
+    ] = None,
     model: ModelOption = None,
     base_url: BaseUrlOption = None,
 ) -> None:
@@ -221,7 +260,11 @@ def record(
     with ReplayEnvironment(settings=settings) as env:
         for path, scenario in scenarios:
             result, diff = record_one(path, scenario, env, models)
-            status = "[green]expectations hold[/]" if result.passed else f"[yellow]{len(result.failures)} expectation(s) fail[/]"
+            status = (
+                "[green]expectations hold[/]"
+                if result.passed
+                else f"[yellow]{len(result.failures)} expectation(s) fail[/]"
+            )
             console.print(f"recorded {path} — {status}")
             for failure in result.failures:
                 console.print(Text(printable(f"  {failure}")), soft_wrap=True)

@@ -17,7 +17,9 @@ def serve(
     port: Annotated[int, typer.Option(help="Port")] = 8000,
     demo: DemoOption = False,
     domain: DomainOption = None,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Processes serving requests (more than one needs a Postgres database)")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Processes serving requests (more than one needs a Postgres database)")
+    ] = 1,
 ) -> None:
     """Serve threads (streamed over SSE) and the operator inbox over HTTP.
 
@@ -53,10 +55,19 @@ def serve(
     from frontdesk.llm.factory import NoModel
 
     with database_errors(settings.resolved_database_url), open_app(settings, model=NoModel(), streaming=False):
-        pass  # the database opens (and gets its tables) here: unreachable, it is one line, not uvicorn's start-up traceback
+        # the database opens (and gets its tables) here: unreachable, it is one line, not uvicorn's start-up
+        # traceback
+        pass
     _announce(settings, host, port, workers=1)
     with database_errors(settings.resolved_database_url):
-        uvicorn.run(create_served_app(settings), host=host, port=port, log_level="warning", http=guarded_protocol(), timeout_keep_alive=KEEP_ALIVE_S)
+        uvicorn.run(
+            create_served_app(settings),
+            host=host,
+            port=port,
+            log_level="warning",
+            http=guarded_protocol(),
+            timeout_keep_alive=KEEP_ALIVE_S,
+        )
 
 
 def _announce(settings: Settings, host: str, port: int, *, workers: int) -> None:
@@ -90,10 +101,15 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int, *, de
 
     url = settings.resolved_database_url
     if backend(url) != "postgres":
-        fail(f"--workers {workers} needs a Postgres database shared by the processes (FRONTDESK_DATABASE_URL=postgresql://…); {backend(url)} is for one")
+        fail(
+            f"--workers {workers} needs a Postgres database shared by the processes "
+            f"(FRONTDESK_DATABASE_URL=postgresql://…); {backend(url)} is for one"
+        )
     with database_errors(url), open_app(settings, model=NoModel(), streaming=False):
         pass  # tables, demo data and migrations once, here, not raced by N processes starting together
-    os.environ["FRONTDESK_SECRET"] = server_secret(settings.data_dir, environment.read("FRONTDESK_SECRET")).decode()  # one secret for all
+    os.environ["FRONTDESK_SECRET"] = server_secret(
+        settings.data_dir, environment.read("FRONTDESK_SECRET")
+    ).decode()  # one secret for all
     if demo:
         os.environ["FRONTDESK_DEMO"] = "1"
     if domain:

@@ -10,9 +10,14 @@ import typer
 
 from frontdesk.cli.common import console, fail, fitting_table
 
-app = typer.Typer(help="tau2-bench: replay gold actions against the reference, import tasks as scenarios, run live.", no_args_is_help=True)
+app = typer.Typer(
+    help="tau2-bench: replay gold actions against the reference, import tasks as scenarios, run live.",
+    no_args_is_help=True,
+)
 
-DomainOption = Annotated[str, typer.Option("--domain", help="The tau2 domain of the files: retail or airline (or any registered one)")]
+DomainOption = Annotated[
+    str, typer.Option("--domain", help="The tau2 domain of the files: retail or airline (or any registered one)")
+]
 
 
 @app.command("replay-gold")
@@ -20,7 +25,9 @@ def replay_gold(
     db: Annotated[Path, typer.Option("--db", help="tau2 db.json")],
     tasks: Annotated[Path, typer.Option("--tasks", help="tau2 task file (e.g. tasks_train.json)")],
     expected: Annotated[Path, typer.Option("--expected", help="expected diffs (expected_diffs_train.json)")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one machine-readable JSON summary (with each task's final DB hash)")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one machine-readable JSON summary (with each task's final DB hash)")
+    ] = False,
     task: Annotated[list[str] | None, typer.Option("--task", help="Only these task ids")] = None,
     domain: DomainOption = "retail",
 ) -> None:
@@ -51,7 +58,10 @@ def replay_gold(
             )
         console.print(table)
         colour = "green" if report.equal_count == len(report.tasks) else "red"
-        console.print(f"[bold {colour}]{report.equal_count}/{len(report.tasks)} tasks equal to the reference[/] (actions and errors, DB changes, final hash)")
+        console.print(
+            f"[bold {colour}]{report.equal_count}/{len(report.tasks)} tasks equal to the reference[/] (actions and "
+            "errors, DB changes, final hash)"
+        )
     if report.equal_count != len(report.tasks):
         raise typer.Exit(1)
 
@@ -61,7 +71,10 @@ def import_tasks(
     tasks: Annotated[Path, typer.Option("--tasks", help="tau2 task file")],
     db: Annotated[Path, typer.Option("--db", help="tau2 db.json (the scenarios' fixture)")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the scenario files")],
-    expected: Annotated[Path | None, typer.Option("--expected", help="Expected diffs: the scenarios then check the reference's DB changes")] = None,
+    expected: Annotated[
+        Path | None,
+        typer.Option("--expected", help="Expected diffs: the scenarios then check the reference's DB changes"),
+    ] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Only the first N tasks")] = None,
     domain: DomainOption = "retail",
 ) -> None:
@@ -87,14 +100,24 @@ def import_tasks(
 @app.command("run")
 def run_live(
     tasks: Annotated[Path, typer.Option("--tasks", help="tau2 task file (e.g. tasks_train.json)")],
-    model: Annotated[str, typer.Option("--model", help="The agents' model at the OpenAI-compatible endpoint, or 'local'")],
-    db: Annotated[Path | None, typer.Option("--db", help="tau2 db.json [default: db.json beside the task file]")] = None,
-    user_model: Annotated[str | None, typer.Option("--user-model", help="The simulated customer's model [default: --model]")] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")] = None,
+    model: Annotated[
+        str, typer.Option("--model", help="The agents' model at the OpenAI-compatible endpoint, or 'local'")
+    ],
+    db: Annotated[
+        Path | None, typer.Option("--db", help="tau2 db.json [default: db.json beside the task file]")
+    ] = None,
+    user_model: Annotated[
+        str | None, typer.Option("--user-model", help="The simulated customer's model [default: --model]")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL)")
+    ] = None,
     trials: Annotated[int, typer.Option("-k", "--trials", min=1, help="Trials per task (pass^1 … pass^k)")] = 1,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N tasks")] = None,
     task: Annotated[list[str] | None, typer.Option("--task", help="Only these task ids")] = None,
-    max_turns: Annotated[int, typer.Option("--max-turns", min=1, help="Customer messages per conversation at most")] = 30,
+    max_turns: Annotated[
+        int, typer.Option("--max-turns", min=1, help="Customer messages per conversation at most")
+    ] = 30,
     out: Annotated[Path, typer.Option("--out", help="Folder for results.json and results.md")] = Path("tau2-results"),
     domain: DomainOption = "retail",
 ) -> None:
@@ -128,28 +151,46 @@ def run_live(
     except ModelNotConfiguredError as exc:
         fail(str(exc))
     total = len(chosen) * trials
-    grading = f" · replies graded by {settings.grading_mode}" if settings.grade_replies else " · replies not graded (FRONTDESK_GRADE_REPLIES=0)"
-    console.print(f"tau2 {domain} live: {len(chosen)} task(s) × {trials} trial(s), agents [bold]{model}[/], customer [bold]{user_model or model}[/]{grading}")
+    grading = (
+        f" · replies graded by {settings.grading_mode}"
+        if settings.grade_replies
+        else " · replies not graded (FRONTDESK_GRADE_REPLIES=0)"
+    )
+    console.print(
+        f"tau2 {domain} live: {len(chosen)} task(s) × {trials} trial(s), agents [bold]{model}[/], customer "
+        f"[bold]{user_model or model}[/]{grading}"
+    )
     marks = {True: "[green]pass[/]", False: "[red]fail[/]"}
 
     def show(trial: Trial) -> None:
         why = (
             ""
             if trial.passed
-            else ("; DB differs" if not trial.db_match else "") + (f"; not said: {', '.join(trial.missing_info)}" if trial.missing_info else "")
+            else ("; DB differs" if not trial.db_match else "")
+            + (f"; not said: {', '.join(trial.missing_info)}" if trial.missing_info else "")
         )
         error = f" [red]{trial.error}[/]" if trial.error else ""
         console.print(
-            f"  task {trial.task_id} trial {trial.trial}: {marks[trial.passed]}{why} · ended by {trial.ended_by} · {trial.turns} turns · "
+            f"  task {trial.task_id} trial {trial.trial}: {marks[trial.passed]}{why} · ended by {trial.ended_by} · "
+            f"{trial.turns} turns · "
             f"{trial.tool_calls} tool calls · {trial.seconds:.1f} s{error}",
             soft_wrap=True,
         )
 
     with ReplayEnvironment() as env:
         graph_settings = settings.model_copy(update={"data_dir": env.workdir})
-        runner = Tau2Run(db_path=db, agent_models=SingleModel(agents), user_model=customer, env=env, max_turns=max_turns, settings=graph_settings)
+        runner = Tau2Run(
+            db_path=db,
+            agent_models=SingleModel(agents),
+            user_model=customer,
+            env=env,
+            max_turns=max_turns,
+            settings=graph_settings,
+        )
         with console.status(f"Running {total} conversation(s)…"):
-            report = run_tau2(runner, chosen, trials=trials, agent_model=model, user_model=user_model or model, on_trial=show)
+            report = run_tau2(
+                runner, chosen, trials=trials, agent_model=model, user_model=user_model or model, on_trial=show
+            )
     json_path, md_path = write_report(report, out)
     console.print(to_markdown(report).split("\n\n")[1])
     console.print(f"Wrote {json_path} and {md_path}")

@@ -18,7 +18,10 @@ from frontdesk.persistence.urls import BadDatabaseURL, mask_password
 
 app = typer.Typer(help="Conversation threads stored in the database (FRONTDESK_DATABASE_URL).", no_args_is_help=True)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="Database URL [default: FRONTDESK_DATABASE_URL or the data dir's SQLite file]")]
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL [default: FRONTDESK_DATABASE_URL or the data dir's SQLite file]"),
+]
 
 
 @contextmanager
@@ -56,7 +59,12 @@ def list_threads(db: DbOption = None) -> None:
         return
     table = fitting_table("thread", "updated", "checkpoints", "last step")
     for row in rows:
-        table.add_row(Text(printable(row.thread_id)), thread_ops.format_time(row.updated_at), str(row.checkpoints), str(row.last_step))
+        table.add_row(
+            Text(printable(row.thread_id)),
+            thread_ops.format_time(row.updated_at),
+            str(row.checkpoints),
+            str(row.last_step),
+        )
     console.print(table)
 
 
@@ -69,7 +77,12 @@ def show(thread_id: str, db: DbOption = None) -> None:
         fail(f"no thread {thread_id!r}")
     values = state.values
     customer = values.get("customer_id") or "—"
-    console.print(Text.assemble((printable(thread_id), "bold"), printable(f"  customer: {customer}  status: {thread_ops.thread_status(state)}")))
+    console.print(
+        Text.assemble(
+            (printable(thread_id), "bold"),
+            printable(f"  customer: {customer}  status: {thread_ops.thread_status(state)}"),
+        )
+    )
     if values.get("summary"):
         console.print(Text(f"summary: {printable(values['summary'])}", style="dim"))
     for message in values.get("messages", []):
@@ -89,7 +102,12 @@ def history(thread_id: str, db: DbOption = None) -> None:
     table = fitting_table("checkpoint", "step", "source", "next", "messages", "last message")
     for entry in entries:
         table.add_row(
-            entry.checkpoint_id, str(entry.step), entry.source, ",".join(entry.next_nodes), str(entry.messages), Text(printable(entry.last_message[:60]))
+            entry.checkpoint_id,
+            str(entry.step),
+            entry.source,
+            ",".join(entry.next_nodes),
+            str(entry.messages),
+            Text(printable(entry.last_message[:60])),
         )
     console.print(table)
 
@@ -107,7 +125,9 @@ def fork(
             target = thread_ops.fork(graph, thread_id, checkpoint, new_thread)
         except KeyError as exc:
             fail(str(exc.args[0]))
-    console.print(f"Forked {thread_id}@{checkpoint} into [bold]{target}[/] — continue it with `frontdesk chat --thread {target}`")
+    console.print(
+        f"Forked {thread_id}@{checkpoint} into [bold]{target}[/] — continue it with `frontdesk chat --thread {target}`"
+    )
 
 
 @app.command("delete")

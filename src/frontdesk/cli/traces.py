@@ -41,7 +41,9 @@ WideOption = Annotated[bool, typer.Option("--wide", help="Every column, however 
 
 
 @app.command("list")
-def list_runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How many runs")] = 20, wide: WideOption = False) -> None:
+def list_runs(
+    db: DbOption = None, limit: Annotated[int, typer.Option(help="How many runs")] = 20, wide: WideOption = False
+) -> None:
     """The most recent runs (one run = one customer turn). Fits 80 columns; --wide adds the agents."""
     from frontdesk.tracing.queries import NoTraces
     from frontdesk.tracing.queries import list_runs as query
@@ -63,7 +65,13 @@ def list_runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How 
     table.add_column("thread / scenario", overflow="fold", ratio=1)
     for run in runs:
         label = escape(printable(run.scenario or run.thread_id or ""))
-        cells = [run.run_id[:8], run.started.strftime("%H:%M:%S"), f"{run.duration_ms:.0f}", str(run.tool_calls), str(run.errors)]
+        cells = [
+            run.run_id[:8],
+            run.started.strftime("%H:%M:%S"),
+            f"{run.duration_ms:.0f}",
+            str(run.tool_calls),
+            str(run.errors),
+        ]
         cells.append(str(run.input_tokens + run.output_tokens))
         if with_agents:
             cells.append(",".join(a.replace("customer_service", "cs") for a in run.agents))
@@ -72,7 +80,11 @@ def list_runs(db: DbOption = None, limit: Annotated[int, typer.Option(help="How 
 
 
 @app.command("show")
-def show(run_id: str, db: DbOption = None, attrs: Annotated[bool, typer.Option("--attrs", help="Show every attribute")] = False) -> None:
+def show(
+    run_id: str,
+    db: DbOption = None,
+    attrs: Annotated[bool, typer.Option("--attrs", help="Show every attribute")] = False,
+) -> None:
     """One run's span tree with durations (RUN_ID may be a prefix)."""
     from frontdesk.tracing.queries import NoTraces, run_tree
 
@@ -90,9 +102,17 @@ def show(run_id: str, db: DbOption = None, attrs: Annotated[bool, typer.Option("
         shown = node.attributes if attrs else {k: v for k, v in node.attributes.items() if k in KEY_ATTRIBUTES}
         details = "  ".join(f"{k.split('.')[-1] if not attrs else k}={v}" for k, v in shown.items())
         # span names and attributes carry model output (tool-call ids, captured content): text, never markup
-        branch = parent.add(Text.assemble((printable(node.name), colour), " ", (f"{node.duration_ms:.1f} ms", "dim"), " ", printable(details)))
+        branch = parent.add(
+            Text.assemble(
+                (printable(node.name), colour), " ", (f"{node.duration_ms:.1f} ms", "dim"), " ", printable(details)
+            )
+        )
         for event in node.events:
-            branch.add(Text.assemble((printable(f"• {event['name']}"), "yellow"), " ", (printable(str(event.get("attributes"))), "dim")))
+            branch.add(
+                Text.assemble(
+                    (printable(f"• {event['name']}"), "yellow"), " ", (printable(str(event.get("attributes"))), "dim")
+                )
+            )
         stack[0:0] = [(branch, child) for child in node.children]
     console.print(tree)
 
@@ -108,7 +128,9 @@ def _since(text: str | None) -> timedelta | None:
 
 
 @app.command("stats")
-def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="Time window, e.g. 24h or 30m")] = None) -> None:
+def stats(
+    db: DbOption = None, since: Annotated[str | None, typer.Option(help="Time window, e.g. 24h or 30m")] = None
+) -> None:
     """Latency p50/p95/p99 per node, agent, tool and model; error, handoff and grader pass rates."""
     from frontdesk.tracing.queries import NoTraces
     from frontdesk.tracing.queries import stats as query
@@ -119,12 +141,15 @@ def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="T
         fail(str(exc), code=1)
     table = fitting_table("kind", "span", "calls", "p50 ms", "p95 ms", "p99 ms", "errors")
     for kind, name, calls, p50, p95, p99, errors in result.rows:
-        table.add_row(kind, Text(printable(name)), str(calls), f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}", f"{errors:.0%}")
+        table.add_row(
+            kind, Text(printable(name)), str(calls), f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}", f"{errors:.0%}"
+        )
     console.print(table)
     if result.gateway is not None and result.gateway.model_calls:
         gw = result.gateway
         console.print(
-            f"model calls {gw.model_calls} · fallback rate {gw.fallback_rate:.0%} · cache hit rate {gw.cache_hit_rate:.0%}"
+            f"model calls {gw.model_calls} · fallback rate {gw.fallback_rate:.0%} · cache hit rate "
+            f"{gw.cache_hit_rate:.0%}"
             f" · escalations {gw.escalations} · no model answered {gw.unavailable}"
         )
         costs = fitting_table("model", "calls", "cost USD", title="cost by model")
@@ -138,7 +163,8 @@ def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="T
         console.print(trips)
     grader = "—" if result.grader_pass_rate is None else f"{result.grader_pass_rate:.0%} of {result.verdicts} verdicts"
     console.print(
-        f"{result.runs} runs in {result.conversations} conversations · per conversation: {result.tokens_per_conversation:.0f} tokens, "
+        f"{result.runs} runs in {result.conversations} conversations · per conversation: "
+        f"{result.tokens_per_conversation:.0f} tokens, "
         f"${result.cost_per_conversation:.4f}"
         f" · handoff rate {result.handoff_rate:.0%} · grader pass rate {grader}"
     )
@@ -146,13 +172,23 @@ def stats(db: DbOption = None, since: Annotated[str | None, typer.Option(help="T
 
 @app.command("compare")
 def compare(
-    a: Annotated[str, typer.Option("--a", help="Population A: 'model=gpt-4o since=7d', 'tag.variant=a' (since, until, model, agent, scenario, tag.NAME)")],
+    a: Annotated[
+        str,
+        typer.Option(
+            "--a",
+            help="Population A: 'model=gpt-4o since=7d', 'tag.variant=a' (since, until, model, agent, scenario, "
+            "tag.NAME)",
+        ),
+    ],
     b: Annotated[str, typer.Option("--b", help="Population B, same form")],
     db: DbOption = None,
-    alpha: Annotated[float, typer.Option(min=0.0001, max=0.5, help="Significance level (after adjusting for the number of metrics)")] = 0.05,
+    alpha: Annotated[
+        float, typer.Option(min=0.0001, max=0.5, help="Significance level (after adjusting for the number of metrics)")
+    ] = 0.05,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
 ) -> None:
-    """Each metric for A and B, the difference, and whether it is real (Fisher's exact test for rates, Mann-Whitney for latencies)."""
+    """Each metric for A and B, the difference, and whether it is real (Fisher's exact test for rates, Mann-Whitney for
+    latencies)."""
     import json
 
     from frontdesk.operations.compare import compare as run_compare
@@ -173,21 +209,47 @@ def compare(
     except NoTraces as exc:
         fail(str(exc), code=1)
     if as_json:
-        payload = {"a": first.describe(), "b": second.describe(), "turns_a": result.turns_a, "turns_b": result.turns_b, "alpha": alpha}
+        payload = {
+            "a": first.describe(),
+            "b": second.describe(),
+            "turns_a": result.turns_a,
+            "turns_b": result.turns_b,
+            "alpha": alpha,
+        }
         console.print_json(json.dumps({**payload, "metrics": [d.as_dict() for d in result.differences]}))
         return
-    console.print(f"A: {escape(first.describe())} ({result.turns_a} turns)   B: {escape(second.describe())} ({result.turns_b} turns)", highlight=False)
+    console.print(
+        f"A: {escape(first.describe())} ({result.turns_a} turns)   B: {escape(second.describe())} ({result.turns_b} "
+        "turns)",
+        highlight=False,
+    )
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for name, justify in (("metric", "left"), ("A", "right"), ("B", "right"), ("B - A", "right"), ("p (adj.)", "right"), ("verdict", "left")):
+    for name, justify in (
+        ("metric", "left"),
+        ("A", "right"),
+        ("B", "right"),
+        ("B - A", "right"),
+        ("p (adj.)", "right"),
+        ("verdict", "left"),
+    ):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for d in result.differences:
         shown = _share if d.kind == "rate" else _plain
-        verdict = {"real": "[bold]real[/]", "could be chance": "could be chance", "too few": "[dim]too few[/]"}[d.verdict]
+        verdict = {"real": "[bold]real[/]", "could be chance": "could be chance", "too few": "[dim]too few[/]"}[
+            d.verdict
+        ]
         p = "–" if d.adjusted_p is None else f"{d.adjusted_p:.3g}"
-        diff = "–" if d.difference is None else (f"{d.difference * 100:+.1f} pt" if d.kind == "rate" else f"{d.difference:+.3g}")
+        diff = (
+            "–"
+            if d.difference is None
+            else (f"{d.difference * 100:+.1f} pt" if d.kind == "rate" else f"{d.difference:+.3g}")
+        )
         table.add_row(d.metric, shown(d.a), shown(d.b), diff, p, verdict)
     console.print(table)
-    console.print(f"[dim]real: adjusted p < {alpha:g} (Benjamini-Hochberg over the tested metrics); too few: under 10 observations on a side[/]")
+    console.print(
+        f"[dim]real: adjusted p < {alpha:g} (Benjamini-Hochberg over the tested metrics); too few: under 10 "
+        "observations on a side[/]"
+    )
 
 
 def _share(value: float | None) -> str:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import os
 
 PROCESS_VARIABLES: dict[str, str] = {
-    "FRONTDESK_CONFIG": "the config file to read (default: config.toml in the user config dir); a named file that is missing is an error",
-    "FRONTDESK_SECRET": "the key that signs customer sessions, shared by every worker and machine (default: a file in the data dir)",
+    "FRONTDESK_CONFIG": "the config file to read (default: config.toml in the user config dir); a named file that is "
+    "missing is an error",
+    "FRONTDESK_SECRET": "the key that signs customer sessions, shared by every worker and machine (default: a file in "
+    "the data dir)",
     "FRONTDESK_API_KEY": "the key operators and trusted apps send as a bearer token to frontdesk serve",
     "FRONTDESK_HEADER_TIMEOUT": "seconds a connection may take to send a complete request head to frontdesk serve (10)",
     "FRONTDESK_MAX_CONNECTIONS": "connections frontdesk serve holds open at once before refusing more",

@@ -28,29 +28,55 @@ class McpServerConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(pattern=NAME_PATTERN, description="Short name used in logs, traces and error messages (letters, digits, - and _)")
-    command: str | None = Field(default=None, description="Program to start for a stdio server; 'python' means the interpreter frontdesk runs on")
+    name: str = Field(
+        pattern=NAME_PATTERN,
+        description="Short name used in logs, traces and error messages (letters, digits, - and _)",
+    )
+    command: str | None = Field(
+        default=None,
+        description="Program to start for a stdio server; 'python' means the interpreter frontdesk runs on",
+    )
     args: list[str] = Field(default_factory=list, description="Arguments of the stdio program")
-    env: dict[str, str] = Field(default_factory=dict, description="Extra environment of the stdio program (${VAR} is taken from frontdesk's environment)")
+    env: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra environment of the stdio program (${VAR} is taken from frontdesk's environment)",
+    )
     cwd: Path | None = Field(default=None, description="Working directory of the stdio program")
     url: str | None = Field(default=None, description="Streamable HTTP endpoint, e.g. http://127.0.0.1:8765/mcp")
-    headers: dict[str, str] = Field(default_factory=dict, description="HTTP headers, e.g. Authorization = 'Bearer ${LOYALTY_TOKEN}'")
-    agents: list[str] = Field(default_factory=lambda: ["customer_service"], description="Agents that get this server's tools")
-    tools: list[str] | None = Field(default=None, description="Only these of the server's tools (default: all it lists)")
+    headers: dict[str, str] = Field(
+        default_factory=dict, description="HTTP headers, e.g. Authorization = 'Bearer ${LOYALTY_TOKEN}'"
+    )
+    agents: list[str] = Field(
+        default_factory=lambda: ["customer_service"], description="Agents that get this server's tools"
+    )
+    tools: list[str] | None = Field(
+        default=None, description="Only these of the server's tools (default: all it lists)"
+    )
     read: list[str] = Field(default_factory=list, description="Tools that only read; every other tool is a WRITE")
-    write: list[str] = Field(default_factory=list, description="Tools that change something (the default for undeclared tools)")
-    needs_approval: list[str] = Field(default_factory=list, description="WRITE tools whose every call waits for an operator")
-    no_auth: list[str] = Field(default_factory=list, description="Tools callable before the customer is authenticated (default: none)")
-    customer_argument: str | None = Field(default=None, description="Argument that names the customer: hidden from the model, filled from the thread")
+    write: list[str] = Field(
+        default_factory=list, description="Tools that change something (the default for undeclared tools)"
+    )
+    needs_approval: list[str] = Field(
+        default_factory=list, description="WRITE tools whose every call waits for an operator"
+    )
+    no_auth: list[str] = Field(
+        default_factory=list, description="Tools callable before the customer is authenticated (default: none)"
+    )
+    customer_argument: str | None = Field(
+        default=None, description="Argument that names the customer: hidden from the model, filled from the thread"
+    )
     idempotency_argument: str | None = Field(
-        default="idempotency_key", description="Argument that takes an idempotency key, when a tool has it: hidden, filled with the call's id"
+        default="idempotency_key",
+        description="Argument that takes an idempotency key, when a tool has it: hidden, filled with the call's id",
     )
     timeout_s: float = Field(default=15.0, gt=0, le=600, description="Seconds one call (or connecting) may take")
 
     @model_validator(mode="after")
     def _one_transport(self) -> McpServerConfig:
         if (self.command is None) == (self.url is None):
-            raise ValueError("give either command (a stdio server) or url (a streamable HTTP server), not both or neither")
+            raise ValueError(
+                "give either command (a stdio server) or url (a streamable HTTP server), not both or neither"
+            )
         if self.url is not None and not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url must start with http:// or https://, not {self.url!r}")
         both = sorted(set(self.read) & set(self.write))

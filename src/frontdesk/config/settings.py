@@ -109,10 +109,13 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     data_dir: Path = Field(default_factory=default_data_dir)
-    domain: str = Field(default="retail", description="The business domain served (FRONTDESK_DOMAIN): a registered name such as retail")
+    domain: str = Field(
+        default="retail", description="The business domain served (FRONTDESK_DOMAIN): a registered name such as retail"
+    )
     demo: bool = Field(
         default=False,
-        description="Use the domain's demo data: seed an empty domain DB and ingest the shipped knowledge-base pages (FRONTDESK_DEMO=1)",
+        description="Use the domain's demo data: seed an empty domain DB and ingest the shipped knowledge-base pages "
+        "(FRONTDESK_DEMO=1)",
     )
     database_url: str | None = Field(
         default=None,
@@ -121,8 +124,15 @@ class Settings(BaseModel):
     model: str | None = Field(default=None, description="Model name at the OpenAI-compatible endpoint")
     base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint")
     api_key: str | None = Field(default=None, repr=False)
-    request_timeout: float = Field(default=60.0, gt=0, description="Seconds one model request may take (FRONTDESK_REQUEST_TIMEOUT)")
-    max_retries: int = Field(default=3, ge=0, le=10, description="Retries of a failing model call before the next model in the chain (FRONTDESK_MAX_RETRIES)")
+    request_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds one model request may take (FRONTDESK_REQUEST_TIMEOUT)"
+    )
+    max_retries: int = Field(
+        default=3,
+        ge=0,
+        le=10,
+        description="Retries of a failing model call before the next model in the chain (FRONTDESK_MAX_RETRIES)",
+    )
     traces_path: Path | None = None
     knowledge_path: Path | None = None
     retrieval_mode: Literal["hybrid", "bm25", "vector"] = Field(
@@ -130,13 +140,22 @@ class Settings(BaseModel):
     )
     otlp_endpoint: str | None = None
     console_traces: bool = False
-    capture_content: bool = Field(default=False, description="Put message contents on spans (FRONTDESK_TRACE_CONTENT=1)")
-    redact_content: bool = Field(default=True, description="With content on spans, mask emails, card and phone numbers (FRONTDESK_TRACE_REDACT=0: keep them)")
-    grade_replies: bool = Field(default=True, description="Every draft reply is graded before it is sent (FRONTDESK_GRADE_REPLIES=0: sent as drafted)")
+    capture_content: bool = Field(
+        default=False, description="Put message contents on spans (FRONTDESK_TRACE_CONTENT=1)"
+    )
+    redact_content: bool = Field(
+        default=True,
+        description="With content on spans, mask emails, card and phone numbers (FRONTDESK_TRACE_REDACT=0: keep them)",
+    )
+    grade_replies: bool = Field(
+        default=True,
+        description="Every draft reply is graded before it is sent (FRONTDESK_GRADE_REPLIES=0: sent as drafted)",
+    )
     grade_with: Literal["model", "rules"] | None = Field(
         default=None,
         description=(
-            "What grades drafts (FRONTDESK_GRADE_WITH): model — the grader model after the checks; rules — checks only, "
+            "What grades drafts (FRONTDESK_GRADE_WITH): model — the grader model after the checks; rules — checks "
+            "only, "
             "facts must appear in tool results (default: rules for the local model, which cannot judge its own drafts)"
         ),
     )
@@ -148,13 +167,22 @@ class Settings(BaseModel):
         ),
     )
     confirm_writes: bool = Field(
-        default=True, description="Every WRITE waits for the customer to confirm that exact action (FRONTDESK_CONFIRM_WRITES=0: off, e.g. for batch runs)"
+        default=True,
+        description="Every WRITE waits for the customer to confirm that exact action (FRONTDESK_CONFIRM_WRITES=0: off, "
+        "e.g. for batch runs)",
     )
     approval_limit: float = Field(default=100.0, description="Refunds above this amount wait for an operator")
     ticket_sla_minutes: float = Field(default=30.0, description="Tickets and approvals waiting longer are flagged")
-    max_message_chars: int = Field(default=8000, ge=1, description="Longest customer message taken by chat and the HTTP server (FRONTDESK_MAX_MESSAGE_CHARS)")
+    max_message_chars: int = Field(
+        default=8000,
+        ge=1,
+        description="Longest customer message taken by chat and the HTTP server (FRONTDESK_MAX_MESSAGE_CHARS)",
+    )
     tool_time_limit: float = Field(
-        default=30.0, gt=0, description="Seconds a read-only tool call may take before the turn goes on without it; writes are never cut off"
+        default=30.0,
+        gt=0,
+        description="Seconds a read-only tool call may take before the turn goes on without it; writes are never cut "
+        "off",
     )
     intent_routing: bool | None = Field(
         default=None,
@@ -166,29 +194,55 @@ class Settings(BaseModel):
     direct_steps: bool | None = Field(
         default=None,
         description=(
-            "With intent routing, a forced lookup whose arguments the customer wrote (their email, an order id) is called "
-            "without asking the model (FRONTDESK_DIRECT_STEPS=1/0; default: on for the local model, which spends seconds on each call)"
+            "With intent routing, a forced lookup whose arguments the customer wrote (their email, an order id) is "
+            "called "
+            "without asking the model (FRONTDESK_DIRECT_STEPS=1/0; default: on for the local model, which spends "
+            "seconds on each call)"
         ),
     )
-    max_agent_steps: int = Field(default=12, description="Model calls per turn before a looping agent is handed to a person")
+    max_agent_steps: int = Field(
+        default=12, description="Model calls per turn before a looping agent is handed to a person"
+    )
     return_to_bot: bool = Field(default=True, description="After an operator replies, the bot takes the thread back")
-    summarize_after: int = Field(default=60, description="Fold older turns into the summary past this many messages (0: never)")
+    summarize_after: int = Field(
+        default=60, description="Fold older turns into the summary past this many messages (0: never)"
+    )
     keep_messages: int = Field(default=16, description="Messages kept verbatim after summarising")
-    guardrails: list[str] = Field(default_factory=list, description="Guardrails to apply, as 'package.module:name' (FRONTDESK_GUARDRAILS, comma-separated)")
-    gateway: GatewayConfig = Field(default_factory=GatewayConfig, description="Model chains, retries, deadlines, breakers, limits, budgets ([gateway] table)")
+    guardrails: list[str] = Field(
+        default_factory=list,
+        description="Guardrails to apply, as 'package.module:name' (FRONTDESK_GUARDRAILS, comma-separated)",
+    )
+    gateway: GatewayConfig = Field(
+        default_factory=GatewayConfig,
+        description="Model chains, retries, deadlines, breakers, limits, budgets ([gateway] table)",
+    )
     mcp_servers: list[McpServerConfig] = Field(
-        default_factory=list, description="MCP servers whose tools the agents use ([[mcp_servers]] tables: name, command or url, read/write...)"
+        default_factory=list,
+        description="MCP servers whose tools the agents use ([[mcp_servers]] tables: name, command or url, "
+        "read/write...)",
     )
-    alerts: list[AlertRule] = Field(default_factory=list, description="Alert rules ([[alerts]] tables: name, metric, window, above or below)")
-    alert_webhook: str | None = Field(default=None, description="URL that gets a JSON POST when an alert fires or resolves (FRONTDESK_ALERT_WEBHOOK)")
-    alert_interval_s: float = Field(default=60.0, gt=0, description="How often frontdesk serve evaluates the alert rules (FRONTDESK_ALERT_INTERVAL)")
+    alerts: list[AlertRule] = Field(
+        default_factory=list, description="Alert rules ([[alerts]] tables: name, metric, window, above or below)"
+    )
+    alert_webhook: str | None = Field(
+        default=None, description="URL that gets a JSON POST when an alert fires or resolves (FRONTDESK_ALERT_WEBHOOK)"
+    )
+    alert_interval_s: float = Field(
+        default=60.0, gt=0, description="How often frontdesk serve evaluates the alert rules (FRONTDESK_ALERT_INTERVAL)"
+    )
     tags: dict[str, str] = Field(
-        default_factory=dict, description="Labels put on every turn's trace, to compare deployments (FRONTDESK_TAGS=variant=b,team=eu)"
+        default_factory=dict,
+        description="Labels put on every turn's trace, to compare deployments (FRONTDESK_TAGS=variant=b,team=eu)",
     )
-    local_threads: int | None = Field(default=None, ge=1, description="Threads for the local model (FRONTDESK_LOCAL_THREADS; default: cores - 1, at most 4)")
+    local_threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="Threads for the local model (FRONTDESK_LOCAL_THREADS; default: cores - 1, at most 4)",
+    )
     gc_thresholds: tuple[int, int, int] | None = Field(
         default=SERVER_GC_THRESHOLDS,
-        description="Python's garbage-collector thresholds in a frontdesk serve process (FRONTDESK_GC_THRESHOLDS=50000,20,50; off: Python's own)",
+        description="Python's garbage-collector thresholds in a frontdesk serve process "
+        "(FRONTDESK_GC_THRESHOLDS=50000,20,50; off: Python's own)",
     )
 
     @field_validator("gc_thresholds", mode="before")
@@ -231,7 +285,9 @@ class Settings(BaseModel):
             if variable in env:
                 gateway[field], sources["gateway"] = env[variable], variable
         if env.get("FRONTDESK_FALLBACK_MODELS"):
-            gateway["fallback_models"] = [name.strip() for name in env["FRONTDESK_FALLBACK_MODELS"].split(",") if name.strip()]
+            gateway["fallback_models"] = [
+                name.strip() for name in env["FRONTDESK_FALLBACK_MODELS"].split(",") if name.strip()
+            ]
             sources["gateway"] = "FRONTDESK_FALLBACK_MODELS"
         if gateway:
             values["gateway"] = gateway
@@ -281,7 +337,11 @@ class Settings(BaseModel):
         takes minutes, not seconds: its deadlines are longer unless set (a hosted model's 45 s
         call deadline would turn every first local call into the fallback reply)."""
         if self.model == "local":
-            longer = {name: value for name, value in LOCAL_MODEL_DEADLINES.items() if name not in self.gateway.model_fields_set}
+            longer = {
+                name: value
+                for name, value in LOCAL_MODEL_DEADLINES.items()
+                if name not in self.gateway.model_fields_set
+            }
             if longer:
                 self.gateway = self.gateway.model_copy(update=longer)
         return self

@@ -87,10 +87,19 @@ def message_ids(snapshot: Any) -> set[str]:
 
 
 def turn_done(run_id: str, seen: set[str], messages: list[Any], pauses: list[Any]) -> TurnDone:
-    """The :class:`TurnDone` of a turn that ended with ``messages`` and ``pauses`` (their values), ``seen`` being the message ids before it."""
-    replies = tuple(said for m in messages if str(m.id) not in seen and (said := said_by(m)) is not None and said.role != "customer")
+    """The :class:`TurnDone` of a turn that ended with ``messages`` and ``pauses`` (their values), ``seen`` being the
+    message ids before it."""
+    replies = tuple(
+        said for m in messages if str(m.id) not in seen and (said := said_by(m)) is not None and said.role != "customer"
+    )
     last = replies[-1] if replies else None
-    return TurnDone(reply=last.text if last else None, by=last.name if last else None, run_id=run_id, pending=pending_of(pauses), replies=replies)
+    return TurnDone(
+        reply=last.text if last else None,
+        by=last.name if last else None,
+        run_id=run_id,
+        pending=pending_of(pauses),
+        replies=replies,
+    )
 
 
 def pending_of(pauses: list[Any]) -> Pending | None:

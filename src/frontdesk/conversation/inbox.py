@@ -107,7 +107,13 @@ class Inbox:
         )
 
     def _approval_item(self, row: records.Approval) -> InboxItem:
-        details = {"tool": row.tool, "args": row.args, "amount": row.amount, "operator": row.operator, "note": row.decision_note}
+        details = {
+            "tool": row.tool,
+            "args": row.args,
+            "amount": row.amount,
+            "operator": row.operator,
+            "note": row.decision_note,
+        }
         return InboxItem(
             row.id,
             "approval",
@@ -154,7 +160,10 @@ class Inbox:
             self.events = list(conversation.resolve(action, waiting_id=item.id))
         except MessageNotTaken:
             records.release(self.engine, table, item.id, open_status=item.status)
-            raise InboxError(f"{item.kind} {item.id} is not waiting (status: {item.status}); thread {item.thread_id} has no pause for it") from None
+            raise InboxError(
+                f"{item.kind} {item.id} is not waiting (status: {item.status}); thread {item.thread_id} has no pause "
+                "for it"
+            ) from None
         except BaseException:
             records.release(self.engine, table, item.id, open_status=item.status)
             raise
@@ -176,12 +185,19 @@ class Inbox:
             raise InboxError(f"{item.kind} {item_id} {state}{who}")
         return item
 
-    def reply(self, ticket_id: str, text: str, *, operator: str = "operator", return_to_bot: bool | None = None) -> dict[str, Any]:
+    def reply(
+        self, ticket_id: str, text: str, *, operator: str = "operator", return_to_bot: bool | None = None
+    ) -> dict[str, Any]:
         """Answer a handoff ticket; the customer sees ``text`` from the operator."""
         item = self._open(ticket_id, "ticket")
         values = self._resume(item, HandoffReply(text, operator=operator, return_to_bot=return_to_bot))
         records.log_decision(
-            self.engine, target_id=ticket_id, thread_id=item.thread_id, kind="reply", operator=operator, details={"reply": text, "return_to_bot": return_to_bot}
+            self.engine,
+            target_id=ticket_id,
+            thread_id=item.thread_id,
+            kind="reply",
+            operator=operator,
+            details={"reply": text, "return_to_bot": return_to_bot},
         )
         return values
 
@@ -202,7 +218,9 @@ class Inbox:
                 raise InboxError(str(exc)) from None
         return self._decide(approval_id, ApprovalDecision("edit", operator=operator, args=args))
 
-    def switch_customer(self, thread_id: str, customer_id: str, *, reason: str, operator: str = "operator") -> dict[str, Any]:
+    def switch_customer(
+        self, thread_id: str, customer_id: str, *, reason: str, operator: str = "operator"
+    ) -> dict[str, Any]:
         """Move a thread to another customer: the one way a thread changes hands, and it is logged.
 
         The model can never do this (a second authentication is refused); an operator who

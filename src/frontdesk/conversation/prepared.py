@@ -28,7 +28,13 @@ class PreparedTurn:
     """A taken message holding its thread until :meth:`astream` ends or :meth:`close` is called."""
 
     def __init__(
-        self, conversation: Conversation, held: AbstractContextManager[None], text: str | None, yes: bool | None, snapshot: Any, first: tuple[Any, bool]
+        self,
+        conversation: Conversation,
+        held: AbstractContextManager[None],
+        text: str | None,
+        yes: bool | None,
+        snapshot: Any,
+        first: tuple[Any, bool],
     ) -> None:
         self.conversation = conversation
         self._held: AbstractContextManager[None] | None = held
@@ -49,7 +55,9 @@ class PreparedTurn:
         conversation = self.conversation
         seen = message_ids(self.snapshot)
         try:
-            with instrument.turn(conversation.tracer, thread_id=conversation.thread_id, labels=conversation.labels) as run_id:
+            with instrument.turn(
+                conversation.tracer, thread_id=conversation.thread_id, labels=conversation.labels
+            ) as run_id:
                 payload, last = self.first
                 values: dict[str, Any] = dict(self.snapshot.values)
                 pauses: list[Any] = []
@@ -59,7 +67,14 @@ class PreparedTurn:
                         yield payload
                         return
                     pauses = []
-                    stream = astream_turn(conversation.graph, payload, conversation.config, context=conversation.context, tokens=tokens, state=True)
+                    stream = astream_turn(
+                        conversation.graph,
+                        payload,
+                        conversation.config,
+                        context=conversation.context,
+                        tokens=tokens,
+                        state=True,
+                    )
                     async for event in stream:
                         if isinstance(event, TurnState):
                             values = event.values
@@ -73,5 +88,7 @@ class PreparedTurn:
                     payload, last = await asyncio.to_thread(conversation._decide, snapshot, self.text, self.yes)
                 done = turn_done(run_id, seen, values.get("messages", []), pauses)
         finally:
-            await asyncio.to_thread(self.close)  # before the last event: the customer's next message finds the thread free
+            await asyncio.to_thread(
+                self.close
+            )  # before the last event: the customer's next message finds the thread free
         yield done

@@ -68,7 +68,8 @@ class Conversation:
     tracer and labels are used) or a compiled graph from :func:`frontdesk.build_graph` (pass
     ``context``/``locks``/``tracer`` as needed; without locks, turns are serialised in this
     process only). ``deps`` replace the app's own dependencies for this conversation's tools
-    and guardrails (the signed-in user's API client, say). Consume each ``send``/``answer`` iterator to its end: the thread is held
+    and guardrails (the signed-in user's API client, say). Consume each ``send``/``answer`` iterator to its end: the
+    thread is held
     until then.
     """
 
@@ -92,20 +93,29 @@ class Conversation:
         self.context = context or (app.context if app is not None else None)
         if deps is not None:
             if self.context is None:
-                raise ConfigError("deps for a conversation over a bare graph need its context too: Conversation(graph, thread_id, context=..., deps=...)")
+                raise ConfigError(
+                    "deps for a conversation over a bare graph need its context too: Conversation(graph, thread_id, "
+                    "context=..., deps=...)"
+                )
             self.context = replace(self.context, deps=deps)
         self.locks = locks or (app.locks if app is not None else _process_locks)
         self.tracer = tracer or (app.tracing.tracer if app is not None else trace.get_tracer("frontdesk"))
         self.labels = dict(labels or (app.labels if app is not None else {}))
-        self.max_message_chars = max_message_chars or (app.settings.max_message_chars if app is not None else MAX_MESSAGE_CHARS)
+        self.max_message_chars = max_message_chars or (
+            app.settings.max_message_chars if app is not None else MAX_MESSAGE_CHARS
+        )
         self.busy_wait_s = busy_wait_s
         self.run_config: RunnableConfig = dict(config or {})  # type: ignore[assignment]  # a RunnableConfig is a dict
-        """Extra run config for every run of this thread (callbacks, ``recursion_limit``); the thread id is the conversation's."""
+        """Extra run config for every run of this thread (callbacks, ``recursion_limit``); the thread id is the
+        conversation's."""
 
     @property
     def config(self) -> RunnableConfig:
         """The thread's run config (LangGraph's): the thread id and any extra ``config`` given."""
-        return {**self.run_config, "configurable": {**self.run_config.get("configurable", {}), "thread_id": self.thread_id}}
+        return {
+            **self.run_config,
+            "configurable": {**self.run_config.get("configurable", {}), "thread_id": self.thread_id},
+        }
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -129,11 +139,17 @@ class Conversation:
     @property
     def history(self) -> list[Said]:
         """The conversation as the customer saw it: their messages and the replies, never the agents' working."""
-        return [said for m in self.graph.get_state(self.config).values.get("messages", []) if (said := said_by(m)) is not None]
+        return [
+            said
+            for m in self.graph.get_state(self.config).values.get("messages", [])
+            if (said := said_by(m)) is not None
+        ]
 
     # -- sending ---------------------------------------------------------------------------
 
-    def send(self, text: str, *, tokens: bool = False, cancel: threading.Event | None = None) -> Iterator[ConversationEvent]:
+    def send(
+        self, text: str, *, tokens: bool = False, cancel: threading.Event | None = None
+    ) -> Iterator[ConversationEvent]:
         """The customer's message, run to the end of its turn; yields what happens, then :class:`TurnDone`.
 
         ``tokens`` adds the agents' streamed drafts (:class:`frontdesk.Token`: not yet
@@ -142,7 +158,9 @@ class Conversation:
         cleaned = clean_message(text, self.max_message_chars)
         yield from self._run(cleaned, None, tokens=tokens, cancel=cancel)
 
-    def answer(self, yes: bool, *, tokens: bool = False, cancel: threading.Event | None = None) -> Iterator[ConversationEvent]:
+    def answer(
+        self, yes: bool, *, tokens: bool = False, cancel: threading.Event | None = None
+    ) -> Iterator[ConversationEvent]:
         """Answer the pending confirmation (buttons, or an app's own yes/no); :class:`MessageNotTaken` if none waits."""
         yield from self._run(None, yes, tokens=tokens, cancel=cancel)
 
@@ -159,7 +177,9 @@ class Conversation:
             snapshot = self.graph.get_state(self.config)
             seen = message_ids(snapshot)
             pause = operator_pause(snapshot.interrupts, action, waiting_id)
-            yield from stream_turn(self.graph, Command(resume={pause.id: action.resume_value()}), self.config, context=self.context)
+            yield from stream_turn(
+                self.graph, Command(resume={pause.id: action.resume_value()}), self.config, context=self.context
+            )
             snapshot = self.graph.get_state(self.config)
             yield turn_done(run_id, seen, snapshot.values.get("messages", []), [p.value for p in snapshot.interrupts])
 
@@ -202,10 +222,14 @@ class Conversation:
 
     # -- the protocol ----------------------------------------------------------------------
 
-    def _run(self, text: str | None, yes: bool | None, *, tokens: bool, cancel: threading.Event | None = None) -> Iterator[ConversationEvent]:
+    def _run(
+        self, text: str | None, yes: bool | None, *, tokens: bool, cancel: threading.Event | None = None
+    ) -> Iterator[ConversationEvent]:
         config = cancellable(self.config, cancel) if cancel is not None else self.config
         with self._held(), instrument.turn(self.tracer, thread_id=self.thread_id, labels=self.labels) as run_id:
-            snapshot = self.graph.get_state(self.config)  # read under the lock: where the thread stands, and what is new after
+            snapshot = self.graph.get_state(
+                self.config
+            )  # read under the lock: where the thread stands, and what is new after
             seen = message_ids(snapshot)
             for _step in range(MAX_STEPS):
                 payload, last = self._decide(snapshot, text, yes)
@@ -221,7 +245,8 @@ class Conversation:
             yield turn_done(run_id, seen, snapshot.values.get("messages", []), [p.value for p in snapshot.interrupts])
 
     def _decide(self, snapshot: Any, text: str | None, yes: bool | None) -> tuple[Any, bool]:
-        """The next thing to run from the thread's ``snapshot`` (read under its lock), and whether it is the message itself.
+        """The next thing to run from the thread's ``snapshot`` (read under its lock), and whether it is the message
+        itself.
 
         First a run a crash left unfinished (``None``: finish it), then a confirmation the
         customer answered before a crash (resumed with the kept answer), then the message:
@@ -236,7 +261,9 @@ class Conversation:
         if confirming is not None:
             answer = yes if yes is not None else parse_answer(text, str(confirming.value.get("question") or ""))
             if answer is None:
-                return NotTaken("awaiting_confirmation", ask_again(str(text), str(confirming.value.get("question")))), True
+                return NotTaken(
+                    "awaiting_confirmation", ask_again(str(text), str(confirming.value.get("question")))
+                ), True
             return Command(resume={confirming.id: {"confirmed": answer}}), True
         if snapshot.interrupts:
             return NotTaken("awaiting_operator", WAITING_FOR_A_PERSON), True

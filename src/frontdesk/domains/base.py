@@ -54,7 +54,8 @@ class Domain:
     email_login_tool: str | None = None
     customer_exists: Callable[[Engine, str], bool] | None = None
     login_call: Callable[[str, Mapping[str, Any]], dict[str, Any]] | None = None
-    """``(user id, a dump) -> the tool call that authenticates that customer`` (how an imported tau2 task's script logs in)."""
+    """``(user id, a dump) -> the tool call that authenticates that customer`` (how an imported tau2 task's script logs
+    in)."""
     owner_of: Callable[[Engine, Mapping[str, Any]], str | None] | None = None
     """Whose record a call's arguments name (an order, a reservation, an account): whom a tau2 gold action acts for."""
     """Whether a customer id is known (an operator moving a thread to a customer is checked against it)."""
@@ -63,7 +64,8 @@ class Domain:
     intents: tuple[Intent, ...] = ()
     """Kinds of request and the tools each needs, for intent routing (``Settings.intent_routing``)."""
     login_steps: tuple[Step, ...] = ()
-    """With intent routing, the login call forced before authentication when the customer's words allow it (the first that applies)."""
+    """With intent routing, the login call forced before authentication when the customer's words allow it (the first
+    that applies)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -75,9 +77,15 @@ class Domain:
         return ApprovalPolicy(limit=limit, tools=self.money_tools, amount=self.amount)
 
     def policies(
-        self, approval_limit: float, *, confirm_writes: bool = True, approvals: ApprovalPolicy | None = None, guardrails: Sequence[Check] = ()
+        self,
+        approval_limit: float,
+        *,
+        confirm_writes: bool = True,
+        approvals: ApprovalPolicy | None = None,
+        guardrails: Sequence[Check] = (),
     ) -> tuple[Check, ...]:
-        """The tool checks, in order: ownership, the app's ``guardrails``, the customer's confirmation, the approval gate.
+        """The tool checks, in order: ownership, the app's ``guardrails``, the customer's confirmation, the approval
+        gate.
 
         The customer consents before an operator is asked; neither is asked about a call on
         someone else's records or one an app's guardrail stops. ``approvals`` replaces the

@@ -24,7 +24,16 @@ from opentelemetry import trace
 from tenacity import AsyncRetrying, retry_if_exception
 
 from frontdesk.config.gateway import GatewayConfig
-from frontdesk.gateway.attempts import Route, backoff, guards_of, note_failure, note_retry, patience_s, request_timeout, stop_after
+from frontdesk.gateway.attempts import (
+    Route,
+    backoff,
+    guards_of,
+    note_failure,
+    note_retry,
+    patience_s,
+    request_timeout,
+    stop_after,
+)
 from frontdesk.gateway.transient import is_transient
 
 if TYPE_CHECKING:
@@ -33,7 +42,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-async def acall_model(model: BaseChatModel, messages: list[BaseMessage], stop: Any, run_manager: Any, **kwargs: Any) -> ChatResult:
+async def acall_model(
+    model: BaseChatModel, messages: list[BaseMessage], stop: Any, run_manager: Any, **kwargs: Any
+) -> ChatResult:
     """One awaited request; a streaming model streams (tokens reach the caller's callbacks)."""
     if getattr(model, "streaming", False):
         return await agenerate_from_stream(model._astream(messages, stop=stop, run_manager=run_manager, **kwargs))
@@ -44,7 +55,9 @@ def _nothing() -> None:
     return None
 
 
-async def guarded_acall(breaker: pybreaker.CircuitBreaker, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+async def guarded_acall(
+    breaker: pybreaker.CircuitBreaker, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any
+) -> T:
     """``await fn(...)`` under ``breaker``: concurrent while closed, outcome recorded afterwards."""
     if breaker.current_state != pybreaker.STATE_CLOSED:
         loop = asyncio.get_running_loop()
@@ -97,7 +110,9 @@ async def try_route(
         if timeout is not None:
             options["timeout"] = timeout
         left = max(0.1, ends - time.monotonic())
-        return await asyncio.wait_for(guarded_acall(breaker, acall_model, route.model, messages, stop, run_manager, **options), timeout=left + 1.0)
+        return await asyncio.wait_for(
+            guarded_acall(breaker, acall_model, route.model, messages, stop, run_manager, **options), timeout=left + 1.0
+        )
 
     result: ChatResult | None = None
     try:

@@ -42,7 +42,9 @@ class Route:
     timeout_s: float | None = None
 
 
-def call_model(model: BaseChatModel, messages: list[BaseMessage], stop: Any, run_manager: Any, **kwargs: Any) -> ChatResult:
+def call_model(
+    model: BaseChatModel, messages: list[BaseMessage], stop: Any, run_manager: Any, **kwargs: Any
+) -> ChatResult:
     """One request to a model; a streaming one streams (its tokens reach the caller's callbacks) and is assembled."""
     if getattr(model, "streaming", False):
         return generate_from_stream(model._stream(messages, stop=stop, run_manager=run_manager, **kwargs))
@@ -85,7 +87,9 @@ def stop_after(attempts: int, ends: float) -> Callable[[RetryCallState], bool]:
 
 def backoff(config: GatewayConfig, ends: float) -> Callable[[RetryCallState], float]:
     """Exponential backoff with jitter, at least what ``Retry-After`` asked, never past the deadline."""
-    exponential = wait_exponential_jitter(multiplier=config.backoff_s, max=config.max_backoff_s, jitter=config.backoff_s)
+    exponential = wait_exponential_jitter(
+        multiplier=config.backoff_s, max=config.max_backoff_s, jitter=config.backoff_s
+    )
 
     def wait(state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -110,16 +114,24 @@ def note_retry(route: Route, state: RetryCallState) -> None:
 
 
 def note_failure(route: Route, exc: Exception, attempts: int, failures: list[str]) -> None:
-    """Note why ``route`` could not answer (its breaker is open, or its endpoint failed); re-raise anything else, a bug."""
+    """Note why ``route`` could not answer (its breaker is open, or its endpoint failed); re-raise anything else, a
+    bug."""
     if isinstance(exc, pybreaker.CircuitBreakerError):
-        instrument.event("frontdesk.gateway.skipped", **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.breaker.state": "open"})
+        instrument.event(
+            "frontdesk.gateway.skipped",
+            **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.breaker.state": "open"},
+        )
         failures.append(f"{route.name}: breaker open")
         return
     if not is_endpoint_failure(exc):
         raise exc
     instrument.event(
         "frontdesk.gateway.failed",
-        **{"frontdesk.gateway.model": route.name, "frontdesk.gateway.reason": reason_of(exc), "frontdesk.gateway.attempts": attempts},
+        **{
+            "frontdesk.gateway.model": route.name,
+            "frontdesk.gateway.reason": reason_of(exc),
+            "frontdesk.gateway.attempts": attempts,
+        },
     )
     failures.append(f"{route.name}: {reason_of(exc)} after {attempts} attempt(s)")
 

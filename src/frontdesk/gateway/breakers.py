@@ -27,13 +27,18 @@ from frontdesk.gateway.transient import is_transient, status_of
 from frontdesk.tracing import instrument
 
 _meter = metrics.get_meter("frontdesk.gateway")
-_open_gauge = _meter.create_up_down_counter("frontdesk.gateway.breaker.open", description="1 while an endpoint's circuit breaker is open")
+_open_gauge = _meter.create_up_down_counter(
+    "frontdesk.gateway.breaker.open", description="1 while an endpoint's circuit breaker is open"
+)
 
 
 class _Report(pybreaker.CircuitBreakerListener):
     def state_change(self, cb: pybreaker.CircuitBreaker, old_state: Any, new_state: Any) -> None:
         old, new = getattr(old_state, "name", str(old_state)), getattr(new_state, "name", str(new_state))
-        instrument.event("frontdesk.gateway.breaker", **{"frontdesk.gateway.endpoint": cb.name, "frontdesk.gateway.breaker.state": new})
+        instrument.event(
+            "frontdesk.gateway.breaker",
+            **{"frontdesk.gateway.endpoint": cb.name, "frontdesk.gateway.breaker.state": new},
+        )
         if new == pybreaker.STATE_OPEN and old != pybreaker.STATE_OPEN:
             _open_gauge.add(1, {"frontdesk.gateway.endpoint": str(cb.name)})
         elif old == pybreaker.STATE_OPEN and new != pybreaker.STATE_OPEN:
@@ -97,10 +102,12 @@ def guarded_call(breaker: pybreaker.CircuitBreaker, fn: Callable[..., T], *args:
         def fail() -> None:
             raise failure
 
-        with contextlib.suppress(BaseException):  # the breaker re-raises what it recorded (or a breaker error); the caller gets the original
+        # the breaker re-raises what it recorded (or a breaker error); the caller gets the original
+        with contextlib.suppress(BaseException):
             breaker.call(fail)
         raise
-    with contextlib.suppress(pybreaker.CircuitBreakerError):  # another call opened it meanwhile; this one still succeeded
+    # another call opened it meanwhile; this one still succeeded
+    with contextlib.suppress(pybreaker.CircuitBreakerError):
         breaker.call(_nothing)
     return result
 

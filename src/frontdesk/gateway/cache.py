@@ -23,8 +23,17 @@ _answers: TTLCache[str, ChatResult] = TTLCache(maxsize=4096, ttl=3600)
 
 def cache_key(scope: str, models: list[str], messages: Any, options: dict[str, Any]) -> str:
     """A digest of everything that decides the answer (and the scope it may be reused in)."""
-    prompt = [{"type": getattr(m, "type", "?"), "content": getattr(m, "content", m), "tool_calls": getattr(m, "tool_calls", None)} for m in messages]
-    body = json.dumps({"scope": scope, "models": models, "prompt": prompt, "options": options}, sort_keys=True, default=str)
+    prompt = [
+        {
+            "type": getattr(m, "type", "?"),
+            "content": getattr(m, "content", m),
+            "tool_calls": getattr(m, "tool_calls", None),
+        }
+        for m in messages
+    ]
+    body = json.dumps(
+        {"scope": scope, "models": models, "prompt": prompt, "options": options}, sort_keys=True, default=str
+    )
     return hashlib.sha256(body.encode()).hexdigest()
 
 

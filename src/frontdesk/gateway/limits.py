@@ -37,12 +37,18 @@ class EndpointLimits:
     def wait_turn(self, messages: Any, timeout_s: float) -> bool:
         """Wait (at most ``timeout_s``) until this call fits the endpoint's limits; False if it does not in time."""
         if self.requests is not None and not self.requests.try_acquire(self.key, 1, blocking=True, timeout=timeout_s):
-            instrument.event("frontdesk.gateway.rate_limited", **{"frontdesk.gateway.endpoint": self.key, "frontdesk.gateway.limit": "rpm"})
+            instrument.event(
+                "frontdesk.gateway.rate_limited",
+                **{"frontdesk.gateway.endpoint": self.key, "frontdesk.gateway.limit": "rpm"},
+            )
             return False
         if self.tokens is not None and self.tpm is not None:
             weight = min(estimate_tokens(messages), self.tpm)
             if not self.tokens.try_acquire(self.key, weight, blocking=True, timeout=timeout_s):
-                instrument.event("frontdesk.gateway.rate_limited", **{"frontdesk.gateway.endpoint": self.key, "frontdesk.gateway.limit": "tpm"})
+                instrument.event(
+                    "frontdesk.gateway.rate_limited",
+                    **{"frontdesk.gateway.endpoint": self.key, "frontdesk.gateway.limit": "tpm"},
+                )
                 return False
         return True
 

@@ -107,7 +107,11 @@ class GatewayChatModel(BaseChatModel):
         """The agent and its chain by name. LangChain puts a model's repr in every run's
         callback payload (once per model object); the full one held each route's model and
         settings, ~11 KB and half a millisecond for a scripted one."""
-        return [("agent", self.agent), ("routes", [route.name for route in self.routes]), ("start_tier", self.start_tier)]
+        return [
+            ("agent", self.agent),
+            ("routes", [route.name for route in self.routes]),
+            ("start_tier", self.start_tier),
+        ]
 
     @property
     def model_name(self) -> str:
@@ -120,10 +124,18 @@ class GatewayChatModel(BaseChatModel):
     def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None, **kwargs: Any) -> Any:
         formatted = [convert_to_openai_tool(t) for t in tools]
         choice = openai_tool_choice(tool_choice, formatted)
-        return self.bind(tools=formatted, tool_choice=choice, **kwargs) if choice is not None else self.bind(tools=formatted, **kwargs)
+        return (
+            self.bind(tools=formatted, tool_choice=choice, **kwargs)
+            if choice is not None
+            else self.bind(tools=formatted, **kwargs)
+        )
 
     def _generate(
-        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
     ) -> ChatResult:
         call = self._begin(messages, stop, kwargs, spend.check(self.gateway, *_budget_keys()))
         if call.hit is not None:
@@ -132,17 +144,36 @@ class GatewayChatModel(BaseChatModel):
             if not call.time_left(route):
                 break
             last = index + 1 == len(call.chain)
-            result = attempts.try_route(self.gateway, self.attempts, route, messages, stop, run_manager, kwargs, call.ends, call.failures, last=last)
+            result = attempts.try_route(
+                self.gateway,
+                self.attempts,
+                route,
+                messages,
+                stop,
+                run_manager,
+                kwargs,
+                call.ends,
+                call.failures,
+                last=last,
+            )
             if result is not None and self._accepted(call, index, route, result):
-                self._account(call.span, route, index + self.start_tier, result, call.engine, call.thread_id, call.scope)
+                self._account(
+                    call.span, route, index + self.start_tier, result, call.engine, call.thread_id, call.scope
+                )
                 return self._finish(call, result)
         return self._unavailable(call)
 
     async def _agenerate(
-        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: AsyncCallbackManagerForLLMRun | None = None, **kwargs: Any
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
     ) -> ChatResult:
         """The same chain on the async path: waiting on a model holds no thread (see ``gateway.aio``)."""
-        tokens_left = await asyncio.to_thread(spend.check, self.gateway, *_budget_keys()) if self.gateway.has_budgets else None
+        tokens_left = (
+            await asyncio.to_thread(spend.check, self.gateway, *_budget_keys()) if self.gateway.has_budgets else None
+        )
         call = self._begin(messages, stop, kwargs, tokens_left)
         if call.hit is not None:
             return call.hit
@@ -150,7 +181,18 @@ class GatewayChatModel(BaseChatModel):
             if not call.time_left(route):
                 break
             last = index + 1 == len(call.chain)
-            result = await aio.try_route(self.gateway, self.attempts, route, messages, stop, run_manager, kwargs, call.ends, call.failures, last=last)
+            result = await aio.try_route(
+                self.gateway,
+                self.attempts,
+                route,
+                messages,
+                stop,
+                run_manager,
+                kwargs,
+                call.ends,
+                call.failures,
+                last=last,
+            )
             if result is not None and self._accepted(call, index, route, result):
                 account = (call.span, route, index + self.start_tier, result, call.engine, call.thread_id, call.scope)
                 if self.gateway.has_budgets:
@@ -180,7 +222,10 @@ class GatewayChatModel(BaseChatModel):
     def _accepted(self, call: _Call, index: int, route: Route, result: ChatResult) -> bool:
         if self.cascade and index + 1 < len(call.chain) and unusable(result):
             call.failures.append(f"{route.name}: unusable output")
-            instrument.event("frontdesk.gateway.escalated", **{"frontdesk.gateway.from": route.name, "frontdesk.gateway.reason": "unusable_output"})
+            instrument.event(
+                "frontdesk.gateway.escalated",
+                **{"frontdesk.gateway.from": route.name, "frontdesk.gateway.reason": "unusable_output"},
+            )
             return False
         return True
 
@@ -191,15 +236,21 @@ class GatewayChatModel(BaseChatModel):
 
     def _unavailable(self, call: _Call) -> ChatResult:
         call.span.set_attribute("frontdesk.gateway.unavailable", True)
-        raise ModelUnavailable("no model answered: " + "; ".join(call.failures), fallback_reply=self.gateway.fallback_reply)
+        raise ModelUnavailable(
+            "no model answered: " + "; ".join(call.failures), fallback_reply=self.gateway.fallback_reply
+        )
 
-    def _cache_key(self, thread_id: str, chain: list[Route], messages: list[BaseMessage], stop: Any, kwargs: dict[str, Any]) -> str | None:
+    def _cache_key(
+        self, thread_id: str, chain: list[Route], messages: list[BaseMessage], stop: Any, kwargs: dict[str, Any]
+    ) -> str | None:
         if self.cache_scope == "off" or (self.cache_scope == "thread" and not thread_id):
             return None
         scope = f"thread:{thread_id}" if self.cache_scope == "thread" else f"shared:{self.agent}"
         return cache.cache_key(scope, [r.key for r in chain], messages, {"stop": stop, **kwargs})
 
-    def _account(self, span: Any, route: Route, tier: int, result: ChatResult, engine: Any, thread_id: str, scope: Any) -> None:
+    def _account(
+        self, span: Any, route: Route, tier: int, result: ChatResult, engine: Any, thread_id: str, scope: Any
+    ) -> None:
         """The span's gateway attributes, and the call's tokens and cost added to the budgets."""
         span.set_attribute("frontdesk.gateway.model", route.name)
         span.set_attribute("frontdesk.gateway.fallback", tier > self.start_tier)

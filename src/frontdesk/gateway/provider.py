@@ -62,7 +62,9 @@ class GatewayProvider:
             chain = [self._endpoint(name) for name in route.models]
         else:
             first = first if first is not None else self.base.for_agent(agent)
-            chain = [Route(PRIMARY, f"{model_name(first)}@{getattr(first, 'openai_api_base', None) or 'in-process'}", first)]
+            chain = [
+                Route(PRIMARY, f"{model_name(first)}@{getattr(first, 'openai_api_base', None) or 'in-process'}", first)
+            ]
             chain += [self._endpoint(name) for name in self.config.fallback_models]
         return GatewayChatModel(
             agent=agent,
@@ -74,7 +76,8 @@ class GatewayProvider:
         )
 
     def _endpoint(self, name: str) -> Route:
-        """A named endpoint from the config, or a model of that name at the configured endpoint (``local``: the offline one)."""
+        """A named endpoint from the config, or a model of that name at the configured endpoint (``local``: the offline
+        one)."""
         with self._lock:
             route = self._endpoints.get(name)
         if route is not None:
@@ -90,6 +93,13 @@ class GatewayProvider:
             }
         )
         model = openai_compatible_model(settings, streaming=self.streaming)
-        route = Route(name, f"{endpoint.model}@{settings.base_url or 'default'}", model, endpoint.rpm, endpoint.tpm, endpoint.timeout_s)
+        route = Route(
+            name,
+            f"{endpoint.model}@{settings.base_url or 'default'}",
+            model,
+            endpoint.rpm,
+            endpoint.tpm,
+            endpoint.timeout_s,
+        )
         with self._lock:
             return self._endpoints.setdefault(name, route)

@@ -99,12 +99,22 @@ def check(config: GatewayConfig, engine: Engine | None, thread_id: str) -> int |
     (thread_tokens, thread_cost), (_day_tokens, day_cost) = spent(engine, thread_id)
     if config.daily_cost_limit is not None and day_cost >= config.daily_cost_limit:
         raise BudgetExceeded(
-            f"budget: the deployment spent ${day_cost:.2f} today, its daily limit is ${config.daily_cost_limit:.2f}", fallback_reply=config.fallback_reply
+            f"budget: the deployment spent ${day_cost:.2f} today, its daily limit is ${config.daily_cost_limit:.2f}",
+            fallback_reply=config.fallback_reply,
         )
     if config.conversation_tokens is not None and thread_tokens >= config.conversation_tokens:
-        raise BudgetExceeded(f"budget: this conversation used {thread_tokens} tokens, its limit is {config.conversation_tokens}", fallback_reply=HANDOFF_REPLY)
+        raise BudgetExceeded(
+            f"budget: this conversation used {thread_tokens} tokens, its limit is {config.conversation_tokens}",
+            fallback_reply=HANDOFF_REPLY,
+        )
     if config.conversation_cost is not None and thread_cost >= config.conversation_cost:
-        raise BudgetExceeded(f"budget: this conversation cost ${thread_cost:.4f}, its limit is ${config.conversation_cost:.4f}", fallback_reply=HANDOFF_REPLY)
+        raise BudgetExceeded(
+            f"budget: this conversation cost ${thread_cost:.4f}, its limit is ${config.conversation_cost:.4f}",
+            fallback_reply=HANDOFF_REPLY,
+        )
     if config.daily_cost_warning is not None and day_cost >= config.daily_cost_warning:
-        instrument.event("frontdesk.budget.warning", **{"frontdesk.budget.day_cost": day_cost, "frontdesk.budget.warning_at": config.daily_cost_warning})
+        instrument.event(
+            "frontdesk.budget.warning",
+            **{"frontdesk.budget.day_cost": day_cost, "frontdesk.budget.warning_at": config.daily_cost_warning},
+        )
     return None if config.conversation_tokens is None else config.conversation_tokens - thread_tokens

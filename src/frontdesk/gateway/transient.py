@@ -35,13 +35,26 @@ def status_of(exc: BaseException) -> int | None:
     return None
 
 
-NETWORK_ERRORS = frozenset({"APITimeoutError", "APIConnectionError", "ConnectError", "ReadTimeout", "ConnectTimeout", "RemoteProtocolError", "ReadError"})
+NETWORK_ERRORS = frozenset(
+    {
+        "APITimeoutError",
+        "APIConnectionError",
+        "ConnectError",
+        "ReadTimeout",
+        "ConnectTimeout",
+        "RemoteProtocolError",
+        "ReadError",
+    }
+)
 
 
 def is_transient(exc: BaseException) -> bool:
     """True for failures another attempt may not hit: network trouble, overload, an incomplete stream."""
     for error in causes(exc):
-        if isinstance(error, IncompleteOutput | TimeoutError | ConnectionError) or type(error).__name__ in NETWORK_ERRORS:
+        if (
+            isinstance(error, IncompleteOutput | TimeoutError | ConnectionError)
+            or type(error).__name__ in NETWORK_ERRORS
+        ):
             return True
         status = status_of(error)
         if status is not None:
@@ -87,5 +100,6 @@ def reason_of(exc: BaseException) -> str:
 
 
 def is_endpoint_failure(exc: BaseException) -> bool:
-    """The endpoint's fault (network, HTTP status), so another model may answer; anything else is a bug and is raised."""
+    """The endpoint's fault (network, HTTP status), so another model may answer; anything else is a bug and is
+    raised."""
     return is_transient(exc) or status_of(exc) is not None

@@ -45,7 +45,10 @@ from frontdesk.tracing import instrument
 def escalated(model: Any, revisions: int) -> Any:
     """For a cascading agent whose draft failed review, the same chain from a stronger model on."""
     if revisions and isinstance(model, GatewayChatModel) and model.cascade:
-        instrument.event("frontdesk.gateway.escalated", **{"frontdesk.gateway.reason": "draft_failed_review", "frontdesk.gateway.tier": revisions})
+        instrument.event(
+            "frontdesk.gateway.escalated",
+            **{"frontdesk.gateway.reason": "draft_failed_review", "frontdesk.gateway.tier": revisions},
+        )
         return model.at_tier(revisions)
     return model
 
@@ -100,7 +103,9 @@ def make_agent_node(
         known = bound_models.get(key)
         if known is not None and known[0] is model and all(a is b for a, b in zip(known[1], usable, strict=True)):
             return known[2]
-        bound = model.bind_tools(schemas_of(usable), tool_choice=forced) if forced else model.bind_tools(schemas_of(usable))
+        bound = (
+            model.bind_tools(schemas_of(usable), tool_choice=forced) if forced else model.bind_tools(schemas_of(usable))
+        )
         if len(bound_models) >= 64:  # models chosen per conversation (a provider) or per tier: start over
             bound_models.clear()
         bound_models[key] = (model, usable, bound)
@@ -113,15 +118,27 @@ def make_agent_node(
         if steps > max_steps:
             reason = f"The agent is stuck: {max_steps} model calls in this turn without a reply"
             return Command(
-                goto="human_handoff", update={"handoff_reason": reason, "handoff_priority": "high", "handoff_cause": "agent_stuck", "agent_steps": steps}
+                goto="human_handoff",
+                update={
+                    "handoff_reason": reason,
+                    "handoff_priority": "high",
+                    "handoff_cause": "agent_stuck",
+                    "agent_steps": steps,
+                },
             )
         model = escalated(models.for_agent(spec.name), state.get("revisions", 0))
         usable = usable_tools(spec, state, intents)
-        step = forced_step(state, usable, intents, login_steps, writes=force_writes, own=own_steps) if intents or own_steps else None
+        step = (
+            forced_step(state, usable, intents, login_steps, writes=force_writes, own=own_steps)
+            if intents or own_steps
+            else None
+        )
         forced = step.tool if step is not None else None
         direct = direct_call(step, usable, state) if step is not None and direct_steps else None
         if direct is not None:
-            instrument.event("frontdesk.agent.direct_step", **{"frontdesk.agent": spec.name, "frontdesk.tool": direct["name"]})
+            instrument.event(
+                "frontdesk.agent.direct_step", **{"frontdesk.agent": spec.name, "frontdesk.tool": direct["name"]}
+            )
             message = AIMessage(content="", tool_calls=[direct], name=spec.name)
             return Command(goto="tools", update=writes(message, steps, state.get("active_agent")))
         if forced:
@@ -138,7 +155,13 @@ def make_agent_node(
         """Every model down, or the budget spent: a fixed reply and a person, never silence."""
         instrument.event("frontdesk.model.unavailable", **{"frontdesk.agent": spec.name})
         fallback = AIMessage(content=exc.fallback_reply, name=spec.name)
-        handoff = {"messages": [fallback], "handoff_reason": str(exc), "handoff_priority": "high", "handoff_cause": "model_unavailable", "agent_steps": steps}
+        handoff = {
+            "messages": [fallback],
+            "handoff_reason": str(exc),
+            "handoff_priority": "high",
+            "handoff_cause": "model_unavailable",
+            "agent_steps": steps,
+        }
         return Command(goto="human_handoff", update=handoff)
 
     def writes(message: AIMessage, steps: int, active: str | None) -> dict[str, Any]:
@@ -167,7 +190,9 @@ def make_agent_node(
             return Draft(update)
         return Command(goto=END, update=update)
 
-    def opening(state: SupportState, config: RunnableConfig, context: RunContext) -> tuple[TurnStart | None, SupportState]:
+    def opening(
+        state: SupportState, config: RunnableConfig, context: RunContext
+    ) -> tuple[TurnStart | None, SupportState]:
         """The turn this step opens (if any) and the state the agent works from."""
         start = open_turn(state, config, context) if open_turn is not None else None
         return start, (start.applied(state) if start is not None else state)
@@ -187,7 +212,11 @@ def make_agent_node(
         routed = route(reply, call.steps, state.get("active_agent"))
         if cancelled(config):  # the review would be one more model call, for a reply nobody reads
             return Command(goto=END)
-        return review_in_step(review, state, routed.update, config, context) if isinstance(routed, Draft) and review is not None else _command(routed)
+        return (
+            review_in_step(review, state, routed.update, config, context)
+            if isinstance(routed, Draft) and review is not None
+            else _command(routed)
+        )
 
     async def astep(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
         call = prepare(state, config, await aremembered(state, context))
@@ -214,7 +243,9 @@ def make_agent_node(
         start, state = opening(state, config, context)
         if start is None:
             return await astep(state, config, context)
-        return start.joined(Command(goto=start.goto)) if start.goto else start.joined(await astep(state, config, context))
+        return (
+            start.joined(Command(goto=start.goto)) if start.goto else start.joined(await astep(state, config, context))
+        )
 
     run_agent.__name__ = arun_agent.__name__ = spec.name
     return SyncAndAsync(run_agent, arun_agent)

@@ -2,7 +2,8 @@
 
 ``frontdesk.Conversation`` (the chat CLI, the HTTP server's SSE, tau2 live runs) and
 scenario replay all consume these, so they see the same turn the same way (the server
-through the async twin, ``astream_turn``: a conversation waiting on its model holds no thread). Which nodes are agents is read from the graph (node metadata set
+through the async twin, ``astream_turn``: a conversation waiting on its model holds no thread). Which nodes are agents
+is read from the graph (node metadata set
 by ``build_graph``), so an agent added with ``build_graph(agents=...)`` streams like the
 shipped ones.
 """
@@ -140,7 +141,9 @@ def stream_turn(
     frontdesk's entry points use (every step checkpointed before the next).
     """
     agents, config, modes = _turn_setup(graph, config, tokens)
-    stream: Iterator[tuple[str, Any]] = graph.stream(payload, config, stream_mode=modes, durability=DURABILITY, context=context)  # type: ignore[assignment]  # a list of modes yields (mode, chunk) pairs
+    stream: Iterator[tuple[str, Any]] = graph.stream(
+        payload, config, stream_mode=modes, durability=DURABILITY, context=context
+    )  # type: ignore[assignment]  # a list of modes yields (mode, chunk) pairs
     for mode, chunk in stream:
         yield from _chunk_events(mode, chunk, agents)
 
@@ -158,7 +161,9 @@ async def astream_turn(
 
     ``state`` ends the events with a :class:`TurnState` (the state after the run's last step)."""
     agents, config, modes = _turn_setup(graph, config, tokens, state)
-    stream: AsyncIterator[tuple[str, Any]] = graph.astream(payload, config, stream_mode=modes, durability=DURABILITY, context=context)  # type: ignore[assignment]  # as above
+    stream: AsyncIterator[tuple[str, Any]] = graph.astream(
+        payload, config, stream_mode=modes, durability=DURABILITY, context=context
+    )  # type: ignore[assignment]  # as above
     last: dict[str, Any] | None = None
     async for mode, chunk in stream:
         if mode == "values":
@@ -174,7 +179,9 @@ def _update_events(node: str, update: Any, agents: frozenset[str]) -> Iterator[T
     if node == "__interrupt__":
         for item in update:
             value = dict(getattr(item, "value", None) or {})
-            yield Waiting(kind=str(value.get("type", "handoff")), interrupt_id=str(getattr(item, "id", "")), value=value)
+            yield Waiting(
+                kind=str(value.get("type", "handoff")), interrupt_id=str(getattr(item, "id", "")), value=value
+            )
         return
     if not isinstance(update, dict):
         return
@@ -182,7 +189,12 @@ def _update_events(node: str, update: Any, agents: frozenset[str]) -> Iterator[T
         yield Summary(text=str(update["summary"]))
     for message in update.get("messages") or []:
         if isinstance(message, ToolMessage):
-            yield ToolResult(call_id=message.tool_call_id, name=str(message.name), ok=message.status != "error", content=str(message.content))
+            yield ToolResult(
+                call_id=message.tool_call_id,
+                name=str(message.name),
+                ok=message.status != "error",
+                content=str(message.content),
+            )
         elif isinstance(message, AIMessage) and node == "human_handoff":
             yield OperatorReply(operator=str(message.name or "operator"), text=str(message.content))
         elif isinstance(message, AIMessage):

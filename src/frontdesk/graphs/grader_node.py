@@ -42,12 +42,20 @@ JSON Schema generation, and every new grader model (each graph a replay builds) 
 
 def read_verdict(raw: Any) -> GradeVerdict:
     """The verdict the grader model called with; a failing one naming why when it cannot be read."""
-    try:  # parsed directly: the parser's Runnable ``invoke`` set up a callback run per verdict (~0.1 ms, ~4x the parsing)
-        parsed = _VERDICT_PARSER.parse_result([ChatGeneration(message=raw)]) if isinstance(raw, BaseMessage) else _VERDICT_PARSER.invoke(raw)
+    # parsed directly: the parser's Runnable ``invoke`` set up a callback run per verdict (~0.1 ms, ~4x the
+    # parsing)
+    try:
+        parsed = (
+            _VERDICT_PARSER.parse_result([ChatGeneration(message=raw)])
+            if isinstance(raw, BaseMessage)
+            else _VERDICT_PARSER.invoke(raw)
+        )
     except Exception as exc:  # malformed arguments, wrong types: the draft is not trusted
         return GradeVerdict(verdict="fail", score=0.0, reasons=[f"The grader's output could not be read: {exc}"])
     if not isinstance(parsed, GradeVerdict):
-        return GradeVerdict(verdict="fail", score=0.0, reasons=["The grader's output could not be read: it did not give a verdict"])
+        return GradeVerdict(
+            verdict="fail", score=0.0, reasons=["The grader's output could not be read: it did not give a verdict"]
+        )
     return parsed
 
 
@@ -56,7 +64,9 @@ def unstreamed(config: RunnableConfig) -> RunnableConfig:
     return {**config, "tags": [*config.get("tags", []), TAG_NOSTREAM]}
 
 
-def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGuardrail] = (), *, grade_with_model: bool = True) -> SyncAndAsync:
+def make_grader_node(
+    models: ModelProvider, output_guardrails: Sequence[OutputGuardrail] = (), *, grade_with_model: bool = True
+) -> SyncAndAsync:
     """Build the check of the latest draft that routes on the verdict (both forms: see ``SyncAndAsync``)."""
     checks: tuple[OutputGuardrail, ...] = (CitedSourcesOnly(), *output_guardrails)
 
@@ -78,11 +88,16 @@ def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGu
         structured_models[id(model)] = (model, structured)
         return structured
 
-    def asking(state: SupportState, config: RunnableConfig, draft: AIMessage) -> tuple[Any, Any, list[BaseMessage], str]:
+    def asking(
+        state: SupportState, config: RunnableConfig, draft: AIMessage
+    ) -> tuple[Any, Any, list[BaseMessage], str]:
         """What to ask the grader model. Its call is kept out of the token stream: it runs in the
         agent's step, and its tokens are not the agent's reply."""
         model = models.for_agent(NAME)
-        prompt: list[BaseMessage] = [SystemMessage(INSTRUCTIONS), HumanMessage(evidence(model_view(state.get("messages", [])), draft))]
+        prompt: list[BaseMessage] = [
+            SystemMessage(INSTRUCTIONS),
+            HumanMessage(evidence(model_view(state.get("messages", [])), draft)),
+        ]
         return model, structured_for(model), prompt, str(config.get("configurable", {}).get("thread_id", ""))
 
     def ask_model(state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage) -> GradeVerdict:
@@ -92,14 +107,18 @@ def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGu
             record(raw)
         return read_verdict(raw)
 
-    async def aask_model(state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage) -> GradeVerdict:
+    async def aask_model(
+        state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage
+    ) -> GradeVerdict:
         model, structured, prompt, thread_id = asking(state, config, draft)
         with instrument.agent_call(context, NAME, thread_id, model, prompt) as record:
             raw = await structured.ainvoke(prompt, unstreamed(config))
             record(raw)
         return read_verdict(raw)
 
-    def guardrail_trip(state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage) -> tuple[str, GuardrailResult] | None:
+    def guardrail_trip(
+        state: SupportState, config: RunnableConfig, context: RunContext, draft: AIMessage
+    ) -> tuple[str, GuardrailResult] | None:
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
         ctx = GuardrailContext(thread_id, state.get("customer_id"), state.get("messages", []), context)
         trip = first_trip((check.name, check.check_output(str(draft.content), ctx)) for check in checks)
@@ -141,7 +160,11 @@ def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGu
         return conclude(state, context, draft, None, verdict)
 
     def conclude(
-        state: SupportState, context: RunContext, draft: Any, trip: tuple[str, GuardrailResult] | None, model_verdict: GradeVerdict | None
+        state: SupportState,
+        context: RunContext,
+        draft: Any,
+        trip: tuple[str, GuardrailResult] | None,
+        model_verdict: GradeVerdict | None,
     ) -> Command[Any]:
         """Route on the verdict: a guardrail's, the grader model's, or a pass when neither applies."""
         withdraw = [RemoveMessage(id=draft.id)]
@@ -157,19 +180,35 @@ def make_grader_node(models: ModelProvider, output_guardrails: Sequence[OutputGu
         grade = {**verdict.model_dump(), "draft": str(draft.content), "agent": draft.name, "checked_by": checked_by}
         instrument.event(
             "frontdesk.grader.verdict",
-            **{"frontdesk.grader.verdict": verdict.verdict, "frontdesk.grader.score": verdict.score, "frontdesk.grader.checked_by": checked_by},
+            **{
+                "frontdesk.grader.verdict": verdict.verdict,
+                "frontdesk.grader.score": verdict.score,
+                "frontdesk.grader.checked_by": checked_by,
+            },
         )
         if verdict.verdict == "pass":
             return Command(goto=END, update={"grade": grade})
         if trip is not None and trip[1].action == "handoff":
             reason = f"{checked_by}: {trip[1].reason}"
-            handoff = {"grade": grade, "messages": withdraw, "handoff_reason": reason, "handoff_priority": "high", "handoff_cause": "guardrail"}
+            handoff = {
+                "grade": grade,
+                "messages": withdraw,
+                "handoff_reason": reason,
+                "handoff_priority": "high",
+                "handoff_cause": "guardrail",
+            }
             return Command(goto="human_handoff", update=handoff)
         revisions = state.get("revisions", 0)
         if revisions < MAX_REVISIONS:
             return Command(goto=draft.name, update={"grade": grade, "revisions": revisions + 1, "messages": withdraw})
         reason = "Replies kept failing review: " + "; ".join(verdict.reasons)
-        handoff = {"grade": grade, "messages": withdraw, "handoff_reason": reason, "handoff_priority": "high", "handoff_cause": "grader_failed"}
+        handoff = {
+            "grade": grade,
+            "messages": withdraw,
+            "handoff_reason": reason,
+            "handoff_priority": "high",
+            "handoff_cause": "grader_failed",
+        }
         return Command(goto="human_handoff", update=handoff)
 
     grade.__name__ = agrade.__name__ = "grade"

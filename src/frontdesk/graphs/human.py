@@ -35,7 +35,9 @@ def _summary(state: SupportState, limit: int = 6) -> str:
     return " | ".join(f"{getattr(m, 'name', None) or m.type}: {str(m.content)[:160]}" for m in recent if m.content)
 
 
-def make_human_node(*, return_to_bot: bool = True) -> Callable[[SupportState, RunnableConfig, RunContext], Command[Any]]:
+def make_human_node(
+    *, return_to_bot: bool = True
+) -> Callable[[SupportState, RunnableConfig, RunContext], Command[Any]]:
     """Build the node that hands the thread to a person.
 
     After the operator answers, the bot takes the thread back (``return_to_bot``) unless
@@ -44,7 +46,9 @@ def make_human_node(*, return_to_bot: bool = True) -> Callable[[SupportState, Ru
 
     def human_handoff(state: SupportState, config: RunnableConfig, context: RunContext) -> Command[Any]:
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
-        reason = state.get("handoff_reason") or (f"conversation held by {state['held_by']}" if state.get("held_by") else "handoff requested")
+        reason = state.get("handoff_reason") or (
+            f"conversation held by {state['held_by']}" if state.get("held_by") else "handoff requested"
+        )
         ticket_id = tickets.ticket_id(thread_id, _trigger_id(state))
         if context.engine is not None:
             priority = state.get("handoff_priority") or "normal"
@@ -58,12 +62,20 @@ def make_human_node(*, return_to_bot: bool = True) -> Callable[[SupportState, Ru
                 priority=priority,
             )
         cause = state.get("handoff_cause") or ("operator_kept" if state.get("held_by") else "agent_transfer")
-        instrument.event("frontdesk.handoff", **{"frontdesk.handoff.to": "human", "frontdesk.ticket.id": ticket_id, "frontdesk.handoff.cause": cause})
-        answer = interrupt({"type": "handoff", "ticket_id": ticket_id, "reason": reason, "customer_id": state.get("customer_id")})
+        instrument.event(
+            "frontdesk.handoff",
+            **{"frontdesk.handoff.to": "human", "frontdesk.ticket.id": ticket_id, "frontdesk.handoff.cause": cause},
+        )
+        answer = interrupt(
+            {"type": "handoff", "ticket_id": ticket_id, "reason": reason, "customer_id": state.get("customer_id")}
+        )
         reply, operator, back = _parse_answer(answer, return_to_bot)
         if context.engine is not None:
             tickets.resolve_ticket(context.engine, ticket_id, operator=operator, resolution=reply)
-        instrument.event("frontdesk.operator.reply", **{"frontdesk.ticket.id": ticket_id, "frontdesk.operator": operator, "frontdesk.return_to_bot": back})
+        instrument.event(
+            "frontdesk.operator.reply",
+            **{"frontdesk.ticket.id": ticket_id, "frontdesk.operator": operator, "frontdesk.return_to_bot": back},
+        )
         ticket = {"id": ticket_id, "reason": reason, "status": "resolved"}
         update = {
             "messages": [AIMessage(content=reply, name=OPERATOR)],
@@ -81,5 +93,9 @@ def make_human_node(*, return_to_bot: bool = True) -> Callable[[SupportState, Ru
 def _parse_answer(answer: Any, default_return: bool) -> tuple[str, str, bool]:
     """Accept ``"text"`` or ``{"reply": ..., "operator": ..., "return_to_bot": ...}``."""
     if isinstance(answer, dict):
-        return str(answer.get("reply", "")), str(answer.get("operator", OPERATOR)), bool(answer.get("return_to_bot", default_return))
+        return (
+            str(answer.get("reply", "")),
+            str(answer.get("operator", OPERATOR)),
+            bool(answer.get("return_to_bot", default_return)),
+        )
     return str(answer), OPERATOR, default_return

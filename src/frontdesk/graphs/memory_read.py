@@ -49,7 +49,9 @@ def _read(store: BaseStore, customer: str) -> Outcome:
         WAITING_READS.release()
 
 
-def _start(state: SupportState, context: RunContext, deliver: Callable[[Outcome], None], done: threading.Event) -> list[MemoryEntry] | None:
+def _start(
+    state: SupportState, context: RunContext, deliver: Callable[[Outcome], None], done: threading.Event
+) -> list[MemoryEntry] | None:
     """Hand the read to a worker (``deliver`` gets its outcome, then ``done`` is set); or, when
     there is none to wait for, the memory the turn goes on with: nothing before authentication
     or without a store, nothing when too many reads wait or no thread can be started."""
@@ -111,5 +113,7 @@ async def aremembered(state: SupportState, context: RunContext, wait_s: float = 
 
 def _known(found: Outcome) -> list[MemoryEntry]:
     if isinstance(found, BaseException):
-        return _went_without(f"the store failed: {type(found).__name__}: {str(found).splitlines()[0] if str(found) else ''}")
+        return _went_without(
+            f"the store failed: {type(found).__name__}: {str(found).splitlines()[0] if str(found) else ''}"
+        )
     return found

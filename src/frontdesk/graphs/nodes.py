@@ -62,8 +62,14 @@ def graph_node(default: RunContext, name: str, fn: NodeBody | SyncAndAsync) -> A
     return RunnableCallable(run, arun, name=name, trace=False)
 
 
-def _scope(default: RunContext, config: RunnableConfig, runtime: Runtime[RunContext]) -> tuple[RunContext, str, float | None]:
+def _scope(
+    default: RunContext, config: RunnableConfig, runtime: Runtime[RunContext]
+) -> tuple[RunContext, str, float | None]:
     """The run's context, its thread id and when its turn started (monotonic seconds, if known)."""
     configurable = (config or {}).get("configurable", {})
     started = configurable.get(TURN_STARTED)
-    return resolve_context(runtime, default), str(configurable.get("thread_id", "")), started if isinstance(started, int | float) else None
+    return (
+        resolve_context(runtime, default),
+        str(configurable.get("thread_id", "")),
+        started if isinstance(started, int | float) else None,
+    )

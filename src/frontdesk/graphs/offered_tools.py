@@ -46,7 +46,13 @@ def always_offered(tool: Tool, intents: Sequence[Intent]) -> bool:
 
 
 def forced_step(
-    state: SupportState, usable: Sequence[Tool], intents: Sequence[Intent], login_steps: Sequence[Step], *, writes: bool = True, own: Sequence[Step] = ()
+    state: SupportState,
+    usable: Sequence[Tool],
+    intents: Sequence[Intent],
+    login_steps: Sequence[Step],
+    *,
+    writes: bool = True,
+    own: Sequence[Step] = (),
 ) -> Step | None:
     """The step this call must make (``agents.steps``): a login step before authentication,
     else the matched intents' next step, or the agent's ``own`` steps (the researcher's
@@ -59,7 +65,11 @@ def forced_step(
             return login
     writing = {tool.name for tool in usable if tool.kind is ToolKind.WRITE}
     asked = state.get("intents") or []
-    sequences = [tuple(step for step in intent.steps if writes or step.tool not in writing) for intent in intents if intent.name in asked]
+    sequences = [
+        tuple(step for step in intent.steps if writes or step.tool not in writing)
+        for intent in intents
+        if intent.name in asked
+    ]
     if own:
         sequences.append(tuple(step for step in own if writes or step.tool not in writing))
     return forced_call(sequences, window, names)

@@ -45,11 +45,15 @@ def folded(update: dict[str, Any], verdict: Command[Any]) -> Command[Any]:
     return Command(goto=verdict.goto, update={**update, **theirs, "messages": messages})
 
 
-def review_in_step(review: SyncAndAsync, state: SupportState, update: dict[str, Any], config: RunnableConfig, context: RunContext) -> Command[Any]:
+def review_in_step(
+    review: SyncAndAsync, state: SupportState, update: dict[str, Any], config: RunnableConfig, context: RunContext
+) -> Command[Any]:
     """An agent's draft step (``update``: its writes, the draft last) with the review done and folded in."""
     return folded(update, review.sync(with_update(state, update), config, context))
 
 
-async def areview_in_step(review: SyncAndAsync, state: SupportState, update: dict[str, Any], config: RunnableConfig, context: RunContext) -> Command[Any]:
+async def areview_in_step(
+    review: SyncAndAsync, state: SupportState, update: dict[str, Any], config: RunnableConfig, context: RunContext
+) -> Command[Any]:
     """``review_in_step`` awaiting the grader model."""
     return folded(update, await review.asynchronous(with_update(state, update), config, context))

@@ -32,7 +32,14 @@ from frontdesk.guardrails.base import GuardrailContext, InputGuardrail, first_tr
 from frontdesk.guardrails.withheld import withhold
 from frontdesk.runtime import RunContext
 
-TURN_RESET: dict[str, Any] = {"revisions": 0, "agent_steps": 0, "grade": None, "handoff_reason": None, "handoff_priority": None, "handoff_cause": None}
+TURN_RESET: dict[str, Any] = {
+    "revisions": 0,
+    "agent_steps": 0,
+    "grade": None,
+    "handoff_reason": None,
+    "handoff_priority": None,
+    "handoff_cause": None,
+}
 """What a new turn starts from: nothing of the last turn's review, steps or handoff."""
 
 
@@ -86,18 +93,24 @@ def make_turn_opener(
         if turn is None or turn == state.get("turn_of"):
             return None
         # only what differs is written: each written key is one more row in the checkpointer's writes
-        update: dict[str, Any] = {key: value for key, value in TURN_RESET.items() if state.get(key) != value} | {"turn_of": turn}
+        update: dict[str, Any] = {key: value for key, value in TURN_RESET.items() if state.get(key) != value} | {
+            "turn_of": turn
+        }
         if state.get("held_by"):
             return TurnStart({**update, "handoff_cause": "operator_kept"}, goto="human_handoff")
         if input_guardrails and isinstance(messages[-1], HumanMessage):
             latest = messages[-1]
-            ctx = GuardrailContext(str(config.get("configurable", {}).get("thread_id", "")), state.get("customer_id"), messages, context)
+            ctx = GuardrailContext(
+                str(config.get("configurable", {}).get("thread_id", "")), state.get("customer_id"), messages, context
+            )
             trip = first_trip((g.name, g.check_input(str(latest.content), ctx)) for g in input_guardrails)
             if trip is not None:
                 name, result = trip
                 record_trip(name, "input", result, context)
                 if result.action == "handoff":
-                    update.update(handoff_reason=f"{name}: {result.reason}", handoff_priority="high", handoff_cause="guardrail")
+                    update.update(
+                        handoff_reason=f"{name}: {result.reason}", handoff_priority="high", handoff_cause="guardrail"
+                    )
                     return TurnStart(update, goto="human_handoff")
                 update["messages"] = [withhold(latest, name, result.reason)]
         if classify is not None and isinstance(messages[-1], HumanMessage):

@@ -37,7 +37,8 @@ def with_stable_ids(current: Sequence[BaseMessage], update: Any) -> Any:
     previous = str(current[-1].id) if current else ""
     for position, message in enumerate(messages):
         if message.id is None:
-            seed = f"{previous}|{position}|{message.type}|{message.name}|{message.content!r}|{getattr(message, 'tool_call_id', '')}"
+            call_id = getattr(message, "tool_call_id", "")
+            seed = f"{previous}|{position}|{message.type}|{message.name}|{message.content!r}|{call_id}"
             message.id = str(uuid.uuid5(_MESSAGE_IDS, seed))
     return messages
 
@@ -71,7 +72,9 @@ class TicketRef(TypedDict, total=False):
     status: str
 
 
-HandoffCause = Literal["agent_transfer", "agent_stuck", "model_unavailable", "grader_failed", "guardrail", "operator_kept"]
+HandoffCause = Literal[
+    "agent_transfer", "agent_stuck", "model_unavailable", "grader_failed", "guardrail", "operator_kept"
+]
 """Why a thread went to a person, as a category dashboards can count (the reason text is free-form)."""
 
 
@@ -80,7 +83,8 @@ class SupportState(TypedDict, total=False):
 
     ``handoff_priority`` is set by whoever hands off (``high`` when the bot failed: a stuck
     agent, replies that kept failing review), so the ticket's priority never depends on
-    how a reason is worded; ``handoff_cause`` says which kind of handoff it was. ``customer_id`` is written only by the tools node from an authentication tool's
+    how a reason is worded; ``handoff_cause`` says which kind of handoff it was. ``customer_id`` is written only by the
+    tools node from an authentication tool's
     result — never from free text — so every ownership check downstream can trust it.
     """
 

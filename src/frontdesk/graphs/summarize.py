@@ -56,7 +56,9 @@ def needs_summary(state: SupportState, max_messages: int | None) -> bool:
     return max_messages is not None and len(state.get("messages", [])) > max_messages
 
 
-def make_summarize_node(models: ModelProvider, *, keep: int) -> Callable[[SupportState, RunnableConfig, RunContext], dict[str, Any]]:
+def make_summarize_node(
+    models: ModelProvider, *, keep: int
+) -> Callable[[SupportState, RunnableConfig, RunContext], dict[str, Any]]:
     """Build the node that folds the oldest turns into the summary."""
 
     def summarize(state: SupportState, config: RunnableConfig, context: RunContext) -> dict[str, Any]:
@@ -67,7 +69,9 @@ def make_summarize_node(models: ModelProvider, *, keep: int) -> Callable[[Suppor
         previous = state.get("summary") or "(none)"
         prompt = [
             SystemMessage(INSTRUCTIONS),
-            HumanMessage(f"Previous summary: {previous}\n\nConversation to fold in:\n{transcript(model_view(messages[:cut]))}"),
+            HumanMessage(
+                f"Previous summary: {previous}\n\nConversation to fold in:\n{transcript(model_view(messages[:cut]))}"
+            ),
         ]
         model = models.for_agent(NAME)
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))

@@ -64,7 +64,11 @@ def default_agent_specs(domain: Domain | str = "retail") -> dict[str, AgentSpec]
 
 
 def agent_specs(
-    domain: Domain, *, tools: Sequence[Tool] = (), agents: Sequence[AgentSpec] = (), agent_tools: Mapping[str, Sequence[Tool]] | None = None
+    domain: Domain,
+    *,
+    tools: Sequence[Tool] = (),
+    agents: Sequence[AgentSpec] = (),
+    agent_tools: Mapping[str, Sequence[Tool]] | None = None,
 ) -> dict[str, AgentSpec]:
     """The graph's agents: the shipped ones, replaced or joined by ``agents``, with ``tools``
     added to the entry agent and ``agent_tools`` to the agents they name (see :func:`build_graph`)."""
@@ -75,7 +79,9 @@ def agent_specs(
         specs[ENTRY_AGENT] = specs[ENTRY_AGENT].with_tools(*tools)
     for agent_name, extra in (agent_tools or {}).items():
         if agent_name not in specs:
-            raise ConfigError(f"tools were given for agent {agent_name!r}, which the graph does not have; it has {', '.join(specs)}")
+            raise ConfigError(
+                f"tools were given for agent {agent_name!r}, which the graph does not have; it has {', '.join(specs)}"
+            )
         specs[agent_name] = specs[agent_name].with_tools(*extra)
     return specs
 
@@ -148,7 +154,9 @@ def build_graph(
     spec = get_domain(domain or settings.domain)
     base = as_provider(model) if model is not None else as_provider(openai_compatible_model(settings))
     provider = GatewayProvider(settings, base, streaming=bool(getattr(model, "streaming", False)))
-    default = context or RunContext(engine=engine, knowledge=knowledge, store=store, prices=PriceTable.from_env(), deps=deps)
+    default = context or RunContext(
+        engine=engine, knowledge=knowledge, store=store, prices=PriceTable.from_env(), deps=deps
+    )
     if context is None:
         default.capture_content = settings.capture_content if capture_content is None else capture_content
         default.redact_content = settings.redact_content
@@ -168,13 +176,21 @@ def build_graph(
 
     builder = StateGraph(SupportState, context_schema=RunContext)
     classifier = intent_classifier(spec, settings, knowledge)
-    open_turn = make_turn_opener(summarize_after=limit or None, input_guardrails=sorted_guardrails.input, classify=classifier.classify if classifier else None)
+    open_turn = make_turn_opener(
+        summarize_after=limit or None,
+        input_guardrails=sorted_guardrails.input,
+        classify=classifier.classify if classifier else None,
+    )
     node("summarize", make_summarize_node(provider, keep=settings.keep_messages))
     builder.add_edge("summarize", ENTRY_AGENT)
     confirming = settings.confirm_writes if confirm_writes is None else confirm_writes
     by_rules = settings.grading_mode == "rules"
     output_checks = (GroundedFacts(), *sorted_guardrails.output) if grading and by_rules else sorted_guardrails.output
-    review = make_grader_node(provider, output_checks, grade_with_model=grading and not by_rules) if grading or sorted_guardrails.output else None
+    review = (
+        make_grader_node(provider, output_checks, grade_with_model=grading and not by_rules)
+        if grading or sorted_guardrails.output
+        else None
+    )
     for agent in specs.values():
         routing = classifier is not None and agent.name == ENTRY_AGENT
         make = make_agent_node(
@@ -191,9 +207,17 @@ def build_graph(
         )
         exits = ("tools", "human_handoff", END, agent.name, *(("summarize",) if agent.name == ENTRY_AGENT else ()))
         node(agent.name, make, destinations=exits, metadata={AGENT_ROLE: True})
-    identity_checks = (IdentityFromCustomer(), *sorted_guardrails.tool) if settings.checks_identity else sorted_guardrails.tool
-    checks = spec.policies(settings.approval_limit, confirm_writes=confirming, approvals=approvals, guardrails=identity_checks)
-    node("tools", make_tools_node(specs, (*checks, *policies), time_limit=settings.tool_time_limit), destinations=(*names, "human_handoff"))
+    identity_checks = (
+        (IdentityFromCustomer(), *sorted_guardrails.tool) if settings.checks_identity else sorted_guardrails.tool
+    )
+    checks = spec.policies(
+        settings.approval_limit, confirm_writes=confirming, approvals=approvals, guardrails=identity_checks
+    )
+    node(
+        "tools",
+        make_tools_node(specs, (*checks, *policies), time_limit=settings.tool_time_limit),
+        destinations=(*names, "human_handoff"),
+    )
     node("human_handoff", make_human_node(return_to_bot=settings.return_to_bot), destinations=(END,))
     builder.add_edge(START, ENTRY_AGENT)
     return builder.compile(checkpointer=checkpointer, store=store, name="frontdesk-support")

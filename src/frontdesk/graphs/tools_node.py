@@ -28,7 +28,9 @@ from frontdesk.tracing import instrument
 def requests_of(message: Any) -> list[ToolCallRequest]:
     """A model message's calls, the unparsable ones included (they become error results)."""
     calls = [
-        ToolCallRequest(id=bad.get("id") or "", name=bad.get("name") or "?", parse_error=str(bad.get("error") or bad.get("args")))
+        ToolCallRequest(
+            id=bad.get("id") or "", name=bad.get("name") or "?", parse_error=str(bad.get("error") or bad.get("args"))
+        )
         for bad in message.invalid_tool_calls
     ]
     calls += [ToolCallRequest(id=call["id"] or "", name=call["name"], args=call["args"]) for call in message.tool_calls]
@@ -45,14 +47,26 @@ def make_tools_node(
         message = last_ai_message(state)
         agent = agents[message.name]
         thread_id = str(config.get("configurable", {}).get("thread_id", ""))
-        said = "\n".join([state.get("summary") or "", *(str(m.content) for m in state.get("messages", []) if isinstance(m, HumanMessage))])
+        said = "\n".join(
+            [
+                state.get("summary") or "",
+                *(str(m.content) for m in state.get("messages", []) if isinstance(m, HumanMessage)),
+            ]
+        )
         # the turn and the model message scope the model's call ids: a model reusing an id later makes a new call
         scope = f"{state.get('turn_of') or ''}|{message.id or ''}"
-        ctx = ToolContext(customer_id=state.get("customer_id"), thread_id=thread_id, run=context, customer_said=said, call_scope=scope)
+        ctx = ToolContext(
+            customer_id=state.get("customer_id"), thread_id=thread_id, run=context, customer_said=said, call_scope=scope
+        )
         batch = pipelines[agent.name].run_all(requests_of(message), ctx)
         update: dict[str, Any] = {
             "messages": [
-                ToolMessage(content=r.outcome.content, tool_call_id=r.call_id, name=r.outcome.name, status="success" if r.outcome.ok else "error")
+                ToolMessage(
+                    content=r.outcome.content,
+                    tool_call_id=r.call_id,
+                    name=r.outcome.name,
+                    status="success" if r.outcome.ok else "error",
+                )
                 for r in batch.results
             ]
         }

@@ -43,7 +43,9 @@ class PromptWarmup:
         return self.done.wait(timeout)
 
 
-def warm_prompt_cache(model: Any, spec: AgentSpec, intents: Sequence[Intent] = (), *, first: Callable[[], object] | None = None) -> PromptWarmup:
+def warm_prompt_cache(
+    model: Any, spec: AgentSpec, intents: Sequence[Intent] = (), *, first: Callable[[], object] | None = None
+) -> PromptWarmup:
     """Send the shared prefix to ``model`` with a one-token answer, in a daemon thread
     (after ``first``: other one-time work, such as embedding the intents' examples).
 

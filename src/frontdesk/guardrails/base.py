@@ -177,7 +177,9 @@ class Guardrails:
             elif isinstance(guardrail, ToolGuardrail):
                 tools.append(guardrail)
             else:
-                raise TypeError(f"not a guardrail: {guardrail!r} (subclass InputGuardrail, OutputGuardrail or ToolGuardrail)")
+                raise TypeError(
+                    f"not a guardrail: {guardrail!r} (subclass InputGuardrail, OutputGuardrail or ToolGuardrail)"
+                )
         return cls(tuple(inputs), tuple(outputs), tuple(tools))
 
 

@@ -28,7 +28,9 @@ def load_guardrail(entry: str) -> Guardrail:
     try:
         module = importlib.import_module(module_name)
     except Exception as exc:  # an import error, or any error the module raises on import
-        raise GuardrailLoadError(f"guardrails: {entry!r}: cannot import {module_name} ({type(exc).__name__}: {exc})") from None
+        raise GuardrailLoadError(
+            f"guardrails: {entry!r}: cannot import {module_name} ({type(exc).__name__}: {exc})"
+        ) from None
     found: Any = getattr(module, attribute, None)
     if found is None:
         raise GuardrailLoadError(f"guardrails: {entry!r}: {module_name} has no {attribute!r}")
@@ -36,9 +38,13 @@ def load_guardrail(entry: str) -> Guardrail:
         try:
             found = found()
         except Exception as exc:
-            raise GuardrailLoadError(f"guardrails: {entry!r}: calling it failed ({type(exc).__name__}: {exc})") from None
+            raise GuardrailLoadError(
+                f"guardrails: {entry!r}: calling it failed ({type(exc).__name__}: {exc})"
+            ) from None
     if not isinstance(found, KINDS):
-        raise GuardrailLoadError(f"guardrails: {entry!r} is a {type(found).__name__}, not an input, output or tool guardrail")
+        raise GuardrailLoadError(
+            f"guardrails: {entry!r} is a {type(found).__name__}, not an input, output or tool guardrail"
+        )
     return found
 
 

@@ -43,7 +43,12 @@ from pydantic import BaseModel
 from frontdesk.llm.scripted import Script, ScriptedChatModel
 
 DEFAULT_MODEL_INFO = ModelInfo(
-    vision=False, function_calling=True, json_output=False, family=ModelFamily.UNKNOWN, structured_output=False, multiple_system_messages=True
+    vision=False,
+    function_calling=True,
+    json_output=False,
+    family=ModelFamily.UNKNOWN,
+    structured_output=False,
+    multiple_system_messages=True,
 )
 
 
@@ -74,7 +79,11 @@ class LangChainChatCompletionClient(ChatCompletionClient):
         """One model call: AutoGen messages and tools in, a ``CreateResult`` out."""
         runnable: Any = self.model
         if tools and tool_choice != "none":
-            choice = tool_choice.name if not isinstance(tool_choice, str) else (None if tool_choice == "auto" else tool_choice)
+            choice = (
+                tool_choice.name
+                if not isinstance(tool_choice, str)
+                else (None if tool_choice == "auto" else tool_choice)
+            )
             runnable = self.model.bind_tools([openai_tool(t) for t in tools], tool_choice=choice)
         reply = await runnable.ainvoke(to_langchain(messages), **dict(extra_create_args))
         result = to_create_result(reply)
@@ -97,7 +106,12 @@ class LangChainChatCompletionClient(ChatCompletionClient):
     ) -> AsyncGenerator[str | CreateResult, None]:
         """Streaming as one chunk: scripted steps have nothing to stream token by token."""
         result = await self.create(
-            messages, tools=tools, tool_choice=tool_choice, json_output=json_output, extra_create_args=extra_create_args, cancellation_token=cancellation_token
+            messages,
+            tools=tools,
+            tool_choice=tool_choice,
+            json_output=json_output,
+            extra_create_args=extra_create_args,
+            cancellation_token=cancellation_token,
         )
         if isinstance(result.content, str) and result.content:
             yield result.content
@@ -148,18 +162,30 @@ def to_langchain(messages: Sequence[LLMMessage]) -> list[BaseMessage]:
         if isinstance(message, SystemMessage):
             converted.append(LCSystemMessage(content=message.content))
         elif isinstance(message, UserMessage):
-            content = message.content if isinstance(message.content, str) else " ".join(str(part) for part in message.content if isinstance(part, str))
+            content = (
+                message.content
+                if isinstance(message.content, str)
+                else " ".join(str(part) for part in message.content if isinstance(part, str))
+            )
             converted.append(HumanMessage(content=content))
         elif isinstance(message, AssistantMessage):
             if isinstance(message.content, str):
                 converted.append(AIMessage(content=message.content))
             else:
-                calls = [{"name": c.name, "args": _loads(c.arguments), "id": c.id, "type": "tool_call"} for c in message.content]
+                calls = [
+                    {"name": c.name, "args": _loads(c.arguments), "id": c.id, "type": "tool_call"}
+                    for c in message.content
+                ]
                 converted.append(AIMessage(content=message.thought or "", tool_calls=calls))
         elif isinstance(message, FunctionExecutionResultMessage):
             for result in message.content:
                 converted.append(
-                    ToolMessage(content=result.content, tool_call_id=result.call_id, name=result.name, status="error" if result.is_error else "success")
+                    ToolMessage(
+                        content=result.content,
+                        tool_call_id=result.call_id,
+                        name=result.name,
+                        status="error" if result.is_error else "success",
+                    )
                 )
     return converted
 
@@ -167,8 +193,14 @@ def to_langchain(messages: Sequence[LLMMessage]) -> list[BaseMessage]:
 def to_create_result(reply: BaseMessage) -> CreateResult:
     """A LangChain reply as AutoGen's ``CreateResult``: text, or function calls (+ text as thought)."""
     usage_data = getattr(reply, "usage_metadata", None) or {}
-    usage = RequestUsage(prompt_tokens=int(usage_data.get("input_tokens", 0)), completion_tokens=int(usage_data.get("output_tokens", 0)))
-    text = reply.content if isinstance(reply.content, str) else "".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in reply.content)
+    usage = RequestUsage(
+        prompt_tokens=int(usage_data.get("input_tokens", 0)), completion_tokens=int(usage_data.get("output_tokens", 0))
+    )
+    text = (
+        reply.content
+        if isinstance(reply.content, str)
+        else "".join(str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in reply.content)
+    )
     calls = [
         FunctionCall(id=c.get("id") or f"call_{i}", name=c["name"], arguments=json.dumps(c.get("args") or {}))
         for i, c in enumerate(getattr(reply, "tool_calls", []))
@@ -178,7 +210,9 @@ def to_create_result(reply: BaseMessage) -> CreateResult:
         for i, c in enumerate(getattr(reply, "invalid_tool_calls", []))
     ]
     if calls:
-        return CreateResult(finish_reason="function_calls", content=calls, usage=usage, cached=False, thought=text or None)
+        return CreateResult(
+            finish_reason="function_calls", content=calls, usage=usage, cached=False, thought=text or None
+        )
     return CreateResult(finish_reason="stop", content=text, usage=usage, cached=False)
 
 

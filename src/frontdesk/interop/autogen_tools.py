@@ -52,9 +52,13 @@ class FrontdeskAutoGenTool(BaseTool[BaseModel, str]):  # type: ignore[type-var] 
     def schema(self) -> ToolSchema:
         """frontdesk's own JSON schema, so AutoGen's model sees what ``bind_tools`` would."""
         function = self.frontdesk_tool.openai_schema()["function"]
-        return ToolSchema(name=function["name"], description=function["description"], parameters=function["parameters"], strict=False)
+        return ToolSchema(
+            name=function["name"], description=function["description"], parameters=function["parameters"], strict=False
+        )
 
-    async def run_json(self, args: Mapping[str, Any], cancellation_token: CancellationToken, call_id: str | None = None) -> str:
+    async def run_json(
+        self, args: Mapping[str, Any], cancellation_token: CancellationToken, call_id: str | None = None
+    ) -> str:
         """Run with raw arguments; frontdesk validates them (AutoGen's default would validate first).
 
         Deliberately synchronous inside the coroutine: AutoGen starts all tool calls of one

@@ -65,8 +65,12 @@ class LangChainCrewLLM(BaseLLM):
         if (tool_calls or invalid) and tools:
             if available_functions:
                 first = tool_calls[0] if tool_calls else {"name": invalid[0].get("name"), "args": {}}
-                return self._handle_tool_execution(first["name"], first.get("args") or {}, available_functions, from_task, from_agent)
-            return [_openai_call(c, i) for i, c in enumerate(tool_calls)] + [_openai_invalid_call(c, i) for i, c in enumerate(invalid)]
+                return self._handle_tool_execution(
+                    first["name"], first.get("args") or {}, available_functions, from_task, from_agent
+                )
+            return [_openai_call(c, i) for i, c in enumerate(tool_calls)] + [
+                _openai_invalid_call(c, i) for i, c in enumerate(invalid)
+            ]
         text = reply.content if isinstance(reply.content, str) else str(reply.content)
         if response_model is not None:
             return response_model.model_validate_json(text)
@@ -83,7 +87,10 @@ class LangChainCrewLLM(BaseLLM):
         return self.context_window
 
     def get_input_tokens_count(
-        self, messages: str | list[Any], tools: list[dict[str, Any]] | None = None, response_model: type[BaseModel] | None = None
+        self,
+        messages: str | list[Any],
+        tools: list[dict[str, Any]] | None = None,
+        response_model: type[BaseModel] | None = None,
     ) -> int:
         """CrewAI's own four-characters-a-token estimate, without its warning on every call."""
         text = messages if isinstance(messages, str) else "".join(_text(m.get("content")) for m in messages)
@@ -93,12 +100,16 @@ class LangChainCrewLLM(BaseLLM):
         usage = getattr(reply, "usage_metadata", None) or {}
         if usage:
             prompt, completion = int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
-            self._track_token_usage_internal({"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion})
+            self._track_token_usage_internal(
+                {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+            )
 
 
 def scripted_llm(script: Script, agent: str) -> LangChainCrewLLM:
     """A CrewAI LLM replaying ``agent`` 's steps of a frontdesk scenario script."""
-    return LangChainCrewLLM(model=f"frontdesk-scripted/{agent}", chat_model=ScriptedChatModel(script=script, agent=agent))
+    return LangChainCrewLLM(
+        model=f"frontdesk-scripted/{agent}", chat_model=ScriptedChatModel(script=script, agent=agent)
+    )
 
 
 def langchain_llm(chat_model: BaseChatModel, *, name: str | None = None) -> LangChainCrewLLM:
@@ -120,7 +131,11 @@ def to_langchain(messages: str | list[Any]) -> list[BaseMessage]:
             calls = [_langchain_call(c) for c in message.get("tool_calls") or []]
             converted.append(AIMessage(content=content, tool_calls=calls))
         elif role == "tool":
-            converted.append(ToolMessage(content=content, tool_call_id=str(message.get("tool_call_id") or ""), name=message.get("name")))
+            converted.append(
+                ToolMessage(
+                    content=content, tool_call_id=str(message.get("tool_call_id") or ""), name=message.get("name")
+                )
+            )
         else:
             converted.append(HumanMessage(content=content))
     return converted
@@ -144,7 +159,11 @@ def _plain_tool(tool: dict[str, Any]) -> dict[str, Any]:
 
 
 def _openai_call(call: dict[str, Any], index: int) -> dict[str, Any]:
-    return {"id": call.get("id") or f"call_{index}", "type": "function", "function": {"name": call["name"], "arguments": json.dumps(call.get("args") or {})}}
+    return {
+        "id": call.get("id") or f"call_{index}",
+        "type": "function",
+        "function": {"name": call["name"], "arguments": json.dumps(call.get("args") or {})},
+    }
 
 
 def _openai_invalid_call(call: dict[str, Any], index: int) -> dict[str, Any]:
@@ -162,4 +181,9 @@ def _langchain_call(call: dict[str, Any]) -> dict[str, Any]:
         args = json.loads(arguments) if isinstance(arguments, str) else dict(arguments)
     except json.JSONDecodeError:
         args = {}
-    return {"name": function.get("name") or "", "args": args if isinstance(args, dict) else {}, "id": call.get("id") or "", "type": "tool_call"}
+    return {
+        "name": function.get("name") or "",
+        "args": args if isinstance(args, dict) else {},
+        "id": call.get("id") or "",
+        "type": "tool_call",
+    }

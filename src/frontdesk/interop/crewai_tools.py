@@ -70,7 +70,9 @@ class FrontdeskCrewTool(BaseTool):
     @classmethod
     def wrap(cls, tool: Tool, session: ToolSession) -> FrontdeskCrewTool:
         """The CrewAI tool for ``tool``; its calls go through ``session``."""
-        crew_tool = cls(name=tool.name, description=tool.description, args_schema=tool.args_model, cache_function=_never_cache)
+        crew_tool = cls(
+            name=tool.name, description=tool.description, args_schema=tool.args_model, cache_function=_never_cache
+        )
         crew_tool._frontdesk_tool = tool
         crew_tool._session = session
         return crew_tool

@@ -67,11 +67,16 @@ def _thread_id(config: RunnableConfig | None) -> str | None:
     return str(value) if value else None
 
 
-def _update(state: SupportState, session: ToolSession, name: str, reply: str, handoff_reason: str | None) -> dict[str, Any]:
+def _update(
+    state: SupportState, session: ToolSession, name: str, reply: str, handoff_reason: str | None
+) -> dict[str, Any]:
     """The state update of one team turn (see the module docstring for what and why)."""
     if session.handoff is not None and session.handoff.to_human:
         handoff_reason = handoff_reason or session.handoff.reason
-    update: dict[str, Any] = {"messages": [AIMessage(content=reply or (HANDOFF_REPLY if handoff_reason else ""), name=name)], "active_agent": name}
+    update: dict[str, Any] = {
+        "messages": [AIMessage(content=reply or (HANDOFF_REPLY if handoff_reason else ""), name=name)],
+        "active_agent": name,
+    }
     if session.customer_id and session.customer_id != state.get("customer_id"):
         update["customer_id"] = session.customer_id
     if handoff_reason:

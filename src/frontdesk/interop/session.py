@@ -49,7 +49,10 @@ def missing_extra(extra: str, module: str, exc: ImportError) -> ImportError:
     Names the pip extra, because the original error (``No module named 'autogen_core'``)
     does not tell a frontdesk user which extra brings it.
     """
-    message = f"{module} needs the optional dependency {exc.name or extra!r}: install it with pip install 'frontdesk[{extra}]'"
+    message = (
+        f"{module} needs the optional dependency {exc.name or extra!r}: install it with pip install "
+        f"'frontdesk[{extra}]'"
+    )
     error = ImportError(message, name=exc.name)
     error.__cause__ = exc
     return error

@@ -32,7 +32,8 @@ def ingest_paths(kb: KnowledgeBase, paths: list[Path], *, demo: bool = False) ->
     A file whose content did not change since the last ingest is skipped; a changed one
     has its chunks replaced. ``demo`` pages (the shipped ones) are stored as ``demo:<name>``
     and never replace a stored page of the same name that came from anywhere else: a
-    deployment's own ``returns.md`` outranks the shipped one, whichever was ingested first. Chunks still without a vector from the
+    deployment's own ``returns.md`` outranks the shipped one, whichever was ingested first. Chunks still without a
+    vector from the
     KB's embedder (a KB built before the model was installed) are embedded at the end.
     """
     seen = indexed = chunk_count = 0
@@ -60,7 +61,9 @@ def open_knowledge_base(path: Path, mode: RetrievalMode = "hybrid") -> Knowledge
     return KnowledgeBase(path, embedder=default_embedder() if mode != "bm25" else None, mode=mode)
 
 
-def default_knowledge_base(path: Path, mode: RetrievalMode = "hybrid", *, demo_pages: Path | None = None) -> KnowledgeBase:
+def default_knowledge_base(
+    path: Path, mode: RetrievalMode = "hybrid", *, demo_pages: Path | None = None
+) -> KnowledgeBase:
     """The knowledge base at ``path``; with ``demo_pages``, those are added where no page of the same name exists.
 
     Only what the owner ingests goes in otherwise (``frontdesk kb ingest``): shipped demo

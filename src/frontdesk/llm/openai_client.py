@@ -29,7 +29,11 @@ class ObjectArgumentsOnly:
     validation refuses a list or a string where it wants a dict."""
 
     def _create_chat_result(self, response: Any, generation_info: dict[str, Any] | None = None) -> ChatResult:
-        data = copy.deepcopy(response if isinstance(response, dict) else response.model_dump(exclude={"choices": {"__all__": {"message": {"parsed"}}}}))
+        data = copy.deepcopy(
+            response
+            if isinstance(response, dict)
+            else response.model_dump(exclude={"choices": {"__all__": {"message": {"parsed"}}}})
+        )
         refused: dict[int, list[InvalidToolCall]] = {}
         for index, choice in enumerate(data.get("choices") or []):
             message = choice.get("message") or {}
@@ -43,7 +47,9 @@ class ObjectArgumentsOnly:
                 if value and not isinstance(value, dict):
                     error = f"the arguments must be a JSON object, not {type(value).__name__}"
                     refused.setdefault(index, []).append(
-                        invalid_tool_call(name=(call.get("function") or {}).get("name"), args=text, id=call.get("id"), error=error)
+                        invalid_tool_call(
+                            name=(call.get("function") or {}).get("name"), args=text, id=call.get("id"), error=error
+                        )
                     )
                 else:
                     kept.append(call)
@@ -99,6 +105,8 @@ class _StreamCheck:
             try:
                 value = json.loads(text or "{}")
             except json.JSONDecodeError:
-                raise IncompleteOutput(f"the arguments of tool call {index} were cut off ({len(text)} characters of incomplete JSON)") from None
+                raise IncompleteOutput(
+                    f"the arguments of tool call {index} were cut off ({len(text)} characters of incomplete JSON)"
+                ) from None
             if not isinstance(value, dict):
                 raise IncompleteOutput(f"the arguments of tool call {index} are not a JSON object")

@@ -164,7 +164,9 @@ class OpenAITestServer:
                 if server.delay_s:
                     time.sleep(server.delay_s)
                 if scripted is None:
-                    self._json(500, {"error": {"message": "the test server's script is exhausted", "type": "server_error"}})
+                    self._json(
+                        500, {"error": {"message": "the test server's script is exhausted", "type": "server_error"}}
+                    )
                     return
                 if isinstance(scripted, HttpError):
                     extra = {"Retry-After": f"{scripted.retry_after:g}"} if scripted.retry_after is not None else {}
@@ -229,7 +231,12 @@ def _assistant_message(step: ScriptedStep, tools: list[dict[str, Any]]) -> dict[
     message: dict[str, Any] = {"role": "assistant", "content": step.text or None}
     if calls:
         message["tool_calls"] = [
-            {"id": f"call_{uuid.uuid4().hex[:12]}", "type": "function", "function": {"name": name, "arguments": arguments}} for name, arguments in calls
+            {
+                "id": f"call_{uuid.uuid4().hex[:12]}",
+                "type": "function",
+                "function": {"name": name, "arguments": arguments},
+            }
+            for name, arguments in calls
         ]
     return message
 
@@ -246,13 +253,20 @@ def _completion(message: dict[str, Any], model: str, body: dict[str, Any]) -> di
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if message.get("tool_calls") else "stop"}],
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": "tool_calls" if message.get("tool_calls") else "stop"}
+        ],
         "usage": _usage(message, body),
     }
 
 
 def _chunks(message: dict[str, Any], model: str, body: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    base = {"id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
+    base = {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+    }
     yield {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}
     words = str(message.get("content") or "").split(" ")
     for index, word in enumerate(words if message.get("content") else []):

@@ -40,7 +40,9 @@ class ScriptedToolCall(BaseModel):
     name: str
     args: dict[str, Any] = Field(default_factory=dict)
     id: str | None = None
-    raw_arguments: str | None = Field(default=None, description="Send these exact (possibly broken) JSON arguments instead of args")
+    raw_arguments: str | None = Field(
+        default=None, description="Send these exact (possibly broken) JSON arguments instead of args"
+    )
 
 
 class ScriptedStep(BaseModel):
@@ -81,7 +83,10 @@ class Script:
         steps = self.turns[self.turn].get(agent, []) if self.turn < len(self.turns) else []
         used = self.consumed.get((self.turn, agent), 0)
         if used >= len(steps):
-            detail = f"agent {agent!r}: the graph asked for model output #{used + 1} but the script has {len(steps)} step(s) for this agent"
+            detail = (
+                f"agent {agent!r}: the graph asked for model output #{used + 1} but the script has {len(steps)} "
+                "step(s) for this agent"
+            )
             raise ScriptError(f"scenario {self.scenario!r}, turn {self.turn + 1}, {detail}", detail)
         self.consumed[(self.turn, agent)] = used + 1
         return steps[used]
@@ -100,7 +105,11 @@ class Script:
     def leftovers(self, turn: int) -> dict[str, int]:
         """Agents whose scripted steps in ``turn`` were not all consumed, with the count left."""
         steps = self.turns[turn] if turn < len(self.turns) else {}
-        return {agent: len(items) - self.consumed.get((turn, agent), 0) for agent, items in steps.items() if len(items) > self.consumed.get((turn, agent), 0)}
+        return {
+            agent: len(items) - self.consumed.get((turn, agent), 0)
+            for agent, items in steps.items()
+            if len(items) > self.consumed.get((turn, agent), 0)
+        }
 
 
 class ScriptedChatModel(BaseChatModel):
@@ -136,17 +145,25 @@ class ScriptedChatModel(BaseChatModel):
             "output_tokens": output_tokens,
             "total_tokens": prompt_tokens + output_tokens,
         }
-        message.response_metadata = {"model_name": self.model_name, "finish_reason": "tool_calls" if message.tool_calls else "stop"}
+        message.response_metadata = {
+            "model_name": self.model_name,
+            "finish_reason": "tool_calls" if message.tool_calls else "stop",
+        }
         return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _to_message(self, step: ScriptedStep, tools: list[dict[str, Any]]) -> AIMessage:
         call_ids = f"call_{self.agent}_{self.script.turn + 1}_{self.script.consumed[(self.script.turn, self.agent)]}"
         if step.structured is not None:
             if len(tools) != 1:
-                detail = f"agent {self.agent!r}: a structured step was scripted but the agent did not ask for structured output"
+                detail = (
+                    f"agent {self.agent!r}: a structured step was scripted but the agent did not ask for "
+                    "structured output"
+                )
                 raise ScriptError(f"scenario {self.script.scenario!r}, turn {self.script.turn + 1}, {detail}", detail)
             name = tools[0]["function"]["name"]
-            return AIMessage(content="", tool_calls=[{"name": name, "args": step.structured, "id": call_ids, "type": "tool_call"}])
+            return AIMessage(
+                content="", tool_calls=[{"name": name, "args": step.structured, "id": call_ids, "type": "tool_call"}]
+            )
         tool_calls = [
             {"name": call.name, "args": call.args, "id": call.id or f"{call_ids}_{index}", "type": "tool_call"}
             for index, call in enumerate(step.tool_calls)

@@ -2,7 +2,8 @@
 
 Small local models often follow their own chat template rather than the server's tool
 format and answer with ```` ```json {"name": ..., "arguments": ...} ``` ```` or
-``<tool_call>{...}</tool_call>`` (or ``<tools>``, ``<tool_response>``) in the message content. Left alone, that text would be
+``<tool_call>{...}</tool_call>`` (or ``<tools>``, ``<tool_response>``) in the message content. Left alone, that text
+would be
 graded and sent to the customer as a reply. Recovery turns such a call to a tool the agent
 actually has into a real tool call, so it is validated and run like any other. A plain
 reply wrapped in such tags is unwrapped; anything else is left untouched.
@@ -19,7 +20,10 @@ from langchain_core.messages import AIMessage
 
 TAGS = "tool_call|tools|tool_response"
 WRAPPED = re.compile(rf"^\s*<({TAGS})>\s*(.*?)\s*(?:</\1>)?\s*$", re.DOTALL)
-BLOCK = re.compile(r"<(?P<tag>tool_call|tools|tool_response)>\s*(?P<tagged>.*?)\s*(?:</(?P=tag)>|$)|```(?:json|tool_call)?\s*(?P<fenced>.*?)\s*```", re.DOTALL)
+BLOCK = re.compile(
+    r"<(?P<tag>tool_call|tools|tool_response)>\s*(?P<tagged>.*?)\s*(?:</(?P=tag)>|$)|```(?:json|tool_call)?\s*(?P<fenced>.*?)\s*```",
+    re.DOTALL,
+)
 
 
 def _candidates(content: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Internal: Model Context Protocol both ways: MCP servers' tools for the agents, and frontdesk's tools as an MCP server.
+"""Internal: Model Context Protocol both ways: MCP servers' tools for the agents, and frontdesk's tools as an MCP
+server.
 
 What a deployment declares lives in ``frontdesk.config.mcp`` (settings import it without
 the ``mcp`` package). Here, all needing the optional ``mcp`` extra: ``connection`` (a

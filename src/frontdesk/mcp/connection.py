@@ -102,7 +102,13 @@ class McpConnection:
                 self._reset()
                 raise McpUnavailable(exc.error.message) from None
             raise
-        except (OSError, httpx.HTTPError, anyio.ClosedResourceError, anyio.BrokenResourceError, anyio.EndOfStream) as exc:
+        except (
+            OSError,
+            httpx.HTTPError,
+            anyio.ClosedResourceError,
+            anyio.BrokenResourceError,
+            anyio.EndOfStream,
+        ) as exc:
             self._reset()
             raise McpUnavailable(describe(exc)) from None
 
@@ -147,9 +153,15 @@ class McpConnection:
                 else:
                     assert self.config.url is not None
                     timeout = httpx.Timeout(self.config.timeout_s, read=self.config.timeout_s + 1)
-                    client = await stack.enter_async_context(httpx.AsyncClient(headers=self.config.resolved_headers(), timeout=timeout))
-                    read, write, _session_id = await stack.enter_async_context(streamable_http_client(self.config.url, http_client=client))
-                session = await stack.enter_async_context(ClientSession(read, write, read_timeout_seconds=timedelta(seconds=self.config.timeout_s)))
+                    client = await stack.enter_async_context(
+                        httpx.AsyncClient(headers=self.config.resolved_headers(), timeout=timeout)
+                    )
+                    read, write, _session_id = await stack.enter_async_context(
+                        streamable_http_client(self.config.url, http_client=client)
+                    )
+                session = await stack.enter_async_context(
+                    ClientSession(read, write, read_timeout_seconds=timedelta(seconds=self.config.timeout_s))
+                )
                 await session.initialize()
                 ready.set_result((session, closing))
                 await closing.wait()

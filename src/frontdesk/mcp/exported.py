@@ -44,13 +44,15 @@ class ApprovalWithoutWaiting:
         if needed is not None:
             reason, _amount = needed
             return PolicyVerdict.refuse(
-                f"Error: Not done: {reason}, so it needs an operator's approval, which a tool call cannot wait for. Ask the customer to contact support."
+                f"Error: Not done: {reason}, so it needs an operator's approval, which a tool call cannot wait for. "
+                "Ask the customer to contact support."
             )
         return self.gate.review(tool, args, ctx)  # under the limit: passes, and the refund goes on the ledger
 
 
 def exportable(tools: Iterable[Tool]) -> list[Tool]:
-    """The tools worth offering: not authentication (the token says who) and not handoffs (no conversation to hand off)."""
+    """The tools worth offering: not authentication (the token says who) and not handoffs (no conversation to hand
+    off)."""
     return [tool for tool in tools if not tool.authenticates and tool.handoff_to is None]
 
 
@@ -63,7 +65,8 @@ def listing(tool: Tool) -> types.Tool:
         properties[IDEMPOTENCY_KEY] = {
             "type": "string",
             "maxLength": MAX_KEY_CHARS,
-            "description": "Any unique string; a repeat with the same key returns the first result and does nothing again",
+            "description": "Any unique string; a repeat with the same key returns the first result and does nothing "
+            "again",
         }
         schema["properties"] = properties
     annotations = types.ToolAnnotations(
@@ -73,7 +76,13 @@ def listing(tool: Tool) -> types.Tool:
         idempotentHint=not writes,
         openWorldHint=False,
     )
-    return types.Tool(name=tool.name, description=tool.description, inputSchema=schema, annotations=annotations, _meta={"frontdesk/kind": tool.kind.value})
+    return types.Tool(
+        name=tool.name,
+        description=tool.description,
+        inputSchema=schema,
+        annotations=annotations,
+        _meta={"frontdesk/kind": tool.kind.value},
+    )
 
 
 class ExportedTools:
@@ -93,8 +102,12 @@ class ExportedTools:
         tool = self.pipeline.tools.get(name)
         key = args.pop(IDEMPOTENCY_KEY, None) if tool is not None and tool.kind is ToolKind.WRITE else None
         if key is not None and (not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY_CHARS):
-            return _result(f"Error: {IDEMPOTENCY_KEY} must be a non-empty string of at most {MAX_KEY_CHARS} characters", ok=False)
-        call_id = f"idempotency_key={key}" if key else f"mcp-{uuid.uuid4().hex}"  # bound to the tool and arguments (see persistence.call_keys)
+            return _result(
+                f"Error: {IDEMPOTENCY_KEY} must be a non-empty string of at most {MAX_KEY_CHARS} characters", ok=False
+            )
+        call_id = (
+            f"idempotency_key={key}" if key else f"mcp-{uuid.uuid4().hex}"
+        )  # bound to the tool and arguments (see persistence.call_keys)
         ctx = ToolContext(customer_id=customer_id, thread_id=f"mcp:{customer_id}", run=self.run)
         outcome = self.pipeline.run(ToolCallRequest(id=call_id, name=name, args=args), ctx)
         return _result(outcome.content, ok=outcome.ok)

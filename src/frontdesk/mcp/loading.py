@@ -44,7 +44,9 @@ class McpTools:
         return list(seen.values())
 
 
-def open_mcp_tools(servers: Sequence[McpServerConfig], data_dir: Path, stack: ExitStack, *, taken: Collection[str] = ()) -> McpTools:
+def open_mcp_tools(
+    servers: Sequence[McpServerConfig], data_dir: Path, stack: ExitStack, *, taken: Collection[str] = ()
+) -> McpTools:
     """Connect to ``servers`` (closed with ``stack``) and import their tools.
 
     ``taken`` are the names the graph's own tools already use. An MCP tool whose name is one
@@ -64,7 +66,9 @@ def open_mcp_tools(servers: Sequence[McpServerConfig], data_dir: Path, stack: Ex
         for tool in import_tools(config, _listing(config, connection, data_dir), connection):
             owner = owners.setdefault(folded(tool.name), f"{config.name}'s {tool.name!r}")
             if owner != f"{config.name}'s {tool.name!r}":
-                logger.warning("MCP server %s: tool %r left out: its name is taken by %s", config.name, tool.name, owner)
+                logger.warning(
+                    "MCP server %s: tool %r left out: its name is taken by %s", config.name, tool.name, owner
+                )
                 continue
             tools.append(tool)
         approvals |= {tool.name for tool in tools if tool.name in config.needs_approval}
@@ -87,12 +91,21 @@ def _listing(config: McpServerConfig, connection: McpConnection, data_dir: Path)
         listed = connection.list_tools()
     except McpUnavailable as exc:
         remembered = _remembered(cache)
-        fallback = f"using the {len(remembered)} tools it listed last time" if remembered else "its tools are left out until it is reachable at a start"
-        logger.warning("MCP server %s (%s) is unreachable at start: %s; %s", config.name, config.transport, exc, fallback)
+        fallback = (
+            f"using the {len(remembered)} tools it listed last time"
+            if remembered
+            else "its tools are left out until it is reachable at a start"
+        )
+        logger.warning(
+            "MCP server %s (%s) is unreachable at start: %s; %s", config.name, config.transport, exc, fallback
+        )
         return remembered
     cache.parent.mkdir(parents=True, exist_ok=True)
     partial = cache.with_suffix(f".{os.getpid()}.partial")
-    partial.write_text(json.dumps([tool.model_dump(mode="json", by_alias=True, exclude_none=True) for tool in listed]), encoding="utf-8")
+    partial.write_text(
+        json.dumps([tool.model_dump(mode="json", by_alias=True, exclude_none=True) for tool in listed]),
+        encoding="utf-8",
+    )
     partial.replace(cache)
     return listed
 

@@ -47,12 +47,16 @@ class IssuedTokens:
         if found is None:
             return None
         customer, expires = found
-        return AccessToken(token=token, client_id="frontdesk-mcp", scopes=[], subject=customer, expires_at=_epoch(expires))
+        return AccessToken(
+            token=token, client_id="frontdesk-mcp", scopes=[], subject=customer, expires_at=_epoch(expires)
+        )
 
 
 def build_server(exported: ExportedTools, customer: Callable[[Server[Any, Any]], str | None]) -> Server[Any, Any]:
     """An MCP server offering ``exported``; ``customer`` says whom the current request acts for (None: refuse)."""
-    server: Server[Any, Any] = Server(SERVER_NAME, instructions="Customer-service tools; every call acts for the customer your token names.")
+    server: Server[Any, Any] = Server(
+        SERVER_NAME, instructions="Customer-service tools; every call acts for the customer your token names."
+    )
 
     @server.list_tools()
     async def list_tools() -> list[types.Tool]:
@@ -62,7 +66,10 @@ def build_server(exported: ExportedTools, customer: Callable[[Server[Any, Any]],
     async def call_tool(name: str, arguments: dict[str, Any]) -> types.CallToolResult:
         who = customer(server)
         if who is None:
-            return types.CallToolResult(content=[types.TextContent(type="text", text="Error: this session belongs to another customer")], isError=True)
+            return types.CallToolResult(
+                content=[types.TextContent(type="text", text="Error: this session belongs to another customer")],
+                isError=True,
+            )
         return await anyio.to_thread.run_sync(exported.call, who, name, arguments)
 
     return server
@@ -100,7 +107,10 @@ def http_app(exported: ExportedTools, engine: Engine, *, path: str = "/mcp") -> 
 
     return Starlette(
         routes=[Route(path, endpoint=RequireAuthMiddleware(handle, required_scopes=[]))],
-        middleware=[Middleware(AuthenticationMiddleware, backend=BearerAuthBackend(IssuedTokens(engine))), Middleware(AuthContextMiddleware)],
+        middleware=[
+            Middleware(AuthenticationMiddleware, backend=BearerAuthBackend(IssuedTokens(engine))),
+            Middleware(AuthContextMiddleware),
+        ],
         lifespan=lifespan,
     )
 

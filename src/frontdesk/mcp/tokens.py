@@ -42,7 +42,9 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue(engine: Engine, customer_id: str, *, label: str = "", valid_for: timedelta | None = timedelta(days=30)) -> str:
+def issue(
+    engine: Engine, customer_id: str, *, label: str = "", valid_for: timedelta | None = timedelta(days=30)
+) -> str:
     """A new token for ``customer_id`` (shown once; only its hash is kept)."""
     ensure_tables(engine)
     token = PREFIX + secrets.token_urlsafe(32)
@@ -85,7 +87,12 @@ def revoke_customer(engine: Engine, customer_id: str) -> int:
     """Revoke every live token of ``customer_id``; how many were revoked."""
     ensure_tables(engine)
     with Session(engine) as session:
-        rows = session.exec(select(McpSessionToken).where(McpSessionToken.customer_id == customer_id, McpSessionToken.revoked_at == None)).all()  # noqa: E711
+        rows = session.exec(
+            select(McpSessionToken).where(
+                McpSessionToken.customer_id == customer_id,
+                McpSessionToken.revoked_at.is_(None),  # type: ignore[union-attr]
+            )
+        ).all()
         for row in rows:
             row.revoked_at = utc_now()
             session.add(row)

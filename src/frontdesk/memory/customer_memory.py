@@ -32,7 +32,9 @@ def namespace(customer_id: str) -> tuple[str, ...]:
 
 def remember(store: BaseStore, customer_id: str, kind: str, value: str, *, thread_id: str = "") -> MemoryEntry:
     """Store (or replace) the customer's fact of this kind."""
-    entry = MemoryEntry(kind=kind, value=value, updated_at=datetime.now(UTC).isoformat(timespec="seconds"), thread_id=thread_id)
+    entry = MemoryEntry(
+        kind=kind, value=value, updated_at=datetime.now(UTC).isoformat(timespec="seconds"), thread_id=thread_id
+    )
     store.put(namespace(customer_id), kind, entry.model_dump())
     return entry
 

@@ -87,7 +87,9 @@ def evaluate(settings: Settings, *, now: datetime | None = None, notify: bool = 
             earlier = before.get(rule.name)
             was_firing = bool(earlier and earlier.get("firing"))
             since = (earlier or {}).get("since") if was_firing and firing else now.isoformat() if firing else None
-            state = AlertState(rule.name, rule.metric, rule.window, rule.comparison, rule.threshold, value, count, firing, since)
+            state = AlertState(
+                rule.name, rule.metric, rule.window, rule.comparison, rule.threshold, value, count, firing, since
+            )
             states.append(state)
             if firing != was_firing:
                 _announce(settings, state, now, notify=notify)
@@ -100,7 +102,10 @@ def current_states(settings: Settings) -> list[dict[str, Any]]:
     if not settings.alerts:
         return []
     saved = _load(state_path(settings))
-    return [saved.get(rule.name) or {"name": rule.name, "firing": False, "value": None, "threshold": rule.threshold} for rule in settings.alerts]
+    return [
+        saved.get(rule.name) or {"name": rule.name, "firing": False, "value": None, "threshold": rule.threshold}
+        for rule in settings.alerts
+    ]
 
 
 def state_path(settings: Settings) -> Path:
@@ -111,19 +116,32 @@ def _announce(settings: Settings, state: AlertState, now: datetime, *, notify: b
     status = "firing" if state.firing else "resolved"
     shown = "no data" if state.value is None else f"{state.value:.4g}"
     logger.warning(
-        "alert %s %s: %s = %s (%s %g, last %s, %d turns)", state.name, status, state.metric, shown, state.comparison, state.threshold, state.window, state.turns
+        "alert %s %s: %s = %s (%s %g, last %s, %d turns)",
+        state.name,
+        status,
+        state.metric,
+        shown,
+        state.comparison,
+        state.threshold,
+        state.window,
+        state.turns,
     )
     if not notify or not settings.alert_webhook:
         return
     notice = {"alert": state.name, "status": status, "at": now.isoformat(), **asdict(state)}
     try:
         for attempt in Retrying(
-            stop=stop_after_attempt(3), wait=wait_exponential(multiplier=0.2, max=2), retry=retry_if_exception_type(httpx.HTTPError), reraise=True
+            stop=stop_after_attempt(3),
+            wait=wait_exponential(multiplier=0.2, max=2),
+            retry=retry_if_exception_type(httpx.HTTPError),
+            reraise=True,
         ):
             with attempt:
                 httpx.post(settings.alert_webhook, json=notice, timeout=5).raise_for_status()
     except httpx.HTTPError as exc:
-        logger.warning("alert %s: the webhook %s did not take the %s notice: %s", state.name, settings.alert_webhook, status, exc)
+        logger.warning(
+            "alert %s: the webhook %s did not take the %s notice: %s", state.name, settings.alert_webhook, status, exc
+        )
 
 
 def _load(path: Path) -> dict[str, dict[str, Any]]:

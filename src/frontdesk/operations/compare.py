@@ -64,7 +64,9 @@ def _rates(path: Path, population: Population) -> tuple[int, dict[str, tuple[int
         sums = ", ".join(f"sum({success}), sum({trials})" for success, trials in RATES.values())
         row = db.execute(f"SELECT count(*), {sums} FROM turns").fetchone() or ()
         count = int(row[0] or 0) if row else 0
-        rates = {name: (int(row[1 + 2 * i] or 0), int(row[2 + 2 * i] or 0)) for i, name in enumerate(RATES)} if row else {}
+        rates = (
+            {name: (int(row[1 + 2 * i] or 0), int(row[2 + 2 * i] or 0)) for i, name in enumerate(RATES)} if row else {}
+        )
         values = {
             name: [float(v[0]) for v in db.execute(f"SELECT {column} FROM turns WHERE {column} IS NOT NULL").fetchall()]
             for name, column in DISTRIBUTIONS.items()

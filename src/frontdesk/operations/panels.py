@@ -34,7 +34,9 @@ class Chart:
     def table(self) -> tuple[list[str], list[list[Any]]]:
         """The exact numbers: one row per x value, one column per series (named with the unit)."""
         unit = f" ({self.unit})" if self.unit else ""
-        return ["", *(f"{name}{unit}" for name in self.series)], [[x, *(values[i] for values in self.series.values())] for i, x in enumerate(self.x)]
+        return ["", *(f"{name}{unit}" for name in self.series)], [
+            [x, *(values[i] for values in self.series.values())] for i, x in enumerate(self.x)
+        ]
 
 
 @dataclass
@@ -54,7 +56,9 @@ class Panels:
     bucket: str = "hour"
 
 
-def build_panels(db: duckdb.DuckDBPyConnection, engine: Engine | None = None, *, sla: timedelta = timedelta(minutes=30)) -> Panels:
+def build_panels(
+    db: duckdb.DuckDBPyConnection, engine: Engine | None = None, *, sla: timedelta = timedelta(minutes=30)
+) -> Panels:
     """Every panel of the dashboard from a connection holding ``turns`` (see ``operations.turns``)."""
     bucket = _bucket(db)
     panels = Panels(summary=summary(db), bucket=bucket)
@@ -77,7 +81,13 @@ def build_panels(db: duckdb.DuckDBPyConnection, engine: Engine | None = None, *,
 
     panels.charts += [
         Chart("latency", "Turn latency", x, {"p50": column(3), "p95": column(4), "p99": column(5)}, unit="s"),
-        Chart("volume", f"Turns and conversations per {bucket}", x, {"turns": column(1), "conversations": column(2)}, kind="bar"),
+        Chart(
+            "volume",
+            f"Turns and conversations per {bucket}",
+            x,
+            {"turns": column(1), "conversations": column(2)},
+            kind="bar",
+        ),
         Chart(
             "automation",
             "Resolved by the bot vs handed to a person",
@@ -107,10 +117,13 @@ def summary(db: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The headline numbers over the whole population."""
     row = (
         db.execute(
-            """SELECT count(*), count(DISTINCT thread_id), quantile_cont(latency_s, 0.5), quantile_cont(latency_s, 0.95),
-                  avg(CASE WHEN handed_off THEN 1.0 ELSE 0.0 END), sum(grades_passed) / nullif(sum(grades_passed + grades_failed), 0),
+            """SELECT count(*), count(DISTINCT thread_id), quantile_cont(latency_s, 0.5), quantile_cont(latency_s,
+                0.95),
+                  avg(CASE WHEN handed_off THEN 1.0 ELSE 0.0 END), sum(grades_passed) / nullif(sum(grades_passed +
+                      grades_failed), 0),
                   sum(grades_passed + grades_failed), sum(cost_usd), sum(tokens),
-                  sum(CASE WHEN rating = 'up' THEN 1 ELSE 0 END) / nullif(count(rating), 0), count(rating), min(started), max(started)
+                  sum(CASE WHEN rating = 'up' THEN 1 ELSE 0 END) / nullif(count(rating), 0), count(rating),
+                      min(started), max(started)
            FROM turns"""
         ).fetchone()
         or (0,) * 13
@@ -143,12 +156,15 @@ def _bucket(db: duckdb.DuckDBPyConnection) -> str:
 
 def _cost_chart(db: duckdb.DuckDBPyConnection) -> Chart:
     rows = db.execute(
-        "SELECT strftime(date_trunc('day', started), '%Y-%m-%d'), model, sum(cost_usd), sum(tokens) FROM turns GROUP BY ALL ORDER BY 1, 2"
+        "SELECT strftime(date_trunc('day', started), '%Y-%m-%d'), model, sum(cost_usd), sum(tokens) FROM turns GROUP "
+        "BY ALL ORDER BY 1, 2"
     ).fetchall()
     days = sorted({str(r[0]) for r in rows})
     models = sorted({str(r[1]) for r in rows})
     cost = {(str(r[0]), str(r[1])): float(r[2]) for r in rows}
-    series: dict[str, list[float | None]] = {model: [round(cost.get((day, model), 0.0), 4) for day in days] for model in models}
+    series: dict[str, list[float | None]] = {
+        model: [round(cost.get((day, model), 0.0), 4) for day in days] for model in models
+    }
     return Chart("cost", "Model cost per day, by model", days, series, unit="USD", kind="stacked")
 
 
@@ -157,7 +173,9 @@ def _handoff_causes(db: duckdb.DuckDBPyConnection) -> Table:
         """SELECT handoff_cause, count(*), round(100.0 * count(*) / (SELECT count(*) FROM turns), 1)
            FROM turns WHERE handed_off GROUP BY ALL ORDER BY 2 DESC"""
     ).fetchall()
-    return Table("handoff_causes", "Why turns went to a person", ["cause", "turns", "% of all turns"], [list(r) for r in rows])
+    return Table(
+        "handoff_causes", "Why turns went to a person", ["cause", "turns", "% of all turns"], [list(r) for r in rows]
+    )
 
 
 def _tool_failures(db: duckdb.DuckDBPyConnection) -> Table:
@@ -167,7 +185,9 @@ def _tool_failures(db: duckdb.DuckDBPyConnection) -> Table:
            FROM store.spans WHERE name LIKE 'execute_tool %' AND trace_id IN (SELECT run_id FROM turns)
            GROUP BY ALL ORDER BY 3 DESC, 2 DESC, 1"""
     ).fetchall()
-    return Table("tool_failures", "Tool calls and failures", ["tool", "calls", "failed", "% failed"], [list(r) for r in rows])
+    return Table(
+        "tool_failures", "Tool calls and failures", ["tool", "calls", "failed", "% failed"], [list(r) for r in rows]
+    )
 
 
 def _models(db: duckdb.DuckDBPyConnection) -> Table:
@@ -176,7 +196,12 @@ def _models(db: duckdb.DuckDBPyConnection) -> Table:
                   round(100.0 * avg(CASE WHEN handed_off THEN 1.0 ELSE 0.0 END), 1)
            FROM turns GROUP BY ALL ORDER BY 2 DESC"""
     ).fetchall()
-    return Table("models", "By model", ["model", "turns", "p95 latency (s)", "tokens", "cost (USD)", "handoff %"], [list(r) for r in rows])
+    return Table(
+        "models",
+        "By model",
+        ["model", "turns", "p95 latency (s)", "tokens", "cost (USD)", "handoff %"],
+        [list(r) for r in rows],
+    )
 
 
 def _approval_waits(engine: Engine) -> Table:
@@ -184,7 +209,11 @@ def _approval_waits(engine: Engine) -> Table:
 
     with Session(engine) as session:
         approvals = session.exec(select(Approval)).all()
-    waits = sorted(max(0.0, (as_utc(a.decided_at) - as_utc(a.created_at)).total_seconds()) / 60 for a in approvals if a.decided_at is not None)
+    waits = sorted(
+        max(0.0, (as_utc(a.decided_at) - as_utc(a.created_at)).total_seconds()) / 60
+        for a in approvals
+        if a.decided_at is not None
+    )
     pending = sum(1 for a in approvals if a.status == "pending")
     rows: list[list[Any]] = [
         ["decided", len(waits)],
@@ -199,5 +228,20 @@ def _inbox(engine: Engine, sla: timedelta) -> Table:
     from frontdesk.conversation.inbox import Inbox  # noqa: PLC0415
 
     items = Inbox(None, engine, sla=sla).items()  # listing needs no graph
-    rows = [[item.id, item.kind, item.priority, f"{item.age.total_seconds() / 60:.0f} min", "overdue" if item.overdue else "ok"] for item in items]
-    return Table("inbox", "Operator inbox: open items", ["id", "kind", "priority", "age", "SLA"], rows, note=f"SLA {sla.total_seconds() / 60:.0f} min")
+    rows = [
+        [
+            item.id,
+            item.kind,
+            item.priority,
+            f"{item.age.total_seconds() / 60:.0f} min",
+            "overdue" if item.overdue else "ok",
+        ]
+        for item in items
+    ]
+    return Table(
+        "inbox",
+        "Operator inbox: open items",
+        ["id", "kind", "priority", "age", "SLA"],
+        rows,
+        note=f"SLA {sla.total_seconds() / 60:.0f} min",
+    )

@@ -61,7 +61,8 @@ class Population:
 
     @classmethod
     def parse(cls, text: str, *, now: datetime | None = None) -> Population:
-        """``key=value`` pairs separated by spaces: since/until (7d or a date), model, agent, scenario, thread, prompt, config, tag.NAME."""
+        """``key=value`` pairs separated by spaces: since/until (7d or a date), model, agent, scenario, thread, prompt,
+        config, tag.NAME."""
         now = now or datetime.now(UTC)
         values: dict[str, Any] = {}
         tags: list[tuple[str, str]] = []
@@ -81,7 +82,11 @@ class Population:
 
     def within(self, since: datetime | None = None, until: datetime | None = None) -> Population:
         """The same population, narrowed to a window."""
-        return replace(self, since=max(filter(None, (self.since, since)), default=None), until=min(filter(None, (self.until, until)), default=None))
+        return replace(
+            self,
+            since=max(filter(None, (self.since, since)), default=None),
+            until=min(filter(None, (self.until, until)), default=None),
+        )
 
     def where(self) -> tuple[str, list[Any]]:
         """A SQL condition on the ``turns`` relation (see ``operations.turns``) and its parameters."""
@@ -111,7 +116,10 @@ class Population:
         return (" AND ".join(clauses) or "TRUE"), params
 
     def describe(self) -> str:
-        parts = [f"{key}={value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else f"{key}={value}" for key, value in self._set()]
+        parts = [
+            f"{key}={value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else f"{key}={value}"
+            for key, value in self._set()
+        ]
         return " ".join(parts) or "all turns"
 
     def _set(self) -> list[tuple[str, Any]]:

@@ -41,28 +41,35 @@ WITH roots AS (
 ),
 rolled AS (
     SELECT trace_id,
-           list(DISTINCT json_extract_string(attributes, '$."gen_ai.agent.name"')) FILTER (WHERE name LIKE 'invoke_agent %') AS agents,
-           any_value(json_extract_string(attributes, '$."gen_ai.request.model"')) FILTER (WHERE name LIKE 'chat %') AS first_model,
+           list(DISTINCT json_extract_string(attributes, '$."gen_ai.agent.name"')) FILTER (WHERE name LIKE
+               'invoke_agent %') AS agents,
+           any_value(json_extract_string(attributes, '$."gen_ai.request.model"')) FILTER (WHERE name LIKE 'chat %') AS
+               first_model,
            count(*) FILTER (WHERE name LIKE 'chat %') AS model_calls,
-           count(*) FILTER (WHERE name LIKE 'chat %' AND json_extract_string(attributes, '$."frontdesk.gateway.fallback"') = 'true') AS fallbacks,
+           count(*) FILTER (WHERE name LIKE 'chat %' AND json_extract_string(attributes,
+               '$."frontdesk.gateway.fallback"') = 'true') AS fallbacks,
            count(*) FILTER (WHERE name LIKE 'execute_tool %') AS tool_calls,
            count(*) FILTER (WHERE name LIKE 'execute_tool %' AND status_code = 'ERROR') AS tool_errors,
            count(*) FILTER (WHERE status_code = 'ERROR' AND name NOT LIKE 'execute_tool %') AS errors,
            coalesce(sum(CAST(json_extract(attributes, '$."gen_ai.usage.input_tokens"') AS BIGINT)), 0)
              + coalesce(sum(CAST(json_extract(attributes, '$."gen_ai.usage.output_tokens"') AS BIGINT)), 0) AS tokens,
            coalesce(sum(CAST(json_extract(attributes, '$."frontdesk.cost.usd"') AS DOUBLE)), 0) AS cost_usd,
-           any_value(json_extract_string(attributes, '$."frontdesk.feedback.rating"')) FILTER (WHERE name = 'frontdesk.feedback') AS rating,
+           any_value(json_extract_string(attributes, '$."frontdesk.feedback.rating"')) FILTER (WHERE name =
+               'frontdesk.feedback') AS rating,
            string_agg(events, '') FILTER (WHERE events <> '[]') AS all_events
     FROM store.spans WHERE trace_id IN (SELECT trace_id FROM roots)
     GROUP BY trace_id
 )
 SELECT roots.trace_id AS run_id, started, duration_ms / 1000.0 AS latency_s, thread_id, scenario,
-       coalesce(run_model, first_model, 'unknown') AS model, coalesce(agents, []) AS agents, tags, prompt_version, config_hash,
-       coalesce(model_calls, 0) AS model_calls, coalesce(tool_calls, 0) AS tool_calls, coalesce(tool_errors, 0) AS tool_errors,
+       coalesce(run_model, first_model, 'unknown') AS model, coalesce(agents, []) AS agents, tags, prompt_version,
+           config_hash,
+       coalesce(model_calls, 0) AS model_calls, coalesce(tool_calls, 0) AS tool_calls, coalesce(tool_errors, 0) AS
+           tool_errors,
        coalesce(errors, 0) AS errors, coalesce(tokens, 0) AS tokens, coalesce(cost_usd, 0) AS cost_usd, rating,
        coalesce(all_events LIKE '%"frontdesk.handoff.to": "human"%', FALSE) AS handed_off,
        CASE WHEN all_events LIKE '%"frontdesk.handoff.to": "human"%'
-            THEN coalesce(regexp_extract(all_events, '"frontdesk.handoff.cause": "([a-z_]+)"', 1), 'agent_transfer') END AS handoff_cause,
+            THEN coalesce(regexp_extract(all_events, '"frontdesk.handoff.cause": "([a-z_]+)"', 1), 'agent_transfer') END
+                AS handoff_cause,
        coalesce({_occurrences('"frontdesk.grader.verdict": "pass"')}, 0) AS grades_passed,
        coalesce({_occurrences('"frontdesk.grader.verdict": "fail"')}, 0) AS grades_failed,
        coalesce({_occurrences('"frontdesk.gateway.escalated"')}, 0) AS escalations,
@@ -84,7 +91,9 @@ def turns(path: Path, population: Population | None = None) -> Iterator[duckdb.D
         raise DataFileBusy(f"{path} is busy in this process (spans being written); try again in a moment")
     db = duckdb.connect(":memory:")
     try:
-        connect_duckdb(Path(path), read_only=True).close()  # waits out another process's write lock, or says the file is busy
+        connect_duckdb(
+            Path(path), read_only=True
+        ).close()  # waits out another process's write lock, or says the file is busy
         db.execute("SET threads TO 2")
         db.execute(f"ATTACH '{_quoted(Path(path))}' AS store (READ_ONLY)")
         window, params = _window(population)

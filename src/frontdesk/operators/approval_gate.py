@@ -54,7 +54,10 @@ class ApprovalPolicy:
         if amount is None or amount <= 0 or amount + earlier <= self.limit:
             return None
         if earlier:
-            why = f"{tool.name} would refund {amount:.2f}; with {earlier:.2f} refunded to this customer in the last {_hours(self.window)}"
+            why = (
+                f"{tool.name} would refund {amount:.2f}; with {earlier:.2f} refunded to this customer in the last "
+                f"{_hours(self.window)}"
+            )
             return f"{why}, that is above the approval limit of {self.limit:.2f}", amount
         return f"{tool.name} would refund {amount:.2f}, above the approval limit of {self.limit:.2f}", amount
 
@@ -73,12 +76,15 @@ class ApprovalPolicy:
             if not amount or amount <= 0:
                 return amount, 0.0
             customer_locks.hold(session, ctx.customer_id)
-            earlier = refunds.recent_refunds(session, ctx.customer_id, self.window, excluding=(ctx.thread_id, ctx.tool_call_id))
+            earlier = refunds.recent_refunds(
+                session, ctx.customer_id, self.window, excluding=(ctx.thread_id, ctx.tool_call_id)
+            )
         return amount, earlier
 
     def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
         """The tool-pipeline hook: pass, or pause for an operator and act on the answer; refunds go on the ledger."""
-        if tool.name in self.tools and already_ran(ctx):  # committed before a crash: the pipeline returns that result, nothing moves again
+        # committed before a crash: the pipeline returns that result, nothing moves again
+        if tool.name in self.tools and already_ran(ctx):
             _take_decided_pause(tool, args, ctx)
             return PolicyVerdict.proceed(args)
         amount, earlier = self._amounts(tool, args, ctx)
@@ -94,10 +100,17 @@ class ApprovalPolicy:
         if not amount or amount <= 0 or not ctx.customer_id:
             return PolicyVerdict.proceed(args)
         # a host without call ids still gets one ledger row per refund (the row's key is thread + call id)
-        customer, thread, call, refund = ctx.customer_id, ctx.thread_id, ctx.tool_call_id or f"unidentified-{uuid.uuid4().hex}", amount
+        customer, thread, call, refund = (
+            ctx.customer_id,
+            ctx.thread_id,
+            ctx.tool_call_id or f"unidentified-{uuid.uuid4().hex}",
+            amount,
+        )
 
         def record(session: Session) -> None:
-            refunds.record_refund(session, thread_id=thread, tool_call_id=call, customer_id=customer, tool=tool.name, amount=refund)
+            refunds.record_refund(
+                session, thread_id=thread, tool_call_id=call, customer_id=customer, tool=tool.name, amount=refund
+            )
 
         return PolicyVerdict.proceed(args, on_commit=record)
 
@@ -119,7 +132,16 @@ def _take_decided_pause(tool: Tool, args: dict[str, Any], ctx: ToolContext) -> N
     call's confirmation). The decision was acted on when the write committed."""
     key = records.approval_id(ctx.thread_id, ctx.tool_call_id)
     if ctx.engine is not None and records.get_approval(ctx.engine, key) is not None:
-        interrupt({"type": "approval", "approval_id": key, "tool": tool.name, "args": args, "reason": "already decided", "customer_id": ctx.customer_id})
+        interrupt(
+            {
+                "type": "approval",
+                "approval_id": key,
+                "tool": tool.name,
+                "args": args,
+                "reason": "already decided",
+                "customer_id": ctx.customer_id,
+            }
+        )
 
 
 def release(ctx: ToolContext) -> None:
@@ -138,7 +160,8 @@ NO_APPROVALS = ApprovalPolicy(limit=float("inf"))
 
 @dataclass(frozen=True)
 class OperatorApproval:
-    """Every call of ``tools`` waits for an operator, whatever it moves (tools a deployment declares so, e.g. an MCP server's)."""
+    """Every call of ``tools`` waits for an operator, whatever it moves (tools a deployment declares so, e.g. an MCP
+    server's)."""
 
     name: ClassVar[str] = "approval"
 
@@ -159,7 +182,9 @@ def _decision(answer: Any) -> dict[str, Any]:
     return {"decision": str(answer)}
 
 
-def _ask_operator(tool: Tool, args: dict[str, Any], ctx: ToolContext, reason: str, amount: float) -> tuple[dict[str, Any] | None, str | None]:
+def _ask_operator(
+    tool: Tool, args: dict[str, Any], ctx: ToolContext, reason: str, amount: float
+) -> tuple[dict[str, Any] | None, str | None]:
     """File the request, pause, and return ``(arguments to use, None)`` or ``(None, refusal)``."""
     key = records.approval_id(ctx.thread_id, ctx.tool_call_id)
     if ctx.engine is not None:
@@ -173,9 +198,22 @@ def _ask_operator(tool: Tool, args: dict[str, Any], ctx: ToolContext, reason: st
             reason=reason,
             amount=amount,
         )
-    instrument.event("frontdesk.approval", **{"frontdesk.approval.id": key, "frontdesk.approval.status": "requested", "gen_ai.tool.name": tool.name})
+    instrument.event(
+        "frontdesk.approval",
+        **{"frontdesk.approval.id": key, "frontdesk.approval.status": "requested", "gen_ai.tool.name": tool.name},
+    )
     answer = _decision(
-        interrupt({"type": "approval", "approval_id": key, "tool": tool.name, "args": args, "reason": reason, "amount": amount, "customer_id": ctx.customer_id})
+        interrupt(
+            {
+                "type": "approval",
+                "approval_id": key,
+                "tool": tool.name,
+                "args": args,
+                "reason": reason,
+                "amount": amount,
+                "customer_id": ctx.customer_id,
+            }
+        )
     )
     operator = str(answer.get("operator", "operator"))
     decision = answer.get("decision", "approve")
@@ -183,10 +221,23 @@ def _ask_operator(tool: Tool, args: dict[str, Any], ctx: ToolContext, reason: st
     use_args: dict[str, Any] | None = args
     if decision == "reject":
         status, use_args = "rejected", None
-        refusal = f"The operator rejected this action: {answer.get('reason') or 'no reason given'}. Do not retry it; tell the customer."
+        refusal = (
+            f"The operator rejected this action: {answer.get('reason') or 'no reason given'}. Do not retry it; "
+            "tell the customer."
+        )
     elif decision == "edit":
         status, use_args = "edited", dict(answer.get("args") or {})
     if ctx.engine is not None:
-        records.decide_approval(ctx.engine, key, status=status, operator=operator, note=answer.get("reason"), args=use_args if status == "edited" else None)
-    instrument.event("frontdesk.approval", **{"frontdesk.approval.id": key, "frontdesk.approval.status": status, "frontdesk.operator": operator})
+        records.decide_approval(
+            ctx.engine,
+            key,
+            status=status,
+            operator=operator,
+            note=answer.get("reason"),
+            args=use_args if status == "edited" else None,
+        )
+    instrument.event(
+        "frontdesk.approval",
+        **{"frontdesk.approval.id": key, "frontdesk.approval.status": status, "frontdesk.operator": operator},
+    )
     return use_args, refusal

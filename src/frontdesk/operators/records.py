@@ -63,7 +63,15 @@ def approval_id(thread_id: str, tool_call_id: str) -> str:
 
 
 def request_approval(
-    engine: Engine, *, thread_id: str, tool_call_id: str, customer_id: str | None, tool: str, args: dict[str, Any], reason: str, amount: float | None
+    engine: Engine,
+    *,
+    thread_id: str,
+    tool_call_id: str,
+    customer_id: str | None,
+    tool: str,
+    args: dict[str, Any],
+    reason: str,
+    amount: float | None,
 ) -> Approval:
     """File the approval request unless it exists; return the stored row."""
     key = approval_id(thread_id, tool_call_id)
@@ -93,14 +101,20 @@ CLAIMED = "deciding"
 def claim(engine: Engine, table: Any, key: str, *, open_status: str, operator: str) -> bool:
     """Compare-and-set ``open_status`` → ``deciding`` in one statement; True for the one caller that wins."""
     with engine.begin() as connection:
-        result = connection.execute(update(table).where(table.c.id == key, table.c.status == open_status).values(status=CLAIMED, operator=operator))
+        result = connection.execute(
+            update(table)
+            .where(table.c.id == key, table.c.status == open_status)
+            .values(status=CLAIMED, operator=operator)
+        )
     return bool(result.rowcount == 1)
 
 
 def release(engine: Engine, table: Any, key: str, *, open_status: str) -> None:
     """Give a claim back (the decision could not be carried out)."""
     with engine.begin() as connection:
-        connection.execute(update(table).where(table.c.id == key, table.c.status == CLAIMED).values(status=open_status, operator=None))
+        connection.execute(
+            update(table).where(table.c.id == key, table.c.status == CLAIMED).values(status=open_status, operator=None)
+        )
 
 
 def get_approval(engine: Engine, key: str) -> Approval | None:
@@ -108,7 +122,9 @@ def get_approval(engine: Engine, key: str) -> Approval | None:
         return session.get(Approval, key)
 
 
-def decide_approval(engine: Engine, key: str, *, status: str, operator: str, note: str | None, args: dict[str, Any] | None = None) -> None:
+def decide_approval(
+    engine: Engine, key: str, *, status: str, operator: str, note: str | None, args: dict[str, Any] | None = None
+) -> None:
     """Record the decision on a pending approval (the caller checks it is still pending)."""
     with Session(engine) as session:
         row = session.get(Approval, key)
@@ -119,20 +135,32 @@ def decide_approval(engine: Engine, key: str, *, status: str, operator: str, not
             row.args = args
         session.add(row)
         session.add(
-            OperatorDecision(target_id=key, thread_id=row.thread_id, kind=status, operator=operator, details={"tool": row.tool, "args": row.args, "note": note})
+            OperatorDecision(
+                target_id=key,
+                thread_id=row.thread_id,
+                kind=status,
+                operator=operator,
+                details={"tool": row.tool, "args": row.args, "note": note},
+            )
         )
         session.commit()
 
 
-def log_decision(engine: Engine, *, target_id: str, thread_id: str, kind: str, operator: str, details: dict[str, Any]) -> None:
+def log_decision(
+    engine: Engine, *, target_id: str, thread_id: str, kind: str, operator: str, details: dict[str, Any]
+) -> None:
     with Session(engine) as session:
-        session.add(OperatorDecision(target_id=target_id, thread_id=thread_id, kind=kind, operator=operator, details=details))
+        session.add(
+            OperatorDecision(target_id=target_id, thread_id=thread_id, kind=kind, operator=operator, details=details)
+        )
         session.commit()
 
 
 def pending_approvals(engine: Engine) -> list[Approval]:
     with Session(engine, expire_on_commit=False) as session:
-        return list(session.exec(select(Approval).where(Approval.status == "pending").order_by(col(Approval.created_at))))
+        return list(
+            session.exec(select(Approval).where(Approval.status == "pending").order_by(col(Approval.created_at)))
+        )
 
 
 def decisions(engine: Engine, thread_id: str | None = None) -> list[OperatorDecision]:

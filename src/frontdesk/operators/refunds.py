@@ -34,8 +34,11 @@ def ensure_tables(engine: Engine) -> None:
     Refund.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
 
 
-def refunded_since(session: Session, customer_id: str, since: datetime, *, excluding: tuple[str, str] | None = None) -> float:
-    """What ``customer_id`` has been refunded since ``since`` (leaving out the ``(thread, call key)`` row ``excluding``)."""
+def refunded_since(
+    session: Session, customer_id: str, since: datetime, *, excluding: tuple[str, str] | None = None
+) -> float:
+    """What ``customer_id`` has been refunded since ``since`` (leaving out the ``(thread, call key)`` row
+    ``excluding``)."""
     query = select(func.sum(Refund.amount)).where(Refund.customer_id == customer_id, col(Refund.created_at) >= since)
     if excluding is not None:
         thread_id, tool_call_id = excluding
@@ -44,10 +47,16 @@ def refunded_since(session: Session, customer_id: str, since: datetime, *, exclu
     return round(float(total or 0.0), 2)
 
 
-def recent_refunds(session: Session, customer_id: str, window: timedelta, *, excluding: tuple[str, str] | None = None) -> float:
+def recent_refunds(
+    session: Session, customer_id: str, window: timedelta, *, excluding: tuple[str, str] | None = None
+) -> float:
     return refunded_since(session, customer_id, utc_now() - window, excluding=excluding)
 
 
-def record_refund(session: Session, *, thread_id: str, tool_call_id: str, customer_id: str, tool: str, amount: float) -> None:
+def record_refund(
+    session: Session, *, thread_id: str, tool_call_id: str, customer_id: str, tool: str, amount: float
+) -> None:
     """Add the refund to the session's transaction (committed with the tool's own changes)."""
-    session.add(Refund(thread_id=thread_id, tool_call_id=tool_call_id, customer_id=customer_id, tool=tool, amount=amount))
+    session.add(
+        Refund(thread_id=thread_id, tool_call_id=tool_call_id, customer_id=customer_id, tool=tool, amount=amount)
+    )

@@ -44,13 +44,29 @@ def ensure_tables(engine: Engine) -> None:
     Ticket.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
 
 
-def open_ticket(engine: Engine, *, ticket_id: str, thread_id: str, customer_id: str | None, reason: str, summary: str, priority: str = "normal") -> Ticket:
+def open_ticket(
+    engine: Engine,
+    *,
+    ticket_id: str,
+    thread_id: str,
+    customer_id: str | None,
+    reason: str,
+    summary: str,
+    priority: str = "normal",
+) -> Ticket:
     """Insert the ticket unless it exists; return the stored row either way."""
     with Session(engine, expire_on_commit=False) as session:
         existing = session.get(Ticket, ticket_id)
         if existing is not None:
             return existing
-        ticket = Ticket(id=ticket_id, thread_id=thread_id, customer_id=customer_id, reason=reason, summary=summary, priority=priority)
+        ticket = Ticket(
+            id=ticket_id,
+            thread_id=thread_id,
+            customer_id=customer_id,
+            reason=reason,
+            summary=summary,
+            priority=priority,
+        )
         session.add(ticket)
         session.commit()
         return ticket
@@ -62,7 +78,12 @@ def resolve_ticket(engine: Engine, ticket_id: str, *, operator: str, resolution:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None or ticket.status == "resolved":
             return
-        ticket.status, ticket.operator, ticket.resolution, ticket.resolved_at = "resolved", operator, resolution, utc_now()
+        ticket.status, ticket.operator, ticket.resolution, ticket.resolved_at = (
+            "resolved",
+            operator,
+            resolution,
+            utc_now(),
+        )
         session.add(ticket)
         session.commit()
 

@@ -44,12 +44,17 @@ def connect_duckdb(path: Path, *, read_only: bool = False, wait_s: float = LOCK_
     """``duckdb.connect`` that waits out another process's lock instead of failing at once."""
     try:
         for attempt in Retrying(
-            retry=retry_if_exception(_locked), stop=stop_after_delay(wait_s), wait=wait_random_exponential(multiplier=0.05, max=1.0), reraise=True
+            retry=retry_if_exception(_locked),
+            stop=stop_after_delay(wait_s),
+            wait=wait_random_exponential(multiplier=0.05, max=1.0),
+            reraise=True,
         ):
             with attempt:
                 return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if _locked(exc):
-            raise DataFileBusy(f"{path} is in use by another frontdesk process (waited {wait_s:.0f} s); try again when it has finished") from None
+            raise DataFileBusy(
+                f"{path} is in use by another frontdesk process (waited {wait_s:.0f} s); try again when it has finished"
+            ) from None
         raise
     raise AssertionError("unreachable: Retrying returns or raises")

@@ -26,7 +26,12 @@ def create_domain_engine(url: str) -> Engine:
         if url.startswith("sqlite"):
             # Enough kept connections for every thread that runs tools at once (the node pool, the
             # tool workers): past ``pool_size`` each checkout opened and closed a new connection.
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_POOL_SIZE)
+            engine = create_engine(
+                url,
+                connect_args={"check_same_thread": False, "timeout": 30},
+                pool_size=SQLITE_POOL_SIZE,
+                max_overflow=SQLITE_POOL_SIZE,
+            )
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
         return create_engine(url, pool_pre_ping=True)
@@ -37,7 +42,9 @@ def create_domain_engine(url: str) -> Engine:
 def _sqlite_pragmas(connection: object, _record: object) -> None:
     cursor = connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: a killed process loses nothing committed; only a power cut can lose the last commits
+    cursor.execute(
+        "PRAGMA synchronous=NORMAL"
+    )  # with WAL: a killed process loses nothing committed; only a power cut can lose the last commits
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
@@ -65,6 +72,8 @@ def create_tables(engine: Engine, tables: Iterable[Table]) -> None:
 def index_names(connection: Connection, table: Table) -> set[str]:
     """The names of ``table``'s indexes in the database (SQLAlchemy's reflection skips expression indexes on SQLite)."""
     if connection.dialect.name == "sqlite":
-        rows = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table.name,))
+        rows = connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table.name,)
+        )
         return {str(row[0]) for row in rows}
     return {str(index["name"]) for index in inspect(connection).get_indexes(table.name, schema=table.schema)}

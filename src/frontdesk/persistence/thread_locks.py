@@ -60,11 +60,17 @@ class ThreadLocks:
                 if self.folder is not None:
                     name = hashlib.sha256(thread_id.encode()).hexdigest()[:32]
                     # thread_local=False: a streamed turn may release the lock from another worker thread.
-                    lock = FileLock(str(self.folder / f"{name}.lock"), timeout=max(0.0, deadline - time.monotonic()), thread_local=False)
+                    lock = FileLock(
+                        str(self.folder / f"{name}.lock"),
+                        timeout=max(0.0, deadline - time.monotonic()),
+                        thread_local=False,
+                    )
                     try:
                         held.enter_context(lock)
                     except Timeout:
-                        raise ThreadBusy(f"thread {thread_id} is busy with another message (in another process)") from None
+                        raise ThreadBusy(
+                            f"thread {thread_id} is busy with another message (in another process)"
+                        ) from None
                 if self._advisory is not None:
                     held.enter_context(self._advisory.hold(thread_id, deadline))
                 yield

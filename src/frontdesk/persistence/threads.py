@@ -40,10 +40,16 @@ def thread_status(snapshot: Any) -> str:
     """
     if snapshot.interrupts:
         values = [getattr(item, "value", None) for item in snapshot.interrupts]
-        kinds = sorted({str(value.get("type", "a person")) if isinstance(value, dict) else "a person" for value in values})
+        kinds = sorted(
+            {str(value.get("type", "a person")) if isinstance(value, dict) else "a person" for value in values}
+        )
         return "waiting for " + ", ".join(kinds)
     if run_unfinished(snapshot):
-        return "steps left (" + ", ".join(sorted({task.name for task in snapshot.tasks})) + "): running, or stopped part-way; the next message finishes it"
+        return (
+            "steps left ("
+            + ", ".join(sorted({task.name for task in snapshot.tasks}))
+            + "): running, or stopped part-way; the next message finishes it"
+        )
     return "finished"
 
 

@@ -46,7 +46,9 @@ def runs_under_id(session: Session, thread_id: str, tool_call_id: str) -> tuple[
     prefix = id_part(tool_call_id)
     if prefix == tool_call_id:
         return previous_run(session, thread_id, tool_call_id), None
-    query = select(ToolRun).where(ToolRun.thread_id == thread_id, col(ToolRun.tool_call_id).startswith(prefix + ACTION_SEPARATOR, autoescape=True))
+    query = select(ToolRun).where(
+        ToolRun.thread_id == thread_id, col(ToolRun.tool_call_id).startswith(prefix + ACTION_SEPARATOR, autoescape=True)
+    )
     runs = list(session.exec(query))
     same = next((run for run in runs if run.tool_call_id == tool_call_id), None)
     other = next((run for run in runs if run.tool_call_id != tool_call_id), None)

@@ -56,7 +56,9 @@ def check_turn(
             )
 
         if may_also_call is None:
-            matches = len(actual) == len(wanted) and all(made(call, want) for call, want in zip(record.tools, expect.tools, strict=False))
+            matches = len(actual) == len(wanted) and all(
+                made(call, want) for call, want in zip(record.tools, expect.tools, strict=False)
+            )
         else:
             matches = _made_in_order(record.tools, expect.tools, made, may_also_call)
         if not matches:
@@ -83,7 +85,10 @@ def check_turn(
 
 
 def _made_in_order(
-    calls: list[ToolCallRecord], wanted: list[ToolExpectation], made: Callable[[ToolCallRecord, ToolExpectation], bool], may_also_call: MayAlsoCall
+    calls: list[ToolCallRecord],
+    wanted: list[ToolExpectation],
+    made: Callable[[ToolCallRecord, ToolExpectation], bool],
+    may_also_call: MayAlsoCall,
 ) -> bool:
     """``wanted`` made in order among ``calls``, every other call one ``may_also_call`` allows.
 
@@ -124,7 +129,10 @@ def check_db_changes(scenario: str, actual: list[dict[str, Any]], expected: list
         if got is None:
             problems.append(f"missing change {want.path} -> {want.new!r}")
         elif got.get("new") != want.new or (want.op is not None and got.get("op") != want.op):
-            problems.append(f"{want.path}: expected {want.op or got.get('op')} -> {want.new!r}, got {got.get('op')} -> {got.get('new')!r}")
+            problems.append(
+                f"{want.path}: expected {want.op or got.get('op')} -> {want.new!r}, got {got.get('op')} -> "
+                f"{got.get('new')!r}"
+            )
     problems += [f"unexpected change {path}: {c.get('old')!r} -> {c.get('new')!r}" for path, c in by_path.items()]
     if not problems:
         return []
@@ -137,7 +145,11 @@ def check_memory(scenario: str, store: Any, expected: list[MemoryEntryExpectatio
     failures = []
     for want in expected:
         found = {e.kind: e.value for e in recall(store, want.customer)}.get(want.kind)
-        held = found == want.value if want.value is not None else found is not None and str(want.value_contains).lower() in found.lower()
+        held = (
+            found == want.value
+            if want.value is not None
+            else found is not None and str(want.value_contains).lower() in found.lower()
+        )
         if not held:
             wanted = repr(want.value) if want.value is not None else f"a value containing {want.value_contains!r}"
             message = f"{want.customer} {want.kind}: expected {wanted}, got {found!r}"

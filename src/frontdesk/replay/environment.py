@@ -60,7 +60,9 @@ class ReplayEnvironment:
         """Replays run on a demo business, so the researcher reads that domain's demo pages (built once per domain)."""
         spec = get_domain(domain)
         if spec.name not in self._knowledge:
-            self._knowledge[spec.name] = default_knowledge_base(self.workdir / f"knowledge-{spec.name}.duckdb", demo_pages=spec.demo_pages)
+            self._knowledge[spec.name] = default_knowledge_base(
+                self.workdir / f"knowledge-{spec.name}.duckdb", demo_pages=spec.demo_pages
+            )
         return self._knowledge[spec.name]
 
     def _template(self, fixture: str | Path, domain: Domain) -> Path:
@@ -78,7 +80,8 @@ class ReplayEnvironment:
         return self._templates[key]
 
     def fresh_domain_db(self, name: str, fixture: str | Path = "demo", domain: Domain | str | None = None) -> Any:
-        """A new domain DB for one scenario, copied from the seeded fixture (of ``domain``, default the environment's)."""
+        """A new domain DB for one scenario, copied from the seeded fixture (of ``domain``, default the
+        environment's)."""
         target = self.workdir / f"{name}-domain.sqlite"
         shutil.copyfile(self._template(fixture, get_domain(domain or self.domain)), target)
         return create_domain_engine(f"sqlite:///{target}")
@@ -90,7 +93,9 @@ class ReplayEnvironment:
         return db_diff(before, after)
 
     @contextmanager
-    def turn_span(self, *, thread_id: str, scenario: str, turn: int, labels: dict[str, str] | None = None) -> Iterator[None]:
+    def turn_span(
+        self, *, thread_id: str, scenario: str, turn: int, labels: dict[str, str] | None = None
+    ) -> Iterator[None]:
         with instrument.turn(self.tracer, thread_id=thread_id, scenario=scenario, turn=turn, labels=labels):
             yield
 

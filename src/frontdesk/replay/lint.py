@@ -27,24 +27,38 @@ def script_problems(scenario: Scenario, agents: dict[str, AgentSpec]) -> list[tu
     for t, turn in enumerate(scenario.turns):
         for agent, steps in turn.script.items():
             if agent not in known:
-                problems.append((("turns", t, "script", agent), f"unknown agent {agent!r}; the graph has {', '.join(sorted(known))}"))
+                problems.append(
+                    (
+                        ("turns", t, "script", agent),
+                        f"unknown agent {agent!r}; the graph has {', '.join(sorted(known))}",
+                    )
+                )
                 continue
             tools = {tool.name for tool in agents[agent].tools} if agent in agents else set()
             tools |= declared.get(agent, set())
             for s, step in enumerate(steps):
                 for c, call in enumerate(step.tool_calls):
                     if call.name not in tools:
-                        problems.append((("turns", t, "script", agent, s, "tool_calls", c, "name"), f"agent {agent!r} has no tool {call.name!r}"))
+                        problems.append(
+                            (
+                                ("turns", t, "script", agent, s, "tool_calls", c, "name"),
+                                f"agent {agent!r} has no tool {call.name!r}",
+                            )
+                        )
                 if agent == "grader" and step.structured is not None:
                     problems += verdict_problems(step.structured, ("turns", t, "script", agent, s))
-        every_tool = {tool.name for spec in agents.values() for tool in spec.tools} | {name for names in declared.values() for name in names}
+        every_tool = {tool.name for spec in agents.values() for tool in spec.tools} | {
+            name for names in declared.values() for name in names
+        }
         for e, expected in enumerate(turn.expect.tools or []):
             if expected.name not in every_tool:
                 problems.append((("turns", t, "expect", "tools", e, "name"), f"no agent has a tool {expected.name!r}"))
     return problems
 
 
-def verdict_problems(structured: dict[str, Any], where: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+def verdict_problems(
+    structured: dict[str, Any], where: tuple[str | int, ...]
+) -> list[tuple[tuple[str | int, ...], str]]:
     """A scripted grader step that is not a verdict the grader could give (``verdict: passed``, a score of 7)."""
     try:
         GradeVerdict.model_validate(structured)

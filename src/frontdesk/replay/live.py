@@ -34,9 +34,18 @@ def record(path: Path, scenario: Scenario, env: ReplayEnvironment, models: Model
         turn_data["script"] = {agent: [_plain(step) for step in steps] for agent, steps in turn.script.items()}
     updated = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
     path.write_text(updated, encoding="utf-8")
-    before = yaml.safe_dump({"turns": [t.get("script", {}) for t in yaml.safe_load(original)["turns"]]}, sort_keys=False, allow_unicode=True)
+    before = yaml.safe_dump(
+        {"turns": [t.get("script", {}) for t in yaml.safe_load(original)["turns"]]}, sort_keys=False, allow_unicode=True
+    )
     after = yaml.safe_dump({"turns": [t.get("script", {}) for t in data["turns"]]}, sort_keys=False, allow_unicode=True)
-    diff = "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), f"{path.name} (before)", f"{path.name} (recorded)"))
+    diff = "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            f"{path.name} (before)",
+            f"{path.name} (recorded)",
+        )
+    )
     return result, diff
 
 
@@ -67,7 +76,9 @@ class LiveReport:
         return sum(pass_hat_k(self.passes(name), self.runs, k) for name in self.results) / len(self.results)
 
 
-def live(scenarios: list[tuple[Path, Scenario]], env: ReplayEnvironment, models: ModelProvider, runs: int) -> LiveReport:
+def live(
+    scenarios: list[tuple[Path, Scenario]], env: ReplayEnvironment, models: ModelProvider, runs: int
+) -> LiveReport:
     """Run every scenario ``runs`` times on the real model."""
     report = LiveReport(runs=runs)
     for path, scenario in scenarios:

@@ -33,11 +33,15 @@ def _event_line(event: Event) -> Text | None:
             return Text.assemble((f"  {event.agent} ", style), ("(thinking) ", "dim"), _short(event.text))
         return Text.assemble((f"  {event.agent} ", f"bold {style}"), ("› ", "dim"), event.text)
     if event.kind == "withdrawn":
-        return Text.assemble((f"  {event.agent} ", style), ("draft withheld › ", "dim red"), Text(_short(event.text), style="strike dim"))
+        return Text.assemble(
+            (f"  {event.agent} ", style), ("draft withheld › ", "dim red"), Text(_short(event.text), style="strike dim")
+        )
     if event.kind == "tool":
         mark = ("✓", "green") if event.ok else ("✗", "red")
         args = json.dumps(event.args or {}, ensure_ascii=False)
-        return Text.assemble("    ", mark, (f" {event.name}", "bold"), (args, "dim"), (" → ", "dim"), (_short(event.text, 100), "dim"))
+        return Text.assemble(
+            "    ", mark, (f" {event.name}", "bold"), (args, "dim"), (" → ", "dim"), (_short(event.text, 100), "dim")
+        )
     if event.kind == "grade":
         verdict = event.data.get("verdict")
         colour = "green" if verdict == "pass" else "red"
@@ -48,7 +52,10 @@ def _event_line(event: Event) -> Text | None:
             (f" {_short(event.text, 100)}" if event.text else "", "dim"),
         )
     if event.kind == "handoff":
-        return Text.assemble(("    ⇢ handed to a person", "bold green"), (f" — ticket {event.data.get('ticket_id')}: {_short(event.text, 100)}", "green"))
+        return Text.assemble(
+            ("    ⇢ handed to a person", "bold green"),
+            (f" — ticket {event.data.get('ticket_id')}: {_short(event.text, 100)}", "green"),
+        )
     if event.kind == "approval":
         status = event.data.get("status")
         colour = "green" if status in {"approved", "edited"} else "red"
@@ -64,7 +71,13 @@ def _event_line(event: Event) -> Text | None:
         return Text.assemble(("  operator ", "bold green"), ("› ", "dim"), event.text)
     if event.kind == "confirmation":
         confirmed = event.data.get("confirmed")
-        answer = ("in their words", "bold") if confirmed is None else ("yes", "bold green") if confirmed else ("no", "bold red")
+        answer = (
+            ("in their words", "bold")
+            if confirmed is None
+            else ("yes", "bold green")
+            if confirmed
+            else ("no", "bold red")
+        )
         return Text.assemble(("    ? ", "bold"), (_short(event.text, 110), "dim"), " → customer: ", answer)
     if event.kind == "not_taken":
         return Text.assemble(("  not taken ", "bold yellow"), (_short(event.text, 110), "dim"))
@@ -100,12 +113,20 @@ def print_failures(console: Console, result: ScenarioResult) -> None:
 
 def print_summary(console: Console, results: Sequence[ScenarioResult]) -> None:
     """One row per scenario and a totals line, including the automation rate."""
-    table = fitting_table("scenario", "result", "turns", "tool calls", "handoffs", "grades", "time", title="Scenario replay")
+    table = fitting_table(
+        "scenario", "result", "turns", "tool calls", "handoffs", "grades", "time", title="Scenario replay"
+    )
     for result in results:
         grades = " ".join(g for t in result.turns for g in t.grades)
         outcome = Text("pass", style="green") if result.passed else Text("FAIL", style="bold red")
         table.add_row(
-            Path(result.path).stem, outcome, str(len(result.turns)), str(result.tool_calls), str(result.handoffs), grades, f"{result.duration_s:.2f}s"
+            Path(result.path).stem,
+            outcome,
+            str(len(result.turns)),
+            str(result.tool_calls),
+            str(result.handoffs),
+            grades,
+            f"{result.duration_s:.2f}s",
         )
     console.print(table)
     passed = sum(r.passed for r in results)
@@ -114,7 +135,8 @@ def print_summary(console: Console, results: Sequence[ScenarioResult]) -> None:
     requested = sum(r.approvals_requested for r in results)
     granted = sum(r.approvals_granted for r in results)
     console.print(
-        f"[bold]{passed}/{len(results)} scenarios passed[/]  ·  resolved without a person: {automated}/{len(results)} ({100 * automated / total:.0f}%)"
+        f"[bold]{passed}/{len(results)} scenarios passed[/]  ·  resolved without a person: {automated}/{len(results)} "
+        f"({100 * automated / total:.0f}%)"
         f"  ·  approvals: {requested} requested, {granted} granted"
         f"  ·  {sum(r.tool_calls for r in results)} tool calls  ·  {sum(r.duration_s for r in results):.1f}s"
     )

@@ -20,7 +20,13 @@ def progress(total: int, *, quiet: bool) -> Iterator[Callable[[ScenarioResult, C
     if quiet or not console.is_terminal:
         yield lambda _result, print_line: print_line()
         return
-    columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn())
+    columns = (
+        TextColumn("replaying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("replay", total=total, failed=0)
         failed = 0
@@ -70,7 +76,9 @@ def write_report(results: list[ScenarioResult], target: Path) -> None:
         time=f"{sum(r.duration_s for r in results):.3f}",
     )
     for result in results:
-        case = ElementTree.SubElement(suite, "testcase", classname=Path(result.path).stem, name=result.name, time=f"{result.duration_s:.3f}")
+        case = ElementTree.SubElement(
+            suite, "testcase", classname=Path(result.path).stem, name=result.name, time=f"{result.duration_s:.3f}"
+        )
         if not result.passed:
             failure = ElementTree.SubElement(case, "failure", message=str(result.failures[0]))
             failure.text = "\n".join(str(f) for f in result.failures)

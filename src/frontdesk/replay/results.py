@@ -6,7 +6,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-EventKind = Literal["user", "agent", "tool", "handoff", "approval", "confirmation", "grade", "operator", "withdrawn", "error", "not_taken"]
+EventKind = Literal[
+    "user",
+    "agent",
+    "tool",
+    "handoff",
+    "approval",
+    "confirmation",
+    "grade",
+    "operator",
+    "withdrawn",
+    "error",
+    "not_taken",
+]
 
 
 class Event(BaseModel):
@@ -43,7 +55,9 @@ class TurnRecord(BaseModel):
     reply: str = ""
     reply_by: str | None = None
     customer_id: str | None = None
-    script: dict[str, list[dict[str, Any]]] = Field(default_factory=dict, description="Every model output of the turn, per agent")
+    script: dict[str, list[dict[str, Any]]] = Field(
+        default_factory=dict, description="Every model output of the turn, per agent"
+    )
 
 
 class Failure(BaseModel):

@@ -37,7 +37,9 @@ from frontdesk.tools.knowledge import search_knowledge_base
 from frontdesk.tracing.setup import TracingHandle
 
 
-def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, models: ModelProvider | None = None) -> ScenarioResult:
+def run_scenario(
+    scenario: Scenario, path: Path, env: ReplayEnvironment, *, models: ModelProvider | None = None
+) -> ScenarioResult:
     """Replay ``scenario`` and return its transcript and failures (never raises for script faults).
 
     With ``models`` (a real model), the scripted outputs are ignored and every model
@@ -65,10 +67,14 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
             "checkpointer": saver,
             "store": store,
         }
-        app = stack.enter_context(open_app(settings, model=models or ScriptedModels(script), grade_replies=True, **parts))
+        app = stack.enter_context(
+            open_app(settings, model=models or ScriptedModels(script), grade_replies=True, **parts)
+        )
         conversation = Conversation(app, thread_id)
         live = models is not None
-        asking: Confirmation | None = None  # live: a confirmation the thread asked, answered by the next customer message
+        asking: Confirmation | None = (
+            None  # live: a confirmation the thread asked, answered by the next customer message
+        )
         for index, turn in enumerate(scenario.turns):
             if index:
                 script.next_turn()
@@ -79,7 +85,9 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
                     outcome = _play_turn(conversation, turn, record, scenario.name, live=live, answering=asking)
             except ScriptError as exc:
                 record.events.append(Event(kind="error", text=exc.detail))
-                result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=exc.detail))
+                result.failures.append(
+                    Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=exc.detail)
+                )
                 break
             except Exception as exc:  # a crash in the graph fails this scenario, not the whole replay
                 text = f"{type(exc).__name__}: {exc}"
@@ -89,7 +97,14 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
             leftovers = script.leftovers(index) if not live else {}
             if leftovers:
                 left = ", ".join(f"{agent}: {count} step(s)" for agent, count in leftovers.items())
-                result.failures.append(Failure(scenario=scenario.name, turn=index + 1, expectation="script", message=f"scripted outputs never used ({left})"))
+                result.failures.append(
+                    Failure(
+                        scenario=scenario.name,
+                        turn=index + 1,
+                        expectation="script",
+                        message=f"scripted outputs never used ({left})",
+                    )
+                )
             _finish_record(conversation.graph.get_state(conversation.config).values, record)
             asking = outcome if isinstance(outcome, Confirmation) else None
             if record.events[-1].kind == "not_taken":
@@ -97,11 +112,20 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
             elif asking is not None:
                 record.reply = asking.question
             if live:
-                result.failures += check_turn(scenario.name, record, turn.expect, understood=as_understood(app.domain), may_also_call=reads(app.domain))
+                result.failures += check_turn(
+                    scenario.name,
+                    record,
+                    turn.expect,
+                    understood=as_understood(app.domain),
+                    may_also_call=reads(app.domain),
+                )
             else:
                 result.failures += check_turn(scenario.name, record, turn.expect)
             if outcome is True and index + 1 < len(scenario.turns):
-                left = f"turn(s) {index + 2}-{len(scenario.turns)} not run: the thread is waiting for a person the scenario did not script"
+                left = (
+                    f"turn(s) {index + 2}-{len(scenario.turns)} not run: the thread is waiting for a person the "
+                    "scenario did not script"
+                )
                 result.failures.append(Failure(scenario=scenario.name, turn=index + 2, expectation="run", message=left))
                 break
     result.db_changes = env.diff(before, env.snapshot(engine, domain))
@@ -114,7 +138,13 @@ def run_scenario(scenario: Scenario, path: Path, env: ReplayEnvironment, *, mode
 
 
 def _play_turn(
-    conversation: Conversation, turn: Turn, record: TurnRecord, scenario: str, *, live: bool = False, answering: Confirmation | None = None
+    conversation: Conversation,
+    turn: Turn,
+    record: TurnRecord,
+    scenario: str,
+    *,
+    live: bool = False,
+    answering: Confirmation | None = None,
 ) -> bool | Confirmation:
     """Run one customer message to the end through ``conversation``, answering each pause: a
     confirmation with the turn's next ``confirm``, a handoff or approval with its next operator action.
@@ -133,7 +163,8 @@ def _play_turn(
         return ScriptError(f"scenario {scenario!r}, turn {record.index + 1}: {detail}", detail)
 
     events: Iterator[ConversationEvent]
-    if answering is not None:  # asked last turn, answered in this one: scripted, or the customer's own words (as in chat)
+    # asked last turn, answered in this one: scripted, or the customer's own words (as in chat)
+    if answering is not None:
         answer = confirmations.pop(0) if confirmations else None
         _record_confirmation(record, answering, answer)
         events = conversation.answer(answer) if answer is not None else conversation.send(record.user)
@@ -157,7 +188,10 @@ def _play_turn(
             if not confirmations:
                 if live:
                     return pending
-                raise fault(f"the thread asks the customer to confirm ({pending.question}) but the turn scripts no confirmation: add confirm: [yes]")
+                raise fault(
+                    f"the thread asks the customer to confirm ({pending.question}) but the turn scripts no "
+                    "confirmation: add confirm: [yes]"
+                )
             answer = confirmations.pop(0)
             _record_confirmation(record, pending, answer)
             events = conversation.answer(answer)
@@ -165,22 +199,35 @@ def _play_turn(
         if not operator:
             if live:
                 return True
-            raise fault(f"the thread waits for a person ({pending.kind}) but the turn scripts no operator action for it")
+            raise fault(
+                f"the thread waits for a person ({pending.kind}) but the turn scripts no operator action for it"
+            )
         action = operator.pop(0)
         if (pending.kind == "approval") != (action.decision is not None):
-            waits, given = ("an approval" if pending.kind == "approval" else "a reply"), ("a reply" if action.reply is not None else "a decision")
+            waits, given = (
+                ("an approval" if pending.kind == "approval" else "a reply"),
+                ("a reply" if action.reply is not None else "a decision"),
+            )
             raise fault(f"the thread waits for {waits} but the next operator action is {given}")
         if pending.kind == "approval":
             status = {"approve": "approved", "reject": "rejected", "edit": "edited"}[action.decision or "approve"]
             record.approvals.append(status)
-            record.events.append(Event(kind="approval", text=action.reason or "", data={**pending.details, "status": status, "operator": action.operator}))
+            record.events.append(
+                Event(
+                    kind="approval",
+                    text=action.reason or "",
+                    data={**pending.details, "status": status, "operator": action.operator},
+                )
+            )
         events = conversation.resolve(action.as_action())
 
 
 def _record_confirmation(record: TurnRecord, pending: Confirmation, answer: bool | None) -> None:
     """The customer's answer to ``pending`` (``None``: in their own words, read by the conversation)."""
     call = {"id": pending.call_id, "name": pending.tool, "args": pending.args}
-    record.events.append(Event(kind="confirmation", text=pending.question, data={"confirmed": answer, "tool_calls": [call]}))
+    record.events.append(
+        Event(kind="confirmation", text=pending.question, data={"confirmed": answer, "tool_calls": [call]})
+    )
 
 
 def _observe_turn(events: Iterator[ConversationEvent], record: TurnRecord) -> TurnDone | NotTaken:
@@ -189,7 +236,9 @@ def _observe_turn(events: Iterator[ConversationEvent], record: TurnRecord) -> Tu
         if isinstance(event, TurnDone | NotTaken):
             return event
         _observe(event, record)
-    raise RuntimeError("a conversation turn ended without TurnDone")  # pragma: no cover - Conversation always ends with one
+    raise RuntimeError(
+        "a conversation turn ended without TurnDone"
+    )  # pragma: no cover - Conversation always ends with one
 
 
 def _observe(event: ConversationEvent, record: TurnRecord) -> None:
@@ -202,12 +251,19 @@ def _observe(event: ConversationEvent, record: TurnRecord) -> None:
         record.script.setdefault("summarizer", []).append({"text": event.text})
     elif isinstance(event, Verdict):
         grade = event.grade
-        record.script.setdefault("grader", []).append({"verdict": grade["verdict"], "score": grade.get("score", 1.0), "reasons": grade.get("reasons", [])})
+        record.script.setdefault("grader", []).append(
+            {"verdict": grade["verdict"], "score": grade.get("score", 1.0), "reasons": grade.get("reasons", [])}
+        )
         record.grades.append(grade["verdict"])
         if grade["verdict"] == "fail":
             _withdraw_last_draft(record)
         record.events.append(
-            Event(kind="grade", agent="grader", text="; ".join(grade.get("reasons", [])), data={"verdict": grade["verdict"], "score": grade.get("score")})
+            Event(
+                kind="grade",
+                agent="grader",
+                text="; ".join(grade.get("reasons", [])),
+                data={"verdict": grade["verdict"], "score": grade.get("score")},
+            )
         )
     elif isinstance(event, ToolResult):
         _record_tool(event, record)
@@ -220,7 +276,9 @@ def _observe(event: ConversationEvent, record: TurnRecord) -> None:
         record.script.setdefault(event.agent, []).append(step)
         if not record.agents or record.agents[-1] != event.agent:
             record.agents.append(event.agent)
-        record.events.append(Event(kind="agent", agent=event.agent, text=event.text, data={"tool_calls": event.tool_calls}))
+        record.events.append(
+            Event(kind="agent", agent=event.agent, text=event.text, data={"tool_calls": event.tool_calls})
+        )
 
 
 def _record_tool(result: ToolResult, record: TurnRecord) -> None:
@@ -235,8 +293,16 @@ def _record_tool(result: ToolResult, record: TurnRecord) -> None:
         ),
         fallback,
     )
-    record.tools.append(ToolCallRecord(agent=agent or "?", name=tool_call["name"], args=tool_call["args"], ok=result.ok, content=result.content))
-    record.events.append(Event(kind="tool", agent=agent, name=tool_call["name"], args=tool_call["args"], ok=result.ok, text=result.content))
+    record.tools.append(
+        ToolCallRecord(
+            agent=agent or "?", name=tool_call["name"], args=tool_call["args"], ok=result.ok, content=result.content
+        )
+    )
+    record.events.append(
+        Event(
+            kind="tool", agent=agent, name=tool_call["name"], args=tool_call["args"], ok=result.ok, text=result.content
+        )
+    )
 
 
 def _withdraw_last_draft(record: TurnRecord) -> None:

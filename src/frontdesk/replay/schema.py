@@ -35,14 +35,17 @@ class TurnExpectation(_Strict):
 
     tools: list[ToolExpectation] | None = Field(
         default=None,
-        description="Exactly these tool calls, in order (live runs: these in order, with other calls accepted when they only read)",
+        description="Exactly these tool calls, in order (live runs: these in order, with other calls accepted when "
+        "they only read)",
     )
     agents: list[str] | None = Field(default=None, description="Agents that spoke, in order (repeats collapsed)")
     reply_contains: list[str] = Field(default_factory=list, description="Substrings of the reply (case-insensitive)")
     reply_matches: str | None = Field(default=None, description="A regex the reply must match")
     grades: list[Literal["pass", "fail"]] | None = Field(default=None, description="Grader verdicts in order")
     handoff: bool | None = Field(default=None, description="Whether the thread went to a person")
-    approvals: list[Literal["approved", "rejected", "edited"]] | None = Field(default=None, description="Operator decisions on approvals, in order")
+    approvals: list[Literal["approved", "rejected", "edited"]] | None = Field(
+        default=None, description="Operator decisions on approvals, in order"
+    )
     customer_id: str | None = Field(default=None, description="Authenticated customer after the turn")
 
     def reply_holds(self, reply: str) -> bool:
@@ -91,9 +94,12 @@ class Turn(_Strict):
 
     user: str
     script: dict[str, list[ScriptedStep]] = Field(default_factory=dict, description="Model outputs per agent")
-    operator: list[OperatorAnswer] = Field(default_factory=list, description="Operator actions, one per pause, in order")
+    operator: list[OperatorAnswer] = Field(
+        default_factory=list, description="Operator actions, one per pause, in order"
+    )
     confirm: list[bool] = Field(
-        default_factory=list, description="The customer's answers (yes/no), in order, each time the thread asks them to confirm a write"
+        default_factory=list,
+        description="The customer's answers (yes/no), in order, each time the thread asks them to confirm a write",
     )
     expect: TurnExpectation = Field(default_factory=TurnExpectation)
 
@@ -117,7 +123,9 @@ class MemoryEntryExpectation(_Strict):
     customer: str
     kind: str
     value: str | None = Field(default=None, description="The exact value")
-    value_contains: str | None = Field(default=None, description="A substring of the value (case-insensitive): the fact, in whatever words")
+    value_contains: str | None = Field(
+        default=None, description="A substring of the value (case-insensitive): the fact, in whatever words"
+    )
 
     @model_validator(mode="after")
     def _one_value(self) -> MemoryEntryExpectation:
@@ -146,7 +154,9 @@ class Scenario(_Strict):
     description: str = ""
     tags: list[str] = Field(default_factory=list)
     fixture: Literal["demo"] | Tau2Fixture = "demo"
-    settings: dict[str, Any] = Field(default_factory=dict, description="Settings overrides for this scenario, e.g. approval_limit")
+    settings: dict[str, Any] = Field(
+        default_factory=dict, description="Settings overrides for this scenario, e.g. approval_limit"
+    )
     customer: str | None = Field(default=None, description="Who the customer is (e.g. their email), for readers")
     turns: list[Turn] = Field(min_length=1)
     expect: EndExpectation = Field(default_factory=EndExpectation)

@@ -112,8 +112,15 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                         alerts.set()
                     await turns.drain()
 
-    app = FastAPI(title="frontdesk", version="0.1.0", lifespan=lifespan, description="Multi-agent customer service: threads, streamed replies, operator inbox.")
-    guards = Guards(server_secret(settings.data_dir, environment.read("FRONTDESK_SECRET")), environment.read("FRONTDESK_API_KEY"))
+    app = FastAPI(
+        title="frontdesk",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Multi-agent customer service: threads, streamed replies, operator inbox.",
+    )
+    guards = Guards(
+        server_secret(settings.data_dir, environment.read("FRONTDESK_SECRET")), environment.read("FRONTDESK_API_KEY")
+    )
     install_error_handlers(app, max_body_bytes=4 * settings.max_message_chars + 4096)
     runs = RecentRuns()
     install_operations_routes(app, settings, guards, state, runs)
@@ -157,7 +164,9 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
             raise HTTPException(422, f"text: {exc}") from None
         except ThreadBusy:
             raise HTTPException(
-                409, "this conversation is still answering your previous message; send this one when it has replied", headers={"Retry-After": "1"}
+                409,
+                "this conversation is still answering your previous message; send this one when it has replied",
+                headers={"Retry-After": "1"},
             ) from None
         if isinstance(prepared, NotTaken):
             raise HTTPException(409, prepared.message)
@@ -187,13 +196,21 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
                     drafting = None
                     yield event("grade", {"verdict": item.verdict})
                 elif isinstance(item, NotTaken):
-                    yield event("error", {"code": "not_taken", "message": f"Your message was not taken: {item.message}"})
+                    yield event(
+                        "error", {"code": "not_taken", "message": f"Your message was not taken: {item.message}"}
+                    )
                 elif isinstance(item, TurnDone):
                     runs.add(thread_id, item.run_id)
                     yield event("done", {"reply": item.reply, "by": item.by, "run_id": item.run_id})
         except Exception:  # the stream has started: report the failure in-band, never its internals
             logger.exception("turn failed in thread %s", thread_id)
-            yield event("error", {"code": "turn_failed", "message": "Sorry, something went wrong on our side; please try again in a moment."})
+            yield event(
+                "error",
+                {
+                    "code": "turn_failed",
+                    "message": "Sorry, something went wrong on our side; please try again in a moment.",
+                },
+            )
 
     def _inbox_call(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         try:
@@ -221,7 +238,9 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
 
     @app.post("/inbox/{item_id}/reply", dependencies=[Depends(guards.operator)])
     def inbox_reply(item_id: str, body: Reply) -> dict[str, Any]:
-        return _inbox_call(state["inbox"].reply, item_id, body.text, operator=body.operator, return_to_bot=not body.keep)
+        return _inbox_call(
+            state["inbox"].reply, item_id, body.text, operator=body.operator, return_to_bot=not body.keep
+        )
 
     @app.post("/inbox/{item_id}/approve", dependencies=[Depends(guards.operator)])
     def inbox_approve(item_id: str, body: Decision) -> dict[str, Any]:
@@ -242,7 +261,9 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
     @app.post("/threads/{thread_id}/customer", dependencies=[Depends(guards.operator)])
     def switch_customer(thread_id: str, body: SwitchCustomer) -> dict[str, Any]:
         """Move the thread to another customer (operators only; logged with who and why)."""
-        values = _inbox_call(state["inbox"].switch_customer, thread_id, body.customer_id, reason=body.reason, operator=body.operator)
+        values = _inbox_call(
+            state["inbox"].switch_customer, thread_id, body.customer_id, reason=body.reason, operator=body.operator
+        )
         return {**values, "customer_id": body.customer_id}
 
     return app

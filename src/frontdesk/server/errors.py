@@ -29,13 +29,19 @@ def install_error_handlers(app: FastAPI, *, max_body_bytes: int) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"loc": [str(part) for part in error.get("loc", ())], "msg": str(error.get("msg", ""))[:200]} for error in exc.errors()[:5]]
+        problems = [
+            {"loc": [str(part) for part in error.get("loc", ())], "msg": str(error.get("msg", ""))[:200]}
+            for error in exc.errors()[:5]
+        ]
         return JSONResponse(status_code=422, content={"detail": problems})
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(status_code=500, content={"code": "internal_error", "detail": "Something went wrong on our side; please try again."})
+        return JSONResponse(
+            status_code=500,
+            content={"code": "internal_error", "detail": "Something went wrong on our side; please try again."},
+        )
 
     app.add_middleware(BodyLimit, max_body_bytes=max_body_bytes)
 
@@ -83,5 +89,7 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = JSONResponse(status_code=413, content={"detail": f"request body too large (at most {self.max_body_bytes} bytes)"})
+        response = JSONResponse(
+            status_code=413, content={"detail": f"request body too large (at most {self.max_body_bytes} bytes)"}
+        )
         await response(scope, receive, send)

@@ -22,4 +22,6 @@ def make_graph(config: Any = None) -> CompiledStateGraph[Any, Any, Any, Any]:
     settings = Settings.from_env()
     domain = get_domain(settings.domain)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return build_graph(settings, domain=domain, engine=open_engine(settings, domain), knowledge=open_knowledge(settings, domain))
+    return build_graph(
+        settings, domain=domain, engine=open_engine(settings, domain), knowledge=open_knowledge(settings, domain)
+    )

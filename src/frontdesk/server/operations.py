@@ -33,7 +33,11 @@ RECENT_RUNS = 10_000
 class Feedback(BaseModel):
     rating: Literal["up", "down"]
     comment: str | None = Field(default=None, max_length=2000)
-    run_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$", description="The `run_id` of the `done` event rated (default: the thread's last reply)")
+    run_id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{32}$",
+        description="The `run_id` of the `done` event rated (default: the thread's last reply)",
+    )
 
 
 class RecentRuns:
@@ -57,7 +61,9 @@ class RecentRuns:
             return list(self._runs.get(thread_id, ()))
 
 
-def install_operations_routes(app: FastAPI, settings: Settings, guards: Guards, state: dict[str, Any], runs: RecentRuns) -> None:
+def install_operations_routes(
+    app: FastAPI, settings: Settings, guards: Guards, state: dict[str, Any], runs: RecentRuns
+) -> None:
     """Add feedback, dashboard and (with rules configured) the alert schedule to ``app``."""
 
     @app.post("/threads/{thread_id}/feedback", status_code=201)
@@ -71,7 +77,12 @@ def install_operations_routes(app: FastAPI, settings: Settings, guards: Guards, 
             raise HTTPException(404, "no reply with this run_id in this thread")
         opened = state["stack"]
         instrument.feedback(
-            opened.tracing.tracer, run_id=run_id, thread_id=thread_id, rating=body.rating, comment=body.comment, capture_content=opened.context.capture_content
+            opened.tracing.tracer,
+            run_id=run_id,
+            thread_id=thread_id,
+            rating=body.rating,
+            comment=body.comment,
+            capture_content=opened.context.capture_content,
         )
         return {"run_id": run_id, "rating": body.rating}
 
@@ -81,7 +92,8 @@ def install_operations_routes(app: FastAPI, settings: Settings, guards: Guards, 
         cookie = request.cookies.get(COOKIE, "")
         header = request.headers.get("x-api-key", "")
         if not (
-            hmac.compare_digest(cookie.encode(), _cookie_value(guards).encode()) or (header and hmac.compare_digest(header.encode(), guards.api_key.encode()))
+            hmac.compare_digest(cookie.encode(), _cookie_value(guards).encode())
+            or (header and hmac.compare_digest(header.encode(), guards.api_key.encode()))
         ):
             raise HTTPException(401, "open /dashboard?key=<operator key> once, or send X-API-Key")
 
@@ -89,7 +101,9 @@ def install_operations_routes(app: FastAPI, settings: Settings, guards: Guards, 
     def dashboard(request: Request, key: str | None = None) -> Response:
         """The operations dashboard (operators)."""
         if key is not None:
-            if guards.api_key is None or not hmac.compare_digest(key.encode("utf-8", "surrogateescape"), guards.api_key.encode()):
+            if guards.api_key is None or not hmac.compare_digest(
+                key.encode("utf-8", "surrogateescape"), guards.api_key.encode()
+            ):
                 raise HTTPException(403, "wrong operator key")
             clean = RedirectResponse(str(request.url.remove_query_params("key")), status_code=303)
             clean.set_cookie(COOKIE, _cookie_value(guards), httponly=True, samesite="strict", max_age=8 * 3600)
@@ -116,7 +130,9 @@ def install_operations_routes(app: FastAPI, settings: Settings, guards: Guards, 
         from frontdesk.operations.dashboard import DashboardUnavailable, plotly_js  # noqa: PLC0415
 
         try:
-            return Response(plotly_js(), media_type="application/javascript", headers={"Cache-Control": "max-age=86400"})
+            return Response(
+                plotly_js(), media_type="application/javascript", headers={"Cache-Control": "max-age=86400"}
+            )
         except DashboardUnavailable as exc:
             raise HTTPException(501, str(exc)) from None
 

@@ -30,13 +30,15 @@ DRAIN_S = 30.0
 
 
 class TurnTasks:
-    """The turns running on one server's loop, kept so none is collected half-way and a stopping server can wait for them."""
+    """The turns running on one server's loop, kept so none is collected half-way and a stopping server can wait for
+    them."""
 
     def __init__(self) -> None:
         self._running: set[asyncio.Task[None]] = set()
 
     def start(self, events: Callable[[], AsyncIterator[str]], *, finally_: Callable[[], object]) -> AsyncIterator[str]:
-        """Start ``events()`` on the server's loop now (called from a sync endpoint's thread); return its chunks as they come.
+        """Start ``events()`` on the server's loop now (called from a sync endpoint's thread); return its chunks as they
+        come.
 
         ``finally_`` runs when the turn ends, however it ends, in a worker thread (it
         releases the thread's lock, which may be a round trip to Postgres).

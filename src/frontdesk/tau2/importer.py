@@ -33,12 +33,22 @@ def task_user(db: dict[str, Any], actions: list[dict[str, Any]]) -> str | None:
                 continue
             for collection in db.values():
                 record = collection.get(value) if isinstance(collection, dict) else None
-                if isinstance(record, dict) and isinstance(record.get("user_id"), str) and record is not users.get(value):
+                if (
+                    isinstance(record, dict)
+                    and isinstance(record.get("user_id"), str)
+                    and record is not users.get(value)
+                ):
                     return str(record["user_id"])
     return None
 
 
-def scenario_for(task: dict[str, Any], db: dict[str, Any], expected: dict[str, Any] | None, fixture: str, domain: Domain | str = "retail") -> dict[str, Any]:
+def scenario_for(
+    task: dict[str, Any],
+    db: dict[str, Any],
+    expected: dict[str, Any] | None,
+    fixture: str,
+    domain: Domain | str = "retail",
+) -> dict[str, Any]:
     """The scenario (as plain data, ready for YAML) replaying one task's gold actions."""
     spec = get_domain(domain)
     actions = list((task.get("evaluation_criteria") or {}).get("actions") or [])
@@ -78,7 +88,8 @@ def scenario_for(task: dict[str, Any], db: dict[str, Any], expected: dict[str, A
     turn["expect"] = expect
     scenario: dict[str, Any] = {
         "name": f"tau2 {spec.name} task {task['id']}",
-        "description": (task.get("description") or {}).get("purpose") or f"Gold actions of tau2 {spec.name} train task {task['id']}.",
+        "description": (task.get("description") or {}).get("purpose")
+        or f"Gold actions of tau2 {spec.name} train task {task['id']}.",
         "tags": ["tau2"],
         "fixture": {"tau2": fixture},
         "settings": {"approval_limit": float("inf"), "max_agent_steps": 100, "domain": spec.name},
@@ -86,7 +97,9 @@ def scenario_for(task: dict[str, Any], db: dict[str, Any], expected: dict[str, A
         "turns": [turn],
     }
     if expected is not None:
-        scenario["expect"] = {"db_changes": [{"path": c["path"], "op": c["op"], "new": c["new"]} for c in expected["db_diff"]]}
+        scenario["expect"] = {
+            "db_changes": [{"path": c["path"], "op": c["op"], "new": c["new"]} for c in expected["db_diff"]]
+        }
     return scenario
 
 

@@ -139,7 +139,9 @@ class Tau2Run:
         result.transcript.append({"role": "user", "text": said.text})
         return said
 
-    def _answer_confirmations(self, conversation: Conversation, user: UserSimulator, said: UserTurn, result: Trial) -> UserTurn:
+    def _answer_confirmations(
+        self, conversation: Conversation, user: UserSimulator, said: UserTurn, result: Trial
+    ) -> UserTurn:
         """While a write waits for the simulated customer's yes or no, ask them, as the chat would.
 
         Their words go through the same :class:`Conversation` as a customer's: a clear yes or
@@ -168,7 +170,9 @@ class Tau2Run:
         thread_id = f"tau2-{task_id}-{number}-{uuid.uuid4().hex[:6]}"
         user = UserSimulator(self.user_model, task_instructions(task))
         replies: list[str] = []
-        settings = (self.settings or Settings(data_dir=self.env.workdir)).model_copy(update={"approval_limit": math.inf})
+        settings = (self.settings or Settings(data_dir=self.env.workdir)).model_copy(
+            update={"approval_limit": math.inf}
+        )
         try:
             with (
                 open_checkpointer(f"sqlite:///{self.env.workdir / f'{thread_id}.sqlite'}") as saver,

@@ -16,7 +16,8 @@ def to_markdown(report: Tau2Report) -> str:
         f"# tau2 {summary['domain']}, live: {summary['agent_model']} (customer: {summary['user_model']})",
         "",
         f"{summary['tasks']} task(s) × {summary['trials_per_task']} trial(s) · {ks} · "
-        f"{summary['tool_calls']} tool calls · {summary['input_tokens'] + summary['output_tokens']:,} agent tokens · {summary['seconds']:.1f} s",
+        f"{summary['tool_calls']} tool calls · {summary['input_tokens'] + summary['output_tokens']:,} agent tokens · "
+        f"{summary['seconds']:.1f} s",
         "",
         "| task | passed | DB equal | info said | ended by | turns | tool calls | agent tokens | seconds |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -25,9 +26,11 @@ def to_markdown(report: Tau2Report) -> str:
         n = len(trials)
         ended = ", ".join(sorted({t.ended_by for t in trials}))
         lines.append(
-            f"| {task_id} | {sum(t.passed for t in trials)}/{n} | {sum(t.db_match for t in trials)}/{n} | {sum(t.communicated for t in trials)}/{n} | {ended} "
+            f"| {task_id} | {sum(t.passed for t in trials)}/{n} | {sum(t.db_match for t in trials)}/{n} | "
+            f"{sum(t.communicated for t in trials)}/{n} | {ended} "
             f"| {sum(t.turns for t in trials) / n:.1f} | {sum(t.tool_calls for t in trials) / n:.1f} "
-            f"| {sum(t.input_tokens + t.output_tokens for t in trials) / n:,.0f} | {sum(t.seconds for t in trials) / n:.1f} |"
+            f"| {sum(t.input_tokens + t.output_tokens for t in trials) / n:,.0f} | "
+            f"{sum(t.seconds for t in trials) / n:.1f} |"
         )
     errors = [t for t in report.trials if t.error]
     if errors:
@@ -39,6 +42,9 @@ def write_report(report: Tau2Report, out_dir: Path) -> tuple[Path, Path]:
     """``results.json`` and ``results.md`` in ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path, md_path = out_dir / "results.json", out_dir / "results.md"
-    json_path.write_text(json.dumps({"summary": report.summary(), "trials": [t.model_dump() for t in report.trials]}, indent=2), encoding="utf-8")
+    json_path.write_text(
+        json.dumps({"summary": report.summary(), "trials": [t.model_dump() for t in report.trials]}, indent=2),
+        encoding="utf-8",
+    )
     md_path.write_text(to_markdown(report), encoding="utf-8")
     return json_path, md_path

@@ -90,7 +90,9 @@ def read_json(path: Path, what: str) -> Any:
         raise GoldInputError(f"{what} file {path} is not valid JSON: line {exc.lineno}: {exc.msg}") from None
 
 
-def replay_task(engine: Engine, task: dict[str, Any], domain: Domain | str = "retail") -> tuple[list[ActionResult], dict[str, Any]]:
+def replay_task(
+    engine: Engine, task: dict[str, Any], domain: Domain | str = "retail"
+) -> tuple[list[ActionResult], dict[str, Any]]:
     """Run one task's gold actions on ``engine``; return the action results and the final dump.
 
     Gold actions act for the task's customer: the owner of the first record an action
@@ -106,11 +108,15 @@ def replay_task(engine: Engine, task: dict[str, Any], domain: Domain | str = "re
         name, arguments = action["name"], action.get("arguments") or {}
         tool = tools.get(name)
         if tool is None:
-            results.append(ActionResult(name=name, arguments=arguments, error=True, error_message=f"Tool '{name}' not found."))
+            results.append(
+                ActionResult(name=name, arguments=arguments, error=True, error_message=f"Tool '{name}' not found.")
+            )
             continue
         if ctx.customer_id is None and spec.owner_of is not None:
             ctx.customer_id = spec.owner_of(engine, arguments)
-        outcome = pipeline.run_all([ToolCallRequest(id=f"gold-{index}", name=name, args=arguments)], ctx).results[0].outcome
+        outcome = (
+            pipeline.run_all([ToolCallRequest(id=f"gold-{index}", name=name, args=arguments)], ctx).results[0].outcome
+        )
         message = None if outcome.ok else outcome.content.removeprefix("Error: ")
         results.append(ActionResult(name=name, arguments=arguments, error=not outcome.ok, error_message=message))
     return results, spec.export_dump(engine)
@@ -126,21 +132,33 @@ def compare(result: TaskResult, expected: dict[str, Any]) -> None:
     got = [(a.name, a.error, a.error_message) for a in result.actions]
     result.actions_match = wanted == got
     if not result.actions_match:
-        result.problems += [f"action {i}: expected {w}, got {g}" for i, (w, g) in enumerate(zip(wanted, got, strict=False)) if w != g]
+        result.problems += [
+            f"action {i}: expected {w}, got {g}" for i, (w, g) in enumerate(zip(wanted, got, strict=False)) if w != g
+        ]
         if len(wanted) != len(got):
             result.problems.append(f"expected {len(wanted)} actions, ran {len(got)}")
     result.diff_match = _sorted(result.db_diff) == _sorted(expected["db_diff"])
     if not result.diff_match:
         missing = set(_sorted(expected["db_diff"])) - set(_sorted(result.db_diff))
         extra = set(_sorted(result.db_diff)) - set(_sorted(expected["db_diff"]))
-        result.problems += [f"missing change {m}" for m in sorted(missing)[:3]] + [f"unexpected change {e}" for e in sorted(extra)[:3]]
+        result.problems += [f"missing change {m}" for m in sorted(missing)[:3]] + [
+            f"unexpected change {e}" for e in sorted(extra)[:3]
+        ]
     result.hash_match = result.final_db_hash == expected["final_db_hash"]
     if not result.hash_match:
         result.problems.append(f"final hash {result.final_db_hash[:12]}… != expected {expected['final_db_hash'][:12]}…")
 
 
-def replay_gold(db_path: Path, tasks_path: Path, expected_path: Path, *, task_ids: set[str] | None = None, domain: Domain | str = "retail") -> GoldReport:
-    """Replay every task of ``tasks_path`` on a fresh copy of ``db_path`` (a ``domain`` dump), compared with ``expected_path``."""
+def replay_gold(
+    db_path: Path,
+    tasks_path: Path,
+    expected_path: Path,
+    *,
+    task_ids: set[str] | None = None,
+    domain: Domain | str = "retail",
+) -> GoldReport:
+    """Replay every task of ``tasks_path`` on a fresh copy of ``db_path`` (a ``domain`` dump), compared with
+    ``expected_path``."""
     spec = get_domain(domain)
     data = read_json(db_path, "DB")
     tasks = read_json(tasks_path, "tasks")
@@ -165,7 +183,9 @@ def replay_gold(db_path: Path, tasks_path: Path, expected_path: Path, *, task_id
             task_engine = create_domain_engine(f"sqlite:///{copy}")
             actions, final = replay_task(task_engine, task, spec)
             task_engine.dispose()
-            result = TaskResult(task_id=task_id, actions=actions, db_diff=db_diff(initial, final), final_db_hash=spec.dump_hash(final))
+            result = TaskResult(
+                task_id=task_id, actions=actions, db_diff=db_diff(initial, final), final_db_hash=spec.dump_hash(final)
+            )
             if task_id in expected:
                 compare(result, expected[task_id])
             else:

@@ -54,7 +54,9 @@ def task_instructions(task: dict[str, Any]) -> str:
             "unknown_info": "What you do not know",
             "task_instructions": "How you behave",
         }
-        parts += [f"{labels.get(key, key)}: {value}" for key, value in instructions.items() if value and key != "domain"]
+        parts += [
+            f"{labels.get(key, key)}: {value}" for key, value in instructions.items() if value and key != "domain"
+        ]
     return "\n".join(parts) or "You have a question about your order."
 
 
@@ -102,7 +104,9 @@ class UserSimulator:
     usage: dict[str, int] = field(default_factory=lambda: {"input_tokens": 0, "output_tokens": 0})
 
     def _system(self) -> SystemMessage:
-        return SystemMessage(GUIDELINES.format(stop=STOP, transfer=TRANSFER, out_of_scope=OUT_OF_SCOPE, instructions=self.instructions))
+        return SystemMessage(
+            GUIDELINES.format(stop=STOP, transfer=TRANSFER, out_of_scope=OUT_OF_SCOPE, instructions=self.instructions)
+        )
 
     def open(self, fallback: str) -> UserTurn:
         """The customer's first message; ``fallback`` when the model ends the chat before saying anything.
@@ -114,7 +118,10 @@ class UserSimulator:
         if _opens_as_customer(first):
             return first
         self.messages.pop()
-        self.messages[-1] = HumanMessage(framed("Hi! How can I help you today?") + " Write your first message now, in the first person, with no ### marker.")
+        self.messages[-1] = HumanMessage(
+            framed("Hi! How can I help you today?")
+            + " Write your first message now, in the first person, with no ### marker."
+        )
         retry = self.respond_to_current()
         if _opens_as_customer(retry):
             return retry
@@ -123,7 +130,9 @@ class UserSimulator:
 
     def respond(self, agent_reply: str | None) -> UserTurn:
         """The customer's next message, after reading ``agent_reply`` (``None`` to open the chat)."""
-        self.messages.append(HumanMessage(framed(agent_reply if agent_reply is not None else "Hi! How can I help you today?")))
+        self.messages.append(
+            HumanMessage(framed(agent_reply if agent_reply is not None else "Hi! How can I help you today?"))
+        )
         return self.respond_to_current()
 
     def respond_to_current(self) -> UserTurn:

@@ -12,4 +12,13 @@ from __future__ import annotations
 from frontdesk.llm.openai_test_server import Delayed, HttpError, OpenAITestServer, StreamFault
 from frontdesk.llm.scripted import Script, ScriptedModels, ScriptedStep, ScriptError
 
-__all__ = ["Delayed", "HttpError", "OpenAITestServer", "Script", "ScriptError", "ScriptedModels", "ScriptedStep", "StreamFault"]
+__all__ = [
+    "Delayed",
+    "HttpError",
+    "OpenAITestServer",
+    "Script",
+    "ScriptError",
+    "ScriptedModels",
+    "ScriptedStep",
+    "StreamFault",
+]

@@ -70,16 +70,19 @@ class ToolContext(Generic[DepsT]):
     customer_id: str | None = None
     thread_id: str = ""
     tool_call_id: str = ""
-    """The call's identity (set by the tool pipeline: the model's id, scoped, and the action; see ``persistence.call_keys``)."""
+    """The call's identity (set by the tool pipeline: the model's id, scoped, and the action; see
+    ``persistence.call_keys``)."""
     call_scope: str = ""
-    """Where the host's calls are made (the graph: the turn and the model message), so a reused model id is a new call."""
+    """Where the host's calls are made (the graph: the turn and the model message), so a reused model id is a new
+    call."""
     model_call_id: str = ""
     """The id the model (or host) gave the call, as given."""
     engine: Engine | None = None
     run: RunContext = field(default_factory=RunContext)
     session: Session | None = field(default=None, repr=False)
     customer_said: str | None = field(default=None, repr=False)
-    """Everything the customer wrote in this conversation (``None`` for hosts without one): what authentication may use."""
+    """Everything the customer wrote in this conversation (``None`` for hosts without one): what authentication may
+    use."""
 
     def __post_init__(self) -> None:
         if self.engine is None:
@@ -87,7 +90,8 @@ class ToolContext(Generic[DepsT]):
 
     @property
     def deps(self) -> DepsT:
-        """The app's own dependencies (``open_app(deps=...)``, ``Conversation(deps=...)``); ``None`` when none were given."""
+        """The app's own dependencies (``open_app(deps=...)``, ``Conversation(deps=...)``); ``None`` when none were
+        given."""
         return cast(DepsT, self.run.deps)
 
     @property
@@ -181,7 +185,9 @@ class Tool:
         """
         from frontdesk.tools.execution import ToolCallRequest, ToolPipeline  # noqa: PLC0415 — the pipeline is built on this module
 
-        return ToolPipeline([self], time_limit=None).run(ToolCallRequest(id=call_id, name=self.name, args=raw_args), ctx)
+        return ToolPipeline([self], time_limit=None).run(
+            ToolCallRequest(id=call_id, name=self.name, args=raw_args), ctx
+        )
 
     def execute(self, ctx: ToolContext, args: BaseModel) -> ToolOutcome:
         """Run the function on validated ``args`` (in ``ctx.session`` if one is open, else its own)."""
@@ -193,7 +199,10 @@ class Tool:
             return self.error(str(exc))
         except Exception as exc:  # a bug or an outage in the tool: the model still gets a result, the turn goes on
             logger.exception("tool %s failed", self.name)
-            return self.error(f"{self.name} failed ({type(exc).__name__}); this is not the customer's doing. Do not retry it; offer a person.")
+            return self.error(
+                f"{self.name} failed ({type(exc).__name__}); this is not the customer's doing. Do not retry it; offer "
+                "a person."
+            )
         return ToolOutcome(
             name=self.name,
             content=render_value(value),

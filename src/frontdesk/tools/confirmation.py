@@ -31,47 +31,78 @@ ID_TOKEN = "<id>"
 """What an order number, an amount or any word with a digit in it reads as (``#W2378156``, ``129.00``)."""
 YES_CORE = frozenset(
     {
-        "yes", "yeah", "yea", "yep", "yup", "ya", "y", "sure", "ok", "okay", "okey", "k", "confirm", "confirmed", "correct",
+        "yes", "yeah", "yea", "yep", "yup", "ya", "y", "sure", "ok", "okay", "okey", "k", "confirm", "confirmed",
+        "correct",
         "absolutely", "definitely", "certainly", "affirmative", "proceed", "agreed", "alright",
         # other languages: a clear yes is a clear yes
-        "oui", "si", "sí", "ja", "jawohl", "sim", "da", "tak", "evet", "igen", "kyllä", "haan", "hai", "да", "так", "はい", "是", "是的", "好", "好的",
+        "oui", "si", "sí", "ja", "jawohl", "sim", "da", "tak", "evet", "igen", "kyllä", "haan", "hai", "да", "так",
+        "はい", "是", "是的", "好", "好的",
         "对", "네", "예", "نعم", "כן", "ναι", "ano", "áno", "jes",
     }
 )  # fmt: skip
 """Words that, with nothing else but politeness around them, answer yes."""
-YES_PHRASES = ("go ahead", "do it", "please do", "of course", "that's right", "that is right", "sounds good", "all right", "i confirm", "i agree")
+YES_PHRASES = (
+    "go ahead",
+    "do it",
+    "please do",
+    "of course",
+    "that's right",
+    "that is right",
+    "sounds good",
+    "all right",
+    "i confirm",
+    "i agree",
+)
 """Several-word yeses (their words are then as good as a core word)."""
 YES_COMPANIONS = frozenset(
     {
-        "please", "pls", "plz", "thanks", "thank", "you", "thx", "ty", "go", "ahead", "do", "it", "that", "that's", "is", "right", "fine",
-        "good", "great", "perfect", "sounds", "i", "i'm", "thing", "all", "of", "course", "agree", "just", "now", "then", "sir", "madam", "very", "much",
-        "bitte", "danke", "merci", "s'il", "vous", "plaît", "por", "favor", "gracias", "obrigado", "obrigada", "grazie", "prego", "pożalujsta",
+        "please", "pls", "plz", "thanks", "thank", "you", "thx", "ty", "go", "ahead", "do", "it", "that", "that's",
+        "is", "right", "fine",
+        "good", "great", "perfect", "sounds", "i", "i'm", "thing", "all", "of", "course", "agree", "just", "now",
+        "then", "sir", "madam", "very", "much",
+        "bitte", "danke", "merci", "s'il", "vous", "plaît", "por", "favor", "gracias", "obrigado", "obrigada", "grazie",
+        "prego", "pożalujsta",
         "пожалуйста", "спасибо", "ください", "请", "谢谢",
     }
 )  # fmt: skip
 """Words a yes may come with (politeness, 'go ahead'); any other word makes the answer unclear."""
 ACTION_WORDS = frozenset(
     {
-        "cancel", "change", "refund", "return", "exchange", "update", "modify", "book", "swap", "switch", "proceed", "process", "send",
+        "cancel", "change", "refund", "return", "exchange", "update", "modify", "book", "swap", "switch", "proceed",
+        "process", "send",
         "the", "a", "an", "my", "this", "them", "those", "these", "both", "with", "and", "to", "for", "of", "on",
-        "order", "orders", "item", "items", "cancellation", "address", "payment", "method", "card", "booking", "reservation",
+        "order", "orders", "item", "items", "cancellation", "address", "payment", "method", "card", "booking",
+        "reservation",
         "flight", "flights", "changes", "upgrade", "certificate", "baggage", "bags", ID_TOKEN,
     }
 )  # fmt: skip
-"""Naming the action after a yes ('yes, cancel it'): taken only after a yes word, never alone ('cancel' alone may mean stop)."""
+"""Naming the action after a yes ('yes, cancel it'): taken only after a yes word, never alone ('cancel' alone may mean
+stop)."""
 NO_CORE = frozenset(
     {
         "no", "nope", "nah", "not", "don't", "dont", "never", "stop", "n", "negative",
-        "non", "nein", "nee", "não", "nao", "nie", "нет", "ні", "いいえ", "不", "不要", "아니요", "아니", "hayır", "ne", "لا", "לא", "όχι",
+        "non", "nein", "nee", "não", "nao", "nie", "нет", "ні", "いいえ", "不", "不要", "아니요", "아니", "hayır", "ne",
+        "لا", "לא", "όχι",
     }
 )  # fmt: skip
 """Words that, opening an answer, say no (the write does not happen; the model is told)."""
-NO_OPENINGS = ("do not", "never mind", "nevermind", "hold off", "don't", "cancel that", "rather not", "i changed my mind", "changed my mind")
+NO_OPENINGS = (
+    "do not",
+    "never mind",
+    "nevermind",
+    "hold off",
+    "don't",
+    "cancel that",
+    "rather not",
+    "i changed my mind",
+    "changed my mind",
+)
 NOT_REFUSALS = ("no problem", "no worries", "not a problem", "no doubt", "not sure", "not yet sure")
 """Openings with a no word that do not refuse ('no problem, go ahead'): unclear, so asked again."""
 HEDGES = frozenset(
     {
-        "but", "however", "although", "though", "if", "unless", "wait", "hold", "maybe", "perhaps", "first", "before", "think",
+        "but", "however", "although", "though", "if", "unless", "wait", "hold", "maybe", "perhaps", "first", "before",
+        "think",
         "instead", "except", "only", "caution", "haven't", "hasn't", "later", "yet", "another", "other", "different",
         "not", "don't", "dont", "no", "never", "which", "what", "how", "why", "when", "where", "who",
     }
@@ -180,7 +211,14 @@ class CustomerConfirmation:
         # Always pause here, even when the answer is kept: LangGraph matches resume values to a
         # node's pauses by position, so skipping this one would hand its answer to the next
         # (the approval). After a crash the entry points resume it with the kept answer.
-        pause = {"type": "confirmation", "question": question, "tool": tool.name, "args": args, "tool_call_id": ctx.tool_call_id, "call_id": ctx.model_call_id}
+        pause = {
+            "type": "confirmation",
+            "question": question,
+            "tool": tool.name,
+            "args": args,
+            "tool_call_id": ctx.tool_call_id,
+            "call_id": ctx.model_call_id,
+        }
         answer = interrupt(pause)
         confirmed = parse_answer(answer) is True
         if ctx.engine is not None and ctx.tool_call_id and ctx.thread_id:
@@ -188,4 +226,7 @@ class CustomerConfirmation:
         instrument.event("frontdesk.confirmation", **{"gen_ai.tool.name": tool.name, "frontdesk.confirmed": confirmed})
         if confirmed:
             return PolicyVerdict.proceed(args)
-        return PolicyVerdict.refuse("The customer did not confirm this action, so nothing was done. Ask what they would like instead; do not retry it unasked.")
+        return PolicyVerdict.refuse(
+            "The customer did not confirm this action, so nothing was done. Ask what they would like instead; do not "
+            "retry it unasked."
+        )

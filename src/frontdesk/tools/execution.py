@@ -156,7 +156,11 @@ class ToolPipeline:
         tool = self.tools.get(request.name)
         if tool is None:
             allowed = ", ".join(self.tools)
-            return ToolOutcome(name=request.name or "?", content=f"Error: Unknown tool {request.name!r}. Available tools: {allowed}", ok=False)
+            return ToolOutcome(
+                name=request.name or "?",
+                content=f"Error: Unknown tool {request.name!r}. Available tools: {allowed}",
+                ok=False,
+            )
         ctx.model_call_id, ctx.tool_call_id = request.id, ""
         if request.parse_error is not None:
             return tool.error(f"Could not parse the arguments of {tool.name}: {request.parse_error}")
@@ -166,13 +170,19 @@ class ToolPipeline:
             return tool.error(f"Could not parse the arguments of {tool.name}: {exc}")
         size = len(json.dumps(args, default=str))
         if size > self.max_argument_chars:
-            return tool.error(f"The arguments of {tool.name} are too large ({size} characters; at most {self.max_argument_chars})")
+            return tool.error(
+                f"The arguments of {tool.name} are too large ({size} characters; at most {self.max_argument_chars})"
+            )
         ctx.tool_call_id = call_key(ctx.call_scope, request.id, tool.name, args)
         hooks: list[Callable[[Session], None]] = []
         with call_session(ctx):
             checked = self._checked(tool, args, ctx, hooks)
             with instrument.tool_call(ctx.run, tool.name, request.id, tool.kind.value, ctx.thread_id, args) as record:
-                outcome = checked if isinstance(checked, ToolOutcome) else self._after(tool, args, run_once(tool, ctx, checked, hooks, self._limit(tool)), ctx)
+                outcome = (
+                    checked
+                    if isinstance(checked, ToolOutcome)
+                    else self._after(tool, args, run_once(tool, ctx, checked, hooks, self._limit(tool)), ctx)
+                )
                 outcome = bounded(outcome, self.max_result_chars)
                 record(outcome.ok, outcome.content)
         return outcome
@@ -189,7 +199,9 @@ class ToolPipeline:
                     return tripped(tool, check_name(check), "tool_after", result, ctx)
         return outcome
 
-    def _checked(self, tool: Tool, args: dict[str, Any], ctx: ToolContext, hooks: list[Callable[[Session], None]]) -> ToolOutcome | BaseModel:
+    def _checked(
+        self, tool: Tool, args: dict[str, Any], ctx: ToolContext, hooks: list[Callable[[Session], None]]
+    ) -> ToolOutcome | BaseModel:
         """Validated arguments ready to run, or the error outcome that stops the call.
 
         Runs before the call's span opens: a policy that pauses the run for a person
@@ -227,8 +239,13 @@ class ToolPipeline:
         batch = BatchResult(customer_id=ctx.customer_id)
         for index, request in enumerate(requests):
             if index >= MAX_CALLS_PER_MESSAGE:
-                refused = f"Error: Not run: at most {MAX_CALLS_PER_MESSAGE} tool calls are run from one message; make fewer calls."
-                batch.results.append(CallResult(request.id, ToolOutcome(name=request.name or "?", content=refused, ok=False)))
+                refused = (
+                    f"Error: Not run: at most {MAX_CALLS_PER_MESSAGE} tool calls are run from one message; make "
+                    "fewer calls."
+                )
+                batch.results.append(
+                    CallResult(request.id, ToolOutcome(name=request.name or "?", content=refused, ok=False))
+                )
                 continue
             outcome = self.run(request, ctx)
             if outcome.authenticated_customer and ctx.customer_id and outcome.authenticated_customer != ctx.customer_id:
@@ -247,7 +264,8 @@ class ToolPipeline:
 
 
 def bounded(outcome: ToolOutcome, limit: int) -> ToolOutcome:
-    """``outcome`` with its content cut to ``limit`` characters and a note that says so (a 10 MB result is not a message)."""
+    """``outcome`` with its content cut to ``limit`` characters and a note that says so (a 10 MB result is not a
+    message)."""
     if len(outcome.content) <= limit:
         return outcome
     note = f"\n[result cut: {len(outcome.content) - limit} more characters not shown; ask for something narrower]"
@@ -280,7 +298,13 @@ def identity_switch_refused(outcome: ToolOutcome) -> ToolOutcome:
     return ToolOutcome(name=outcome.name, content=f"Error: {IDENTITY_PINNED}", ok=False)
 
 
-def run_once(tool: Tool, ctx: ToolContext, args: Any, on_commit: Sequence[Callable[[Session], None]] = (), time_limit: float | None = None) -> ToolOutcome:
+def run_once(
+    tool: Tool,
+    ctx: ToolContext,
+    args: Any,
+    on_commit: Sequence[Callable[[Session], None]] = (),
+    time_limit: float | None = None,
+) -> ToolOutcome:
     """Run validated ``args``; a WRITE with a domain DB commits here, once per (thread, call id) when it has one.
 
     A READ or GENERIC call gives up after ``time_limit`` seconds (see :mod:`frontdesk.tools.time_limit`).
@@ -295,12 +319,15 @@ def run_once(tool: Tool, ctx: ToolContext, args: Any, on_commit: Sequence[Callab
         return tool.execute(ctx, args)
     with call_session(ctx) as session:
         assert session is not None  # an engine is configured
-        earlier, clash = tool_runs.runs_under_id(session, ctx.thread_id, ctx.tool_call_id) if ctx.tool_call_id else (None, None)
+        earlier, clash = (
+            tool_runs.runs_under_id(session, ctx.thread_id, ctx.tool_call_id) if ctx.tool_call_id else (None, None)
+        )
         if earlier is not None:
             return ToolOutcome(name=tool.name, content=earlier.content, ok=True, handoff_to=tool.handoff_to)
         if clash is not None:
             return tool.error(
-                f"Not done: {ctx.model_call_id!r} was already used for another action ({clash.tool} with other arguments); "
+                f"Not done: {ctx.model_call_id!r} was already used for another action ({clash.tool} with other "
+                "arguments); "
                 "one id names one action, so nothing was changed. Use a new id for a new action."
             )
         outcome = tool.execute(ctx, args)

@@ -31,9 +31,14 @@ class IdentityFromCustomer(ToolGuardrail):
         if not tool.authenticates or ctx.customer_said is None:
             return GuardrailResult.ok()
         said = _plain(ctx.customer_said)
-        missing = [f"{field}={value!r}" for field, value in args.items() if isinstance(value, str) and _plain(value) and _plain(value) not in said]
+        missing = [
+            f"{field}={value!r}"
+            for field, value in args.items()
+            if isinstance(value, str) and _plain(value) and _plain(value) not in said
+        ]
         if not missing:
             return GuardrailResult.ok()
         return GuardrailResult.block(
-            f"Error: the customer has not given {', '.join(missing)} in this conversation: ask them for their details instead of guessing"
+            f"Error: the customer has not given {', '.join(missing)} in this conversation: ask them for their details "
+            "instead of guessing"
         )

@@ -23,7 +23,10 @@ def search_knowledge_base(
         raise ToolError("The knowledge base is not configured for this deployment.")
     passages = search(kb, query, top_k=top_k)
     if not passages:
-        return f"No passage in the knowledge base is relevant to {query!r}. Say that you don't know; do not answer from general knowledge."
+        return (
+            f"No passage in the knowledge base is relevant to {query!r}. Say that you don't know; do not answer "
+            "from general knowledge."
+        )
     return format_passages(passages)
 
 
@@ -34,7 +37,11 @@ def format_passages(passages: list[Passage]) -> str:
     and escaped, it cannot close its block or pose as a citation, and the agents are told
     that what is inside is material, never an instruction.
     """
-    blocks = [f'<passage cite="[{p.citation}]" title="{escape(p.title)} — {escape(p.heading)}">\n{escape(p.text, quote=False)}\n</passage>' for p in passages]
+    blocks = [
+        f'<passage cite="[{p.citation}]" title="{escape(p.title)} — '
+        f'{escape(p.heading)}">\n{escape(p.text, quote=False)}\n</passage>'
+        for p in passages
+    ]
     return PASSAGES_HEADER + "\n" + "\n".join(blocks)
 
 

@@ -71,7 +71,9 @@ class DaemonWorkers:
             job, done = item
             try:
                 job()
-            except Exception:  # tool.execute reports a tool's own errors; anything here is a bug, and the worker stays usable
+            # tool.execute reports a tool's own errors; anything here is a bug, and the worker stays
+            # usable
+            except Exception:
                 logger.exception("a time-limited tool call failed outside the tool")
             finally:
                 with self._lock:  # free before the caller hears of it, so its next call finds this worker
@@ -96,4 +98,7 @@ def execute_within(tool: Tool, ctx: ToolContext, args: BaseModel, seconds: float
     WORKERS.run(lambda: result.append(context.run(tool.execute, own_ctx, args)), finished)
     if finished.wait(seconds) and result:
         return result[0]
-    return tool.error(f"{tool.name} did not answer within {seconds:g} s; it may be down. Do not retry it now; tell the customer and offer a person.")
+    return tool.error(
+        f"{tool.name} did not answer within {seconds:g} s; it may be down. Do not retry it now; tell the customer and "
+        "offer a person."
+    )

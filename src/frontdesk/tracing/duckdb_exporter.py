@@ -52,7 +52,14 @@ def span_row(span: ReadableSpan) -> list[Any]:
     context = span.get_span_context()
     assert context is not None, "a finished SDK span always has a context"
     attributes = _plain(span.attributes)
-    events = [{"name": e.name, "time": moment.isoformat() if (moment := _time(e.timestamp)) else None, "attributes": _plain(e.attributes)} for e in span.events]
+    events = [
+        {
+            "name": e.name,
+            "time": moment.isoformat() if (moment := _time(e.timestamp)) else None,
+            "attributes": _plain(e.attributes),
+        }
+        for e in span.events
+    ]
     duration = (span.end_time - span.start_time) / 1e6 if span.end_time and span.start_time else None
     return [
         _hex(context.trace_id, 32),
@@ -73,7 +80,9 @@ def span_row(span: ReadableSpan) -> list[Any]:
     ]
 
 
-_COLUMN_TYPES = ("VARCHAR",) * 5 + ("TIMESTAMP",) * 2 + ("DOUBLE",) + ("VARCHAR",) * 2 + ("JSON",) * 3 + ("VARCHAR",) * 2
+_COLUMN_TYPES = (
+    ("VARCHAR",) * 5 + ("TIMESTAMP",) * 2 + ("DOUBLE",) + ("VARCHAR",) * 2 + ("JSON",) * 3 + ("VARCHAR",) * 2
+)
 INSERT_COLUMNS = "INSERT INTO spans SELECT " + ", ".join(f"unnest(?::{kind}[])" for kind in _COLUMN_TYPES)
 """A batch as one statement over its columns: ``executemany`` inserts row by row, ~40x slower
 (it was most of tracing's cost, paid in the same interpreter as the conversations)."""
@@ -110,7 +119,12 @@ class DuckDBSpanExporter(SpanExporter):
                 connection = duckdb.connect(str(self.path))
             except duckdb.IOException as exc:
                 if attempt == self.lock_retries:
-                    logger.warning("frontdesk traces: dropped %d span(s), %s is locked by another process: %s", len(rows), self.path, exc)
+                    logger.warning(
+                        "frontdesk traces: dropped %d span(s), %s is locked by another process: %s",
+                        len(rows),
+                        self.path,
+                        exc,
+                    )
                     return SpanExportResult.FAILURE
                 time.sleep(self.retry_delay_s)
                 continue

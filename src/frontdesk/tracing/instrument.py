@@ -44,7 +44,12 @@ def _provider(model: Any) -> str:
 
 
 def _messages_json(messages: Any, context: RunContext) -> str:
-    return _content(json.dumps([{"role": getattr(m, "type", "?"), "content": str(getattr(m, "content", m))} for m in messages or []]), context)
+    return _content(
+        json.dumps(
+            [{"role": getattr(m, "type", "?"), "content": str(getattr(m, "content", m))} for m in messages or []]
+        ),
+        context,
+    )
 
 
 MAX_CONTENT_CHARS = 8_000
@@ -52,25 +57,38 @@ MAX_CONTENT_CHARS = 8_000
 
 
 def _content(text: str, context: RunContext) -> str:
-    """Content as it may go on a span (only called when capture is on): at most ``MAX_CONTENT_CHARS``, redacted unless turned off."""
+    """Content as it may go on a span (only called when capture is on): at most ``MAX_CONTENT_CHARS``, redacted unless
+    turned off."""
     if len(text) > MAX_CONTENT_CHARS:
         text = f"{text[:MAX_CONTENT_CHARS]}... [{len(text) - MAX_CONTENT_CHARS} more characters not recorded]"
     return redact(text) if context.redact_content else text
 
 
 @contextmanager
-def agent_call(context: RunContext, agent: str, thread_id: str, model: Any, prompt: Any = None) -> Iterator[Callable[[Any], None]]:
+def agent_call(
+    context: RunContext, agent: str, thread_id: str, model: Any, prompt: Any = None
+) -> Iterator[Callable[[Any], None]]:
     """``invoke_agent {agent}`` with a ``chat {model}`` child; yields a recorder for the reply."""
     tracer = context.tracer
     name = model_name(model)
     provider = _provider(model)
     with tracer.start_as_current_span(
         f"invoke_agent {agent}",
-        attributes={gen_ai.GEN_AI_OPERATION_NAME: "invoke_agent", gen_ai.GEN_AI_AGENT_NAME: agent, gen_ai.GEN_AI_CONVERSATION_ID: thread_id},
+        attributes={
+            gen_ai.GEN_AI_OPERATION_NAME: "invoke_agent",
+            gen_ai.GEN_AI_AGENT_NAME: agent,
+            gen_ai.GEN_AI_CONVERSATION_ID: thread_id,
+        },
     ):
-        common = {gen_ai.GEN_AI_OPERATION_NAME: "chat", gen_ai.GEN_AI_REQUEST_MODEL: name, gen_ai.GEN_AI_PROVIDER_NAME: provider}
+        common = {
+            gen_ai.GEN_AI_OPERATION_NAME: "chat",
+            gen_ai.GEN_AI_REQUEST_MODEL: name,
+            gen_ai.GEN_AI_PROVIDER_NAME: provider,
+        }
         with tracer.start_as_current_span(
-            f"chat {name}", kind=trace.SpanKind.CLIENT, attributes={**common, gen_ai.GEN_AI_AGENT_NAME: agent, gen_ai.GEN_AI_CONVERSATION_ID: thread_id}
+            f"chat {name}",
+            kind=trace.SpanKind.CLIENT,
+            attributes={**common, gen_ai.GEN_AI_AGENT_NAME: agent, gen_ai.GEN_AI_CONVERSATION_ID: thread_id},
         ) as span:
             if context.capture_content and prompt is not None:
                 span.set_attribute(gen_ai.GEN_AI_INPUT_MESSAGES, _messages_json(prompt, context))
@@ -93,13 +111,20 @@ def agent_call(context: RunContext, agent: str, thread_id: str, model: Any, prom
                 if context.capture_content:
                     span.set_attribute(gen_ai.GEN_AI_OUTPUT_MESSAGES, _messages_json([reply], context))
                 if context.metrics is not None:
-                    context.metrics.record_call(common, time.perf_counter() - started, input_tokens if usage else None, output_tokens if usage else None)
+                    context.metrics.record_call(
+                        common,
+                        time.perf_counter() - started,
+                        input_tokens if usage else None,
+                        output_tokens if usage else None,
+                    )
 
             yield record
 
 
 @contextmanager
-def tool_call(context: RunContext, tool: str, call_id: str, kind: str, thread_id: str, arguments: Any = None) -> Iterator[Callable[[bool, str], None]]:
+def tool_call(
+    context: RunContext, tool: str, call_id: str, kind: str, thread_id: str, arguments: Any = None
+) -> Iterator[Callable[[bool, str], None]]:
     """``execute_tool {tool}``; yields a recorder for the outcome (ok, content)."""
     with context.tracer.start_as_current_span(
         f"execute_tool {tool}",
@@ -120,7 +145,11 @@ def tool_call(context: RunContext, tool: str, call_id: str, kind: str, thread_id
                 span.set_attribute(gen_ai.GEN_AI_TOOL_CALL_RESULT, _content(content, context))
             if not ok:
                 # The error text echoes arguments (an email, an order id): content, so only with capture on.
-                span.set_status(Status(StatusCode.ERROR, _content(content[:200], context) if context.capture_content else "tool_error"))
+                span.set_status(
+                    Status(
+                        StatusCode.ERROR, _content(content[:200], context) if context.capture_content else "tool_error"
+                    )
+                )
                 span.set_attribute("error.type", "tool_error")
 
         yield record
@@ -133,13 +162,24 @@ def event(name: str, **attributes: Any) -> None:
 
 
 @contextmanager
-def turn(tracer: Any, *, thread_id: str, scenario: str | None = None, turn: int | None = None, labels: Mapping[str, str] | None = None) -> Iterator[str]:
+def turn(
+    tracer: Any,
+    *,
+    thread_id: str,
+    scenario: str | None = None,
+    turn: int | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Iterator[str]:
     """The root span of one graph run (one customer turn); yields the run id (trace id).
 
     ``labels`` (see :mod:`frontdesk.tracing.labels`: the model, prompt version, config hash
     and the deployment's tags) make turns comparable across deployments.
     """
-    attributes: dict[str, Any] = {gen_ai.GEN_AI_CONVERSATION_ID: thread_id, "frontdesk.thread.id": thread_id, **(labels or {})}
+    attributes: dict[str, Any] = {
+        gen_ai.GEN_AI_CONVERSATION_ID: thread_id,
+        "frontdesk.thread.id": thread_id,
+        **(labels or {}),
+    }
     if scenario is not None:
         attributes["frontdesk.scenario"] = scenario
     if turn is not None:
@@ -186,7 +226,9 @@ def node_span(context: RunContext, name: str, thread_id: str) -> Iterator[None]:
 RATINGS = ("up", "down")
 
 
-def feedback(tracer: Any, *, run_id: str, thread_id: str, rating: str, comment: str | None = None, capture_content: bool = False) -> None:
+def feedback(
+    tracer: Any, *, run_id: str, thread_id: str, rating: str, comment: str | None = None, capture_content: bool = False
+) -> None:
     """A customer's rating of a reply, as a ``frontdesk.feedback`` span in that reply's trace.
 
     The span joins the rated turn's trace (same trace id), so the rating sits with the
@@ -197,10 +239,19 @@ def feedback(tracer: Any, *, run_id: str, thread_id: str, rating: str, comment: 
     if rating not in RATINGS:
         raise ValueError(f"rating must be one of {', '.join(RATINGS)}, not {rating!r}")
     parent = trace.SpanContext(
-        trace_id=int(run_id, 16), span_id=random.getrandbits(64) or 1, is_remote=True, trace_flags=trace.TraceFlags(trace.TraceFlags.SAMPLED)
+        trace_id=int(run_id, 16),
+        span_id=random.getrandbits(64) or 1,
+        is_remote=True,
+        trace_flags=trace.TraceFlags(trace.TraceFlags.SAMPLED),
     )
-    attributes: dict[str, Any] = {"frontdesk.feedback.rating": rating, gen_ai.GEN_AI_CONVERSATION_ID: thread_id, "frontdesk.thread.id": thread_id}
+    attributes: dict[str, Any] = {
+        "frontdesk.feedback.rating": rating,
+        gen_ai.GEN_AI_CONVERSATION_ID: thread_id,
+        "frontdesk.thread.id": thread_id,
+    }
     if comment and capture_content:
         attributes["frontdesk.feedback.comment"] = comment[:2000]
-    with tracer.start_as_current_span("frontdesk.feedback", context=trace.set_span_in_context(trace.NonRecordingSpan(parent)), attributes=attributes):
+    with tracer.start_as_current_span(
+        "frontdesk.feedback", context=trace.set_span_in_context(trace.NonRecordingSpan(parent)), attributes=attributes
+    ):
         pass

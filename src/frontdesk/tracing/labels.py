@@ -16,7 +16,18 @@ if TYPE_CHECKING:
     from frontdesk.config.settings import Settings
     from frontdesk.domains.base import Domain
 
-NOT_BEHAVIOUR = {"data_dir", "database_url", "api_key", "base_url", "traces_path", "knowledge_path", "otlp_endpoint", "console_traces", "alert_webhook", "tags"}
+NOT_BEHAVIOUR = {
+    "data_dir",
+    "database_url",
+    "api_key",
+    "base_url",
+    "traces_path",
+    "knowledge_path",
+    "otlp_endpoint",
+    "console_traces",
+    "alert_webhook",
+    "tags",
+}
 
 
 def short_hash(text: str) -> str:

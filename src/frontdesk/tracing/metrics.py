@@ -16,7 +16,9 @@ class GenAIMetrics:
         self.token_usage = gen_ai_metrics.create_gen_ai_client_token_usage(meter)
         self.duration = gen_ai_metrics.create_gen_ai_client_operation_duration(meter)
 
-    def record_call(self, attributes: dict[str, Any], seconds: float, input_tokens: int | None, output_tokens: int | None) -> None:
+    def record_call(
+        self, attributes: dict[str, Any], seconds: float, input_tokens: int | None, output_tokens: int | None
+    ) -> None:
         self.duration.record(seconds, attributes)
         if input_tokens is not None:
             self.token_usage.record(input_tokens, {**attributes, gen_ai.GEN_AI_TOKEN_TYPE: "input"})

@@ -65,8 +65,10 @@ SELECT trace_id,
        any_value(thread_id) FILTER (WHERE thread_id IS NOT NULL),
        any_value(json_extract_string(attributes, '$."frontdesk.scenario"')) FILTER (WHERE parent_span_id IS NULL),
        min(start_time) FILTER (WHERE name <> 'frontdesk.feedback'),
-       epoch_ms(max(end_time) FILTER (WHERE name <> 'frontdesk.feedback')) - epoch_ms(min(start_time) FILTER (WHERE name <> 'frontdesk.feedback')), count(*),
-       list(DISTINCT json_extract_string(attributes, '$."gen_ai.agent.name"')) FILTER (WHERE name LIKE 'invoke_agent %'),
+       epoch_ms(max(end_time) FILTER (WHERE name <> 'frontdesk.feedback')) - epoch_ms(min(start_time) FILTER (WHERE name
+           <> 'frontdesk.feedback')), count(*),
+       list(DISTINCT json_extract_string(attributes, '$."gen_ai.agent.name"')) FILTER (WHERE name LIKE
+           'invoke_agent %'),
        count(*) FILTER (WHERE name LIKE 'execute_tool %'),
        count(*) FILTER (WHERE status_code = 'ERROR'),
        coalesce(sum(CAST(json_extract(attributes, '$."gen_ai.usage.input_tokens"') AS BIGINT)), 0),
@@ -80,7 +82,19 @@ def list_runs(path: Path, limit: int = 20) -> list[RunSummary]:
     with _connect(path) as db:
         rows = db.execute(RUNS_SQL, [limit]).fetchall()
     return [
-        RunSummary(r[0], r[1], r[2], r[3], float(r[4] or 0), int(r[5]), sorted(a for a in (r[6] or []) if a), int(r[7]), int(r[8]), int(r[9]), int(r[10]))
+        RunSummary(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            float(r[4] or 0),
+            int(r[5]),
+            sorted(a for a in (r[6] or []) if a),
+            int(r[7]),
+            int(r[8]),
+            int(r[9]),
+            int(r[10]),
+        )
         for r in rows
     ]
 
@@ -88,14 +102,22 @@ def list_runs(path: Path, limit: int = 20) -> list[RunSummary]:
 def run_tree(path: Path, run_id: str) -> list[SpanNode]:
     """The run's spans as a tree (roots first, children by start time); ``run_id`` may be a prefix."""
     with _connect(path) as db:
-        matches = db.execute("SELECT DISTINCT trace_id FROM spans WHERE trace_id LIKE ? LIMIT 2", [f"{run_id}%"]).fetchall()
+        matches = db.execute(
+            "SELECT DISTINCT trace_id FROM spans WHERE trace_id LIKE ? LIMIT 2", [f"{run_id}%"]
+        ).fetchall()
         if len(matches) != 1:
-            raise KeyError(f"no run {run_id!r}" if not matches else f"run id {run_id!r} is ambiguous; give more characters")
+            raise KeyError(
+                f"no run {run_id!r}" if not matches else f"run id {run_id!r} is ambiguous; give more characters"
+            )
         rows = db.execute(
-            "SELECT span_id, parent_span_id, name, duration_ms, status_code, attributes, events FROM spans WHERE trace_id = ? ORDER BY start_time",
+            "SELECT span_id, parent_span_id, name, duration_ms, status_code, attributes, events FROM spans WHERE "
+            "trace_id = ? ORDER BY start_time",
             [matches[0][0]],
         ).fetchall()
-    nodes = {r[0]: SpanNode(r[0], r[2], float(r[3] or 0), r[4], json.loads(r[5] or "{}"), json.loads(r[6] or "[]")) for r in rows}
+    nodes = {
+        r[0]: SpanNode(r[0], r[2], float(r[3] or 0), r[4], json.loads(r[5] or "{}"), json.loads(r[6] or "[]"))
+        for r in rows
+    }
     roots = []
     for span_id, parent, *_ in rows:
         if parent and parent in nodes:
@@ -149,16 +171,20 @@ GROUP BY ALL ORDER BY trips DESC, guardrail, stage, action
 
 GATEWAY_SQL = """
 SELECT count(*),
-       coalesce(avg(CASE WHEN json_extract_string(attributes, '$."frontdesk.gateway.fallback"') = 'true' THEN 1.0 ELSE 0.0 END), 0),
-       coalesce(avg(CASE WHEN json_extract_string(attributes, '$."frontdesk.gateway.cache_hit"') = 'true' THEN 1.0 ELSE 0.0 END), 0),
-       coalesce(sum(CASE WHEN json_extract_string(attributes, '$."frontdesk.gateway.unavailable"') = 'true' THEN 1 ELSE 0 END), 0),
+       coalesce(avg(CASE WHEN json_extract_string(attributes, '$."frontdesk.gateway.fallback"') = 'true' THEN 1.0 ELSE
+           0.0 END), 0),
+       coalesce(avg(CASE WHEN json_extract_string(attributes, '$."frontdesk.gateway.cache_hit"') = 'true' THEN 1.0 ELSE
+           0.0 END), 0),
+       coalesce(sum(CASE WHEN json_extract_string(attributes, '$."frontdesk.gateway.unavailable"') = 'true' THEN 1 ELSE
+           0 END), 0),
        (SELECT count(*) FROM spans AS s, json_each(s.events) AS e
         WHERE s.start_time >= ? AND json_extract_string(e.value, '$.name') = 'frontdesk.gateway.escalated')
 FROM spans WHERE start_time >= ? AND name LIKE 'chat %'
 """
 
 COST_BY_MODEL_SQL = """
-SELECT coalesce(json_extract_string(attributes, '$."gen_ai.response.model"'), json_extract_string(attributes, '$."gen_ai.request.model"')) AS model,
+SELECT coalesce(json_extract_string(attributes, '$."gen_ai.response.model"'), json_extract_string(attributes,
+    '$."gen_ai.request.model"')) AS model,
        count(*), coalesce(sum(CAST(json_extract(attributes, '$."frontdesk.cost.usd"') AS DOUBLE)), 0)
 FROM spans WHERE start_time >= ? AND name LIKE 'chat %'
 GROUP BY ALL ORDER BY 3 DESC, 2 DESC
@@ -199,7 +225,13 @@ def stats(path: Path, since: timedelta | None = None) -> Stats:
         rows = db.execute(STATS_SQL, [start]).fetchall()
         totals = db.execute(TOTALS_SQL, [start, start]).fetchone() or (0, 0, 0, 0, 0, 0, 0)
         trips = db.execute(GUARDRAIL_TRIPS_SQL, [start]).fetchall()
-        calls, fallback, cached, unavailable, escalations = db.execute(GATEWAY_SQL, [start, start]).fetchone() or (0, 0, 0, 0, 0)
+        calls, fallback, cached, unavailable, escalations = db.execute(GATEWAY_SQL, [start, start]).fetchone() or (
+            0,
+            0,
+            0,
+            0,
+            0,
+        )
         costs = db.execute(COST_BY_MODEL_SQL, [start]).fetchall()
     return Stats(
         rows=[(r[0], r[1], int(r[2]), float(r[3]), float(r[4]), float(r[5]), float(r[6])) for r in rows],

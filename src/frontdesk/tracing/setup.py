@@ -77,8 +77,14 @@ def configure_tracing(
     if use_otlp:
         from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter  # noqa: PLC0415 — only with an OTLP endpoint
 
-        metrics_endpoint = otlp_endpoint.rstrip("/").removesuffix("/v1/traces") + "/v1/metrics" if otlp_endpoint else None
-        readers.append(PeriodicExportingMetricReader(OTLPMetricExporter(endpoint=metrics_endpoint) if metrics_endpoint else OTLPMetricExporter()))
+        metrics_endpoint = (
+            otlp_endpoint.rstrip("/").removesuffix("/v1/traces") + "/v1/metrics" if otlp_endpoint else None
+        )
+        readers.append(
+            PeriodicExportingMetricReader(
+                OTLPMetricExporter(endpoint=metrics_endpoint) if metrics_endpoint else OTLPMetricExporter()
+            )
+        )
     meter_provider = MeterProvider(resource=resource, metric_readers=readers) if readers else None
     if duckdb_path is None and not console and not use_otlp:
         return TracingHandle(tracer=trace.NoOpTracerProvider().get_tracer("frontdesk"), meter_provider=meter_provider)
@@ -86,12 +92,22 @@ def configure_tracing(
     if duckdb_path is not None:
         exporter = DuckDBSpanExporter(duckdb_path)
         # a queue and batches big enough that a busy interval is still one export (a full queue drops spans)
-        provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=DUCKDB_EXPORT_EVERY_MS, max_queue_size=8192, max_export_batch_size=2048))
+        provider.add_span_processor(
+            BatchSpanProcessor(
+                exporter, schedule_delay_millis=DUCKDB_EXPORT_EVERY_MS, max_queue_size=8192, max_export_batch_size=2048
+            )
+        )
     if use_otlp:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter  # noqa: PLC0415 — only with an OTLP endpoint
 
-        endpoint = otlp_endpoint.rstrip("/") + "/v1/traces" if otlp_endpoint and not otlp_endpoint.endswith("/v1/traces") else otlp_endpoint
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint) if endpoint else OTLPSpanExporter()))
+        endpoint = (
+            otlp_endpoint.rstrip("/") + "/v1/traces"
+            if otlp_endpoint and not otlp_endpoint.endswith("/v1/traces")
+            else otlp_endpoint
+        )
+        provider.add_span_processor(
+            BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint) if endpoint else OTLPSpanExporter())
+        )
     if console:
         provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
     if set_global:

@@ -7,7 +7,14 @@ from pathlib import Path
 from frontdesk.domains.airline.dataset import export_tau2_db, load_tau2_db, tau2_db_hash
 from frontdesk.domains.airline.demo_data import demo_dataset, seed_demo
 from frontdesk.domains.airline.models import DOMAIN_TABLES, has_data
-from frontdesk.domains.airline.policy import MONEY_TOOLS, customer_exists, describe_action, not_the_customers, owner_of, refund_amount
+from frontdesk.domains.airline.policy import (
+    MONEY_TOOLS,
+    customer_exists,
+    describe_action,
+    not_the_customers,
+    owner_of,
+    refund_amount,
+)
 from frontdesk.domains.airline.prompt import INSTRUCTIONS
 from frontdesk.domains.airline.tools import AIRLINE_TOOLS, TOOLS_BY_NAME
 from frontdesk.domains.base import Domain

@@ -22,12 +22,25 @@ def load_tau2_db(engine: Engine, data: dict[str, Any]) -> None:
     with Session(engine) as session:
         for position, flight in enumerate(data["flights"].values()):
             session.add(
-                Flight(flight_number=flight["flight_number"], position=position, origin=flight["origin"], destination=flight["destination"], data=flight)
+                Flight(
+                    flight_number=flight["flight_number"],
+                    position=position,
+                    origin=flight["origin"],
+                    destination=flight["destination"],
+                    data=flight,
+                )
             )
         for position, user in enumerate(data["users"].values()):
             session.add(Traveller(user_id=user["user_id"], position=position, email=user.get("email", ""), data=user))
         for position, reservation in enumerate(data["reservations"].values()):
-            session.add(Reservation(reservation_id=reservation["reservation_id"], position=position, user_id=reservation["user_id"], data=reservation))
+            session.add(
+                Reservation(
+                    reservation_id=reservation["reservation_id"],
+                    position=position,
+                    user_id=reservation["user_id"],
+                    data=reservation,
+                )
+            )
         session.commit()
 
 

@@ -16,10 +16,16 @@ from frontdesk.domains.airline.dataset import load_tau2_db
 
 def _open(seats: tuple[int, int, int], prices: tuple[int, int, int]) -> dict[str, Any]:
     cabins = ("basic_economy", "economy", "business")
-    return {"status": "available", "available_seats": dict(zip(cabins, seats, strict=True)), "prices": dict(zip(cabins, prices, strict=True))}
+    return {
+        "status": "available",
+        "available_seats": dict(zip(cabins, seats, strict=True)),
+        "prices": dict(zip(cabins, prices, strict=True)),
+    }
 
 
-def _flight(number: str, origin: str, destination: str, departs: str, arrives: str, dates: dict[str, Any]) -> dict[str, Any]:
+def _flight(
+    number: str, origin: str, destination: str, departs: str, arrives: str, dates: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "origin": origin,
         "destination": destination,
@@ -38,8 +44,16 @@ FLIGHTS: list[dict[str, Any]] = [
         "08:00:00",
         "11:30:00",
         {
-            "2024-05-14": {"status": "landed", "actual_departure_time_est": "2024-05-14T08:05:00", "actual_arrival_time_est": "2024-05-14T11:20:00"},
-            "2024-05-15": {"status": "delayed", "estimated_departure_time_est": "2024-05-15T10:30:00", "estimated_arrival_time_est": "2024-05-15T14:00:00"},
+            "2024-05-14": {
+                "status": "landed",
+                "actual_departure_time_est": "2024-05-14T08:05:00",
+                "actual_arrival_time_est": "2024-05-14T11:20:00",
+            },
+            "2024-05-15": {
+                "status": "delayed",
+                "estimated_departure_time_est": "2024-05-15T10:30:00",
+                "estimated_arrival_time_est": "2024-05-15T14:00:00",
+            },
             "2024-05-20": _open((9, 12, 4), (89, 164, 512)),
             "2024-05-21": _open((0, 3, 2), (95, 170, 530)),
         },
@@ -78,11 +92,23 @@ USERS: list[dict[str, Any]] = [
     {
         "user_id": "ava_chen_1001",
         "name": {"first_name": "Ava", "last_name": "Chen"},
-        "address": {"address1": "12 Hudson St", "address2": "Apt 4", "city": "New York", "country": "USA", "state": "NY", "zip": "10013"},
+        "address": {
+            "address1": "12 Hudson St",
+            "address2": "Apt 4",
+            "city": "New York",
+            "country": "USA",
+            "state": "NY",
+            "zip": "10013",
+        },
         "email": "ava.chen@example.com",
         "dob": "1988-02-14",
         "payment_methods": {
-            "credit_card_1001": {"source": "credit_card", "id": "credit_card_1001", "brand": "visa", "last_four": "4242"},
+            "credit_card_1001": {
+                "source": "credit_card",
+                "id": "credit_card_1001",
+                "brand": "visa",
+                "last_four": "4242",
+            },
             "gift_card_1001": {"source": "gift_card", "id": "gift_card_1001", "amount": 120.0},
             "certificate_1001": {"source": "certificate", "id": "certificate_1001", "amount": 100.0},
         },
@@ -93,10 +119,24 @@ USERS: list[dict[str, Any]] = [
     {
         "user_id": "ben_ortiz_1002",
         "name": {"first_name": "Ben", "last_name": "Ortiz"},
-        "address": {"address1": "400 Market St", "address2": "", "city": "San Francisco", "country": "USA", "state": "CA", "zip": "94105"},
+        "address": {
+            "address1": "400 Market St",
+            "address2": "",
+            "city": "San Francisco",
+            "country": "USA",
+            "state": "CA",
+            "zip": "94105",
+        },
         "email": "ben.ortiz@example.com",
         "dob": "1979-11-30",
-        "payment_methods": {"credit_card_1002": {"source": "credit_card", "id": "credit_card_1002", "brand": "mastercard", "last_four": "5454"}},
+        "payment_methods": {
+            "credit_card_1002": {
+                "source": "credit_card",
+                "id": "credit_card_1002",
+                "brand": "mastercard",
+                "last_four": "5454",
+            }
+        },
         "saved_passengers": [],
         "membership": "regular",
         "reservations": ["BO2001"],
@@ -129,8 +169,13 @@ RESERVATIONS: list[dict[str, Any]] = [
         "destination": "SFO",
         "flight_type": "one_way",
         "cabin": "business",
-        "flights": [{"origin": "JFK", "destination": "SFO", "flight_number": "HAT101", "date": "2024-05-21", "price": 530}],
-        "passengers": [{"first_name": "Ava", "last_name": "Chen", "dob": "1988-02-14"}, {"first_name": "Leo", "last_name": "Chen", "dob": "2015-06-01"}],
+        "flights": [
+            {"origin": "JFK", "destination": "SFO", "flight_number": "HAT101", "date": "2024-05-21", "price": 530}
+        ],
+        "passengers": [
+            {"first_name": "Ava", "last_name": "Chen", "dob": "1988-02-14"},
+            {"first_name": "Leo", "last_name": "Chen", "dob": "2015-06-01"},
+        ],
         "payment_history": [{"payment_id": "credit_card_1001", "amount": 1060}],
         "created_at": "2024-05-15T10:00:00",
         "total_baggages": 2,
@@ -144,7 +189,9 @@ RESERVATIONS: list[dict[str, Any]] = [
         "destination": "JFK",
         "flight_type": "one_way",
         "cabin": "basic_economy",
-        "flights": [{"origin": "SFO", "destination": "JFK", "flight_number": "HAT102", "date": "2024-05-15", "price": 92}],
+        "flights": [
+            {"origin": "SFO", "destination": "JFK", "flight_number": "HAT102", "date": "2024-05-15", "price": 92}
+        ],
         "passengers": [{"first_name": "Ben", "last_name": "Ortiz", "dob": "1979-11-30"}],
         "payment_history": [{"payment_id": "credit_card_1002", "amount": 92}],
         "created_at": "2024-05-01T18:40:00",

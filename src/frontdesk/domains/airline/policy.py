@@ -36,7 +36,8 @@ def refund_amount(session: Session, customer_id: str | None, tool: str, args: Ma
 
 
 def _flight_change_refund(session: Session, data: Mapping[str, Any], args: Mapping[str, Any]) -> float | None:
-    """What a flight change gives back (the negated price difference), 0 when it costs; None when the tool would fail."""
+    """What a flight change gives back (the negated price difference), 0 when it costs; None when the tool would
+    fail."""
     try:
         refs = [FlightRef.model_validate(f) for f in args.get("flights") or []]
         charge, _ = price_change(session, dict(data), str(args.get("cabin")), refs)
@@ -61,14 +62,24 @@ def not_the_customers(session: Session, customer_id: str, tool: str, args: Mappi
 def describe_action(tool: str, args: Mapping[str, Any]) -> str | None:
     """An airline WRITE in the customer's words, for the confirmation question (None: generic wording)."""
     reservation = args.get("reservation_id")
-    flights = ", ".join(f"{f.get('flight_number')} on {f.get('date')}" for f in args.get("flights") or [] if isinstance(f, Mapping))
-    payments = ", ".join(f"{p.get('amount')} from {p.get('payment_id')}" for p in args.get("payment_methods") or [] if isinstance(p, Mapping))
-    people = ", ".join(f"{p.get('first_name')} {p.get('last_name')}" for p in args.get("passengers") or [] if isinstance(p, Mapping))
+    flights = ", ".join(
+        f"{f.get('flight_number')} on {f.get('date')}" for f in args.get("flights") or [] if isinstance(f, Mapping)
+    )
+    payments = ", ".join(
+        f"{p.get('amount')} from {p.get('payment_id')}"
+        for p in args.get("payment_methods") or []
+        if isinstance(p, Mapping)
+    )
+    people = ", ".join(
+        f"{p.get('first_name')} {p.get('last_name')}" for p in args.get("passengers") or [] if isinstance(p, Mapping)
+    )
     wording = {
-        "book_reservation": f"book {args.get('cabin')} {flights} ({args.get('origin')} to {args.get('destination')}) for {people}, "
+        "book_reservation": f"book {args.get('cabin')} {flights} ({args.get('origin')} to {args.get('destination')}) "
+        f"for {people}, "
         f"{args.get('total_baggages')} bag(s), insurance {args.get('insurance')}, paying {payments}",
         "cancel_reservation": f"cancel reservation {reservation} and refund its payments",
-        "update_reservation_flights": f"change reservation {reservation} to {args.get('cabin')} {flights}, settling the difference on {args.get('payment_id')}",
+        "update_reservation_flights": f"change reservation {reservation} to {args.get('cabin')} {flights}, settling "
+        f"the difference on {args.get('payment_id')}",
         "update_reservation_baggages": f"set reservation {reservation} to {args.get('total_baggages')} bag(s) "
         f"({args.get('nonfree_baggages')} paid), charged to {args.get('payment_id')}",
         "update_reservation_passengers": f"change the passengers of reservation {reservation} to {people}",

@@ -9,7 +9,14 @@ from frontdesk.domains.retail.dataset import export_tau2_db, load_tau2_db, tau2_
 from frontdesk.domains.retail.demo_data import demo_dataset, seed_demo
 from frontdesk.domains.retail.intents import LOGIN_STEPS, RETAIL_INTENTS
 from frontdesk.domains.retail.models import DOMAIN_TABLES, has_data, init_domain_schema
-from frontdesk.domains.retail.policy import MONEY_TOOLS, customer_exists, describe_action, not_the_customers, owner_of, refund_amount
+from frontdesk.domains.retail.policy import (
+    MONEY_TOOLS,
+    customer_exists,
+    describe_action,
+    not_the_customers,
+    owner_of,
+    refund_amount,
+)
 from frontdesk.domains.retail.prompt import INSTRUCTIONS
 from frontdesk.domains.retail.tools import RETAIL_TOOLS, TOOLS_BY_NAME
 
@@ -37,7 +44,10 @@ DOMAIN = Domain(
     email_login_tool="find_user_id_by_email",
     customer_exists=customer_exists,
     owner_of=owner_of,
-    login_call=lambda user_id, dump: {"name": "find_user_id_by_email", "args": {"email": dump["users"][user_id]["email"]}},
+    login_call=lambda user_id, dump: {
+        "name": "find_user_id_by_email",
+        "args": {"email": dump["users"][user_id]["email"]},
+    },
     demo_pages=DEMO_PAGES,
 )
 

@@ -73,13 +73,22 @@ def export_tau2_db(engine: Engine) -> dict[str, Any]:
         for variant in session.exec(select(Variant).order_by(col(Variant.product_id), col(Variant.position))):
             variants.setdefault(variant.product_id, []).append(variant)
         methods: dict[str, list[PaymentMethod]] = {}
-        for method in session.exec(select(PaymentMethod).order_by(col(PaymentMethod.user_id), col(PaymentMethod.position))):
+        for method in session.exec(
+            select(PaymentMethod).order_by(col(PaymentMethod.user_id), col(PaymentMethod.position))
+        ):
             methods.setdefault(method.user_id, []).append(method)
         products = {
-            p.product_id: {"name": p.name, "product_id": p.product_id, "variants": {v.item_id: v.as_tau2() for v in variants.get(p.product_id, [])}}
+            p.product_id: {
+                "name": p.name,
+                "product_id": p.product_id,
+                "variants": {v.item_id: v.as_tau2() for v in variants.get(p.product_id, [])},
+            }
             for p in session.exec(select(Product).order_by(col(Product.position)))
         }
-        users = {u.user_id: user_as_tau2(u, methods.get(u.user_id, [])) for u in session.exec(select(User).order_by(col(User.position)))}
+        users = {
+            u.user_id: user_as_tau2(u, methods.get(u.user_id, []))
+            for u in session.exec(select(User).order_by(col(User.position)))
+        }
         orders = {o.order_id: o.as_tau2() for o in session.exec(select(Order).order_by(col(Order.position)))}
     return {"products": products, "users": users, "orders": orders}
 
@@ -98,7 +107,9 @@ def user_as_tau2(user: User, methods: list[PaymentMethod]) -> dict[str, Any]:
 def with_optional_fields(data: dict[str, Any]) -> dict[str, Any]:
     """A raw ``db.json`` with the optional order fields added as null, as model_dump has them."""
 
-    orders = {oid: {**order, **{f: order.get(f) for f in OPTIONAL_ORDER_FIELDS}} for oid, order in data["orders"].items()}
+    orders = {
+        oid: {**order, **{f: order.get(f) for f in OPTIONAL_ORDER_FIELDS}} for oid, order in data["orders"].items()
+    }
     return {**data, "orders": orders}
 
 

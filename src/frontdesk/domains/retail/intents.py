@@ -36,16 +36,28 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "cancel",
-        ("I want to cancel my order", "Please cancel order #W2378156", "I no longer need this order, cancel it", "Can I cancel what I ordered?"),
+        (
+            "I want to cancel my order",
+            "Please cancel order #W2378156",
+            "I no longer need this order, cancel it",
+            "Can I cancel what I ordered?",
+        ),
         ORDER_LOOKUP | {"cancel_pending_order"},
-        "Look the order up with get_order_details; if it is pending, call cancel_pending_order with the reason the customer gave.",
+        "Look the order up with get_order_details; if it is pending, call cancel_pending_order with the reason the "
+        "customer gave.",
         steps=(LOOK_UP_ORDER, Step.of("cancel_pending_order", ORDER_ID)),
     ),
     Intent(
         "return",
-        ("I want to return an item", "How do I send back these shoes for a refund?", "Return the items from my delivered order", "I'd like a refund for this"),
+        (
+            "I want to return an item",
+            "How do I send back these shoes for a refund?",
+            "Return the items from my delivered order",
+            "I'd like a refund for this",
+        ),
         ORDER_LOOKUP | {"return_delivered_order_items", "calculate"},
-        "Look the order up with get_order_details, then call return_delivered_order_items with the item ids and a payment method of the customer.",
+        "Look the order up with get_order_details, then call return_delivered_order_items with the item ids and a "
+        "payment method of the customer.",
         steps=(LOOK_UP_ORDER, Step.of("return_delivered_order_items", ORDER_ID)),
     ),
     Intent(
@@ -57,23 +69,40 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
             "Change the item in my pending order to the blue one",
             "Can I get this item in a different colour instead?",
         ),
-        ORDER_LOOKUP | {"exchange_delivered_order_items", "modify_pending_order_items", "get_product_details", "get_item_details", "calculate"},
-        "Look the order up with get_order_details and the product with get_product_details, then exchange (delivered) or modify (pending) the items.",
+        ORDER_LOOKUP
+        | {
+            "exchange_delivered_order_items",
+            "modify_pending_order_items",
+            "get_product_details",
+            "get_item_details",
+            "calculate",
+        },
+        "Look the order up with get_order_details and the product with get_product_details, then exchange (delivered) "
+        "or modify (pending) the items.",
         steps=(LOOK_UP_ORDER, Step.of("get_product_details", ORDER_ID)),
     ),
     Intent(
         "address",
-        ("I moved, please update my shipping address", "Change the delivery address of my order", "Update my address to 12 Main Street"),
+        (
+            "I moved, please update my shipping address",
+            "Change the delivery address of my order",
+            "Update my address to 12 Main Street",
+        ),
         ORDER_LOOKUP | {"modify_pending_order_address", "modify_user_address"},
         "Call modify_pending_order_address for an order's address, modify_user_address for the customer's own.",
         steps=(LOOK_UP_ORDER, Step.of("modify_pending_order_address", ORDER_ID)),
     ),
     Intent(
         "payment",
-        ("Pay for my order with my gift card instead", "Change the payment method of my order", "What is my gift card balance?"),
+        (
+            "Pay for my order with my gift card instead",
+            "Change the payment method of my order",
+            "What is my gift card balance?",
+        ),
         ORDER_LOOKUP | {"modify_pending_order_payment"},
         "See the customer's payment methods with get_user_details, then call modify_pending_order_payment.",
-        # the customer's payment methods, then the change (an order's payment history would offer the old method as the nearest id)
+        # the customer's payment methods, then the change (an order's payment history would offer the old
+        # method as the nearest id)
         steps=(Step.of("get_user_details"), Step.of("modify_pending_order_payment", ORDER_ID)),
     ),
     Intent(
@@ -87,7 +116,14 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
             "Is the gold version available?",
         ),
         # asking for an item in another colour or size is often the start of changing it
-        ORDER_LOOKUP | {"get_product_details", "get_item_details", "list_all_product_types", "modify_pending_order_items", "exchange_delivered_order_items"},
+        ORDER_LOOKUP
+        | {
+            "get_product_details",
+            "get_item_details",
+            "list_all_product_types",
+            "modify_pending_order_items",
+            "exchange_delivered_order_items",
+        },
         "Find the product with list_all_product_types and get_product_details and say which options are available.",
         steps=(Step.of("list_all_product_types"), Step.of("get_product_details")),
     ),
@@ -116,7 +152,8 @@ RETAIL_INTENTS: tuple[Intent, ...] = (
         ),
         # the memory tool is offered with every request (no intent names it); this only makes it the step
         frozenset(),
-        "Save how the customer wants to be contacted with remember_customer_fact (kind preferred_contact, their words as the value).",
+        "Save how the customer wants to be contacted with remember_customer_fact (kind preferred_contact, their words "
+        "as the value).",
         steps=(Step.of("remember_customer_fact"),),
     ),
     Intent(

@@ -17,7 +17,14 @@ from sqlmodel import Session, select
 from frontdesk.domains.retail.models import Order, User, Variant
 from frontdesk.domains.retail.tools.common import find_order
 
-MONEY_TOOLS = frozenset({"cancel_pending_order", "return_delivered_order_items", "exchange_delivered_order_items", "modify_pending_order_items"})
+MONEY_TOOLS = frozenset(
+    {
+        "cancel_pending_order",
+        "return_delivered_order_items",
+        "exchange_delivered_order_items",
+        "modify_pending_order_items",
+    }
+)
 """Every retail WRITE that can refund: cancellations, returns, and swaps to cheaper items."""
 
 
@@ -81,10 +88,12 @@ def describe_action(tool: str, args: Mapping[str, Any]) -> str | None:
         "cancel_pending_order": f"cancel order {order} (reason: {args.get('reason')})",
         "modify_pending_order_address": f"ship order {order} to {where}",
         "modify_user_address": f"change the address on your account to {where}",
-        "modify_pending_order_items": f"in order {order}, swap {items} for {new_items}, settling the price difference on {method}",
+        "modify_pending_order_items": f"in order {order}, swap {items} for {new_items}, settling the price difference "
+        f"on {method}",
         "modify_pending_order_payment": f"pay order {order} with {method} instead",
         "return_delivered_order_items": f"return {items} from order {order}, refunded to {method}",
-        "exchange_delivered_order_items": f"exchange {items} from order {order} for {new_items}, settling the price difference on {method}",
+        "exchange_delivered_order_items": f"exchange {items} from order {order} for {new_items}, settling the price "
+        f"difference on {method}",
     }
     return wording.get(tool)
 

@@ -38,7 +38,14 @@ _lock = threading.Lock()
 
 def _assemble_with_progress(settings: Settings) -> None:
 
-    with Progress(TextColumn("Preparing the local model"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=err_console, transient=True) as bar:
+    with Progress(
+        TextColumn("Preparing the local model"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("assemble", total=None)
         QWEN_1_5B.assemble(settings.data_dir, lambda done, total: bar.update(task, completed=done, total=total))
 
@@ -53,7 +60,9 @@ def local_server(settings: Settings) -> LocalModelServer:
             model = QWEN_1_5B.assemble(settings.data_dir)
             log = settings.data_dir / "local-model.log"
             threads = settings.local_threads
-            _server = LocalModelServer(model, threads=threads, batch_threads=threads or default_batch_threads(), log=log).start()
+            _server = LocalModelServer(
+                model, threads=threads, batch_threads=threads or default_batch_threads(), log=log
+            ).start()
         return _server
 
 

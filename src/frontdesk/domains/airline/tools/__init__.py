@@ -7,7 +7,11 @@ customer's.
 """
 
 from frontdesk.domains.airline.tools.booking import book_reservation, cancel_reservation, send_certificate
-from frontdesk.domains.airline.tools.changes import update_reservation_baggages, update_reservation_flights, update_reservation_passengers
+from frontdesk.domains.airline.tools.changes import (
+    update_reservation_baggages,
+    update_reservation_flights,
+    update_reservation_passengers,
+)
 from frontdesk.domains.airline.tools.lookup import (
     get_flight_status,
     get_reservation_details,

@@ -47,7 +47,8 @@ def book_reservation(
     nonfree_baggages: int,
     insurance: Literal["yes", "no"],
 ) -> dict[str, Any]:
-    """Book a reservation for the customer: every flight, passenger and payment split; the payments must add up to the price."""
+    """Book a reservation for the customer: every flight, passenger and payment split; the payments must add up to the
+    price."""
     user = own_user(ctx, user_id)
     reservation_id = next((rid for rid in RESERVATION_IDS if ctx.db.get(Reservation, rid) is None), None)
     if reservation_id is None:
@@ -61,7 +62,15 @@ def book_reservation(
         if day["available_seats"][cabin] < len(passengers):
             raise ToolError(f"Not enough seats on flight {ref.flight_number}")
         price = day["prices"][cabin]
-        booked.append({"origin": flight.origin, "destination": flight.destination, "flight_number": ref.flight_number, "date": ref.date, "price": price})
+        booked.append(
+            {
+                "origin": flight.origin,
+                "destination": flight.destination,
+                "flight_number": ref.flight_number,
+                "date": ref.date,
+                "price": price,
+            }
+        )
         days.append((flight, ref.date))
         total += price * len(passengers)
     if insurance == "yes":
@@ -140,14 +149,19 @@ def cancel_reservation(ctx: ToolContext, reservation_id: ReservationId) -> dict[
 
 @tool(kind=ToolKind.WRITE, requires_auth=True)
 def send_certificate(ctx: ToolContext, user_id: UserId, amount: int) -> str:
-    """Give the customer a travel certificate worth ``amount`` dollars (goodwill compensation, only as policy allows)."""
+    """Give the customer a travel certificate worth ``amount`` dollars (goodwill compensation, only as policy
+    allows)."""
     if amount <= 0:
         raise ToolError("A certificate's amount must be positive")
     user = own_user(ctx, user_id)
     account = editable(user)
     for payment_id in CERTIFICATE_IDS:
         if payment_id not in account["payment_methods"]:
-            account["payment_methods"][payment_id] = {"source": "certificate", "id": payment_id, "amount": float(amount)}
+            account["payment_methods"][payment_id] = {
+                "source": "certificate",
+                "id": payment_id,
+                "amount": float(amount),
+            }
             save(ctx.db, user, account)
             return f"Certificate {payment_id} added to user {user_id} with amount {amount}."
     raise ToolError("Too many certificates")

@@ -40,12 +40,22 @@ def settle(ctx: ToolContext, reservation: Reservation, data: dict[str, Any], pay
         data["payment_history"] = [*data["payment_history"], payment]
 
 
-def price_change(session: Session, data: dict[str, Any], cabin: str, flights: list[FlightRef]) -> tuple[int, list[dict[str, Any]]]:
-    """What changing reservation ``data`` to ``flights`` in ``cabin`` costs (negative: a refund), and the new itinerary."""
+def price_change(
+    session: Session, data: dict[str, Any], cabin: str, flights: list[FlightRef]
+) -> tuple[int, list[dict[str, Any]]]:
+    """What changing reservation ``data`` to ``flights`` in ``cabin`` costs (negative: a refund), and the new
+    itinerary."""
     passengers = len(data["passengers"])
     total, itinerary = 0, []
     for ref in flights:
-        kept = next((f for f in data["flights"] if f["flight_number"] == ref.flight_number and f["date"] == ref.date and cabin == data["cabin"]), None)
+        kept = next(
+            (
+                f
+                for f in data["flights"]
+                if f["flight_number"] == ref.flight_number and f["date"] == ref.date and cabin == data["cabin"]
+            ),
+            None,
+        )
         if kept is not None:
             total += kept["price"] * passengers
             itinerary.append(kept)
@@ -73,7 +83,8 @@ def price_change(session: Session, data: dict[str, Any], cabin: str, flights: li
 def update_reservation_flights(
     ctx: ToolContext, reservation_id: ReservationId, cabin: Cabin, flights: list[FlightRef], payment_id: PaymentId
 ) -> dict[str, Any]:
-    """Change a reservation's flights and/or cabin. ``flights`` is the whole new itinerary, unchanged flights included."""
+    """Change a reservation's flights and/or cabin. ``flights`` is the whole new itinerary, unchanged flights
+    included."""
     reservation = owned_reservation(ctx, reservation_id)
     data = editable(reservation)
     total, itinerary = price_change(ctx.db, data, cabin, flights)
@@ -99,7 +110,9 @@ def update_reservation_baggages(
 
 
 @tool(kind=ToolKind.WRITE, requires_auth=True)
-def update_reservation_passengers(ctx: ToolContext, reservation_id: ReservationId, passengers: list[Passenger]) -> dict[str, Any]:
+def update_reservation_passengers(
+    ctx: ToolContext, reservation_id: ReservationId, passengers: list[Passenger]
+) -> dict[str, Any]:
     """Replace a reservation's passenger details; the number of passengers cannot change."""
     reservation = owned_reservation(ctx, reservation_id)
     data = editable(reservation)

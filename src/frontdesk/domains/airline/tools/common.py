@@ -22,7 +22,13 @@ CABINS = ("basic_economy", "economy", "business")
 Cabin = Literal["basic_economy", "economy", "business"]
 ReservationId = Annotated[str, Field(description="Six-character reservation id, e.g. '8JX2WO'")]
 UserId = Annotated[str, Field(description="The customer's user id, e.g. 'sara_doe_496'")]
-PaymentId = Annotated[str, Field(description="One of the customer's payment method ids, e.g. 'credit_card_7815826', 'gift_card_...', 'certificate_...'")]
+PaymentId = Annotated[
+    str,
+    Field(
+        description="One of the customer's payment method ids, e.g. 'credit_card_7815826', 'gift_card_...', "
+        "'certificate_...'"
+    ),
+]
 Date = Annotated[str, Field(description="Date as YYYY-MM-DD, e.g. '2024-05-20'")]
 
 

@@ -10,7 +10,15 @@ from sqlmodel import col, select
 
 from frontdesk.domains.airline.dataset import reservation_dump
 from frontdesk.domains.airline.models import Flight
-from frontdesk.domains.airline.tools.common import Date, ReservationId, UserId, flight_on, get_flight, get_user, owned_reservation
+from frontdesk.domains.airline.tools.common import (
+    Date,
+    ReservationId,
+    UserId,
+    flight_on,
+    get_flight,
+    get_user,
+    owned_reservation,
+)
 from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 
 AIRPORTS = {
@@ -23,7 +31,8 @@ AIRPORTS = {
 
 @tool(kind=ToolKind.READ, authenticates=True)
 def get_user_details(ctx: ToolContext, user_id: UserId) -> dict[str, Any]:
-    """Get a customer's profile (payment methods, saved passengers, membership, reservation ids) by user id; this identifies the customer."""
+    """Get a customer's profile (payment methods, saved passengers, membership, reservation ids) by user id; this
+    identifies the customer."""
     if ctx.customer_id and user_id != ctx.customer_id:
         raise ToolError(f"User {user_id} not found")
     return dict(get_user(ctx.db, user_id).data)
@@ -61,7 +70,9 @@ def _bookable(flight: Flight, date: str) -> dict[str, Any] | None:
 @tool(kind=ToolKind.READ)
 def search_direct_flight(ctx: ToolContext, origin: str, destination: str, date: Date) -> list[dict[str, Any]]:
     """Search direct flights between two airports (IATA codes) on a date, with seats and prices per cabin."""
-    flights = ctx.db.exec(select(Flight).where(Flight.origin == origin, Flight.destination == destination).order_by(col(Flight.position))).all()
+    flights = ctx.db.exec(
+        select(Flight).where(Flight.origin == origin, Flight.destination == destination).order_by(col(Flight.position))
+    ).all()
     return [found for flight in flights if (found := _bookable(flight, date)) is not None]
 
 
@@ -77,7 +88,11 @@ def search_onestop_flight(ctx: ToolContext, origin: str, destination: str, date:
         arrival = str(first.data["scheduled_arrival_time_est"])
         next_day = "+1" in arrival
         date2 = (Day.fromisoformat(date) + timedelta(days=1)).isoformat() if next_day else date
-        seconds = ctx.db.exec(select(Flight).where(Flight.origin == first.destination, Flight.destination == destination).order_by(col(Flight.position))).all()
+        seconds = ctx.db.exec(
+            select(Flight)
+            .where(Flight.origin == first.destination, Flight.destination == destination)
+            .order_by(col(Flight.position))
+        ).all()
         for second in seconds:
             if not next_day and str(second.data["scheduled_departure_time_est"]) <= arrival[:8]:
                 continue

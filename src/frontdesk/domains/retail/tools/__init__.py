@@ -5,7 +5,11 @@ reference exactly (see ``tau2`` replay-gold); on top of it, every tool that read
 changes an order or account checks that it belongs to the authenticated customer.
 """
 
-from frontdesk.domains.retail.tools.delivered import exchange_delivered_order_items, modify_user_address, return_delivered_order_items
+from frontdesk.domains.retail.tools.delivered import (
+    exchange_delivered_order_items,
+    modify_user_address,
+    return_delivered_order_items,
+)
 from frontdesk.domains.retail.tools.lookup import (
     find_user_id_by_email,
     find_user_id_by_name_zip,

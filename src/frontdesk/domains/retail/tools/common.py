@@ -18,10 +18,18 @@ def _with_hash(order_id: str) -> str:
     return cleaned if not cleaned or cleaned.startswith("#") else f"#{cleaned}"
 
 
-OrderId = Annotated[str, AfterValidator(_with_hash), Field(description="Order id including the leading '#', e.g. '#W2378156'")]
-ItemIds = Annotated[list[str], Field(description="Item ids as they appear in the order (repeat an id to act on several units)")]
+OrderId = Annotated[
+    str, AfterValidator(_with_hash), Field(description="Order id including the leading '#', e.g. '#W2378156'")
+]
+ItemIds = Annotated[
+    list[str], Field(description="Item ids as they appear in the order (repeat an id to act on several units)")
+]
 PaymentMethodId = Annotated[
-    str, Field(description="One of the customer's payment method ids, e.g. 'gift_card_1234567', 'credit_card_1234567', 'paypal_1234567'")
+    str,
+    Field(
+        description="One of the customer's payment method ids, e.g. 'gift_card_1234567', 'credit_card_1234567', "
+        "'paypal_1234567'"
+    ),
 ]
 
 
@@ -91,7 +99,9 @@ def replacement_variant(ctx: ToolContext, order: Order, old_item_id: str, new_it
     item = next(i for i in order.items if i["item_id"] == old_item_id)
     if ctx.db.get(Product, item["product_id"]) is None:
         raise ToolError("Product not found")
-    variant = ctx.db.exec(select(Variant).where(Variant.item_id == new_item_id, Variant.product_id == item["product_id"])).first()
+    variant = ctx.db.exec(
+        select(Variant).where(Variant.item_id == new_item_id, Variant.product_id == item["product_id"])
+    ).first()
     if variant is None:
         raise ToolError("Variant not found")
     if not variant.available:
@@ -104,7 +114,9 @@ def address(address1: str, address2: str, city: str, state: str, country: str, z
     return {"address1": address1, "address2": address2, "city": city, "country": country, "state": state, "zip": zip}
 
 
-def price_difference(ctx: ToolContext, order: Order, item_ids: list[str], new_item_ids: list[str], *, reject_unchanged: bool) -> tuple[float, Variant | None]:
+def price_difference(
+    ctx: ToolContext, order: Order, item_ids: list[str], new_item_ids: list[str], *, reject_unchanged: bool
+) -> tuple[float, Variant | None]:
     """Validate each (old, new) pair and sum new minus old prices, unrounded as the reference does.
 
     Also returns the last replacement variant looked up (the reference applies its price

@@ -24,7 +24,9 @@ from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 
 
 @tool(kind=ToolKind.WRITE, requires_auth=True)
-def return_delivered_order_items(ctx: ToolContext, order_id: OrderId, item_ids: ItemIds, payment_method_id: PaymentMethodId) -> dict[str, Any]:
+def return_delivered_order_items(
+    ctx: ToolContext, order_id: OrderId, item_ids: ItemIds, payment_method_id: PaymentMethodId
+) -> dict[str, Any]:
     """Request a return of delivered items; the refund goes to the original payment method or a gift card."""
     order = owned_order(ctx, order_id)
     if order.status != "delivered":
@@ -69,11 +71,15 @@ def exchange_delivered_order_items(
 
 
 @tool(kind=ToolKind.WRITE, requires_auth=True)
-def modify_user_address(ctx: ToolContext, user_id: str, address1: str, address2: str, city: str, state: str, country: str, zip: str) -> dict[str, Any]:
+def modify_user_address(
+    ctx: ToolContext, user_id: str, address1: str, address2: str, city: str, state: str, country: str, zip: str
+) -> dict[str, Any]:
     """Change the authenticated customer's default address (order addresses stay as they are)."""
 
     user = owned_user(ctx, user_id)
     user.address = address(address1, address2, city, state, country, zip)
     ctx.db.add(user)
-    methods = ctx.db.exec(select(PaymentMethod).where(PaymentMethod.user_id == user.user_id).order_by(col(PaymentMethod.position))).all()
+    methods = ctx.db.exec(
+        select(PaymentMethod).where(PaymentMethod.user_id == user.user_id).order_by(col(PaymentMethod.position))
+    ).all()
     return user_as_tau2(user, list(methods))

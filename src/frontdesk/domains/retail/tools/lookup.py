@@ -17,7 +17,9 @@ from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 def find_user_id_by_email(ctx: ToolContext, email: str) -> str:
     """Find a customer's user id by their email address; this authenticates the customer."""
     wanted = email.lower()
-    found = ctx.db.exec(ascii_narrowed(select(User.user_id, User.email), wanted, User.email).order_by(col(User.position))).all()
+    found = ctx.db.exec(
+        ascii_narrowed(select(User.user_id, User.email), wanted, User.email).order_by(col(User.position))
+    ).all()
     for user_id, stored in found:
         if stored.lower() == wanted:
             return str(user_id)
@@ -28,7 +30,11 @@ def find_user_id_by_email(ctx: ToolContext, email: str) -> str:
 def find_user_id_by_name_zip(ctx: ToolContext, first_name: str, last_name: str, zip: str) -> str:
     """Find a customer's user id by first name, last name and zip code; this authenticates the customer."""
     first, last = first_name.lower(), last_name.lower()
-    query = ascii_narrowed(ascii_narrowed(select(User.user_id, User.first_name, User.last_name), first, User.first_name), last, User.last_name)
+    query = ascii_narrowed(
+        ascii_narrowed(select(User.user_id, User.first_name, User.last_name), first, User.first_name),
+        last,
+        User.last_name,
+    )
     for user_id, stored_first, stored_last in ctx.db.exec(query.order_by(col(User.position))).all():
         if stored_first.lower() == first and stored_last.lower() == last:
             address = ctx.db.exec(select(User.address).where(User.user_id == user_id)).one()
@@ -59,7 +65,9 @@ def get_order_details(ctx: ToolContext, order_id: OrderId) -> dict[str, Any]:
 def get_user_details(ctx: ToolContext, user_id: str) -> dict[str, Any]:
     """Get the authenticated customer's profile: name, address, email, payment methods and order ids."""
     user = owned_user(ctx, user_id)
-    methods = ctx.db.exec(select(PaymentMethod).where(PaymentMethod.user_id == user.user_id).order_by(col(PaymentMethod.position))).all()
+    methods = ctx.db.exec(
+        select(PaymentMethod).where(PaymentMethod.user_id == user.user_id).order_by(col(PaymentMethod.position))
+    ).all()
     return user_as_tau2(user, list(methods))
 
 
@@ -70,7 +78,11 @@ def get_product_details(ctx: ToolContext, product_id: str) -> dict[str, Any]:
     if product is None:
         raise ToolError("Product not found")
     variants = ctx.db.exec(select(Variant).where(Variant.product_id == product_id).order_by(col(Variant.position)))
-    return {"name": product.name, "product_id": product.product_id, "variants": {v.item_id: v.as_tau2() for v in variants}}
+    return {
+        "name": product.name,
+        "product_id": product.product_id,
+        "variants": {v.item_id: v.as_tau2() for v in variants},
+    }
 
 
 @tool(kind=ToolKind.READ)

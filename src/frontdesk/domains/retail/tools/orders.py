@@ -25,7 +25,13 @@ from frontdesk.domains.retail.tools.common import (
 from frontdesk.tools.base import ToolContext, ToolError, ToolKind, tool
 
 CANCEL_REASONS = ("no longer needed", "ordered by mistake")
-CancelReason = Annotated[str, Field(description="Exactly 'no longer needed' or 'ordered by mistake'", json_schema_extra={"enum": list(CANCEL_REASONS)})]
+CancelReason = Annotated[
+    str,
+    Field(
+        description="Exactly 'no longer needed' or 'ordered by mistake'",
+        json_schema_extra={"enum": list(CANCEL_REASONS)},
+    ),
+]
 
 
 @tool(kind=ToolKind.WRITE, requires_auth=True)
@@ -41,7 +47,13 @@ def cancel_pending_order(ctx: ToolContext, order_id: OrderId, reason: CancelReas
     refunds = []
     for payment in order.payment_history:
         method = owner_payment_method(ctx, order, payment["payment_method_id"])
-        refunds.append({"transaction_type": "refund", "amount": payment["amount"], "payment_method_id": payment["payment_method_id"]})
+        refunds.append(
+            {
+                "transaction_type": "refund",
+                "amount": payment["amount"],
+                "payment_method_id": payment["payment_method_id"],
+            }
+        )
         if is_gift_card(method):
             adjust_gift_card(method, payment["amount"])
             ctx.db.add(method)
@@ -84,7 +96,11 @@ def modify_pending_order_items(
     method = owner_payment_method(ctx, order, payment_method_id)
     if is_gift_card(method) and (method.balance or 0.0) < diff_price:
         raise ToolError("Insufficient gift card balance to pay for the new item")
-    history = {"transaction_type": "payment" if diff_price > 0 else "refund", "amount": abs(diff_price), "payment_method_id": payment_method_id}
+    history = {
+        "transaction_type": "payment" if diff_price > 0 else "refund",
+        "amount": abs(diff_price),
+        "payment_method_id": payment_method_id,
+    }
     order.payment_history = [*order.payment_history, history]
     if is_gift_card(method):
         adjust_gift_card(method, -diff_price)
@@ -100,7 +116,9 @@ def modify_pending_order_items(
 
 
 @tool(kind=ToolKind.WRITE, requires_auth=True)
-def modify_pending_order_payment(ctx: ToolContext, order_id: OrderId, payment_method_id: PaymentMethodId) -> dict[str, Any]:
+def modify_pending_order_payment(
+    ctx: ToolContext, order_id: OrderId, payment_method_id: PaymentMethodId
+) -> dict[str, Any]:
     """Pay a pending order with another of the customer's payment methods; the old one is refunded."""
     order = owned_order(ctx, order_id)
     if "pending" not in order.status:
