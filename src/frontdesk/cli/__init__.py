@@ -13,11 +13,7 @@ import traceback
 
 from rich.markup import escape
 
-from frontdesk.config.settings import ConfigError, default_data_dir
-from frontdesk.llm.local_errors import LocalModelError
-from frontdesk.persistence.duckdb_files import DataFileBusy
-from frontdesk.persistence.thread_locks import ThreadBusy
-from frontdesk.persistence.urls import BadDatabaseURL, mask_password
+from frontdesk.errors import FrontdeskError
 from frontdesk.terminal import err_console
 
 
@@ -29,9 +25,11 @@ def main() -> None:
         app()  # usage errors, --help and typer.Exit end here with their own message and code
     except KeyboardInterrupt:
         sys.exit(130)
-    except (ConfigError, DataFileBusy, ThreadBusy, BadDatabaseURL, LocalModelError) as exc:
+    except FrontdeskError as exc:  # raised on purpose: its message is written for the user
         _fail(str(exc))
     except Exception as exc:  # the last net: one line for the user, the traceback in the log
+        from frontdesk.persistence.urls import mask_password
+
         first_line = str(exc).splitlines()[0] if str(exc) else ""
         _fail(f"unexpected {type(exc).__name__}: {mask_password(first_line)} (details in {_log(exc)})")
 
@@ -42,6 +40,8 @@ def _fail(message: str) -> None:
 
 
 def _log(exc: BaseException) -> str:
+    from frontdesk.config.settings import default_data_dir
+
     path = default_data_dir() / "logs" / "cli.log"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

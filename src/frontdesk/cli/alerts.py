@@ -9,7 +9,7 @@ import typer
 from frontdesk.cli.common import console, fail, fitting_table
 from frontdesk.config.settings import Settings
 
-app = typer.Typer(help="Alert rules from the config file ([[alerts]]).", no_args_is_help=True)
+app = typer.Typer(help="Alert rules from the config file (its \\[\\[alerts]] tables).", no_args_is_help=True)
 
 
 @app.command("check")

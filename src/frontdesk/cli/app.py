@@ -6,6 +6,8 @@ one red line and a non-zero exit; tracebacks are for bugs only.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from frontdesk.cli import (
@@ -14,6 +16,7 @@ from frontdesk.cli import (
     chat,
     config,
     dashboard,
+    help_types,
     inbox,
     kb,
     mcp,
@@ -25,6 +28,7 @@ from frontdesk.cli import (
     traces,
 )
 
+help_types.install()
 app = typer.Typer(
     name="frontdesk",
     help="Multi-agent customer service on LangGraph: try `frontdesk demo`.",
@@ -32,6 +36,26 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"frontdesk {version('frontdesk')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Multi-agent customer service on LangGraph: try `frontdesk demo`."""
+
+
 app.command("demo")(replay.demo)
 app.command("replay")(replay.replay)
 app.command("scenario-schema")(replay.schema)

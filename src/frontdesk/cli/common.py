@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from frontdesk.terminal import console, err_console, fitting_table
 
-__all__ = ["console", "database_errors", "err_console", "fail", "fitting_table"]
+__all__ = ["console", "database_errors", "err_console", "fail", "fail_each", "fitting_table"]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -21,6 +21,13 @@ def fail(message: str, code: int = 2) -> NoReturn:
     its brackets, and text that came from a user or a server cannot restyle the terminal.
     """
     err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def fail_each(problems: list[str], code: int = 2) -> NoReturn:
+    """One error line per problem (every bad field of every bad file), then exit with ``code``."""
+    for problem in problems:
+        err_console.print(f"[bold red]error:[/] {escape(problem)}", soft_wrap=True)
     raise typer.Exit(code)
 
 

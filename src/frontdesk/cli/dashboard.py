@@ -30,6 +30,9 @@ def dashboard(
 
     settings = Settings.from_env()
     traces = db or settings.resolved_traces_path
+    if not traces.is_file():
+        named = "--db " if db is not None else ""
+        fail(f"{named}{traces}: no span store there; record turns first (frontdesk demo, chat or serve) or pass --db")
     try:
         script = plotly_js()
     except DashboardUnavailable as exc:

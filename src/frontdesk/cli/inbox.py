@@ -11,7 +11,6 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from frontdesk.app import open_app
 from frontdesk.cli.common import console, database_errors, fail, fitting_table
 from frontdesk.config.settings import Settings
 from frontdesk.inputs import printable
@@ -24,6 +23,7 @@ OperatorOption = Annotated[str, typer.Option("--operator", "-o", help="Who is an
 @contextmanager
 def _inbox(*, needs_model: bool) -> Iterator[Any]:
     """An Inbox over the configured database; with a model when the thread will continue."""
+    from frontdesk.app import open_app
     from frontdesk.conversation.inbox import InboxError
     from frontdesk.llm.factory import NOT_CONFIGURED_HELP, NoModel
 

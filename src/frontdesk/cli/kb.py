@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from frontdesk.app import open_knowledge
 from frontdesk.cli.common import console, fail
 from frontdesk.config.settings import Settings
-from frontdesk.domains import get_domain
 from frontdesk.inputs import printable
-from frontdesk.knowledge.store import KnowledgeBase
+
+if TYPE_CHECKING:
+    from frontdesk.knowledge.store import KnowledgeBase
 
 app = typer.Typer(help="The knowledge base the researcher answers from (DuckDB).", no_args_is_help=True)
 
@@ -81,6 +81,9 @@ def search(
                 f"the knowledge base {base.path} is empty: add pages with `frontdesk kb ingest PATH` (or set "
                 "FRONTDESK_DEMO=1 for the demo shop's pages)"
             )
+        from frontdesk.app import open_knowledge
+        from frontdesk.domains import get_domain
+
         base = open_knowledge(settings, get_domain(settings.domain))
     try:
         passages = run_search(base, query, top_k=k)

@@ -9,7 +9,6 @@ import typer
 from frontdesk.cli.common import DemoOption, DomainOption, console, database_errors, fail
 from frontdesk.config import environment
 from frontdesk.config.settings import Settings
-from frontdesk.llm.factory import NOT_CONFIGURED_HELP
 
 
 def serve(
@@ -35,6 +34,8 @@ def serve(
         fail("the server needs its extra: pip install 'frontdesk[server]'")
     settings = Settings.from_env(demo=demo or None, domain=domain)
     if not settings.model_configured:
+        from frontdesk.llm.factory import NOT_CONFIGURED_HELP
+
         fail(NOT_CONFIGURED_HELP)
     from frontdesk.guardrails.loading import GuardrailLoadError, load_guardrails
 

@@ -12,9 +12,6 @@ from rich.text import Text
 from frontdesk.cli.common import console, fail, fitting_table
 from frontdesk.config.settings import Settings
 from frontdesk.inputs import printable
-from frontdesk.persistence import threads as thread_ops
-from frontdesk.persistence.checkpoint import open_checkpointer
-from frontdesk.persistence.urls import BadDatabaseURL, mask_password
 
 app = typer.Typer(help="Conversation threads stored in the database (FRONTDESK_DATABASE_URL).", no_args_is_help=True)
 
@@ -29,6 +26,8 @@ def _opened(db: str | None) -> Iterator[tuple[Any, Any]]:
     """The saver and a graph over it that can read state but never calls a model."""
     from frontdesk.graphs.support import build_graph
     from frontdesk.llm.factory import NoModel
+    from frontdesk.persistence.checkpoint import open_checkpointer
+    from frontdesk.persistence.urls import BadDatabaseURL, mask_password
 
     settings = Settings.from_env(database_url=db)
     url = settings.resolved_database_url
@@ -52,6 +51,8 @@ def _reader_agents() -> list[Any]:
 @app.command("list")
 def list_threads(db: DbOption = None) -> None:
     """Threads, most recently updated first."""
+    from frontdesk.persistence import threads as thread_ops
+
     with _opened(db) as (saver, _graph):
         rows = thread_ops.list_threads(saver)
     if not rows:
@@ -71,6 +72,8 @@ def list_threads(db: DbOption = None) -> None:
 @app.command("show")
 def show(thread_id: str, db: DbOption = None) -> None:
     """The thread's conversation as it stands."""
+    from frontdesk.persistence import threads as thread_ops
+
     with _opened(db) as (_saver, graph):
         state = graph.get_state({"configurable": {"thread_id": thread_id}})
     if not state.values:
@@ -95,6 +98,8 @@ def show(thread_id: str, db: DbOption = None) -> None:
 @app.command("history")
 def history(thread_id: str, db: DbOption = None) -> None:
     """Every checkpoint of the thread, newest first (use an id with `fork`)."""
+    from frontdesk.persistence import threads as thread_ops
+
     with _opened(db) as (_saver, graph):
         entries = thread_ops.history(graph, thread_id)
     if not entries:
@@ -120,6 +125,8 @@ def fork(
     db: DbOption = None,
 ) -> None:
     """Start a new thread from an earlier checkpoint of THREAD_ID (the original is kept)."""
+    from frontdesk.persistence import threads as thread_ops
+
     with _opened(db) as (_saver, graph):
         try:
             target = thread_ops.fork(graph, thread_id, checkpoint, new_thread)

@@ -15,7 +15,14 @@ from frontdesk.replay.schema import Scenario
 
 
 class ScenarioFileError(FrontdeskError, ValueError):
-    """A scenario file that cannot be used; the message is one line naming file, line, field."""
+    """A scenario file that cannot be used: one line per problem, each naming file, line and field.
+
+    Every problem of the file is listed (``problems``), so fixing a scenario takes one run, not one
+    run per mistake."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
 
 
 def load_scenario(path: Path, *, check_script: bool = True) -> Scenario:
@@ -37,16 +44,25 @@ def load_scenario(path: Path, *, check_script: bool = True) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ScenarioFileError(_located(path, root, error["loc"], f"{error['msg']}{extra}")) from None
+        raise ScenarioFileError(*(_located(path, root, error["loc"], error["msg"]) for error in exc.errors())) from None
     if check_script:
         problems = script_problems(scenario, default_agent_specs(str(scenario.settings.get("domain") or "retail")))
         if problems:
-            loc, message = problems[0]
-            extra = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise ScenarioFileError(_located(path, root, loc, message + extra))
+            raise ScenarioFileError(*(_located(path, root, loc, message) for loc, message in problems))
     return scenario
+
+
+def load_all(paths: list[Path]) -> list[tuple[Path, Scenario]]:
+    """Every scenario under ``paths``; the problems of every bad file at once (one ``ScenarioFileError``)."""
+    loaded, problems = [], []
+    for path in discover(paths):
+        try:
+            loaded.append((path, load_scenario(path)))
+        except ScenarioFileError as exc:
+            problems += exc.problems
+    if problems:
+        raise ScenarioFileError(*problems)
+    return loaded
 
 
 def _located(path: Path, root: Any, loc: tuple[Any, ...], message: str) -> str:

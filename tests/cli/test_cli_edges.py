@@ -1,0 +1,67 @@
+"""The CLI's edges as a newcomer meets them: help that reads as words, a version, one line
+for every mistake (all of a file's mistakes at once), and a fast start."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.cli.test_cli import clean_env, run
+
+
+def test_version_and_help_name_values_in_words_not_python_types(tmp_path: Path) -> None:
+    env = clean_env(tmp_path)
+    version = run(["--version"], env)
+    assert version.returncode == 0 and version.stdout.strip() == f"frontdesk {importlib.metadata.version('frontdesk')}"
+    shown = run(["replay", "--help"], env).stdout + run(["alerts", "--help"], env).stdout
+    assert "<bool>" not in shown and "<str>" not in shown and "list[" not in shown
+    assert "PATH" in shown and "TEXT" in shown and "[[alerts]]" in shown  # brackets are text, not markup
+
+
+def test_an_unknown_domain_is_one_line_in_every_command(tmp_path: Path) -> None:
+    env = clean_env(tmp_path, FRONTDESK_MODEL="m", OPENAI_BASE_URL="http://127.0.0.1:9/v1")
+    for command in (["chat", "--domain", "bank"], ["demo", "--domain", "bank"]):
+        done = run(command, env, stdin="")
+        assert done.returncode == 2, command
+        assert done.stderr.strip() == "error: unknown domain 'bank'; known: airline, retail", done.stderr
+
+
+def test_a_dashboard_of_a_span_store_that_is_not_there_is_an_error_not_an_empty_page(tmp_path: Path) -> None:
+    page = tmp_path / "x.html"
+    done = run(["dashboard", "--db", str(tmp_path / "nope.duckdb"), "--out", str(page)], clean_env(tmp_path))
+    assert done.returncode == 2 and "nope.duckdb: no span store there" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not page.exists()
+
+
+def test_every_mistake_of_every_bad_scenario_file_is_listed_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("name: a\nturns: 3\nfoo: 1\n")
+    (folder / "b.yaml").write_text("name: b\nturns:\n  - customer: hi\n")
+    done = run(["replay", str(folder)], clean_env(tmp_path))
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert lines == [
+        f"error: {folder / 'a.yaml'}:2: field turns: Input should be a valid list",
+        f"error: {folder / 'a.yaml'}:3: field foo: Extra inputs are not permitted",
+        f"error: {folder / 'b.yaml'}:3: field turns.0.user: Field required",
+        f"error: {folder / 'b.yaml'}:3: field turns.0.customer: Extra inputs are not permitted",
+    ]
+
+
+def test_help_and_version_start_without_the_graph_the_models_or_the_databases() -> None:
+    """``--help`` lists commands without importing what they run (LangChain, LangGraph, DuckDB,
+    the app): those imports took it from 0.4 s to 2.5 s (``python bench/cli_startup.py``)."""
+    probe = (
+        "import sys, runpy; sys.argv = ['frontdesk', '--help']\n"
+        "try:\n    runpy.run_module('frontdesk.cli.app', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "import json; print(json.dumps(sorted(sys.modules)), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    loaded = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    heavy = {"langchain_core", "langgraph", "duckdb", "sqlalchemy", "frontdesk.app", "frontdesk.graphs", "numpy"}
+    assert loaded & heavy == set()
+    assert "Usage: frontdesk" in done.stdout
