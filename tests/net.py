@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +23,10 @@ def listening(
 ) -> Iterator[subprocess.Popen[Any]]:
     """Start ``command`` and wait until ``port`` accepts connections (the process's stderr if it dies first); stop it
     after."""
-    process = subprocess.Popen(list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen)
+    # stderr to a file, not a pipe: a server logs a line per request, and a pipe nobody reads
+    # fills after a few thousand of them and stops the server mid-write
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 — closed when the process has stopped
+    process = subprocess.Popen(list(command), stdout=subprocess.DEVNULL, stderr=log, **popen)
     try:
         deadline = time.monotonic() + timeout_s
         while True:
@@ -31,9 +35,7 @@ def listening(
                 break
             except OSError:
                 if process.poll() is not None:
-                    raise AssertionError(
-                        f"{command[0]} exited before listening: {process.stderr.read() if process.stderr else ''}"
-                    ) from None
+                    raise AssertionError(f"{command[0]} exited before listening: {logged(log)}") from None
                 if time.monotonic() > deadline:
                     raise AssertionError(f"nothing listened on port {port} within {timeout_s:g} s") from None
                 time.sleep(0.1)
@@ -41,3 +43,10 @@ def listening(
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log.close()
+
+
+def logged(log: Any) -> str:
+    """What a process wrote to its log file so far."""
+    log.seek(0)
+    return str(log.read())

@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from frontdesk.domains.retail.models import Order
 from frontdesk.llm.factory import NoModel
 from frontdesk.llm.openai_test_server import Delayed, OpenAITestServer
 from frontdesk.persistence.tool_runs import ToolRun
-from tests.net import free_port
+from tests.net import free_port, logged
 from tests.server.test_server import sse
 
 ASK = "I'm ava.chen@example.com. Please cancel #D1001, I no longer need it."
@@ -184,18 +185,20 @@ def test_chat_killed_at_each_point_and_reopened(point: str, tmp_path: Path) -> N
 
 def start_server(data_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
+    # a file: a pipe nobody reads fills with request lines; it lives as long as the process
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "frontdesk.cli.app", "serve", "--demo", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:
         if process.poll() is not None:
-            raise AssertionError(process.stderr.read() if process.stderr else "serve exited")
+            raise AssertionError(logged(log))
         try:
             return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
         except httpx.HTTPError:

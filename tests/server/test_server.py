@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ import httpx
 import pytest
 
 from frontdesk.llm.openai_test_server import OpenAITestServer
-from tests.net import free_port
+from tests.net import free_port, logged
 
 SCRIPT = [
     {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]},
@@ -41,11 +42,12 @@ def running_server(data_dir: Path, model: OpenAITestServer, **extra: str) -> Ite
         FRONTDESK_API_KEY="operator-key",
         **extra,
     )
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 — closed when the process has stopped
     process = subprocess.Popen(
         [sys.executable, "-m", "frontdesk.cli.app", "serve", "--demo", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=log,  # a file, not a pipe: a line per request would fill a pipe nobody reads
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -57,12 +59,13 @@ def running_server(data_dir: Path, model: OpenAITestServer, **extra: str) -> Ite
         except httpx.HTTPError:
             time.sleep(0.2)
         if process.poll() is not None:
-            raise AssertionError(process.stderr.read())
+            raise AssertionError(logged(log))
     try:
         yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -60,7 +60,9 @@ def serve(
         # traceback
         pass
     _announce(settings, host, port, workers=1)
-    with database_errors(settings.resolved_database_url):
+    from frontdesk.server.access_log import stop_reason
+
+    with database_errors(settings.resolved_database_url), stop_reason():
         uvicorn.run(
             create_served_app(settings),
             host=host,
@@ -116,16 +118,20 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int, *, de
     if domain:
         os.environ["FRONTDESK_DOMAIN"] = domain
     _announce(settings, host, port, workers=workers)
+    from frontdesk.server.access_log import print_to_stderr, stop_reason
+
+    print_to_stderr()
     # A worker busy with hundreds of turns can answer the supervisor's ping late; with the
     # default 5 s it was killed as hung, dropping every connection it had (seen under load).
-    uvicorn.run(
-        "frontdesk.server.process:create_served_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
-        http=guarded_protocol(),
-        timeout_keep_alive=KEEP_ALIVE_S,
-    )
+    with stop_reason():
+        uvicorn.run(
+            "frontdesk.server.process:create_served_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+            http=guarded_protocol(),
+            timeout_keep_alive=KEEP_ALIVE_S,
+        )

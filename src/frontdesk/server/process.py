@@ -12,6 +12,7 @@ import gc
 from fastapi import FastAPI
 
 from frontdesk.config.settings import Settings
+from frontdesk.server.access_log import AccessLog, print_to_stderr
 from frontdesk.server.app import create_app
 
 
@@ -25,7 +26,11 @@ def create_served_app(settings: Settings | None = None) -> FastAPI:
     """The app of a server process: the process tuned from ``settings``, then ``create_app``.
 
     The factory each ``--workers`` worker builds its app with (settings from the environment).
+    It also prints a line per request to stderr (``server.access_log``).
     """
     settings = settings or Settings.from_env()
     tune_garbage_collector(settings.gc_thresholds)
-    return create_app(settings)
+    print_to_stderr()
+    app = create_app(settings)
+    app.add_middleware(AccessLog)
+    return app
