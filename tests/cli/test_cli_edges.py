@@ -65,3 +65,31 @@ def test_help_and_version_start_without_the_graph_the_models_or_the_databases() 
     heavy = {"langchain_core", "langgraph", "duckdb", "sqlalchemy", "frontdesk.app", "frontdesk.graphs", "numpy"}
     assert loaded & heavy == set()
     assert "Usage: frontdesk" in done.stdout
+
+
+def test_chat_against_an_endpoint_nothing_answers_at_says_so_at_start(tmp_path: Path) -> None:
+    from tests.net import free_port
+
+    env = clean_env(tmp_path, FRONTDESK_MODEL="m", OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1")
+    done = run(["chat"], env, stdin="hello\n")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: cannot reach the model endpoint http://127.0.0.1:")
+    assert "frontdesk model-server" in done.stderr
+    assert "fallback" not in done.stdout and run(["inbox"], clean_env(tmp_path)).stdout.count("high") == 0
+
+
+def test_chat_with_its_input_closed_does_not_wait_for_an_operator_for_ever(tmp_path: Path) -> None:
+    from frontdesk.llm.openai_test_server import OpenAITestServer
+
+    with OpenAITestServer([]) as server:  # every request fails: the fallback reply hands the thread to a person
+        env = clean_env(
+            tmp_path,
+            FRONTDESK_MODEL="m",
+            OPENAI_BASE_URL=server.base_url,
+            OPENAI_API_KEY="k",
+            FRONTDESK_MAX_RETRIES="0",
+        )
+        done = run(["chat", "--thread", "piped"], env, stdin="hello\n")
+    assert done.returncode == 0, done.stderr
+    assert "the thread waits for an operator; resume with `frontdesk chat --thread piped`" in done.stdout
+    assert "Thread kept" in done.stdout

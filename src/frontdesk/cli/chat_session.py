@@ -48,6 +48,11 @@ def run(
     settings = Settings.from_env(model=model, base_url=base_url, demo=demo or None, domain=domain)
     if not settings.model_configured:
         settings = _offer_local_model(settings)
+    from frontdesk.domains import get_domain
+
+    get_domain(settings.domain)  # an unknown domain is one line before anything is reached for
+    if settings.model != "local":
+        _check_endpoint(settings.base_url, settings.api_key)
     thread_id = thread or f"chat-{uuid.uuid4().hex[:8]}"
     with database_errors(settings.resolved_database_url), open_app(settings) as stack:
         where = "on this machine (offline)" if settings.model == "local" else f"at {settings.base_url or 'OpenAI'}"
@@ -106,6 +111,28 @@ def run(
             except Exception as exc:  # a model/network failure must not end the session
                 console.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}")
     console.print(f"[dim]Thread kept: resume with `frontdesk chat --thread {thread_id}`[/]")
+
+
+def _check_endpoint(base_url: str | None, api_key: str | None, timeout_s: float = 5.0) -> None:
+    """A model endpoint that nothing answers at, or that refuses the key, is one line now.
+
+    Found later it was a fallback reply and a ticket for a person on every message. The probe
+    asks for the endpoint's model list; a server without that route (404) still counts as there.
+    """
+    import httpx
+
+    base = (base_url or "https://api.openai.com/v1").rstrip("/")
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    try:
+        response = httpx.get(f"{base}/models", headers=headers, timeout=timeout_s)
+    except httpx.HTTPError as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        fail(
+            f"cannot reach the model endpoint {base}: {reason}. Is its server running? "
+            "(`frontdesk model-server` starts a scripted one to try chat offline)"
+        )
+    if response.status_code in (401, 403):
+        fail(f"the model endpoint {base} refused the API key (HTTP {response.status_code}): check OPENAI_API_KEY")
 
 
 def _offer_local_model(settings: Settings) -> Settings:
@@ -191,6 +218,9 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
     config = {"configurable": {"thread_id": thread_id}}
     state = graph.get_state(config)
     if not any((p.value or {}).get("type") in {"approval", "handoff"} for p in state.interrupts):
+        return
+    if not sys.stdin.isatty():  # input from a file or a pipe: nobody is there to wait, and a closed input ends the chat
+        console.print(f"[dim]the thread waits for an operator; resume with `frontdesk chat --thread {thread_id}`[/]")
         return
     seen = len(state.values.get("messages", []))
     console.print(
