@@ -93,3 +93,20 @@ def test_chat_with_its_input_closed_does_not_wait_for_an_operator_for_ever(tmp_p
     assert done.returncode == 0, done.stderr
     assert "the thread waits for an operator; resume with `frontdesk chat --thread piped`" in done.stdout
     assert "Thread kept" in done.stdout
+
+
+def test_the_demo_fits_an_80_column_terminal_and_tours_a_few_conversations(tmp_path: Path) -> None:
+    """A newcomer's first output: a handful of whole conversations, then one row per scenario with
+    its name whole, not 1,500 lines with names split mid-word; ``--all`` prints every conversation."""
+    env = clean_env(tmp_path)
+    env["COLUMNS"] = "80"
+    done = run(["demo"], env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) < 250
+    assert sum(" PASS " in line for line in lines) == 5  # the tour: five whole conversations
+    assert all(len(line.rstrip()) <= 80 for line in lines)
+    assert any(line.split()[:2] == ["consent-in-the-message-is-not-enough", "pass"] for line in lines if line.strip())
+    assert "`frontdesk demo --all`" in done.stdout
+    every = run(["demo", "--all"], env)
+    assert every.returncode == 0 and sum(" PASS " in line for line in every.stdout.splitlines()) > 40

@@ -23,11 +23,14 @@ def demo(
         str | None,
         typer.Option("--domain", help="Whose scenarios: retail or airline [default: FRONTDESK_DOMAIN, else retail]"),
     ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Print every scenario's conversation, not only the tour's")
+    ] = False,
 ) -> None:
-    """Run the shipped scenarios of a domain offline (scripted model, no API key) and show the conversations."""
+    """Replay the shipped scenarios offline (scripted model, no API key): a tour of conversations and a summary."""
     from frontdesk.cli import replay_run
 
-    replay_run.run_demo(traces, domain)
+    replay_run.run_demo(traces, domain, every)
 
 
 def replay(

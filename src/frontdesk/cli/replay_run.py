@@ -43,9 +43,12 @@ def _load(paths: list[Path], keyword: str | None) -> list[tuple[Path, Scenario]]
     return scenarios
 
 
-def _report(result: ScenarioResult, path: Path, show: bool) -> None:
+def _report(result: ScenarioResult, path: Path, show: bool, *, silent: bool = False) -> None:
+    """The conversation (``show``), nothing (``silent``: the summary table has its row), or one line."""
     if show:
         print_conversation(console, result)
+    elif silent and result.passed:
+        return
     else:
         mark = "[green]✓[/]" if result.passed else "[bold red]✗[/]"
         console.print(f"{mark} {result.name} [dim]({path}, {result.duration_s:.2f}s)[/]")
@@ -56,30 +59,42 @@ def scenario_domain(scenario: Scenario) -> str:
     return str(scenario.settings.get("domain") or "retail")
 
 
+def _shown(scenario: Scenario, show: bool, tour: bool) -> bool:
+    """Whether a scenario's whole conversation is printed: all with ``show``, or only the tour's."""
+    return show and (not tour or "tour" in scenario.tags)
+
+
 def _run_all(
-    paths: list[Path], *, traces: Path | None, keyword: str | None, show: bool, jobs: int = 1, domain: str | None = None
+    paths: list[Path],
+    *,
+    traces: Path | None,
+    keyword: str | None,
+    show: bool,
+    jobs: int = 1,
+    domain: str | None = None,
+    tour: bool = False,
 ) -> list[ScenarioResult]:
     scenarios = [(p, s) for p, s in _load(paths, keyword) if domain is None or scenario_domain(s) == domain]
     if jobs > 1:
-        return _run_parallel(scenarios, traces=traces, show=show, jobs=jobs)
+        return _run_parallel(scenarios, traces=traces, show=show, jobs=jobs, tour=tour)
     tracing = configure_tracing(duckdb_path=traces)
     results: list[ScenarioResult] = []
     try:
         with (
             ReplayEnvironment(tracer=tracing.tracer, meter=tracing.meter) as env,
-            progress(len(scenarios), quiet=show) as advance,
+            progress(len(scenarios), quiet=show and not tour) as advance,
         ):
             for path, scenario in scenarios:
                 result = run_scenario(scenario, path, env)
                 results.append(result)
-                advance(result, partial(_report, result, path, show))
+                advance(result, partial(_report, result, path, _shown(scenario, show, tour), silent=tour))
     finally:
         tracing.shutdown()
     return results
 
 
 def _run_parallel(
-    scenarios: list[tuple[Path, Scenario]], *, traces: Path | None, show: bool, jobs: int
+    scenarios: list[tuple[Path, Scenario]], *, traces: Path | None, show: bool, jobs: int, tour: bool = False
 ) -> list[ScenarioResult]:
     """Replay in ``jobs`` processes; each has its own environment (and trace file, if tracing)."""
 
@@ -97,11 +112,12 @@ def _run_parallel(
             index = futures[future]
             result = future.result()
             results[index] = result
-            advance(result, partial(_report, result, scenarios[index][0], show))
+            shown = _shown(scenarios[index][1], show, tour)
+            advance(result, partial(_report, result, scenarios[index][0], shown, silent=tour))
     return [results[i] for i in range(len(scenarios))]
 
 
-def run_demo(traces: Path | None, domain: str | None) -> None:
+def run_demo(traces: Path | None, domain: str | None, every: bool = False) -> None:
     """Run the shipped scenarios of a domain offline (scripted model, no API key) and show the conversations."""
     from frontdesk.domains import UnknownDomain, get_domain
 
@@ -116,12 +132,13 @@ def run_demo(traces: Path | None, domain: str | None) -> None:
     console.print(
         "[bold]frontdesk demo[/] — the support graph replaying its shipped scenarios with a scripted model (offline).\n"
     )
-    results = _run_all([packaged_scenarios()], traces=traces_path, keyword=None, show=True, domain=settings.domain)
-    print_summary(console, results)
-    console.print(
-        f"[dim]Finished in {time.perf_counter() - started:.1f}s. Traces stored in {traces_path} — see them with "
-        "`frontdesk traces list`.[/]"
+    results = _run_all(
+        [packaged_scenarios()], traces=traces_path, keyword=None, show=True, domain=settings.domain, tour=not every
     )
+    print_summary(console, results)
+    console.print(f"[dim]Finished in {time.perf_counter() - started:.1f}s; traces stored in {traces_path}.[/]")
+    more = "" if every else " · `frontdesk demo --all` prints every conversation"
+    console.print(f"Next: `frontdesk traces list` · `frontdesk dashboard`{more}", markup=False, highlight=False)
     if not all(r.passed for r in results):
         raise typer.Exit(1)
 

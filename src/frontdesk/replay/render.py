@@ -111,23 +111,29 @@ def print_failures(console: Console, result: ScenarioResult) -> None:
         console.print(Text.assemble(("  ✗ ", "bold red"), str(failure)), soft_wrap=True)
 
 
+WIDE_SUMMARY = 100
+"""Terminal width from which the summary also shows turns and grades."""
+
+
 def print_summary(console: Console, results: Sequence[ScenarioResult]) -> None:
     """One row per scenario and a totals line, including the automation rate."""
-    table = fitting_table(
-        "scenario", "result", "turns", "tool calls", "handoffs", "grades", "time", title="Scenario replay"
-    )
+    wide = console.width >= WIDE_SUMMARY
+    columns = ["scenario", "result", "turns", "tools", "handoffs", "grades", "time"]
+    if not wide:  # 80 columns: the names whole, on one line each, and the columns that matter most
+        columns = ["scenario", "result", "tools", "handoffs", "time"]
+    table = fitting_table(*columns, title="Scenario replay")
+    table.columns[0].no_wrap = True
     for result in results:
-        grades = " ".join(g for t in result.turns for g in t.grades)
-        outcome = Text("pass", style="green") if result.passed else Text("FAIL", style="bold red")
-        table.add_row(
-            Path(result.path).stem,
-            outcome,
-            str(len(result.turns)),
-            str(result.tool_calls),
-            str(result.handoffs),
-            grades,
-            f"{result.duration_s:.2f}s",
-        )
+        cells: dict[str, str | Text] = {
+            "scenario": Path(result.path).stem,
+            "result": Text("pass", style="green") if result.passed else Text("FAIL", style="bold red"),
+            "turns": str(len(result.turns)),
+            "tools": str(result.tool_calls),
+            "handoffs": str(result.handoffs),
+            "grades": " ".join(g for t in result.turns for g in t.grades),
+            "time": f"{result.duration_s:.2f}s",
+        }
+        table.add_row(*(cells[name] for name in columns))
     console.print(table)
     passed = sum(r.passed for r in results)
     automated = sum(1 for r in results if r.handoffs == 0)
