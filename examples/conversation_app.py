@@ -44,6 +44,7 @@ def scripted_model() -> ScriptedModels:
 def main(data_dir: Path) -> list[str]:
     """The demo, returning what it printed."""
     shown: list[str] = []
+    # --8<-- [start:conversation]
     settings = Settings(data_dir=data_dir, demo=True, approval_limit=100.0)
     with open_app(settings, model=scripted_model()) as app:
         conversation = app.conversation("customer-42")
@@ -65,6 +66,7 @@ def main(data_dir: Path) -> list[str]:
         [request] = inbox.items()
         inbox.approve(request.id, operator="maya")
         shown.append(f"reply: {conversation.reply}")
+    # --8<-- [end:conversation]
     for line in shown:
         print(line)
     return shown

@@ -40,10 +40,14 @@ class Loyalty:
         return self.points.get(customer_id, 0)
 
 
+# --8<-- [start:tool]
 @tool(kind=ToolKind.READ, requires_auth=True)
 def loyalty_points(ctx: ToolContext[Loyalty]) -> int:
     """How many loyalty points the authenticated customer has."""
     return ctx.deps.balance(ctx.require_customer())
+
+
+# --8<-- [end:tool]
 
 
 def scripted_model() -> ScriptedModels:
@@ -60,6 +64,7 @@ def scripted_model() -> ScriptedModels:
 def main() -> str:
     engine = open_domain_db("sqlite://", "retail", seed_demo=True)
     loyalty = Loyalty({"ava_chen_1001": 420})
+    # --8<-- [start:graph]
     context = RunContext(engine=engine, deps=loyalty)
     graph = build_graph(
         model=scripted_model(),
@@ -68,6 +73,7 @@ def main() -> str:
         context=context,
         tools=[loyalty_points],
     )
+    # --8<-- [end:graph]
     conversation = Conversation(graph, "app-1", context=context)
     for _event in conversation.send("I'm ava.chen@example.com — how many points do I have?"):
         pass

@@ -58,8 +58,8 @@ def test_the_readmes_embedding_snippets_are_excerpts_of_the_tested_examples() ->
         path.name: [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
         for path in EXAMPLE.parent.glob("*.py")
     }
-    blocks = _blocks_after("## Embedding\n")
-    assert len(blocks) == 2
+    blocks = _blocks_after("## Embedding it\n")
+    assert len(blocks) == 1
     for block in blocks:
         wanted = [line.strip() for line in block if line.strip()]
 

@@ -362,8 +362,8 @@ def test_traces_stats_show_fallbacks_escalations_and_cost_by_model(tmp_path: Pat
     ]  # the model the endpoint says answered
 
 
-def test_the_readme_config_example_is_a_valid_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+def test_the_documented_config_example_is_a_valid_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "guides" / "real-models.md").read_text(encoding="utf-8")
     example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
     (tmp_path / "config.toml").write_text(example)
     monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "config.toml"))
