@@ -219,9 +219,6 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
     state = graph.get_state(config)
     if not any((p.value or {}).get("type") in {"approval", "handoff"} for p in state.interrupts):
         return
-    if not sys.stdin.isatty():  # input from a file or a pipe: nobody is there to wait, and a closed input ends the chat
-        console.print(f"[dim]the thread waits for an operator; resume with `frontdesk chat --thread {thread_id}`[/]")
-        return
     seen = len(state.values.get("messages", []))
     console.print(
         "[dim]waiting for an operator… (`frontdesk inbox` in another terminal; Ctrl-C stops waiting, the thread stays "
@@ -232,11 +229,14 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
-        state = watch(graph, thread_id, poll_s=poll_s, until=stop.is_set)
+        state = watch(graph, thread_id, poll_s=poll_s, until=lambda: stop.is_set() or _input_ended())
     finally:
         signal.signal(signal.SIGINT, previous)
-    if stop.is_set():
-        console.print("[yellow]stopped waiting; the operator's answer will be here when you come back[/]")
+    if stop.is_set() or _input_ended():
+        console.print(
+            "[yellow]stopped waiting; the operator's answer will be here when you come back "
+            f"(`frontdesk chat --thread {thread_id}`)[/]"
+        )
         return
     for message in state.values.get("messages", [])[seen:]:
         if isinstance(message, AIMessage) and message.content and not message.tool_calls:
@@ -247,6 +247,27 @@ def _wait_for_operator(graph: Any, thread_id: str, poll_s: float = 1.0) -> None:
             )
         elif isinstance(message, ToolMessage):
             console.print(_tool_line(str(message.name), message.status != "error", str(message.content)))
+
+
+def _input_ended() -> bool:
+    """Whether the chat's input has ended (a closed pipe, a file read to its end), without reading it.
+
+    Waiting for an operator stops then: nobody is left to see the answer, and a chat fed from a
+    script would otherwise wait for ever. Input still to come (a pipe kept open) keeps it waiting.
+    """
+    import fcntl
+    import select
+    import struct
+    import termios
+
+    try:
+        fd = sys.stdin.fileno()
+        if sys.stdin.isatty() or not select.select([fd], [], [], 0)[0]:
+            return False
+        waiting = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+    except (OSError, ValueError):
+        return False
+    return bool(waiting == 0)
 
 
 def _tool_line(name: str, ok: bool, content: str) -> Text:
