@@ -120,11 +120,12 @@ def test_serve_says_where_it_listens(tmp_path: Path) -> None:
         )
         try:
             assert server.stdout is not None
-            line = server.stdout.readline()
+            lines = [server.stdout.readline() for _ in range(3)]
         finally:
             server.terminate()
             server.wait(timeout=30)
+    assert lines[0].startswith(f"frontdesk serve on http://127.0.0.1:{port} — retail domain, model m;")
     assert (
-        line.startswith(f"frontdesk serve on http://127.0.0.1:{port} — retail domain, model m;")
-        and "/dashboard" in line
+        f"http://127.0.0.1:{port}/demo" in lines[1] and f'<script src="http://127.0.0.1:{port}/widget.js">' in lines[1]
     )
+    assert f"http://127.0.0.1:{port}/console" in lines[2] and "/dashboard" in lines[2]

@@ -74,14 +74,16 @@ def serve(
 
 
 def _announce(settings: Settings, host: str, port: int, *, workers: int) -> None:
-    """One line before serving: where, for which domain and model, and where operators look."""
+    """Where it serves, for which domain and model, and where customers and operators go."""
     processes = f", {workers} workers" if workers > 1 else ""
-    console.print(
-        f"frontdesk serve on http://{host}:{port} — {settings.domain} domain, model {settings.model}{processes}; "
-        f"operators: http://{host}:{port}/dashboard and /inbox (X-API-Key); Ctrl-C stops",
-        markup=False,
-        highlight=False,
-    )
+    base = f"http://{host}:{port}"
+    lines = [
+        f"frontdesk serve on {base} — {settings.domain} domain, model {settings.model}{processes}; Ctrl-C stops",
+        f'  customers: the chat widget on a demo page at {base}/demo (a site adds <script src="{base}/widget.js">)',
+        f"  operators: the console at {base}/console, the dashboard at {base}/dashboard (FRONTDESK_API_KEY)",
+    ]
+    for line in lines:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 KEEP_ALIVE_S = 5

@@ -18,6 +18,7 @@ PROCESS_VARIABLES: dict[str, str] = {
     "FRONTDESK_SECRET": "the key that signs customer sessions, shared by every worker and machine (default: a file in "
     "the data dir)",
     "FRONTDESK_API_KEY": "the key operators and trusted apps send as a bearer token to frontdesk serve",
+    "FRONTDESK_IDENTITY_SECRET": "the secret a host site signs its signed-in customers with, for the chat widget",
     "FRONTDESK_HEADER_TIMEOUT": "seconds a connection may take to send a complete request head to frontdesk serve (10)",
     "FRONTDESK_MAX_CONNECTIONS": "connections frontdesk serve holds open at once before refusing more",
     "FRONTDESK_MCP_TOKEN": "the session token frontdesk mcp serve acts under (one customer)",

@@ -68,9 +68,8 @@ class Conversation:
     tracer and labels are used) or a compiled graph from :func:`frontdesk.build_graph` (pass
     ``context``/``locks``/``tracer`` as needed; without locks, turns are serialised in this
     process only). ``deps`` replace the app's own dependencies for this conversation's tools
-    and guardrails (the signed-in user's API client, say). Consume each ``send``/``answer`` iterator to its end: the
-    thread is held
-    until then.
+    and guardrails (the signed-in user's API client, say). Consume each ``send``/``answer``
+    iterator to its end: the thread is held until then.
     """
 
     def __init__(
@@ -144,6 +143,19 @@ class Conversation:
             for m in self.graph.get_state(self.config).values.get("messages", [])
             if (said := said_by(m)) is not None
         ]
+
+    def sign_in(self, customer_id: str) -> None:
+        """Start the thread as ``customer_id``'s, for a host that has verified the customer itself
+        (a signed identity from the host site, a user signed in to the app).
+
+        The agents then skip their login step. A thread that already belongs to another customer
+        is not moved: that is an operator's switch, with a reason (``Inbox.switch_customer``)."""
+        with self.locks.hold(self.thread_id, wait_s=self.busy_wait_s):
+            current = self.graph.get_state(self.config).values.get("customer_id")
+            if current and current != customer_id:
+                raise MessageNotTaken("signed_in", f"this conversation already belongs to {current}")
+            if current != customer_id:
+                self.graph.update_state(self.config, {"customer_id": customer_id}, as_node="human_handoff")
 
     # -- sending ---------------------------------------------------------------------------
 

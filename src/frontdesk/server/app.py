@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -32,8 +33,10 @@ from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.threads import history
 from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.server.errors import install_error_handlers
+from frontdesk.server.identity import SignedIdentity, verified_customer
 from frontdesk.server.operations import RecentRuns, install_operations_routes, start_alert_schedule
 from frontdesk.server.turn_stream import TurnTasks
+from frontdesk.server.web import install_web_routes, message_view
 
 logger = logging.getLogger("frontdesk.server")
 BUSY_WAIT_S = 2.0
@@ -43,6 +46,12 @@ BUSY_WAIT_S = 2.0
 class NewThread(BaseModel):
     thread_id: str
     customer_token: str
+
+
+class OpenThread(BaseModel):
+    """What a new thread may start with: the host site's signed identity of its customer."""
+
+    identity: SignedIdentity | None = None
 
 
 class PostMessage(BaseModel):
@@ -83,13 +92,6 @@ def shown_to_customer(message: Any) -> bool:
     return said_by(message) is not None
 
 
-def _message(message: Any) -> dict[str, Any]:
-    data = {"role": message.type, "name": getattr(message, "name", None), "content": str(message.content)}
-    if getattr(message, "tool_calls", None):
-        data["tool_calls"] = [{"name": c["name"], "args": c["args"]} for c in message.tool_calls]
-    return data
-
-
 def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAPI:
     """The FastAPI app over the stack ``settings`` describes (model from settings if not given)."""
     settings = settings or Settings.from_env()
@@ -124,6 +126,15 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
     install_error_handlers(app, max_body_bytes=4 * settings.max_message_chars + 4096)
     runs = RecentRuns()
     install_operations_routes(app, settings, guards, state, runs)
+    install_web_routes(app, guards, state)
+    # the widget runs on customers' sites: their pages may call the customer endpoints (a thread's
+    # token guards each call, never a cookie); X-API-Key is not allowed across origins
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["content-type", "x-customer-token"],
+    )
 
     def graph() -> Any:
         return state["stack"].graph
@@ -132,9 +143,17 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    identity_secret = environment.read("FRONTDESK_IDENTITY_SECRET")
+
     @app.post("/threads", response_model=NewThread, status_code=201)
-    def create_thread() -> NewThread:
+    def create_thread(body: OpenThread | None = None) -> NewThread:
+        """A new thread and its customer token; with the host site's signed identity, started as
+        that customer's (a forged, expired or reused signature is refused with 403)."""
         thread_id = f"web-{uuid.uuid4().hex[:12]}"
+        if body is not None and body.identity is not None:
+            secret = identity_secret.encode() if identity_secret else None
+            customer = verified_customer(body.identity, secret, state["stack"].engine)
+            Conversation(state["stack"], thread_id).sign_in(customer)
         return NewThread(thread_id=thread_id, customer_token=customer_token(guards.secret, thread_id))
 
     @app.get("/threads/{thread_id}")
@@ -144,7 +163,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         return {
             "thread_id": thread_id,
             "customer_id": values.get("customer_id"),
-            "messages": [_message(m) for m in values.get("messages", []) if shown_to_customer(m)],
+            "messages": [message_view(m) for m in values.get("messages", []) if shown_to_customer(m)],
             "waiting_for": [customer_view(i.value) for i in snapshot.interrupts],
         }
 
@@ -154,7 +173,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         return [entry.__dict__ for entry in history(graph(), thread_id, shown=shown_to_customer)]
 
     @app.post("/threads/{thread_id}/messages")
-    def post_message(body: PostMessage, thread_id: str = Depends(guards.customer)) -> StreamingResponse:
+    def postmessage_view(body: PostMessage, thread_id: str = Depends(guards.customer)) -> StreamingResponse:
         """The customer's message through the thread's :class:`Conversation`: refused with a status
         before any stream starts (busy, not a clear yes or no, a person has the thread), else streamed."""
         conversation = Conversation(state["stack"], thread_id, busy_wait_s=BUSY_WAIT_S)
@@ -217,7 +236,7 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
             values = fn(*args, **kwargs)
         except (InboxError, ThreadBusy) as exc:
             raise HTTPException(409, str(exc)) from None
-        return {"messages": [_message(m) for m in values.get("messages", [])][-5:]}
+        return {"messages": [message_view(m) for m in values.get("messages", [])][-5:]}
 
     @app.get("/inbox", dependencies=[Depends(guards.operator)])
     def inbox_list() -> list[dict[str, Any]]:
