@@ -31,6 +31,7 @@ from frontdesk.inputs import BadMessage
 from frontdesk.persistence.checkpoint import open_async_checkpointer
 from frontdesk.persistence.thread_locks import ThreadBusy
 from frontdesk.persistence.threads import history
+from frontdesk.server.agui import install_agui_route
 from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.server.errors import install_error_handlers
 from frontdesk.server.identity import SignedIdentity, verified_customer
@@ -127,13 +128,14 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
     runs = RecentRuns()
     install_operations_routes(app, settings, guards, state, runs)
     install_web_routes(app, guards, state)
+    install_agui_route(app, guards, state, customer_view)
     # the widget runs on customers' sites: their pages may call the customer endpoints (a thread's
     # token guards each call, never a cookie); X-API-Key is not allowed across origins
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "POST"],
-        allow_headers=["content-type", "x-customer-token"],
+        allow_headers=["content-type", "x-customer-token", "accept"],
     )
 
     def graph() -> Any:
