@@ -36,6 +36,9 @@ os.environ.setdefault("CREWAI_STORAGE_DIR", tempfile.mkdtemp(prefix="frontdesk-c
 AVA = "ava_chen_1001"
 AVA_EMAIL = "ava.chen@example.com"
 AVA_PENDING = "#D1001"
+AGREED = {"confirm": lambda _tool, _question, _args: True, "approval_limit": 1000.0}
+"""A session whose host asked the customer and got a yes, with a limit above the test orders:
+for the tests of what a tool does, not of whether it may."""
 BEN_PENDING = "#D2001"
 
 

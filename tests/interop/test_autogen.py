@@ -21,7 +21,7 @@ from frontdesk.interop.autogen_model import scripted_client
 from frontdesk.interop.autogen_tools import FrontdeskToolError, autogen_tools
 from frontdesk.interop.nodes import autogen_turn_end
 from frontdesk.tools.base import ToolContext
-from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, call, db_hash, order_status, script
+from tests.interop.conftest import AGREED, AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, call, db_hash, order_status, script
 
 
 def call_tool(session: ToolSession, name: str, args: dict[str, Any], call_id: str = "call_1") -> Any:
@@ -45,7 +45,7 @@ def test_every_retail_tool_keeps_its_name_description_and_schema() -> None:
 
 def test_write_tool_changes_the_db_exactly_like_the_frontdesk_tool(shop, twin_shop) -> None:
     args = {"order_id": AVA_PENDING, "reason": "ordered by mistake"}
-    result = call_tool(ToolSession(engine=shop, customer_id=AVA), "cancel_pending_order", args)
+    result = call_tool(ToolSession(engine=shop, customer_id=AVA, **AGREED), "cancel_pending_order", args)
     plain = TOOLS_BY_NAME["cancel_pending_order"].invoke(ToolContext(customer_id=AVA, engine=twin_shop), args)
     assert not result.is_error and plain.ok
     assert result.result[0].content == plain.content
@@ -54,7 +54,9 @@ def test_write_tool_changes_the_db_exactly_like_the_frontdesk_tool(shop, twin_sh
 
 
 def test_read_tool_returns_what_the_frontdesk_tool_returns(shop) -> None:
-    result = call_tool(ToolSession(engine=shop, customer_id=AVA), "get_order_details", {"order_id": AVA_PENDING})
+    result = call_tool(
+        ToolSession(engine=shop, customer_id=AVA, **AGREED), "get_order_details", {"order_id": AVA_PENDING}
+    )
     plain = TOOLS_BY_NAME["get_order_details"].invoke(
         ToolContext(customer_id=AVA, engine=shop), {"order_id": AVA_PENDING}
     )
@@ -63,7 +65,7 @@ def test_read_tool_returns_what_the_frontdesk_tool_returns(shop) -> None:
 
 def test_invalid_arguments_give_the_field_naming_error_and_change_nothing(shop) -> None:
     before = db_hash(shop)
-    session = ToolSession(engine=shop, customer_id=AVA)
+    session = ToolSession(engine=shop, customer_id=AVA, **AGREED)
     missing = call_tool(session, "cancel_pending_order", {"order_id": AVA_PENDING})
     assert missing.is_error
     assert missing.result[0].content == "Error: Invalid arguments for cancel_pending_order: reason: Field required"
@@ -82,7 +84,7 @@ def test_invalid_arguments_give_the_field_naming_error_and_change_nothing(shop) 
 def test_direct_run_json_raises_the_frontdesk_message(shop) -> None:
     from autogen_core import CancellationToken
 
-    tool = autogen_tools(ToolSession(engine=shop))[0]
+    tool = autogen_tools(ToolSession(engine=shop, **AGREED))[0]
     with pytest.raises(
         FrontdeskToolError, match=r"^Error: Invalid arguments for calculate: expression: Field required$"
     ):
@@ -91,7 +93,7 @@ def test_direct_run_json_raises_the_frontdesk_message(shop) -> None:
 
 def test_another_customers_order_is_refused(shop) -> None:
     before = db_hash(shop)
-    session = ToolSession(engine=shop, customer_id=AVA)
+    session = ToolSession(engine=shop, customer_id=AVA, **AGREED)
     for name, args in [
         ("get_order_details", {"order_id": BEN_PENDING}),
         ("cancel_pending_order", {"order_id": BEN_PENDING, "reason": "no longer needed"}),
@@ -114,7 +116,7 @@ def test_scripted_agent_authenticates_looks_up_the_order_and_replies(shop) -> No
             ]
         },
     )
-    session = ToolSession(engine=shop)
+    session = ToolSession(engine=shop, **AGREED)
     agent = AssistantAgent(
         "support", model_client=scripted_client(steps, "support"), tools=autogen_tools(session), max_tool_iterations=5
     )
@@ -138,7 +140,7 @@ def test_swarm_handoff_to_user_ends_the_run(shop) -> None:
             ]
         },
     )
-    session = ToolSession(engine=shop)
+    session = ToolSession(engine=shop, **AGREED)
     agent = AssistantAgent(
         "support", model_client=scripted_client(steps, "support"), tools=autogen_tools(session), handoffs=["user"]
     )
@@ -156,7 +158,7 @@ def test_tool_calls_of_one_message_run_in_order_like_the_tools_node(shop) -> Non
         ]
     }
     steps = script("autogen-parallel", {"support": [both, "Found it."]})
-    session = ToolSession(engine=shop)
+    session = ToolSession(engine=shop, **AGREED)
     agent = AssistantAgent(
         "support", model_client=scripted_client(steps, "support"), tools=autogen_tools(session), max_tool_iterations=3
     )

@@ -16,6 +16,7 @@ from frontdesk.interop.crewai_model import LangChainCrewLLM, scripted_llm
 from frontdesk.interop.crewai_tools import FrontdeskCrewTool, crewai_tools
 from frontdesk.tools.base import ToolContext
 from tests.interop.conftest import (
+    AGREED,
     AVA,
     AVA_EMAIL,
     AVA_PENDING,
@@ -66,7 +67,7 @@ def test_schemas_crewai_sends_are_frontdesks() -> None:
 
 def test_write_tool_changes_the_db_exactly_like_the_frontdesk_tool(shop, twin_shop) -> None:
     args = {"order_id": AVA_PENDING, "reason": "no longer needed"}
-    content = exported(ToolSession(engine=shop, customer_id=AVA), "cancel_pending_order").run(**args)
+    content = exported(ToolSession(engine=shop, customer_id=AVA, **AGREED), "cancel_pending_order").run(**args)
     plain = TOOLS_BY_NAME["cancel_pending_order"].invoke(ToolContext(customer_id=AVA, engine=twin_shop), args)
     assert plain.ok and content == plain.content
     assert order_status(shop, AVA_PENDING) == "cancelled"
@@ -75,7 +76,7 @@ def test_write_tool_changes_the_db_exactly_like_the_frontdesk_tool(shop, twin_sh
 
 def test_invalid_arguments_give_the_field_naming_error_on_both_calling_paths(shop) -> None:
     before = db_hash(shop)
-    tool = exported(ToolSession(engine=shop, customer_id=AVA), "cancel_pending_order")
+    tool = exported(ToolSession(engine=shop, customer_id=AVA, **AGREED), "cancel_pending_order")
     expected = "Error: Invalid arguments for cancel_pending_order: reason: Field required"
     assert tool.run(order_id=AVA_PENDING) == expected
     assert tool.to_structured_tool().invoke({"order_id": AVA_PENDING}) == expected
@@ -87,7 +88,7 @@ def test_invalid_arguments_give_the_field_naming_error_on_both_calling_paths(sho
 
 def test_another_customers_order_is_refused(shop) -> None:
     before = db_hash(shop)
-    session = ToolSession(engine=shop, customer_id=AVA)
+    session = ToolSession(engine=shop, customer_id=AVA, **AGREED)
     refusal = "Error: Order not found"
     assert exported(session, "get_order_details").run(order_id=BEN_PENDING) == refusal
     assert exported(session, "cancel_pending_order").run(order_id=BEN_PENDING, reason="no longer needed") == refusal
@@ -108,7 +109,7 @@ def test_scripted_crew_authenticates_looks_up_the_order_and_replies(shop) -> Non
         },
     )
     model = RecordingScriptedModel(script=steps, agent="support")
-    session = ToolSession(engine=shop)
+    session = ToolSession(engine=shop, **AGREED)
     # cache=True on purpose: CrewAI's tool cache must not replay the first (refused) call.
     output = support_crew(LangChainCrewLLM(model="scripted", chat_model=model), session, cache=True).kickoff(
         inputs={"message": f"I'm {AVA_EMAIL}, where is {AVA_PENDING}?", "history": "(none)"}

@@ -10,7 +10,7 @@ import pytest
 
 from frontdesk.domains.retail.tools import TOOLS_BY_NAME
 from frontdesk.interop import ToolSession
-from tests.interop.conftest import AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, db_hash, order_status
+from tests.interop.conftest import AGREED, AVA, AVA_EMAIL, AVA_PENDING, BEN_PENDING, db_hash, order_status
 
 
 def test_package_import_is_light() -> None:
@@ -24,7 +24,7 @@ def test_package_import_is_light() -> None:
 
 
 def test_authentication_comes_only_from_the_tool_result(shop) -> None:
-    session = ToolSession(engine=shop)
+    session = ToolSession(engine=shop, **AGREED)
     refused = session.run(TOOLS_BY_NAME["get_order_details"], {"order_id": AVA_PENDING})
     assert not refused.ok and "not authenticated" in refused.content
     assert session.run(TOOLS_BY_NAME["find_user_id_by_email"], {"email": AVA_EMAIL}).ok
@@ -33,7 +33,7 @@ def test_authentication_comes_only_from_the_tool_result(shop) -> None:
 
 
 def test_write_runs_once_per_call_id_within_a_thread(shop) -> None:
-    session = ToolSession(engine=shop, customer_id=AVA)
+    session = ToolSession(engine=shop, customer_id=AVA, **AGREED)
     cancel = TOOLS_BY_NAME["cancel_pending_order"]
     first = session.run(cancel, {"order_id": AVA_PENDING, "reason": "no longer needed"}, call_id="call_1")
     assert first.ok and order_status(shop, AVA_PENDING) == "cancelled"
@@ -44,11 +44,11 @@ def test_write_runs_once_per_call_id_within_a_thread(shop) -> None:
 
 
 def test_sessions_do_not_share_a_thread_by_default(shop) -> None:
-    assert ToolSession(engine=shop).thread_id != ToolSession(engine=shop).thread_id
+    assert ToolSession(engine=shop, **AGREED).thread_id != ToolSession(engine=shop, **AGREED).thread_id
 
 
 def test_handoff_to_a_person_is_recorded_and_reset_each_turn(shop) -> None:
-    session = ToolSession(engine=shop)
+    session = ToolSession(engine=shop, **AGREED)
     session.run(TOOLS_BY_NAME["transfer_to_human_agents"], {"summary": "wants a refund exception"})
     assert session.handoff is not None and session.handoff.to_human
     assert session.handoff.reason == "wants a refund exception"
@@ -57,7 +57,7 @@ def test_handoff_to_a_person_is_recorded_and_reset_each_turn(shop) -> None:
 
 
 def test_other_customers_order_is_refused(shop) -> None:
-    session = ToolSession(engine=shop, customer_id=AVA)
+    session = ToolSession(engine=shop, customer_id=AVA, **AGREED)
     before = db_hash(shop)
     outcome = session.run(
         TOOLS_BY_NAME["cancel_pending_order"], {"order_id": BEN_PENDING, "reason": "no longer needed"}, call_id="c"

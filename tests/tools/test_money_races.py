@@ -28,8 +28,8 @@ from sqlmodel import Session, select
 from frontdesk import build_graph
 from frontdesk.domains.database import ensure_frontdesk_tables
 from frontdesk.llm.scripted import Script, ScriptedModels
-from frontdesk.mcp.exported import ApprovalWithoutWaiting, ExportedTools
-from frontdesk.operators.approval_gate import ApprovalPolicy
+from frontdesk.mcp.exported import ExportedTools
+from frontdesk.operators.approval_gate import ApprovalPolicy, ApprovalWithoutWaiting
 from frontdesk.operators.refunds import Refund
 from frontdesk.persistence.engine import create_domain_engine
 from frontdesk.persistence.urls import domain_url

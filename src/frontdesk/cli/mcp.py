@@ -150,7 +150,8 @@ def _exported(settings: Settings, spec: Domain, engine: Engine) -> Iterator[Expo
     """The domain's tools under the domain's checks, traced to the deployment's span store."""
     from frontdesk.guardrails.base import Guardrails
     from frontdesk.guardrails.loading import GuardrailLoadError, load_guardrails
-    from frontdesk.mcp.exported import ApprovalWithoutWaiting, ExportedTools
+    from frontdesk.mcp.exported import ExportedTools
+    from frontdesk.operators.approval_gate import ApprovalWithoutWaiting
     from frontdesk.runtime import RunContext
     from frontdesk.tools.ownership import OwnershipPolicy
     from frontdesk.tracing.setup import configure_tracing

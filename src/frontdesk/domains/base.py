@@ -81,7 +81,7 @@ class Domain:
         approval_limit: float,
         *,
         confirm_writes: bool = True,
-        approvals: ApprovalPolicy | None = None,
+        approvals: Check | None = None,
         guardrails: Sequence[Check] = (),
     ) -> tuple[Check, ...]:
         """The tool checks, in order: ownership, the app's ``guardrails``, the customer's confirmation, the approval

@@ -8,6 +8,12 @@ exported to them closes over one :class:`ToolSession` that plays the tools node'
 Calls go through the tool pipeline the tools node uses (:mod:`frontdesk.tools.execution`),
 so validation, ownership checks, policies, transactions and idempotency are frontdesk's,
 not a re-implementation.
+
+Money and consent hold here as in the graph. By default a session runs the domain's checks:
+ownership; a WRITE only after the customer agreed to that exact action, asked through the
+host's ``confirm`` callback (AutoGen's or CrewAI's own human-in-the-loop, a UI) and refused
+when the session has none; and a call that needs an operator's approval refused with the
+reason, since a foreign framework's tool call cannot wait for one.
 """
 
 from __future__ import annotations
@@ -15,14 +21,57 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from frontdesk.domains import get_domain
+from frontdesk.operators.approval_gate import ApprovalWithoutWaiting
 from frontdesk.runtime import RunContext
-from frontdesk.tools.base import Tool, ToolContext, ToolOutcome
-from frontdesk.tools.execution import Handoff, ToolCallRequest, ToolPipeline, ToolPolicy
+from frontdesk.tools.base import Tool, ToolContext, ToolKind, ToolOutcome
+from frontdesk.tools.confirmation import CustomerConfirmation
+from frontdesk.tools.execution import Check, Handoff, PolicyVerdict, ToolCallRequest, ToolPipeline
+
+AskCustomer = Callable[[str, str, dict[str, Any]], bool]
+"""``(tool, question, arguments) -> did the customer say yes``: the host asks, its way."""
+
+
+@dataclass(frozen=True)
+class ConsentFromHost:
+    """A WRITE runs only when the customer agreed to that exact action, asked through the host.
+
+    Inside the graph a WRITE pauses for the customer's yes; a tool exported to another
+    framework cannot pause the graph, so the host asks (``ask``) and frontdesk acts on its
+    answer. Without a way to ask, the WRITE is refused with the reason: never done unasked."""
+
+    name: ClassVar[str] = "confirmation"
+
+    ask: AskCustomer | None
+    wording: CustomerConfirmation
+
+    def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
+        if tool.kind is not ToolKind.WRITE or not tool.confirm:
+            return PolicyVerdict.proceed(args)
+        question = self.wording.question(tool, args)
+        if self.ask is None:
+            return PolicyVerdict.refuse(
+                "Error: Not done: a change needs the customer's confirmation of this exact action, and this "
+                "session has no way to ask them (ToolSession(confirm=...)). Ask the customer: " + question
+            )
+        if not self.ask(tool.name, question, dict(args)):
+            return PolicyVerdict.refuse(f"Error: Not done: the customer did not confirm. ({question})")
+        return PolicyVerdict.proceed(args)
+
+
+def safe_checks(domain: str, approval_limit: float, confirm: AskCustomer | None) -> tuple[Check, ...]:
+    """The domain's checks for a session outside the graph: ownership, the host's consent, the
+    approval gate refusing what needs an operator."""
+    spec = get_domain(domain)
+    wording = CustomerConfirmation(spec.describe_action)
+    gate = ApprovalWithoutWaiting(spec.approval_policy(approval_limit))
+    checks = spec.policies(approval_limit, confirm_writes=False, approvals=gate)
+    return (*checks[:-1], ConsentFromHost(confirm, wording), checks[-1])
+
 
 CREWAI_OFFLINE_DEFAULTS = {
     "CREWAI_DISABLE_TELEMETRY": "true",
@@ -65,11 +114,17 @@ class ToolSession:
     ``thread_id`` defaults to a fresh random id rather than ``""``: WRITE tools are
     idempotent per (thread, tool call id), and scripted models reuse call ids across
     runs, so two unrelated sessions on one database must never share a thread id.
+
+    ``policies`` default to :func:`safe_checks` for ``domain`` with ``approval_limit`` and the
+    host's ``confirm``; pass your own tuple to replace them (``()`` turns every check off).
     """
 
     engine: Any = None
     services: RunContext | None = None
-    policies: tuple[ToolPolicy, ...] = ()
+    policies: tuple[Check, ...] | None = None
+    domain: str = "retail"
+    approval_limit: float = 100.0
+    confirm: AskCustomer | None = None
     customer_id: str | None = None
     thread_id: str = field(default_factory=lambda: f"interop-{uuid.uuid4().hex}")
     handoff: Handoff | None = None
@@ -77,6 +132,8 @@ class ToolSession:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.policies is None:
+            self.policies = safe_checks(self.domain, self.approval_limit, self.confirm)
         if self.services is None:
             self.services = RunContext(engine=self.engine)
         elif self.engine is None:
@@ -110,7 +167,7 @@ class ToolSession:
         assert self.services is not None
         ctx = ToolContext(customer_id=self.customer_id, thread_id=self.thread_id, engine=self.engine, run=self.services)
         request = ToolCallRequest(id=call_id or "", name=tool.name, args=dict(raw_args or {}))
-        batch = ToolPipeline([tool], self.policies).run_all([request], ctx)
+        batch = ToolPipeline([tool], self.policies or ()).run_all([request], ctx)
         outcome = batch.results[0].outcome
         self.customer_id = batch.customer_id
         if batch.handoff is not None:

@@ -17,37 +17,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from mcp import types
 
-from frontdesk.operators.approval_gate import ApprovalPolicy
 from frontdesk.runtime import RunContext
 from frontdesk.tools.base import Tool, ToolContext, ToolKind
-from frontdesk.tools.execution import Check, PolicyVerdict, ToolCallRequest, ToolPipeline
+from frontdesk.tools.execution import Check, ToolCallRequest, ToolPipeline
 
 IDEMPOTENCY_KEY = "idempotency_key"
 MAX_KEY_CHARS = 200
-
-
-@dataclass(frozen=True)
-class ApprovalWithoutWaiting:
-    """The approval gate for callers that cannot wait: what needs an operator is refused, with the reason."""
-
-    name: ClassVar[str] = "approval"
-
-    gate: ApprovalPolicy
-
-    def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
-        needed = self.gate.needs_approval(tool, args, ctx)
-        if needed is not None:
-            reason, _amount = needed
-            return PolicyVerdict.refuse(
-                f"Error: Not done: {reason}, so it needs an operator's approval, which a tool call cannot wait for. "
-                "Ask the customer to contact support."
-            )
-        return self.gate.review(tool, args, ctx)  # under the limit: passes, and the refund goes on the ledger
 
 
 def exportable(tools: Iterable[Tool]) -> list[Tool]:

@@ -241,3 +241,22 @@ def _ask_operator(
         **{"frontdesk.approval.id": key, "frontdesk.approval.status": status, "frontdesk.operator": operator},
     )
     return use_args, refusal
+
+
+@dataclass(frozen=True)
+class ApprovalWithoutWaiting:
+    """The approval gate for callers that cannot wait: what needs an operator is refused, with the reason."""
+
+    name: ClassVar[str] = "approval"
+
+    gate: ApprovalPolicy
+
+    def review(self, tool: Tool, args: dict[str, Any], ctx: ToolContext) -> PolicyVerdict:
+        needed = self.gate.needs_approval(tool, args, ctx)
+        if needed is not None:
+            reason, _amount = needed
+            return PolicyVerdict.refuse(
+                f"Error: Not done: {reason}, so it needs an operator's approval, which a tool call cannot wait for. "
+                "Ask the customer to contact support."
+            )
+        return self.gate.review(tool, args, ctx)  # under the limit: passes, and the refund goes on the ledger
