@@ -163,3 +163,20 @@ def test_span_context_follows_async_runs_into_tools(tmp_path: Path) -> None:
         assert node[3] == "node tools" and root[3] == "frontdesk.turn"
         assert tool[0] == root[0] and tool[4] == root[4]
     assert len({r[0] for r in rows}) == 5
+
+
+def test_the_provider_label_names_the_model_that_answers() -> None:
+    """A real OpenAI-compatible endpoint was labelled "frontdesk.scripted" (its client is a
+    subclass of ChatOpenAI); behind the gateway the label is the answering model's."""
+    from frontdesk.config import Settings
+    from frontdesk.gateway.provider import GatewayProvider
+    from frontdesk.llm.factory import as_provider, openai_compatible_model
+    from frontdesk.llm.scripted import Script, ScriptedModels
+    from frontdesk.tracing.instrument import provider_name
+
+    settings = Settings(model="m", base_url="http://127.0.0.1:9/v1", api_key="k")
+    real = openai_compatible_model(settings)
+    assert provider_name(real) == "openai"
+    assert provider_name(GatewayProvider(settings, as_provider(real)).for_agent("customer_service")) == "openai"
+    scripted = ScriptedModels(Script("s", [])).for_agent("customer_service")
+    assert provider_name(scripted) == "frontdesk.scripted"

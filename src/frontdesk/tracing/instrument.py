@@ -39,8 +39,20 @@ def model_name(model: Any) -> str:
     return type(model).__name__
 
 
-def _provider(model: Any) -> str:
-    return "openai" if type(model).__name__ == "ChatOpenAI" else "frontdesk.scripted"
+def provider_name(model: Any) -> str:
+    """``gen_ai.provider.name`` of the model that answers: the gateway's first model, by its
+    class and every class it derives from (frontdesk's own OpenAI clients are subclasses of
+    LangChain's ``ChatOpenAI``, so the exact class name said "scripted" for a real endpoint)."""
+    routes = getattr(model, "routes", None)
+    answering = routes[getattr(model, "start_tier", 0)].model if routes else model
+    lineage = {cls.__name__ for cls in type(answering).__mro__}
+    if "LlamaCppChatOpenAI" in lineage:
+        return "frontdesk.local"
+    if "ChatOpenAI" in lineage or "BaseChatOpenAI" in lineage:
+        return "openai"
+    if "ScriptedChatModel" in lineage:
+        return "frontdesk.scripted"
+    return type(answering).__name__
 
 
 def _messages_json(messages: Any, context: RunContext) -> str:
@@ -71,7 +83,7 @@ def agent_call(
     """``invoke_agent {agent}`` with a ``chat {model}`` child; yields a recorder for the reply."""
     tracer = context.tracer
     name = model_name(model)
-    provider = _provider(model)
+    provider = provider_name(model)
     with tracer.start_as_current_span(
         f"invoke_agent {agent}",
         attributes={
