@@ -8,6 +8,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -50,3 +51,51 @@ def logged(log: Any) -> str:
     """What a process wrote to its log file so far."""
     log.seek(0)
     return str(log.read())
+
+
+@dataclass
+class Served:
+    """A running ``frontdesk serve``: its address, and its stdout and stderr so far."""
+
+    base: str
+    process: subprocess.Popen[Any]
+    out: Any
+    err: Any
+
+    def stdout(self) -> str:
+        return logged(self.out)
+
+    def stderr(self) -> str:
+        return logged(self.err)
+
+
+@contextmanager
+def frontdesk_serve(env: dict[str, str], *args: str, timeout_s: float = 60) -> Iterator[Served]:
+    """``frontdesk serve --demo ARGS`` on a free 127.0.0.1 port, ready (``/healthz`` answers); stopped after.
+
+    Its output goes to files, not pipes: a server logs a line per request, and a pipe nobody
+    reads fills and stops it mid-write."""
+    import sys
+
+    import httpx
+
+    port = free_port()
+    with tempfile.TemporaryFile(mode="w+") as out, tempfile.TemporaryFile(mode="w+") as err:
+        command = [sys.executable, "-m", "frontdesk.cli.app", "serve", "--demo", "--port", str(port), *args]
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True)
+        served = Served(f"http://127.0.0.1:{port}", process, out, err)
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    if httpx.get(f"{served.base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"frontdesk serve did not start: {served.stderr()}")
+            yield served
+        finally:
+            if process.poll() is None:
+                process.terminate()
+            process.wait(timeout=30)

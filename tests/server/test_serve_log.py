@@ -5,54 +5,35 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 import httpx
 
 from frontdesk.llm.openai_test_server import OpenAITestServer
-from tests.net import free_port, logged
+from tests.net import frontdesk_serve
 from tests.server.test_server import sse
 
 
 def test_serve_logs_each_request_without_secrets_and_says_why_it_stopped(tmp_path: Path) -> None:
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
     with OpenAITestServer(["Hello Ava, how can I help?", {"verdict": "pass"}]) as model:
         env.update(FRONTDESK_DATA_DIR=str(tmp_path), FRONTDESK_MODEL="m", OPENAI_BASE_URL=model.base_url)
         env.update(OPENAI_API_KEY="k", FRONTDESK_API_KEY="operator-key-123")
-        with tempfile.TemporaryFile(mode="w+") as log, tempfile.TemporaryFile(mode="w+") as out:
-            server = subprocess.Popen(
-                [sys.executable, "-m", "frontdesk.cli.app", "serve", "--demo", "--port", str(port)],
-                env=env,
-                stdout=out,
-                stderr=log,
-                text=True,
-            )
-            base = f"http://127.0.0.1:{port}"
-            try:
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline:
-                    try:
-                        if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        time.sleep(0.2)
-                thread = httpx.post(f"{base}/threads").json()
-                headers = {"X-Customer-Token": thread["customer_token"]}
-                url = f"{base}/threads/{thread['thread_id']}/messages?token=secret-in-query"
-                with httpx.stream("POST", url, json={"text": "my card is 4111 1111 1111 1111"}, headers=headers) as r:
-                    events = sse(r)
-                assert events[-1][0] == "done"
-                httpx.get(f"{base}/inbox", headers={"X-API-Key": "wrong-key"})
-            finally:
-                server.send_signal(signal.SIGTERM)
-                server.wait(timeout=30)
-            lines = logged(log).splitlines()
-            announced = logged(out)
+        with frontdesk_serve(env) as served:
+            base = served.base
+            thread = httpx.post(f"{base}/threads").json()
+            headers = {"X-Customer-Token": thread["customer_token"]}
+            url = f"{base}/threads/{thread['thread_id']}/messages?token=secret-in-query"
+            with httpx.stream("POST", url, json={"text": "my card is 4111 1111 1111 1111"}, headers=headers) as r:
+                events = sse(r)
+            assert events[-1][0] == "done"
+            httpx.get(f"{base}/inbox", headers={"X-API-Key": "wrong-key"})
+            served.process.send_signal(signal.SIGTERM)
+            served.process.wait(timeout=30)
+            lines = served.stderr().splitlines()
+            announced = served.stdout()
+    server = served.process
+    port = base.rsplit(":", 1)[1]
     assert server.returncode == 0
     assert f"frontdesk serve on http://127.0.0.1:{port}" in announced
     assert any(line.endswith(" ms") and "POST /threads 201" in line for line in lines), lines

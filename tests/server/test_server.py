@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +12,7 @@ import httpx
 import pytest
 
 from frontdesk.llm.openai_test_server import OpenAITestServer
-from tests.net import free_port, logged
+from tests.net import frontdesk_serve
 
 SCRIPT = [
     {"tool_calls": [{"name": "find_user_id_by_email", "args": {"email": "ava.chen@example.com"}}]},
@@ -32,7 +28,6 @@ SCRIPT = [
 @contextmanager
 def running_server(data_dir: Path, model: OpenAITestServer, **extra: str) -> Iterator[str]:
     """`frontdesk serve --demo` as a real process on a free 127.0.0.1 port; yields its base URL."""
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
     env.update(
         FRONTDESK_DATA_DIR=str(data_dir),
@@ -42,30 +37,8 @@ def running_server(data_dir: Path, model: OpenAITestServer, **extra: str) -> Ite
         FRONTDESK_API_KEY="operator-key",
         **extra,
     )
-    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 — closed when the process has stopped
-    process = subprocess.Popen(
-        [sys.executable, "-m", "frontdesk.cli.app", "serve", "--demo", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,  # a file, not a pipe: a line per request would fill a pipe nobody reads
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-        if process.poll() is not None:
-            raise AssertionError(logged(log))
-    try:
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    with frontdesk_serve(env) as served:
+        yield served.base
 
 
 @pytest.fixture(scope="module")

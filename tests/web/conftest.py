@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from frontdesk.llm.openai_test_server import OpenAITestServer
-from tests.net import free_port, logged
+from tests.net import frontdesk_serve
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 OPERATOR_KEY = "console-key-123"
@@ -58,7 +53,6 @@ class Served:
 def serving(data_dir: Path, responses: list[Any]) -> Iterator[Served]:
     """``frontdesk serve --demo`` on a free port, its model saying ``responses`` in order."""
     with OpenAITestServer(responses) as model:
-        port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FRONTDESK_", "OTEL_"))}
         env.update(
             FRONTDESK_DATA_DIR=str(data_dir),
@@ -69,28 +63,8 @@ def serving(data_dir: Path, responses: list[Any]) -> Iterator[Served]:
             FRONTDESK_IDENTITY_SECRET=IDENTITY_SECRET,
             FRONTDESK_MAX_RETRIES="0",
         )
-        with tempfile.TemporaryFile(mode="w+") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "frontdesk.cli.app", "serve", "--demo", "--port", str(port)],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-            )
-            base = f"http://127.0.0.1:{port}"
-            try:
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline:
-                    try:
-                        if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        time.sleep(0.2)
-                    if process.poll() is not None:
-                        raise AssertionError(logged(log))
-                yield Served(base, model, data_dir)
-            finally:
-                process.terminate()
-                process.wait(timeout=30)
+        with frontdesk_serve(env) as server:
+            yield Served(server.base, model, data_dir)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@
   var script = document.currentScript;
   var server = (script && script.dataset.server) || (script ? new URL(script.src).origin : location.origin);
   var storeKey = "frontdesk.thread." + server;
+  var pendingKey = "frontdesk.pending." + server;  // the message in flight, kept across a reload
 
   var css = [
     ":host{all:initial;font:15px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#111}",
@@ -85,6 +86,7 @@
         this.thread = saved || (await this.open());
         localStorage.setItem(storeKey, JSON.stringify(this.thread));
         await this.refresh(true);
+        await this.resume();
       } catch (error) {
         this.error("We could not reach support just now. " + error.message);
         var self = this;
@@ -135,12 +137,33 @@
       if (first && unanswered && !person) this.note("Still working on your last message…");
       // poll while a person has the thread, and after they decide until the reply is here
       if (person || (first && unanswered)) this.awaiting = true;
-      else if (answered) this.awaiting = false;
+      else if (answered) {
+        this.awaiting = false;
+        localStorage.removeItem(pendingKey);
+      }
       if (this.awaiting) {
         var self = this;
         clearTimeout(this.poll);
         this.poll = setTimeout(function () { self.refresh(false); }, 1500);
       }
+    }
+
+    /* A message sent just before a reload: if the thread never got it, send it again; if it did,
+       its reply is on the way (refresh polls until it is here). */
+    async resume() {
+      var pending = localStorage.getItem(pendingKey);
+      if (!pending) return;
+      var response = await fetch(server + "/threads/" + this.thread.thread_id, { headers: this.headers() });
+      var messages = ((await response.json()).messages || []);
+      var said = messages.filter(function (m) { return m.role === "human"; }).map(function (m) { return m.content; });
+      if (said[said.length - 1] === pending) {
+        this.awaiting = messages[messages.length - 1].role === "human";
+        if (!this.awaiting) localStorage.removeItem(pendingKey);
+        else this.refresh(false);
+        return;
+      }
+      this.bubble("customer", "You", pending);
+      this.turn(pending);
     }
 
     show(message) {
@@ -220,18 +243,26 @@
       this.turn(text);
     }
 
+
     async turn(text) {
       this.busy = true;
+      localStorage.setItem(pendingKey, text);
       var status = this.note("Sending…");
       try {
         var response = await fetch(server + "/threads/" + this.thread.thread_id + "/messages", {
           method: "POST", headers: this.headers(), body: JSON.stringify({ text: text })
         });
-        if (!response.ok) {
+        if (response.status === 409 && response.headers.get("Retry-After")) {
+          // the thread is still answering this very message (sent before a reload): wait for its reply
+          this.awaiting = true;
+          this.refresh(false);
+        } else if (!response.ok) {
+          localStorage.removeItem(pendingKey);
           var detail = (await response.json()).detail;
           this.error(typeof detail === "string" ? detail : "Your message was not sent.");
         } else {
           await this.read(response.body.getReader(), status);
+          localStorage.removeItem(pendingKey);
         }
       } catch (error) {
         this.error("The connection dropped; your message is kept and the reply will appear here.");
