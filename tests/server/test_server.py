@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -148,3 +149,12 @@ def test_unauthorised_requests_are_refused(server) -> None:
         assert {"/threads", "/threads/{thread_id}/messages", "/inbox", "/inbox/{item_id}/approve"} <= set(
             schema["paths"]
         )
+
+
+def test_a_signed_identity_is_refused_where_none_is_configured(server: tuple[str, OpenAITestServer]) -> None:
+    """A server without FRONTDESK_IDENTITY_SECRET takes no identity from a page: 403 naming why, never a thread."""
+    base, _model = server
+    identity = {"customer_id": "ava_chen_1001", "expires_at": int(time.time()) + 60, "signature": "0" * 64}
+    refused = httpx.post(f"{base}/threads", json={"identity": identity})
+    assert refused.status_code == 403 and "FRONTDESK_IDENTITY_SECRET" in refused.json()["detail"]
+    assert httpx.post(f"{base}/threads", json={}).status_code == 201  # without one: a thread as before

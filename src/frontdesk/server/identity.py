@@ -51,9 +51,9 @@ def identity_signature(secret: bytes, customer_id: str, expires_at: int) -> str:
 
 
 def verified_customer(identity: SignedIdentity, secret: bytes | None, engine: Engine | None) -> str:
-    """The customer ``identity`` vouches for, or a 403 (501 when no identity secret is configured)."""
+    """The customer ``identity`` vouches for, or a 403 naming why (also when no identity secret is configured)."""
     if secret is None:
-        raise HTTPException(501, "signed identities are off: set FRONTDESK_IDENTITY_SECRET on the server")
+        raise HTTPException(403, "identity: signed identities are off on this server (FRONTDESK_IDENTITY_SECRET)")
     expected = identity_signature(secret, identity.customer_id, identity.expires_at)
     if not hmac.compare_digest(expected, identity.signature):
         raise HTTPException(403, "identity: the signature does not match")
