@@ -188,13 +188,24 @@ def run_single_agent(
     problems: list[str] = []
     with domain_db(env, framework, task) as engine:
         before = env.snapshot(engine)
-        session = ToolSession(services=RunContext(engine=engine, knowledge=env.knowledge))
+        # the task's customer has said yes in its script, and an operator approves in frontdesk's own
+        # run: the single agents get that consent and a limit above the task's refund, so every
+        # framework makes the same change and only the conversing differs
+        session = ToolSession(
+            services=RunContext(engine=engine, knowledge=env.knowledge),
+            confirm=lambda _tool, _question, _args: True,
+            approval_limit=BENCH_APPROVAL_LIMIT,
+        )
         try:
             converse(script, session, timed_model(script, SINGLE_AGENT, latency_s, clock), timer, outcomes)
         except Exception as exc:  # a crash fails this run, not the benchmark
             problems.append(f"{type(exc).__name__}: {exc}")
         problems += judge(task, outcomes, env.diff(before, env.snapshot(engine)), script)
     return TaskRun(task=task.name, framework=framework, success=not problems, problems=problems, turns=timer.turns)
+
+
+BENCH_APPROVAL_LIMIT = 1000.0
+"""Above every bench task's refund (129.00): the single-agent runners cannot wait for an operator."""
 
 
 def judge(task: BenchTask, outcomes: list[TurnOutcome], db_changes: list[dict[str, Any]], script: Script) -> list[str]:
