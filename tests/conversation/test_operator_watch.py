@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Annotated, Any, TypedDict
 
@@ -74,7 +75,12 @@ def test_watch_waits_for_the_reply_the_operators_answer_resumed(tmp_path: Path) 
         )
         operator.start()
         assert saver.reached.wait(30), "the resumed run got to its checkpoint write"
+        # the step's writes are stored on another of the saver's threads: they land in a moment
+        deadline = time.monotonic() + 15
         mid_run = graph.get_state(config)
+        while (mid_run.interrupts or mid_run.next) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            mid_run = graph.get_state(config)
         assert not mid_run.interrupts and not mid_run.next, "the window: no pause, no next node"
 
         watched: list[Any] = []
