@@ -21,20 +21,10 @@ from langchain_core.language_models.chat_models import agenerate_from_stream
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
 from opentelemetry import trace
-from tenacity import AsyncRetrying, retry_if_exception
+from tenacity import AsyncRetrying
 
 from frontdesk.config.gateway import GatewayConfig
-from frontdesk.gateway.attempts import (
-    Route,
-    backoff,
-    guards_of,
-    note_failure,
-    note_retry,
-    patience_s,
-    request_timeout,
-    stop_after,
-)
-from frontdesk.gateway.transient import is_transient
+from frontdesk.gateway.attempts import Route, attempt_options, guards_of, note_failure, patience_s, retry_policy
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -100,15 +90,12 @@ async def try_route(
     if limits is not None and not await asyncio.to_thread(limits.wait_turn, messages, patience_s(ends, last=last)):
         failures.append(f"{route.name}: rate limit wait past the deadline")
         return None
-    options = dict(kwargs)
     made = 0
 
     async def attempt() -> ChatResult:
         nonlocal made
         made += 1
-        timeout = request_timeout(route, ends)
-        if timeout is not None:
-            options["timeout"] = timeout
+        options = attempt_options(kwargs, route, ends)
         left = max(0.1, ends - time.monotonic())
         return await asyncio.wait_for(
             guarded_acall(breaker, acall_model, route.model, messages, stop, run_manager, **options), timeout=left + 1.0
@@ -116,13 +103,7 @@ async def try_route(
 
     result: ChatResult | None = None
     try:
-        async for trying in AsyncRetrying(
-            stop=stop_after(attempts, ends),
-            wait=backoff(config, ends),
-            retry=retry_if_exception(is_transient),
-            before_sleep=lambda state: note_retry(route, state),
-            reraise=True,
-        ):
+        async for trying in AsyncRetrying(**retry_policy(config, attempts, route, ends)):
             with trying:
                 result = await attempt()
         trace.get_current_span().set_attribute("frontdesk.gateway.attempts", made)

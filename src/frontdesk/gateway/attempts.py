@@ -136,6 +136,23 @@ def note_failure(route: Route, exc: Exception, attempts: int, failures: list[str
     failures.append(f"{route.name}: {reason_of(exc)} after {attempts} attempt(s)")
 
 
+def retry_policy(config: GatewayConfig, attempts: int, route: Route, ends: float) -> dict[str, Any]:
+    """tenacity's arguments for one model's attempts: the same for the blocking and the awaited loop."""
+    return {
+        "stop": stop_after(attempts, ends),
+        "wait": backoff(config, ends),
+        "retry": retry_if_exception(is_transient),
+        "before_sleep": lambda state: note_retry(route, state),
+        "reraise": True,
+    }
+
+
+def attempt_options(kwargs: dict[str, Any], route: Route, ends: float) -> dict[str, Any]:
+    """The call's options for one attempt, with its request timeout when the route or model has one."""
+    timeout = request_timeout(route, ends)
+    return {**kwargs, "timeout": timeout} if timeout is not None else dict(kwargs)
+
+
 def try_route(
     config: GatewayConfig,
     attempts: int,
@@ -154,26 +171,17 @@ def try_route(
     if limits is not None and not limits.wait_turn(messages, patience_s(ends, last=last)):
         failures.append(f"{route.name}: rate limit wait past the deadline")
         return None
-    options = dict(kwargs)
     made = 0
 
     def attempt() -> ChatResult:
         nonlocal made
         made += 1
-        timeout = request_timeout(route, ends)
-        if timeout is not None:
-            options["timeout"] = timeout
+        options = attempt_options(kwargs, route, ends)
         result: ChatResult = guarded_call(breaker, call_model, route.model, messages, stop, run_manager, **options)
         return result
 
     try:
-        for trying in Retrying(
-            stop=stop_after(attempts, ends),
-            wait=backoff(config, ends),
-            retry=retry_if_exception(is_transient),
-            before_sleep=lambda state: note_retry(route, state),
-            reraise=True,
-        ):
+        for trying in Retrying(**retry_policy(config, attempts, route, ends)):
             with trying:
                 result = attempt()
         trace.get_current_span().set_attribute("frontdesk.gateway.attempts", made)
