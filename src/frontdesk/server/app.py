@@ -34,7 +34,7 @@ from frontdesk.persistence.threads import history
 from frontdesk.server.agui import install_agui_route
 from frontdesk.server.auth import Guards, customer_token, server_secret
 from frontdesk.server.errors import install_error_handlers
-from frontdesk.server.identity import SignedIdentity, verified_customer
+from frontdesk.server.identity import SignedIdentity, create_identity_table, verified_customer
 from frontdesk.server.operations import RecentRuns, install_operations_routes, start_alert_schedule
 from frontdesk.server.turn_stream import TurnTasks
 from frontdesk.server.web import install_web_routes, message_view
@@ -104,6 +104,8 @@ def create_app(settings: Settings | None = None, *, model: Any = None) -> FastAP
         # the inbox) call it from their threads, and LangGraph's async savers run those calls on this loop
         async with open_async_checkpointer(settings.resolved_database_url) as saver:
             with open_app(settings, model=model, checkpointer=saver) as opened:
+                if opened.engine is not None:
+                    create_identity_table(opened.engine)
                 state["stack"] = opened
                 state["inbox"] = opened.inbox()
                 state["turns"] = turns = TurnTasks()

@@ -67,8 +67,12 @@ def verified_customer(identity: SignedIdentity, secret: bytes | None, engine: En
     return identity.customer_id
 
 
-def _use_once(engine: Engine, identity: SignedIdentity) -> None:
+def create_identity_table(engine: Engine) -> None:
+    """The table of used signatures, made once when the server opens (safe on every start)."""
     SQLModel.metadata.create_all(engine, tables=[UsedIdentity.__table__])  # type: ignore[attr-defined]
+
+
+def _use_once(engine: Engine, identity: SignedIdentity) -> None:
     expires = datetime.fromtimestamp(identity.expires_at, UTC)
     with Session(engine) as session:
         now = datetime.now(UTC)
