@@ -28,19 +28,20 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def settings_reference() -> str:
-    rows = ["| setting | environment variable | default | what it does |", "| --- | --- | --- | --- |"]
-    for name, field in Settings.model_fields.items():
+def _field_rows(key: str, model: Any, variables: dict[str, str], unset: str) -> list[str]:
+    """A table of ``model``'s fields: name, environment variable (``unset`` when none), default, description."""
+    rows = [f"| {key} | environment variable | default | what it does |", "| --- | --- | --- | --- |"]
+    for name, field in model.model_fields.items():
         default = "" if field.default_factory is not None else field.default
         shown = "—" if default in (None, "") else f"`{default}`"
-        variable = f"`{ENV_NAMES[name]}`" if name in ENV_NAMES else "config file only"
+        variable = f"`{variables[name]}`" if name in variables else unset
         rows.append(f"| `{name}` | {variable} | {_cell(shown)} | {_cell(field.description or '')} |")
-    gateway = ["| `[gateway]` key | environment variable | default | what it does |", "| --- | --- | --- | --- |"]
-    for name, field in GatewayConfig.model_fields.items():
-        variable = f"`{GATEWAY_ENV[name]}`" if name in GATEWAY_ENV else "—"
-        default = "" if field.default_factory is not None else field.default
-        shown = "—" if default in (None, "") else f"`{default}`"
-        gateway.append(f"| `{name}` | {variable} | {_cell(shown)} | {_cell(field.description or '')} |")
+    return rows
+
+
+def settings_reference() -> str:
+    rows = _field_rows("setting", Settings, ENV_NAMES, "config file only")
+    gateway = _field_rows("`[gateway]` key", GatewayConfig, GATEWAY_ENV, "—")
     process = ["| variable | what it does |", "| --- | --- |"]
     process += [f"| `{name}` | {_cell(meaning)} |" for name, meaning in environment.PROCESS_VARIABLES.items()]
     return "\n".join(
